@@ -1,0 +1,70 @@
+//! Every non-2xx answer of the API: `{"error": {"code", "message"}}`, with
+//! the message in the request's locale.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use enroll_core::{ApiError, ApiErrorBody, Catalog, Locale};
+
+use crate::store::StoreError;
+
+/// The locale of a request, from `Accept-Language`.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestLocale(pub Locale);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestLocale {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let accept = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Ok(Self(Locale::negotiate(accept)))
+    }
+}
+
+/// A failed request: status, stable code, and the locale to word it in.
+#[derive(Debug)]
+pub struct ApiFailure {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub locale: Locale,
+}
+
+impl ApiFailure {
+    pub fn new(status: StatusCode, code: &'static str, locale: Locale) -> Self {
+        Self {
+            status,
+            code,
+            locale,
+        }
+    }
+
+    pub fn not_found(locale: Locale) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", locale)
+    }
+
+    /// A store failure: logged here (without request data), reported as a
+    /// generic internal error.
+    pub fn store(err: StoreError, locale: Locale) -> Self {
+        tracing::error!(error = %err, "store failure");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", locale)
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        let message = Catalog::get(self.locale).text(&format!("api.error.{}", self.code));
+        let body = ApiErrorBody {
+            error: ApiError {
+                code: self.code.to_owned(),
+                message,
+            },
+        };
+        (self.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,12 @@
+//! The reference REST API of the CSP enrollment app (ARCHITECTURE.md has
+//! the contract). `cli` is the binary's entry point; `server` holds the HTTP
+//! side; `store` is the only module that speaks SQL.
+
+pub mod cli;
+pub mod error;
+pub mod routes;
+pub mod server;
+pub mod store;
+
+pub use server::{RunningServer, ServeOptions};
+pub use store::Store;

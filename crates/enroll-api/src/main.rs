@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    enroll_api::cli::main()
+}

@@ -1,0 +1,149 @@
+//! The HTTP server: the API under `/api/v1`, the built app at `/`, and the
+//! headers each of them needs.
+
+use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::Router;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::routes::{api_v1, AppState};
+use crate::store::{Store, StoreError};
+
+/// Requests larger than this are refused before a handler sees them.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    pub database: String,
+    /// The built app (Trunk's dist/), served at `/` when given.
+    pub static_dir: Option<PathBuf>,
+    /// Origins allowed to call the API from a browser (CORS).
+    pub allow_origins: Vec<String>,
+    /// Who may frame the app: the CSP `frame-ancestors` sources.
+    pub frame_ancestors: Vec<String>,
+}
+
+/// A server accepting connections in the background.
+#[derive(Debug)]
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Binds, then serves on the current tokio runtime.
+    pub async fn start(options: ServeOptions) -> Result<Self, StartError> {
+        let store = Store::open(&options.database).await?;
+        let listener = tokio::net::TcpListener::bind(options.listen)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: options.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: options.listen,
+            source,
+        })?;
+        let app = router(store.clone(), &options);
+        let task = tokio::spawn(async move { axum::serve(listener, app).await });
+        Ok(Self { addr, store, task })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+pub fn router(store: Store, options: &ServeOptions) -> Router {
+    let api = api_v1()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(cors(&options.allow_origins))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES));
+
+    let mut app = Router::new().nest("/api/v1", api);
+    if let Some(dir) = &options.static_dir {
+        let site = Router::new()
+            .fallback_service(ServeDir::new(dir))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CONTENT_SECURITY_POLICY,
+                content_security_policy(&options.frame_ancestors),
+            ))
+            // No file hashes in names (a stable URL to embed): revalidate.
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-cache"),
+            ));
+        app = app.merge(site);
+    }
+    app.layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ))
+    .with_state(AppState { store })
+}
+
+/// The app's CSP. No `'unsafe-inline'` anywhere: the app starts from a
+/// loader file, and its CSS is a constructed stylesheet adopted by its
+/// shadow root, which CSP does not govern.
+pub fn content_security_policy(frame_ancestors: &[String]) -> HeaderValue {
+    let ancestors = if frame_ancestors.is_empty() {
+        "'none'".to_owned()
+    } else {
+        frame_ancestors.join(" ")
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors {ancestors}"
+    );
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| {
+        // Only reachable with a frame-ancestors value that is not a header
+        // value; the safe reading of a bad setting is "nobody may frame".
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; \
+             base-uri 'none'; frame-ancestors 'none'",
+        )
+    })
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::IF_MATCH,
+            header::ACCEPT_LANGUAGE,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([header::ETAG])
+}

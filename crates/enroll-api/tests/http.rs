@@ -1,0 +1,147 @@
+//! The API over real HTTP against a fresh SQLite file.
+
+use enroll_api::{cli, RunningServer, ServeOptions};
+use serde_json::Value;
+
+struct Api {
+    server: RunningServer,
+    database: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn start(static_dir: Option<std::path::PathBuf>) -> Api {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("api.db").display());
+    let server = RunningServer::start(ServeOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database: database.clone(),
+        static_dir,
+        allow_origins: vec!["https://partner.example".into()],
+        frame_ancestors: vec![],
+    })
+    .await
+    .unwrap();
+    Api {
+        server,
+        database,
+        _dir: dir,
+    }
+}
+
+#[tokio::test]
+async fn program_settings_are_served_closed_then_opened_by_the_operator_command() {
+    let api = start(None).await;
+    let url = format!("{}/api/v1/program", api.server.url());
+
+    let response = reqwest::get(&url).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["direct_enrollment_open"], false);
+    assert_eq!(body["program_name"], "Cloud Solution Provider program");
+    assert!(body["links"]["join_mpn"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+
+    let command = cli::parse(&[
+        "program",
+        "set",
+        "--direct-enrollment",
+        "open",
+        "--note",
+        "Open again since March",
+        "--database",
+        &api.database,
+    ])
+    .unwrap();
+    cli::run(command).await.unwrap();
+
+    let body: Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+    assert_eq!(body["direct_enrollment_open"], true);
+    assert_eq!(body["direct_enrollment_note"], "Open again since March");
+}
+
+#[tokio::test]
+async fn an_unknown_api_route_is_a_localized_json_404() {
+    let api = start(None).await;
+    let client = reqwest::Client::new();
+    let response = client
+        .get(format!("{}/api/v1/nothing-here", api.server.url()))
+        .header("Accept-Language", "zh-CN,zh;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+    assert_eq!(body["error"]["message"], "此地址没有内容。");
+}
+
+#[tokio::test]
+async fn the_app_html_gets_a_csp_without_unsafe_inline() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!DOCTYPE html><title>t</title>",
+    )
+    .unwrap();
+    let api = start(Some(dist.path().to_path_buf())).await;
+
+    let response = reqwest::get(format!("{}/", api.server.url()))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    assert!(csp.contains("object-src 'none'"), "{csp}");
+    assert!(csp.contains("base-uri 'none'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(response.text().await.unwrap().contains("<title>t</title>"));
+}
+
+#[tokio::test]
+async fn cors_answers_only_the_configured_origin() {
+    let api = start(None).await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/v1/program", api.server.url());
+    let allowed = client
+        .get(&url)
+        .header("Origin", "https://partner.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://partner.example"
+    );
+    let other = client
+        .get(&url)
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[test]
+fn a_bad_operator_value_is_refused_with_usage() {
+    let err = cli::parse(&[
+        "program",
+        "set",
+        "--direct-enrollment",
+        "maybe",
+        "--database",
+        "x",
+    ])
+    .unwrap_err();
+    assert!(err.to_string().contains("maybe"), "{err}");
+}

@@ -1,0 +1,205 @@
+//! The application as the API contract spells it (ARCHITECTURE.md).
+//!
+//! Every answer defaults to empty so that a partial draft deserializes: the
+//! wizard saves as the user goes, long before the application is complete.
+
+use serde::{Deserialize, Serialize};
+
+/// How the company will sell: through an indirect provider, or on its own.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerModel {
+    /// Works through an indirect provider, who brings customers and handles
+    /// purchases, billing and support.
+    IndirectReseller,
+    /// Owns the whole relationship with its customers and with the vendor.
+    DirectPartner,
+}
+
+/// Where an application is in its review.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    #[default]
+    Draft,
+    Submitted,
+    InReview,
+    Approved,
+    Rejected,
+    MoreInfoNeeded,
+}
+
+impl ApplicationStatus {
+    /// The contract's spelling, also the catalog key suffix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::InReview => "in_review",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::MoreInfoNeeded => "more_info_needed",
+        }
+    }
+
+    /// Parses the contract's spelling (as stored in the database).
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Draft,
+            Self::Submitted,
+            Self::InReview,
+            Self::Approved,
+            Self::Rejected,
+            Self::MoreInfoNeeded,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == s)
+    }
+
+    /// Whether the applicant may still change the answers.
+    pub fn is_editable(self) -> bool {
+        matches!(self, Self::Draft | Self::MoreInfoNeeded)
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct Company {
+    pub legal_name: String,
+    /// Optional.
+    pub website: String,
+    /// Optional: tax or company registration number.
+    pub tax_id: String,
+}
+
+/// A postal address in libaddressinput's terms, so every country fits.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct Address {
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+    pub lines: Vec<String>,
+    pub locality: String,
+    pub region: String,
+    pub postal_code: String,
+    pub dependent_locality: String,
+    pub sorting_code: String,
+}
+
+/// Where the vendor pays the partner. `iban` and `account_number` are bank
+/// secrets: never logged, never stored in the browser, returned masked.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct BankDetails {
+    pub country: String,
+    pub account_holder: String,
+    pub iban: String,
+    pub bic: String,
+    /// The country's domestic bank code (ABA, sort code, BSB, IFSC, ...).
+    pub routing_code: String,
+    pub account_number: String,
+    pub account_type: String,
+}
+
+/// The employee who becomes the global admin of the partner account.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct Admin {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// Optional.
+    pub phone: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct Tenant {
+    /// The tenant that carries CSP transactions; it can never buy from
+    /// another CSP partner.
+    pub csp_domain: String,
+    /// Optional separate tenant for the company's own use; it may buy from
+    /// another CSP partner.
+    pub corporate_domain: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct Attestations {
+    pub no_resale_to_csp_partners: bool,
+    pub terms_accepted: bool,
+}
+
+/// Everything the applicant answers. A draft holds any subset of it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct Answers {
+    pub model: Option<PartnerModel>,
+    pub mpn_id: String,
+    pub company: Company,
+    pub address: Address,
+    pub bank: BankDetails,
+    pub admin: Admin,
+    pub tenant: Tenant,
+    pub attestations: Attestations,
+}
+
+/// An application as the API returns it: its identity and status, and the
+/// answers beside them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct Application {
+    pub id: String,
+    pub status: ApplicationStatus,
+    pub locale: String,
+    #[serde(flatten)]
+    pub answers: Answers,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contract_example_round_trips() {
+        let json = serde_json::json!({
+            "id": "a1", "status": "draft", "locale": "en-US",
+            "model": "indirect_reseller",
+            "mpn_id": "1234567",
+            "company": {"legal_name": "Contoso Ltd", "website": "https://contoso.com", "tax_id": ""},
+            "address": {"country": "DE", "lines": ["Unter den Linden 1"], "locality": "Berlin",
+                        "region": "", "postal_code": "10117", "dependent_locality": "", "sorting_code": ""},
+            "bank": {"country": "DE", "account_holder": "Contoso Ltd", "iban": "DE89370400440532013000",
+                     "bic": "COBADEFFXXX", "routing_code": "", "account_number": "", "account_type": ""},
+            "admin": {"first_name": "Jane", "last_name": "Doe", "email": "jane.doe@contoso.com", "phone": ""},
+            "tenant": {"csp_domain": "contoso.onmicrosoft.com", "corporate_domain": ""},
+            "attestations": {"no_resale_to_csp_partners": true, "terms_accepted": true}
+        });
+        let app: Application =
+            serde_json::from_value(json.clone()).expect("contract example parses");
+        assert_eq!(app.answers.model, Some(PartnerModel::IndirectReseller));
+        assert_eq!(app.answers.address.lines, vec!["Unter den Linden 1"]);
+        assert_eq!(serde_json::to_value(&app).unwrap(), json);
+    }
+
+    #[test]
+    fn a_partial_draft_parses_with_everything_else_empty() {
+        let answers: Answers = serde_json::from_str(r#"{"mpn_id":"42"}"#).unwrap();
+        assert_eq!(answers.mpn_id, "42");
+        assert_eq!(answers.model, None);
+        assert!(answers.bank.iban.is_empty());
+    }
+
+    #[test]
+    fn statuses_use_the_contract_spelling() {
+        for status in [
+            ApplicationStatus::Draft,
+            ApplicationStatus::MoreInfoNeeded,
+            ApplicationStatus::InReview,
+        ] {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+            assert_eq!(ApplicationStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(ApplicationStatus::parse("approved?"), None);
+    }
+}

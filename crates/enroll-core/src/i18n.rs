@@ -1,0 +1,212 @@
+//! The message catalog shared by the app and the API.
+//!
+//! Messages live in `locales/<locale>.txt` at the repository root, one
+//! `key = text` per line, `{name}` for a parameter. A tiny format instead of
+//! an i18n crate keeps the wasm small and leaves the host page's `<html>`,
+//! cookies and storage alone.
+
+use crate::Problem;
+use std::sync::OnceLock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Locale {
+    #[default]
+    EnUs,
+    ZhCn,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::EnUs, Locale::ZhCn];
+
+    /// BCP 47 tag, as used in `lang` attributes and `Accept-Language`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::EnUs => "en-US",
+            Self::ZhCn => "zh-CN",
+        }
+    }
+
+    /// The best supported locale for a tag or an `Accept-Language` list;
+    /// English when nothing matches.
+    pub fn negotiate(accept: &str) -> Self {
+        let mut ranked: Vec<(f32, &str)> = accept
+            .split(',')
+            .filter_map(|part| {
+                let mut pieces = part.split(';');
+                let tag = pieces.next()?.trim();
+                let quality = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (!tag.is_empty()).then_some((quality, tag))
+            })
+            .collect();
+        // Stable sort keeps the listed order among equal qualities.
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked
+            .into_iter()
+            .filter(|(q, _)| *q > 0.0)
+            .find_map(|(_, tag)| Self::from_tag(tag))
+            .unwrap_or_default()
+    }
+
+    /// A supported locale for one language tag (`zh`, `zh-Hans-CN`, `en-GB`).
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let language = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        match language.as_str() {
+            "en" => Some(Self::EnUs),
+            "zh" => Some(Self::ZhCn),
+            _ => None,
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Self::EnUs => include_str!("../../../locales/en-US.txt"),
+            Self::ZhCn => include_str!("../../../locales/zh-CN.txt"),
+        }
+    }
+}
+
+/// The messages of one locale, falling back to en-US for a missing key.
+#[derive(Debug)]
+pub struct Catalog {
+    locale: Locale,
+    entries: Vec<(&'static str, &'static str)>,
+}
+
+impl Catalog {
+    /// The catalog of a locale, parsed once per process.
+    pub fn get(locale: Locale) -> &'static Catalog {
+        static EN: OnceLock<Catalog> = OnceLock::new();
+        static ZH: OnceLock<Catalog> = OnceLock::new();
+        let cell = match locale {
+            Locale::EnUs => &EN,
+            Locale::ZhCn => &ZH,
+        };
+        cell.get_or_init(|| Catalog::parse(locale, locale.source()))
+    }
+
+    fn parse(locale: Locale, source: &'static str) -> Self {
+        let mut entries: Vec<(&str, &str)> = source
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .filter_map(|line| {
+                let (key, text) = line.split_once('=')?;
+                Some((key.trim(), text.trim()))
+            })
+            .collect();
+        entries.sort_by_key(|(key, _)| *key);
+        Self { locale, entries }
+    }
+
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+
+    /// The raw text of a key, if this locale or en-US has it.
+    pub fn lookup(&self, key: &str) -> Option<&'static str> {
+        let own = self
+            .entries
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .ok()
+            .map(|i| self.entries[i].1);
+        match (own, self.locale) {
+            (Some(text), _) => Some(text),
+            (None, Locale::EnUs) => None,
+            (None, _) => Catalog::get(Locale::EnUs).lookup(key),
+        }
+    }
+
+    /// The text of a key; the key itself when no catalog has it, so a
+    /// missing message is visible rather than blank.
+    pub fn text(&self, key: &str) -> String {
+        self.lookup(key).unwrap_or(key).to_owned()
+    }
+
+    /// The text of a key with `{name}` placeholders filled in.
+    pub fn format(&self, key: &str, params: &[(&str, &str)]) -> String {
+        let mut text = self.text(key);
+        for (name, value) in params {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// The message for a problem: `problem.<field>.<code>` when the field has
+    /// its own wording (GOV.UK style: "Enter your MPN ID"), else
+    /// `problem.<code>`.
+    pub fn problem_message(&self, problem: &Problem) -> String {
+        let field_key = format!("problem.{}.{}", problem.field, problem.code.as_str());
+        let key = if self.lookup(&field_key).is_some() {
+            field_key
+        } else {
+            format!("problem.{}", problem.code.as_str())
+        };
+        let params: Vec<(&str, &str)> = problem
+            .params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.format(&key, &params)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ProblemCode;
+
+    #[test]
+    fn accept_language_picks_the_best_supported_locale() {
+        assert_eq!(Locale::negotiate("zh-CN,zh;q=0.9,en;q=0.8"), Locale::ZhCn);
+        assert_eq!(Locale::negotiate("fr-FR, en;q=0.5, zh;q=0.4"), Locale::EnUs);
+        assert_eq!(Locale::negotiate("de, zh-Hans;q=0.9"), Locale::ZhCn);
+        assert_eq!(Locale::negotiate("zh;q=0, en"), Locale::EnUs);
+        assert_eq!(Locale::negotiate(""), Locale::EnUs);
+        assert_eq!(Locale::negotiate(";;,,q=x"), Locale::EnUs);
+    }
+
+    #[test]
+    fn every_key_exists_in_every_locale() {
+        let en = Catalog::get(Locale::EnUs);
+        for locale in Locale::ALL {
+            let catalog = Catalog::get(locale);
+            for (key, _) in &en.entries {
+                assert!(
+                    catalog.entries.iter().any(|(k, _)| k == key),
+                    "{} lacks {key}",
+                    locale.tag()
+                );
+            }
+            assert_eq!(
+                catalog.entries.len(),
+                en.entries.len(),
+                "{} has extra keys",
+                locale.tag()
+            );
+        }
+    }
+
+    #[test]
+    fn field_specific_wording_wins_over_the_generic_one() {
+        let en = Catalog::get(Locale::EnUs);
+        let specific = en.problem_message(&Problem::new("mpn_id", ProblemCode::Required));
+        let generic =
+            en.problem_message(&Problem::new("company.nonexistent", ProblemCode::Required));
+        assert_eq!(specific, "Enter your MPN ID");
+        assert_ne!(specific, generic);
+        let zh = Catalog::get(Locale::ZhCn)
+            .problem_message(&Problem::new("mpn_id", ProblemCode::Required));
+        assert_ne!(zh, specific);
+    }
+
+    #[test]
+    fn parameters_are_filled_in() {
+        let en = Catalog::get(Locale::EnUs);
+        let text = en.format("start.heading", &[("program", "Example program")]);
+        assert!(text.contains("Example program"), "{text}");
+        assert!(!text.contains('{'));
+    }
+}

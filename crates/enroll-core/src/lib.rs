@@ -1,0 +1,20 @@
+//! The CSP enrollment domain in plain Rust.
+//!
+//! Compiled into the browser app (wasm) and into the reference API, so the
+//! contract types, the rules and the messages are one and the same on both
+//! sides. Nothing here may depend on the web or on a runtime.
+
+pub mod application;
+pub mod i18n;
+pub mod problem;
+pub mod program;
+pub mod validate;
+
+pub use application::{
+    Address, Admin, Answers, Application, ApplicationStatus, Attestations, BankDetails, Company,
+    PartnerModel, Tenant,
+};
+pub use i18n::{Catalog, Locale};
+pub use problem::{ApiError, ApiErrorBody, Problem, ProblemCode, ValidationReport};
+pub use program::{ProgramLinks, ProgramSettings};
+pub use validate::{validate, validate_section, Section};

@@ -1,0 +1,116 @@
+//! How the API and the app report what is wrong.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Stable identifiers clients rely on; the message is derived from them.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    Required,
+    MustAccept,
+    InvalidFormat,
+    /// A code this version does not know: sent by a newer server.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ProblemCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::MustAccept => "must_accept",
+            Self::InvalidFormat => "invalid_format",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// One thing wrong with one answer.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Dotted path in the contract's names: `bank.iban`, `address.lines.0`.
+    pub field: String,
+    pub code: ProblemCode,
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    /// Filled in by whoever knows the reader's locale (the API, the app).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl Problem {
+    pub fn new(field: impl Into<String>, code: ProblemCode) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            params: BTreeMap::new(),
+            message: None,
+        }
+    }
+
+    pub fn with_param(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.params.insert(name.to_owned(), value.into());
+        self
+    }
+}
+
+/// The answer of `POST /validate`, and what the app shows on Continue.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct ValidationReport {
+    pub valid: bool,
+    /// Block submission.
+    pub errors: Vec<Problem>,
+    /// Never block (a likely typo, for instance).
+    pub warnings: Vec<Problem>,
+}
+
+impl ValidationReport {
+    pub fn from_problems(errors: Vec<Problem>, warnings: Vec<Problem>) -> Self {
+        Self {
+            valid: errors.is_empty(),
+            errors,
+            warnings,
+        }
+    }
+
+    /// Fills in every message in the given locale.
+    pub fn localize(&mut self, catalog: &crate::Catalog) {
+        for problem in self.errors.iter_mut().chain(self.warnings.iter_mut()) {
+            problem.message = Some(catalog.problem_message(problem));
+        }
+    }
+}
+
+/// Body of every non-2xx answer that is not a validation report.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ApiErrorBody {
+    pub error: ApiError,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_serializes_as_the_contract_says() {
+        let problem = Problem::new("bank.iban", ProblemCode::Required).with_param("min", "15");
+        assert_eq!(
+            serde_json::to_value(&problem).unwrap(),
+            serde_json::json!({"field": "bank.iban", "code": "required", "params": {"min": "15"}})
+        );
+    }
+
+    #[test]
+    fn an_unknown_code_from_a_newer_server_still_parses() {
+        let problem: Problem =
+            serde_json::from_str(r#"{"field":"x","code":"brand_new_rule","params":{}}"#).unwrap();
+        assert_eq!(problem.code, ProblemCode::Unknown);
+    }
+}

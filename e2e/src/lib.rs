@@ -1,0 +1,196 @@
+//! Harness for the end-to-end tests: the real API (in-process, real HTTP,
+//! a fresh SQLite file) serving the real release build from dist/, and a
+//! real headless Chromium driven through chromedriver.
+
+use enroll_api::{cli, RunningServer, ServeOptions};
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Chromium flags for this machine (TOOLCHAIN.md): no sandbox as root, and
+/// no background traffic to the internet.
+const CHROME_ARGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+];
+
+/// How long a test waits for the page to show something.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+pub struct Stack {
+    pub api: RunningServer,
+    pub database: String,
+    pub browser: Client,
+    driver: Child,
+    _dir: tempfile::TempDir,
+}
+
+/// The built app: `$CSP_DIST`, else `<workspace>/dist`.
+fn dist_dir() -> PathBuf {
+    let dist = std::env::var_os("CSP_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "no built app in {}: run `cargo xtask test` (it builds dist/ first)",
+        dist.display()
+    );
+    dist
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+impl Stack {
+    /// Starts the API on a fresh database, chromedriver, and a browser
+    /// window `width` CSS pixels wide.
+    pub async fn start_with_width(width: u32) -> Stack {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let database = format!("sqlite://{}", dir.path().join("e2e.db").display());
+        let api = RunningServer::start(ServeOptions {
+            listen: "127.0.0.1:0".parse().expect("an address"),
+            database: database.clone(),
+            static_dir: Some(dist_dir()),
+            allow_origins: vec![],
+            frame_ancestors: vec![],
+        })
+        .await
+        .expect("the API starts");
+
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = free_port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {chromedriver}: {e}"));
+        let deadline = Instant::now() + PATIENCE;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+
+        let profile = dir.path().join("chromium-profile");
+        let mut args: Vec<String> = CHROME_ARGS.iter().map(|a| a.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        args.push(format!("--window-size={width},900"));
+        let mut options = json!({ "args": args });
+        // Headless windows are never narrower than 500 px: emulate a phone's
+        // viewport to get a real 320 px layout.
+        if width < 500 {
+            options["mobileEmulation"] =
+                json!({ "deviceMetrics": { "width": width, "height": 800, "pixelRatio": 1 } });
+        }
+        if std::path::Path::new("/usr/bin/chromium").exists() {
+            options["binary"] = json!("/usr/bin/chromium");
+        }
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("goog:chromeOptions".into(), options);
+        let browser = ClientBuilder::rustls()
+            .expect("TLS roots for the WebDriver client")
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a browser session");
+        Stack {
+            api,
+            database,
+            browser,
+            driver,
+            _dir: dir,
+        }
+    }
+
+    pub async fn start() -> Stack {
+        Self::start_with_width(1280).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.api.url(), path)
+    }
+
+    /// Runs an operator command of `enroll-api` against this stack's
+    /// database, as an operator would from a shell.
+    pub async fn operator(&self, args: &[&str]) {
+        let mut args = args.to_vec();
+        args.extend(["--database", &self.database]);
+        let command = cli::parse(&args).expect("valid operator arguments");
+        cli::run(command)
+            .await
+            .expect("the operator command succeeds");
+    }
+
+    /// Runs `script` in the page with `arguments[0]` = `selector` looked up
+    /// inside the app's shadow root as `el` (null when absent).
+    pub async fn in_app(&self, selector: &str, script: &str) -> Value {
+        let full = format!(
+            "const host = document.querySelector('[data-csp-enroll]');
+             const el = host && host.shadowRoot && host.shadowRoot.querySelector(arguments[0]);
+             {script}"
+        );
+        self.browser
+            .execute(&full, vec![json!(selector)])
+            .await
+            .expect("the script runs")
+    }
+
+    /// The text of the first element matching `selector` in the app.
+    pub async fn text(&self, selector: &str) -> Option<String> {
+        self.in_app(selector, "return el ? el.textContent : null;")
+            .await
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// Waits until the element matching `selector` in the app contains
+    /// `needle`, and returns its text.
+    pub async fn wait_for_text(&self, selector: &str, needle: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = self.text(selector).await;
+            if let Some(text) = text.as_deref().filter(|t| t.contains(needle)) {
+                return text.to_owned();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "`{selector}` never contained {needle:?}; last: {text:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a PNG of the page (for looking at it, not for asserting).
+    pub async fn screenshot(&self, path: &std::path::Path) {
+        let png = self.browser.screenshot().await.expect("a screenshot");
+        std::fs::write(path, png).expect("the screenshot is written");
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.browser.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        // Also on a failed assertion: never leave a chromedriver behind.
+        let _ = self.driver.kill();
+    }
+}

@@ -1,0 +1,99 @@
+//! The first slice: the built app, served by the API under its CSP, shows
+//! the program settings, and follows an operator's change.
+
+use e2e::Stack;
+
+#[tokio::test]
+async fn the_start_page_shows_the_program_and_follows_the_operator() {
+    let stack = Stack::start().await;
+
+    // The page is served with a CSP that has no 'unsafe-inline'...
+    let response = reqwest::get(stack.url("/")).await.expect("GET /");
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .expect("an ASCII header")
+        .to_owned();
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+
+    // ...and the app still starts under it, and shows the settings.
+    stack
+        .browser
+        .goto(&stack.url("/"))
+        .await
+        .expect("the page opens");
+    let heading = stack
+        .wait_for_text("h1", "Cloud Solution Provider program")
+        .await;
+    assert!(heading.starts_with("Apply to join"), "{heading}");
+    stack
+        .wait_for_text("[data-direct-enrollment]", "Direct enrollment is closed")
+        .await;
+
+    // Its CSS (adopted by the shadow root) applies under that CSP too.
+    let max_width = stack
+        .in_app(".csp-main", "return getComputedStyle(el).maxWidth;")
+        .await;
+    assert_eq!(max_width, "768px");
+
+    // An operator opens direct enrollment; a reload shows it.
+    stack
+        .operator(&[
+            "program",
+            "set",
+            "--direct-enrollment",
+            "open",
+            "--note",
+            "Direct enrollment reopened on 1 March.",
+        ])
+        .await;
+    stack.browser.refresh().await.expect("reload");
+    let notice = stack
+        .wait_for_text("[data-direct-enrollment]", "Direct enrollment is open")
+        .await;
+    assert!(
+        notice.contains("Direct enrollment reopened on 1 March."),
+        "{notice}"
+    );
+
+    if let Some(dir) = std::env::var_os("CSP_SCREENSHOTS") {
+        stack
+            .screenshot(&std::path::Path::new(&dir).join("start-1280.png"))
+            .await;
+    }
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn the_app_fits_a_320_pixel_screen() {
+    let stack = Stack::start_with_width(320).await;
+    stack
+        .browser
+        .goto(&stack.url("/"))
+        .await
+        .expect("the page opens");
+    stack
+        .wait_for_text("h1", "Cloud Solution Provider program")
+        .await;
+    let width = stack
+        .browser
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .expect("the script runs");
+    assert_eq!(width, 320, "the viewport is really 320 px wide");
+    // Nothing wider than the viewport: no sideways scrolling (WCAG 1.4.10).
+    let overflow = stack
+        .browser
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .expect("the script runs");
+    assert_eq!(overflow, 0, "the page scrolls sideways at 320 px");
+    if let Some(dir) = std::env::var_os("CSP_SCREENSHOTS") {
+        stack
+            .screenshot(&std::path::Path::new(&dir).join("start-320.png"))
+            .await;
+    }
+    stack.close().await;
+}

@@ -1,0 +1,68 @@
+//! The app root: provides the catalog and the API client, loads the
+//! program settings, and shows the page for the current state.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use crate::api::{ApiClient, ApiFailure};
+use crate::embed::{HostConfig, HostEvents};
+use crate::i18n::I18n;
+use crate::wizard::start::StartPage;
+
+#[component]
+pub fn App(
+    /// What the host page configured.
+    config: HostConfig,
+    /// Where to tell the host page what happens.
+    events: HostEvents,
+) -> impl IntoView {
+    let i18n = I18n::new(config.locale);
+    provide_context(i18n);
+    let api = ApiClient::new(&config.api_base);
+    provide_context(api.clone());
+
+    let program = LocalResource::new(move || {
+        let api = api.clone();
+        let locale = i18n.locale.get_untracked();
+        async move { api.program(locale).await }
+    });
+    events.emit("ready", &JsValue::NULL);
+
+    view! {
+        <div class="csp-app" lang=move || i18n.locale.get().tag()>
+            <main class="csp-main">
+                {move || match program.get() {
+                    None => {
+                        view! { <p class="csp-loading" role="status">{move || i18n.t("app.loading")}</p> }
+                            .into_any()
+                    }
+                    Some(Ok(settings)) => view! { <StartPage program=settings/> }.into_any(),
+                    Some(Err(failure)) => {
+                        view! { <LoadFailure failure=failure on_retry=move || program.refetch()/> }
+                            .into_any()
+                    }
+                }}
+            </main>
+        </div>
+    }
+}
+
+/// What the user sees when the program settings could not be loaded, and
+/// the way to try again.
+#[component]
+fn LoadFailure(failure: ApiFailure, on_retry: impl Fn() + 'static) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    let server_message = match &failure {
+        ApiFailure::Status { message, .. } => message.clone(),
+        _ => None,
+    };
+    let key = failure.message_key();
+    view! {
+        <div class="csp-notice csp-notice--problem" role="alert">
+            <p>{move || server_message.clone().unwrap_or_else(|| i18n.t(key))}</p>
+            <button type="button" class="csp-button csp-button--secondary" on:click=move |_| on_retry()>
+                {move || i18n.t("app.retry")}
+            </button>
+        </div>
+    }
+}

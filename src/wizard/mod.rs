@@ -1,0 +1,3 @@
+//! The enrollment wizard, one file per step.
+
+pub mod start;

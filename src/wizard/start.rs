@@ -1,0 +1,70 @@
+//! Start: what the program is, what the applicant needs, how one can sell,
+//! and whether direct enrollment is open.
+
+use enroll_core::ProgramSettings;
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn StartPage(
+    /// The program settings from the API.
+    program: ProgramSettings,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let ProgramSettings {
+        program_name,
+        direct_enrollment_open,
+        direct_enrollment_note,
+        links,
+        ..
+    } = program;
+    let needs = [
+        "start.need_mpn",
+        "start.need_address",
+        "start.need_bank",
+        "start.need_admin",
+    ];
+    let direct_key = if direct_enrollment_open {
+        "program.direct_open"
+    } else {
+        "program.direct_closed"
+    };
+    view! {
+        <h1 class="csp-heading-xl">{move || i18n.tf("start.heading", &[("program", &program_name)])}</h1>
+        <p class="csp-lead">{move || i18n.t("start.lead")}</p>
+
+        <h2 class="csp-heading-m">{move || i18n.t("start.need_heading")}</h2>
+        <p>{move || i18n.t("start.need_intro")}</p>
+        <ul class="csp-list csp-list--bullet">
+            {needs.map(|key| view! { <li>{move || i18n.t(key)}</li> })}
+        </ul>
+        <p>
+            <a class="csp-link" href=links.join_mpn target="_blank" rel="noopener noreferrer">
+                {move || i18n.t("start.no_mpn")}
+            </a>
+        </p>
+
+        <h2 class="csp-heading-m">{move || i18n.t("models.heading")}</h2>
+        <div class="csp-models">
+            <section class="csp-card" aria-labelledby="csp-model-indirect">
+                <h3 class="csp-heading-s" id="csp-model-indirect">{move || i18n.t("models.indirect_title")}</h3>
+                <p>{move || i18n.t("models.indirect_body")}</p>
+            </section>
+            <section class="csp-card" aria-labelledby="csp-model-direct">
+                <h3 class="csp-heading-s" id="csp-model-direct">{move || i18n.t("models.direct_title")}</h3>
+                <p>{move || i18n.t("models.direct_body")}</p>
+            </section>
+        </div>
+        <div
+            class="csp-notice"
+            class:csp-notice--open=direct_enrollment_open
+            data-direct-enrollment=if direct_enrollment_open { "open" } else { "closed" }
+        >
+            <p class="csp-notice__title">{move || i18n.t(direct_key)}</p>
+            {direct_enrollment_note.map(|note| view! { <p>{note}</p> })}
+        </div>
+
+        <p class="csp-hint">{move || i18n.t("start.review_time")}</p>
+    }
+}

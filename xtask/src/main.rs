@@ -1,0 +1,193 @@
+//! `cargo xtask <command>`: the project's own tasks, in Rust so they run
+//! wherever cargo does.
+//!
+//!   setup          install the pinned tools that are missing
+//!   run [--listen ADDR]   build the app and serve it with the API
+//!   test           every check and test, stopping at the first failure
+//!   bench size     bytes the browser downloads on first load
+
+mod bench;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["setup"] => tools::ensure(tools::Need::ALL),
+        ["run", rest @ ..] => run(rest),
+        ["test"] => test(),
+        ["bench", "size"] => bench::size(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask setup | run [--listen ADDR] | test | bench size\n\
+                 see README.md"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (this crate lives in `<root>/xtask`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs a command in the workspace root, failing with its name when it does.
+pub fn sh(program: &str, args: &[&str]) -> Result {
+    sh_env(program, args, &[])
+}
+
+pub fn sh_env(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result {
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot start `{program}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// Runs one named step and prints how long it took.
+pub fn step(name: &str, f: impl FnOnce() -> Result) -> Result {
+    println!("\n==> {name}");
+    let started = Instant::now();
+    let result = f();
+    let took = started.elapsed().as_secs_f64();
+    match &result {
+        Ok(()) => println!("<== {name}: ok in {took:.1} s"),
+        Err(_) => println!("<== {name}: FAILED after {took:.1} s"),
+    }
+    result
+}
+
+/// Builds the release app into dist/ with Trunk, offline (TOOLCHAIN.md).
+pub fn build_app() -> Result {
+    step("fetch crates for the wasm build", || {
+        sh("cargo", &["fetch"])
+    })?;
+    step("trunk build --release", || {
+        sh(tools::TRUNK, &["build", "--release", "--offline"])
+    })
+}
+
+fn run(args: &[&str]) -> Result {
+    let listen = match args {
+        [] => "127.0.0.1:8080",
+        ["--listen", addr] => addr,
+        _ => return Err("usage: cargo xtask run [--listen ADDR]".into()),
+    };
+    tools::ensure(&[
+        tools::Need::WasmTarget,
+        tools::Need::Trunk,
+        tools::Need::WasmBindgen,
+    ])?;
+    build_app()?;
+    step("build enroll-api", || {
+        sh("cargo", &["build", "--release", "-p", "enroll-api"])
+    })?;
+    let database = format!("sqlite://{}", root().join("target/csp-enroll.db").display());
+    println!("\nThe app: http://{listen}/   (API under http://{listen}/api/v1, Ctrl-C stops)");
+    println!("Database: {database}");
+    sh(
+        "target/release/enroll-api",
+        &[
+            "serve",
+            "--listen",
+            listen,
+            "--database",
+            &database,
+            "--static",
+            "dist",
+        ],
+    )
+}
+
+fn test() -> Result {
+    let started = Instant::now();
+    tools::ensure(tools::Need::ALL)?;
+    let chromedriver = tools::chromedriver_path();
+    step("cargo fmt --check", || {
+        sh("cargo", &["fmt", "--all", "--check"])
+    })?;
+    step("cargo clippy (native)", || {
+        sh(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+    })?;
+    step("cargo clippy (wasm app)", || {
+        sh(
+            "cargo",
+            &[
+                "clippy",
+                "-p",
+                "csp-enroll",
+                "--all-targets",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+    })?;
+    step("native tests", || {
+        sh("cargo", &["test", "--workspace", "--exclude", "e2e"])
+    })?;
+    step(
+        "browser tests (wasm-bindgen-test, headless Chromium)",
+        || {
+            sh_env(
+                "cargo",
+                &[
+                    "test",
+                    "-p",
+                    "csp-enroll",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ],
+                &[("CHROMEDRIVER", &chromedriver)],
+            )
+        },
+    )?;
+    build_app()?;
+    step("end-to-end tests (Chromium, API, release build)", || {
+        sh_env(
+            "cargo",
+            &["test", "-p", "e2e"],
+            &[("CHROMEDRIVER", &chromedriver)],
+        )
+    })?;
+    println!(
+        "\nall checks passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! Pinned tools: each is checked first and installed only when missing or
+//! at another version, so a second run spends seconds here.
+
+use crate::{sh, step, Result};
+use std::process::Command;
+
+pub const TRUNK: &str = "trunk";
+const TRUNK_VERSION: &str = "0.21.14";
+/// Must equal `wasm-bindgen` in Cargo.toml/Cargo.lock (TOOLCHAIN.md).
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    WasmTarget,
+    Trunk,
+    WasmBindgen,
+    Chromium,
+}
+
+impl Need {
+    pub const ALL: &'static [Need] = &[
+        Need::WasmTarget,
+        Need::Trunk,
+        Need::WasmBindgen,
+        Need::Chromium,
+    ];
+}
+
+pub fn ensure(needs: &[Need]) -> Result {
+    for need in needs {
+        match need {
+            Need::WasmTarget => ensure_wasm_target()?,
+            Need::Trunk => ensure_cargo_tool(
+                TRUNK,
+                TRUNK_VERSION,
+                &["install", "--locked", &format!("trunk@{TRUNK_VERSION}")],
+            )?,
+            // Not --locked: its lockfile pins a crate the registry no
+            // longer serves (TOOLCHAIN.md).
+            Need::WasmBindgen => ensure_cargo_tool(
+                "wasm-bindgen",
+                WASM_BINDGEN_VERSION,
+                &[
+                    "install",
+                    &format!("wasm-bindgen-cli@{WASM_BINDGEN_VERSION}"),
+                ],
+            )?,
+            Need::Chromium => ensure_chromium()?,
+        }
+    }
+    Ok(())
+}
+
+/// The first line a command prints for `--version`, if it runs.
+fn version_of(program: &str) -> Option<String> {
+    let output = Command::new(program).arg("--version").output().ok()?;
+    output.status.success().then(|| {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_owned()
+    })
+}
+
+fn ensure_wasm_target() -> Result {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if installed {
+        println!("ok: wasm32-unknown-unknown target");
+        return Ok(());
+    }
+    step("install the wasm32-unknown-unknown target", || {
+        sh("rustup", &["target", "add", "wasm32-unknown-unknown"])
+    })
+}
+
+fn ensure_cargo_tool(program: &str, version: &str, install: &[&str]) -> Result {
+    let found = version_of(program);
+    // `trunk 0.21.14`, `wasm-bindgen 0.2.130`: the version is the 2nd word.
+    if found.as_deref().and_then(|v| v.split_whitespace().nth(1)) == Some(version) {
+        println!("ok: {program} {version}");
+        return Ok(());
+    }
+    let now = found.unwrap_or_else(|| "not installed".into());
+    step(
+        &format!("install {program} {version} (now: {now}; takes minutes once)"),
+        || sh("cargo", install),
+    )
+}
+
+fn ensure_chromium() -> Result {
+    if let (Some(browser), Some(driver)) = (version_of("chromium"), version_of("chromedriver")) {
+        println!("ok: {browser}; {driver}");
+        return Ok(());
+    }
+    step(
+        "install Chromium and chromedriver (Debian packages)",
+        || {
+            let root = Command::new("id")
+                .arg("-u")
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+                .unwrap_or(false);
+            let apt = |args: &[&str]| {
+                if root {
+                    sh("apt-get", args)
+                } else {
+                    sh("sudo", &[&["apt-get"], args].concat())
+                }
+            };
+            apt(&["update", "-qq"])?;
+            apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
+        },
+    )
+}
+
+/// Where chromedriver is: `$CHROMEDRIVER`, else Debian's path.
+pub fn chromedriver_path() -> String {
+    std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
+}
