@@ -1,6 +1,24 @@
 //! Benchmarks that print figures; nothing here asserts a time or a size.
 
-use crate::{build_app, root, Result};
+use crate::{build_app, root, sh, Result};
+
+/// Time to validate a complete application natively, release build.
+pub fn validate() -> Result {
+    sh(
+        "cargo",
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "enroll-core",
+            "--features",
+            "vendored-data",
+            "--example",
+            "bench_validate",
+        ],
+    )
+}
 use std::io::Write;
 
 /// Raw, gzip -9 and brotli -11 bytes of every file in dist/ (today every

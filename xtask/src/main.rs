@@ -5,6 +5,8 @@
 //!   run [--listen ADDR]   build the app and serve it with the API
 //!   test           every check and test, stopping at the first failure
 //!   bench size     bytes the browser downloads on first load
+//!   bench validate time to validate an application natively
+//!   fuzz [CASES]   the property tests with many cases (default 100000)
 
 mod bench;
 mod tools;
@@ -23,9 +25,12 @@ fn main() -> ExitCode {
         ["run", rest @ ..] => run(rest),
         ["test"] => test(),
         ["bench", "size"] => bench::size(),
+        ["bench", "validate"] => bench::validate(),
+        ["fuzz"] => fuzz("100000"),
+        ["fuzz", cases] => fuzz(cases),
         _ => {
             eprintln!(
-                "usage: cargo xtask setup | run [--listen ADDR] | test | bench size\n\
+                "usage: cargo xtask setup | run [--listen ADDR] | test | bench size|validate | fuzz [CASES]\n\
                  see README.md"
             );
             return ExitCode::from(2);
@@ -120,6 +125,28 @@ fn run(args: &[&str]) -> Result {
             "dist",
         ],
     )
+}
+
+/// The property tests of enroll-core, long: every rule against arbitrary
+/// input, outside `cargo xtask test` because it takes minutes.
+fn fuzz(cases: &str) -> Result {
+    if cases.parse::<u64>().is_err() {
+        return Err(format!("CASES must be a number, not {cases:?}"));
+    }
+    step(&format!("property tests with {cases} cases each"), || {
+        sh_env(
+            "cargo",
+            &[
+                "test",
+                "--release",
+                "-p",
+                "enroll-core",
+                "--test",
+                "properties",
+            ],
+            &[("PROPTEST_CASES", cases)],
+        )
+    })
 }
 
 fn test() -> Result {

@@ -14,16 +14,21 @@ use crate::store::StoreError;
 #[derive(Clone, Copy, Debug)]
 pub struct RequestLocale(pub Locale);
 
+impl RequestLocale {
+    pub fn of(headers: &axum::http::HeaderMap) -> Locale {
+        let accept = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Locale::negotiate(accept)
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for RequestLocale {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let accept = parts
-            .headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        Ok(Self(Locale::negotiate(accept)))
+        Ok(Self(Self::of(&parts.headers)))
     }
 }
 

@@ -4,6 +4,8 @@
 
 pub mod cli;
 pub mod error;
+pub mod json;
+pub mod reference;
 pub mod routes;
 pub mod server;
 pub mod store;

@@ -1,19 +1,20 @@
 //! The HTTP server: the API under `/api/v1`, the built app at `/`, and the
 //! headers each of them needs.
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::Router;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::routes::{api_v1, AppState};
+use crate::reference::Reference;
+use crate::routes::{api_v1, reference_v1, AppState};
 use crate::store::{Store, StoreError};
 
-/// Requests larger than this are refused before a handler sees them.
+/// Bodies larger than this are refused (413, JSON error) by the extractor.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 #[derive(Clone, Debug)]
@@ -78,9 +79,12 @@ pub fn router(store: Store, options: &ServeOptions) -> Router {
             HeaderValue::from_static("no-store"),
         ))
         .layer(cors(&options.allow_origins))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES));
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
 
-    let mut app = Router::new().nest("/api/v1", api);
+    let reference = reference_v1()
+        .layer(cors(&options.allow_origins))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
+    let mut app = Router::new().nest("/api/v1", reference.merge(api));
     if let Some(dir) = &options.static_dir {
         let site = Router::new()
             .fallback_service(ServeDir::new(dir))
@@ -103,7 +107,10 @@ pub fn router(store: Store, options: &ServeOptions) -> Router {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     ))
-    .with_state(AppState { store })
+    .with_state(AppState {
+        store,
+        reference: Reference::vendored(),
+    })
 }
 
 /// The app's CSP. No `'unsafe-inline'` anywhere: the app starts from a

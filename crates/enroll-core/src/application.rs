@@ -144,6 +144,52 @@ pub struct Answers {
     pub attestations: Attestations,
 }
 
+impl Answers {
+    /// The contract's example application (ARCHITECTURE.md): complete and
+    /// valid, with the IBAN registry's German specimen. For tests, docs and
+    /// benchmarks.
+    pub fn example() -> Self {
+        let text = |s: &str| s.to_owned();
+        Self {
+            model: Some(PartnerModel::IndirectReseller),
+            mpn_id: text("1234567"),
+            company: Company {
+                legal_name: text("Contoso Ltd"),
+                website: text("https://contoso.com"),
+                tax_id: String::new(),
+            },
+            address: Address {
+                country: text("DE"),
+                lines: vec![text("Unter den Linden 1")],
+                locality: text("Berlin"),
+                postal_code: text("10117"),
+                ..Address::default()
+            },
+            bank: BankDetails {
+                country: text("DE"),
+                account_holder: text("Contoso Ltd"),
+                iban: text("DE89370400440532013000"),
+                bic: text("COBADEFFXXX"),
+                ..BankDetails::default()
+            },
+            admin: Admin {
+                first_name: text("Jane"),
+                last_name: text("Doe"),
+                email: text("jane.doe@contoso.com"),
+                phone: String::new(),
+            },
+            tenant: Tenant {
+                csp_domain: text("contoso.onmicrosoft.com"),
+                corporate_domain: String::new(),
+            },
+            attestations: Attestations {
+                no_resale_to_csp_partners: true,
+                terms_accepted: true,
+            },
+        }
+    }
+}
+
 /// An application as the API returns it: its identity and status, and the
 /// answers beside them.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]

@@ -144,10 +144,15 @@ impl Catalog {
         } else {
             format!("problem.{}", problem.code.as_str())
         };
+        // A `label_key` param names a catalog entry ("address.label.zip"):
+        // its text fills `{label}`, so "Enter your {label}" reads "Enter
+        // your ZIP code" in the US and "Enter your postcode" elsewhere.
+        let label = problem.params.get("label_key").map(|k| self.text(k));
         let params: Vec<(&str, &str)> = problem
             .params
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(label.as_deref().map(|l| ("label", l)))
             .collect();
         self.format(&key, &params)
     }

@@ -4,10 +4,17 @@
 //! contract types, the rules and the messages are one and the same on both
 //! sides. Nothing here may depend on the web or on a runtime.
 
+pub mod address;
 pub mod application;
+pub mod bank;
+pub mod company;
+pub mod email;
 pub mod i18n;
+pub mod pattern;
 pub mod problem;
 pub mod program;
+pub mod reference;
+pub mod tenant;
 pub mod validate;
 
 pub use application::{
@@ -17,4 +24,5 @@ pub use application::{
 pub use i18n::{Catalog, Locale};
 pub use problem::{ApiError, ApiErrorBody, Problem, ProblemCode, ValidationReport};
 pub use program::{ProgramLinks, ProgramSettings};
+pub use reference::ReferenceData;
 pub use validate::{validate, validate_section, Section};

@@ -10,6 +10,21 @@ pub enum ProblemCode {
     Required,
     MustAccept,
     InvalidFormat,
+    TooShort,
+    TooLong,
+    /// Check digits do not match: a mistyped character.
+    Checksum,
+    PostalCodeFormat,
+    UnknownRegion,
+    UnknownCountry,
+    FreeEmailDomain,
+    RoleAddress,
+    /// Warning: the domain looks like a typo of a well-known one.
+    EmailDomainTypo,
+    TenantDomainFormat,
+    SameAsCspTenant,
+    /// The IBAN or BIC belongs to another country than the bank's.
+    CountryMismatch,
     /// A code this version does not know: sent by a newer server.
     #[serde(other)]
     Unknown,
@@ -21,6 +36,18 @@ impl ProblemCode {
             Self::Required => "required",
             Self::MustAccept => "must_accept",
             Self::InvalidFormat => "invalid_format",
+            Self::TooShort => "too_short",
+            Self::TooLong => "too_long",
+            Self::Checksum => "checksum",
+            Self::PostalCodeFormat => "postal_code_format",
+            Self::UnknownRegion => "unknown_region",
+            Self::UnknownCountry => "unknown_country",
+            Self::FreeEmailDomain => "free_email_domain",
+            Self::RoleAddress => "role_address",
+            Self::EmailDomainTypo => "email_domain_typo",
+            Self::TenantDomainFormat => "tenant_domain_format",
+            Self::SameAsCspTenant => "same_as_csp_tenant",
+            Self::CountryMismatch => "country_mismatch",
             Self::Unknown => "unknown",
         }
     }

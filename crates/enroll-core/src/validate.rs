@@ -1,9 +1,12 @@
-//! Validation of an application, whole or one section at a time.
-//!
-//! For now this reports what is missing; the format rules per country
-//! (IBAN, postal codes, work email, ...) come next and report through the
-//! same `Problem` shape, so the API and the app need no change for them.
+//! Validation of an application, whole or one section at a time: each
+//! section's rules live in their own module; this one puts them together.
 
+use crate::address::address_problems;
+use crate::bank::bank_problems;
+use crate::company::{company_problems, mpn_id_problems};
+use crate::email::email_problems;
+use crate::reference::{Lookup, ReferenceData};
+use crate::tenant::tenant_problems;
 use crate::{Answers, Problem, ProblemCode, ValidationReport};
 
 /// The parts of an application that the wizard asks for on their own page.
@@ -30,59 +33,114 @@ impl Section {
         Section::Tenant,
         Section::Attestations,
     ];
+
+    /// The section a field path belongs to (`bank.iban` → Bank).
+    pub fn of_field(field: &str) -> Option<Section> {
+        let head = field.split('.').next()?;
+        Some(match head {
+            "model" => Section::Model,
+            "mpn_id" => Section::MpnId,
+            "company" => Section::Company,
+            "address" => Section::Address,
+            "bank" => Section::Bank,
+            "admin" => Section::Admin,
+            "tenant" => Section::Tenant,
+            "attestations" => Section::Attestations,
+            _ => return None,
+        })
+    }
 }
 
 /// Validates the whole application, as submitting it requires.
-pub fn validate(answers: &Answers) -> ValidationReport {
-    let errors = Section::ALL
-        .iter()
-        .flat_map(|section| section_errors(*section, answers))
-        .collect();
-    ValidationReport::from_problems(errors, Vec::new())
+pub fn validate(answers: &Answers, reference: &ReferenceData) -> ValidationReport {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for section in Section::ALL {
+        let (e, w) = section_problems(section, answers, reference);
+        errors.extend(e);
+        warnings.extend(w);
+    }
+    ValidationReport::from_problems(errors, warnings)
 }
 
 /// Validates one section, as the wizard does on Continue.
-pub fn validate_section(section: Section, answers: &Answers) -> ValidationReport {
-    ValidationReport::from_problems(section_errors(section, answers), Vec::new())
+pub fn validate_section(
+    section: Section,
+    answers: &Answers,
+    reference: &ReferenceData,
+) -> ValidationReport {
+    let (errors, warnings) = section_problems(section, answers, reference);
+    ValidationReport::from_problems(errors, warnings)
 }
 
-fn section_errors(section: Section, a: &Answers) -> Vec<Problem> {
-    let mut errors = Vec::new();
-    let mut require = |field: &str, value: &str| {
-        if value.trim().is_empty() {
-            errors.push(Problem::new(field, ProblemCode::Required));
-        }
-    };
-    match section {
-        Section::Model => {
-            if a.model.is_none() {
-                errors.push(Problem::new("model", ProblemCode::Required));
+const NAME_MAX_CHARS: usize = 100;
+
+fn section_problems(
+    section: Section,
+    a: &Answers,
+    reference: &ReferenceData,
+) -> (Vec<Problem>, Vec<Problem>) {
+    let mut warnings = Vec::new();
+    let errors = match section {
+        Section::Model => match a.model {
+            None => vec![Problem::new("model", ProblemCode::Required)],
+            Some(_) => Vec::new(),
+        },
+        Section::MpnId => mpn_id_problems(&a.mpn_id),
+        Section::Company => company_problems(&a.company),
+        Section::Address => {
+            let country = a.address.country.trim();
+            if country.is_empty() {
+                let mut problems = vec![Problem::new("address.country", ProblemCode::Required)];
+                problems.extend(address_problems(&a.address, None));
+                problems
+            } else {
+                match reference.address_format(country) {
+                    Lookup::Found(format) => address_problems(&a.address, Some(format)),
+                    Lookup::Unknown => address_problems(&a.address, None),
+                    Lookup::Absent => {
+                        vec![Problem::new("address.country", ProblemCode::UnknownCountry)]
+                    }
+                }
             }
         }
-        Section::MpnId => require("mpn_id", &a.mpn_id),
-        Section::Company => require("company.legal_name", &a.company.legal_name),
-        Section::Address => {
-            require("address.country", &a.address.country);
-            let first_line = a.address.lines.first().map(String::as_str).unwrap_or("");
-            require("address.lines.0", first_line);
-            require("address.locality", &a.address.locality);
-        }
         Section::Bank => {
-            require("bank.country", &a.bank.country);
-            require("bank.account_holder", &a.bank.account_holder);
-            // Until the per-country rules know which one a country uses,
-            // either an IBAN or a domestic account number will do.
-            if a.bank.iban.trim().is_empty() && a.bank.account_number.trim().is_empty() {
-                errors.push(Problem::new("bank.iban", ProblemCode::Required));
+            if reference.address_format(&a.bank.country) == Lookup::Absent
+                && !a.bank.country.trim().is_empty()
+            {
+                vec![Problem::new("bank.country", ProblemCode::UnknownCountry)]
+            } else {
+                bank_problems(&a.bank)
             }
         }
         Section::Admin => {
-            require("admin.first_name", &a.admin.first_name);
-            require("admin.last_name", &a.admin.last_name);
-            require("admin.email", &a.admin.email);
+            let mut errors = Vec::new();
+            for (field, value) in [
+                ("admin.first_name", &a.admin.first_name),
+                ("admin.last_name", &a.admin.last_name),
+            ] {
+                let value = value.trim();
+                if value.is_empty() {
+                    errors.push(Problem::new(field, ProblemCode::Required));
+                } else if value.chars().count() > NAME_MAX_CHARS {
+                    errors.push(
+                        Problem::new(field, ProblemCode::TooLong)
+                            .with_param("max", NAME_MAX_CHARS.to_string()),
+                    );
+                }
+            }
+            let (email_errors, email_warnings) =
+                email_problems("admin.email", &a.admin.email, reference);
+            errors.extend(email_errors);
+            warnings.extend(email_warnings);
+            if !a.admin.phone.trim().is_empty() && !is_phone_number(&a.admin.phone) {
+                errors.push(Problem::new("admin.phone", ProblemCode::InvalidFormat));
+            }
+            errors
         }
-        Section::Tenant => require("tenant.csp_domain", &a.tenant.csp_domain),
+        Section::Tenant => tenant_problems(&a.tenant),
         Section::Attestations => {
+            let mut errors = Vec::new();
             if !a.attestations.no_resale_to_csp_partners {
                 errors.push(Problem::new(
                     "attestations.no_resale_to_csp_partners",
@@ -95,36 +153,30 @@ fn section_errors(section: Section, a: &Answers) -> Vec<Problem> {
                     ProblemCode::MustAccept,
                 ));
             }
+            errors
         }
-    }
-    errors
+    };
+    (errors, warnings)
+}
+
+/// A phone number as people write it: an optional leading +, digits,
+/// spaces, hyphens, dots and brackets; 6 to 15 digits (E.164's maximum).
+pub fn is_phone_number(typed: &str) -> bool {
+    let typed = typed.trim();
+    let body = typed.strip_prefix('+').unwrap_or(typed);
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    body.chars()
+        .all(|c| c.is_ascii_digit() || " -.()".contains(c))
+        && (6..=15).contains(&digits)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Catalog, Locale, PartnerModel};
+    use crate::{Catalog, Locale};
 
     fn complete() -> Answers {
-        let mut a = Answers {
-            model: Some(PartnerModel::IndirectReseller),
-            mpn_id: "1234567".into(),
-            ..Answers::default()
-        };
-        a.company.legal_name = "Contoso Ltd".into();
-        a.address.country = "DE".into();
-        a.address.lines = vec!["Unter den Linden 1".into()];
-        a.address.locality = "Berlin".into();
-        a.bank.country = "DE".into();
-        a.bank.account_holder = "Contoso Ltd".into();
-        a.bank.iban = "DE89370400440532013000".into();
-        a.admin.first_name = "Jane".into();
-        a.admin.last_name = "Doe".into();
-        a.admin.email = "jane.doe@contoso.com".into();
-        a.tenant.csp_domain = "contoso.onmicrosoft.com".into();
-        a.attestations.no_resale_to_csp_partners = true;
-        a.attestations.terms_accepted = true;
-        a
+        Answers::example()
     }
 
     fn fields(report: &ValidationReport) -> Vec<&str> {
@@ -133,13 +185,14 @@ mod tests {
 
     #[test]
     fn a_complete_application_is_valid() {
-        let report = validate(&complete());
+        let report = validate(&complete(), &ReferenceData::vendored());
         assert!(report.valid, "{:?}", report.errors);
+        assert!(report.warnings.is_empty());
     }
 
     #[test]
     fn an_empty_application_lists_every_required_field_once() {
-        let report = validate(&Answers::default());
+        let report = validate(&Answers::default(), &ReferenceData::vendored());
         assert!(!report.valid);
         assert_eq!(
             fields(&report),
@@ -151,8 +204,6 @@ mod tests {
                 "address.lines.0",
                 "address.locality",
                 "bank.country",
-                "bank.account_holder",
-                "bank.iban",
                 "admin.first_name",
                 "admin.last_name",
                 "admin.email",
@@ -161,45 +212,87 @@ mod tests {
                 "attestations.terms_accepted",
             ]
         );
-    }
-
-    #[test]
-    fn blank_answers_count_as_missing() {
-        let mut a = complete();
-        a.mpn_id = "   ".into();
-        assert_eq!(fields(&validate_section(Section::MpnId, &a)), ["mpn_id"]);
+        assert!(report
+            .errors
+            .iter()
+            .all(|p| matches!(p.code, ProblemCode::Required | ProblemCode::MustAccept)));
     }
 
     #[test]
     fn a_section_reports_only_its_own_fields() {
         let mut a = Answers::default();
         a.admin.first_name = "Jane".into();
-        assert_eq!(
-            fields(&validate_section(Section::Admin, &a)),
-            ["admin.last_name", "admin.email"]
-        );
+        let report = validate_section(Section::Admin, &a, &ReferenceData::none());
+        assert_eq!(fields(&report), ["admin.last_name", "admin.email"]);
+        for problem in &report.errors {
+            assert_eq!(Section::of_field(&problem.field), Some(Section::Admin));
+        }
     }
 
     #[test]
-    fn a_domestic_account_number_satisfies_the_bank_section() {
+    fn unknown_countries_are_refused_only_with_complete_data() {
         let mut a = complete();
-        a.bank.iban.clear();
-        a.bank.account_number = "000123456789".into();
-        assert!(validate_section(Section::Bank, &a).valid);
+        a.address.country = "XX".into();
+        a.bank.country = "XX".into();
+        let report = validate(&a, &ReferenceData::vendored());
+        assert_eq!(fields(&report), ["address.country", "bank.country"]);
+        assert!(report
+            .errors
+            .iter()
+            .all(|p| p.code == ProblemCode::UnknownCountry));
     }
 
     #[test]
-    fn every_error_has_a_message_in_every_locale() {
-        let report = validate(&Answers::default());
+    fn warnings_never_block() {
+        let mut a = complete();
+        a.admin.email = "jane.doe@contoso.con".into();
+        let report = validate(&a, &ReferenceData::vendored());
+        assert!(report.valid);
+        assert_eq!(report.warnings[0].code, ProblemCode::EmailDomainTypo);
+    }
+
+    #[test]
+    fn phone_numbers_as_people_write_them() {
+        for ok in ["+49 30 1234567", "(425) 555-0100", "030.1234.567"] {
+            assert!(is_phone_number(ok), "{ok}");
+        }
+        for bad in ["12345", "+49 30 12345 67890 12", "call me", "++4930123456"] {
+            assert!(!is_phone_number(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_problem_has_a_message_in_every_locale() {
+        let mut broken = complete();
+        broken.mpn_id = "12a".into();
+        broken.company.website = "nope".into();
+        broken.address.postal_code = "1".into();
+        broken.address.country = "US".into();
+        broken.address.region = "Nowhere".into();
+        broken.bank.iban = "DE00 0000".into();
+        broken.bank.bic = "X".into();
+        broken.admin.email = "info@qq.com".into();
+        broken.admin.phone = "x".into();
+        broken.tenant.csp_domain = "contoso".into();
+        broken.tenant.corporate_domain = "contoso.onmicrosoft.com".into();
+        let mut reports = vec![validate(&Answers::default(), &ReferenceData::vendored())];
+        reports.push(validate(&broken, &ReferenceData::vendored()));
+        let mut typo = complete();
+        typo.admin.email = "jane@gmial.com".into();
+        reports.push(validate(&typo, &ReferenceData::vendored()));
         for locale in Locale::ALL {
             let catalog = Catalog::get(locale);
-            for problem in &report.errors {
+            for problem in reports
+                .iter()
+                .flat_map(|r| r.errors.iter().chain(r.warnings.iter()))
+            {
                 let message = catalog.problem_message(problem);
                 assert!(
-                    !message.starts_with("problem."),
-                    "{} has no message for {}",
+                    !message.contains("problem.") && !message.contains('{'),
+                    "{}: {} {:?} gives {message:?}",
                     locale.tag(),
-                    problem.field
+                    problem.field,
+                    problem.code
                 );
             }
         }

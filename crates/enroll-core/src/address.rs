@@ -1,0 +1,570 @@
+//! Addresses per country, from libaddressinput's metadata (data/README.md):
+//! which fields a country uses and requires, what they are called, the
+//! postal-code format, and the regions where the data lists them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::pattern::{is_separator, Pattern};
+use crate::{Address, Problem, ProblemCode};
+
+/// One country's address rules.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct AddressFormat {
+    /// The country's name in upper case English, e.g. "GERMANY".
+    pub name: String,
+    /// Field order, as `%A` (street), `%C` (locality), `%S` (region),
+    /// `%Z` (postal code), `%D` (dependent locality), `%X` (sorting code).
+    pub fmt: String,
+    /// Letters of the required fields (`A`, `C`, `S`, `Z`, `D`, `X`).
+    pub require: String,
+    /// Letters of the fields the post prefers in upper case.
+    pub upper: String,
+    /// Postal-code pattern (unanchored in the data; matched whole here).
+    pub zip: Option<String>,
+    /// Examples of postal codes, comma-separated.
+    pub zipex: Option<String>,
+    pub zip_name_type: String,
+    pub state_name_type: String,
+    pub locality_name_type: String,
+    pub sublocality_name_type: String,
+    pub regions: Vec<Region>,
+}
+
+/// A first-level region (state, province, prefecture, ...).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct Region {
+    /// What the post expects, e.g. "CA" or "北海道".
+    pub key: String,
+    /// Its name when it differs from the key, e.g. "California".
+    pub name: Option<String>,
+    /// Its name in Latin script, e.g. "Hokkaido".
+    pub latin: Option<String>,
+    pub iso: Option<String>,
+    /// Prefix pattern of the region's postal codes.
+    pub zip: Option<String>,
+}
+
+impl Region {
+    /// The name to show in a list.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.key)
+    }
+
+    fn answers_to(&self, typed: &str) -> bool {
+        let typed = typed.trim();
+        [
+            Some(self.key.as_str()),
+            self.name.as_deref(),
+            self.latin.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|candidate| candidate.eq_ignore_ascii_case(typed) || candidate == typed)
+    }
+}
+
+/// The address fields a form shows, beyond the country.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AddressField {
+    StreetLines,
+    DependentLocality,
+    Locality,
+    Region,
+    PostalCode,
+    SortingCode,
+}
+
+impl AddressField {
+    /// The contract's field path.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::StreetLines => "address.lines",
+            Self::DependentLocality => "address.dependent_locality",
+            Self::Locality => "address.locality",
+            Self::Region => "address.region",
+            Self::PostalCode => "address.postal_code",
+            Self::SortingCode => "address.sorting_code",
+        }
+    }
+
+    fn from_token(token: char) -> Option<Self> {
+        match token {
+            'A' => Some(Self::StreetLines),
+            'D' => Some(Self::DependentLocality),
+            'C' => Some(Self::Locality),
+            'S' => Some(Self::Region),
+            'Z' => Some(Self::PostalCode),
+            'X' => Some(Self::SortingCode),
+            _ => None,
+        }
+    }
+
+    fn token(self) -> char {
+        match self {
+            Self::StreetLines => 'A',
+            Self::DependentLocality => 'D',
+            Self::Locality => 'C',
+            Self::Region => 'S',
+            Self::PostalCode => 'Z',
+            Self::SortingCode => 'X',
+        }
+    }
+}
+
+/// A field as one country's form shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub field: AddressField,
+    pub required: bool,
+    /// Catalog key of its name in this country ("ZIP code", "prefecture").
+    pub label_key: String,
+}
+
+impl AddressFormat {
+    /// The fields this country uses, in the order its addresses are written
+    /// (street first for forms, whatever the written order, as people fill
+    /// a form top-down from the street).
+    pub fn fields(&self) -> Vec<FieldSpec> {
+        let mut fields: Vec<AddressField> = Vec::new();
+        let mut tokens = self.fmt.chars();
+        while let Some(c) = tokens.next() {
+            if c == '%' {
+                if let Some(field) = tokens.next().and_then(AddressField::from_token) {
+                    if !fields.contains(&field) {
+                        fields.push(field);
+                    }
+                }
+            }
+        }
+        // Street lines first: a form reads top-down from the street even
+        // where the written address starts with the postal code (CN, JP).
+        if let Some(i) = fields.iter().position(|f| *f == AddressField::StreetLines) {
+            let street = fields.remove(i);
+            fields.insert(0, street);
+        }
+        fields
+            .into_iter()
+            .map(|field| FieldSpec {
+                field,
+                required: self.requires(field),
+                label_key: self.label_key(field),
+            })
+            .collect()
+    }
+
+    pub fn requires(&self, field: AddressField) -> bool {
+        self.require.contains(field.token())
+    }
+
+    pub fn uses(&self, field: AddressField) -> bool {
+        self.fmt.contains(&format!("%{}", field.token()))
+    }
+
+    /// Catalog key of a field's name in this country.
+    pub fn label_key(&self, field: AddressField) -> String {
+        let kind = match field {
+            AddressField::StreetLines => "street",
+            AddressField::SortingCode => "sorting_code",
+            AddressField::DependentLocality => non_empty(&self.sublocality_name_type, "suburb"),
+            AddressField::Locality => non_empty(&self.locality_name_type, "city"),
+            AddressField::Region => non_empty(&self.state_name_type, "province"),
+            AddressField::PostalCode => non_empty(&self.zip_name_type, "postal"),
+        };
+        format!("address.label.{kind}")
+    }
+
+    /// The first example postal code, to show in messages.
+    pub fn postal_code_example(&self) -> Option<&str> {
+        self.zipex.as_deref().and_then(|ex| ex.split(',').next())
+    }
+
+    /// The canonical form of a typed postal code, or `None` when its
+    /// letters and digits are not a postal code of this country. Case,
+    /// spaces and hyphens do not matter: `ec1a1bb` gives `EC1A 1BB` (GB),
+    /// `1500001` gives `150-0001` (JP).
+    pub fn normalize_postal_code(&self, typed: &str) -> Option<String> {
+        let typed = collapse_whitespace(typed).to_uppercase();
+        let Some(pattern) = self.zip.as_deref().and_then(|p| Pattern::parse(p).ok()) else {
+            // No format known: anything non-empty is taken as typed.
+            return (!typed.is_empty()).then_some(typed);
+        };
+        // The canonical form puts the separators where the pattern prefers
+        // them, whatever was typed; a code that only matches as typed (a
+        // pattern that needs a separator the insertion cannot place) stays.
+        let core: String = typed.chars().filter(|c| !is_separator(*c)).collect();
+        pattern
+            .match_inserting_separators(&core)
+            .or_else(|| pattern.is_full_match(&typed).then_some(typed))
+    }
+
+    /// The listed region a typed value names (by key, name or Latin name).
+    pub fn find_region(&self, typed: &str) -> Option<&Region> {
+        self.regions.iter().find(|region| region.answers_to(typed))
+    }
+}
+
+fn non_empty<'a>(value: &'a str, default: &'a str) -> &'a str {
+    if value.is_empty() {
+        default
+    } else {
+        value
+    }
+}
+
+fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The most characters a single address answer may have.
+const MAX_FIELD_CHARS: usize = 200;
+/// Street lines beyond this are one too many for any postal format.
+const MAX_STREET_LINES: usize = 4;
+
+/// Problems with an address, given its country's format (`None` when the
+/// format is not known here yet: only what holds everywhere is checked).
+pub fn address_problems(address: &Address, format: Option<&AddressFormat>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    // Without the country's format, libaddressinput's defaults: a street
+    // and a locality, everywhere.
+    let requires = |field| {
+        format.map_or(
+            matches!(field, AddressField::StreetLines | AddressField::Locality),
+            |f| f.requires(field),
+        )
+    };
+    let label = |field| {
+        format
+            .map(|f| f.label_key(field))
+            .unwrap_or_else(|| AddressFormat::default().label_key(field))
+    };
+
+    let first_line = address.lines.first().map(|l| l.trim()).unwrap_or("");
+    if first_line.is_empty() && requires(AddressField::StreetLines) {
+        problems.push(Problem::new("address.lines.0", ProblemCode::Required));
+    }
+    if address.lines.len() > MAX_STREET_LINES {
+        problems.push(
+            Problem::new("address.lines", ProblemCode::TooLong)
+                .with_param("max", MAX_STREET_LINES.to_string()),
+        );
+    }
+    for (i, line) in address.lines.iter().enumerate() {
+        if line.chars().count() > MAX_FIELD_CHARS {
+            problems.push(too_long(&format!("address.lines.{i}")));
+        }
+    }
+
+    let simple = [
+        (
+            AddressField::Locality,
+            "address.locality",
+            &address.locality,
+        ),
+        (
+            AddressField::DependentLocality,
+            "address.dependent_locality",
+            &address.dependent_locality,
+        ),
+        (
+            AddressField::SortingCode,
+            "address.sorting_code",
+            &address.sorting_code,
+        ),
+    ];
+    for (field, path, value) in simple {
+        if value.trim().is_empty() {
+            if requires(field) {
+                problems.push(
+                    Problem::new(path, ProblemCode::Required).with_param("label_key", label(field)),
+                );
+            }
+        } else if value.chars().count() > MAX_FIELD_CHARS {
+            problems.push(too_long(path));
+        }
+    }
+
+    let region = address.region.trim();
+    if region.is_empty() {
+        if requires(AddressField::Region) {
+            problems.push(
+                Problem::new("address.region", ProblemCode::Required)
+                    .with_param("label_key", label(AddressField::Region)),
+            );
+        }
+    } else if let Some(format) = format.filter(|f| !f.regions.is_empty()) {
+        if format.find_region(region).is_none() {
+            problems.push(
+                Problem::new("address.region", ProblemCode::UnknownRegion)
+                    .with_param("label_key", label(AddressField::Region)),
+            );
+        }
+    } else if region.chars().count() > MAX_FIELD_CHARS {
+        problems.push(too_long("address.region"));
+    }
+
+    let postal = address.postal_code.trim();
+    if postal.is_empty() {
+        if format.is_some_and(|f| f.requires(AddressField::PostalCode)) {
+            problems.push(
+                Problem::new("address.postal_code", ProblemCode::Required)
+                    .with_param("label_key", label(AddressField::PostalCode)),
+            );
+        }
+    } else if let Some(format) = format {
+        if format.normalize_postal_code(postal).is_none() {
+            let mut problem = Problem::new("address.postal_code", ProblemCode::PostalCodeFormat)
+                .with_param("label_key", label(AddressField::PostalCode));
+            if let Some(example) = format.postal_code_example() {
+                problem = problem.with_param("example", example);
+            }
+            problems.push(problem);
+        }
+    } else if postal.chars().count() > 20 {
+        problems.push(too_long("address.postal_code"));
+    }
+    problems
+}
+
+fn too_long(field: &str) -> Problem {
+    Problem::new(field, ProblemCode::TooLong).with_param("max", MAX_FIELD_CHARS.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::vendored_address_formats;
+
+    fn format(code: &str) -> AddressFormat {
+        vendored_address_formats()
+            .remove(code)
+            .unwrap_or_else(|| panic!("{code} in the data"))
+    }
+
+    #[test]
+    fn every_country_pattern_parses_and_accepts_its_own_examples() {
+        let formats = vendored_address_formats();
+        assert!(formats.len() > 240, "all of libaddressinput's countries");
+        let mut checked = 0;
+        for (code, format) in &formats {
+            let Some(zip) = &format.zip else { continue };
+            let pattern = Pattern::parse(zip).unwrap_or_else(|e| panic!("{code}: {e}"));
+            for example in format.zipex.iter().flat_map(|ex| ex.split(',')) {
+                assert!(
+                    pattern.is_full_match(example),
+                    "{code}: {example} against {zip}"
+                );
+                let canonical = format
+                    .normalize_postal_code(example)
+                    .unwrap_or_else(|| panic!("{code}: {example} not accepted"));
+                assert!(pattern.is_full_match(&canonical), "{code}: {canonical}");
+                assert_eq!(
+                    format.normalize_postal_code(&canonical).as_ref(),
+                    Some(&canonical)
+                );
+                // Typed in lower case with the separators left out, the
+                // letters and digits give the same code.
+                let sloppy: String = example.chars().filter(|c| !is_separator(*c)).collect();
+                assert_eq!(
+                    format
+                        .normalize_postal_code(&sloppy.to_lowercase())
+                        .as_ref(),
+                    Some(&canonical),
+                    "{code}: {sloppy}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 300, "only {checked} examples checked");
+    }
+
+    #[test]
+    fn postal_codes_are_normalized_to_the_canonical_form() {
+        // Examples from libaddressinput's own zipex data.
+        let cases = [
+            ("JP", "1500001", Some("150-0001")),
+            ("JP", "154-0023", Some("154-0023")),
+            ("GB", "ec1a1bb", Some("EC1A 1BB")),
+            ("GB", " EC1A   1BB ", Some("EC1A 1BB")),
+            ("GB", "EC1A-1BB", Some("EC1A 1BB")),
+            ("CA", "h3z2y7", Some("H3Z 2Y7")),
+            ("NL", "1234ab", Some("1234 AB")),
+            ("US", "95014", Some("95014")),
+            ("US", "221621010", Some("22162-1010")),
+            ("DE", "10117", Some("10117")),
+            ("PL", "00950", Some("00-950")),
+            ("BR", "40301110", Some("40301-110")),
+            ("DE", "1011", None),
+            ("DE", "ABCDE", None),
+            ("GB", "EC1A 1B", None),
+            ("CA", "D3Z 2Y7", None),
+            ("JP", "150-00011", None),
+            ("US", "9501", None),
+        ];
+        for (country, typed, expected) in cases {
+            assert_eq!(
+                format(country).normalize_postal_code(typed).as_deref(),
+                expected,
+                "{country} {typed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn required_fields_and_their_names_follow_the_country() {
+        let us = format("US");
+        let required: Vec<_> = us
+            .fields()
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.field)
+            .collect();
+        assert_eq!(
+            required,
+            [
+                AddressField::StreetLines,
+                AddressField::Locality,
+                AddressField::Region,
+                AddressField::PostalCode
+            ]
+        );
+        assert_eq!(us.label_key(AddressField::PostalCode), "address.label.zip");
+        assert_eq!(us.label_key(AddressField::Region), "address.label.state");
+
+        let de = format("DE");
+        assert!(!de.uses(AddressField::Region));
+        assert!(de.requires(AddressField::PostalCode));
+        assert_eq!(
+            de.label_key(AddressField::PostalCode),
+            "address.label.postal"
+        );
+
+        let jp = format("JP");
+        assert_eq!(
+            jp.label_key(AddressField::Region),
+            "address.label.prefecture"
+        );
+        assert_eq!(
+            jp.fields()[0].field,
+            AddressField::StreetLines,
+            "street first on forms"
+        );
+
+        let in_ = format("IN");
+        assert_eq!(in_.label_key(AddressField::PostalCode), "address.label.pin");
+        let ie = format("IE");
+        assert_eq!(
+            ie.label_key(AddressField::PostalCode),
+            "address.label.eircode"
+        );
+        assert!(!ie.requires(AddressField::PostalCode));
+    }
+
+    #[test]
+    fn regions_are_found_by_key_name_or_latin_name() {
+        let us = format("US");
+        assert_eq!(us.find_region("CA").map(|r| r.key.as_str()), Some("CA"));
+        assert_eq!(
+            us.find_region("california").map(|r| r.key.as_str()),
+            Some("CA")
+        );
+        assert!(us.find_region("Bavaria").is_none());
+        let jp = format("JP");
+        assert_eq!(
+            jp.find_region("Hokkaido").map(|r| r.key.as_str()),
+            Some("北海道")
+        );
+        assert_eq!(
+            jp.find_region("北海道").map(|r| r.key.as_str()),
+            Some("北海道")
+        );
+        let cn = format("CN");
+        assert_eq!(
+            cn.find_region("Beijing Shi").map(|r| r.key.as_str()),
+            Some("北京市")
+        );
+    }
+
+    fn address(country: &str, line: &str, locality: &str, region: &str, postal: &str) -> Address {
+        Address {
+            country: country.into(),
+            lines: vec![line.into()],
+            locality: locality.into(),
+            region: region.into(),
+            postal_code: postal.into(),
+            ..Address::default()
+        }
+    }
+
+    fn codes(problems: &[Problem]) -> Vec<(&str, ProblemCode)> {
+        problems
+            .iter()
+            .map(|p| (p.field.as_str(), p.code))
+            .collect()
+    }
+
+    #[test]
+    fn address_table() {
+        let ok: [(&str, Address); 5] = [
+            (
+                "DE",
+                address("DE", "Unter den Linden 1", "Berlin", "", "10117"),
+            ),
+            ("US", address("US", "1 Main St", "Cupertino", "CA", "95014")),
+            (
+                "JP",
+                address("JP", "1-2-3 Shibuya", "Shibuya-ku", "Tokyo", "1500001"),
+            ),
+            ("GB", address("GB", "1 Long Lane", "London", "", "ec1a1bb")),
+            ("IE", address("IE", "1 Main St", "Dublin", "Co. Dublin", "")),
+        ];
+        for (country, address) in ok {
+            let problems = address_problems(&address, Some(&format(country)));
+            assert!(problems.is_empty(), "{country}: {problems:?}");
+        }
+
+        let us = format("US");
+        let missing = address_problems(&address("US", "", "", "", ""), Some(&us));
+        assert_eq!(
+            codes(&missing),
+            [
+                ("address.lines.0", ProblemCode::Required),
+                ("address.locality", ProblemCode::Required),
+                ("address.region", ProblemCode::Required),
+                ("address.postal_code", ProblemCode::Required),
+            ]
+        );
+        let wrong = address_problems(
+            &address("US", "1 Main St", "X", "Bavaria", "9501"),
+            Some(&us),
+        );
+        assert_eq!(
+            codes(&wrong),
+            [
+                ("address.region", ProblemCode::UnknownRegion),
+                ("address.postal_code", ProblemCode::PostalCodeFormat),
+            ]
+        );
+        assert_eq!(wrong[1].params["example"], "95014");
+        assert_eq!(wrong[1].params["label_key"], "address.label.zip");
+
+        let long = address_problems(
+            &address("DE", &"x".repeat(201), "Berlin", "", "10117"),
+            Some(&format("DE")),
+        );
+        assert_eq!(codes(&long), [("address.lines.0", ProblemCode::TooLong)]);
+    }
+
+    #[test]
+    fn without_the_format_only_universal_checks_run() {
+        let problems = address_problems(&address("US", "1 Main St", "X", "anything", "abc"), None);
+        assert!(problems.is_empty(), "{problems:?}");
+        let problems = address_problems(&address("US", "", "", "", ""), None);
+        assert_eq!(
+            problems.len(),
+            2,
+            "street and locality are required everywhere"
+        );
+    }
+}

@@ -1,0 +1,645 @@
+//! Bank details by country: which fields a bank country needs, and the
+//! format and check digits of each. People may type spaces, hyphens and
+//! lower case wherever the format allows; the rules compare the compact,
+//! upper-case form.
+
+use crate::{BankDetails, Problem, ProblemCode};
+
+/// How payments reach a bank in a given country.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BankScheme {
+    /// IBAN (ISO 13616) and BIC (ISO 9362).
+    Iban,
+    /// US: ABA routing number and account number.
+    UsAba,
+    /// GB: sort code and account number.
+    GbSortCode,
+    /// AU: BSB and account number.
+    AuBsb,
+    /// IN: IFSC and account number.
+    InIfsc,
+    /// CA: transit and institution numbers, and account number.
+    CaTransit,
+    /// CN: CNAPS code and account number.
+    CnCnaps,
+    /// JP: bank and branch codes, and account number.
+    JpZengin,
+    /// Elsewhere: SWIFT BIC and account number.
+    Swift,
+}
+
+/// Countries in SWIFT's IBAN registry (release 99, 2024), minus those with
+/// a domestic scheme above. Each IBAN's own structure is checked by the
+/// `iban_validate` crate, which carries that registry.
+const IBAN_COUNTRIES: &[&str] = &[
+    "AD", "AE", "AL", "AT", "AZ", "BA", "BE", "BG", "BH", "BI", "BR", "BY", "CH", "CR", "CY", "CZ",
+    "DE", "DJ", "DK", "DO", "EE", "EG", "ES", "FI", "FK", "FO", "FR", "GE", "GI", "GL", "GR", "GT",
+    "HR", "HU", "IE", "IL", "IQ", "IS", "IT", "JO", "KW", "KZ", "LB", "LC", "LI", "LT", "LU", "LV",
+    "LY", "MC", "MD", "ME", "MK", "MN", "MR", "MT", "MU", "NI", "NL", "NO", "OM", "PK", "PL", "PS",
+    "PT", "QA", "RO", "RS", "RU", "SA", "SC", "SD", "SE", "SI", "SK", "SM", "SO", "ST", "SV", "TL",
+    "TN", "TR", "UA", "VA", "VG", "XK", "YE",
+];
+
+impl BankScheme {
+    pub fn for_country(country: &str) -> Self {
+        match country.trim().to_ascii_uppercase().as_str() {
+            "US" => Self::UsAba,
+            "GB" => Self::GbSortCode,
+            "AU" => Self::AuBsb,
+            "IN" => Self::InIfsc,
+            "CA" => Self::CaTransit,
+            "CN" => Self::CnCnaps,
+            "JP" => Self::JpZengin,
+            c if IBAN_COUNTRIES.contains(&c) => Self::Iban,
+            _ => Self::Swift,
+        }
+    }
+
+    /// The fields a form shows for this scheme, after country and holder:
+    /// (contract path, catalog key of its label, required).
+    pub fn fields(self) -> &'static [(&'static str, &'static str, bool)] {
+        match self {
+            Self::Iban => &[
+                ("bank.iban", "bank.label.iban", true),
+                ("bank.bic", "bank.label.bic", true),
+            ],
+            Self::Swift => &[
+                ("bank.account_number", "bank.label.account_number", true),
+                ("bank.bic", "bank.label.bic", true),
+            ],
+            Self::UsAba => &[
+                ("bank.routing_code", "bank.label.aba", true),
+                ("bank.account_number", "bank.label.account_number", true),
+                ("bank.account_type", "bank.label.account_type", false),
+            ],
+            Self::GbSortCode => &[
+                ("bank.routing_code", "bank.label.sort_code", true),
+                ("bank.account_number", "bank.label.account_number", true),
+            ],
+            Self::AuBsb => &[
+                ("bank.routing_code", "bank.label.bsb", true),
+                ("bank.account_number", "bank.label.account_number", true),
+            ],
+            Self::InIfsc => &[
+                ("bank.routing_code", "bank.label.ifsc", true),
+                ("bank.account_number", "bank.label.account_number", true),
+            ],
+            Self::CaTransit => &[
+                ("bank.routing_code", "bank.label.ca_transit", true),
+                ("bank.account_number", "bank.label.account_number", true),
+            ],
+            Self::CnCnaps => &[
+                ("bank.routing_code", "bank.label.cnaps", true),
+                ("bank.account_number", "bank.label.account_number", true),
+            ],
+            Self::JpZengin => &[
+                ("bank.routing_code", "bank.label.jp_bank_branch", true),
+                ("bank.account_number", "bank.label.account_number", true),
+                ("bank.account_type", "bank.label.account_type", false),
+            ],
+        }
+    }
+
+    /// A well-formed domestic bank code, to show in messages and hints.
+    pub fn routing_example(self) -> &'static str {
+        match self {
+            Self::UsAba => "021000021",
+            Self::GbSortCode => "12-34-56",
+            Self::AuBsb => "062-000",
+            Self::InIfsc => "SBIN0001234",
+            Self::CaTransit => "12345-003",
+            Self::CnCnaps => "102100099996",
+            Self::JpZengin => "0001-123",
+            Self::Iban | Self::Swift => "",
+        }
+    }
+
+    /// Account types this scheme distinguishes (contract values).
+    pub fn account_types(self) -> &'static [&'static str] {
+        match self {
+            Self::UsAba => &["checking", "savings"],
+            Self::JpZengin => &["ordinary", "current"],
+            _ => &[],
+        }
+    }
+}
+
+/// Upper case without spaces and hyphens: what people type, as compared.
+pub fn compact(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// An IBAN in groups of four, as printed on statements.
+pub fn iban_print_format(typed: &str) -> String {
+    let compact = compact(typed);
+    let chars: Vec<char> = compact.chars().collect();
+    chars
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Is this a masked secret as the API returns it (`••••3000`)? A masked
+/// value sent back means "keep what is stored": it is not re-validated.
+pub fn is_masked(value: &str) -> bool {
+    value.starts_with('•')
+}
+
+const ACCOUNT_HOLDER_MAX: usize = 140;
+
+pub fn bank_problems(bank: &BankDetails) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if bank.country.trim().is_empty() {
+        problems.push(Problem::new("bank.country", ProblemCode::Required));
+        return problems;
+    }
+    let holder = bank.account_holder.trim();
+    if holder.is_empty() {
+        problems.push(Problem::new("bank.account_holder", ProblemCode::Required));
+    } else if holder.chars().count() > ACCOUNT_HOLDER_MAX {
+        problems.push(
+            Problem::new("bank.account_holder", ProblemCode::TooLong)
+                .with_param("max", ACCOUNT_HOLDER_MAX.to_string()),
+        );
+    }
+    let scheme = BankScheme::for_country(&bank.country);
+    let country = bank.country.trim().to_ascii_uppercase();
+    for (path, _, required) in scheme.fields() {
+        let value = match *path {
+            "bank.iban" => &bank.iban,
+            "bank.bic" => &bank.bic,
+            "bank.routing_code" => &bank.routing_code,
+            "bank.account_number" => &bank.account_number,
+            _ => &bank.account_type,
+        };
+        if value.trim().is_empty() {
+            if *required {
+                let mut problem = Problem::new(*path, ProblemCode::Required);
+                if *path == "bank.routing_code" {
+                    problem = problem.with_param("label_key", scheme.fields()[0].1);
+                }
+                problems.push(problem);
+            }
+            continue;
+        }
+        if is_masked(value) {
+            continue;
+        }
+        let problem = match *path {
+            "bank.iban" => iban_problem(value, &country),
+            "bank.bic" => bic_problem(value, &country),
+            "bank.routing_code" => routing_problem(scheme, value),
+            "bank.account_number" => account_number_problem(scheme, value),
+            _ => account_type_problem(scheme, value),
+        };
+        let mut problem = problem.map(|finding| finding.into_problem(path));
+        if let (Some(problem), "bank.routing_code") = (problem.as_mut(), *path) {
+            // "Enter a sort code like 12-34-56": the code's name and form.
+            let (_, label_key, _) = scheme.fields()[0];
+            *problem = std::mem::replace(problem, Problem::new("", ProblemCode::Unknown))
+                .with_param("label_key", label_key)
+                .with_param("example", scheme.routing_example());
+        }
+        problems.extend(problem);
+    }
+    problems
+}
+
+/// A problem without its field yet, with its params.
+struct Finding(ProblemCode, Vec<(&'static str, String)>);
+
+impl Finding {
+    fn code(code: ProblemCode) -> Self {
+        Self(code, Vec::new())
+    }
+
+    fn into_problem(self, path: &str) -> Problem {
+        self.1
+            .into_iter()
+            .fold(Problem::new(path, self.0), |p, (k, v)| p.with_param(k, v))
+    }
+}
+
+fn iban_problem(typed: &str, bank_country: &str) -> Option<Finding> {
+    use iban::{Iban, IbanLike, ParseBaseIbanError, ParseIbanError};
+    let compact = compact(typed);
+    if !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Some(Finding::code(ProblemCode::InvalidFormat));
+    }
+    match compact.parse::<Iban>() {
+        Ok(iban) if iban.country_code() != bank_country => Some(Finding(
+            ProblemCode::CountryMismatch,
+            vec![
+                ("found", iban.country_code().to_owned()),
+                ("expected", bank_country.to_owned()),
+            ],
+        )),
+        Ok(_) => None,
+        Err(ParseIbanError::InvalidBaseIban {
+            source: ParseBaseIbanError::InvalidChecksum,
+        }) => {
+            // The check digits are wrong. If the IBAN with corrected check
+            // digits is well formed, a character was mistyped; if not, its
+            // structure (length, letters where digits go) is wrong.
+            let fixed = with_check_digits(&compact)?;
+            Some(Finding::code(if fixed.parse::<Iban>().is_ok() {
+                ProblemCode::Checksum
+            } else {
+                ProblemCode::InvalidFormat
+            }))
+        }
+        Err(_) => Some(Finding::code(ProblemCode::InvalidFormat)),
+    }
+}
+
+/// The IBAN with the check digits its other characters call for (ISO 13616:
+/// 98 minus the mod-97 of BBAN + country + "00", letters as 10..35).
+pub fn with_check_digits(compact: &str) -> Option<String> {
+    let country = compact.get(0..2)?;
+    let bban = compact.get(4..)?;
+    let mut remainder: u32 = 0;
+    for c in bban.chars().chain(country.chars()).chain("00".chars()) {
+        let value = c.to_digit(36)?;
+        remainder = if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        };
+    }
+    Some(format!("{country}{:02}{bban}", 98 - remainder))
+}
+
+/// ISO 9362: 4 letters (institution), 2 letters (country), 2 letters or
+/// digits (location), optionally 3 letters or digits (branch).
+fn bic_problem(typed: &str, bank_country: &str) -> Option<Finding> {
+    let bic = compact(typed);
+    let chars: Vec<char> = bic.chars().collect();
+    let well_formed = matches!(chars.len(), 8 | 11)
+        && chars[..6].iter().all(char::is_ascii_uppercase)
+        && chars[6..]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if !well_formed {
+        return Some(Finding::code(ProblemCode::InvalidFormat));
+    }
+    let country: String = chars[4..6].iter().collect();
+    (country != bank_country).then(|| {
+        Finding(
+            ProblemCode::CountryMismatch,
+            vec![("found", country), ("expected", bank_country.to_owned())],
+        )
+    })
+}
+
+fn digits_between(value: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&value.len()) && value.chars().all(|c| c.is_ascii_digit())
+}
+
+fn routing_problem(scheme: BankScheme, typed: &str) -> Option<Finding> {
+    let code = compact(typed);
+    let valid = match scheme {
+        BankScheme::UsAba => {
+            if !digits_between(&code, 9, 9) {
+                false
+            } else if !aba_checksum_ok(&code) {
+                return Some(Finding::code(ProblemCode::Checksum));
+            } else {
+                true
+            }
+        }
+        // 6 digits, written 12-34-56.
+        BankScheme::GbSortCode | BankScheme::AuBsb => digits_between(&code, 6, 6),
+        // 4 letters (bank), a zero, 6 letters or digits (branch).
+        BankScheme::InIfsc => {
+            code.len() == 11
+                && code[..4].chars().all(|c| c.is_ascii_uppercase())
+                && code.as_bytes()[4] == b'0'
+                && code[5..].chars().all(|c| c.is_ascii_alphanumeric())
+        }
+        // Transit (5 digits) then institution (3 digits), or the electronic
+        // form 0 + institution + transit.
+        BankScheme::CaTransit => {
+            digits_between(&code, 8, 8) || (digits_between(&code, 9, 9) && code.starts_with('0'))
+        }
+        BankScheme::CnCnaps => digits_between(&code, 12, 12),
+        // Bank (4 digits) then branch (3 digits).
+        BankScheme::JpZengin => digits_between(&code, 7, 7),
+        BankScheme::Iban | BankScheme::Swift => true,
+    };
+    (!valid).then(|| Finding::code(ProblemCode::InvalidFormat))
+}
+
+/// ABA routing numbers: 3, 7, 1 weights over the nine digits sum to a
+/// multiple of 10 (ABA's published check-digit rule).
+pub fn aba_checksum_ok(digits: &str) -> bool {
+    let values: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    values.len() == 9
+        && values
+            .iter()
+            .zip([3, 7, 1].iter().cycle())
+            .map(|(d, w)| d * w)
+            .sum::<u32>()
+            % 10
+            == 0
+}
+
+fn account_number_problem(scheme: BankScheme, typed: &str) -> Option<Finding> {
+    let number = compact(typed);
+    let (min, max, digits_only) = match scheme {
+        BankScheme::UsAba => (4, 17, true),
+        BankScheme::GbSortCode => (8, 8, true),
+        BankScheme::AuBsb => (5, 10, true),
+        BankScheme::InIfsc => (9, 18, true),
+        BankScheme::CaTransit => (7, 12, true),
+        BankScheme::CnCnaps => (8, 30, true),
+        BankScheme::JpZengin => (7, 7, true),
+        // No national rule known here: up to the longest IBAN, 34.
+        BankScheme::Swift | BankScheme::Iban => (4, 34, false),
+    };
+    let allowed = |c: char| {
+        if digits_only {
+            c.is_ascii_digit()
+        } else {
+            c.is_ascii_alphanumeric()
+        }
+    };
+    let params = vec![("min", min.to_string()), ("max", max.to_string())];
+    if !number.chars().all(allowed) {
+        Some(Finding(ProblemCode::InvalidFormat, params))
+    } else if number.len() < min {
+        Some(Finding(ProblemCode::TooShort, params))
+    } else if number.len() > max {
+        Some(Finding(ProblemCode::TooLong, params))
+    } else {
+        None
+    }
+}
+
+fn account_type_problem(scheme: BankScheme, typed: &str) -> Option<Finding> {
+    (!scheme.account_types().contains(&typed.trim()))
+        .then(|| Finding::code(ProblemCode::InvalidFormat))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bank(country: &str) -> BankDetails {
+        BankDetails {
+            country: country.into(),
+            account_holder: "Contoso Ltd".into(),
+            ..BankDetails::default()
+        }
+    }
+
+    fn codes(details: &BankDetails) -> Vec<(String, ProblemCode)> {
+        bank_problems(details)
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect()
+    }
+
+    /// Example IBANs published in SWIFT's IBAN registry, one per country.
+    const REGISTRY_EXAMPLES: &[(&str, &str)] = &[
+        ("DE", "DE89 3704 0044 0532 0130 00"),
+        ("FR", "FR14 2004 1010 0505 0001 3M02 606"),
+        ("NL", "NL91 ABNA 0417 1643 00"),
+        ("ES", "ES91 2100 0418 4502 0005 1332"),
+        ("IT", "IT60 X054 2811 1010 0000 0123 456"),
+        ("BE", "BE68 5390 0754 7034"),
+        ("CH", "CH93 0076 2011 6238 5295 7"),
+        ("AT", "AT61 1904 3002 3457 3201"),
+        ("NO", "NO93 8601 1117 947"),
+        ("DK", "DK50 0040 0440 1162 43"),
+        ("FI", "FI21 1234 5600 0007 85"),
+        ("PL", "PL61 1090 1014 0000 0712 1981 2874"),
+        ("IE", "IE29 AIBK 9311 5212 3456 78"),
+        ("SE", "SE45 5000 0000 0583 9825 7466"),
+    ];
+
+    #[test]
+    fn registry_example_ibans_are_valid_however_they_are_typed() {
+        for (country, iban) in REGISTRY_EXAMPLES {
+            let mut details = bank(country);
+            details.bic = format!("ABCD{country}2L");
+            for typed in [
+                iban.to_string(),
+                iban.replace(' ', ""),
+                iban.to_lowercase(),
+                iban.replace(' ', "-"),
+            ] {
+                details.iban = typed.clone();
+                assert_eq!(codes(&details), [], "{country}: {typed}");
+            }
+        }
+    }
+
+    #[test]
+    fn iban_mistakes_get_their_own_codes() {
+        let mut details = bank("DE");
+        details.bic = "COBADEFFXXX".into();
+        let cases = [
+            // One digit changed in the registry example: the check digits catch it.
+            ("DE89 3704 0044 0532 0130 01", ProblemCode::Checksum),
+            ("DE89 3704 0044 0532 0130", ProblemCode::InvalidFormat),
+            ("DE89 3704 0044 0532 0130 0!", ProblemCode::InvalidFormat),
+            ("XX89 3704 0044 0532 0130 00", ProblemCode::InvalidFormat),
+            ("NL91 ABNA 0417 1643 00", ProblemCode::CountryMismatch),
+        ];
+        for (typed, expected) in cases {
+            details.iban = typed.into();
+            assert_eq!(
+                codes(&details),
+                [("bank.iban".to_owned(), expected)],
+                "{typed}"
+            );
+        }
+    }
+
+    #[test]
+    fn bic_table() {
+        let mut details = bank("DE");
+        details.iban = "DE89370400440532013000".into();
+        let cases: [(&str, Option<ProblemCode>); 7] = [
+            ("COBADEFFXXX", None),
+            ("COBADEFF", None),
+            ("coba de ff", None),
+            ("COBADEF", Some(ProblemCode::InvalidFormat)),
+            ("C0BADEFF", Some(ProblemCode::InvalidFormat)),
+            ("COBADEFFXX", Some(ProblemCode::InvalidFormat)),
+            ("NWBKGB2L", Some(ProblemCode::CountryMismatch)),
+        ];
+        for (typed, expected) in cases {
+            details.bic = typed.into();
+            let found: Vec<_> = bank_problems(&details)
+                .into_iter()
+                .map(|p| p.code)
+                .collect();
+            assert_eq!(found, expected.into_iter().collect::<Vec<_>>(), "{typed}");
+        }
+    }
+
+    #[test]
+    fn aba_routing_numbers_need_their_check_digit() {
+        // Published routing numbers of the Federal Reserve Bank of Boston
+        // (011000015) and of a large US bank (021000021).
+        assert!(aba_checksum_ok("011000015"));
+        assert!(aba_checksum_ok("021000021"));
+        assert!(!aba_checksum_ok("021000022"));
+        let mut details = bank("US");
+        details.account_number = "000123456789".into();
+        for (typed, expected) in [
+            ("021000021", vec![]),
+            ("0210-0002-1", vec![]),
+            ("021000022", vec![ProblemCode::Checksum]),
+            ("02100002", vec![ProblemCode::InvalidFormat]),
+        ] {
+            details.routing_code = typed.into();
+            let found: Vec<_> = bank_problems(&details)
+                .into_iter()
+                .map(|p| p.code)
+                .collect();
+            assert_eq!(found, expected, "{typed}");
+        }
+        details.routing_code = "021000021".into();
+        details.account_type = "savings".into();
+        assert!(bank_problems(&details).is_empty());
+        details.account_type = "premium".into();
+        assert_eq!(
+            codes(&details),
+            [("bank.account_type".to_owned(), ProblemCode::InvalidFormat)]
+        );
+    }
+
+    #[test]
+    fn domestic_schemes_table() {
+        /// (country, routing code, account number, expected problems)
+        type Case = (
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static [(&'static str, ProblemCode)],
+        );
+        let cases: &[Case] = &[
+            ("GB", "12-34-56", "12345678", &[]),
+            (
+                "GB",
+                "123456",
+                "1234567",
+                &[("bank.account_number", ProblemCode::TooShort)],
+            ),
+            (
+                "GB",
+                "12345",
+                "12345678",
+                &[("bank.routing_code", ProblemCode::InvalidFormat)],
+            ),
+            ("AU", "062-000", "12345678", &[]),
+            (
+                "AU",
+                "06200",
+                "1234",
+                &[
+                    ("bank.routing_code", ProblemCode::InvalidFormat),
+                    ("bank.account_number", ProblemCode::TooShort),
+                ],
+            ),
+            ("IN", "sbin0001234", "123456789012", &[]),
+            (
+                "IN",
+                "SBIN1001234",
+                "123456789012",
+                &[("bank.routing_code", ProblemCode::InvalidFormat)],
+            ),
+            ("CA", "12345-003", "1234567", &[]),
+            ("CA", "000312345", "1234567", &[]),
+            (
+                "CA",
+                "1234-003",
+                "1234567",
+                &[("bank.routing_code", ProblemCode::InvalidFormat)],
+            ),
+            ("CN", "102100099996", "6222021234567890123", &[]),
+            (
+                "CN",
+                "10210009999",
+                "6222021234567890123",
+                &[("bank.routing_code", ProblemCode::InvalidFormat)],
+            ),
+            ("JP", "0001-123", "1234567", &[]),
+            (
+                "JP",
+                "0001-123",
+                "123456",
+                &[("bank.account_number", ProblemCode::TooShort)],
+            ),
+            (
+                "JP",
+                "0001-12",
+                "12345678",
+                &[
+                    ("bank.routing_code", ProblemCode::InvalidFormat),
+                    ("bank.account_number", ProblemCode::TooLong),
+                ],
+            ),
+        ];
+        for (country, routing, account, expected) in cases {
+            let mut details = bank(country);
+            details.routing_code = routing.to_string();
+            details.account_number = account.to_string();
+            let expected: Vec<_> = expected.iter().map(|(f, c)| (f.to_string(), *c)).collect();
+            assert_eq!(codes(&details), expected, "{country} {routing} {account}");
+        }
+    }
+
+    #[test]
+    fn other_countries_take_an_account_number_and_a_bic() {
+        let mut details = bank("SG");
+        assert_eq!(BankScheme::for_country("SG"), BankScheme::Swift);
+        assert_eq!(
+            codes(&details),
+            [
+                ("bank.account_number".to_owned(), ProblemCode::Required),
+                ("bank.bic".to_owned(), ProblemCode::Required)
+            ]
+        );
+        details.account_number = "123-456789-0".into();
+        details.bic = "DBSSSGSG".into();
+        assert_eq!(codes(&details), []);
+        details.account_number = "1".repeat(35);
+        assert_eq!(
+            codes(&details),
+            [("bank.account_number".to_owned(), ProblemCode::TooLong)]
+        );
+    }
+
+    #[test]
+    fn a_masked_secret_from_the_api_is_not_revalidated() {
+        let mut details = bank("DE");
+        details.iban = "••••3000".into();
+        details.bic = "COBADEFF".into();
+        assert_eq!(codes(&details), []);
+    }
+
+    #[test]
+    fn check_digits_are_computed_as_iso_13616_says() {
+        for (_, iban) in REGISTRY_EXAMPLES {
+            let compact = compact(iban);
+            let wrong = format!("{}00{}", &compact[..2], &compact[4..]);
+            assert_eq!(with_check_digits(&wrong).as_deref(), Some(compact.as_str()));
+        }
+    }
+
+    #[test]
+    fn ibans_print_in_groups_of_four() {
+        assert_eq!(
+            iban_print_format("de89370400440532013000"),
+            "DE89 3704 0044 0532 0130 00"
+        );
+    }
+}

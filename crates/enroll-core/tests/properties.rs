@@ -1,0 +1,175 @@
+//! Property tests of the rules. `cargo xtask fuzz` runs them with many more
+//! cases (PROPTEST_CASES); `cargo xtask test` with proptest's default 256.
+
+use enroll_core::address::AddressFormat;
+use enroll_core::bank::{compact, iban_print_format, with_check_digits, BankScheme};
+use enroll_core::company::normalize_mpn_id;
+use enroll_core::reference::vendored_address_formats;
+use enroll_core::tenant::normalize_tenant_domain;
+use enroll_core::*;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+fn reference() -> &'static ReferenceData {
+    static DATA: OnceLock<ReferenceData> = OnceLock::new();
+    DATA.get_or_init(ReferenceData::vendored)
+}
+
+fn formats() -> &'static BTreeMap<String, AddressFormat> {
+    static DATA: OnceLock<BTreeMap<String, AddressFormat>> = OnceLock::new();
+    DATA.get_or_init(vendored_address_formats)
+}
+
+/// Strings that reach the rules' edges: any Unicode, or the characters the
+/// formats are made of, with separators, case and lengths around the limits.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[0-9A-Za-z \\-.@+]{0,40}",
+        "[0-9]{0,20}",
+        "[a-z0-9]{1,30}(\\.onmicrosoft\\.com)?",
+        "[a-z.]{1,10}@[a-z0-9.-]{1,20}",
+        "[A-Z]{2}[0-9]{2}[0-9A-Z ]{0,34}",
+        "\\PC{0,300}",
+    ]
+}
+
+fn country() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(formats().keys().cloned().collect::<Vec<_>>()),
+        "[A-Za-z]{0,3}",
+    ]
+}
+
+prop_compose! {
+    fn answers()(
+        model in prop::option::of(prop::sample::select(vec![PartnerModel::IndirectReseller, PartnerModel::DirectPartner])),
+        mpn_id in text(),
+        company in (text(), text(), text()),
+        address_country in country(),
+        lines in prop::collection::vec(text(), 0..6),
+        address in (text(), text(), text(), text(), text()),
+        bank_country in country(),
+        bank in (text(), text(), text(), text(), text(), text()),
+        admin in (text(), text(), text(), text()),
+        tenant in (text(), text()),
+        attestations in (any::<bool>(), any::<bool>()),
+    ) -> Answers {
+        Answers {
+            model,
+            mpn_id,
+            company: Company { legal_name: company.0, website: company.1, tax_id: company.2 },
+            address: Address {
+                country: address_country, lines, locality: address.0, region: address.1,
+                postal_code: address.2, dependent_locality: address.3, sorting_code: address.4,
+            },
+            bank: BankDetails {
+                country: bank_country, account_holder: bank.0, iban: bank.1, bic: bank.2,
+                routing_code: bank.3, account_number: bank.4, account_type: bank.5,
+            },
+            admin: Admin { first_name: admin.0, last_name: admin.1, email: admin.2, phone: admin.3 },
+            tenant: Tenant { csp_domain: tenant.0, corporate_domain: tenant.1 },
+            attestations: Attestations { no_resale_to_csp_partners: attestations.0, terms_accepted: attestations.1 },
+        }
+    }
+}
+
+/// BBAN structures of a few registry countries, as (country, generator).
+fn valid_iban() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9]{18}".prop_map(|b| ("DE", b)),
+        "[A-Z]{4}[0-9]{10}".prop_map(|b| ("NL", b)),
+        "[0-9]{12}".prop_map(|b| ("BE", b)),
+        "[0-9]{16}".prop_map(|b| ("AT", b)),
+        "[0-9]{4}[0-9]{4}[0-9]{12}".prop_map(|b| ("ES", b)),
+    ]
+    .prop_map(|(country, bban)| {
+        with_check_digits(&format!("{country}00{bban}")).expect("ASCII IBAN")
+    })
+}
+
+proptest! {
+    #[test]
+    fn validation_never_panics_and_valid_means_no_errors(answers in answers()) {
+        for reference in [reference(), &ReferenceData::none()] {
+            let report = validate(&answers, reference);
+            prop_assert_eq!(report.valid, report.errors.is_empty());
+            for section in Section::ALL {
+                let part = validate_section(section, &answers, reference);
+                for problem in &part.errors {
+                    prop_assert_eq!(Section::of_field(&problem.field), Some(section));
+                }
+            }
+            // Every problem can be worded, in every locale.
+            for locale in Locale::ALL {
+                for problem in report.errors.iter().chain(&report.warnings) {
+                    let message = Catalog::get(locale).problem_message(problem);
+                    prop_assert!(!message.is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn postal_code_normalizing_is_idempotent_and_yields_valid_codes(
+        country in prop::sample::select(formats().keys().cloned().collect::<Vec<_>>()),
+        typed in "[0-9A-Za-z \\-]{0,12}",
+    ) {
+        let format = &formats()[&country];
+        if let Some(once) = format.normalize_postal_code(&typed) {
+            if let Some(zip) = &format.zip {
+                let pattern = enroll_core::pattern::Pattern::parse(zip).expect("vendored patterns parse");
+                prop_assert!(pattern.is_full_match(&once), "{} {:?} gave {:?}", country, typed, once);
+            }
+            let again = format.normalize_postal_code(&once);
+            prop_assert_eq!(again.as_ref(), Some(&once));
+            let from_lower = format.normalize_postal_code(&once.to_lowercase());
+            prop_assert_eq!(from_lower.as_ref(), Some(&once));
+        }
+    }
+
+    #[test]
+    fn other_normalizers_are_idempotent(typed in text()) {
+        let mpn = normalize_mpn_id(&typed);
+        prop_assert_eq!(normalize_mpn_id(&mpn), mpn.clone());
+        let tenant = normalize_tenant_domain(&typed);
+        prop_assert_eq!(normalize_tenant_domain(&tenant), tenant.clone());
+        let compacted = compact(&typed);
+        prop_assert_eq!(compact(&compacted), compacted.clone());
+        let printed = iban_print_format(&typed);
+        prop_assert_eq!(iban_print_format(&printed), printed.clone());
+    }
+
+    #[test]
+    fn an_iban_in_groups_of_four_parses_back_to_the_same_iban(iban in valid_iban()) {
+        let printed = iban_print_format(&iban);
+        prop_assert_eq!(compact(&printed), iban.clone());
+        let country = &iban[..2];
+        for typed in [iban.clone(), printed.clone(), printed.to_lowercase()] {
+            let bank = BankDetails {
+                country: country.into(), account_holder: "Contoso".into(), iban: typed,
+                bic: format!("ABCD{country}2L"), ..BankDetails::default()
+            };
+            prop_assert_eq!(BankScheme::for_country(country), BankScheme::Iban);
+            let problems = enroll_core::bank::bank_problems(&bank);
+            prop_assert!(problems.is_empty(), "{:?}", problems);
+        }
+    }
+
+    #[test]
+    fn any_single_mistyped_digit_in_an_iban_is_caught(iban in valid_iban(), at in 4usize..40, digit in 0u32..10) {
+        let at = 4 + at % (iban.len() - 4);
+        let mut chars: Vec<char> = iban.chars().collect();
+        let replacement = char::from_digit(digit, 10).expect("a digit");
+        prop_assume!(chars[at].is_ascii_digit() && chars[at] != replacement);
+        chars[at] = replacement;
+        let bank = BankDetails {
+            country: iban[..2].into(), account_holder: "Contoso".into(),
+            iban: chars.into_iter().collect(), bic: format!("ABCD{}2L", &iban[..2]),
+            ..BankDetails::default()
+        };
+        let codes: Vec<ProblemCode> = enroll_core::bank::bank_problems(&bank).iter().map(|p| p.code).collect();
+        prop_assert_eq!(codes, vec![ProblemCode::Checksum]);
+    }
+}
