@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod pattern;
 pub mod problem;
 pub mod program;
+pub mod provider;
 pub mod reference;
 pub mod tenant;
 pub mod validate;
@@ -24,5 +25,6 @@ pub use application::{
 pub use i18n::{Catalog, Locale};
 pub use problem::{ApiError, ApiErrorBody, Problem, ProblemCode, ValidationReport};
 pub use program::{ProgramLinks, ProgramSettings};
+pub use provider::{Provider, ProviderPage, ProviderRequest};
 pub use reference::ReferenceData;
 pub use validate::{validate, validate_section, Section};
