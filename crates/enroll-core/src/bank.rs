@@ -316,7 +316,9 @@ fn routing_problem(scheme: BankScheme, typed: &str) -> Option<Finding> {
         BankScheme::GbSortCode | BankScheme::AuBsb => digits_between(&code, 6, 6),
         // 4 letters (bank), a zero, 6 letters or digits (branch).
         BankScheme::InIfsc => {
-            code.len() == 11
+            // ASCII first: the slices below count bytes.
+            code.is_ascii()
+                && code.len() == 11
                 && code[..4].chars().all(|c| c.is_ascii_uppercase())
                 && code.as_bytes()[4] == b'0'
                 && code[5..].chars().all(|c| c.is_ascii_alphanumeric())
@@ -594,6 +596,21 @@ mod tests {
             details.account_number = account.to_string();
             let expected: Vec<_> = expected.iter().map(|(f, c)| (f.to_string(), *c)).collect();
             assert_eq!(codes(&details), expected, "{country} {routing} {account}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_bank_codes_are_refused_not_a_panic() {
+        // Found by `cargo xtask fuzz`: 11 bytes that are not 11 characters.
+        let mut details = bank("IN");
+        details.account_number = "123456789012".into();
+        for typed in ["B\u{1F6FC}*M\u{1E86E}", "ÄBCD0123456", "ＳＢＩＮ0001234"] {
+            details.routing_code = typed.into();
+            assert_eq!(
+                codes(&details),
+                [("bank.routing_code".to_owned(), ProblemCode::InvalidFormat)],
+                "{typed}"
+            );
         }
     }
 
