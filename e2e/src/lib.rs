@@ -67,6 +67,7 @@ impl Stack {
             static_dir: Some(dist_dir()),
             allow_origins: vec![],
             frame_ancestors: vec![],
+            seed_demo: true,
         })
         .await
         .expect("the API starts");

@@ -6,8 +6,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::review::{self, Decision};
+use crate::seed::{demo_mpn_directory, generate_providers};
 use crate::server::{RunningServer, ServeOptions};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -38,6 +40,27 @@ pub enum Command {
         /// A CSP frame-ancestors source allowed to frame the app; repeatable.
         #[arg(long = "frame-ancestor")]
         frame_ancestors: Vec<String>,
+        /// Load the generated demo directory (5,000 providers, demo MPN IDs)
+        /// when the database has no providers yet.
+        #[arg(long)]
+        seed_demo: bool,
+    },
+    /// Replace the directory with a generated one of COUNT providers.
+    Seed {
+        #[arg(long, default_value_t = crate::server::DEMO_PROVIDERS)]
+        providers: usize,
+        #[arg(long, env = "ENROLL_DATABASE")]
+        database: String,
+    },
+    /// Reviewers' decisions on applications.
+    Review {
+        #[command(subcommand)]
+        action: ReviewAction,
+    },
+    /// List the queued emails.
+    Outbox {
+        #[arg(long, env = "ENROLL_DATABASE")]
+        database: String,
     },
     /// Read or change the program settings.
     Program {
@@ -63,6 +86,33 @@ pub enum ProgramAction {
         #[arg(long, env = "ENROLL_DATABASE")]
         database: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReviewAction {
+    /// Applications, newest first.
+    List {
+        #[arg(long, env = "ENROLL_DATABASE")]
+        database: String,
+    },
+    /// submitted → in_review
+    Start(Decide),
+    /// in_review → approved
+    Approve(Decide),
+    /// submitted or in_review → rejected (needs --reason)
+    Reject(Decide),
+    /// submitted or in_review → more_info_needed (needs --reason)
+    RequestInfo(Decide),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Decide {
+    pub id: String,
+    /// Why; the applicant reads it in the email and on the status page.
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[arg(long, env = "ENROLL_DATABASE")]
+    pub database: String,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +155,7 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             static_dir,
             allow_origins,
             frame_ancestors,
+            seed_demo,
         } => {
             let server = RunningServer::start(ServeOptions {
                 listen,
@@ -112,6 +163,7 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                 static_dir,
                 allow_origins,
                 frame_ancestors,
+                seed_demo,
             })
             .await?;
             println!("enroll-api listening on {}", server.url());
@@ -119,6 +171,50 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                 result = server.task => result??,
                 _ = tokio::signal::ctrl_c() => println!("enroll-api: stopped"),
             }
+        }
+        Command::Seed {
+            providers,
+            database,
+        } => {
+            let store = Store::open(&database).await?;
+            seed(&store, providers).await?;
+            println!("directory replaced: {providers} providers, demo MPN IDs (1234567 is Contoso Ltd, DE)");
+        }
+        Command::Outbox { database } => {
+            for email in Store::open(&database).await?.outbox().await? {
+                println!(
+                    "#{} {}\nTo: {}\nSubject: {}\n\n{}\n",
+                    email.id, email.created_at, email.to, email.subject, email.body
+                );
+            }
+        }
+        Command::Review { action } => {
+            let (decision, args) = match action {
+                ReviewAction::List { database } => {
+                    println!(
+                        "{:<32}  {:<16}  {:<10}  {:<20}  company",
+                        "id", "status", "mpn_id", "updated"
+                    );
+                    for record in Store::open(&database).await?.applications().await? {
+                        println!(
+                            "{:<32}  {:<16}  {:<10}  {:<20}  {}",
+                            record.id,
+                            record.status.as_str(),
+                            record.answers.mpn_id,
+                            record.updated_at,
+                            record.answers.company.legal_name
+                        );
+                    }
+                    return Ok(());
+                }
+                ReviewAction::Start(args) => (Decision::Start, args),
+                ReviewAction::Approve(args) => (Decision::Approve, args),
+                ReviewAction::Reject(args) => (Decision::Reject, args),
+                ReviewAction::RequestInfo(args) => (Decision::RequestInfo, args),
+            };
+            let store = Store::open(&args.database).await?;
+            let record = review::decide(&store, &args.id, decision, args.reason.as_deref()).await?;
+            println!("{} is now {}", record.id, record.status.as_str());
         }
         Command::Program { action } => match action {
             ProgramAction::Show { database } => {
@@ -141,6 +237,14 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
         },
     }
     Ok(())
+}
+
+/// Replaces the directory with `providers` generated providers and the
+/// demo MPN IDs.
+pub async fn seed(store: &Store, providers: usize) -> Result<(), StoreError> {
+    store
+        .replace_directory(&generate_providers(providers), &demo_mpn_directory())
+        .await
 }
 
 /// Parses operator arguments as the binary would (`["program", "set", ...]`).

@@ -36,3 +36,29 @@ where
         }
     }
 }
+
+/// A JSON body that may be absent (no bytes): then `T::default()`.
+pub struct OptionalJsonBody<T>(pub T);
+
+impl<S, T> FromRequest<S> for OptionalJsonBody<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Default,
+{
+    type Rejection = ApiFailure;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let locale = RequestLocale::of(request.headers());
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|_| ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", locale))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(T::default()));
+        }
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, "invalid_json", locale))?;
+        serde_json::from_value(value)
+            .map(Self)
+            .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale))
+    }
+}

@@ -2,11 +2,17 @@
 //! the contract). `cli` is the binary's entry point; `server` holds the HTTP
 //! side; `store` is the only module that speaks SQL.
 
+pub mod auth;
 pub mod cli;
+pub mod directory;
 pub mod error;
 pub mod json;
+pub mod mail;
+pub mod openapi;
 pub mod reference;
+pub mod review;
 pub mod routes;
+pub mod seed;
 pub mod server;
 pub mod store;
 

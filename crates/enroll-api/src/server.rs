@@ -10,9 +10,11 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::directory::Directory;
 use crate::reference::Reference;
-use crate::routes::{api_v1, reference_v1, AppState};
+use crate::routes::{api_v1, cacheable_v1, AppState};
 use crate::store::{Store, StoreError};
+use std::sync::Arc;
 
 /// Bodies larger than this are refused (413, JSON error) by the extractor.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -27,6 +29,8 @@ pub struct ServeOptions {
     pub allow_origins: Vec<String>,
     /// Who may frame the app: the CSP `frame-ancestors` sources.
     pub frame_ancestors: Vec<String>,
+    /// Load the generated demo directory when the database has none.
+    pub seed_demo: bool,
 }
 
 /// A server accepting connections in the background.
@@ -41,6 +45,10 @@ impl RunningServer {
     /// Binds, then serves on the current tokio runtime.
     pub async fn start(options: ServeOptions) -> Result<Self, StartError> {
         let store = Store::open(&options.database).await?;
+        if options.seed_demo && store.provider_count().await? == 0 {
+            crate::cli::seed(&store, DEMO_PROVIDERS).await?;
+        }
+        let directory = Arc::new(Directory::new(store.providers().await?));
         let listener = tokio::net::TcpListener::bind(options.listen)
             .await
             .map_err(|source| StartError::Bind {
@@ -51,7 +59,7 @@ impl RunningServer {
             addr: options.listen,
             source,
         })?;
-        let app = router(store.clone(), &options);
+        let app = router(store.clone(), directory, &options);
         let task = tokio::spawn(async move { axum::serve(listener, app).await });
         Ok(Self { addr, store, task })
     }
@@ -72,7 +80,10 @@ pub enum StartError {
     },
 }
 
-pub fn router(store: Store, options: &ServeOptions) -> Router {
+/// Providers `--seed-demo` generates.
+pub const DEMO_PROVIDERS: usize = 5_000;
+
+pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -> Router {
     let api = api_v1()
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -81,7 +92,7 @@ pub fn router(store: Store, options: &ServeOptions) -> Router {
         .layer(cors(&options.allow_origins))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
 
-    let reference = reference_v1()
+    let reference = cacheable_v1()
         .layer(cors(&options.allow_origins))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
     let mut app = Router::new().nest("/api/v1", reference.merge(api));
@@ -110,6 +121,7 @@ pub fn router(store: Store, options: &ServeOptions) -> Router {
     .with_state(AppState {
         store,
         reference: Reference::vendored(),
+        directory,
     })
 }
 

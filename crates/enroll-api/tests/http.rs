@@ -18,6 +18,7 @@ async fn start(static_dir: Option<std::path::PathBuf>) -> Api {
         static_dir,
         allow_origins: vec!["https://partner.example".into()],
         frame_ancestors: vec![],
+        seed_demo: false,
     })
     .await
     .unwrap();
@@ -75,8 +76,11 @@ async fn an_unknown_api_route_is_a_localized_json_404() {
         .unwrap();
     assert_eq!(response.status(), 404);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "not_found");
-    assert_eq!(body["error"]["message"], "此地址没有内容。");
+    assert_eq!(body["error"]["code"], "no_such_route");
+    assert_eq!(
+        body["error"]["message"],
+        "此 API 没有这个地址。请参阅 /api/v1/openapi.json。"
+    );
 }
 
 #[tokio::test]

@@ -1,34 +1,10 @@
 //! POST /api/v1/validate and the reference data, over real HTTP.
 
-use enroll_api::{RunningServer, ServeOptions};
+mod common;
+
+use common::{complete, start};
+use enroll_api::RunningServer;
 use serde_json::{json, Value};
-
-async fn start() -> (tempfile::TempDir, RunningServer) {
-    let dir = tempfile::tempdir().unwrap();
-    let server = RunningServer::start(ServeOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        database: format!("sqlite://{}", dir.path().join("api.db").display()),
-        static_dir: None,
-        allow_origins: vec![],
-        frame_ancestors: vec![],
-    })
-    .await
-    .unwrap();
-    (dir, server)
-}
-
-fn complete() -> Value {
-    json!({
-        "model": "indirect_reseller",
-        "mpn_id": "1234567",
-        "company": {"legal_name": "Contoso Ltd"},
-        "address": {"country": "DE", "lines": ["Unter den Linden 1"], "locality": "Berlin", "postal_code": "10117"},
-        "bank": {"country": "DE", "account_holder": "Contoso Ltd", "iban": "DE89 3704 0044 0532 0130 00", "bic": "COBADEFFXXX"},
-        "admin": {"first_name": "Jane", "last_name": "Doe", "email": "jane.doe@contoso.com"},
-        "tenant": {"csp_domain": "contoso.onmicrosoft.com"},
-        "attestations": {"no_resale_to_csp_partners": true, "terms_accepted": true}
-    })
-}
 
 async fn validate(server: &RunningServer, body: &Value, query: &str, lang: &str) -> (u16, Value) {
     let response = reqwest::Client::new()
@@ -43,21 +19,23 @@ async fn validate(server: &RunningServer, body: &Value, query: &str, lang: &str)
 
 #[tokio::test]
 async fn a_complete_application_is_valid() {
-    let (_dir, server) = start().await;
-    let (status, body) = validate(&server, &complete(), "", "en-US").await;
+    let api = start(false).await;
+    let server = &api.server;
+    let (status, body) = validate(server, &complete(), "", "en-US").await;
     assert_eq!(status, 200);
     assert_eq!(body, json!({"valid": true, "errors": [], "warnings": []}));
 }
 
 #[tokio::test]
 async fn problems_come_with_codes_params_and_messages_in_the_request_locale() {
-    let (_dir, server) = start().await;
+    let api = start(false).await;
+    let server = &api.server;
     let mut answers = complete();
     answers["bank"]["iban"] = json!("DE89 3704 0044 0532 0130 01");
     answers["admin"]["email"] = json!("li.wei@qq.com");
     answers["address"]["postal_code"] = json!("1011");
 
-    let (status, body) = validate(&server, &answers, "", "en-US").await;
+    let (status, body) = validate(server, &answers, "", "en-US").await;
     assert_eq!(status, 200);
     assert_eq!(body["valid"], false);
     let errors = body["errors"].as_array().unwrap();
@@ -75,7 +53,7 @@ async fn problems_come_with_codes_params_and_messages_in_the_request_locale() {
         "Enter a real postcode, like 26133"
     );
 
-    let (_, body) = validate(&server, &answers, "", "zh-CN,zh;q=0.9").await;
+    let (_, body) = validate(server, &answers, "", "zh-CN,zh;q=0.9").await;
     let message = body["errors"][0]["message"].as_str().unwrap().to_owned();
     assert!(
         message
@@ -87,10 +65,11 @@ async fn problems_come_with_codes_params_and_messages_in_the_request_locale() {
 
 #[tokio::test]
 async fn warnings_do_not_make_an_application_invalid() {
-    let (_dir, server) = start().await;
+    let api = start(false).await;
+    let server = &api.server;
     let mut answers = complete();
     answers["admin"]["email"] = json!("jane.doe@contoso.con");
-    let (_, body) = validate(&server, &answers, "", "en-US").await;
+    let (_, body) = validate(server, &answers, "", "en-US").await;
     assert_eq!(body["valid"], true);
     assert_eq!(body["warnings"][0]["code"], "email_domain_typo");
     assert_eq!(
@@ -101,23 +80,25 @@ async fn warnings_do_not_make_an_application_invalid() {
 
 #[tokio::test]
 async fn one_section_can_be_validated_alone() {
-    let (_dir, server) = start().await;
+    let api = start(false).await;
+    let server = &api.server;
     let partial = json!({"bank": {"country": "GB", "account_holder": "Contoso", "routing_code": "12-34-5", "account_number": "12345678"}});
-    let (status, body) = validate(&server, &partial, "?sections=bank", "en-US").await;
+    let (status, body) = validate(server, &partial, "?sections=bank", "en-US").await;
     assert_eq!(status, 200);
     let errors = body["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{body}");
     assert_eq!(errors[0]["field"], "bank.routing_code");
     assert_eq!(errors[0]["message"], "Enter a sort code like 12-34-56");
 
-    let (status, body) = validate(&server, &partial, "?sections=bank,nonsense", "en-US").await;
+    let (status, body) = validate(server, &partial, "?sections=bank,nonsense", "en-US").await;
     assert_eq!(status, 400);
     assert_eq!(body["error"]["code"], "unknown_section");
 }
 
 #[tokio::test]
 async fn bad_bodies_get_json_errors_not_500s() {
-    let (_dir, server) = start().await;
+    let api = start(false).await;
+    let server = &api.server;
     let client = reqwest::Client::new();
     let url = format!("{}/api/v1/validate", server.url());
     let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
@@ -161,7 +142,8 @@ async fn bad_bodies_get_json_errors_not_500s() {
 
 #[tokio::test]
 async fn reference_data_is_served_per_country_and_cacheable() {
-    let (_dir, server) = start().await;
+    let api = start(false).await;
+    let server = &api.server;
     let response = reqwest::get(format!(
         "{}/api/v1/reference/address-formats/jp",
         server.url()

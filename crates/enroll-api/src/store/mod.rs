@@ -1,6 +1,14 @@
 //! All SQL lives here, behind a small interface, so handlers never see a
 //! query and another database could replace SQLite without touching them.
 
+mod applications;
+mod directory;
+mod outbox;
+
+pub use applications::{HistoryEntry, NewDraft, Record, StatusChange, UpdateOutcome};
+pub use directory::{MpnEntry, RequestOutcome};
+pub use outbox::Email;
+
 use enroll_core::{ProgramLinks, ProgramSettings};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::SqlitePool;

@@ -1,0 +1,159 @@
+//! The `/api/v1` handlers. Thin: parse, call the store or enroll-core,
+//! answer. One file per part of the contract.
+
+mod applications;
+mod directory;
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use enroll_core::{
+    validate, validate_section, Answers, Catalog, ProgramSettings, Section, ValidationReport,
+};
+use serde::Deserialize;
+use std::sync::Arc;
+
+use crate::directory::Directory;
+use crate::error::{ApiFailure, RequestLocale};
+use crate::json::JsonBody;
+use crate::reference::Reference;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub reference: Reference,
+    pub directory: Arc<Directory>,
+}
+
+/// The routes under `/api/v1` whose answers must not be cached.
+pub fn api_v1() -> Router<AppState> {
+    Router::new()
+        .route("/program", get(get_program))
+        .route("/validate", post(post_validate))
+        .route("/applications", post(applications::create))
+        .route(
+            "/applications/{id}",
+            get(applications::read).put(applications::update),
+        )
+        .route("/applications/{id}/submit", post(applications::submit))
+        .route("/applications/{id}/status", get(applications::status))
+        .route(
+            "/applications/{id}/resume-email",
+            post(applications::resume_email),
+        )
+        .route(
+            "/applications/{id}/provider-requests",
+            get(directory::requests_of_application),
+        )
+        .route("/mpn/{mpn_id}", get(directory::mpn_lookup))
+        .route("/providers", get(directory::search))
+        .route("/providers/{id}", get(directory::provider))
+        .route(
+            "/providers/{id}/requests",
+            post(directory::request_partnership),
+        )
+        .route("/openapi.json", get(openapi))
+        .fallback(unknown_route)
+}
+
+/// Reference data and the provider index: the same for everyone, cacheable.
+pub fn cacheable_v1() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/reference/address-formats/{country}",
+            get(get_address_format),
+        )
+        .route("/reference/free-email-domains", get(get_free_email_domains))
+        .route("/providers/index", get(directory::index))
+}
+
+async fn get_program(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+) -> Result<Json<ProgramSettings>, ApiFailure> {
+    let settings = state
+        .store
+        .program_settings()
+        .await
+        .map_err(|e| ApiFailure::store(e, locale))?;
+    Ok(Json(settings))
+}
+
+#[derive(Deserialize)]
+struct ValidateQuery {
+    /// Comma-separated sections (`bank,admin`); absent means all of them.
+    sections: Option<String>,
+}
+
+async fn post_validate(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Query(query): Query<ValidateQuery>,
+    JsonBody(answers): JsonBody<Answers>,
+) -> Result<Json<ValidationReport>, ApiFailure> {
+    let mut report = match query.sections.as_deref() {
+        None => validate(&answers, &state.reference.data),
+        Some(list) => {
+            let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+            for name in list.split(',') {
+                let section = Section::of_field(name.trim()).ok_or_else(|| {
+                    ApiFailure::new(StatusCode::BAD_REQUEST, "unknown_section", locale)
+                })?;
+                let part = validate_section(section, &answers, &state.reference.data);
+                errors.extend(part.errors);
+                warnings.extend(part.warnings);
+            }
+            ValidationReport::from_problems(errors, warnings)
+        }
+    };
+    report.localize(Catalog::get(locale));
+    Ok(Json(report))
+}
+
+fn cacheable_json(body: String, cache_control: &'static str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(cache_control),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn get_address_format(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    axum::extract::Path(country): axum::extract::Path<String>,
+) -> Result<Response, ApiFailure> {
+    let json = state
+        .reference
+        .address_format_json(&country)
+        .ok_or(ApiFailure::not_found(locale))?;
+    Ok(cacheable_json(json.to_owned(), "public, max-age=86400"))
+}
+
+async fn get_free_email_domains(State(state): State<AppState>) -> Response {
+    cacheable_json(
+        state.reference.free_email_domains_json().to_owned(),
+        "public, max-age=86400",
+    )
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    Json(crate::openapi::document())
+}
+
+/// No such route: told apart from "no such application" by its code.
+async fn unknown_route(RequestLocale(locale): RequestLocale) -> ApiFailure {
+    ApiFailure::new(StatusCode::NOT_FOUND, "no_such_route", locale)
+}

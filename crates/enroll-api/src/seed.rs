@@ -1,0 +1,403 @@
+//! A deterministic, generated demo directory: indirect providers with names
+//! in several scripts, and demo MPN IDs. The same count always gives the
+//! same data, so benches and tests can rely on it.
+
+use enroll_core::Provider;
+
+use crate::store::MpnEntry;
+
+/// SplitMix64: tiny, fast, and reproducible everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    /// `count` distinct items, in the list's order.
+    fn some<T: Clone>(&mut self, items: &[T], count: usize) -> Vec<T> {
+        let mut chosen: Vec<usize> = Vec::new();
+        while chosen.len() < count.min(items.len()) {
+            let i = self.below(items.len());
+            if !chosen.contains(&i) {
+                chosen.push(i);
+            }
+        }
+        chosen.sort_unstable();
+        chosen.into_iter().map(|i| items[i].clone()).collect()
+    }
+}
+
+/// (country, cities, languages spoken there, name style)
+const PLACES: &[(&str, &[&str], &[&str], Style)] = &[
+    (
+        "DE",
+        &["Berlin", "München", "Hamburg", "Köln", "Düsseldorf"],
+        &["de"],
+        Style::Latin("GmbH"),
+    ),
+    (
+        "AT",
+        &["Wien", "Graz", "Linz"],
+        &["de"],
+        Style::Latin("GmbH"),
+    ),
+    (
+        "CH",
+        &["Zürich", "Genève", "Basel"],
+        &["de", "fr"],
+        Style::Latin("AG"),
+    ),
+    (
+        "FR",
+        &["Paris", "Lyon", "Marseille", "Besançon"],
+        &["fr"],
+        Style::Latin("SAS"),
+    ),
+    (
+        "ES",
+        &["Madrid", "Barcelona", "Málaga", "Córdoba"],
+        &["es"],
+        Style::Latin("S.L."),
+    ),
+    ("PT", &["Lisboa", "Porto"], &["pt"], Style::Latin("Lda.")),
+    (
+        "BR",
+        &["São Paulo", "Rio de Janeiro", "Belo Horizonte", "Brasília"],
+        &["pt"],
+        Style::Latin("Ltda."),
+    ),
+    (
+        "MX",
+        &["Ciudad de México", "Monterrey", "Guadalajara"],
+        &["es"],
+        Style::Latin("S.A. de C.V."),
+    ),
+    (
+        "PL",
+        &["Kraków", "Łódź", "Warszawa", "Gdańsk"],
+        &["pl"],
+        Style::Latin("Sp. z o.o."),
+    ),
+    (
+        "SE",
+        &["Stockholm", "Malmö", "Göteborg"],
+        &["sv"],
+        Style::Latin("AB"),
+    ),
+    (
+        "NL",
+        &["Amsterdam", "Rotterdam", "Utrecht"],
+        &["nl"],
+        Style::Latin("B.V."),
+    ),
+    (
+        "GB",
+        &["London", "Manchester", "Edinburgh", "Bristol"],
+        &[],
+        Style::Latin("Ltd"),
+    ),
+    ("IE", &["Dublin", "Cork"], &[], Style::Latin("Ltd")),
+    (
+        "US",
+        &["Seattle", "New York", "Austin", "Chicago", "San José"],
+        &["es"],
+        Style::Latin("Inc."),
+    ),
+    (
+        "CA",
+        &["Toronto", "Montréal", "Vancouver", "Québec"],
+        &["fr"],
+        Style::Latin("Inc."),
+    ),
+    (
+        "AU",
+        &["Sydney", "Melbourne", "Brisbane"],
+        &[],
+        Style::Latin("Pty Ltd"),
+    ),
+    (
+        "IN",
+        &["Bengaluru", "Mumbai", "Pune", "Hyderabad"],
+        &["hi"],
+        Style::Latin("Pvt Ltd"),
+    ),
+    ("SG", &["Singapore"], &["zh-CN"], Style::Latin("Pte Ltd")),
+    (
+        "CN",
+        &["北京", "上海", "深圳", "广州", "杭州", "成都"],
+        &["zh-CN"],
+        Style::Chinese,
+    ),
+    (
+        "JP",
+        &["東京", "大阪", "名古屋", "福岡"],
+        &["ja"],
+        Style::Japanese,
+    ),
+];
+
+#[derive(Clone, Copy)]
+enum Style {
+    /// Latin-script name with this legal form.
+    Latin(&'static str),
+    Chinese,
+    Japanese,
+}
+
+const LATIN_FIRST: &[&str] = &[
+    "Contoso",
+    "Fabrikam",
+    "Northwind",
+    "Adatum",
+    "Litware",
+    "Proseware",
+    "Tailspin",
+    "Wingtip",
+    "Woodgrove",
+    "Alpine",
+    "Coho",
+    "Lucerne",
+    "Relecloud",
+    "Trey",
+    "Müller",
+    "Brücke",
+    "Åkesson",
+    "Sørensen",
+    "Núñez",
+    "Gonçalves",
+    "Łukasz",
+    "Čapek",
+    "Zoltán",
+    "Île",
+    "Crème",
+    "Nordlicht",
+    "Südwind",
+    "Azur",
+    "Kestrel",
+    "Meridian",
+    "Polaris",
+    "Cobalt",
+    "Summit",
+    "Harbour",
+    "Quantum",
+];
+const LATIN_SECOND: &[&str] = &[
+    "Cloud",
+    "Systems",
+    "Solutions",
+    "Distribution",
+    "Technologies",
+    "IT Services",
+    "Digital",
+    "Networks",
+    "Data",
+    "Informatik",
+    "Consulting",
+    "Partners",
+];
+const ZH_PREFIX: &[&str] = &[
+    "云", "数据", "信息", "网络", "智能", "数字", "华", "创新", "星辰", "天空",
+];
+const ZH_SUFFIX: &[&str] = &[
+    "科技有限公司",
+    "信息技术有限公司",
+    "软件有限公司",
+    "网络科技有限公司",
+    "数据服务有限公司",
+];
+const JA_MIDDLE: &[&str] = &[
+    "クラウド",
+    "システム",
+    "データ",
+    "ネットワーク",
+    "情報",
+    "デジタル",
+];
+const JA_SUFFIX: &[&str] = &[
+    "株式会社",
+    "ソリューションズ株式会社",
+    "テクノロジー株式会社",
+];
+
+pub const PRODUCTS: &[&str] = &[
+    "Azure",
+    "Microsoft 365",
+    "Dynamics 365",
+    "Power Platform",
+    "Windows",
+    "Teams Phone",
+    "Defender",
+    "GitHub",
+];
+pub const SERVICES: &[&str] = &[
+    "licensing",
+    "migration",
+    "managed services",
+    "security",
+    "training",
+    "24/7 support",
+    "billing",
+    "deployment",
+];
+
+fn slug(index: usize) -> String {
+    format!("provider{index:06}")
+}
+
+fn provider_name(rng: &mut Rng, style: Style, city: &str) -> String {
+    match style {
+        Style::Latin(legal) => format!(
+            "{} {} {legal}",
+            rng.pick(LATIN_FIRST),
+            rng.pick(LATIN_SECOND)
+        ),
+        Style::Chinese => format!("{city}{}{}", rng.pick(ZH_PREFIX), rng.pick(ZH_SUFFIX)),
+        Style::Japanese => format!("{city}{}{}", rng.pick(JA_MIDDLE), rng.pick(JA_SUFFIX)),
+    }
+}
+
+/// `count` indirect providers, always the same for the same count.
+pub fn generate_providers(count: usize) -> Vec<Provider> {
+    let mut rng = Rng(0x00C5_9E11_0001);
+    let countries: Vec<&str> = PLACES.iter().map(|p| p.0).collect();
+    (0..count)
+        .map(|index| {
+            let (country, cities, languages, style) = *rng.pick(PLACES);
+            let city = *rng.pick(cities);
+            let name = provider_name(&mut rng, style, city);
+            let mut served = vec![country.to_owned()];
+            let extra = rng.below(4);
+            for other in rng.some(&countries, extra) {
+                if other != country {
+                    served.push(other.to_owned());
+                }
+            }
+            let mut langs: Vec<String> = vec!["en".to_owned()];
+            langs.extend(languages.iter().map(|l| (*l).to_owned()));
+            let product_count = 1 + rng.below(4);
+            let service_count = 1 + rng.below(4);
+            let slug = slug(index);
+            Provider {
+                id: format!("p{index:06}"),
+                name,
+                country: country.to_owned(),
+                city: city.to_owned(),
+                countries_served: served,
+                products: rng
+                    .some(PRODUCTS, product_count)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+                languages: langs,
+                services: rng
+                    .some(SERVICES, service_count)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+                website: format!("https://{slug}.example"),
+                email: format!("partners@{slug}.example"),
+                phone: format!(
+                    "+{} {:03} {:04}",
+                    10 + rng.below(89),
+                    rng.below(1000),
+                    rng.below(10_000)
+                ),
+                description: String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Demo MPN IDs an applicant can look up; `1234567` is the contract's
+/// example company.
+pub fn demo_mpn_directory() -> Vec<MpnEntry> {
+    let fixed = [
+        ("1234567", "Contoso Ltd", "DE"),
+        ("7654321", "Fabrikam Inc.", "US"),
+        ("2345678", "北京云数据科技有限公司", "CN"),
+        ("3456789", "Northwind Traders Ltd", "GB"),
+        ("4567890", "東京クラウド株式会社", "JP"),
+        ("5678901", "Tailspin Toys Pty Ltd", "AU"),
+    ];
+    let mut entries: Vec<MpnEntry> = fixed
+        .iter()
+        .map(|(id, name, country)| MpnEntry {
+            mpn_id: (*id).to_owned(),
+            company_name: (*name).to_owned(),
+            country: (*country).to_owned(),
+        })
+        .collect();
+    let mut rng = Rng(0x0000_0000_000A_11CE);
+    for i in 0..100u64 {
+        let (country, cities, _, style) = *rng.pick(PLACES);
+        let city = *rng.pick(cities);
+        entries.push(MpnEntry {
+            mpn_id: (6_000_000 + i * 7_919).to_string(),
+            company_name: provider_name(&mut rng, style, city),
+            country: country.to_owned(),
+        });
+    }
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_count_gives_the_same_directory() {
+        assert_eq!(generate_providers(50), generate_providers(50));
+        assert_eq!(generate_providers(50)[..10], generate_providers(10)[..]);
+    }
+
+    #[test]
+    fn the_directory_has_several_scripts_and_realistic_fields() {
+        let providers = generate_providers(5_000);
+        assert_eq!(providers.len(), 5_000);
+        let has = |pred: &dyn Fn(&str) -> bool| providers.iter().any(|p| pred(&p.name));
+        assert!(
+            has(&|n| n.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
+            "Chinese names"
+        );
+        assert!(
+            has(&|n| n.chars().any(|c| ('\u{30a0}'..='\u{30ff}').contains(&c))),
+            "Japanese names"
+        );
+        assert!(has(&|n| n.contains("Müller")), "diacritics");
+        assert!(providers.iter().any(|p| p.city == "São Paulo"));
+        for p in &providers {
+            assert!(p.countries_served.contains(&p.country));
+            assert!(!p.products.is_empty() && !p.services.is_empty());
+            assert!(p.languages.contains(&"en".to_owned()));
+            assert!(p.website.starts_with("https://") && p.email.contains('@'));
+        }
+        let mut ids: Vec<_> = providers.iter().map(|p| &p.id).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), 5_000, "ids are unique");
+    }
+
+    #[test]
+    fn demo_mpn_ids_are_unique_and_include_the_contract_example() {
+        let entries = demo_mpn_directory();
+        assert!(entries
+            .iter()
+            .any(|e| e.mpn_id == "1234567" && e.company_name == "Contoso Ltd"));
+        let mut ids: Vec<_> = entries.iter().map(|e| e.mpn_id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), entries.len());
+    }
+}

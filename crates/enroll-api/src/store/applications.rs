@@ -1,0 +1,309 @@
+//! Applications: drafts, autosave, submission, status and its history.
+
+use enroll_core::{Answers, ApplicationStatus};
+use sqlx::{Row, SqliteConnection};
+
+use super::{Store, StoreError};
+
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+
+/// A stored application.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub id: String,
+    pub status: ApplicationStatus,
+    pub locale: String,
+    pub answers: Answers,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub struct NewDraft<'a> {
+    pub id: &'a str,
+    pub token_hash: &'a str,
+    /// How long the resume token lives, in days.
+    pub token_days: u32,
+    pub locale: &'a str,
+    pub answers: &'a Answers,
+    pub mpn_id: &'a str,
+}
+
+#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub status: ApplicationStatus,
+    pub reason: Option<String>,
+    pub at: String,
+}
+
+#[derive(Debug)]
+pub enum UpdateOutcome {
+    Updated(Box<Record>),
+    /// The If-Match version is not the stored one.
+    Stale {
+        current: i64,
+    },
+    /// Submitted and not sent back for more information.
+    NotEditable(ApplicationStatus),
+    Missing,
+}
+
+#[derive(Debug)]
+pub enum StatusChange {
+    Changed(Box<Record>),
+    /// The application is not in a status this change starts from.
+    NotAllowed(ApplicationStatus),
+    Missing,
+}
+
+const COLUMNS: &str = "id, status, locale, answers, version, created_at, updated_at";
+
+fn record(row: &sqlx::sqlite::SqliteRow) -> Result<Record, StoreError> {
+    let status: String = row.try_get("status")?;
+    let answers: String = row.try_get("answers")?;
+    Ok(Record {
+        id: row.try_get("id")?,
+        status: ApplicationStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+        locale: row.try_get("locale")?,
+        answers: serde_json::from_str(&answers)
+            .map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+fn answers_json(answers: &Answers) -> Result<String, StoreError> {
+    serde_json::to_string(answers).map_err(|e| StoreError::Corrupt(format!("answers: {e}")))
+}
+
+async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Record>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM applications WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(record).transpose()
+}
+
+async fn add_history(
+    conn: &mut SqliteConnection,
+    id: &str,
+    status: ApplicationStatus,
+    reason: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO status_history (application_id, status, reason) VALUES (?, ?, ?)")
+        .bind(id)
+        .bind(status.as_str())
+        .bind(reason)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn create_application(&self, draft: NewDraft<'_>) -> Result<Record, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO applications (id, token_hash, token_expires_at, locale, answers, mpn_id)
+             VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?), ?, ?, ?)",
+        )
+        .bind(draft.id)
+        .bind(draft.token_hash)
+        .bind(format!("+{} days", draft.token_days))
+        .bind(draft.locale)
+        .bind(answers_json(draft.answers)?)
+        .bind(draft.mpn_id)
+        .execute(&mut *tx)
+        .await?;
+        add_history(&mut tx, draft.id, ApplicationStatus::Draft, None).await?;
+        let created = load(&mut tx, draft.id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("created application vanished".into()))?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn application(&self, id: &str) -> Result<Option<Record>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        load(&mut conn, id).await
+    }
+
+    /// The application whose unexpired resume token hashes to `token_hash`.
+    pub async fn application_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<Record>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM applications WHERE token_hash = ? AND token_expires_at > {NOW}"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(record).transpose()
+    }
+
+    /// Replaces the answers if `expected_version` is current and the
+    /// application is editable.
+    pub async fn update_answers(
+        &self,
+        id: &str,
+        expected_version: i64,
+        answers: &Answers,
+        mpn_id: &str,
+        locale: &str,
+    ) -> Result<UpdateOutcome, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let Some(current) = load(&mut tx, id).await? else {
+            return Ok(UpdateOutcome::Missing);
+        };
+        if !current.status.is_editable() {
+            return Ok(UpdateOutcome::NotEditable(current.status));
+        }
+        if current.version != expected_version {
+            return Ok(UpdateOutcome::Stale {
+                current: current.version,
+            });
+        }
+        sqlx::query(&format!(
+            "UPDATE applications SET answers = ?, mpn_id = ?, locale = ?, version = version + 1, updated_at = {NOW}
+             WHERE id = ?"
+        ))
+        .bind(answers_json(answers)?)
+        .bind(mpn_id)
+        .bind(locale)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let updated = load(&mut tx, id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("updated application vanished".into()))?;
+        tx.commit().await?;
+        Ok(UpdateOutcome::Updated(Box::new(updated)))
+    }
+
+    /// Submits once per (application, idempotency key): the first call runs
+    /// `check` (given the record and whether another live application holds
+    /// its MPN ID) and either records the refusal it returns or submits and
+    /// records `render(submitted record)`. Every later call with the same key
+    /// gets the recorded answer. Writers are serialized (BEGIN IMMEDIATE),
+    /// so concurrent calls cannot both submit.
+    pub async fn submit(
+        &self,
+        id: &str,
+        key: &str,
+        check: impl FnOnce(&Record, bool) -> Result<(), (u16, String)>,
+        render: impl FnOnce(&Record) -> String,
+    ) -> Result<Option<(u16, String)>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let recorded = sqlx::query("SELECT status_code, body FROM submit_answers WHERE application_id = ? AND idempotency_key = ?")
+            .bind(id)
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(row) = recorded {
+            let code: i64 = row.try_get("status_code")?;
+            return Ok(Some((
+                u16::try_from(code).unwrap_or(500),
+                row.try_get("body")?,
+            )));
+        }
+        let Some(current) = load(&mut tx, id).await? else {
+            return Ok(None);
+        };
+        let mpn_taken: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM applications
+             WHERE mpn_id = ? AND mpn_id != '' AND id != ? AND status IN ('submitted', 'in_review', 'approved'))",
+        )
+        .bind(current.answers.mpn_id.split_whitespace().collect::<String>())
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let answer = match check(&current, mpn_taken) {
+            Err(refusal) => refusal,
+            Ok(()) => {
+                sqlx::query(&format!(
+                    "UPDATE applications SET status = 'submitted', version = version + 1, updated_at = {NOW} WHERE id = ?"
+                ))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                add_history(&mut tx, id, ApplicationStatus::Submitted, None).await?;
+                let submitted = load(&mut tx, id)
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt("submitted application vanished".into()))?;
+                (200, render(&submitted))
+            }
+        };
+        sqlx::query("INSERT INTO submit_answers (application_id, idempotency_key, status_code, body) VALUES (?, ?, ?, ?)")
+            .bind(id)
+            .bind(key)
+            .bind(i64::from(answer.0))
+            .bind(&answer.1)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(answer))
+    }
+
+    pub async fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT status, reason, at FROM status_history WHERE application_id = ? ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let status: String = row.try_get("status")?;
+                Ok(HistoryEntry {
+                    status: ApplicationStatus::parse(&status)
+                        .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+                    reason: row.try_get("reason")?,
+                    at: row.try_get("at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Moves an application from one of `from` to `to`, with a reason in
+    /// its history (a reviewer's decision).
+    pub async fn change_status(
+        &self,
+        id: &str,
+        from: &[ApplicationStatus],
+        to: ApplicationStatus,
+        reason: Option<&str>,
+    ) -> Result<StatusChange, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let Some(current) = load(&mut tx, id).await? else {
+            return Ok(StatusChange::Missing);
+        };
+        if !from.contains(&current.status) {
+            return Ok(StatusChange::NotAllowed(current.status));
+        }
+        sqlx::query(&format!(
+            "UPDATE applications SET status = ?, version = version + 1, updated_at = {NOW} WHERE id = ?"
+        ))
+        .bind(to.as_str())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        add_history(&mut tx, id, to, reason).await?;
+        let changed = load(&mut tx, id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("changed application vanished".into()))?;
+        tx.commit().await?;
+        Ok(StatusChange::Changed(Box::new(changed)))
+    }
+
+    /// Every application, newest first (for reviewers).
+    pub async fn applications(&self) -> Result<Vec<Record>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM applications ORDER BY created_at DESC, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record).collect()
+    }
+}

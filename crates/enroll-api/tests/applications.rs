@@ -1,0 +1,480 @@
+//! Drafts, autosave, submission, review and the outbox, over real HTTP
+//! against a fresh SQLite file.
+
+mod common;
+
+use common::{complete, start};
+use enroll_api::store::Store;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn a_draft_is_created_read_and_autosaved_with_etags() {
+    let api = start(false).await;
+    let draft = api.create(&json!({"mpn_id": "1234567"})).await;
+    assert_eq!(draft.body["status"], "draft");
+    assert_eq!(draft.token.len(), 64);
+    assert_eq!(draft.etag, "\"1\"");
+
+    let (etag, body) = api.get(&draft).await;
+    assert_eq!(etag, draft.etag);
+    assert_eq!(body["mpn_id"], "1234567");
+    assert!(
+        body.get("resume_token").is_none(),
+        "the token is shown once"
+    );
+
+    let response = api.put(&draft, &etag, &json!({"mpn_id": "7654321"})).await;
+    assert_eq!(response.status(), 200);
+    let new_etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(new_etag, etag);
+
+    // The ETag the user saw is stale now: nothing is silently overwritten.
+    let stale = api.put(&draft, &etag, &json!({"mpn_id": "1111111"})).await;
+    assert_eq!(stale.status(), 412);
+    let body: Value = stale.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "stale_etag");
+    assert_eq!(api.get(&draft).await.1["mpn_id"], "7654321");
+
+    let no_if_match = api
+        .request(Method::PUT, &format!("/applications/{}", draft.id))
+        .bearer_auth(&draft.token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_if_match.status(), 428);
+}
+
+#[tokio::test]
+async fn bank_secrets_come_back_masked_and_survive_a_put_that_leaves_them_masked() {
+    let api = start(false).await;
+    let draft = api.create(&complete()).await;
+    assert_eq!(draft.body["bank"]["iban"], "••••3000");
+    let (etag, mut seen) = api.get(&draft).await;
+    assert_eq!(seen["bank"]["iban"], "••••3000");
+    assert!(
+        !seen.to_string().contains("DE89"),
+        "no full IBAN anywhere in the answer"
+    );
+
+    // The app sends back what it was given, masked IBAN included.
+    seen["company"]["legal_name"] = json!("Contoso Limited");
+    let response = api.put(&draft, &etag, &seen).await;
+    assert_eq!(response.status(), 200);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+
+    // And the stored IBAN is still the real one: the application submits.
+    let store = Store::open(&api.database).await.unwrap();
+    let stored = store.application(&draft.id).await.unwrap().unwrap();
+    assert_eq!(stored.answers.bank.iban, "DE89 3704 0044 0532 0130 00");
+    assert_eq!(stored.answers.company.legal_name, "Contoso Limited");
+    let submitted = api.submit(&draft, &etag, "key-1").await;
+    assert_eq!(submitted.status(), 200);
+
+    // Sent empty, a secret is cleared (a bank in another country).
+    let other = api.create(&complete()).await;
+    let mut answers = complete();
+    answers["bank"]["iban"] = json!("");
+    api.put(&other, &other.etag, &answers).await;
+    assert_eq!(api.get(&other).await.1["bank"]["iban"], "");
+}
+
+#[tokio::test]
+async fn tokens_guard_every_application_route() {
+    let api = start(false).await;
+    let draft = api.create(&json!({})).await;
+    let other = api.create(&json!({})).await;
+    for path in ["", "/status", "/provider-requests"] {
+        let url = format!("/applications/{}{path}", draft.id);
+        let missing = api.request(Method::GET, &url).send().await.unwrap();
+        assert_eq!(missing.status(), 401, "{path}");
+        let body: Value = missing.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "token_required");
+        let wrong = api
+            .request(Method::GET, &url)
+            .bearer_auth(&other.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), 401, "another application's token, {path}");
+    }
+    let unknown = api
+        .request(
+            Method::GET,
+            "/applications/0123456789abcdef0123456789abcdef",
+        )
+        .bearer_auth(&draft.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_submits_with_one_key_submit_once_with_identical_answers() {
+    let api = start(false).await;
+    let draft = api.create(&complete()).await;
+    let url = api.url(&format!("/applications/{}/submit", draft.id));
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (client, url, token, etag) = (
+                api.client.clone(),
+                url.clone(),
+                draft.token.clone(),
+                draft.etag.clone(),
+            );
+            tokio::spawn(async move {
+                let response = client
+                    .post(url)
+                    .bearer_auth(token)
+                    .header("If-Match", etag)
+                    .header("Idempotency-Key", "double-click")
+                    .send()
+                    .await
+                    .unwrap();
+                (response.status().as_u16(), response.text().await.unwrap())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    assert!(
+        answers.iter().all(|a| a == &answers[0]),
+        "identical answers: {answers:?}"
+    );
+    assert_eq!(answers[0].0, 200);
+    let status = api.status(&draft).await;
+    assert_eq!(status["status"], "submitted");
+    let history: Vec<&str> = status["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(history, ["draft", "submitted"], "one submission");
+
+    // A new key after submission: refused, and changes are refused too.
+    let again = api.submit(&draft, &draft.etag, "another-key").await;
+    assert_eq!(again.status(), 409);
+    let (etag, _) = api.get(&draft).await;
+    assert_eq!(api.put(&draft, &etag, &json!({})).await.status(), 409);
+}
+
+#[tokio::test]
+async fn submit_needs_its_headers_and_valid_answers() {
+    let api = start(false).await;
+    let draft = api.create(&json!({"mpn_id": "1234567"})).await;
+    let no_key = api
+        .request(Method::POST, &format!("/applications/{}/submit", draft.id))
+        .bearer_auth(&draft.token)
+        .header("If-Match", &draft.etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_key.status(), 400);
+    let no_etag = api
+        .request(Method::POST, &format!("/applications/{}/submit", draft.id))
+        .bearer_auth(&draft.token)
+        .header("Idempotency-Key", "k")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_etag.status(), 428);
+
+    let incomplete = api.submit(&draft, &draft.etag, "k1").await;
+    assert_eq!(incomplete.status(), 422);
+    let report: Value = incomplete.json().await.unwrap();
+    assert_eq!(report["valid"], false);
+    assert!(report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["field"] == "bank.country"));
+    assert_eq!(api.status(&draft).await["status"], "draft");
+
+    let stale = api.submit(&draft, "\"99\"", "k2").await;
+    assert_eq!(stale.status(), 412);
+}
+
+#[tokio::test]
+async fn one_enrollment_per_mpn_id() {
+    let api = start(false).await;
+    let first = api.create(&complete()).await;
+    assert_eq!(api.submit(&first, &first.etag, "a").await.status(), 200);
+    let second = api.create(&complete()).await;
+    let refused = api.submit(&second, &second.etag, "b").await;
+    assert_eq!(refused.status(), 409);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "mpn_already_enrolled");
+
+    // Once the first is rejected, the MPN ID is free again.
+    api.operator(&["review", "reject", &first.id, "--reason", "Duplicate"])
+        .await
+        .unwrap();
+    let third = api.submit(&second, &second.etag, "c").await;
+    assert_eq!(third.status(), 200);
+}
+
+#[tokio::test]
+async fn review_moves_the_status_records_why_and_emails_the_applicant() {
+    let api = start(false).await;
+    let mut answers = complete();
+    answers["locale"] = json!("zh-CN");
+    let draft = api.create(&answers).await;
+    let submitted = api.submit(&draft, &draft.etag, "k").await;
+    assert_eq!(submitted.status(), 200);
+
+    // Approving straight from submitted is not a step of the flow.
+    let err = api
+        .operator(&["review", "approve", &draft.id])
+        .await
+        .unwrap_err();
+    assert!(err.contains("submitted"), "{err}");
+    assert!(api
+        .operator(&["review", "reject", &draft.id])
+        .await
+        .unwrap_err()
+        .contains("--reason"));
+
+    api.operator(&["review", "start", &draft.id]).await.unwrap();
+    api.operator(&[
+        "review",
+        "request-info",
+        &draft.id,
+        "--reason",
+        "营业地址与注册信息不符",
+    ])
+    .await
+    .unwrap();
+    let status = api.status(&draft).await;
+    assert_eq!(status["status"], "more_info_needed");
+    assert_eq!(status["history"][3]["reason"], "营业地址与注册信息不符");
+
+    // The applicant fixes an answer and submits again with a new key.
+    let (etag, mut seen) = api.get(&draft).await;
+    seen["address"]["lines"] = json!(["Unter den Linden 2"]);
+    let response = api.put(&draft, &etag, &seen).await;
+    assert_eq!(response.status(), 200);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(api.submit(&draft, &etag, "k2").await.status(), 200);
+    api.operator(&["review", "start", &draft.id]).await.unwrap();
+    api.operator(&["review", "approve", &draft.id])
+        .await
+        .unwrap();
+    let status = api.status(&draft).await;
+    assert_eq!(status["status"], "approved");
+    let history: Vec<&str> = status["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "draft",
+            "submitted",
+            "in_review",
+            "more_info_needed",
+            "submitted",
+            "in_review",
+            "approved"
+        ]
+    );
+
+    let outbox = Store::open(&api.database)
+        .await
+        .unwrap()
+        .outbox()
+        .await
+        .unwrap();
+    let approved = outbox.last().unwrap();
+    assert_eq!(approved.to, "jane.doe@contoso.com");
+    assert!(
+        approved.subject.contains("已获批准"),
+        "in the applicant's locale: {}",
+        approved.subject
+    );
+    assert!(
+        outbox
+            .iter()
+            .any(|e| e.body.contains("营业地址与注册信息不符")),
+        "the reason is in the email"
+    );
+    for email in &outbox {
+        for secret in ["DE89", "3704 0044", "0532 0130", "370400440532013000"] {
+            assert!(
+                !email.body.contains(secret) && !email.subject.contains(secret),
+                "no bank secret in emails"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_resume_email_carries_the_link_in_the_fragment() {
+    let api = start(false).await;
+    let draft = api
+        .create(&json!({"admin": {"email": "jane.doe@contoso.com", "first_name": "Jane"}}))
+        .await;
+    let response = api
+        .request(
+            Method::POST,
+            &format!("/applications/{}/resume-email", draft.id),
+        )
+        .bearer_auth(&draft.token)
+        .json(&json!({"link_base": "https://partner.example/enroll?x=1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let outbox = Store::open(&api.database)
+        .await
+        .unwrap()
+        .outbox()
+        .await
+        .unwrap();
+    let email = &outbox[0];
+    assert_eq!(email.to, "jane.doe@contoso.com");
+    let link = format!(
+        "https://partner.example/enroll?x=1#resume={}.{}",
+        draft.id, draft.token
+    );
+    assert!(email.body.contains(&link), "{}", email.body);
+
+    let no_email = api.create(&json!({})).await;
+    let refused = api
+        .request(
+            Method::POST,
+            &format!("/applications/{}/resume-email", no_email.id),
+        )
+        .bearer_auth(&no_email.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+}
+
+#[tokio::test]
+async fn bad_inputs_get_4xx_json_never_500() {
+    let api = start(false).await;
+    let draft = api.create(&json!({})).await;
+    let id = draft.id.clone();
+    /// (method, path, Authorization, body, expected status)
+    type Case = (Method, String, Option<&'static str>, Vec<u8>, u16);
+    let cases: Vec<Case> = vec![
+        (
+            Method::POST,
+            "/applications".into(),
+            None,
+            b"{oops".to_vec(),
+            400,
+        ),
+        (
+            Method::POST,
+            "/applications".into(),
+            None,
+            b"[1,2]".to_vec(),
+            422,
+        ),
+        (
+            Method::POST,
+            "/applications".into(),
+            None,
+            br#"{"mpn_id": 5}"#.to_vec(),
+            422,
+        ),
+        (
+            Method::POST,
+            "/applications".into(),
+            None,
+            br#"{"attestations": {"terms_accepted": "yes"}}"#.to_vec(),
+            422,
+        ),
+        (
+            Method::POST,
+            "/applications".into(),
+            None,
+            vec![b'{'; 65 * 1024],
+            413,
+        ),
+        (
+            Method::PUT,
+            format!("/applications/{id}"),
+            Some("Bearer nope"),
+            b"{}".to_vec(),
+            401,
+        ),
+        (
+            Method::PUT,
+            format!("/applications/{id}"),
+            Some("Basic abc"),
+            b"{}".to_vec(),
+            401,
+        ),
+        (
+            Method::GET,
+            "/applications/does-not-exist".into(),
+            Some("Bearer x"),
+            vec![],
+            404,
+        ),
+        (Method::GET, "/providers?page=0".into(), None, vec![], 400),
+        (
+            Method::GET,
+            "/providers?per_page=abc".into(),
+            None,
+            vec![],
+            400,
+        ),
+        (Method::GET, "/providers/nope".into(), None, vec![], 404),
+        (Method::GET, "/mpn/12ab".into(), None, vec![], 400),
+        (Method::GET, "/mpn/9999999".into(), None, vec![], 404),
+        (Method::DELETE, "/program".into(), None, vec![], 405),
+        (Method::GET, "/nothing".into(), None, vec![], 404),
+    ];
+    for (method, path, auth, body, expected) in cases {
+        let mut request = api
+            .request(method.clone(), &path)
+            .header("Content-Type", "application/json")
+            .body(body);
+        if let Some(auth) = auth {
+            request = request.header("Authorization", auth);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status().as_u16(), expected, "{method} {path}");
+        if expected != 405 {
+            let json: Value = response
+                .json()
+                .await
+                .unwrap_or_else(|_| panic!("{method} {path}: JSON body"));
+            assert!(json["error"]["code"].is_string(), "{method} {path}: {json}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_openapi_operation_is_a_real_route() {
+    let api = start(false).await;
+    let document: Value = api.get_json("/openapi.json").await;
+    let paths = document["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), 16);
+    for (path, operations) in paths {
+        for method in operations.as_object().unwrap().keys() {
+            let concrete = path
+                .replace("{id}", "x")
+                .replace("{mpn_id}", "1234567")
+                .replace("{country}", "DE");
+            let method: Method = method.to_uppercase().parse().unwrap();
+            let response = api.request(method.clone(), &concrete).send().await.unwrap();
+            assert_ne!(response.status(), 405, "{method} {path}");
+            if response.status() == 404 {
+                let body: Value = response.json().await.unwrap();
+                assert_ne!(body["error"]["code"], "no_such_route", "{method} {path}");
+            }
+        }
+    }
+}

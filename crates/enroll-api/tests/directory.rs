@@ -1,0 +1,171 @@
+//! The MPN lookup, the provider directory and partnership requests, over
+//! real HTTP against a fresh SQLite file seeded with the demo directory.
+
+mod common;
+
+use common::{complete, start};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn the_mpn_lookup_answers_from_the_demo_directory() {
+    let api = start(true).await;
+    let found: Value = api.get_json("/mpn/123 4567").await;
+    assert_eq!(
+        found,
+        json!({"mpn_id": "1234567", "company_name": "Contoso Ltd", "country": "DE"})
+    );
+    let missing = api
+        .request(Method::GET, "/mpn/9999999")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let body: Value = missing.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "mpn_not_found");
+}
+
+#[tokio::test]
+async fn providers_are_filtered_sorted_and_paged() {
+    let api = start(true).await;
+    let all: Value = api.get_json("/providers?per_page=1").await;
+    assert_eq!(all["total"], 5_000, "--seed-demo loads 5,000 providers");
+
+    let page: Value = api
+        .request(
+            Method::GET,
+            "/providers?country=BR&product=Azure&language=pt&per_page=100&sort=name",
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let total = page["total"].as_u64().unwrap();
+    assert!(total > 0 && total < 5_000);
+    let items = page["items"].as_array().unwrap();
+    for p in items {
+        assert!(p["countries_served"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("BR")));
+        assert!(p["products"].as_array().unwrap().contains(&json!("Azure")));
+        assert!(p["languages"].as_array().unwrap().contains(&json!("pt")));
+    }
+    let names: Vec<String> = items
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_lowercase())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+
+    let second: Value = api.get_json("/providers?per_page=10&page=2").await;
+    let first: Value = api.get_json("/providers?per_page=20").await;
+    assert_eq!(second["items"][0], first["items"][10]);
+
+    let chinese: Value = api.get_json("/providers?q=%E7%A7%91%E6%8A%80").await;
+    assert!(
+        chinese["total"].as_u64().unwrap() > 0,
+        "q=科技 finds Chinese names"
+    );
+
+    let id = first["items"][0]["id"].as_str().unwrap();
+    let one: Value = api.get_json(&format!("/providers/{id}")).await;
+    assert_eq!(one, first["items"][0]);
+}
+
+#[tokio::test]
+async fn the_index_is_compact_and_revalidates_by_etag() {
+    let api = start(true).await;
+    let response = api
+        .request(Method::GET, "/providers/index")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let index: Value = response.json().await.unwrap();
+    assert_eq!(index["fields"][1], "name");
+    assert_eq!(index["items"].as_array().unwrap().len(), 5_000);
+
+    let again = api
+        .request(Method::GET, "/providers/index")
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert!(again.text().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_submitted_indirect_reseller_asks_a_provider_to_partner() {
+    let api = start(true).await;
+    let draft = api.create(&complete()).await;
+    let provider = "p000042";
+    let ask = |token: String| {
+        api.request(Method::POST, &format!("/providers/{provider}/requests"))
+            .bearer_auth(token)
+            .json(&json!({"message": "We sell in Berlin and Munich."}))
+    };
+    let too_early = ask(draft.token.clone()).send().await.unwrap();
+    assert_eq!(too_early.status(), 409, "a draft cannot ask yet");
+
+    assert_eq!(api.submit(&draft, &draft.etag, "k").await.status(), 200);
+    let created = ask(draft.token.clone()).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    let request: Value = created.json().await.unwrap();
+    assert_eq!(request["provider_id"], provider);
+    assert_eq!(request["status"], "pending");
+
+    let repeated = ask(draft.token.clone()).send().await.unwrap();
+    assert_eq!(
+        repeated.status(),
+        200,
+        "asking twice gives the same request"
+    );
+    let repeated: Value = repeated.json().await.unwrap();
+    assert_eq!(repeated["id"], request["id"]);
+
+    let listed: Value = api
+        .request(
+            Method::GET,
+            &format!("/applications/{}/provider-requests", draft.id),
+        )
+        .bearer_auth(&draft.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        listed["items"][0]["message"],
+        "We sell in Berlin and Munich."
+    );
+
+    let wrong = ask("not-a-token".into()).send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    let unknown = api
+        .request(Method::POST, "/providers/p999999/requests")
+        .bearer_auth(&draft.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+
+    // A direct partner has no indirect provider.
+    let mut direct = complete();
+    direct["model"] = json!("direct_partner");
+    direct["mpn_id"] = json!("7654321");
+    let direct = api.create(&direct).await;
+    assert_eq!(api.submit(&direct, &direct.etag, "k").await.status(), 200);
+    assert_eq!(
+        ask(direct.token.clone()).send().await.unwrap().status(),
+        409
+    );
+}
