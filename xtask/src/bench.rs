@@ -1,6 +1,8 @@
 //! Benchmarks that print figures; nothing here asserts a time or a size.
 
-use crate::{build_app, root, sh, Result};
+use crate::{build_app, root, sh, step, Result};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// Time to validate a complete application natively, release build.
 pub fn validate() -> Result {
@@ -71,4 +73,54 @@ fn brotli(bytes: &[u8]) -> Result<usize> {
     };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).map_err(|e| e.to_string())?;
     Ok(out.len())
+}
+
+/// Draft autosave throughput and latency on loopback: the release API on a
+/// fresh SQLite file, driven by wrk (Debian's package, installed when
+/// missing) with `xtask/bench/autosave.lua`.
+pub fn api() -> Result {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        step("install wrk (Debian package)", || {
+            sh("apt-get", &["install", "-y", "-qq", "wrk"]).or_else(|_| {
+                sh("apt-get", &["update", "-qq"])
+                    .and_then(|_| sh("apt-get", &["install", "-y", "-qq", "wrk"]))
+            })
+        })?;
+    }
+    step("build enroll-api (release)", || {
+        sh("cargo", &["build", "--release", "-p", "enroll-api"])
+    })?;
+    let dir = root().join("target/bench-api");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let database = format!("sqlite://{}", dir.join("bench.db").display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())?;
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = Command::new(root().join("target/release/enroll-api"))
+        .args(["serve", "--listen", &listen, "--database", &database])
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start enroll-api: {e}"))?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(&listen).is_err() {
+        if Instant::now() > deadline {
+            let _ = server.kill();
+            return Err("enroll-api did not start".into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let script = root().join("xtask/bench/autosave.lua");
+    let url = format!("http://{listen}");
+    let script = script.to_string_lossy();
+    // One connection per thread: each owns a draft and its ETag.
+    let result = sh(
+        "wrk",
+        &["-t4", "-c4", "-d15s", "--latency", "-s", &script, &url],
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    result
 }

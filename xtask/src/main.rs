@@ -6,6 +6,7 @@
 //!   test           every check and test, stopping at the first failure
 //!   bench size     bytes the browser downloads on first load
 //!   bench validate time to validate an application natively
+//!   bench api      draft autosave throughput and latency (wrk, loopback)
 //!   fuzz [CASES]   the property tests with many cases (default 100000)
 
 mod bench;
@@ -26,11 +27,12 @@ fn main() -> ExitCode {
         ["test"] => test(),
         ["bench", "size"] => bench::size(),
         ["bench", "validate"] => bench::validate(),
+        ["bench", "api"] => bench::api(),
         ["fuzz"] => fuzz("100000"),
         ["fuzz", cases] => fuzz(cases),
         _ => {
             eprintln!(
-                "usage: cargo xtask setup | run [--listen ADDR] | test | bench size|validate | fuzz [CASES]\n\
+                "usage: cargo xtask setup | run [--listen ADDR] | test | bench size|validate|api | fuzz [CASES]\n\
                  see README.md"
             );
             return ExitCode::from(2);

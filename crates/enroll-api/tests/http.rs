@@ -38,6 +38,7 @@ async fn program_settings_are_served_closed_then_opened_by_the_operator_command(
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(response.headers()["referrer-policy"], "no-referrer");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["direct_enrollment_open"], false);
     assert_eq!(body["program_name"], "Cloud Solution Provider program");

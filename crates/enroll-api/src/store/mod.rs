@@ -10,7 +10,7 @@ pub use directory::{MpnEntry, RequestOutcome};
 pub use outbox::Email;
 
 use enroll_core::{ProgramLinks, ProgramSettings};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
 use std::time::Duration;
@@ -44,6 +44,10 @@ impl Store {
             .map_err(open_error)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // WAL + NORMAL: no fsync per commit, still safe against a crash
+            // of the process; `cargo xtask bench api` measured p99 414 ms
+            // with FULL and a fsync-bound throughput.
+            .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
