@@ -125,6 +125,7 @@ fn run(args: &[&str]) -> Result {
             &database,
             "--static",
             "dist",
+            "--seed-demo",
         ],
     )
 }
