@@ -17,6 +17,7 @@ pub mod provider;
 pub mod reference;
 pub mod tenant;
 pub mod validate;
+pub mod wizard;
 
 pub use application::{
     Address, Admin, Answers, Application, ApplicationStatus, Attestations, BankDetails, Company,
@@ -28,3 +29,4 @@ pub use program::{ProgramLinks, ProgramSettings};
 pub use provider::{Provider, ProviderPage, ProviderRequest};
 pub use reference::ReferenceData;
 pub use validate::{validate, validate_section, Section};
+pub use wizard::{Step, Wizard};

@@ -25,6 +25,8 @@ pub enum ProblemCode {
     SameAsCspTenant,
     /// The IBAN or BIC belongs to another country than the bank's.
     CountryMismatch,
+    /// Direct enrollment is closed by the program settings.
+    DirectEnrollmentClosed,
     /// A code this version does not know: sent by a newer server.
     #[serde(other)]
     Unknown,
@@ -48,6 +50,7 @@ impl ProblemCode {
             Self::TenantDomainFormat => "tenant_domain_format",
             Self::SameAsCspTenant => "same_as_csp_tenant",
             Self::CountryMismatch => "country_mismatch",
+            Self::DirectEnrollmentClosed => "direct_enrollment_closed",
             Self::Unknown => "unknown",
         }
     }

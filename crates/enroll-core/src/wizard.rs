@@ -1,0 +1,306 @@
+//! The enrollment wizard's steps and how the applicant moves between them,
+//! as plain data: the views only render the current step.
+
+use crate::reference::ReferenceData;
+use crate::{
+    validate_section, Answers, PartnerModel, Problem, ProblemCode, Section, ValidationReport,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Step {
+    Start,
+    Model,
+    MpnId,
+    Company,
+    Bank,
+    Admin,
+    Tenant,
+    Check,
+    Confirmation,
+    Status,
+}
+
+impl Step {
+    /// The question pages, in order, between Start and Check.
+    pub const QUESTIONS: [Step; 6] = [
+        Step::Model,
+        Step::MpnId,
+        Step::Company,
+        Step::Bank,
+        Step::Admin,
+        Step::Tenant,
+    ];
+
+    /// What a step asks for, validated when the user presses Continue.
+    pub fn sections(self) -> &'static [Section] {
+        match self {
+            Step::Model => &[Section::Model],
+            Step::MpnId => &[Section::MpnId],
+            Step::Company => &[Section::Company, Section::Address],
+            Step::Bank => &[Section::Bank],
+            Step::Admin => &[Section::Admin],
+            Step::Tenant => &[Section::Tenant, Section::Attestations],
+            _ => &[],
+        }
+    }
+
+    /// The catalog key of the step's title.
+    pub fn title_key(self) -> &'static str {
+        match self {
+            Step::Start => "step.start.title",
+            Step::Model => "step.model.title",
+            Step::MpnId => "step.mpn.title",
+            Step::Company => "step.company.title",
+            Step::Bank => "step.bank.title",
+            Step::Admin => "step.admin.title",
+            Step::Tenant => "step.tenant.title",
+            Step::Check => "step.check.title",
+            Step::Confirmation => "step.confirmation.title",
+            Step::Status => "step.status.title",
+        }
+    }
+
+    /// The step a Change link for this field opens.
+    pub fn of_section(section: Section) -> Step {
+        match section {
+            Section::Model => Step::Model,
+            Section::MpnId => Step::MpnId,
+            Section::Company | Section::Address => Step::Company,
+            Section::Bank => Step::Bank,
+            Section::Admin => Step::Admin,
+            Section::Tenant | Section::Attestations => Step::Tenant,
+        }
+    }
+}
+
+/// Where the applicant is, and whether Continue returns to Check your
+/// answers (after a Change link).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wizard {
+    pub step: Step,
+    pub returning_to_check: bool,
+}
+
+impl Default for Wizard {
+    fn default() -> Self {
+        Self {
+            step: Step::Start,
+            returning_to_check: false,
+        }
+    }
+}
+
+impl Wizard {
+    /// Validates the current step; on success moves on and answers where
+    /// to, on failure stays and answers the problems.
+    pub fn continue_from(
+        &mut self,
+        answers: &Answers,
+        reference: &ReferenceData,
+        direct_enrollment_open: bool,
+    ) -> Result<Step, ValidationReport> {
+        let mut errors: Vec<Problem> = Vec::new();
+        let mut warnings = Vec::new();
+        for section in self.step.sections() {
+            let report = validate_section(*section, answers, reference);
+            errors.extend(report.errors);
+            warnings.extend(report.warnings);
+        }
+        if self.step == Step::Model
+            && answers.model == Some(PartnerModel::DirectPartner)
+            && !direct_enrollment_open
+        {
+            errors.push(Problem::new("model", ProblemCode::DirectEnrollmentClosed));
+        }
+        if !errors.is_empty() {
+            return Err(ValidationReport::from_problems(errors, warnings));
+        }
+        let next = if self.returning_to_check {
+            Step::Check
+        } else {
+            match self.step {
+                Step::Start => Step::Model,
+                Step::Check => Step::Confirmation,
+                Step::Confirmation => Step::Status,
+                step => {
+                    let i = Step::QUESTIONS.iter().position(|s| *s == step).unwrap_or(0);
+                    Step::QUESTIONS.get(i + 1).copied().unwrap_or(Step::Check)
+                }
+            }
+        };
+        // After a Change link, Continue has just led back to Check.
+        self.returning_to_check = false;
+        self.step = next;
+        Ok(next)
+    }
+
+    /// The back link's target; `None` where there is no going back.
+    pub fn back_target(&self) -> Option<Step> {
+        if self.returning_to_check {
+            return Some(Step::Check);
+        }
+        match self.step {
+            Step::Start | Step::Confirmation | Step::Status => None,
+            Step::Model => Some(Step::Start),
+            Step::Check => Some(Step::Tenant),
+            step => {
+                let i = Step::QUESTIONS.iter().position(|s| *s == step)?;
+                i.checked_sub(1).map(|j| Step::QUESTIONS[j])
+            }
+        }
+    }
+
+    pub fn back(&mut self) {
+        if let Some(target) = self.back_target() {
+            self.step = target;
+            self.returning_to_check = false;
+        }
+    }
+
+    /// A Change link on Check your answers: edit one step, then come back.
+    pub fn change(&mut self, step: Step) {
+        self.step = step;
+        self.returning_to_check = true;
+    }
+
+    /// Where a resumed application opens: its first step with problems,
+    /// else Check your answers.
+    pub fn resume_at(answers: &Answers, reference: &ReferenceData) -> Step {
+        Step::QUESTIONS
+            .into_iter()
+            .find(|step| {
+                step.sections()
+                    .iter()
+                    .any(|s| !validate_section(*s, answers, reference).valid)
+            })
+            .unwrap_or(Step::Check)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk(answers: &Answers) -> Vec<Step> {
+        let reference = ReferenceData::vendored();
+        let mut wizard = Wizard::default();
+        let mut seen = vec![wizard.step];
+        while wizard.step != Step::Check {
+            wizard
+                .continue_from(answers, &reference, false)
+                .expect("valid answers");
+            seen.push(wizard.step);
+        }
+        seen
+    }
+
+    #[test]
+    fn a_valid_application_walks_every_question_to_check_your_answers() {
+        assert_eq!(
+            walk(&Answers::example()),
+            [
+                Step::Start,
+                Step::Model,
+                Step::MpnId,
+                Step::Company,
+                Step::Bank,
+                Step::Admin,
+                Step::Tenant,
+                Step::Check
+            ]
+        );
+    }
+
+    #[test]
+    fn continue_stays_on_the_step_with_its_own_problems_only() {
+        let reference = ReferenceData::vendored();
+        let mut answers = Answers::example();
+        answers.bank.iban = "DE00".into();
+        answers.admin.email.clear();
+        let mut wizard = Wizard {
+            step: Step::Bank,
+            returning_to_check: false,
+        };
+        let report = wizard
+            .continue_from(&answers, &reference, false)
+            .unwrap_err();
+        assert_eq!(wizard.step, Step::Bank);
+        assert!(
+            report.errors.iter().all(|p| p.field.starts_with("bank.")),
+            "{:?}",
+            report.errors
+        );
+    }
+
+    #[test]
+    fn the_direct_model_is_refused_while_direct_enrollment_is_closed() {
+        let reference = ReferenceData::none();
+        let mut answers = Answers::example();
+        answers.model = Some(PartnerModel::DirectPartner);
+        let mut wizard = Wizard {
+            step: Step::Model,
+            returning_to_check: false,
+        };
+        let report = wizard
+            .continue_from(&answers, &reference, false)
+            .unwrap_err();
+        assert_eq!(report.errors[0].code, ProblemCode::DirectEnrollmentClosed);
+        // Reopened by the setting: no code change.
+        assert_eq!(
+            wizard.continue_from(&answers, &reference, true),
+            Ok(Step::MpnId)
+        );
+    }
+
+    #[test]
+    fn a_change_link_returns_to_check_your_answers() {
+        let reference = ReferenceData::vendored();
+        let mut wizard = Wizard {
+            step: Step::Check,
+            returning_to_check: false,
+        };
+        wizard.change(Step::Bank);
+        assert_eq!(wizard.back_target(), Some(Step::Check));
+        assert_eq!(
+            wizard.continue_from(&Answers::example(), &reference, false),
+            Ok(Step::Check)
+        );
+        assert!(!wizard.returning_to_check);
+        assert_eq!(wizard.back_target(), Some(Step::Tenant));
+    }
+
+    #[test]
+    fn back_goes_one_question_back_and_never_past_start() {
+        let mut wizard = Wizard {
+            step: Step::Company,
+            returning_to_check: false,
+        };
+        wizard.back();
+        assert_eq!(wizard.step, Step::MpnId);
+        wizard.back();
+        wizard.back();
+        assert_eq!(wizard.step, Step::Start);
+        assert_eq!(wizard.back_target(), None);
+    }
+
+    #[test]
+    fn a_resumed_application_opens_at_its_first_unfinished_step() {
+        let reference = ReferenceData::vendored();
+        let mut answers = Answers::example();
+        assert_eq!(Wizard::resume_at(&answers, &reference), Step::Check);
+        answers.admin.email = "info@contoso.com".into();
+        assert_eq!(Wizard::resume_at(&answers, &reference), Step::Admin);
+        assert_eq!(
+            Wizard::resume_at(&Answers::default(), &reference),
+            Step::Model
+        );
+    }
+
+    #[test]
+    fn every_question_step_is_reachable_from_a_change_link() {
+        for section in Section::ALL {
+            let step = Step::of_section(section);
+            assert!(step.sections().contains(&section), "{section:?}");
+        }
+    }
+}
