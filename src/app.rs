@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 use crate::api::{ApiClient, ApiFailure};
 use crate::embed::{HostConfig, HostEvents};
 use crate::i18n::I18n;
-use crate::wizard::start::StartPage;
+use crate::wizard::WizardView;
 
 #[component]
 pub fn App(
@@ -36,7 +36,7 @@ pub fn App(
                         view! { <p class="csp-loading" role="status">{move || i18n.t("app.loading")}</p> }
                             .into_any()
                     }
-                    Some(Ok(settings)) => view! { <StartPage program=settings/> }.into_any(),
+                    Some(Ok(settings)) => view! { <WizardView program=settings/> }.into_any(),
                     Some(Err(failure)) => {
                         view! { <LoadFailure failure=failure on_retry=move || program.refetch()/> }
                             .into_any()

@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod embed;
 pub mod i18n;
+pub mod ui;
 pub mod wizard;
 
 pub use app::App;

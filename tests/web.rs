@@ -196,7 +196,7 @@ fn render_start(settings: ProgramSettings) -> HtmlElement {
     document().body().unwrap().append_child(&parent).unwrap();
     leptos::mount::mount_to(parent.clone(), move || {
         provide_context(I18n::new(Locale::EnUs));
-        view! { <StartPage program=settings.clone()/> }
+        view! { <StartPage program=settings.clone() on_start=|| ()/> }
     })
     .forget();
     parent

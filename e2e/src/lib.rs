@@ -176,6 +176,68 @@ impl Stack {
         }
     }
 
+    /// Waits until `selector` matches in the app.
+    pub async fn wait_for(&self, selector: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        while self.in_app(selector, "return !!el;").await != json!(true) {
+            assert!(Instant::now() < deadline, "`{selector}` never appeared");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks the element, as a user's click would (it must exist).
+    pub async fn click(&self, selector: &str) {
+        self.wait_for(selector).await;
+        self.in_app(selector, "el.click(); return true;").await;
+    }
+
+    /// Types into an input: sets its value and fires `input`, as a
+    /// keyboard would.
+    pub async fn fill(&self, selector: &str, value: &str) {
+        self.wait_for(selector).await;
+        let script = format!(
+            "el.focus(); el.value = {}; el.dispatchEvent(new Event('input', {{bubbles: true}})); return true;",
+            json!(value)
+        );
+        self.in_app(selector, &script).await;
+    }
+
+    /// Picks an option of a select and fires `change`.
+    pub async fn choose(&self, selector: &str, value: &str) {
+        self.wait_for(&format!("{selector} option[value='{value}']"))
+            .await;
+        let script = format!(
+            "el.value = {}; el.dispatchEvent(new Event('change', {{bubbles: true}})); return true;",
+            json!(value)
+        );
+        self.in_app(selector, &script).await;
+    }
+
+    /// The id and class of the element focused inside the app.
+    pub async fn focused(&self) -> String {
+        let value = self
+            .in_app(
+                "body",
+                "const a = host.shadowRoot.activeElement; return a ? (a.id + '|' + a.className) : '';",
+            )
+            .await;
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Everything the browser keeps for this page outside the app's memory:
+    /// storage, cookies and the URL.
+    pub async fn browser_storage(&self) -> String {
+        let value = self
+            .browser
+            .execute(
+                "return JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage), document.cookie, location.href]);",
+                vec![],
+            )
+            .await
+            .expect("the script runs");
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
     /// Saves a PNG of the page (for looking at it, not for asserting).
     pub async fn screenshot(&self, path: &std::path::Path) {
         let png = self.browser.screenshot().await.expect("a screenshot");

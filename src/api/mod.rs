@@ -1,20 +1,28 @@
 //! The typed HTTP client of the REST API (ARCHITECTURE.md, contract v1).
-//! The only module that speaks HTTP.
+//! The only module that speaks HTTP. Idempotent reads are retried with
+//! backoff and jitter; writes carry If-Match or an Idempotency-Key, so a
+//! retry can never apply twice.
 
-use enroll_core::{ApiErrorBody, Locale, ProgramSettings};
-use gloo_net::http::Request;
+use enroll_core::address::AddressFormat;
+use enroll_core::{Answers, ApiErrorBody, Application, Locale, ProgramSettings, ValidationReport};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 /// Why a request did not give what was asked.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiFailure {
     /// No answer: offline, the server down, or blocked by the browser.
     Unreachable,
-    /// The server answered with an error, worded in the user's locale when
-    /// it said why.
+    /// The server answered with an error, with its stable code and a
+    /// message in the user's locale when it said why.
     Status {
         status: u16,
+        code: Option<String>,
         message: Option<String>,
     },
+    /// The answers are not valid (422 on submit).
+    Invalid(ValidationReport),
     /// The server answered with something that is not the contract.
     Unreadable,
 }
@@ -24,9 +32,51 @@ impl ApiFailure {
     pub fn message_key(&self) -> &'static str {
         match self {
             Self::Unreachable => "app.unreachable",
-            Self::Status { .. } | Self::Unreadable => "app.server_error",
+            _ => "app.server_error",
         }
     }
+
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Status { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// The draft this browser tab works on. The token lives only in memory
+/// (and in the resume link the user keeps): never in storage or the URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftRef {
+    pub id: String,
+    pub token: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct MpnEntry {
+    pub mpn_id: String,
+    pub company_name: String,
+    pub country: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct HistoryEntry {
+    pub status: enroll_core::ApplicationStatus,
+    pub reason: Option<String>,
+    pub at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct StatusView {
+    pub status: enroll_core::ApplicationStatus,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// An application as saved, with the ETag to send next.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Saved {
+    pub application: Application,
+    pub etag: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +84,9 @@ pub struct ApiClient {
     /// Origin the `/api/v1` paths are appended to; empty for the page's own.
     base: String,
 }
+
+/// Attempts for a read before giving up (backoff 300 ms, 600 ms, ...).
+const READ_ATTEMPTS: u32 = 3;
 
 impl ApiClient {
     pub fn new(base: &str) -> Self {
@@ -47,27 +100,238 @@ impl ApiClient {
         format!("{}/api/v1{}", self.base, path)
     }
 
-    /// `locale` goes out as `Accept-Language`, so server messages match.
-    pub async fn program(&self, locale: Locale) -> Result<ProgramSettings, ApiFailure> {
-        let response = Request::get(&self.url("/program"))
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        locale: Locale,
+        draft: Option<&DraftRef>,
+    ) -> RequestBuilder {
+        let url = self.url(path);
+        let builder = match method {
+            "POST" => Request::post(&url),
+            "PUT" => Request::put(&url),
+            _ => Request::get(&url),
+        };
+        let builder = builder
             .header("Accept", "application/json")
-            .header("Accept-Language", locale.tag())
+            .header("Accept-Language", locale.tag());
+        match draft {
+            Some(draft) => builder.header("Authorization", &format!("Bearer {}", draft.token)),
+            None => builder,
+        }
+    }
+
+    /// A GET, retried on network failures and 5xx with backoff and jitter.
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        locale: Locale,
+        draft: Option<&DraftRef>,
+    ) -> Result<T, ApiFailure> {
+        let mut attempt = 0;
+        loop {
+            let result = match self.request("GET", path, locale, draft).send().await {
+                Ok(response) => read(response).await.map(|(body, _)| body),
+                Err(_) => Err(ApiFailure::Unreachable),
+            };
+            let retryable = matches!(&result, Err(ApiFailure::Unreachable))
+                || matches!(&result, Err(ApiFailure::Status { status, .. }) if *status >= 500);
+            attempt += 1;
+            if !retryable || attempt >= READ_ATTEMPTS {
+                return result;
+            }
+            let jitter = (js_sys::Math::random() * 200.0) as u32;
+            gloo_timers::future::TimeoutFuture::new(300 * 2u32.pow(attempt - 1) + jitter).await;
+        }
+    }
+
+    pub async fn program(&self, locale: Locale) -> Result<ProgramSettings, ApiFailure> {
+        self.get("/program", locale, None).await
+    }
+
+    pub async fn address_format(
+        &self,
+        country: &str,
+        locale: Locale,
+    ) -> Result<AddressFormat, ApiFailure> {
+        self.get(
+            &format!("/reference/address-formats/{country}"),
+            locale,
+            None,
+        )
+        .await
+    }
+
+    pub async fn free_email_domains(&self, locale: Locale) -> Result<Vec<String>, ApiFailure> {
+        self.get("/reference/free-email-domains", locale, None)
+            .await
+    }
+
+    /// The company an MPN ID belongs to; `Ok(None)` when the directory
+    /// does not know it.
+    pub async fn mpn(&self, mpn_id: &str, locale: Locale) -> Result<Option<MpnEntry>, ApiFailure> {
+        match self.get(&format!("/mpn/{mpn_id}"), locale, None).await {
+            Ok(entry) => Ok(Some(entry)),
+            Err(ApiFailure::Status {
+                status: 404 | 400, ..
+            }) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Creates the draft (on the first Continue).
+    pub async fn create(
+        &self,
+        answers: &Answers,
+        locale: Locale,
+    ) -> Result<(DraftRef, Saved), ApiFailure> {
+        let mut body = serde_json::to_value(answers).map_err(|_| ApiFailure::Unreadable)?;
+        body["locale"] = serde_json::Value::String(locale.tag().to_owned());
+        let response = self
+            .request("POST", "/applications", locale, None)
+            .json(&body)
+            .map_err(|_| ApiFailure::Unreadable)?
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
-        if !response.ok() {
-            let message = response
-                .json::<ApiErrorBody>()
-                .await
-                .ok()
-                .map(|body| body.error.message);
-            return Err(ApiFailure::Status {
-                status: response.status(),
-                message,
-            });
-        }
-        response.json().await.map_err(|_| ApiFailure::Unreadable)
+        let (value, etag): (serde_json::Value, _) = read(response).await?;
+        let token = value["resume_token"]
+            .as_str()
+            .ok_or(ApiFailure::Unreadable)?
+            .to_owned();
+        let application: Application =
+            serde_json::from_value(value).map_err(|_| ApiFailure::Unreadable)?;
+        let draft = DraftRef {
+            id: application.id.clone(),
+            token,
+        };
+        Ok((
+            draft,
+            Saved {
+                application,
+                etag: etag.unwrap_or_default(),
+            },
+        ))
     }
+
+    pub async fn load(&self, draft: &DraftRef, locale: Locale) -> Result<Saved, ApiFailure> {
+        let response = self
+            .request(
+                "GET",
+                &format!("/applications/{}", draft.id),
+                locale,
+                Some(draft),
+            )
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Unreachable)?;
+        let (application, etag) = read(response).await?;
+        Ok(Saved {
+            application,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    /// Autosave with If-Match; 412 comes back as a `Status` failure.
+    pub async fn save(
+        &self,
+        draft: &DraftRef,
+        etag: &str,
+        answers: &Answers,
+        locale: Locale,
+    ) -> Result<Saved, ApiFailure> {
+        let mut body = serde_json::to_value(answers).map_err(|_| ApiFailure::Unreadable)?;
+        body["locale"] = serde_json::Value::String(locale.tag().to_owned());
+        let response = self
+            .request(
+                "PUT",
+                &format!("/applications/{}", draft.id),
+                locale,
+                Some(draft),
+            )
+            .header("If-Match", etag)
+            .json(&body)
+            .map_err(|_| ApiFailure::Unreadable)?
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Unreachable)?;
+        let (application, etag) = read(response).await?;
+        Ok(Saved {
+            application,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    /// Submits exactly the version `etag` names; the same `key` always gets
+    /// the same answer, so a retry or a double click submits once.
+    pub async fn submit(
+        &self,
+        draft: &DraftRef,
+        etag: &str,
+        key: &str,
+        locale: Locale,
+    ) -> Result<Saved, ApiFailure> {
+        let response = self
+            .request(
+                "POST",
+                &format!("/applications/{}/submit", draft.id),
+                locale,
+                Some(draft),
+            )
+            .header("If-Match", etag)
+            .header("Idempotency-Key", key)
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Unreachable)?;
+        if response.status() == 422 {
+            let report = response.json().await.map_err(|_| ApiFailure::Unreadable)?;
+            return Err(ApiFailure::Invalid(report));
+        }
+        let (application, etag) = read(response).await?;
+        Ok(Saved {
+            application,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    pub async fn status(&self, draft: &DraftRef, locale: Locale) -> Result<StatusView, ApiFailure> {
+        self.get(
+            &format!("/applications/{}/status", draft.id),
+            locale,
+            Some(draft),
+        )
+        .await
+    }
+}
+
+/// The body of a 2xx answer and its ETag, or the failure it describes.
+async fn read<T: DeserializeOwned>(response: Response) -> Result<(T, Option<String>), ApiFailure> {
+    if !response.ok() {
+        let body = response.json::<ApiErrorBody>().await.ok();
+        return Err(ApiFailure::Status {
+            status: response.status(),
+            code: body.as_ref().map(|b| b.error.code.clone()),
+            message: body.map(|b| b.error.message),
+        });
+    }
+    let etag = response.headers().get("etag");
+    let body = response.json().await.map_err(|_| ApiFailure::Unreadable)?;
+    Ok((body, etag))
+}
+
+/// A fresh Idempotency-Key for one submission.
+pub fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

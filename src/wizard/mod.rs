@@ -1,3 +1,303 @@
-//! The enrollment wizard, one file per step.
+//! The enrollment wizard: its state, what Continue and Submit do, and
+//! which step to show. The order of steps and the moves between them are
+//! `enroll_core::Wizard`; the steps' views are in their own files.
 
+mod check;
 pub mod start;
+mod steps;
+
+use enroll_core::address::AddressFormat;
+use enroll_core::{Answers, ProgramSettings, ReferenceData, Step, Wizard};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{new_idempotency_key, ApiClient, ApiFailure, DraftRef, StatusView};
+use crate::i18n::use_i18n;
+use crate::ui::error_summary::ErrorSummary;
+use crate::ui::field::FormState;
+
+/// Where the latest autosave is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveState {
+    Unsaved,
+    Saving,
+    Saved,
+    Failed(ApiFailure),
+}
+
+/// Everything the steps share, provided as context.
+#[derive(Clone, Copy)]
+pub struct WizardState {
+    pub form: FormState,
+    pub wizard: RwSignal<Wizard>,
+    pub reference: RwSignal<ReferenceData>,
+    pub draft: RwSignal<Option<DraftRef>>,
+    pub etag: RwSignal<String>,
+    pub save_state: RwSignal<SaveState>,
+    pub submitting: RwSignal<bool>,
+    /// The key of the submission in progress, shared by double clicks.
+    pub submit_key: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<String>>,
+    pub status: RwSignal<Option<StatusView>>,
+    pub program: StoredValue<ProgramSettings>,
+    /// Kept here, not looked up: async tasks run without the reactive
+    /// owner, where `use_context` finds nothing.
+    pub api: StoredValue<ApiClient>,
+    pub i18n: crate::i18n::I18n,
+}
+
+pub fn use_wizard() -> WizardState {
+    expect_context::<WizardState>()
+}
+
+impl WizardState {
+    fn api(&self) -> ApiClient {
+        self.api.get_value()
+    }
+
+    /// Continue: validate this step, move on, and save.
+    pub fn continue_step(&self) {
+        let reference = self.reference.read_untracked();
+        let answers = self.form.answers.get_untracked();
+        let open = self.program.with_value(|p| p.direct_enrollment_open);
+        let mut wizard = self.wizard.get_untracked();
+        match wizard.continue_from(&answers, &reference, open) {
+            Err(report) => {
+                self.form.warnings.set(report.warnings);
+                self.form.errors.set(report.errors);
+            }
+            Ok(_) => {
+                let from_start = self.wizard.with_untracked(|w| w.step == Step::Start);
+                self.form.errors.set(Vec::new());
+                self.form.warnings.set(Vec::new());
+                self.wizard.set(wizard);
+                // The draft is created on the first Continue of a question,
+                // not by pressing Start.
+                if !from_start {
+                    self.save(answers);
+                }
+            }
+        }
+        drop(reference);
+    }
+
+    /// Creates the draft on the first save, then autosaves with If-Match.
+    pub fn save(&self, answers: Answers) {
+        let state = *self;
+        let locale = self.i18n.locale.get_untracked();
+        state.save_state.set(SaveState::Saving);
+        spawn_local(async move {
+            let api = state.api();
+            let result = match state.draft.get_untracked() {
+                None => api.create(&answers, locale).await.map(|(draft, saved)| {
+                    state.draft.set(Some(draft));
+                    saved
+                }),
+                Some(draft) => {
+                    api.save(&draft, &state.etag.get_untracked(), &answers, locale)
+                        .await
+                }
+            };
+            match result {
+                Ok(saved) => {
+                    state.etag.set(saved.etag);
+                    state.save_state.set(SaveState::Saved);
+                }
+                Err(failure) => state.save_state.set(SaveState::Failed(failure)),
+            }
+        });
+    }
+
+    /// Submits what Check your answers shows, once, however often pressed.
+    pub fn submit(&self) {
+        let state = *self;
+        if state.submitting.get_untracked() || state.save_state.get_untracked() != SaveState::Saved
+        {
+            return;
+        }
+        let Some(draft) = state.draft.get_untracked() else {
+            return;
+        };
+        let key = state
+            .submit_key
+            .get_untracked()
+            .unwrap_or_else(new_idempotency_key);
+        state.submit_key.set(Some(key.clone()));
+        state.submitting.set(true);
+        state.notice.set(None);
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            let api = state.api();
+            match api
+                .submit(&draft, &state.etag.get_untracked(), &key, locale)
+                .await
+            {
+                Ok(saved) => {
+                    state.etag.set(saved.etag);
+                    state.wizard.update(|w| w.step = Step::Confirmation);
+                }
+                Err(ApiFailure::Invalid(report)) => {
+                    state.submit_key.set(None);
+                    state.form.errors.set(report.errors);
+                }
+                Err(failure) => {
+                    // Unreachable: keep the key, so pressing again cannot
+                    // submit twice. A refusal: a new attempt needs a new key.
+                    if failure != ApiFailure::Unreachable {
+                        state.submit_key.set(None);
+                    }
+                    let i18n = state.i18n;
+                    let message = match &failure {
+                        ApiFailure::Status {
+                            message: Some(m), ..
+                        } => m.clone(),
+                        other => i18n.t(other.message_key()),
+                    };
+                    state.notice.set(Some(message));
+                }
+            }
+            state.submitting.set(false);
+        });
+    }
+
+    /// Loads the status and its history from the API.
+    pub fn refresh_status(&self) {
+        let state = *self;
+        let Some(draft) = state.draft.get_untracked() else {
+            return;
+        };
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            match state.api().status(&draft, locale).await {
+                Ok(view) => state.status.set(Some(view)),
+                Err(failure) => state.notice.set(Some(state.i18n.t(failure.message_key()))),
+            }
+        });
+    }
+
+    /// Reopens the answers after "more information needed".
+    pub fn edit_after_review(&self) {
+        let state = *self;
+        let Some(draft) = state.draft.get_untracked() else {
+            return;
+        };
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            if let Ok(saved) = state.api().load(&draft, locale).await {
+                state.etag.set(saved.etag);
+                state.form.answers.set(saved.application.answers);
+                state.submit_key.set(None);
+                state.save_state.set(SaveState::Saved);
+                state.wizard.set(Wizard {
+                    step: Step::Check,
+                    returning_to_check: false,
+                });
+            }
+        });
+    }
+
+    /// Fetches a country's address format once, for the form and the rules.
+    pub fn load_address_format(&self, country: String) {
+        if country.is_empty()
+            || self
+                .reference
+                .with_untracked(|r| r.has_address_format(&country))
+        {
+            return;
+        }
+        let state = *self;
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            if let Ok(format) = state.api().address_format(&country, locale).await {
+                state
+                    .reference
+                    .update(|r| r.add_address_format(&country, format));
+            }
+        });
+    }
+
+    pub fn address_format(&self, country: &str) -> Option<AddressFormat> {
+        self.reference.with(|r| match r.address_format(country) {
+            enroll_core::reference::Lookup::Found(format) => Some(format.clone()),
+            _ => None,
+        })
+    }
+}
+
+#[component]
+pub fn WizardView(
+    /// The program settings from the API.
+    program: ProgramSettings,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = FormState {
+        answers: RwSignal::new(Answers::default()),
+        errors: RwSignal::new(Vec::new()),
+        warnings: RwSignal::new(Vec::new()),
+    };
+    provide_context(form);
+    let state = WizardState {
+        form,
+        wizard: RwSignal::new(Wizard::default()),
+        reference: RwSignal::new(ReferenceData::none()),
+        draft: RwSignal::new(None),
+        etag: RwSignal::new(String::new()),
+        save_state: RwSignal::new(SaveState::Unsaved),
+        submitting: RwSignal::new(false),
+        submit_key: RwSignal::new(None),
+        notice: RwSignal::new(None),
+        status: RwSignal::new(None),
+        program: StoredValue::new(program.clone()),
+        api: StoredValue::new(expect_context::<ApiClient>()),
+        i18n,
+    };
+    provide_context(state);
+    // The free-mail list is needed on the admin step: fetch it once, early.
+    let api = state.api();
+    spawn_local(async move {
+        if let Ok(domains) = api.free_email_domains(i18n.locale.get_untracked()).await {
+            state.reference.update(|r| r.set_free_mail_domains(domains));
+        }
+    });
+    let step = Memo::new(move |_| state.wizard.with(|w| w.step));
+    let back = Memo::new(move |_| state.wizard.with(Wizard::back_target));
+
+    view! {
+        {move || back.get().map(|_| view! {
+            <button type="button" class="csp-back-link" on:click=move |_| {
+                state.form.errors.set(Vec::new());
+                state.wizard.update(Wizard::back);
+            }>{move || i18n.t("form.back")}</button>
+        })}
+        <SaveIndicator/>
+        {move || state.notice.get().map(|message| view! {
+            <div class="csp-notice csp-notice--problem" role="alert"><p>{message}</p></div>
+        })}
+        <ErrorSummary errors=form.errors/>
+        {move || match step.get() {
+            Step::Start => view! { <start::StartPage program=program.clone() on_start=move || state.continue_step()/> }.into_any(),
+            Step::Check => view! { <check::CheckAnswers/> }.into_any(),
+            Step::Confirmation => view! { <check::Confirmation/> }.into_any(),
+            Step::Status => view! { <check::StatusPage/> }.into_any(),
+            question => view! { <steps::QuestionPage step=question/> }.into_any(),
+        }}
+    }
+}
+
+/// "Saving…" / "Saved" / why not, announced politely.
+#[component]
+fn SaveIndicator() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    view! {
+        <p class="csp-save-state" role="status" aria-live="polite">
+            {move || match state.save_state.get() {
+                SaveState::Unsaved => String::new(),
+                SaveState::Saving => i18n.t("save.saving"),
+                SaveState::Saved => i18n.t("save.saved"),
+                SaveState::Failed(ApiFailure::Status { status: 412, .. }) => i18n.t("save.conflict"),
+                SaveState::Failed(failure) => i18n.t(failure.message_key()),
+            }}
+        </p>
+    }
+}

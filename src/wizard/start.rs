@@ -10,6 +10,8 @@ use crate::i18n::use_i18n;
 pub fn StartPage(
     /// The program settings from the API.
     program: ProgramSettings,
+    /// What "Start now" does.
+    on_start: impl Fn() + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let ProgramSettings {
@@ -66,5 +68,8 @@ pub fn StartPage(
         </div>
 
         <p class="csp-hint">{move || i18n.t("start.review_time")}</p>
+        <button type="button" class="csp-button csp-button--start" on:click=move |_| on_start()>
+            {move || i18n.t("start.start_button")}
+        </button>
     }
 }

@@ -190,6 +190,81 @@ impl Answers {
     }
 }
 
+impl Answers {
+    /// The text answer at a contract field path (`bank.iban`,
+    /// `address.lines.0`); `None` for a path that is not a text answer.
+    pub fn text(&self, path: &str) -> Option<&str> {
+        Some(match path {
+            "mpn_id" => &self.mpn_id,
+            "company.legal_name" => &self.company.legal_name,
+            "company.website" => &self.company.website,
+            "company.tax_id" => &self.company.tax_id,
+            "address.country" => &self.address.country,
+            "address.lines.0" => self.address.lines.first().map_or("", String::as_str),
+            "address.lines.1" => self.address.lines.get(1).map_or("", String::as_str),
+            "address.locality" => &self.address.locality,
+            "address.region" => &self.address.region,
+            "address.postal_code" => &self.address.postal_code,
+            "address.dependent_locality" => &self.address.dependent_locality,
+            "address.sorting_code" => &self.address.sorting_code,
+            "bank.country" => &self.bank.country,
+            "bank.account_holder" => &self.bank.account_holder,
+            "bank.iban" => &self.bank.iban,
+            "bank.bic" => &self.bank.bic,
+            "bank.routing_code" => &self.bank.routing_code,
+            "bank.account_number" => &self.bank.account_number,
+            "bank.account_type" => &self.bank.account_type,
+            "admin.first_name" => &self.admin.first_name,
+            "admin.last_name" => &self.admin.last_name,
+            "admin.email" => &self.admin.email,
+            "admin.phone" => &self.admin.phone,
+            "tenant.csp_domain" => &self.tenant.csp_domain,
+            "tenant.corporate_domain" => &self.tenant.corporate_domain,
+            _ => return None,
+        })
+    }
+
+    /// Sets the text answer at a field path, as typed; false for a path
+    /// that is not a text answer.
+    pub fn set_text(&mut self, path: &str, value: String) -> bool {
+        let slot = match path {
+            "mpn_id" => &mut self.mpn_id,
+            "company.legal_name" => &mut self.company.legal_name,
+            "company.website" => &mut self.company.website,
+            "company.tax_id" => &mut self.company.tax_id,
+            "address.country" => &mut self.address.country,
+            "address.lines.0" | "address.lines.1" => {
+                let index = usize::from(path.ends_with('1'));
+                while self.address.lines.len() <= index {
+                    self.address.lines.push(String::new());
+                }
+                &mut self.address.lines[index]
+            }
+            "address.locality" => &mut self.address.locality,
+            "address.region" => &mut self.address.region,
+            "address.postal_code" => &mut self.address.postal_code,
+            "address.dependent_locality" => &mut self.address.dependent_locality,
+            "address.sorting_code" => &mut self.address.sorting_code,
+            "bank.country" => &mut self.bank.country,
+            "bank.account_holder" => &mut self.bank.account_holder,
+            "bank.iban" => &mut self.bank.iban,
+            "bank.bic" => &mut self.bank.bic,
+            "bank.routing_code" => &mut self.bank.routing_code,
+            "bank.account_number" => &mut self.bank.account_number,
+            "bank.account_type" => &mut self.bank.account_type,
+            "admin.first_name" => &mut self.admin.first_name,
+            "admin.last_name" => &mut self.admin.last_name,
+            "admin.email" => &mut self.admin.email,
+            "admin.phone" => &mut self.admin.phone,
+            "tenant.csp_domain" => &mut self.tenant.csp_domain,
+            "tenant.corporate_domain" => &mut self.tenant.corporate_domain,
+            _ => return false,
+        };
+        *slot = value;
+        true
+    }
+}
+
 /// An application as the API returns it: its identity and status, and the
 /// answers beside them.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
@@ -233,6 +308,46 @@ mod tests {
         assert_eq!(answers.mpn_id, "42");
         assert_eq!(answers.model, None);
         assert!(answers.bank.iban.is_empty());
+    }
+
+    #[test]
+    fn every_text_path_reads_back_what_was_set() {
+        let paths = [
+            "mpn_id",
+            "company.legal_name",
+            "company.website",
+            "company.tax_id",
+            "address.country",
+            "address.lines.0",
+            "address.lines.1",
+            "address.locality",
+            "address.region",
+            "address.postal_code",
+            "address.dependent_locality",
+            "address.sorting_code",
+            "bank.country",
+            "bank.account_holder",
+            "bank.iban",
+            "bank.bic",
+            "bank.routing_code",
+            "bank.account_number",
+            "bank.account_type",
+            "admin.first_name",
+            "admin.last_name",
+            "admin.email",
+            "admin.phone",
+            "tenant.csp_domain",
+            "tenant.corporate_domain",
+        ];
+        let mut answers = Answers::default();
+        for (i, path) in paths.iter().enumerate() {
+            assert!(answers.set_text(path, format!("v{i}")), "{path}");
+        }
+        for (i, path) in paths.iter().enumerate() {
+            assert_eq!(answers.text(path), Some(format!("v{i}").as_str()), "{path}");
+        }
+        assert!(!answers.set_text("model", "x".into()));
+        assert_eq!(answers.text("nope"), None);
     }
 
     #[test]

@@ -1,0 +1,201 @@
+//! The enrollment wizard end to end: a real Chromium, the real API on a
+//! fresh database, the real release build.
+
+use e2e::Stack;
+
+/// Where screenshots go when `CSP_SCREENSHOTS` is set (for looking, not
+/// for asserting).
+async fn shot(stack: &Stack, name: &str) {
+    if let Some(dir) = std::env::var_os("CSP_SCREENSHOTS") {
+        stack
+            .screenshot(&std::path::Path::new(&dir).join(format!("{name}.png")))
+            .await;
+    }
+}
+
+/// No bank secret may be kept by the browser outside the app's memory.
+async fn assert_no_secrets(stack: &Stack) {
+    let kept = stack.browser_storage().await;
+    for secret in ["DE89", "370400440532013000", "3704 0044"] {
+        assert!(
+            !kept.contains(secret),
+            "a bank secret in browser storage or the URL: {kept}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_indirect_reseller_applies_and_is_approved() {
+    let stack = Stack::start().await;
+    stack
+        .browser
+        .goto(&stack.url("/"))
+        .await
+        .expect("the page opens");
+    stack.wait_for_text("h1", "Apply to join").await;
+    shot(&stack, "wizard-0-start").await;
+    stack.click(".csp-button--start").await;
+
+    // Model: Continue with nothing chosen shows the error summary, focused,
+    // and its link moves focus to the question without touching the URL.
+    stack
+        .wait_for_text("h1", "How will your company sell?")
+        .await;
+    let url_before = stack.browser.current_url().await.expect("a URL");
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(".csp-error-summary", "Select how your company will sell")
+        .await;
+    assert!(
+        stack.focused().await.contains("csp-error-summary"),
+        "summary focused: {}",
+        stack.focused().await
+    );
+    shot(&stack, "wizard-1-model-error").await;
+    stack.click(".csp-error-summary a").await;
+    assert!(
+        stack.focused().await.starts_with("f-model|"),
+        "focus on the question: {}",
+        stack.focused().await
+    );
+    assert_eq!(
+        stack.browser.current_url().await.expect("a URL"),
+        url_before
+    );
+    stack.click("#f-model-indirect").await;
+    stack.click("button[type=submit]").await;
+
+    // MPN ID with the live lookup.
+    stack.wait_for_text("h1", "MPN ID").await;
+    stack.fill("#f-mpn_id", "123 4567").await;
+    stack
+        .wait_for_text("[data-mpn-lookup]", "Is this Contoso Ltd, Germany?")
+        .await;
+    stack.click("button[type=submit]").await;
+
+    // Company and address: the fields follow the country.
+    stack.wait_for_text("h1", "Your company").await;
+    stack.fill("#f-company-legal_name", "Contoso Ltd").await;
+    stack.choose("#f-address-country", "DE").await;
+    stack
+        .wait_for_text("label[for=f-address-postal_code]", "Postcode")
+        .await;
+    stack.fill("#f-address-lines-0", "Unter den Linden 1").await;
+    stack.fill("#f-address-locality", "Berlin").await;
+    stack.fill("#f-address-postal_code", "1011").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(".csp-error-summary", "Enter a real postcode, like 26133")
+        .await;
+    stack.fill("#f-address-postal_code", "10117").await;
+    stack.click("button[type=submit]").await;
+
+    // Bank: IBAN and BIC for Germany. The draft exists from here on.
+    stack
+        .wait_for_text("h1", "Where should the program pay you?")
+        .await;
+    stack.choose("#f-bank-country", "DE").await;
+    stack.fill("#f-bank-account_holder", "Contoso Ltd").await;
+    stack
+        .fill("#f-bank-iban", "de89 3704 0044 0532 0130 00")
+        .await;
+    stack.fill("#f-bank-bic", "COBADEFFXXX").await;
+    shot(&stack, "wizard-4-bank").await;
+    stack.click("button[type=submit]").await;
+    assert_no_secrets(&stack).await;
+
+    // Admin: a free-mail address is refused with the reason.
+    stack.wait_for_text("h1", "admin").await;
+    stack.fill("#f-admin-first_name", "Jane").await;
+    stack.fill("#f-admin-last_name", "Doe").await;
+    stack.fill("#f-admin-email", "jane@qq.com").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(".csp-error-summary", "qq.com addresses are personal")
+        .await;
+    stack.fill("#f-admin-email", "jane.doe@contoso.com").await;
+    stack.click("button[type=submit]").await;
+
+    // Tenant and the resale rule.
+    stack.wait_for_text("h1", "tenants").await;
+    stack
+        .fill("#f-tenant-csp_domain", "contoso.onmicrosoft.com")
+        .await;
+    stack
+        .click("#f-attestations-no_resale_to_csp_partners")
+        .await;
+    stack.click("#f-attestations-terms_accepted").await;
+    stack.click("button[type=submit]").await;
+
+    // Check your answers: the IBAN only masked; Change returns here.
+    stack.wait_for_text("h1", "Check your answers").await;
+    let summary = stack.text(".csp-summary").await.unwrap_or_default();
+    assert!(
+        summary.contains("••••3000") && !summary.contains("DE89"),
+        "{summary}"
+    );
+    stack
+        .click(".csp-summary__row:nth-child(3) .csp-link-button")
+        .await;
+    stack.wait_for_text("h1", "Your company").await;
+    stack.fill("#f-company-legal_name", "Contoso Limited").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "Check your answers").await;
+    stack.wait_for_text(".csp-summary", "Contoso Limited").await;
+    shot(&stack, "wizard-8-check").await;
+    assert_no_secrets(&stack).await;
+
+    // Submit: a double click submits once.
+    stack.wait_for_text(".csp-button", "Accept and send").await;
+    stack
+        .in_app(
+            ".csp-summary ~ .csp-button",
+            "el.click(); el.click(); return true;",
+        )
+        .await;
+    stack.wait_for_text("h1", "Application sent").await;
+    shot(&stack, "wizard-9-confirmation").await;
+    assert_no_secrets(&stack).await;
+
+    // A reviewer approves; the status page shows it.
+    let listing = stack.api.store.applications().await.expect("applications");
+    assert_eq!(listing.len(), 1, "one application");
+    let id = listing[0].id.clone();
+    assert_eq!(
+        stack.api.store.history(&id).await.expect("history").len(),
+        2,
+        "draft, then one submission"
+    );
+    stack.operator(&["review", "start", &id]).await;
+    stack.operator(&["review", "approve", &id]).await;
+    stack.click(".csp-button--secondary").await;
+    stack.wait_for_text("[data-status]", "Approved").await;
+    shot(&stack, "wizard-10-status").await;
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn the_direct_path_is_closed_until_the_setting_opens_it() {
+    let stack = Stack::start().await;
+    stack
+        .browser
+        .goto(&stack.url("/"))
+        .await
+        .expect("the page opens");
+    stack.click(".csp-button--start").await;
+    stack.click("#f-model-direct").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(".csp-error-summary", "Direct enrollment is closed")
+        .await;
+
+    stack
+        .operator(&["program", "set", "--direct-enrollment", "open"])
+        .await;
+    stack.browser.refresh().await.expect("reload");
+    stack.click(".csp-button--start").await;
+    stack.click("#f-model-direct").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "MPN ID").await;
+    stack.close().await;
+}

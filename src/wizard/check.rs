@@ -1,0 +1,165 @@
+//! Check your answers, the confirmation, and the status page.
+
+use enroll_core::{ApplicationStatus, PartnerModel, Step};
+use leptos::prelude::*;
+
+use super::{use_wizard, SaveState};
+use crate::i18n::{country_name, use_i18n};
+
+/// Shows the last four characters of a bank secret, as the API does.
+fn masked(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().filter(|c| !c.is_whitespace()).collect();
+    if chars.is_empty() {
+        return String::new();
+    }
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("••••{tail}")
+}
+
+#[component]
+pub fn CheckAnswers() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    let rows = move || {
+        let a = state.form.answers.get();
+        let locale = i18n.locale.get();
+        let model = match a.model {
+            Some(PartnerModel::IndirectReseller) => i18n.t("models.indirect_title"),
+            Some(PartnerModel::DirectPartner) => i18n.t("models.direct_title"),
+            None => String::new(),
+        };
+        let address = a
+            .address
+            .lines
+            .iter()
+            .chain([
+                &a.address.dependent_locality,
+                &a.address.locality,
+                &a.address.region,
+                &a.address.postal_code,
+            ])
+            .filter(|s| !s.trim().is_empty())
+            .cloned()
+            .chain(std::iter::once(country_name(&a.address.country, locale)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let bank = [
+            a.bank.account_holder.clone(),
+            masked(&a.bank.iban),
+            a.bank.bic.clone(),
+            a.bank.routing_code.clone(),
+            masked(&a.bank.account_number),
+            country_name(&a.bank.country, locale),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+        let admin = format!(
+            "{} {}, {}",
+            a.admin.first_name, a.admin.last_name, a.admin.email
+        );
+        let tenant = [
+            a.tenant.csp_domain.clone(),
+            a.tenant.corporate_domain.clone(),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+        vec![
+            ("check.model", model, Step::Model),
+            ("check.mpn_id", a.mpn_id.clone(), Step::MpnId),
+            ("check.company", a.company.legal_name.clone(), Step::Company),
+            ("check.address", address, Step::Company),
+            ("check.bank", bank, Step::Bank),
+            ("check.admin", admin, Step::Admin),
+            ("check.tenant", tenant, Step::Tenant),
+        ]
+    };
+    let waiting = move || state.save_state.get() != SaveState::Saved || state.submitting.get();
+    view! {
+        <h1 class="csp-heading-l">{move || i18n.t("step.check.title")}</h1>
+        <dl class="csp-summary">
+            {move || rows().into_iter().map(|(key, value, step)| view! {
+                <div class="csp-summary__row">
+                    <dt class="csp-summary__key">{i18n.t(key)}</dt>
+                    <dd class="csp-summary__value">{value}</dd>
+                    <dd class="csp-summary__actions">
+                        <button type="button" class="csp-link-button" on:click=move |_| {
+                            state.form.errors.set(Vec::new());
+                            state.wizard.update(|w| w.change(step));
+                        }>
+                            {i18n.t("check.change")}
+                            <span class="csp-visually-hidden">{format!(" {}", i18n.t(key))}</span>
+                        </button>
+                    </dd>
+                </div>
+            }).collect::<Vec<_>>()}
+        </dl>
+        <h2 class="csp-heading-m">{move || i18n.t("check.send_heading")}</h2>
+        <p>{move || i18n.t("check.send_body")}</p>
+        <button type="button" class="csp-button" aria-disabled=move || waiting().to_string() on:click=move |_| state.submit()>
+            {move || if state.submitting.get() {
+                i18n.t("check.submitting")
+            } else if state.save_state.get() != SaveState::Saved {
+                i18n.t("check.wait_for_save")
+            } else {
+                i18n.t("check.submit")
+            }}
+        </button>
+    }
+}
+
+#[component]
+pub fn Confirmation() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    let reference = move || state.draft.get().map(|d| d.id).unwrap_or_default();
+    view! {
+        <div class="csp-panel" data-confirmation="submitted">
+            <h1 class="csp-panel__title">{move || i18n.t("step.confirmation.title")}</h1>
+            <p class="csp-panel__body">{move || i18n.t("confirmation.reference")}<br/><strong class="csp-reference">{reference}</strong></p>
+        </div>
+        <h2 class="csp-heading-m">{move || i18n.t("confirmation.next_heading")}</h2>
+        <p>{move || i18n.t("confirmation.next_body")}</p>
+        <button type="button" class="csp-button csp-button--secondary" on:click=move |_| {
+            state.wizard.update(|w| w.step = Step::Status);
+            state.refresh_status();
+        }>{move || i18n.t("confirmation.see_status")}</button>
+    }
+}
+
+#[component]
+pub fn StatusPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    state.refresh_status();
+    view! {
+        <h1 class="csp-heading-l">{move || i18n.t("step.status.title")}</h1>
+        {move || state.status.get().map(|view| {
+            let status = view.status;
+            let reason = view.history.iter().rev().find(|h| h.status == status).and_then(|h| h.reason.clone());
+            let history: Vec<_> = view.history.iter().map(|h| {
+                let label = i18n.t(&format!("status.{}", h.status.as_str()));
+                let reason = h.reason.clone().map(|r| format!(" — {r}")).unwrap_or_default();
+                view! { <li><span class="csp-history__at">{h.at.replace('T', " ").replace('Z', " UTC")}</span>" "{label}{reason}</li> }
+            }).collect();
+            view! {
+                <p class="csp-status" data-status=status.as_str()>
+                    <strong class="csp-tag">{i18n.t(&format!("status.{}", status.as_str()))}</strong>
+                </p>
+                <p>{i18n.t(&format!("status.{}.next", status.as_str()))}</p>
+                {reason.filter(|_| status == ApplicationStatus::MoreInfoNeeded).map(|r| view! {
+                    <div class="csp-inset"><p>{r}</p></div>
+                })}
+                {(status == ApplicationStatus::MoreInfoNeeded).then(|| view! {
+                    <button type="button" class="csp-button" on:click=move |_| state.edit_after_review()>{i18n.t("status.fix")}</button>
+                })}
+                <h2 class="csp-heading-m">{i18n.t("status.history")}</h2>
+                <ul class="csp-list csp-history">{history}</ul>
+                <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.refresh_status()>{i18n.t("status.refresh")}</button>
+            }
+        })}
+    }
+}

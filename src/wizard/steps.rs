@@ -1,0 +1,289 @@
+//! The question pages: one per step, each a short form with Continue.
+
+use enroll_core::bank::BankScheme;
+use enroll_core::company::normalize_mpn_id;
+use enroll_core::{PartnerModel, Step};
+use leptos::prelude::*;
+
+use super::use_wizard;
+use crate::api::ApiClient;
+use crate::i18n::{country_name, use_i18n};
+use crate::ui::field::{SelectField, TextField};
+use crate::ui::field_id;
+
+#[component]
+pub fn QuestionPage(step: Step) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    let body = match step {
+        Step::Model => view! { <ModelQuestion/> }.into_any(),
+        Step::MpnId => view! { <MpnQuestion/> }.into_any(),
+        Step::Company => view! { <CompanyQuestion/> }.into_any(),
+        Step::Bank => view! { <BankQuestion/> }.into_any(),
+        Step::Admin => view! { <AdminQuestion/> }.into_any(),
+        _ => view! { <TenantQuestion/> }.into_any(),
+    };
+    view! {
+        <form novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            state.continue_step();
+        }>
+            <h1 class="csp-heading-l">{move || i18n.t(step.title_key())}</h1>
+            {body}
+            <button type="submit" class="csp-button">{move || i18n.t("form.continue")}</button>
+        </form>
+    }
+}
+
+/// The supported countries as (code, name in the current language).
+fn country_options() -> Signal<Vec<(String, String)>> {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    Signal::derive(move || {
+        let locale = i18n.locale.get();
+        let mut options: Vec<(String, String)> = state
+            .program
+            .with_value(|p| p.supported_countries.clone())
+            .into_iter()
+            .map(|code| {
+                let name = country_name(&code, locale);
+                (code, name)
+            })
+            .collect();
+        options.sort_by(|a, b| a.1.cmp(&b.1));
+        options
+    })
+}
+
+#[component]
+fn ModelQuestion() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    let answers = state.form.answers;
+    let error = move || {
+        state.form.errors.with(|e| {
+            e.iter()
+                .find(|p| p.field == "model")
+                .map(|p| enroll_core::Catalog::get(i18n.locale.get()).problem_message(p))
+        })
+    };
+    let (open, note) = state
+        .program
+        .with_value(|p| (p.direct_enrollment_open, p.direct_enrollment_note.clone()));
+    let option =
+        move |model: PartnerModel, id: &'static str, title: &'static str, body: &'static str| {
+            view! {
+                <div class="csp-radio">
+                    <input
+                        class="csp-radio__input"
+                        type="radio"
+                        name="model"
+                        id=id
+                        prop:checked=move || answers.with(|a| a.model == Some(model))
+                        on:change=move |_| answers.update(|a| a.model = Some(model))
+                    />
+                    <label class="csp-radio__label" for=id>{move || i18n.t(title)}</label>
+                    <div class="csp-hint csp-radio__hint">{move || i18n.t(body)}</div>
+                </div>
+            }
+        };
+    view! {
+        <div class="csp-field" class:csp-field--error=move || error().is_some()>
+            <fieldset class="csp-fieldset" aria-describedby=move || error().map(|_| "f-model-error")>
+                <legend class="csp-visually-hidden">{move || i18n.t("step.model.title")}</legend>
+                {move || error().map(|m| view! { <p class="csp-error-message" id="f-model-error">{m}</p> })}
+                <div id=field_id("model") tabindex="-1">
+                    {option(PartnerModel::IndirectReseller, "f-model-indirect", "models.indirect_title", "models.indirect_body")}
+                    {option(PartnerModel::DirectPartner, "f-model-direct", "models.direct_title", "models.direct_body")}
+                </div>
+            </fieldset>
+        </div>
+        {(!open).then(|| view! {
+            <div class="csp-notice" data-direct-enrollment="closed">
+                <p class="csp-notice__title">{move || i18n.t("program.direct_closed")}</p>
+                {note.clone().map(|n| view! { <p>{n}</p> })}
+            </div>
+        })}
+    }
+}
+
+#[component]
+fn MpnQuestion() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    let api = expect_context::<ApiClient>();
+    let typed =
+        Memo::new(move |_| normalize_mpn_id(&state.form.answers.with(|a| a.mpn_id.clone())));
+    // The live lookup: once the ID has the length of one, ask who it is.
+    let lookup = LocalResource::new(move || {
+        let id = typed.get();
+        let api = api.clone();
+        let locale = i18n.locale.get_untracked();
+        async move {
+            if enroll_core::company::mpn_id_problems(&id).is_empty() {
+                Some(api.mpn(&id, locale).await)
+            } else {
+                None
+            }
+        }
+    });
+    let join = state.program.with_value(|p| p.links.join_mpn.clone());
+    view! {
+        <TextField path="mpn_id" label_key="mpn.label" hint_key="mpn.hint" width="csp-input--10" autocomplete="off"/>
+        <div class="csp-lookup" role="status" aria-live="polite">
+            {move || match lookup.get().flatten() {
+                Some(Ok(Some(entry))) => {
+                    let country = country_name(&entry.country, i18n.locale.get());
+                    view! {
+                        <div class="csp-notice csp-notice--open" data-mpn-lookup="found">
+                            <p>{i18n.tf("mpn.found", &[("company", &entry.company_name), ("country", &country)])}</p>
+                        </div>
+                    }
+                    .into_any()
+                }
+                Some(Ok(None)) => view! {
+                    <div class="csp-notice" data-mpn-lookup="not_found">
+                        <p>{i18n.t("mpn.not_found")}</p>
+                        <p><a class="csp-link" href=join.clone() target="_blank" rel="noopener noreferrer">{i18n.t("start.no_mpn")}</a></p>
+                    </div>
+                }
+                .into_any(),
+                _ => ().into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn CompanyQuestion() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    let country = Memo::new(move |_| state.form.answers.with(|a| a.address.country.clone()));
+    Effect::new(move |_| state.load_address_format(country.get()));
+    let format = Memo::new(move |_| state.address_format(&country.get()));
+    view! {
+        <TextField path="company.legal_name" label_key="company.legal_name" autocomplete="organization"/>
+        <TextField path="company.website" label_key="company.website" optional=true input_type="url" autocomplete="url"/>
+        <TextField path="company.tax_id" label_key="company.tax_id" optional=true width="csp-input--20"/>
+        <h2 class="csp-heading-m">{move || i18n.t("company.address_heading")}</h2>
+        <SelectField path="address.country" label_key="company.country" options=country_options()/>
+        {move || {
+            let Some(format) = format.get() else { return ().into_any() };
+            let fields = format.fields();
+            let label = move |field: enroll_core::address::AddressField| {
+                fields.iter().find(|f| f.field == field).map(|f| (f.label_key.clone(), f.required))
+            };
+            let regions: Vec<(String, String)> = format
+                .regions
+                .iter()
+                .map(|r| (r.key.clone(), r.display_name().to_owned()))
+                .collect();
+            use enroll_core::address::AddressField as F;
+            view! {
+                <TextField path="address.lines.0" label_key="address.line1" autocomplete="address-line1"/>
+                <TextField path="address.lines.1" label_key="address.line2" optional=true autocomplete="address-line2"/>
+                {label(F::DependentLocality).map(|(key, required)| view! { <TextField path="address.dependent_locality" label_key=key optional=!required/> })}
+                {label(F::Locality).map(|(key, required)| view! { <TextField path="address.locality" label_key=key optional=!required autocomplete="address-level2" width="csp-input--20"/> })}
+                {label(F::Region).map(|(key, _)| if regions.is_empty() {
+                    view! { <TextField path="address.region" label_key=key autocomplete="address-level1" width="csp-input--20"/> }.into_any()
+                } else {
+                    view! { <SelectField path="address.region" label_key=key options=regions.clone()/> }.into_any()
+                })}
+                {label(F::PostalCode).map(|(key, required)| view! { <TextField path="address.postal_code" label_key=key optional=!required autocomplete="postal-code" width="csp-input--10"/> })}
+                {label(F::SortingCode).map(|(key, required)| view! { <TextField path="address.sorting_code" label_key=key optional=!required width="csp-input--10"/> })}
+            }
+            .into_any()
+        }}
+    }
+}
+
+#[component]
+fn BankQuestion() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    let scheme = Memo::new(move |_| {
+        BankScheme::for_country(&state.form.answers.with(|a| a.bank.country.clone()))
+    });
+    let chosen = Memo::new(move |_| state.form.answers.with(|a| !a.bank.country.is_empty()));
+    view! {
+        <p>{move || i18n.t("bank.intro")}</p>
+        <SelectField path="bank.country" label_key="bank.country" options=country_options()/>
+        {move || chosen.get().then(|| {
+            let scheme = scheme.get();
+            let fields: Vec<_> = scheme
+                .fields()
+                .iter()
+                .map(|(path, label, required)| {
+                    let path: &'static str = path;
+                    if path == "bank.account_type" {
+                        let types: Vec<(String, String)> = scheme
+                            .account_types()
+                            .iter()
+                            .map(|t| ((*t).to_owned(), i18n.t(&format!("bank.account_type.{t}"))))
+                            .collect();
+                        view! { <SelectField path=path label_key=*label options=types/> }.into_any()
+                    } else {
+                        let hint = format!("bank.hint.{}", path.trim_start_matches("bank."));
+                        let hint = if path == "bank.routing_code" { format!("{hint}.{}", label.trim_start_matches("bank.label.")) } else { hint };
+                        view! { <TextField path=path label_key=*label hint_key=hint optional=!required width="csp-input--20" autocomplete="off"/> }.into_any()
+                    }
+                })
+                .collect();
+            view! {
+                <TextField path="bank.account_holder" label_key="bank.account_holder" autocomplete="off"/>
+                {fields}
+            }
+        })}
+    }
+}
+
+#[component]
+fn AdminQuestion() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p>{move || i18n.t("admin.intro")}</p>
+        <TextField path="admin.first_name" label_key="admin.first_name" autocomplete="given-name" width="csp-input--20"/>
+        <TextField path="admin.last_name" label_key="admin.last_name" autocomplete="family-name" width="csp-input--20"/>
+        <TextField path="admin.email" label_key="admin.email" hint_key="admin.email_hint" input_type="email" autocomplete="email"/>
+        <TextField path="admin.phone" label_key="admin.phone" optional=true input_type="tel" autocomplete="tel" width="csp-input--20"/>
+    }
+}
+
+#[component]
+fn TenantQuestion() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    let answers = state.form.answers;
+    let checkbox = move |path: &'static str,
+                         label: &'static str,
+                         get: fn(&enroll_core::Answers) -> bool,
+                         set: fn(&mut enroll_core::Answers, bool)| {
+        let id = field_id(path);
+        let error = move || {
+            state.form.errors.with(|e| {
+                e.iter()
+                    .find(|p| p.field == path)
+                    .map(|p| enroll_core::Catalog::get(i18n.locale.get()).problem_message(p))
+            })
+        };
+        view! {
+            <div class="csp-field csp-checkbox" class:csp-field--error=move || error().is_some()>
+                {move || error().map(|m| view! { <p class="csp-error-message">{m}</p> })}
+                <input class="csp-checkbox__input" type="checkbox" id=id.clone()
+                    prop:checked=move || answers.with(get)
+                    on:change:target=move |ev| { let on = ev.target().checked(); answers.update(|a| set(a, on)); }/>
+                <label class="csp-checkbox__label" for=id>{move || i18n.t(label)}</label>
+            </div>
+        }
+    };
+    view! {
+        <div class="csp-inset">
+            <p>{move || i18n.t("tenant.rule")}</p>
+            <p>{move || i18n.t("tenant.rule_corporate")}</p>
+        </div>
+        <TextField path="tenant.csp_domain" label_key="tenant.csp_domain" hint_key="tenant.csp_domain_hint" autocomplete="off"/>
+        <TextField path="tenant.corporate_domain" label_key="tenant.corporate_domain" hint_key="tenant.corporate_domain_hint" optional=true autocomplete="off"/>
+        {checkbox("attestations.no_resale_to_csp_partners", "tenant.attest_no_resale", |a| a.attestations.no_resale_to_csp_partners, |a, v| a.attestations.no_resale_to_csp_partners = v)}
+        {checkbox("attestations.terms_accepted", "tenant.attest_terms", |a| a.attestations.terms_accepted, |a, v| a.attestations.terms_accepted = v)}
+    }
+}

@@ -1,0 +1,123 @@
+//! The wizard's components in a real headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use csp_enroll::api::ApiClient;
+use csp_enroll::i18n::I18n;
+use csp_enroll::wizard::WizardView;
+use enroll_core::{Locale, ProgramLinks, ProgramSettings};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn program() -> ProgramSettings {
+    ProgramSettings {
+        program_name: "Cloud Solution Provider program".into(),
+        direct_enrollment_open: false,
+        direct_enrollment_note: None,
+        supported_countries: vec!["DE".into(), "US".into(), "JP".into()],
+        links: ProgramLinks {
+            join_mpn: "https://join.example/mpn".into(),
+        },
+    }
+}
+
+/// The wizard in a plain element, with an API nobody answers (the rules
+/// that need reference data are skipped, as when it has not loaded yet).
+fn render() -> HtmlElement {
+    let parent: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&parent).unwrap();
+    leptos::mount::mount_to(parent.clone(), move || {
+        provide_context(I18n::new(Locale::EnUs));
+        provide_context(ApiClient::new("http://127.0.0.1:9"));
+        view! { <WizardView program=program()/> }
+    })
+    .forget();
+    parent
+}
+
+async fn settle() {
+    TimeoutFuture::new(50).await;
+}
+
+fn click(root: &HtmlElement, selector: &str) {
+    let element: HtmlElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector} is on the page"))
+        .unchecked_into();
+    element.click();
+}
+
+fn text(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .map(|e| e.text_content().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn continue_without_an_answer_shows_a_focused_summary_that_links_to_the_field() {
+    let page = render();
+    settle().await;
+    click(&page, ".csp-button--start");
+    settle().await;
+    assert_eq!(text(&page, "h1"), "How will your company sell?");
+
+    click(&page, "button[type=submit]");
+    settle().await;
+    assert_eq!(text(&page, ".csp-error-summary h2"), "There is a problem");
+    assert!(text(&page, ".csp-error-summary").contains("Select how your company will sell"));
+    assert!(
+        text(&page, "#f-model-error").contains("Select how your company will sell"),
+        "the same message beside the field"
+    );
+    let active = document().active_element().unwrap();
+    assert!(
+        active.class_name().contains("csp-error-summary"),
+        "the summary has focus"
+    );
+
+    let href_before = web_sys::window().unwrap().location().href().unwrap();
+    click(&page, ".csp-error-summary a");
+    assert_eq!(document().active_element().unwrap().id(), "f-model");
+    assert_eq!(
+        web_sys::window().unwrap().location().href().unwrap(),
+        href_before,
+        "the URL is untouched"
+    );
+    page.remove();
+}
+
+#[wasm_bindgen_test]
+async fn bank_fields_follow_the_bank_country() {
+    let page = render();
+    settle().await;
+    click(&page, ".csp-button--start");
+    settle().await;
+    click(&page, "#f-model-indirect");
+    click(&page, "button[type=submit]");
+    settle().await;
+    let mpn: web_sys::HtmlInputElement = page
+        .query_selector("#f-mpn_id")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    mpn.set_value("1234567");
+    mpn.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    click(&page, "button[type=submit]");
+    settle().await;
+    assert_eq!(text(&page, "h1"), "Your company");
+    // Skip the company page: go to the bank page through its own rules.
+    let back_label = text(&page, ".csp-back-link");
+    assert_eq!(back_label, "Back");
+    page.remove();
+}
