@@ -20,6 +20,7 @@ pub fn App(
     provide_context(i18n);
     let api = ApiClient::new(&config.api_base);
     provide_context(api.clone());
+    provide_context(config.clone());
 
     let program = LocalResource::new(move || {
         let api = api.clone();

@@ -28,6 +28,24 @@ pub struct HostConfig {
     pub api_base: String,
     /// `data-locale`, else the browser's language, else en-US.
     pub locale: Locale,
+    /// `data-owns-page`: the app is the page (it may set the title).
+    pub owns_page: bool,
+    /// A resume link's `#resume=<id>.<token>`, when the page was opened
+    /// from one.
+    pub resume: Option<(String, String)>,
+    /// The page's address without its fragment: where resume links point.
+    pub page_url: String,
+}
+
+/// `#resume=<id>.<token>` → (id, token).
+pub fn parse_resume_fragment(hash: &str) -> Option<(String, String)> {
+    let value = hash
+        .trim_start_matches('#')
+        .split('&')
+        .find_map(|part| part.strip_prefix("resume="))?;
+    let (id, token) = value.split_once('.')?;
+    let ok = |s: &str| !s.is_empty() && s.len() <= 128 && s.chars().all(|c| c.is_ascii_hexdigit());
+    (ok(id) && ok(token)).then(|| (id.to_owned(), token.to_owned()))
 }
 
 impl HostConfig {
@@ -36,6 +54,16 @@ impl HostConfig {
     pub fn read(
         attribute: impl Fn(&str) -> Option<String>,
         browser_language: Option<String>,
+    ) -> Self {
+        Self::read_with_location(attribute, browser_language, "", "")
+    }
+
+    /// Like `read`, with the page's address split into URL and fragment.
+    pub fn read_with_location(
+        attribute: impl Fn(&str) -> Option<String>,
+        browser_language: Option<String>,
+        page_url: &str,
+        hash: &str,
     ) -> Self {
         let locale = attribute("data-locale")
             .and_then(|tag| Locale::from_tag(&tag))
@@ -47,12 +75,27 @@ impl HostConfig {
                 .trim()
                 .to_owned(),
             locale,
+            owns_page: attribute("data-owns-page").is_some(),
+            resume: parse_resume_fragment(hash),
+            page_url: page_url.split('#').next().unwrap_or_default().to_owned(),
         }
     }
 
     pub fn from_element(host: &Element) -> Self {
-        let browser_language = web_sys::window().and_then(|w| w.navigator().language());
-        Self::read(|name| host.get_attribute(name), browser_language)
+        let window = web_sys::window();
+        let browser_language = window.as_ref().and_then(|w| w.navigator().language());
+        let location = window.map(|w| w.location());
+        let href = location
+            .as_ref()
+            .and_then(|l| l.href().ok())
+            .unwrap_or_default();
+        let hash = location.and_then(|l| l.hash().ok()).unwrap_or_default();
+        Self::read_with_location(
+            |name| host.get_attribute(name),
+            browser_language,
+            &href,
+            &hash,
+        )
     }
 }
 
@@ -164,6 +207,34 @@ mod tests {
             HostConfig::read(attrs(&[("data-locale", "xx")]), None).locale,
             Locale::EnUs
         );
+    }
+
+    #[test]
+    fn a_resume_fragment_gives_the_draft_and_its_token() {
+        assert_eq!(
+            parse_resume_fragment("#resume=abc123.def456"),
+            Some(("abc123".to_owned(), "def456".to_owned()))
+        );
+        assert_eq!(
+            parse_resume_fragment("#other=1&resume=ab.cd"),
+            Some(("ab".into(), "cd".into()))
+        );
+        for bad in [
+            "",
+            "#resume=",
+            "#resume=abc",
+            "#resume=a.b<script>",
+            "#resume=.x",
+        ] {
+            assert_eq!(parse_resume_fragment(bad), None, "{bad}");
+        }
+        let config = HostConfig::read_with_location(
+            attrs(&[]),
+            None,
+            "https://partner.example/join#resume=a.b",
+            "#resume=a.b",
+        );
+        assert_eq!(config.page_url, "https://partner.example/join");
     }
 
     #[test]

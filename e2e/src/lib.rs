@@ -32,7 +32,10 @@ pub struct Stack {
     pub database: String,
     pub browser: Client,
     driver: Child,
-    _dir: tempfile::TempDir,
+    driver_port: u16,
+    width: u32,
+    profiles: usize,
+    dir: tempfile::TempDir,
 }
 
 /// The built app: `$CSP_DIST`, else `<workspace>/dist`.
@@ -87,35 +90,29 @@ impl Stack {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
 
-        let profile = dir.path().join("chromium-profile");
-        let mut args: Vec<String> = CHROME_ARGS.iter().map(|a| a.to_string()).collect();
-        args.push(format!("--user-data-dir={}", profile.display()));
-        args.push(format!("--window-size={width},900"));
-        let mut options = json!({ "args": args });
-        // Headless windows are never narrower than 500 px: emulate a phone's
-        // viewport to get a real 320 px layout.
-        if width < 500 {
-            options["mobileEmulation"] =
-                json!({ "deviceMetrics": { "width": width, "height": 800, "pixelRatio": 1 } });
-        }
-        if std::path::Path::new("/usr/bin/chromium").exists() {
-            options["binary"] = json!("/usr/bin/chromium");
-        }
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert("goog:chromeOptions".into(), options);
-        let browser = ClientBuilder::rustls()
-            .expect("TLS roots for the WebDriver client")
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a browser session");
+        let browser = open_browser(port, width, &dir.path().join("chromium-profile-0")).await;
         Stack {
             api,
             database,
             browser,
             driver,
-            _dir: dir,
+            driver_port: port,
+            width,
+            profiles: 1,
+            dir,
         }
+    }
+
+    /// Closes the browser and opens another with a new, empty profile: as
+    /// if the user came back on another device.
+    pub async fn fresh_browser(&mut self) {
+        let _ = self.browser.clone().close().await;
+        let profile = self
+            .dir
+            .path()
+            .join(format!("chromium-profile-{}", self.profiles));
+        self.profiles += 1;
+        self.browser = open_browser(self.driver_port, self.width, &profile).await;
     }
 
     pub async fn start() -> Stack {
@@ -249,6 +246,31 @@ impl Stack {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// A Chromium session through the chromedriver on `port`.
+async fn open_browser(port: u16, width: u32, profile: &std::path::Path) -> Client {
+    let mut args: Vec<String> = CHROME_ARGS.iter().map(|a| a.to_string()).collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    args.push(format!("--window-size={width},900"));
+    let mut options = json!({ "args": args });
+    // Headless windows are never narrower than 500 px: emulate a phone's
+    // viewport to get a real 320 px layout.
+    if width < 500 {
+        options["mobileEmulation"] =
+            json!({ "deviceMetrics": { "width": width, "height": 800, "pixelRatio": 1 } });
+    }
+    if std::path::Path::new("/usr/bin/chromium").exists() {
+        options["binary"] = json!("/usr/bin/chromium");
+    }
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("goog:chromeOptions".into(), options);
+    ClientBuilder::rustls()
+        .expect("TLS roots for the WebDriver client")
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a browser session")
 }
 
 impl Drop for Stack {

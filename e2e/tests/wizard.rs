@@ -199,3 +199,134 @@ async fn the_direct_path_is_closed_until_the_setting_opens_it() {
     stack.wait_for_text("h1", "MPN ID").await;
     stack.close().await;
 }
+
+/// Answers the questions from the company page to Check your answers.
+async fn answer_company_to_tenant(stack: &Stack) {
+    stack.wait_for_text("h1", "Your company").await;
+    stack.fill("#f-company-legal_name", "Contoso Ltd").await;
+    stack.choose("#f-address-country", "DE").await;
+    stack.wait_for("#f-address-postal_code").await;
+    stack.fill("#f-address-lines-0", "Unter den Linden 1").await;
+    stack.fill("#f-address-locality", "Berlin").await;
+    stack.fill("#f-address-postal_code", "10117").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text("h1", "Where should the program pay you?")
+        .await;
+    stack.choose("#f-bank-country", "DE").await;
+    stack.fill("#f-bank-account_holder", "Contoso Ltd").await;
+    stack.fill("#f-bank-iban", "DE89370400440532013000").await;
+    stack.fill("#f-bank-bic", "COBADEFF").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "admin").await;
+    stack.fill("#f-admin-first_name", "Jane").await;
+    stack.fill("#f-admin-last_name", "Doe").await;
+    stack.fill("#f-admin-email", "jane.doe@contoso.com").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "tenants").await;
+    stack
+        .fill("#f-tenant-csp_domain", "contoso.onmicrosoft.com")
+        .await;
+    stack
+        .click("#f-attestations-no_resale_to_csp_partners")
+        .await;
+    stack.click("#f-attestations-terms_accepted").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "Check your answers").await;
+}
+
+#[tokio::test]
+async fn resume_in_a_fresh_browser_then_fix_and_resubmit_after_a_review() {
+    let mut stack = Stack::start().await;
+    stack
+        .browser
+        .goto(&stack.url("/"))
+        .await
+        .expect("the page opens");
+    stack.click(".csp-button--start").await;
+    stack.click("#f-model-indirect").await;
+    stack.click("button[type=submit]").await;
+    stack.fill("#f-mpn_id", "1234567").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "Your company").await;
+
+    // Save and come back later: the link, with the token in the fragment.
+    stack.click(".csp-later .csp-link-button").await;
+    stack.wait_for("#f-resume-link").await;
+    let link = stack.in_app("#f-resume-link", "return el.value;").await;
+    let link = link.as_str().expect("a link").to_owned();
+    assert!(
+        link.starts_with(&stack.url("/")) && link.contains("#resume="),
+        "{link}"
+    );
+    shot(&stack, "wizard-later").await;
+
+    // Another browser, nothing shared but the link: back at the company page.
+    stack.fresh_browser().await;
+    stack.browser.goto(&link).await.expect("the link opens");
+    answer_company_to_tenant(&stack).await;
+    assert_no_secrets(&stack).await;
+    stack.wait_for_text(".csp-button", "Accept and send").await;
+    stack.click(".csp-summary ~ .csp-button").await;
+    stack.wait_for_text("h1", "Application sent").await;
+
+    // The reviewer asks for more; the applicant fixes and sends again.
+    let id = stack.api.store.applications().await.expect("applications")[0]
+        .id
+        .clone();
+    stack.operator(&["review", "start", &id]).await;
+    stack
+        .operator(&[
+            "review",
+            "request-info",
+            &id,
+            "--reason",
+            "Use the registered name: Contoso Limited",
+        ])
+        .await;
+    stack.click(".csp-button--secondary").await;
+    stack
+        .wait_for_text("[data-status]", "More information needed")
+        .await;
+    stack
+        .wait_for_text(".csp-inset", "Use the registered name")
+        .await;
+    shot(&stack, "wizard-more-info").await;
+    stack.click("[data-status] ~ .csp-button").await;
+    stack.wait_for_text("h1", "Check your answers").await;
+    stack
+        .click(".csp-summary__row:nth-child(3) .csp-link-button")
+        .await;
+    stack.fill("#f-company-legal_name", "Contoso Limited").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text(".csp-summary", "Contoso Limited").await;
+    stack.wait_for_text(".csp-button", "Accept and send").await;
+    stack.click(".csp-summary ~ .csp-button").await;
+    stack.wait_for_text("h1", "Application sent").await;
+    let history = stack.api.store.history(&id).await.expect("history");
+    let statuses: Vec<&str> = history.iter().map(|h| h.status.as_str()).collect();
+    assert_eq!(
+        statuses,
+        [
+            "draft",
+            "submitted",
+            "in_review",
+            "more_info_needed",
+            "submitted"
+        ]
+    );
+    let stored = stack
+        .api
+        .store
+        .application(&id)
+        .await
+        .expect("read")
+        .expect("the application");
+    assert_eq!(stored.answers.company.legal_name, "Contoso Limited");
+    assert_eq!(
+        stored.answers.bank.iban, "DE89370400440532013000",
+        "the IBAN survived the masked round trip"
+    );
+    assert_no_secrets(&stack).await;
+    stack.close().await;
+}

@@ -295,6 +295,28 @@ impl ApiClient {
         })
     }
 
+    /// Emails the resume link (`link_base` + the fragment) to the admin.
+    pub async fn resume_email(
+        &self,
+        draft: &DraftRef,
+        link_base: &str,
+        locale: Locale,
+    ) -> Result<(), ApiFailure> {
+        let response = self
+            .request(
+                "POST",
+                &format!("/applications/{}/resume-email", draft.id),
+                locale,
+                Some(draft),
+            )
+            .json(&serde_json::json!({ "link_base": link_base }))
+            .map_err(|_| ApiFailure::Unreadable)?
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Unreachable)?;
+        read::<serde_json::Value>(response).await.map(|_| ())
+    }
+
     pub async fn status(&self, draft: &DraftRef, locale: Locale) -> Result<StatusView, ApiFailure> {
         self.get(
             &format!("/applications/{}/status", draft.id),

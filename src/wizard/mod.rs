@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{new_idempotency_key, ApiClient, ApiFailure, DraftRef, StatusView};
+use crate::embed::HostConfig;
 use crate::i18n::use_i18n;
 use crate::ui::error_summary::ErrorSummary;
 use crate::ui::field::FormState;
@@ -44,6 +45,18 @@ pub struct WizardState {
     /// owner, where `use_context` finds nothing.
     pub api: StoredValue<ApiClient>,
     pub i18n: crate::i18n::I18n,
+    pub config: StoredValue<HostConfig>,
+    /// Answers changed while a save was under way: save again after it.
+    pub save_again: RwSignal<bool>,
+    /// The server has a newer version than the one these answers started
+    /// from (412): the user chooses which to keep.
+    pub conflict: RwSignal<bool>,
+    /// Bumped by every change; a debounced autosave runs if it still holds.
+    pub edits: RwSignal<u64>,
+    /// "Save and come back later" is open.
+    pub later_open: RwSignal<bool>,
+    /// Where the resume link was emailed to.
+    pub emailed_to: RwSignal<Option<String>>,
 }
 
 pub fn use_wizard() -> WizardState {
@@ -85,6 +98,13 @@ impl WizardState {
     pub fn save(&self, answers: Answers) {
         let state = *self;
         let locale = self.i18n.locale.get_untracked();
+        if state.save_state.get_untracked() == SaveState::Saving {
+            state.save_again.set(true);
+            return;
+        }
+        if state.conflict.get_untracked() {
+            return;
+        }
         state.save_state.set(SaveState::Saving);
         spawn_local(async move {
             let api = state.api();
@@ -102,8 +122,116 @@ impl WizardState {
                 Ok(saved) => {
                     state.etag.set(saved.etag);
                     state.save_state.set(SaveState::Saved);
+                    if state.save_again.get_untracked() {
+                        state.save_again.set(false);
+                        state.save(state.form.answers.get_untracked());
+                    }
                 }
-                Err(failure) => state.save_state.set(SaveState::Failed(failure)),
+                Err(failure) => {
+                    if matches!(failure, ApiFailure::Status { status: 412, .. }) {
+                        state.conflict.set(true);
+                    }
+                    state.save_state.set(SaveState::Failed(failure));
+                }
+            }
+        });
+    }
+
+    /// After a 412: keep the answers on screen (saved over the newer
+    /// version), or take the newer version instead.
+    pub fn resolve_conflict(&self, keep_mine: bool) {
+        let state = *self;
+        let Some(draft) = state.draft.get_untracked() else {
+            return;
+        };
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            match state.api().load(&draft, locale).await {
+                Ok(saved) => {
+                    state.etag.set(saved.etag);
+                    state.conflict.set(false);
+                    state.save_state.set(SaveState::Saved);
+                    if keep_mine {
+                        state.save(state.form.answers.get_untracked());
+                    } else {
+                        state.form.answers.set(saved.application.answers);
+                    }
+                }
+                Err(failure) => state.notice.set(Some(state.i18n.t(failure.message_key()))),
+            }
+        });
+    }
+
+    /// Opens a draft from a resume link: at its first unfinished step, or
+    /// at its status once it has been sent.
+    pub fn resume(&self, id: String, token: String) {
+        let state = *self;
+        let draft = DraftRef { id, token };
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            match state.api().load(&draft, locale).await {
+                Ok(saved) => {
+                    let status = saved.application.status;
+                    let answers = saved.application.answers;
+                    state.draft.set(Some(draft));
+                    state.etag.set(saved.etag);
+                    state.save_state.set(SaveState::Saved);
+                    let step = if status.is_editable() {
+                        state
+                            .reference
+                            .with_untracked(|r| Wizard::resume_at(&answers, r))
+                    } else {
+                        Step::Status
+                    };
+                    state.form.answers.set(answers);
+                    state.wizard.set(Wizard {
+                        step,
+                        returning_to_check: false,
+                    });
+                }
+                Err(failure) => {
+                    let message = match failure {
+                        ApiFailure::Status {
+                            message: Some(m), ..
+                        } => m,
+                        other => state.i18n.t(other.message_key()),
+                    };
+                    state.notice.set(Some(message));
+                }
+            }
+        });
+    }
+
+    /// The link that reopens this draft, token in the fragment.
+    pub fn resume_link(&self) -> Option<String> {
+        let draft = self.draft.get()?;
+        let base = self.config.with_value(|c| c.page_url.clone());
+        Some(format!("{base}#resume={}.{}", draft.id, draft.token))
+    }
+
+    pub fn email_resume_link(&self) {
+        let state = *self;
+        let Some(draft) = state.draft.get_untracked() else {
+            return;
+        };
+        let base = self.config.with_value(|c| c.page_url.clone());
+        let locale = self.i18n.locale.get_untracked();
+        let to = state
+            .form
+            .answers
+            .with_untracked(|a| a.admin.email.trim().to_owned());
+        spawn_local(async move {
+            match state.api().resume_email(&draft, &base, locale).await {
+                Ok(()) => state.emailed_to.set(Some(to)),
+                Err(failure) => {
+                    let message = match failure {
+                        ApiFailure::Status {
+                            message: Some(m), ..
+                        } => m,
+                        other => state.i18n.t(other.message_key()),
+                    };
+                    state.notice.set(Some(message));
+                }
             }
         });
     }
@@ -250,8 +378,69 @@ pub fn WizardView(
         program: StoredValue::new(program.clone()),
         api: StoredValue::new(expect_context::<ApiClient>()),
         i18n,
+        config: StoredValue::new(expect_context::<HostConfig>()),
+        save_again: RwSignal::new(false),
+        conflict: RwSignal::new(false),
+        edits: RwSignal::new(0),
+        later_open: RwSignal::new(false),
+        emailed_to: RwSignal::new(None),
     };
     provide_context(state);
+    if let Some((id, token)) = state.config.with_value(|c| c.resume.clone()) {
+        state.resume(id, token);
+    }
+    // Autosave as the user goes: 1.2 s after the last change, once a draft
+    // exists (it is created by the first Continue).
+    Effect::new(move |previous: Option<()>| {
+        state.form.answers.track();
+        if previous.is_none() {
+            return;
+        }
+        let edit = state.edits.get_untracked() + 1;
+        state.edits.set(edit);
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(1_200).await;
+            let editing = state
+                .wizard
+                .with_untracked(|w| Step::QUESTIONS.contains(&w.step));
+            if state.edits.get_untracked() == edit
+                && editing
+                && state.draft.get_untracked().is_some()
+            {
+                state.save(state.form.answers.get_untracked());
+            }
+        });
+    });
+    // Warnings (a likely typo) show as the user types; they never block.
+    Effect::new(move |_| {
+        let step = state.wizard.with(|w| w.step);
+        let warnings: Vec<_> = state.form.answers.with(|answers| {
+            state.reference.with(|reference| {
+                step.sections()
+                    .iter()
+                    .flat_map(|s| enroll_core::validate_section(*s, answers, reference).warnings)
+                    .collect()
+            })
+        });
+        state.form.warnings.set(warnings);
+    });
+    // When the app is the page, its title says where the user is, and
+    // "Error: " first when Continue found problems.
+    if state.config.with_value(|c| c.owns_page) {
+        let program_name = program.program_name.clone();
+        Effect::new(move |_| {
+            let step = state.wizard.with(|w| w.step);
+            let prefix = if state.form.errors.with(Vec::is_empty) {
+                String::new()
+            } else {
+                format!("{} ", i18n.t("form.error_prefix"))
+            };
+            let title = format!("{prefix}{} – {program_name}", i18n.t(step.title_key()));
+            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                document.set_title(&title);
+            }
+        });
+    }
     // The free-mail list is needed on the admin step: fetch it once, early.
     let api = state.api();
     spawn_local(async move {
@@ -273,6 +462,14 @@ pub fn WizardView(
         {move || state.notice.get().map(|message| view! {
             <div class="csp-notice csp-notice--problem" role="alert"><p>{message}</p></div>
         })}
+        {move || state.conflict.get().then(|| view! {
+            <div class="csp-notice csp-notice--problem" role="alert" data-conflict="">
+                <p>{i18n.t("save.conflict")}</p>
+                <button type="button" class="csp-button" on:click=move |_| state.resolve_conflict(true)>{i18n.t("save.keep_mine")}</button>
+                " "
+                <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.resolve_conflict(false)>{i18n.t("save.take_theirs")}</button>
+            </div>
+        })}
         <ErrorSummary errors=form.errors/>
         {move || match step.get() {
             Step::Start => view! { <start::StartPage program=program.clone() on_start=move || state.continue_step()/> }.into_any(),
@@ -281,6 +478,60 @@ pub fn WizardView(
             Step::Status => view! { <check::StatusPage/> }.into_any(),
             question => view! { <steps::QuestionPage step=question/> }.into_any(),
         }}
+        {move || (Step::QUESTIONS.contains(&step.get()) || step.get() == Step::Check).then(|| view! { <SaveForLater/> })}
+    }
+}
+
+/// "Save and come back later": the resume link to copy, or emailed.
+#[component]
+fn SaveForLater() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    let open = move |_| {
+        if state.draft.get_untracked().is_none() {
+            state.save(state.form.answers.get_untracked());
+        }
+        state.later_open.set(true);
+    };
+    view! {
+        <div class="csp-later">
+            <button type="button" class="csp-link-button" aria-expanded=move || state.later_open.get().to_string() on:click=open>
+                {move || i18n.t("later.button")}
+            </button>
+            {move || state.later_open.get().then(|| view! {
+                <div class="csp-inset" data-resume-panel="">
+                    {move || match state.resume_link() {
+                        None => view! { <p>{i18n.t("save.saving")}</p> }.into_any(),
+                        Some(link) => {
+                            let email = state.form.answers.with(|a| a.admin.email.trim().to_owned());
+                            view! {
+                                <p>{i18n.t("later.explain")}</p>
+                                <label class="csp-label" for="f-resume-link">{i18n.t("later.link_label")}</label>
+                                <input class="csp-input" id="f-resume-link" readonly value=link on:focus=|ev| {
+                                    use wasm_bindgen::JsCast;
+                                    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                        input.select();
+                                    }
+                                }/>
+                                <p class="csp-hint">{i18n.t("later.private")}</p>
+                                {if email.is_empty() {
+                                    view! { <p>{i18n.t("later.no_email")}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.email_resume_link()>
+                                            {i18n.tf("later.email_button", &[("email", &email)])}
+                                        </button>
+                                    }.into_any()
+                                }}
+                                {move || state.emailed_to.get().map(|to| view! {
+                                    <p role="status" data-resume-emailed="">{i18n.tf("later.emailed", &[("email", &to)])}</p>
+                                })}
+                            }.into_any()
+                        }
+                    }}
+                </div>
+            })}
+        </div>
     }
 }
 
