@@ -458,7 +458,7 @@ pub fn WizardView(
                 state.wizard.update(Wizard::back);
             }>{move || i18n.t("form.back")}</button>
         })}
-        <SaveIndicator/>
+        {move || (Step::QUESTIONS.contains(&step.get()) || step.get() == Step::Check).then(|| view! { <SaveIndicator/> })}
         {move || state.notice.get().map(|message| view! {
             <div class="csp-notice csp-notice--problem" role="alert"><p>{message}</p></div>
         })}
