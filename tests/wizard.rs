@@ -2,6 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use csp_enroll::api::ApiClient;
+use csp_enroll::embed::HostConfig;
 use csp_enroll::i18n::I18n;
 use csp_enroll::wizard::WizardView;
 use enroll_core::{Locale, ProgramLinks, ProgramSettings};
@@ -37,6 +38,7 @@ fn render() -> HtmlElement {
     leptos::mount::mount_to(parent.clone(), move || {
         provide_context(I18n::new(Locale::EnUs));
         provide_context(ApiClient::new("http://127.0.0.1:9"));
+        provide_context(HostConfig::read(|_| None, None));
         view! { <WizardView program=program()/> }
     })
     .forget();
