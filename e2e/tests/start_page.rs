@@ -95,5 +95,23 @@ async fn the_app_fits_a_320_pixel_screen() {
             .screenshot(&std::path::Path::new(&dir).join("start-320.png"))
             .await;
     }
+    // The first question, with its error summary, fits too.
+    stack.click(".csp-button--start").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for(".csp-error-summary").await;
+    let overflow = stack
+        .browser
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .expect("the script runs");
+    assert_eq!(overflow, 0, "the question page scrolls sideways at 320 px");
+    if let Some(dir) = std::env::var_os("CSP_SCREENSHOTS") {
+        stack
+            .screenshot(&std::path::Path::new(&dir).join("model-error-320.png"))
+            .await;
+    }
     stack.close().await;
 }

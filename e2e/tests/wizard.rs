@@ -13,6 +13,12 @@ async fn shot(stack: &Stack, name: &str) {
     }
 }
 
+/// axe-core finds nothing on the page as it is now.
+async fn assert_accessible(stack: &Stack, page: &str) {
+    let violations = stack.accessibility_violations().await;
+    assert!(violations.is_empty(), "{page}: {violations:#?}");
+}
+
 /// No bank secret may be kept by the browser outside the app's memory.
 async fn assert_no_secrets(stack: &Stack) {
     let kept = stack.browser_storage().await;
@@ -34,6 +40,7 @@ async fn an_indirect_reseller_applies_and_is_approved() {
         .expect("the page opens");
     stack.wait_for_text("h1", "Apply to join").await;
     shot(&stack, "wizard-0-start").await;
+    assert_accessible(&stack, "start").await;
     stack.click(".csp-button--start").await;
 
     // Model: Continue with nothing chosen shows the error summary, focused,
@@ -52,6 +59,7 @@ async fn an_indirect_reseller_applies_and_is_approved() {
         stack.focused().await
     );
     shot(&stack, "wizard-1-model-error").await;
+    assert_accessible(&stack, "model with an error").await;
     stack.click(".csp-error-summary a").await;
     assert!(
         stack.focused().await.starts_with("f-model|"),
@@ -101,6 +109,7 @@ async fn an_indirect_reseller_applies_and_is_approved() {
         .await;
     stack.fill("#f-bank-bic", "COBADEFFXXX").await;
     shot(&stack, "wizard-4-bank").await;
+    assert_accessible(&stack, "bank").await;
     stack.click("button[type=submit]").await;
     assert_no_secrets(&stack).await;
 
@@ -143,6 +152,7 @@ async fn an_indirect_reseller_applies_and_is_approved() {
     stack.wait_for_text("h1", "Check your answers").await;
     stack.wait_for_text(".csp-summary", "Contoso Limited").await;
     shot(&stack, "wizard-8-check").await;
+    assert_accessible(&stack, "check your answers").await;
     assert_no_secrets(&stack).await;
 
     // Submit: a double click submits once.
@@ -171,6 +181,7 @@ async fn an_indirect_reseller_applies_and_is_approved() {
     stack.click(".csp-button--secondary").await;
     stack.wait_for_text("[data-status]", "Approved").await;
     shot(&stack, "wizard-10-status").await;
+    assert_accessible(&stack, "status").await;
     stack.close().await;
 }
 

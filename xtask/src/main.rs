@@ -208,11 +208,12 @@ fn test() -> Result {
         },
     )?;
     build_app()?;
+    let axe = tools::axe_path().to_string_lossy().into_owned();
     step("end-to-end tests (Chromium, API, release build)", || {
         sh_env(
             "cargo",
             &["test", "-p", "e2e"],
-            &[("CHROMEDRIVER", &chromedriver)],
+            &[("CHROMEDRIVER", &chromedriver), ("AXE_CORE_JS", &axe)],
         )
     })?;
     println!(

@@ -15,6 +15,8 @@ pub enum Need {
     Trunk,
     WasmBindgen,
     Chromium,
+    /// axe-core from npm, for the accessibility checks of the e2e tests.
+    Axe,
 }
 
 impl Need {
@@ -23,6 +25,7 @@ impl Need {
         Need::Trunk,
         Need::WasmBindgen,
         Need::Chromium,
+        Need::Axe,
     ];
 }
 
@@ -46,6 +49,7 @@ pub fn ensure(needs: &[Need]) -> Result {
                 ],
             )?,
             Need::Chromium => ensure_chromium()?,
+            Need::Axe => ensure_axe()?,
         }
     }
     Ok(())
@@ -117,6 +121,39 @@ fn ensure_chromium() -> Result {
             apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
         },
     )
+}
+
+const AXE_VERSION: &str = "4.14.1";
+
+/// axe-core's browser build, installed under target/tools (not tracked).
+pub fn axe_path() -> std::path::PathBuf {
+    crate::root().join("target/tools/axe/node_modules/axe-core/axe.min.js")
+}
+
+fn ensure_axe() -> Result {
+    let package = crate::root().join("target/tools/axe/node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&package).unwrap_or_default();
+    if installed.contains(&format!("\"version\": \"{AXE_VERSION}\"")) && axe_path().exists() {
+        println!("ok: axe-core {AXE_VERSION}");
+        return Ok(());
+    }
+    step(&format!("install axe-core {AXE_VERSION} (npm)"), || {
+        let prefix = crate::root().join("target/tools/axe");
+        std::fs::create_dir_all(&prefix).map_err(|e| e.to_string())?;
+        let prefix = prefix.to_string_lossy().into_owned();
+        sh(
+            "npm",
+            &[
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                &prefix,
+                &format!("axe-core@{AXE_VERSION}"),
+            ],
+        )
+    })
 }
 
 /// Where chromedriver is: `$CHROMEDRIVER`, else Debian's path.
