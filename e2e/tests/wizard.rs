@@ -185,32 +185,6 @@ async fn an_indirect_reseller_applies_and_is_approved() {
     stack.close().await;
 }
 
-#[tokio::test]
-async fn the_direct_path_is_closed_until_the_setting_opens_it() {
-    let stack = Stack::start().await;
-    stack
-        .browser
-        .goto(&stack.url("/"))
-        .await
-        .expect("the page opens");
-    stack.click(".csp-button--start").await;
-    stack.click("#f-model-direct").await;
-    stack.click("button[type=submit]").await;
-    stack
-        .wait_for_text(".csp-error-summary", "Direct enrollment is closed")
-        .await;
-
-    stack
-        .operator(&["program", "set", "--direct-enrollment", "open"])
-        .await;
-    stack.browser.refresh().await.expect("reload");
-    stack.click(".csp-button--start").await;
-    stack.click("#f-model-direct").await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for_text("h1", "MPN ID").await;
-    stack.close().await;
-}
-
 /// Answers the questions from the company page to Check your answers.
 async fn answer_company_to_tenant(stack: &Stack) {
     stack.wait_for_text("h1", "Your company").await;
@@ -339,5 +313,56 @@ async fn resume_in_a_fresh_browser_then_fix_and_resubmit_after_a_review() {
         "the IBAN survived the masked round trip"
     );
     assert_no_secrets(&stack).await;
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn the_direct_path_is_closed_until_the_setting_opens_it() {
+    let stack = Stack::start().await;
+    stack
+        .browser
+        .goto(&stack.url("/"))
+        .await
+        .expect("the page opens");
+    stack.click(".csp-button--start").await;
+    stack.click("#f-model-direct").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(".csp-error-summary", "Direct enrollment is closed")
+        .await;
+
+    stack
+        .operator(&["program", "set", "--direct-enrollment", "open"])
+        .await;
+    stack.browser.refresh().await.expect("reload");
+    stack.click(".csp-button--start").await;
+    stack.click("#f-model-direct").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "MPN ID").await;
+    stack.fill("#f-mpn_id", "1234567").await;
+    stack.click("button[type=submit]").await;
+
+    // The address form follows the country: a US ZIP code and a list of
+    // states, a Japanese prefecture.
+    stack.wait_for_text("h1", "Your company").await;
+    stack.choose("#f-address-country", "US").await;
+    stack
+        .wait_for_text("label[for=f-address-postal_code]", "ZIP code")
+        .await;
+    stack.wait_for("#f-address-region option[value=CA]").await;
+    stack.choose("#f-address-country", "JP").await;
+    stack
+        .wait_for_text("label[for=f-address-region]", "Prefecture")
+        .await;
+
+    answer_company_to_tenant(&stack).await;
+    stack.wait_for_text(".csp-button", "Accept and send").await;
+    stack.click(".csp-summary ~ .csp-button").await;
+    stack.wait_for_text("h1", "Application sent").await;
+    let listing = stack.api.store.applications().await.expect("applications");
+    assert_eq!(
+        listing[0].answers.model,
+        Some(enroll_core::PartnerModel::DirectPartner)
+    );
     stack.close().await;
 }

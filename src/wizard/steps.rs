@@ -168,7 +168,16 @@ fn CompanyQuestion() -> impl IntoView {
         <h2 class="csp-heading-m">{move || i18n.t("company.address_heading")}</h2>
         <SelectField path="address.country" label_key="company.country" options=country_options()/>
         {move || {
-            let Some(format) = format.get() else { return ().into_any() };
+            if country.get().is_empty() {
+                return ().into_any();
+            }
+            // Until (or unless) the country's format arrives, the fields
+            // every address has, so nobody is stuck; the API checks the rest.
+            let format = format.get().unwrap_or_else(|| enroll_core::address::AddressFormat {
+                fmt: "%A%n%C%n%S%n%Z".into(),
+                require: "AC".into(),
+                ..Default::default()
+            });
             let fields = format.fields();
             let label = move |field: enroll_core::address::AddressField| {
                 fields.iter().find(|f| f.field == field).map(|f| (f.label_key.clone(), f.required))
