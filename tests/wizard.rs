@@ -168,6 +168,20 @@ async fn bank_fields_follow_the_bank_country() {
         .unwrap()
         .is_none());
 
+    // Once entered, the IBAN shows masked; focused, as typed.
+    type_into(&page, "#f-bank-iban", "DE89 3704 0044 0532 0130 00");
+    settle().await;
+    let iban: web_sys::HtmlInputElement = page
+        .query_selector("#f-bank-iban")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(iban.value(), "••••3000");
+    iban.focus().unwrap();
+    settle().await;
+    assert_eq!(iban.value(), "DE89 3704 0044 0532 0130 00");
+    iban.blur().unwrap();
+
     choose(&page, "#f-bank-country", "US");
     settle().await;
     let american = labels(&page);

@@ -30,6 +30,17 @@ fn message_for(problems: &RwSignal<Vec<Problem>>, path: &str) -> Option<String> 
     })
 }
 
+/// The last four characters of a secret, the rest as dots (`••••3000`);
+/// a value that is already masked stays as it is.
+pub fn masked(secret: &str) -> String {
+    if secret.is_empty() || enroll_core::bank::is_masked(secret) {
+        return secret.to_owned();
+    }
+    let chars: Vec<char> = secret.chars().filter(|c| !c.is_whitespace()).collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("••••{tail}")
+}
+
 /// Upper-cases the first letter: catalog labels are written for the middle
 /// of a sentence ("postcode"), a label starts one.
 pub fn capitalized(text: String) -> String {
@@ -62,7 +73,12 @@ pub fn TextField(
     /// A CSS width class, e.g. `csp-input--10`.
     #[prop(default = "")]
     width: &'static str,
+    /// A bank secret: shown masked (last four characters) except while
+    /// the field has focus.
+    #[prop(optional)]
+    secret: bool,
 ) -> impl IntoView {
+    let focused = RwSignal::new(false);
     let i18n = use_i18n();
     let form = use_form();
     let id = field_id(path);
@@ -106,7 +122,12 @@ pub fn TextField(
                 spellcheck="false"
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=described_by
-                prop:value=move || form.answers.with(|a| a.text(path).unwrap_or_default().to_owned())
+                prop:value=move || {
+                    let value = form.answers.with(|a| a.text(path).unwrap_or_default().to_owned());
+                    if secret && !focused.get() { masked(&value) } else { value }
+                }
+                on:focus=move |_| focused.set(true)
+                on:blur=move |_| focused.set(false)
                 on:input:target=move |ev| {
                     let value = ev.target().value();
                     form.answers.update(|a| {

@@ -5,16 +5,7 @@ use leptos::prelude::*;
 
 use super::{use_wizard, SaveState};
 use crate::i18n::{country_name, use_i18n};
-
-/// Shows the last four characters of a bank secret, as the API does.
-fn masked(secret: &str) -> String {
-    let chars: Vec<char> = secret.chars().filter(|c| !c.is_whitespace()).collect();
-    if chars.is_empty() {
-        return String::new();
-    }
-    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
-    format!("••••{tail}")
-}
+use crate::ui::field::masked;
 
 #[component]
 pub fn CheckAnswers() -> impl IntoView {

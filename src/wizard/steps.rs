@@ -234,7 +234,8 @@ fn BankQuestion() -> impl IntoView {
                     } else {
                         let hint = format!("bank.hint.{}", path.trim_start_matches("bank."));
                         let hint = if path == "bank.routing_code" { format!("{hint}.{}", label.trim_start_matches("bank.label.")) } else { hint };
-                        view! { <TextField path=path label_key=*label hint_key=hint optional=!required width="csp-input--20" autocomplete="off"/> }.into_any()
+                        let secret = matches!(path, "bank.iban" | "bank.account_number");
+                        view! { <TextField path=path label_key=*label hint_key=hint optional=!required width="csp-input--20" autocomplete="off" secret=secret/> }.into_any()
                     }
                 })
                 .collect();
