@@ -29,6 +29,9 @@ pub struct AddressFormat {
     pub locality_name_type: String,
     pub sublocality_name_type: String,
     pub regions: Vec<Region>,
+    /// `zip`, parsed on first use (the GB pattern alone is 600 characters).
+    #[serde(skip)]
+    parsed_zip: std::sync::OnceLock<Option<Pattern>>,
 }
 
 /// A first-level region (state, province, prefecture, ...).
@@ -186,7 +189,10 @@ impl AddressFormat {
     /// `1500001` gives `150-0001` (JP).
     pub fn normalize_postal_code(&self, typed: &str) -> Option<String> {
         let typed = collapse_whitespace(typed).to_uppercase();
-        let Some(pattern) = self.zip.as_deref().and_then(|p| Pattern::parse(p).ok()) else {
+        let parsed = self
+            .parsed_zip
+            .get_or_init(|| self.zip.as_deref().and_then(|p| Pattern::parse(p).ok()));
+        let Some(pattern) = parsed else {
             // No format known: anything non-empty is taken as typed.
             return (!typed.is_empty()).then_some(typed);
         };
