@@ -173,11 +173,7 @@ fn CompanyQuestion() -> impl IntoView {
             }
             // Until (or unless) the country's format arrives, the fields
             // every address has, so nobody is stuck; the API checks the rest.
-            let format = format.get().unwrap_or_else(|| enroll_core::address::AddressFormat {
-                fmt: "%A%n%C%n%S%n%Z".into(),
-                require: "AC".into(),
-                ..Default::default()
-            });
+            let format = format.get().unwrap_or_else(enroll_core::address::AddressFormat::fallback);
             let fields = format.fields();
             let label = move |field: enroll_core::address::AddressField| {
                 fields.iter().find(|f| f.field == field).map(|f| (f.label_key.clone(), f.required))

@@ -126,6 +126,17 @@ pub struct FieldSpec {
 }
 
 impl AddressFormat {
+    /// The fields every address has (street, locality, region, postal
+    /// code; street and locality required): what a form shows before, or
+    /// without, a country's own format.
+    pub fn fallback() -> Self {
+        Self {
+            fmt: "%A%n%C%n%S%n%Z".into(),
+            require: "AC".into(),
+            ..Self::default()
+        }
+    }
+
     /// The fields this country uses, in the order its addresses are written
     /// (street first for forms, whatever the written order, as people fill
     /// a form top-down from the street).
