@@ -273,6 +273,15 @@ impl Stack {
             .unwrap_or_else(|| vec![format!("unexpected axe answer: {value}")])
     }
 
+    /// Cuts the browser off the network (or reconnects it), through
+    /// chromedriver's network conditions: the page sees real failures.
+    pub async fn set_offline(&self, offline: bool) {
+        self.browser
+            .issue_cmd(NetworkConditions { offline })
+            .await
+            .expect("chromedriver sets the network conditions");
+    }
+
     /// Saves a PNG of the page (for looking at it, not for asserting).
     pub async fn screenshot(&self, path: &std::path::Path) {
         let png = self.browser.screenshot().await.expect("a screenshot");
@@ -283,6 +292,37 @@ impl Stack {
         let _ = self.browser.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// chromedriver's `POST /session/{id}/chromium/network_conditions`.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({
+            "network_conditions": {
+                "offline": self.offline,
+                "latency": 0,
+                "download_throughput": -1,
+                "upload_throughput": -1
+            }
+        });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 

@@ -366,3 +366,43 @@ async fn the_direct_path_is_closed_until_the_setting_opens_it() {
     );
     stack.close().await;
 }
+
+#[tokio::test]
+async fn going_offline_loses_nothing_and_saving_resumes_when_back() {
+    let stack = Stack::start().await;
+    stack
+        .browser
+        .goto(&stack.url("/"))
+        .await
+        .expect("the page opens");
+    stack.click(".csp-button--start").await;
+    stack.click("#f-model-indirect").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(".csp-save-state", "Your answers are saved")
+        .await;
+
+    stack.set_offline(true).await;
+    stack.fill("#f-mpn_id", "1234567").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "Your company").await;
+    stack
+        .wait_for_text(".csp-save-state", "could not reach the enrollment service")
+        .await;
+    shot(&stack, "wizard-offline").await;
+    stack.click(".csp-back-link").await;
+    let kept = stack.in_app("#f-mpn_id", "return el.value;").await;
+    assert_eq!(kept, "1234567", "what was typed offline is still there");
+
+    stack.set_offline(false).await;
+    stack.fill("#f-mpn_id", "1234567").await;
+    stack
+        .wait_for_text(".csp-save-state", "Your answers are saved")
+        .await;
+    let stored = stack.api.store.applications().await.expect("applications");
+    assert_eq!(
+        stored[0].answers.mpn_id, "1234567",
+        "saved once the network is back"
+    );
+    stack.close().await;
+}
