@@ -1,0 +1,11 @@
+//! The provider finder's search: one index and one ranking, used by the
+//! browser app (searching the whole directory on every keystroke) and by the
+//! API's `GET /providers?q=` (when the directory is too big to download).
+
+mod compact;
+mod fold;
+mod index;
+
+pub use compact::{CompactDirectory, CompactEntry, Facets};
+pub use fold::{fold, is_cjk, tokens, Token};
+pub use index::{Facet, FinderQuery, Listing, ProviderIndex, SortOrder};
