@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::api::{ApiClient, ApiFailure};
-use crate::embed::{HostConfig, HostEvents};
+use crate::api::{ApiClient, ApiFailure, DraftRef};
+use crate::embed::{HostConfig, HostEvents, HostView};
+use crate::finder::{DirectoryCache, FinderPage};
 use crate::i18n::I18n;
 use crate::wizard::WizardView;
 
@@ -21,18 +22,25 @@ pub fn App(
     let api = ApiClient::new(&config.api_base);
     provide_context(api.clone());
     provide_context(config.clone());
+    provide_context(DirectoryCache(RwSignal::new(None)));
+    let standalone_finder = config.view == HostView::Finder;
 
     let program = LocalResource::new(move || {
         let api = api.clone();
         let locale = i18n.locale.get_untracked();
         async move { api.program(locale).await }
     });
+    // The finder on its own: requests go out as the application whose
+    // resume link opened the page, if any.
+    let applicant = config.resume.clone().map(|(id, token)| DraftRef { id, token });
     events.emit("ready", &JsValue::NULL);
 
     view! {
         <div class="csp-app" lang=move || i18n.locale.get().tag()>
             <main class="csp-main">
-                {move || match program.get() {
+                {move || if standalone_finder {
+                    return view! { <FinderPage applicant=applicant.clone()/> }.into_any();
+                } else { match program.get() {
                     None => {
                         view! { <p class="csp-loading" role="status">{move || i18n.t("app.loading")}</p> }
                             .into_any()
@@ -42,7 +50,7 @@ pub fn App(
                         view! { <LoadFailure failure=failure on_retry=move || program.refetch()/> }
                             .into_any()
                     }
-                }}
+                }}}
             </main>
         </div>
     }

@@ -30,11 +30,23 @@ pub struct HostConfig {
     pub locale: Locale,
     /// `data-owns-page`: the app is the page (it may set the title).
     pub owns_page: bool,
+    /// `data-view`: what the app shows.
+    pub view: HostView,
     /// A resume link's `#resume=<id>.<token>`, when the page was opened
     /// from one.
     pub resume: Option<(String, String)>,
     /// The page's address without its fragment: where resume links point.
     pub page_url: String,
+}
+
+/// What the host page asks the app to be.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HostView {
+    /// The enrollment wizard (no `data-view`).
+    #[default]
+    Wizard,
+    /// `data-view="finder"`: the provider finder on its own.
+    Finder,
 }
 
 /// `#resume=<id>.<token>` → (id, token).
@@ -76,6 +88,10 @@ impl HostConfig {
                 .to_owned(),
             locale,
             owns_page: attribute("data-owns-page").is_some(),
+            view: match attribute("data-view").as_deref().map(str::trim) {
+                Some("finder") => HostView::Finder,
+                _ => HostView::Wizard,
+            },
             resume: parse_resume_fragment(hash),
             page_url: page_url.split('#').next().unwrap_or_default().to_owned(),
         }

@@ -22,6 +22,15 @@ impl I18n {
         Catalog::get(self.locale.get()).text(key)
     }
 
+    /// The text of `key`, or `fallback` when no catalog has it (for values
+    /// that come from data, such as a provider's services).
+    pub fn t_or(&self, key: &str, fallback: &str) -> String {
+        Catalog::get(self.locale.get())
+            .lookup(key)
+            .unwrap_or(fallback)
+            .to_owned()
+    }
+
     /// Like `t`, with `{name}` parameters filled in.
     pub fn tf(&self, key: &str, params: &[(&str, &str)]) -> String {
         Catalog::get(self.locale.get()).format(key, params)
@@ -36,6 +45,16 @@ pub fn use_i18n() -> I18n {
 /// A country's name in the locale, from the browser's `Intl.DisplayNames`
 /// (no country list in the wasm); the code itself where that is missing.
 pub fn country_name(code: &str, locale: Locale) -> String {
+    display_name("region", code, locale)
+}
+
+/// A language's name in the locale (`zh-CN` → "Chinese (China)"), the same way.
+pub fn language_name(tag: &str, locale: Locale) -> String {
+    display_name("language", tag, locale)
+}
+
+/// `Intl.DisplayNames` of `kind` ("region", "language") for `code`.
+fn display_name(kind: &str, code: &str, locale: Locale) -> String {
     use wasm_bindgen::{JsCast, JsValue};
     let name = (|| {
         let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
@@ -44,7 +63,7 @@ pub fn country_name(code: &str, locale: Locale) -> String {
             .dyn_into()
             .ok()?;
         let options = js_sys::Object::new();
-        js_sys::Reflect::set(&options, &"type".into(), &"region".into()).ok()?;
+        js_sys::Reflect::set(&options, &"type".into(), &kind.into()).ok()?;
         let locales = js_sys::Array::of1(&JsValue::from_str(locale.tag()));
         let names =
             js_sys::Reflect::construct(&constructor, &js_sys::Array::of2(&locales, &options))
@@ -56,4 +75,13 @@ pub fn country_name(code: &str, locale: Locale) -> String {
         of.call1(&names, &JsValue::from_str(code)).ok()?.as_string()
     })();
     name.unwrap_or_else(|| code.to_owned())
+}
+
+/// A whole number as the locale writes it (12,345 / 12,345; grouping from
+/// the browser's `Intl`).
+pub fn number(value: usize, locale: Locale) -> String {
+    js_sys::Number::from(value as f64)
+        .to_locale_string(locale.tag())
+        .as_string()
+        .unwrap_or_else(|| value.to_string())
 }

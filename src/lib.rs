@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod embed;
+pub mod finder;
 pub mod i18n;
 pub mod ui;
 pub mod wizard;

@@ -4,7 +4,11 @@
 //! retry can never apply twice.
 
 use enroll_core::address::AddressFormat;
-use enroll_core::{Answers, ApiErrorBody, Application, Locale, ProgramSettings, ValidationReport};
+use enroll_core::finder::{CompactDirectory, Facets, FinderQuery, SortOrder};
+use enroll_core::{
+    Answers, ApiErrorBody, Application, Locale, ProgramSettings, Provider, ProviderPage,
+    ProviderRequest, ValidationReport,
+};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -315,6 +319,103 @@ impl ApiClient {
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
         read::<serde_json::Value>(response).await.map(|_| ())
+    }
+
+    /// How many providers the directory has.
+    pub async fn provider_count(&self, locale: Locale) -> Result<usize, ApiFailure> {
+        let page: ProviderPage = self.get("/providers?per_page=1", locale, None).await?;
+        Ok(page.total)
+    }
+
+    /// The whole directory, compact, for searching in the browser. The
+    /// browser's HTTP cache revalidates it by its ETag (`no-cache`).
+    pub async fn provider_index(&self, locale: Locale) -> Result<CompactDirectory, ApiFailure> {
+        self.get("/providers/index", locale, None).await
+    }
+
+    /// The filters' options, when the directory is searched on the server.
+    pub async fn provider_filters(&self, locale: Locale) -> Result<Facets, ApiFailure> {
+        self.get("/providers/filters", locale, None).await
+    }
+
+    /// One page of a search on the server (same index and ranking).
+    pub async fn search_providers(
+        &self,
+        query: &FinderQuery,
+        page: usize,
+        per_page: usize,
+        locale: Locale,
+    ) -> Result<ProviderPage, ApiFailure> {
+        let mut path = format!("/providers?page={page}&per_page={per_page}");
+        let sort = match query.sort {
+            SortOrder::Relevance => "relevance",
+            SortOrder::Name => "name",
+        };
+        path.push_str(&format!("&sort={sort}"));
+        let pairs = [
+            ("q", Some(&query.text).filter(|t| !t.trim().is_empty())),
+            ("country", query.country.as_ref()),
+            ("product", query.product.as_ref()),
+            ("language", query.language.as_ref()),
+            ("service", query.service.as_ref()),
+        ];
+        for (key, value) in pairs {
+            if let Some(value) = value {
+                let encoded = String::from(js_sys::encode_uri_component(value));
+                path.push_str(&format!("&{key}={encoded}"));
+            }
+        }
+        self.get(&path, locale, None).await
+    }
+
+    pub async fn provider(&self, id: &str, locale: Locale) -> Result<Provider, ApiFailure> {
+        let encoded = String::from(js_sys::encode_uri_component(id));
+        self.get(&format!("/providers/{encoded}"), locale, None).await
+    }
+
+    /// Asks a provider to partner. Safe to retry: the API keeps one request
+    /// per applicant and provider and answers the existing one.
+    pub async fn request_partnership(
+        &self,
+        draft: &DraftRef,
+        provider_id: &str,
+        message: &str,
+        locale: Locale,
+    ) -> Result<ProviderRequest, ApiFailure> {
+        let encoded = String::from(js_sys::encode_uri_component(provider_id));
+        let response = self
+            .request(
+                "POST",
+                &format!("/providers/{encoded}/requests"),
+                locale,
+                Some(draft),
+            )
+            .json(&serde_json::json!({ "message": message }))
+            .map_err(|_| ApiFailure::Unreadable)?
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Unreachable)?;
+        read(response).await.map(|(request, _)| request)
+    }
+
+    /// This applicant's partnership requests, oldest first.
+    pub async fn partnership_requests(
+        &self,
+        draft: &DraftRef,
+        locale: Locale,
+    ) -> Result<Vec<ProviderRequest>, ApiFailure> {
+        #[derive(Deserialize)]
+        struct Requests {
+            items: Vec<ProviderRequest>,
+        }
+        let list: Requests = self
+            .get(
+                &format!("/applications/{}/provider-requests", draft.id),
+                locale,
+                Some(draft),
+            )
+            .await?;
+        Ok(list.items)
     }
 
     pub async fn status(&self, draft: &DraftRef, locale: Locale) -> Result<StatusView, ApiFailure> {

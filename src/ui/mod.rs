@@ -9,14 +9,16 @@ pub fn field_id(path: &str) -> String {
     format!("f-{}", path.replace('.', "-"))
 }
 
-/// Moves focus to the element `id` in the same root (shadow root or
-/// document) as `from`, without touching the URL.
-pub fn focus_in_root(from: &web_sys::EventTarget, id: &str) {
+/// The root (shadow root or document) `from` is in: where ids are looked
+/// up. Taken before a re-render, as the element itself may go away.
+pub fn root_of(from: &web_sys::EventTarget) -> Option<web_sys::Node> {
     use wasm_bindgen::JsCast;
-    let Some(node) = from.dyn_ref::<web_sys::Node>() else {
-        return;
-    };
-    let root = node.get_root_node();
+    Some(from.dyn_ref::<web_sys::Node>()?.get_root_node())
+}
+
+/// Focuses the element `id` in `root`, without touching the URL.
+pub fn focus_id(root: &web_sys::Node, id: &str) {
+    use wasm_bindgen::JsCast;
     let target = if let Some(shadow) = root.dyn_ref::<web_sys::ShadowRoot>() {
         shadow.get_element_by_id(id)
     } else if let Some(document) = root.dyn_ref::<web_sys::Document>() {
@@ -26,5 +28,19 @@ pub fn focus_in_root(from: &web_sys::EventTarget, id: &str) {
     };
     if let Some(element) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = element.focus();
+    }
+}
+
+/// Moves focus to the element `id` in the same root as `from`.
+pub fn focus_in_root(from: &web_sys::EventTarget, id: &str) {
+    if let Some(root) = root_of(from) {
+        focus_id(&root, id);
+    }
+}
+
+/// Focuses `id` once the change just made has been rendered.
+pub fn focus_after_render(root: Option<web_sys::Node>, id: String) {
+    if let Some(root) = root {
+        leptos::prelude::request_animation_frame(move || focus_id(&root, &id));
     }
 }

@@ -114,10 +114,38 @@ pub fn Confirmation() -> impl IntoView {
         </div>
         <h2 class="csp-heading-m">{move || i18n.t("confirmation.next_heading")}</h2>
         <p>{move || i18n.t("confirmation.next_body")}</p>
+        <FindProvider/>
         <button type="button" class="csp-button csp-button--secondary" on:click=move |_| {
             state.wizard.update(|w| w.step = Step::Status);
             state.refresh_status();
         }>{move || i18n.t("confirmation.see_status")}</button>
+    }
+}
+
+/// For an indirect reseller: the way to the provider finder.
+#[component]
+fn FindProvider() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
+    let indirect = move || {
+        state.form.answers.with(|a| a.model == Some(PartnerModel::IndirectReseller))
+    };
+    move || indirect().then(|| view! {
+        <div class="csp-inset" data-find-provider="">
+            <h2 class="csp-heading-s">{i18n.t("finder.entry.title")}</h2>
+            <p>{i18n.t("finder.entry.body")}</p>
+            <button type="button" class="csp-button" data-open-finder="" on:click=move |_| {
+                state.finder_open.set(true);
+                scroll_to_top();
+            }>{i18n.t("finder.entry.button")}</button>
+        </div>
+    })
+}
+
+/// A new page starts at its top, as a page load would.
+fn scroll_to_top() {
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
     }
 }
 
@@ -147,6 +175,7 @@ pub fn StatusPage() -> impl IntoView {
                 {(status == ApplicationStatus::MoreInfoNeeded).then(|| view! {
                     <button type="button" class="csp-button" on:click=move |_| state.edit_after_review()>{i18n.t("status.fix")}</button>
                 })}
+                <FindProvider/>
                 <h2 class="csp-heading-m">{i18n.t("status.history")}</h2>
                 <ul class="csp-list csp-history">{history}</ul>
                 <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.refresh_status()>{i18n.t("status.refresh")}</button>

@@ -13,6 +13,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{new_idempotency_key, ApiClient, ApiFailure, DraftRef, StatusView};
 use crate::embed::HostConfig;
+use crate::finder::FinderPage;
 use crate::i18n::use_i18n;
 use crate::ui::error_summary::ErrorSummary;
 use crate::ui::field::FormState;
@@ -57,6 +58,8 @@ pub struct WizardState {
     pub later_open: RwSignal<bool>,
     /// Where the resume link was emailed to.
     pub emailed_to: RwSignal<Option<String>>,
+    /// The provider finder is open over the confirmation or status page.
+    pub finder_open: RwSignal<bool>,
 }
 
 pub fn use_wizard() -> WizardState {
@@ -384,6 +387,7 @@ pub fn WizardView(
         edits: RwSignal::new(0),
         later_open: RwSignal::new(false),
         emailed_to: RwSignal::new(None),
+        finder_open: RwSignal::new(false),
     };
     provide_context(state);
     if let Some((id, token)) = state.config.with_value(|c| c.resume.clone()) {
@@ -451,7 +455,9 @@ pub fn WizardView(
     let step = Memo::new(move |_| state.wizard.with(|w| w.step));
     let back = Memo::new(move |_| state.wizard.with(Wizard::back_target));
 
-    view! {
+    let wizard_page = move || {
+        let program = program.clone();
+        view! {
         {move || back.get().map(|_| view! {
             <button type="button" class="csp-back-link" on:click=move |_| {
                 state.form.errors.set(Vec::new());
@@ -479,6 +485,19 @@ pub fn WizardView(
             question => view! { <steps::QuestionPage step=question/> }.into_any(),
         }}
         {move || (Step::QUESTIONS.contains(&step.get()) || step.get() == Step::Check).then(|| view! { <SaveForLater/> })}
+        }
+    };
+    // The finder replaces the page it was opened from; back returns to it.
+    let close_finder = Callback::new(move |_: ()| {
+        state.finder_open.set(false);
+        state.refresh_status();
+    });
+    move || {
+        if state.finder_open.get() {
+            view! { <FinderPage applicant=state.draft.get_untracked() on_back=close_finder/> }.into_any()
+        } else {
+            wizard_page().into_any()
+        }
     }
 }
 

@@ -1,14 +1,16 @@
-//! The provider directory in memory: searched on every request without a
-//! database round trip, and served whole as a compact, cacheable index.
+//! The provider directory in memory: searched on every request with the
+//! same index and ranking the app uses (`enroll_core::finder`), and served
+//! whole in its compact form for the app's in-browser search.
 
+use enroll_core::finder::{CompactDirectory, Facets, FinderQuery, ProviderIndex, SortOrder};
 use enroll_core::{Provider, ProviderPage};
 use sha2::{Digest, Sha256};
 
-/// Providers plus their precomputed compact index.
+/// Providers, their search index and their compact, cacheable form.
 pub struct Directory {
-    pub providers: Vec<Provider>,
-    /// Lower-cased name, city and products, for `q`.
-    haystacks: Vec<String>,
+    /// As loaded; the index refers to them by position.
+    providers: Vec<Provider>,
+    index: ProviderIndex,
     pub index_json: String,
     pub index_etag: String,
 }
@@ -16,11 +18,7 @@ pub struct Directory {
 /// A parsed `GET /providers` query.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ProviderQuery {
-    pub q: Option<String>,
-    pub country: Option<String>,
-    pub product: Option<String>,
-    pub language: Option<String>,
-    pub service: Option<String>,
+    pub finder: FinderQuery,
     pub page: usize,
     pub per_page: usize,
 }
@@ -35,16 +33,22 @@ impl ProviderQuery {
             per_page: 20,
             ..Self::default()
         };
+        let finder = &mut query.finder;
         for (key, value) in pairs {
             let text = || (!value.trim().is_empty()).then(|| value.trim().to_owned());
             match key.as_str() {
-                "q" => query.q = text(),
-                "country" => query.country = text().map(|c| c.to_ascii_uppercase()),
-                "product" => query.product = text(),
-                "language" => query.language = text(),
-                "service" => query.service = text(),
-                // Relevance ranking arrives with the finder; name order for now.
-                "sort" if matches!(value.as_str(), "name" | "relevance") => {}
+                "q" => finder.text = value.clone(),
+                "country" => finder.country = text(),
+                "product" => finder.product = text(),
+                "language" => finder.language = text(),
+                "service" => finder.service = text(),
+                "sort" => {
+                    finder.sort = match value.as_str() {
+                        "relevance" => SortOrder::Relevance,
+                        "name" => SortOrder::Name,
+                        _ => return Err("sort".to_owned()),
+                    }
+                }
                 "page" => query.page = value.parse().ok().filter(|p| *p >= 1).ok_or("page")?,
                 "per_page" => {
                     query.per_page = value
@@ -60,23 +64,11 @@ impl ProviderQuery {
     }
 }
 
-fn has(list: &[String], wanted: &str) -> bool {
-    list.iter().any(|item| item.eq_ignore_ascii_case(wanted))
-}
-
 impl Directory {
-    pub fn new(mut providers: Vec<Provider>) -> Self {
-        providers.sort_by(|a, b| {
-            a.name
-                .to_lowercase()
-                .cmp(&b.name.to_lowercase())
-                .then(a.id.cmp(&b.id))
-        });
-        let haystacks = providers
-            .iter()
-            .map(|p| format!("{} {} {}", p.name, p.city, p.products.join(" ")).to_lowercase())
-            .collect();
-        let index_json = compact_index(&providers);
+    pub fn new(providers: Vec<Provider>) -> Self {
+        let compact = CompactDirectory::from_providers(&providers);
+        let index_json = serde_json::to_string(&compact).unwrap_or_default();
+        let index = ProviderIndex::new(compact);
         let digest = Sha256::digest(index_json.as_bytes());
         let index_etag = format!(
             "\"{}\"",
@@ -87,84 +79,57 @@ impl Directory {
         );
         Self {
             providers,
-            haystacks,
+            index,
             index_json,
             index_etag,
         }
     }
 
-    pub fn get(&self, id: &str) -> Option<&Provider> {
-        self.providers.iter().find(|p| p.id == id)
+    pub fn len(&self) -> usize {
+        self.providers.len()
     }
 
-    /// Filters, then pages, in name order.
+    pub fn is_empty(&self) -> bool {
+        self.providers.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Provider> {
+        let doc = self.index.position(id)?;
+        self.providers.get(self.index.listing(doc).source as usize)
+    }
+
+    /// The filters' options.
+    pub fn facets(&self) -> &Facets {
+        self.index.facets()
+    }
+
+    /// Searches, then pages.
     pub fn search(&self, query: &ProviderQuery) -> ProviderPage {
-        let needle = query.q.as_deref().map(str::to_lowercase);
-        let matches: Vec<&Provider> = self
-            .providers
-            .iter()
-            .zip(&self.haystacks)
-            .filter(|(p, hay)| {
-                needle.as_deref().is_none_or(|n| hay.contains(n))
-                    && query
-                        .country
-                        .as_deref()
-                        .is_none_or(|c| has(&p.countries_served, c))
-                    && query.product.as_deref().is_none_or(|x| has(&p.products, x))
-                    && query.service.as_deref().is_none_or(|x| has(&p.services, x))
-                    && query.language.as_deref().is_none_or(|l| {
-                        p.languages
-                            .iter()
-                            .any(|t| t.eq_ignore_ascii_case(l) || t.split('-').next() == Some(l))
-                    })
-            })
-            .map(|(p, _)| p)
-            .collect();
+        let found = self.index.search(&query.finder);
         let start = (query.page - 1).saturating_mul(query.per_page);
         ProviderPage {
-            total: matches.len(),
+            total: found.len(),
             page: query.page,
             per_page: query.per_page,
-            items: matches
-                .into_iter()
+            items: found
+                .iter()
                 .skip(start)
                 .take(query.per_page)
-                .cloned()
+                .filter_map(|&doc| {
+                    self.providers
+                        .get(self.index.listing(doc).source as usize)
+                        .cloned()
+                })
                 .collect(),
         }
     }
-}
-
-/// The whole directory as `{"fields": [...], "items": [[...], ...]}`:
-/// one array per provider, field names once, for the app's in-browser
-/// search. Contact details are left to `GET /providers/{id}`.
-fn compact_index(providers: &[Provider]) -> String {
-    let items: Vec<serde_json::Value> = providers
-        .iter()
-        .map(|p| {
-            serde_json::json!([
-                p.id,
-                p.name,
-                p.country,
-                p.city,
-                p.countries_served,
-                p.products,
-                p.languages,
-                p.services
-            ])
-        })
-        .collect();
-    serde_json::json!({
-        "fields": ["id", "name", "country", "city", "countries_served", "products", "languages", "services"],
-        "items": items,
-    })
-    .to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::seed::generate_providers;
+    use enroll_core::finder::fold;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter()
@@ -207,13 +172,33 @@ mod tests {
     }
 
     #[test]
-    fn results_come_in_name_order() {
+    fn without_text_results_come_in_name_order() {
         let directory = Directory::new(generate_providers(500));
         let page = directory.search(&ProviderQuery::parse(&pairs(&[("per_page", "100")])).unwrap());
-        let names: Vec<String> = page.items.iter().map(|p| p.name.to_lowercase()).collect();
+        let names: Vec<String> = page.items.iter().map(|p| fold(&p.name)).collect();
         let mut sorted = names.clone();
         sorted.sort();
         assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn text_is_ranked_by_the_finder_and_sort_by_name_is_honoured() {
+        let directory = Directory::new(generate_providers(2_000));
+        let query = |list: &[(&str, &str)]| directory.search(&ProviderQuery::parse(&pairs(list)).unwrap());
+        let muller = query(&[("q", "muller"), ("per_page", "100")]);
+        assert!(muller.total > 0);
+        assert!(muller.items.iter().all(|p| p.name.starts_with("Müller")));
+        let relevance = query(&[("q", "科技"), ("per_page", "100")]);
+        assert!(relevance.total > 0 && relevance.items.iter().all(|p| p.name.contains("科技")));
+        let by_name = query(&[("q", "科技"), ("sort", "name"), ("per_page", "100")]);
+        assert_eq!(by_name.total, relevance.total);
+        let names: Vec<&str> = by_name.items.iter().map(|p| p.name.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        let id = &muller.items[0].id;
+        assert_eq!(directory.get(id).map(|p| &p.id), Some(id));
+        assert!(directory.get("nobody").is_none());
     }
 
     #[test]

@@ -77,6 +77,12 @@ pub const OPERATIONS: &[(&str, &str, &str, bool)] = &[
         "The whole directory, compact, with an ETag",
         false,
     ),
+    (
+        "get",
+        "/providers/filters",
+        "The filters' options: countries served, products, languages, services",
+        false,
+    ),
     ("get", "/providers/{id}", "One provider", false),
     (
         "post",

@@ -6,6 +6,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::Router;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -92,13 +93,17 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
         .layer(cors(&options.allow_origins))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
 
+    // The provider index is megabytes of JSON at 100,000 providers; it and
+    // the app's files are worth compressing (the small API answers are not).
     let reference = cacheable_v1()
+        .layer(CompressionLayer::new())
         .layer(cors(&options.allow_origins))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
     let mut app = Router::new().nest("/api/v1", reference.merge(api));
     if let Some(dir) = &options.static_dir {
         let site = Router::new()
             .fallback_service(ServeDir::new(dir))
+            .layer(CompressionLayer::new())
             .layer(SetResponseHeaderLayer::overriding(
                 header::CONTENT_SECURITY_POLICY,
                 content_security_policy(&options.frame_ancestors),

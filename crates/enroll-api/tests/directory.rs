@@ -4,6 +4,7 @@
 mod common;
 
 use common::{complete, start};
+use enroll_core::finder::fold;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -55,7 +56,7 @@ async fn providers_are_filtered_sorted_and_paged() {
     }
     let names: Vec<String> = items
         .iter()
-        .map(|p| p["name"].as_str().unwrap().to_lowercase())
+        .map(|p| fold(p["name"].as_str().unwrap()))
         .collect();
     let mut sorted = names.clone();
     sorted.sort();
@@ -70,6 +71,23 @@ async fn providers_are_filtered_sorted_and_paged() {
         chinese["total"].as_u64().unwrap() > 0,
         "q=科技 finds Chinese names"
     );
+
+    // Ranked by the finder's index: without diacritics, by fragment.
+    let muller: Value = api.get_json("/providers?q=muller&per_page=5").await;
+    assert!(muller["total"].as_u64().unwrap() > 0);
+    for p in muller["items"].as_array().unwrap() {
+        assert!(p["name"].as_str().unwrap().starts_with("Müller"), "{p}");
+    }
+
+    let filters: Value = api.get_json("/providers/filters").await;
+    for (list, value) in [
+        ("countries", "BR"),
+        ("products", "Azure"),
+        ("languages", "zh-CN"),
+        ("services", "migration"),
+    ] {
+        assert!(filters[list].as_array().unwrap().contains(&json!(value)), "{list}");
+    }
 
     let id = first["items"][0]["id"].as_str().unwrap();
     let one: Value = api.get_json(&format!("/providers/{id}")).await;
@@ -88,8 +106,36 @@ async fn the_index_is_compact_and_revalidates_by_etag() {
     assert_eq!(response.headers()["cache-control"], "no-cache");
     let etag = response.headers()["etag"].to_str().unwrap().to_owned();
     let index: Value = response.json().await.unwrap();
-    assert_eq!(index["fields"][1], "name");
-    assert_eq!(index["items"].as_array().unwrap().len(), 5_000);
+    // Each product named once, providers as arrays referring to it.
+    let products = index["products"].as_array().unwrap();
+    assert!(products.contains(&json!("Azure")));
+    let items = index["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5_000);
+    assert!(items[0][1].is_string(), "the name");
+    let first_product = items[0][5][0].as_u64().unwrap() as usize;
+    let provider: Value = api
+        .get_json(&format!("/providers/{}", items[0][0].as_str().unwrap()))
+        .await;
+    assert_eq!(provider["name"], items[0][1]);
+    assert!(provider["products"]
+        .as_array()
+        .unwrap()
+        .contains(&products[first_product]));
+    assert!(
+        !items[0].to_string().contains('@'),
+        "no contact details in the index"
+    );
+
+    let gzipped = api
+        .request(Method::GET, "/providers/index")
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    let raw = index.to_string().len();
+    let sent = gzipped.bytes().await.unwrap().len();
+    assert!(sent * 4 < raw, "compressed: {sent} of {raw} bytes");
 
     let again = api
         .request(Method::GET, "/providers/index")

@@ -5,6 +5,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::company::normalize_mpn_id;
+use enroll_core::finder::Facets;
 use enroll_core::{ApplicationStatus, PartnerModel, Provider, ProviderPage};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -79,6 +80,10 @@ pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Respons
         state.directory.index_json.clone(),
     )
         .into_response()
+}
+
+pub async fn filters(State(state): State<AppState>) -> Json<Facets> {
+    Json(state.directory.facets().clone())
 }
 
 pub async fn provider(

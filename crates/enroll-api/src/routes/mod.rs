@@ -68,6 +68,7 @@ pub fn cacheable_v1() -> Router<AppState> {
         )
         .route("/reference/free-email-domains", get(get_free_email_domains))
         .route("/providers/index", get(directory::index))
+        .route("/providers/filters", get(directory::filters))
 }
 
 async fn get_program(

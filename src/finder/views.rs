@@ -1,0 +1,452 @@
+//! The finder's pages: search with filters and results, a provider's
+//! details, and the partnership requests. Thin: the searching is in
+//! enroll-core, the state in `FinderState`.
+
+use enroll_core::finder::SortOrder;
+use enroll_core::Provider;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{DirectoryCache, FinderState, Row, Source};
+use crate::api::{ApiClient, DraftRef};
+use crate::embed::parse_resume_fragment;
+use crate::i18n::{country_name, language_name, number, use_i18n, I18n};
+use crate::ui::{focus_after_render, root_of};
+
+/// The finder. `applicant` sends the requests (the submitted application
+/// it was opened from); without one, requesting first asks for the
+/// application's link. `on_back` returns to the application.
+#[component]
+pub fn FinderPage(
+    applicant: Option<DraftRef>,
+    #[prop(optional)] on_back: Option<Callback<()>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let cache = use_context::<DirectoryCache>().unwrap_or(DirectoryCache(RwSignal::new(None)));
+    let state = FinderState::new(expect_context::<ApiClient>(), i18n, cache, applicant);
+    provide_context(state);
+    state.load();
+    state.load_requests();
+    // Every change of the text, a filter or the order searches again.
+    Effect::new(move |_| {
+        let query = state.query();
+        if state.source.with(Option::is_some) {
+            state.search(query);
+        }
+    });
+    view! {
+        <section class="csp-finder" data-finder="">
+            {on_back.map(|back| view! {
+                <button type="button" class="csp-back-link" on:click=move |_| back.run(())>
+                    {move || i18n.t("finder.back_to_application")}
+                </button>
+            })}
+            {move || match state.selected.get() {
+                Some(id) => view! { <ProviderDetail id=id/> }.into_any(),
+                None => view! { <SearchPage/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn SearchPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<FinderState>();
+    view! {
+        <h1 class="csp-heading-l" id="finder-title">{move || i18n.t("finder.title")}</h1>
+        <p class="csp-lead">{move || i18n.t("finder.lead")}</p>
+        <RequestsList/>
+        {move || {
+            if let Some(failure) = state.load_failure.get() {
+                return view! {
+                    <div class="csp-notice csp-notice--problem" role="alert">
+                        <p>{i18n.t(failure.message_key())}</p>
+                        <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.load()>
+                            {i18n.t("app.retry")}
+                        </button>
+                    </div>
+                }.into_any();
+            }
+            match state.source.get() {
+                None => view! { <p class="csp-loading" role="status">{i18n.t("finder.loading")}</p> }.into_any(),
+                Some(source) => view! { <SearchForm source=source/> <Results/> }.into_any(),
+            }
+        }}
+    }
+}
+
+/// A filter's `<select>`: "any" first, then the options.
+#[component]
+fn FilterSelect(
+    id: &'static str,
+    label_key: &'static str,
+    any_key: &'static str,
+    value: RwSignal<String>,
+    /// (value, shown text), in display order.
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="csp-field csp-finder__filter">
+            <label class="csp-label" for=id>{move || i18n.t(label_key)}</label>
+            <select class="csp-select" id=id on:change:target=move |ev| value.set(ev.target().value())>
+                <option value="" selected=move || value.get().is_empty()>{move || i18n.t(any_key)}</option>
+                {options.into_iter().map(|(v, text)| {
+                    let selected = { let v = v.clone(); move || value.get() == v };
+                    view! { <option value=v selected=selected>{text}</option> }
+                }).collect::<Vec<_>>()}
+            </select>
+        </div>
+    }
+}
+
+/// Options sorted by what the user reads, not by code.
+fn options_by_text(values: &[String], text: impl Fn(&str) -> String) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = values.iter().map(|v| (v.clone(), text(v))).collect();
+    options.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    options
+}
+
+fn service_name(i18n: I18n, service: &str) -> String {
+    i18n.t_or(&format!("finder.service.{}", service.replace(' ', "_")), service)
+}
+
+#[component]
+fn SearchForm(source: Source) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<FinderState>();
+    let facets = source.facets().clone();
+    let locale = i18n.locale.get_untracked();
+    let countries = options_by_text(&facets.countries, |c| country_name(c, locale));
+    let products = options_by_text(&facets.products, str::to_owned);
+    let languages = options_by_text(&facets.languages, |l| language_name(l, locale));
+    let services = options_by_text(&facets.services, |s| untrack(|| service_name(i18n, s)));
+    view! {
+        <form class="csp-finder__form" role="search" aria-labelledby="finder-title" on:submit=|ev| ev.prevent_default()>
+            <div class="csp-field">
+                <label class="csp-label" for="finder-q">{move || i18n.t("finder.search_label")}</label>
+                <div class="csp-hint" id="finder-q-hint">{move || i18n.t("finder.search_hint")}</div>
+                <input class="csp-input" id="finder-q" type="search" autocomplete="off" spellcheck="false"
+                    aria-describedby="finder-q-hint"
+                    prop:value=move || state.text.get()
+                    on:input:target=move |ev| state.text.set(ev.target().value())/>
+            </div>
+            <div class="csp-finder__filters">
+                <FilterSelect id="finder-country" label_key="finder.filter.country" any_key="finder.filter.any_country" value=state.country options=countries/>
+                <FilterSelect id="finder-product" label_key="finder.filter.product" any_key="finder.filter.any_product" value=state.product options=products/>
+                <FilterSelect id="finder-language" label_key="finder.filter.language" any_key="finder.filter.any_language" value=state.language options=languages/>
+                <FilterSelect id="finder-service" label_key="finder.filter.service" any_key="finder.filter.any_service" value=state.service options=services/>
+                <div class="csp-field csp-finder__filter">
+                    <label class="csp-label" for="finder-sort">{move || i18n.t("finder.sort")}</label>
+                    <select class="csp-select" id="finder-sort" on:change:target=move |ev| {
+                        state.sort.set(if ev.target().value() == "name" { SortOrder::Name } else { SortOrder::Relevance });
+                    }>
+                        <option value="relevance" selected=move || state.sort.get() == SortOrder::Relevance>{move || i18n.t("finder.sort.relevance")}</option>
+                        <option value="name" selected=move || state.sort.get() == SortOrder::Name>{move || i18n.t("finder.sort.name")}</option>
+                    </select>
+                </div>
+            </div>
+        </form>
+    }
+}
+
+fn count_text(i18n: I18n, total: usize) -> String {
+    let key = match total {
+        0 => "finder.count.none",
+        1 => "finder.count.one",
+        _ => "finder.count.other",
+    };
+    i18n.tf(key, &[("count", &number(total, i18n.locale.get()))])
+}
+
+#[component]
+fn Results() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<FinderState>();
+    // The count is announced once typing pauses, not on every keystroke.
+    let announced = RwSignal::new(String::new());
+    let changes = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let Some(total) = state.total.get() else {
+            return;
+        };
+        let text = count_text(i18n, total);
+        let change = changes.get_value() + 1;
+        changes.set_value(change);
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(700).await;
+            if changes.get_value() == change {
+                announced.set(text);
+            }
+        });
+    });
+    let more = move |ev: leptos::ev::MouseEvent| {
+        let root = ev.target().as_ref().and_then(root_of);
+        let first_new = state.rows.with_untracked(Vec::len);
+        state.show_more(move || focus_after_render(root, format!("finder-result-{first_new}")));
+    };
+    view! {
+        <p class="csp-finder__count" id="finder-count" data-total=move || state.total.get().map(|t| t.to_string())>
+            {move || state.total.get().map(|total| count_text(i18n, total))}
+        </p>
+        <div class="csp-visually-hidden" role="status" aria-live="polite" aria-atomic="true">{move || announced.get()}</div>
+        {move || state.search_failure.get().map(|failure| view! {
+            <div class="csp-notice csp-notice--problem" role="alert"><p>{i18n.t(failure.message_key())}</p></div>
+        })}
+        <ul class="csp-results" aria-labelledby="finder-count">
+            <For
+                each=move || state.rows.get().into_iter().enumerate()
+                key=|(position, row)| (*position, row.id.clone())
+                children=move |(position, row)| view! { <ResultItem position=position row=row/> }
+            />
+        </ul>
+        {move || {
+            let shown = state.rows.with(Vec::len);
+            let total = state.total.get().unwrap_or(0);
+            (shown < total).then(|| view! {
+                <button type="button" class="csp-button csp-button--secondary" data-show-more="" on:click=more>
+                    {i18n.tf("finder.show_more", &[
+                        ("shown", &number(shown, i18n.locale.get())),
+                        ("total", &number(total, i18n.locale.get())),
+                    ])}
+                </button>
+            })
+        }}
+    }
+}
+
+#[component]
+fn ResultItem(position: usize, row: Row) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<FinderState>();
+    let Row { id, name, city, country, products, languages } = row;
+    let open = {
+        let id = id.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            let root = ev.target().as_ref().and_then(root_of);
+            state.selected.set(Some(id.clone()));
+            focus_after_render(root, "provider-title".to_owned());
+        }
+    };
+    let place = move || {
+        let country = country_name(&country, i18n.locale.get());
+        if city.is_empty() { country } else { format!("{city}, {country}") }
+    };
+    let languages = move || {
+        let locale = i18n.locale.get();
+        languages.iter().map(|l| language_name(l, locale)).collect::<Vec<_>>().join(", ")
+    };
+    view! {
+        <li class="csp-result" data-provider=id.clone()>
+            <h2 class="csp-result__name">
+                <button type="button" class="csp-link-button" id=format!("finder-result-{position}") on:click=open>{name}</button>
+            </h2>
+            <p class="csp-result__place">{place}</p>
+            <p class="csp-result__meta">{products.join(" · ")}</p>
+            <p class="csp-result__meta csp-hint">{languages}</p>
+        </li>
+    }
+}
+
+#[component]
+fn ProviderDetail(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<FinderState>();
+    let api = expect_context::<ApiClient>();
+    let provider = {
+        let id = id.clone();
+        LocalResource::new(move || {
+            let (api, id) = (api.clone(), id.clone());
+            let locale = i18n.locale.get_untracked();
+            async move { api.provider(&id, locale).await }
+        })
+    };
+    let back = {
+        let id = id.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            let root = ev.target().as_ref().and_then(root_of);
+            let position = state.rows.with_untracked(|rows| rows.iter().position(|r| r.id == id));
+            state.selected.set(None);
+            let target = position.map_or("finder-q".to_owned(), |p| format!("finder-result-{p}"));
+            focus_after_render(root, target);
+        }
+    };
+    view! {
+        <button type="button" class="csp-back-link" data-back-to-results="" on:click=back>{move || i18n.t("finder.back_to_results")}</button>
+        {move || match provider.get() {
+            None => view! { <p class="csp-loading" role="status">{i18n.t("finder.loading_provider")}</p> }.into_any(),
+            Some(Err(failure)) => view! {
+                <h1 class="csp-heading-l" id="provider-title" tabindex="-1">{i18n.t("finder.provider_unavailable")}</h1>
+                <p>{i18n.t(failure.message_key())}</p>
+            }.into_any(),
+            Some(Ok(provider)) => view! { <ProviderFacts provider=provider.clone()/> <RequestPanel provider=provider/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ProviderFacts(provider: Provider) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.locale.get_untracked();
+    let join = |items: Vec<String>| items.join(", ");
+    let rows: Vec<(&'static str, String)> = vec![
+        ("finder.detail.based", format!("{}, {}", provider.city, country_name(&provider.country, locale))),
+        ("finder.detail.serves", join(provider.countries_served.iter().map(|c| country_name(c, locale)).collect())),
+        ("finder.detail.products", join(provider.products.clone())),
+        ("finder.detail.services", join(provider.services.iter().map(|s| untrack(|| service_name(i18n, s))).collect())),
+        ("finder.detail.languages", join(provider.languages.iter().map(|l| language_name(l, locale)).collect())),
+    ];
+    let website = provider.website.clone();
+    let email = provider.email.clone();
+    let phone = provider.phone.clone();
+    view! {
+        <h1 class="csp-heading-l" id="provider-title" tabindex="-1">{provider.name.clone()}</h1>
+        {(!provider.description.is_empty()).then(|| view! { <p class="csp-lead">{provider.description.clone()}</p> })}
+        <dl class="csp-summary">
+            {rows.into_iter().map(|(key, value)| view! {
+                <div class="csp-summary__row">
+                    <dt class="csp-summary__key">{move || i18n.t(key)}</dt>
+                    <dd class="csp-summary__value">{value}</dd>
+                </div>
+            }).collect::<Vec<_>>()}
+            <div class="csp-summary__row">
+                <dt class="csp-summary__key">{move || i18n.t("finder.detail.contact")}</dt>
+                <dd class="csp-summary__value">
+                    {(!website.is_empty()).then(|| view! { <a class="csp-link" href=website.clone() rel="noopener noreferrer" target="_blank">{website.clone()}</a><br/> })}
+                    {(!email.is_empty()).then(|| view! { <a class="csp-link" href=format!("mailto:{email}")>{email.clone()}</a><br/> })}
+                    {phone}
+                </dd>
+            </div>
+        </dl>
+    }
+}
+
+/// The date part of an RFC 3339 timestamp.
+fn day(at: &str) -> String {
+    at.split('T').next().unwrap_or(at).to_owned()
+}
+
+#[component]
+fn RequestPanel(provider: Provider) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<FinderState>();
+    let message = RwSignal::new(String::new());
+    let provider_id = provider.id.clone();
+    let name = provider.name.clone();
+    let existing = {
+        let provider_id = provider_id.clone();
+        move || state.requests.with(|list| list.iter().find(|r| r.provider_id == provider_id).cloned())
+    };
+    view! {
+        <h2 class="csp-heading-m" id="request-title">{move || i18n.t("finder.request.title")}</h2>
+        {move || {
+            if let Some(request) = existing() {
+                let status = i18n.t(&format!("finder.request.status.{}", request.status));
+                return view! {
+                    <div class="csp-inset" id="request-sent" tabindex="-1" role="status" data-request-status=request.status.clone()>
+                        <p>{i18n.tf("finder.request.sent", &[("provider", &request.provider_name), ("date", &day(&request.created_at))])}</p>
+                        <p><strong class="csp-tag">{status}</strong></p>
+                    </div>
+                }.into_any();
+            }
+            if state.applicant.get().is_none() {
+                return view! { <ResumePrompt/> }.into_any();
+            }
+            let provider_id = provider_id.clone();
+            let send = move |ev: leptos::ev::MouseEvent| {
+                // The button goes away once the request is in: focus what replaces it.
+                let root = ev.target().as_ref().and_then(root_of);
+                state.request(provider_id.clone(), message.get_untracked(), move || {
+                    focus_after_render(root, "request-sent".to_owned());
+                });
+            };
+            view! {
+                <p>{i18n.tf("finder.request.explain", &[("provider", &name)])}</p>
+                {move || state.request_problem.get().map(|problem| view! {
+                    <div class="csp-notice csp-notice--problem" role="alert"><p>{problem}</p></div>
+                })}
+                <div class="csp-field">
+                    <label class="csp-label" for="request-message">
+                        {i18n.t("finder.request.message")}" "<span class="csp-optional">{i18n.t("form.optional")}</span>
+                    </label>
+                    <textarea class="csp-input csp-textarea" id="request-message" rows="4" maxlength="1000"
+                        prop:value=move || message.get()
+                        on:input:target=move |ev| message.set(ev.target().value())></textarea>
+                </div>
+                <button type="button" class="csp-button" data-request-partner="" aria-disabled=move || state.sending.get().to_string() on:click=send>
+                    {move || if state.sending.get() { i18n.t("finder.request.sending") } else { i18n.t("finder.request.button") }}
+                </button>
+            }.into_any()
+        }}
+    }
+}
+
+/// Standalone finder: a request needs the application it comes from. The
+/// user pastes the link "Save and come back later" gave them; the token in
+/// it stays in memory only.
+#[component]
+fn ResumePrompt() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<FinderState>();
+    let link = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let open = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = link.get_untracked();
+        let fragment = text.split_once('#').map_or(text.as_str(), |(_, f)| f);
+        match parse_resume_fragment(fragment) {
+            Some((id, token)) => {
+                problem.set(None);
+                state.applicant.set(Some(DraftRef { id, token }));
+                state.load_requests();
+            }
+            None => problem.set(Some(i18n.t("finder.resume.invalid"))),
+        }
+    };
+    view! {
+        <p>{move || i18n.t("finder.resume.explain")}</p>
+        {move || state.request_problem.get().map(|p| view! {
+            <div class="csp-notice csp-notice--problem" role="alert"><p>{p}</p></div>
+        })}
+        <form class="csp-field" class:csp-field--error=move || problem.get().is_some() on:submit=open>
+            <label class="csp-label" for="finder-resume-link">{move || i18n.t("finder.resume.label")}</label>
+            <div class="csp-hint" id="finder-resume-hint">{move || i18n.t("finder.resume.hint")}</div>
+            {move || problem.get().map(|p| view! {
+                <p class="csp-error-message" id="finder-resume-error"><span class="csp-visually-hidden">{i18n.t("form.error_prefix")}</span>{p}</p>
+            })}
+            <input class="csp-input" id="finder-resume-link" type="url" autocomplete="off" spellcheck="false"
+                aria-invalid=move || problem.get().is_some().to_string()
+                aria-describedby=move || if problem.get().is_some() { "finder-resume-hint finder-resume-error" } else { "finder-resume-hint" }
+                prop:value=move || link.get()
+                on:input:target=move |ev| link.set(ev.target().value())/>
+            <button type="submit" class="csp-button csp-button--secondary">{move || i18n.t("finder.resume.button")}</button>
+        </form>
+    }
+}
+
+/// The applicant's partnership requests and their status.
+#[component]
+pub fn RequestsList() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<FinderState>();
+    view! {
+        {move || {
+            let requests = state.requests.get();
+            (!requests.is_empty()).then(|| view! {
+                <h2 class="csp-heading-m">{i18n.t("finder.requests.title")}</h2>
+                <ul class="csp-list csp-requests" data-requests="">
+                    {requests.into_iter().map(|r| {
+                        let status = i18n.t(&format!("finder.request.status.{}", r.status));
+                        view! {
+                            <li data-request=r.provider_id.clone()>
+                                <strong>{r.provider_name.clone()}</strong>" — "{status}" "
+                                <span class="csp-hint">{i18n.tf("finder.requests.on", &[("date", &day(&r.created_at))])}</span>
+                            </li>
+                        }
+                    }).collect::<Vec<_>>()}
+                </ul>
+            })
+        }}
+    }
+}
