@@ -32,15 +32,19 @@ pub fn App(
     });
     // The finder on its own: requests go out as the application whose
     // resume link opened the page, if any.
-    let applicant = config.resume.clone().map(|(id, token)| DraftRef { id, token });
+    let applicant = config
+        .resume
+        .clone()
+        .map(|(id, token)| DraftRef { id, token });
     events.emit("ready", &JsValue::NULL);
 
     view! {
         <div class="csp-app" lang=move || i18n.locale.get().tag()>
             <main class="csp-main">
-                {move || if standalone_finder {
-                    return view! { <FinderPage applicant=applicant.clone()/> }.into_any();
-                } else { match program.get() {
+                {move || match program.get() {
+                    _ if standalone_finder => {
+                        view! { <FinderPage applicant=applicant.clone()/> }.into_any()
+                    }
                     None => {
                         view! { <p class="csp-loading" role="status">{move || i18n.t("app.loading")}</p> }
                             .into_any()
@@ -50,7 +54,7 @@ pub fn App(
                         view! { <LoadFailure failure=failure on_retry=move || program.refetch()/> }
                             .into_any()
                     }
-                }}}
+                }}
             </main>
         </div>
     }

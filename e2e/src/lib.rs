@@ -134,6 +134,35 @@ impl Stack {
             .expect("the operator command succeeds");
     }
 
+    /// Creates and submits the contract's example application over HTTP
+    /// (the wizard's own tests go through the pages): `(id, resume token)`.
+    pub async fn submitted_application(&self) -> (String, String) {
+        let answers = serde_json::to_string(&enroll_core::Answers::example()).expect("answers");
+        let http = reqwest::Client::new();
+        let created = http
+            .post(self.url("/api/v1/applications"))
+            .header("Content-Type", "application/json")
+            .body(answers)
+            .send()
+            .await
+            .expect("create");
+        assert_eq!(created.status(), 201);
+        let etag = created.headers()["etag"].to_str().expect("etag").to_owned();
+        let body: Value = serde_json::from_str(&created.text().await.expect("body")).expect("json");
+        let id = body["id"].as_str().expect("id").to_owned();
+        let token = body["resume_token"].as_str().expect("token").to_owned();
+        let submitted = http
+            .post(self.url(&format!("/api/v1/applications/{id}/submit")))
+            .header("Authorization", format!("Bearer {token}"))
+            .header("If-Match", etag)
+            .header("Idempotency-Key", "e2e-finder")
+            .send()
+            .await
+            .expect("submit");
+        assert_eq!(submitted.status(), 200, "{:?}", submitted.text().await);
+        (id, token)
+    }
+
     /// Runs `script` in the page with `arguments[0]` = `selector` looked up
     /// inside the app's shadow root as `el` (null when absent).
     pub async fn in_app(&self, selector: &str, script: &str) -> Value {

@@ -370,7 +370,8 @@ impl ApiClient {
 
     pub async fn provider(&self, id: &str, locale: Locale) -> Result<Provider, ApiFailure> {
         let encoded = String::from(js_sys::encode_uri_component(id));
-        self.get(&format!("/providers/{encoded}"), locale, None).await
+        self.get(&format!("/providers/{encoded}"), locale, None)
+            .await
     }
 
     /// Asks a provider to partner. Safe to retry: the API keeps one request

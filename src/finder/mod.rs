@@ -130,7 +130,12 @@ fn filter(value: String) -> Option<String> {
 }
 
 impl FinderState {
-    pub fn new(api: ApiClient, i18n: I18n, cache: DirectoryCache, applicant: Option<DraftRef>) -> Self {
+    pub fn new(
+        api: ApiClient,
+        i18n: I18n,
+        cache: DirectoryCache,
+        applicant: Option<DraftRef>,
+    ) -> Self {
         Self {
             api: StoredValue::new(api),
             i18n,
@@ -186,7 +191,9 @@ impl FinderState {
                     let compact = api.provider_index(locale).await?;
                     Ok(Source::InBrowser(Arc::new(ProviderIndex::new(compact))))
                 } else {
-                    Ok(Source::Server(Arc::new(api.provider_filters(locale).await?)))
+                    Ok(Source::Server(Arc::new(
+                        api.provider_filters(locale).await?,
+                    )))
                 }
             };
             match loaded.await {
@@ -272,8 +279,9 @@ impl FinderState {
                     }
                     match result {
                         Ok(page) => {
-                            self.rows
-                                .update(|rows| rows.extend(page.items.iter().map(Row::from_provider)));
+                            self.rows.update(|rows| {
+                                rows.extend(page.items.iter().map(Row::from_provider))
+                            });
                             then();
                         }
                         Err(failure) => self.search_failure.set(Some(failure)),

@@ -36,7 +36,8 @@ pub fn FinderPage(
     });
     view! {
         <section class="csp-finder" data-finder="">
-            {on_back.map(|back| view! {
+            // One way back at a time: to the results from a provider.
+            {move || on_back.filter(|_| state.selected.get().is_none()).map(|back| view! {
                 <button type="button" class="csp-back-link" on:click=move |_| back.run(())>
                     {move || i18n.t("finder.back_to_application")}
                 </button>
@@ -104,12 +105,15 @@ fn FilterSelect(
 /// Options sorted by what the user reads, not by code.
 fn options_by_text(values: &[String], text: impl Fn(&str) -> String) -> Vec<(String, String)> {
     let mut options: Vec<(String, String)> = values.iter().map(|v| (v.clone(), text(v))).collect();
-    options.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    options.sort_by_key(|(_, text)| text.to_lowercase());
     options
 }
 
 fn service_name(i18n: I18n, service: &str) -> String {
-    i18n.t_or(&format!("finder.service.{}", service.replace(' ', "_")), service)
+    i18n.t_or(
+        &format!("finder.service.{}", service.replace(' ', "_")),
+        service,
+    )
 }
 
 #[component]
@@ -220,22 +224,35 @@ fn Results() -> impl IntoView {
 fn ResultItem(position: usize, row: Row) -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<FinderState>();
-    let Row { id, name, city, country, products, languages } = row;
+    let Row {
+        id,
+        name,
+        city,
+        country,
+        products,
+        languages,
+    } = row;
     let open = {
         let id = id.clone();
-        move |ev: leptos::ev::MouseEvent| {
-            let root = ev.target().as_ref().and_then(root_of);
+        move |_| {
             state.selected.set(Some(id.clone()));
-            focus_after_render(root, "provider-title".to_owned());
         }
     };
     let place = move || {
         let country = country_name(&country, i18n.locale.get());
-        if city.is_empty() { country } else { format!("{city}, {country}") }
+        if city.is_empty() {
+            country
+        } else {
+            format!("{city}, {country}")
+        }
     };
     let languages = move || {
         let locale = i18n.locale.get();
-        languages.iter().map(|l| language_name(l, locale)).collect::<Vec<_>>().join(", ")
+        languages
+            .iter()
+            .map(|l| language_name(l, locale))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     view! {
         <li class="csp-result" data-provider=id.clone()>
@@ -266,7 +283,9 @@ fn ProviderDetail(id: String) -> impl IntoView {
         let id = id.clone();
         move |ev: leptos::ev::MouseEvent| {
             let root = ev.target().as_ref().and_then(root_of);
-            let position = state.rows.with_untracked(|rows| rows.iter().position(|r| r.id == id));
+            let position = state
+                .rows
+                .with_untracked(|rows| rows.iter().position(|r| r.id == id));
             state.selected.set(None);
             let target = position.map_or("finder-q".to_owned(), |p| format!("finder-result-{p}"));
             focus_after_render(root, target);
@@ -291,17 +310,59 @@ fn ProviderFacts(provider: Provider) -> impl IntoView {
     let locale = i18n.locale.get_untracked();
     let join = |items: Vec<String>| items.join(", ");
     let rows: Vec<(&'static str, String)> = vec![
-        ("finder.detail.based", format!("{}, {}", provider.city, country_name(&provider.country, locale))),
-        ("finder.detail.serves", join(provider.countries_served.iter().map(|c| country_name(c, locale)).collect())),
+        (
+            "finder.detail.based",
+            format!(
+                "{}, {}",
+                provider.city,
+                country_name(&provider.country, locale)
+            ),
+        ),
+        (
+            "finder.detail.serves",
+            join(
+                provider
+                    .countries_served
+                    .iter()
+                    .map(|c| country_name(c, locale))
+                    .collect(),
+            ),
+        ),
         ("finder.detail.products", join(provider.products.clone())),
-        ("finder.detail.services", join(provider.services.iter().map(|s| untrack(|| service_name(i18n, s))).collect())),
-        ("finder.detail.languages", join(provider.languages.iter().map(|l| language_name(l, locale)).collect())),
+        (
+            "finder.detail.services",
+            join(
+                provider
+                    .services
+                    .iter()
+                    .map(|s| untrack(|| service_name(i18n, s)))
+                    .collect(),
+            ),
+        ),
+        (
+            "finder.detail.languages",
+            join(
+                provider
+                    .languages
+                    .iter()
+                    .map(|l| language_name(l, locale))
+                    .collect(),
+            ),
+        ),
     ];
+    // The page changed under the user's focus: move it to the new heading
+    // once it is in the document (the details arrive after a fetch).
+    let heading = NodeRef::<leptos::html::H1>::new();
+    Effect::new(move |_| {
+        if let Some(heading) = heading.get() {
+            let _ = heading.focus();
+        }
+    });
     let website = provider.website.clone();
     let email = provider.email.clone();
     let phone = provider.phone.clone();
     view! {
-        <h1 class="csp-heading-l" id="provider-title" tabindex="-1">{provider.name.clone()}</h1>
+        <h1 class="csp-heading-l" id="provider-title" tabindex="-1" node_ref=heading>{provider.name.clone()}</h1>
         {(!provider.description.is_empty()).then(|| view! { <p class="csp-lead">{provider.description.clone()}</p> })}
         <dl class="csp-summary">
             {rows.into_iter().map(|(key, value)| view! {
@@ -336,7 +397,11 @@ fn RequestPanel(provider: Provider) -> impl IntoView {
     let name = provider.name.clone();
     let existing = {
         let provider_id = provider_id.clone();
-        move || state.requests.with(|list| list.iter().find(|r| r.provider_id == provider_id).cloned())
+        move || {
+            state
+                .requests
+                .with(|list| list.iter().find(|r| r.provider_id == provider_id).cloned())
+        }
     };
     view! {
         <h2 class="csp-heading-m" id="request-title">{move || i18n.t("finder.request.title")}</h2>

@@ -128,18 +128,25 @@ fn FindProvider() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_wizard();
     let indirect = move || {
-        state.form.answers.with(|a| a.model == Some(PartnerModel::IndirectReseller))
+        state
+            .form
+            .answers
+            .with(|a| a.model == Some(PartnerModel::IndirectReseller))
     };
-    move || indirect().then(|| view! {
-        <div class="csp-inset" data-find-provider="">
-            <h2 class="csp-heading-s">{i18n.t("finder.entry.title")}</h2>
-            <p>{i18n.t("finder.entry.body")}</p>
-            <button type="button" class="csp-button" data-open-finder="" on:click=move |_| {
-                state.finder_open.set(true);
-                scroll_to_top();
-            }>{i18n.t("finder.entry.button")}</button>
-        </div>
-    })
+    move || {
+        indirect().then(|| {
+            view! {
+                <div class="csp-inset" data-find-provider="">
+                    <h2 class="csp-heading-s">{i18n.t("finder.entry.title")}</h2>
+                    <p>{i18n.t("finder.entry.body")}</p>
+                    <button type="button" class="csp-button" data-open-finder="" on:click=move |_| {
+                        state.finder_open.set(true);
+                        scroll_to_top();
+                    }>{i18n.t("finder.entry.button")}</button>
+                </div>
+            }
+        })
+    }
 }
 
 /// A new page starts at its top, as a page load would.

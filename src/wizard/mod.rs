@@ -494,7 +494,8 @@ pub fn WizardView(
     });
     move || {
         if state.finder_open.get() {
-            view! { <FinderPage applicant=state.draft.get_untracked() on_back=close_finder/> }.into_any()
+            view! { <FinderPage applicant=state.draft.get_untracked() on_back=close_finder/> }
+                .into_any()
         } else {
             wizard_page().into_any()
         }

@@ -184,7 +184,8 @@ mod tests {
     #[test]
     fn text_is_ranked_by_the_finder_and_sort_by_name_is_honoured() {
         let directory = Directory::new(generate_providers(2_000));
-        let query = |list: &[(&str, &str)]| directory.search(&ProviderQuery::parse(&pairs(list)).unwrap());
+        let query =
+            |list: &[(&str, &str)]| directory.search(&ProviderQuery::parse(&pairs(list)).unwrap());
         let muller = query(&[("q", "muller"), ("per_page", "100")]);
         assert!(muller.total > 0);
         assert!(muller.items.iter().all(|p| p.name.starts_with("Müller")));

@@ -86,7 +86,10 @@ async fn providers_are_filtered_sorted_and_paged() {
         ("languages", "zh-CN"),
         ("services", "migration"),
     ] {
-        assert!(filters[list].as_array().unwrap().contains(&json!(value)), "{list}");
+        assert!(
+            filters[list].as_array().unwrap().contains(&json!(value)),
+            "{list}"
+        );
     }
 
     let id = first["items"][0]["id"].as_str().unwrap();

@@ -1,0 +1,232 @@
+//! The provider finder end to end: a submitted indirect reseller searches
+//! the demo directory (5,000 providers, searched in the browser), filters,
+//! opens a provider, asks it to partner, and still sees the request after a
+//! reload; the standalone finder asks for the application's link first.
+
+use e2e::Stack;
+
+async fn shot(stack: &Stack, name: &str) {
+    if let Some(dir) = std::env::var_os("CSP_SCREENSHOTS") {
+        stack
+            .screenshot(&std::path::Path::new(&dir).join(format!("{name}.png")))
+            .await;
+    }
+}
+
+async fn assert_accessible(stack: &Stack, page: &str) {
+    let violations = stack.accessibility_violations().await;
+    assert!(violations.is_empty(), "{page}: {violations:#?}");
+}
+
+/// The number of matches the page says it has.
+async fn total(stack: &Stack) -> u64 {
+    stack.wait_for("#finder-count[data-total]").await;
+    stack
+        .in_app("#finder-count", "return Number(el.dataset.total);")
+        .await
+        .as_u64()
+        .expect("a count")
+}
+
+/// The names of the results shown.
+async fn names(stack: &Stack) -> Vec<String> {
+    let value = stack
+        .in_app(
+            ".csp-results",
+            "return [...el.querySelectorAll('.csp-result__name')].map(n => n.textContent.trim());",
+        )
+        .await;
+    serde_json::from_value(value).expect("names")
+}
+
+#[tokio::test]
+async fn a_reseller_finds_a_provider_asks_it_to_partner_and_sees_the_request_after_a_reload() {
+    let stack = Stack::start().await;
+    let (id, token) = stack.submitted_application().await;
+    let link = stack.url(&format!("/#resume={id}.{token}"));
+    stack.browser.goto(&link).await.unwrap();
+
+    // The status page of a submitted indirect reseller leads to the finder.
+    stack.wait_for("[data-status='submitted']").await;
+    stack.click("[data-open-finder]").await;
+    stack
+        .wait_for_text("#finder-count", "5,000 providers")
+        .await;
+    assert_eq!(total(&stack).await, 5_000);
+    assert_accessible(&stack, "finder").await;
+    shot(&stack, "finder-search").await;
+
+    // Typed without the umlaut, found with it, best matches first.
+    stack.fill("#finder-q", "muller").await;
+    stack.wait_for_text("#finder-count", "providers").await;
+    let muller = total(&stack).await;
+    assert!(muller > 0 && muller < 5_000, "{muller}");
+    let shown = names(&stack).await;
+    assert!(
+        !shown.is_empty() && shown.iter().all(|n| n.starts_with("Müller")),
+        "{shown:?}"
+    );
+    // The count is announced through the live region once typing pauses.
+    let announced = stack
+        .wait_for_text("[role=status][aria-live=polite]", "providers")
+        .await;
+    assert!(announced.contains(&muller.to_string()), "{announced}");
+
+    // A filter narrows the same search.
+    stack.choose("#finder-language", "de").await;
+    let mut german = total(&stack).await;
+    for _ in 0..50 {
+        if german < muller {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        german = total(&stack).await;
+    }
+    assert!(german > 0 && german < muller, "{german} of {muller}");
+
+    // Chinese names are found by a fragment inside them.
+    stack.fill("#finder-q", "科技").await;
+    stack.choose("#finder-language", "").await;
+    stack.wait_for_text(".csp-result__name", "科技").await;
+    assert!(names(&stack).await.iter().all(|n| n.contains("科技")));
+    stack.fill("#finder-q", "muller").await;
+    stack.wait_for_text(".csp-result__name", "Müller").await;
+
+    // Open the first result: its details, focus on the heading.
+    let first = names(&stack).await[0].clone();
+    stack.click("#finder-result-0").await;
+    stack.wait_for_text("#provider-title", &first).await;
+    stack.wait_for_text("#provider-title", &first).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        stack.focused().await.starts_with("provider-title|"),
+        "{}",
+        stack.focused().await
+    );
+    assert!(
+        stack.text(".csp-summary").await.unwrap().contains("@"),
+        "contact details"
+    );
+    assert_accessible(&stack, "provider details").await;
+    shot(&stack, "finder-provider").await;
+
+    // Back keeps the search, and focus returns to the result.
+    stack.click("[data-back-to-results]").await;
+    stack.wait_for_text(".csp-result__name", "Müller").await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        stack.focused().await.starts_with("finder-result-0|"),
+        "{}",
+        stack.focused().await
+    );
+    assert_eq!(
+        stack.in_app("#finder-q", "return el.value;").await,
+        serde_json::json!("muller")
+    );
+
+    // Ask to partner; a double click sends one request.
+    stack.click("#finder-result-0").await;
+    stack
+        .fill("#request-message", "We sell Azure to schools in Berlin.")
+        .await;
+    stack
+        .in_app(
+            "[data-request-partner]",
+            "el.click(); el.click(); return true;",
+        )
+        .await;
+    stack.wait_for_text("#request-sent", &first).await;
+    assert_eq!(
+        stack
+            .in_app("[data-request-status]", "return el.dataset.requestStatus;")
+            .await,
+        serde_json::json!("pending")
+    );
+    shot(&stack, "finder-requested").await;
+
+    // After a reload, the request is still there.
+    stack.browser.refresh().await.unwrap();
+    stack.wait_for("[data-status='submitted']").await;
+    stack.click("[data-open-finder]").await;
+    let requests = stack.wait_for_text("[data-requests]", &first).await;
+    assert_eq!(
+        stack
+            .in_app(
+                "[data-requests]",
+                "return el.querySelectorAll('li').length;"
+            )
+            .await,
+        serde_json::json!(1),
+        "{requests}"
+    );
+    assert!(requests.contains("Waiting for the provider"), "{requests}");
+    assert_accessible(&stack, "finder with requests").await;
+
+    // Back to the application.
+    stack.click(".csp-back-link").await;
+    stack.wait_for("[data-status='submitted']").await;
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn the_standalone_finder_asks_for_the_application_link_before_a_request() {
+    let mut stack = Stack::start_with_width(320).await;
+    let (id, token) = stack.submitted_application().await;
+    stack.fresh_browser().await;
+    stack
+        .browser
+        .goto(&stack.url("/finder.html"))
+        .await
+        .unwrap();
+    stack.wait_for_text("#finder-count", "providers").await;
+    stack.fill("#finder-q", "sao paulo").await;
+    stack.wait_for_text(".csp-result__place", "São Paulo").await;
+    let sideways = stack
+        .browser
+        .execute(
+            "return document.documentElement.scrollWidth > document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        sideways,
+        serde_json::json!(false),
+        "no sideways scroll at 320 px"
+    );
+    shot(&stack, "finder-standalone-320").await;
+    stack.click("#finder-result-0").await;
+
+    // No application yet: the finder asks for its link, and says what is
+    // wrong with a bad one.
+    stack.wait_for("#finder-resume-link").await;
+    assert!(stack.text("[data-request-partner]").await.is_none());
+    stack
+        .fill("#finder-resume-link", "https://example.com/apply")
+        .await;
+    stack
+        .in_app(
+            "#finder-resume-link",
+            "el.form.requestSubmit(); return true;",
+        )
+        .await;
+    stack
+        .wait_for_text("#finder-resume-error", "#resume=")
+        .await;
+    assert_accessible(&stack, "resume prompt with an error").await;
+    shot(&stack, "finder-resume-error-320").await;
+
+    let link = stack.url(&format!("/#resume={id}.{token}"));
+    stack.fill("#finder-resume-link", &link).await;
+    stack
+        .in_app(
+            "#finder-resume-link",
+            "el.form.requestSubmit(); return true;",
+        )
+        .await;
+    stack.click("[data-request-partner]").await;
+    stack.wait_for("#request-sent").await;
+    // The link never lands in the page's URL or storage.
+    assert!(!stack.browser_storage().await.contains(&token));
+    stack.close().await;
+}

@@ -1,0 +1,209 @@
+//! The finder's components in a real headless Chromium, on a directory
+//! handed to it in memory (no API: searching happens in the browser).
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::Arc;
+
+use csp_enroll::api::ApiClient;
+use csp_enroll::finder::{DirectoryCache, FinderPage, Source};
+use csp_enroll::i18n::I18n;
+use enroll_core::finder::{CompactDirectory, ProviderIndex};
+use enroll_core::{Locale, Provider};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// 45 providers: 30 in Berlin (Cloud GmbH), 10 in São Paulo, 5 in 上海.
+fn directory() -> Source {
+    let providers: Vec<Provider> = (0..45)
+        .map(|i| {
+            let (name, city, country, language) = match i {
+                0..=29 => (format!("Nordlicht Cloud {i:02} GmbH"), "Berlin", "DE", "de"),
+                30..=39 => (
+                    format!("Gonçalves Dados {i:02} Ltda."),
+                    "São Paulo",
+                    "BR",
+                    "pt",
+                ),
+                _ => (format!("上海云{i:02}科技有限公司"), "上海", "CN", "zh-CN"),
+            };
+            Provider {
+                id: format!("p{i:02}"),
+                name,
+                city: city.into(),
+                country: country.into(),
+                countries_served: vec![country.into()],
+                products: vec!["Azure".into()],
+                languages: vec!["en".into(), language.into()],
+                services: vec!["licensing".into()],
+                ..Provider::default()
+            }
+        })
+        .collect();
+    Source::InBrowser(Arc::new(ProviderIndex::new(
+        CompactDirectory::from_providers(&providers),
+    )))
+}
+
+fn render(locale: Locale) -> HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let parent: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&parent).unwrap();
+    leptos::mount::mount_to(parent.clone(), move || {
+        provide_context(I18n::new(locale));
+        provide_context(ApiClient::new("http://127.0.0.1:9"));
+        provide_context(DirectoryCache(RwSignal::new(Some(directory()))));
+        view! { <FinderPage applicant=None/> }
+    })
+    .forget();
+    parent
+}
+
+async fn settle() {
+    TimeoutFuture::new(50).await;
+}
+
+fn text(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .map(|e| e.text_content().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+fn names(root: &HtmlElement) -> Vec<String> {
+    let list = root.query_selector_all(".csp-result__name").unwrap();
+    (0..list.length())
+        .map(|i| {
+            list.item(i)
+                .unwrap()
+                .text_content()
+                .unwrap()
+                .trim()
+                .to_owned()
+        })
+        .collect()
+}
+
+fn type_into(root: &HtmlElement, selector: &str, value: &str) {
+    let input: HtmlInputElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+}
+
+fn choose(root: &HtmlElement, selector: &str, value: &str) {
+    let select: HtmlSelectElement = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    select.set_value(value);
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn every_keystroke_searches_and_the_count_follows() {
+    let root = render(Locale::EnUs);
+    settle().await;
+    assert_eq!(text(&root, "#finder-count"), "45 providers");
+    assert_eq!(names(&root).len(), 20, "the first page");
+
+    type_into(&root, "#finder-q", "sao");
+    settle().await;
+    assert_eq!(text(&root, "#finder-count"), "10 providers");
+    assert!(names(&root).iter().all(|n| n.starts_with("Gonçalves")));
+
+    type_into(&root, "#finder-q", "goncalves dados 31");
+    settle().await;
+    assert_eq!(text(&root, "#finder-count"), "1 provider");
+
+    type_into(&root, "#finder-q", "科技");
+    settle().await;
+    assert_eq!(text(&root, "#finder-count"), "5 providers");
+
+    type_into(&root, "#finder-q", "zzz");
+    settle().await;
+    assert!(text(&root, "#finder-count").starts_with("No providers match"));
+    assert!(names(&root).is_empty());
+    assert!(root.query_selector("[data-show-more]").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn filters_narrow_and_show_more_moves_focus_to_the_new_results() {
+    let root = render(Locale::EnUs);
+    settle().await;
+    choose(&root, "#finder-country", "DE");
+    settle().await;
+    assert_eq!(text(&root, "#finder-count"), "30 providers");
+    choose(&root, "#finder-language", "zh-CN");
+    settle().await;
+    assert!(text(&root, "#finder-count").starts_with("No providers match"));
+    choose(&root, "#finder-country", "");
+    settle().await;
+    assert_eq!(text(&root, "#finder-count"), "5 providers");
+    choose(&root, "#finder-language", "");
+    settle().await;
+
+    let more: HtmlElement = root
+        .query_selector("[data-show-more]")
+        .unwrap()
+        .expect("more than one page")
+        .unchecked_into();
+    assert!(more.text_content().unwrap().contains("20 of 45"));
+    more.click();
+    TimeoutFuture::new(100).await;
+    assert_eq!(names(&root).len(), 40);
+    let focused = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .unwrap();
+    assert_eq!(
+        focused.id(),
+        "finder-result-20",
+        "focus on the first new result"
+    );
+
+    // Sorting by name puts the Chinese names after the Latin ones.
+    choose(&root, "#finder-sort", "name");
+    settle().await;
+    let shown = names(&root);
+    assert_eq!(shown.len(), 20, "a new search starts at the first page");
+    assert!(shown[0].starts_with("Gonçalves"), "{shown:?}");
+}
+
+#[wasm_bindgen_test]
+async fn every_label_and_count_is_in_chinese_for_zh_cn() {
+    let root = render(Locale::ZhCn);
+    settle().await;
+    assert_eq!(text(&root, "#finder-count"), "45 家提供商");
+    assert_eq!(text(&root, "label[for=finder-q]"), "搜索");
+    // Every control has a label.
+    for id in [
+        "finder-q",
+        "finder-country",
+        "finder-product",
+        "finder-language",
+        "finder-service",
+        "finder-sort",
+    ] {
+        assert!(
+            root.query_selector(&format!("label[for={id}]"))
+                .unwrap()
+                .is_some(),
+            "{id} has a label"
+        );
+    }
+}
