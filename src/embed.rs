@@ -32,6 +32,11 @@ pub struct HostConfig {
     pub owns_page: bool,
     /// `data-view`: what the app shows.
     pub view: HostView,
+    /// `data-finder-in-browser-limit`: the largest directory the finder
+    /// downloads and searches in the browser (default
+    /// `finder::IN_BROWSER_LIMIT`); a host whose users have fast
+    /// connections may raise it.
+    pub finder_in_browser_limit: usize,
     /// A resume link's `#resume=<id>.<token>`, when the page was opened
     /// from one.
     pub resume: Option<(String, String)>,
@@ -88,6 +93,9 @@ impl HostConfig {
                 .to_owned(),
             locale,
             owns_page: attribute("data-owns-page").is_some(),
+            finder_in_browser_limit: attribute("data-finder-in-browser-limit")
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(crate::finder::IN_BROWSER_LIMIT),
             view: match attribute("data-view").as_deref().map(str::trim) {
                 Some("finder") => HostView::Finder,
                 _ => HostView::Wizard,

@@ -39,7 +39,7 @@ pub struct Stack {
 }
 
 /// The built app: `$CSP_DIST`, else `<workspace>/dist`.
-fn dist_dir() -> PathBuf {
+pub fn dist_dir() -> PathBuf {
     let dist = std::env::var_os("CSP_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
@@ -62,15 +62,32 @@ impl Stack {
     /// Starts the API on a fresh database, chromedriver, and a browser
     /// window `width` CSS pixels wide.
     pub async fn start_with_width(width: u32) -> Stack {
+        Self::start_serving(width, dist_dir(), None).await
+    }
+
+    /// Like `start_with_width`, serving `site` as the static files, with a
+    /// generated directory of `providers` instead of the demo one.
+    pub async fn start_serving(width: u32, site: PathBuf, providers: Option<usize>) -> Stack {
         let dir = tempfile::tempdir().expect("a temp dir");
         let database = format!("sqlite://{}", dir.path().join("e2e.db").display());
+        if let Some(count) = providers {
+            let command = cli::parse(&[
+                "seed",
+                "--providers",
+                &count.to_string(),
+                "--database",
+                &database,
+            ])
+            .expect("seed arguments");
+            cli::run(command).await.expect("the directory is generated");
+        }
         let api = RunningServer::start(ServeOptions {
             listen: "127.0.0.1:0".parse().expect("an address"),
             database: database.clone(),
-            static_dir: Some(dist_dir()),
+            static_dir: Some(site),
             allow_origins: vec![],
             frame_ancestors: vec![],
-            seed_demo: true,
+            seed_demo: providers.is_none(),
         })
         .await
         .expect("the API starts");

@@ -113,6 +113,8 @@ pub struct FinderState {
     pub search_failure: RwSignal<Option<ApiFailure>>,
     /// Every match, in order, when searching in the browser.
     hits: StoredValue<Vec<u32>>,
+    /// Largest directory searched in the browser.
+    in_browser_limit: usize,
     /// Bumped by each search: a slower, older answer is dropped.
     searches: StoredValue<u64>,
     /// The provider whose details are open.
@@ -135,8 +137,10 @@ impl FinderState {
         i18n: I18n,
         cache: DirectoryCache,
         applicant: Option<DraftRef>,
+        in_browser_limit: usize,
     ) -> Self {
         Self {
+            in_browser_limit,
             api: StoredValue::new(api),
             i18n,
             source: cache.0,
@@ -184,10 +188,11 @@ impl FinderState {
         self.load_failure.set(None);
         let api = self.api.get_value();
         let locale = self.locale();
+        let limit = self.in_browser_limit;
         spawn_local(async move {
             let loaded = async {
                 let count = api.provider_count(locale).await?;
-                if count <= IN_BROWSER_LIMIT {
+                if count <= limit {
                     let compact = api.provider_index(locale).await?;
                     Ok(Source::InBrowser(Arc::new(ProviderIndex::new(compact))))
                 } else {

@@ -1,6 +1,6 @@
 //! Benchmarks that print figures; nothing here asserts a time or a size.
 
-use crate::{build_app, root, sh, step, Result};
+use crate::{build_app, root, sh, sh_env, step, Result};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -123,4 +123,97 @@ pub fn api() -> Result {
     let _ = server.kill();
     let _ = server.wait();
     result
+}
+
+/// The finder bench: our index (wasm) beside FlexSearch, MiniSearch and a
+/// linear scan, then the real app's finder, at 10,000 and 100,000
+/// providers, in one headless Chromium (e2e/examples/bench_finder.rs).
+pub fn finder() -> Result {
+    use crate::tools::{self, Need};
+    tools::ensure(&[
+        Need::WasmTarget,
+        Need::Trunk,
+        Need::WasmBindgen,
+        Need::Chromium,
+        Need::FinderBenchLibraries,
+    ])?;
+    build_app()?;
+    let site = root().join("target/bench-finder/site");
+    step("build our index for the bench page (wasm)", || {
+        sh(
+            "cargo",
+            &[
+                "build",
+                "--release",
+                "-p",
+                "finder-bench",
+                "--target",
+                "wasm32-unknown-unknown",
+            ],
+        )?;
+        let wasm = root().join("target/wasm32-unknown-unknown/release/finder_bench.wasm");
+        let pkg = site.join("pkg");
+        sh(
+            "wasm-bindgen",
+            &[
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-dir",
+                &pkg.to_string_lossy(),
+                &wasm.to_string_lossy(),
+            ],
+        )
+    })?;
+    step("assemble the bench site", || {
+        let copy = |from: std::path::PathBuf, to: std::path::PathBuf| {
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            std::fs::copy(&from, &to)
+                .map(|_| ())
+                .map_err(|e| format!("copy {}: {e}", from.display()))
+        };
+        for entry in std::fs::read_dir(root().join("dist")).map_err(|e| e.to_string())? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            copy(
+                path.clone(),
+                site.join(path.file_name().unwrap_or_default()),
+            )?;
+        }
+        for entry in
+            std::fs::read_dir(root().join("xtask/bench/finder/page")).map_err(|e| e.to_string())?
+        {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            copy(
+                path.clone(),
+                site.join(path.file_name().unwrap_or_default()),
+            )?;
+        }
+        let modules = tools::bench_finder_modules();
+        copy(
+            modules.join("flexsearch/dist/flexsearch.bundle.min.js"),
+            site.join("lib/flexsearch.bundle.min.js"),
+        )?;
+        copy(
+            modules.join("minisearch/dist/umd/index.js"),
+            site.join("lib/minisearch.umd.js"),
+        )
+    })?;
+    let chromedriver = tools::chromedriver_path();
+    sh_env(
+        "cargo",
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "e2e",
+            "--example",
+            "bench_finder",
+            "--",
+            &site.to_string_lossy(),
+        ],
+        &[("CHROMEDRIVER", &chromedriver)],
+    )
 }

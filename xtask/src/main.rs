@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         ["bench", "size"] => bench::size(),
         ["bench", "validate"] => bench::validate(),
         ["bench", "api"] => bench::api(),
+        ["bench", "finder"] => bench::finder(),
         ["fuzz"] => fuzz("100000"),
         ["fuzz", cases] => fuzz(cases),
         _ => {

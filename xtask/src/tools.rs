@@ -17,6 +17,8 @@ pub enum Need {
     Chromium,
     /// axe-core from npm, for the accessibility checks of the e2e tests.
     Axe,
+    /// FlexSearch and MiniSearch from npm, for `cargo xtask bench finder`.
+    FinderBenchLibraries,
 }
 
 impl Need {
@@ -49,7 +51,14 @@ pub fn ensure(needs: &[Need]) -> Result {
                 ],
             )?,
             Need::Chromium => ensure_chromium()?,
-            Need::Axe => ensure_axe()?,
+            Need::Axe => ensure_npm("axe", &[("axe-core", AXE_VERSION)])?,
+            Need::FinderBenchLibraries => ensure_npm(
+                "bench-finder",
+                &[
+                    ("flexsearch", FLEXSEARCH_VERSION),
+                    ("minisearch", MINISEARCH_VERSION),
+                ],
+            )?,
         }
     }
     Ok(())
@@ -130,29 +139,48 @@ pub fn axe_path() -> std::path::PathBuf {
     crate::root().join("target/tools/axe/node_modules/axe-core/axe.min.js")
 }
 
-fn ensure_axe() -> Result {
-    let package = crate::root().join("target/tools/axe/node_modules/axe-core/package.json");
-    let installed = std::fs::read_to_string(&package).unwrap_or_default();
-    if installed.contains(&format!("\"version\": \"{AXE_VERSION}\"")) && axe_path().exists() {
-        println!("ok: axe-core {AXE_VERSION}");
+/// The libraries the finder bench compares against (the versions the
+/// issue names: FlexSearch 0.8, MiniSearch 7).
+const FLEXSEARCH_VERSION: &str = "0.8.212";
+const MINISEARCH_VERSION: &str = "7.2.0";
+
+/// Where the finder bench's npm packages are installed.
+pub fn bench_finder_modules() -> std::path::PathBuf {
+    crate::root().join("target/tools/bench-finder/node_modules")
+}
+
+/// Installs the npm `packages` (name, version) under target/tools/`dir`
+/// unless all are there at those versions. One `npm install` for all: npm
+/// removes what a `--no-save` install of another package did not name.
+fn ensure_npm(dir: &str, packages: &[(&str, &str)]) -> Result {
+    let prefix = crate::root().join("target/tools").join(dir);
+    let present = |(package, version): &(&str, &str)| {
+        let manifest = prefix
+            .join("node_modules")
+            .join(package)
+            .join("package.json");
+        std::fs::read_to_string(manifest)
+            .unwrap_or_default()
+            .contains(&format!("\"version\": \"{version}\""))
+    };
+    let wanted: Vec<String> = packages.iter().map(|(p, v)| format!("{p}@{v}")).collect();
+    if packages.iter().all(present) {
+        println!("ok: {}", wanted.join(", "));
         return Ok(());
     }
-    step(&format!("install axe-core {AXE_VERSION} (npm)"), || {
-        let prefix = crate::root().join("target/tools/axe");
+    step(&format!("install {} (npm)", wanted.join(", ")), || {
         std::fs::create_dir_all(&prefix).map_err(|e| e.to_string())?;
         let prefix = prefix.to_string_lossy().into_owned();
-        sh(
-            "npm",
-            &[
-                "install",
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                &prefix,
-                &format!("axe-core@{AXE_VERSION}"),
-            ],
-        )
+        let mut args = vec![
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            &prefix,
+        ];
+        args.extend(wanted.iter().map(String::as_str));
+        sh("npm", &args)
     })
 }
 

@@ -22,8 +22,8 @@ const LATIN_EXTENDED_ADDITIONAL: &[u8; 256] = b"\
     eeeeeeeeiiiioooooooooooooooooooooooouuuuuuuuuuuuuuyyyyyyyy......\
 ";
 
-/// Appends the folded form of `c` to `out`.
-fn fold_char(c: char, out: &mut String) {
+/// Emits the folded form of `c`: none, one or two characters.
+fn fold_char(c: char, emit: &mut impl FnMut(char)) {
     let cp = c as u32;
     let from_table = |table: &[u8], first: u32| {
         let folded = table[(cp - first) as usize];
@@ -42,17 +42,18 @@ fn fold_char(c: char, out: &mut String) {
         _ => None,
     };
     if let Some(folded) = single {
-        out.push(folded);
+        emit(folded);
         return;
     }
+    let two = |emit: &mut dyn FnMut(char), pair: &str| pair.chars().for_each(emit);
     match c {
-        'ß' | 'ẞ' => out.push_str("ss"),
-        'Æ' | 'æ' => out.push_str("ae"),
-        'Œ' | 'œ' => out.push_str("oe"),
-        'Þ' | 'þ' => out.push_str("th"),
-        'Ĳ' | 'ĳ' => out.push_str("ij"),
-        'ŉ' => out.push('n'),
-        _ => out.extend(c.to_lowercase()),
+        'ß' | 'ẞ' => two(emit, "ss"),
+        'Æ' | 'æ' => two(emit, "ae"),
+        'Œ' | 'œ' => two(emit, "oe"),
+        'Þ' | 'þ' => two(emit, "th"),
+        'Ĳ' | 'ĳ' => two(emit, "ij"),
+        'ŉ' => emit('n'),
+        _ => c.to_lowercase().for_each(emit),
     }
 }
 
@@ -60,7 +61,32 @@ fn fold_char(c: char, out: &mut String) {
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        fold_char(c, &mut out);
+        fold_char(c, &mut |f| out.push(f));
+    }
+    out
+}
+
+/// The folded words of `text` joined by single spaces, CJK runs apart
+/// from the rest: the same as joining `tokens(&fold(text))`, in one pass
+/// and one allocation (the index folds every name with it).
+pub fn fold_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    let mut last_cjk = None;
+    for c in text.chars() {
+        fold_char(c, &mut |f| {
+            if !f.is_alphanumeric() {
+                gap = true;
+                return;
+            }
+            let cjk = is_cjk(f);
+            if !out.is_empty() && (gap || last_cjk != Some(cjk)) {
+                out.push(' ');
+            }
+            out.push(f);
+            gap = false;
+            last_cjk = Some(cjk);
+        });
     }
     out
 }
@@ -128,6 +154,22 @@ mod tests {
         assert_eq!(fold("北京云数据科技有限公司"), "北京云数据科技有限公司");
         assert_eq!(fold("Москва"), "москва");
         assert_eq!(fold("Αθήνα"), "αθήνα");
+    }
+
+    #[test]
+    fn fold_words_is_the_folded_tokens_joined() {
+        for text in [
+            "Müller  Systems, AG",
+            "東京クラウド株式会社 (Tokyo) cloud-data 24/7",
+            "云cloud数据",
+            " -- S.A. de C.V. ",
+            "Ｍｉｃｒｏｓｏｆｔ　３６５",
+            "",
+        ] {
+            let folded = fold(text);
+            let joined: Vec<&str> = tokens(&folded).map(|t| t.text).collect();
+            assert_eq!(fold_words(text), joined.join(" "), "{text:?}");
+        }
     }
 
     #[test]

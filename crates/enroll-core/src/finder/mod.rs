@@ -7,5 +7,5 @@ mod fold;
 mod index;
 
 pub use compact::{CompactDirectory, CompactEntry, Facets};
-pub use fold::{fold, is_cjk, tokens, Token};
+pub use fold::{fold, fold_words, is_cjk, tokens, Token};
 pub use index::{Facet, FinderQuery, Listing, ProviderIndex, SortOrder};

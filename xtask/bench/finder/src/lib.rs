@@ -1,0 +1,36 @@
+//! enroll-core's provider index, exported to JavaScript so the finder bench
+//! can time it beside JavaScript search libraries in the same page. The app
+//! itself does not use this crate.
+
+use enroll_core::finder::{CompactDirectory, FinderQuery, ProviderIndex};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+pub struct Finder {
+    index: ProviderIndex,
+}
+
+#[wasm_bindgen]
+impl Finder {
+    /// Builds the index from the text of `GET /providers/index`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(json: &str) -> Result<Finder, JsError> {
+        let compact: CompactDirectory = serde_json::from_str(json)?;
+        Ok(Finder {
+            index: ProviderIndex::new(compact),
+        })
+    }
+
+    /// Every match for `text`, best first, as positions in the directory.
+    pub fn search(&self, text: &str) -> Vec<u32> {
+        let query = FinderQuery {
+            text: text.to_owned(),
+            ..FinderQuery::default()
+        };
+        self.index
+            .search(&query)
+            .into_iter()
+            .map(|doc| self.index.listing(doc).source)
+            .collect()
+    }
+}
