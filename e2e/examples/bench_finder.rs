@@ -94,6 +94,9 @@ async fn main() {
                 );
             }
         }
+        if let Some(parse) = libraries["engines"]["our index (wasm)"]["parse_ms"].as_f64() {
+            println!("(our build includes {parse:.0} ms reading the JSON text with serde_json)");
+        }
         let app = run(&stack, "/app.html", "runAppBench").await;
         println!(
             "{:<20} {:>10} {:>10} {:>10} {:>10}  ({} keystrokes; input event to the app's last DOM change)",

@@ -73,20 +73,33 @@ pub fn fold_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut gap = false;
     let mut last_cjk = None;
+    fn push(f: char, out: &mut String, gap: &mut bool, last_cjk: &mut Option<bool>) {
+        if !f.is_alphanumeric() {
+            *gap = true;
+            return;
+        }
+        let cjk = is_cjk(f);
+        if !out.is_empty() && (*gap || *last_cjk != Some(cjk)) {
+            out.push(' ');
+        }
+        out.push(f);
+        *gap = false;
+        *last_cjk = Some(cjk);
+    }
     for c in text.chars() {
-        fold_char(c, &mut |f| {
-            if !f.is_alphanumeric() {
-                gap = true;
-                return;
-            }
-            let cjk = is_cjk(f);
-            if !out.is_empty() && (gap || last_cjk != Some(cjk)) {
+        if c.is_ascii_alphanumeric() {
+            // Most names are ASCII: no table, no Unicode case mapping.
+            if gap && !out.is_empty() || last_cjk == Some(true) {
                 out.push(' ');
             }
-            out.push(f);
+            out.push(c.to_ascii_lowercase());
             gap = false;
-            last_cjk = Some(cjk);
-        });
+            last_cjk = Some(false);
+        } else if c.is_ascii() {
+            gap = true;
+        } else {
+            fold_char(c, &mut |f| push(f, &mut out, &mut gap, &mut last_cjk));
+        }
     }
     out
 }

@@ -16,7 +16,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::{Deserialize, Serialize};
 
 use super::compact::{CompactDirectory, Facets};
-use super::fold::{fold_words, tokens};
+use super::fold::{fold_words, is_cjk, tokens};
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -136,15 +136,16 @@ impl Terms {
     /// Like `of`, for text already folded, into `out` (cleared first).
     fn of_folded(&mut self, folded: &str, first: Field, rest: Field, out: &mut Vec<(u32, Field)>) {
         out.clear();
-        for (position, token) in tokens(folded).enumerate() {
+        // `fold_words` left one space between words: no need to tokenize.
+        for (position, word) in folded.split(' ').filter(|w| !w.is_empty()).enumerate() {
             let field = |at_start: bool| if at_start { first } else { rest };
-            if token.cjk {
-                for (offset, _) in token.text.char_indices() {
-                    let id = self.id(&token.text[offset..]);
+            if word.chars().next().is_some_and(is_cjk) {
+                for (offset, _) in word.char_indices() {
+                    let id = self.id(&word[offset..]);
                     out.push((id, field(position == 0 && offset == 0)));
                 }
             } else {
-                out.push((self.id(token.text), field(position == 0)));
+                out.push((self.id(word), field(position == 0)));
             }
         }
     }
@@ -182,14 +183,29 @@ pub struct ProviderIndex {
 impl ProviderIndex {
     pub fn new(directory: CompactDirectory) -> Self {
         let CompactDirectory { facets, items } = directory;
-        let mut order: Vec<(String, u32)> = items
+        // Name order: sort the distinct folded names, then the providers by
+        // (name's rank, position), one integer each, so ties keep the
+        // directory's order (the API's is by id).
+        let folded: Vec<String> = items.iter().map(|e| fold_words(&e.1)).collect();
+        let mut distinct: Vec<&str> = folded.iter().map(String::as_str).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let rank: FastMap<&str, u32> = distinct
             .iter()
             .enumerate()
-            .map(|(i, e)| (fold_words(&e.1), i as u32))
+            .map(|(r, name)| (*name, r as u32))
             .collect();
-        order.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| items[a.1 as usize].0.cmp(&items[b.1 as usize].0))
+        let mut keys: Vec<u64> = folded
+            .iter()
+            .enumerate()
+            .map(|(i, name)| u64::from(rank[name.as_str()]) << 32 | i as u64)
+            .collect();
+        keys.sort_unstable();
+        drop(rank);
+        let mut folded: Vec<Option<String>> = folded.into_iter().map(Some).collect();
+        let order = keys.into_iter().map(|key| {
+            let source = key as u32;
+            (folded[source as usize].take().unwrap_or_default(), source)
         });
         let mut terms = Terms::default();
         // Products and services repeat across providers: their terms once.
@@ -216,7 +232,7 @@ impl ProviderIndex {
         let mut items: Vec<Option<_>> = items.into_iter().map(Some).collect();
         let mut listings = Vec::with_capacity(items.len());
         let mut folded_names = Vec::with_capacity(items.len());
-        for (doc, (folded_name, source)) in order.into_iter().enumerate() {
+        for (doc, (folded_name, source)) in order.enumerate() {
             let doc = doc as u32;
             let Some(entry) = items[source as usize].take() else {
                 continue;

@@ -88,6 +88,7 @@ export async function run() {
   for (const [name, engine] of Object.entries(ENGINES)) {
     // Build three times; the median, so one garbage collection does not decide.
     const builds = [];
+    const parses = [];
     let index;
     for (let i = 0; i < 3; i++) {
       if (index && index.free) index.free();
@@ -96,6 +97,7 @@ export async function run() {
       const t0 = performance.now();
       index = engine.build(text);
       builds.push(performance.now() - t0);
+      if (index.parse_ms !== undefined) parses.push(index.parse_ms);
     }
     engine.search(index, "warm up");
     const times = [];
@@ -116,6 +118,7 @@ export async function run() {
     }
     result.engines[name] = {
       build_ms: percentile(builds, 50),
+      parse_ms: parses.length ? percentile(parses, 50) : null,
       keystrokes: times.length,
       p50_ms: percentile(times, 50),
       p95_ms: percentile(times, 95),

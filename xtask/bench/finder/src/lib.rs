@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub struct Finder {
     index: ProviderIndex,
+    parse_ms: f64,
 }
 
 #[wasm_bindgen]
@@ -15,10 +16,19 @@ impl Finder {
     /// Builds the index from the text of `GET /providers/index`.
     #[wasm_bindgen(constructor)]
     pub fn new(json: &str) -> Result<Finder, JsError> {
+        let started = js_sys::Date::now();
         let compact: CompactDirectory = serde_json::from_str(json)?;
+        let parse_ms = js_sys::Date::now() - started;
         Ok(Finder {
             index: ProviderIndex::new(compact),
+            parse_ms,
         })
+    }
+
+    /// How long reading the JSON took, of the whole build (1 ms steps).
+    #[wasm_bindgen(getter)]
+    pub fn parse_ms(&self) -> f64 {
+        self.parse_ms
     }
 
     /// Every match for `text`, best first, as positions in the directory.
