@@ -461,7 +461,7 @@ async fn every_openapi_operation_is_a_real_route() {
     let api = start(false).await;
     let document: Value = api.get_json("/openapi.json").await;
     let paths = document["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), 16);
+    assert_eq!(paths.len(), 17);
     for (path, operations) in paths {
         for method in operations.as_object().unwrap().keys() {
             let concrete = path
