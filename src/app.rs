@@ -1,5 +1,5 @@
-//! The app root: provides the catalog and the API client, loads the
-//! program settings, and shows the page for the current state.
+//! The app root: provides the catalog and the API client, and shows the
+//! wizard (once the program settings are loaded) or the finder on its own.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 use crate::api::{ApiClient, ApiFailure, DraftRef};
 use crate::embed::{HostConfig, HostEvents, HostView};
 use crate::finder::{DirectoryCache, FinderPage};
-use crate::i18n::I18n;
+use crate::i18n::{use_i18n, I18n};
 use crate::wizard::WizardView;
 
 #[component]
@@ -25,11 +25,6 @@ pub fn App(
     provide_context(DirectoryCache(RwSignal::new(None)));
     let standalone_finder = config.view == HostView::Finder;
 
-    let program = LocalResource::new(move || {
-        let api = api.clone();
-        let locale = i18n.locale.get_untracked();
-        async move { api.program(locale).await }
-    });
     // The finder on its own: requests go out as the application whose
     // resume link opened the page, if any.
     let applicant = config
@@ -41,22 +36,33 @@ pub fn App(
     view! {
         <div class="csp-app" lang=move || i18n.locale.get().tag()>
             <main class="csp-main">
-                {move || match program.get() {
-                    _ if standalone_finder => {
-                        view! { <FinderPage applicant=applicant.clone()/> }.into_any()
-                    }
-                    None => {
-                        view! { <p class="csp-loading" role="status">{move || i18n.t("app.loading")}</p> }
-                            .into_any()
-                    }
-                    Some(Ok(settings)) => view! { <WizardView program=settings/> }.into_any(),
-                    Some(Err(failure)) => {
-                        view! { <LoadFailure failure=failure on_retry=move || program.refetch()/> }
-                            .into_any()
-                    }
+                {if standalone_finder {
+                    view! { <FinderPage applicant=applicant/> }.into_any()
+                } else {
+                    view! { <Wizard api=api/> }.into_any()
                 }}
             </main>
         </div>
+    }
+}
+
+/// The wizard, once the program settings it follows are loaded (the
+/// standalone finder never asks for them).
+#[component]
+fn Wizard(api: ApiClient) -> impl IntoView {
+    let i18n = use_i18n();
+    let program = LocalResource::new(move || {
+        let api = api.clone();
+        let locale = i18n.locale.get_untracked();
+        async move { api.program(locale).await }
+    });
+    move || match program.get() {
+        None => view! { <p class="csp-loading" role="status">{move || i18n.t("app.loading")}</p> }
+            .into_any(),
+        Some(Ok(settings)) => view! { <WizardView program=settings/> }.into_any(),
+        Some(Err(failure)) => {
+            view! { <LoadFailure failure=failure on_retry=move || program.refetch()/> }.into_any()
+        }
     }
 }
 

@@ -53,8 +53,26 @@ pub fn language_name(tag: &str, locale: Locale) -> String {
     display_name("language", tag, locale)
 }
 
-/// `Intl.DisplayNames` of `kind` ("region", "language") for `code`.
-fn display_name(kind: &str, code: &str, locale: Locale) -> String {
+/// `Intl.DisplayNames` of `kind` ("region", "language") for `code`,
+/// remembered: the finder asks for the same few hundred names on every
+/// keystroke, and constructing `Intl.DisplayNames` was most of its render.
+fn display_name(kind: &'static str, code: &str, locale: Locale) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static NAMES: RefCell<HashMap<(&'static str, Locale, String), String>> =
+            RefCell::default();
+    }
+    let key = (kind, locale, code.to_owned());
+    if let Some(name) = NAMES.with_borrow(|names| names.get(&key).cloned()) {
+        return name;
+    }
+    let name = look_up_display_name(kind, code, locale);
+    NAMES.with_borrow_mut(|names| names.insert(key, name.clone()));
+    name
+}
+
+fn look_up_display_name(kind: &str, code: &str, locale: Locale) -> String {
     use wasm_bindgen::{JsCast, JsValue};
     let name = (|| {
         let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;

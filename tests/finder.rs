@@ -2,6 +2,8 @@
 //! handed to it in memory (no API: searching happens in the browser).
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use std::sync::Arc;
 
 use csp_enroll::api::ApiClient;
@@ -13,7 +15,9 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement};
+
+use common::{choose, settle, text, type_into};
+use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -63,17 +67,6 @@ fn render(locale: Locale) -> HtmlElement {
     parent
 }
 
-async fn settle() {
-    TimeoutFuture::new(50).await;
-}
-
-fn text(root: &HtmlElement, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .map(|e| e.text_content().unwrap_or_default())
-        .unwrap_or_default()
-}
-
 fn names(root: &HtmlElement) -> Vec<String> {
     let list = root.query_selector_all(".csp-result__name").unwrap();
     (0..list.length())
@@ -86,30 +79,6 @@ fn names(root: &HtmlElement) -> Vec<String> {
                 .to_owned()
         })
         .collect()
-}
-
-fn type_into(root: &HtmlElement, selector: &str, value: &str) {
-    let input: HtmlInputElement = root
-        .query_selector(selector)
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    input.set_value(value);
-    input
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
-}
-
-fn choose(root: &HtmlElement, selector: &str, value: &str) {
-    let select: HtmlSelectElement = root
-        .query_selector(selector)
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    select.set_value(value);
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
 }
 
 #[wasm_bindgen_test]

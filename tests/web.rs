@@ -2,6 +2,8 @@
 //! `cargo xtask test`, or `cargo test --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use csp_enroll::embed;
 use csp_enroll::i18n::I18n;
 use csp_enroll::wizard::start::StartPage;
@@ -13,6 +15,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+
+use common::document;
 use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -20,10 +24,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// An address where nothing answers: Chromium refuses the port, so the
 /// fetch fails the way it does when the API is down.
 const DEAD_API: &str = "http://127.0.0.1:9";
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
 
 fn host(attributes: &[(&str, &str)]) -> HtmlElement {
     let host: HtmlElement = document().create_element("div").unwrap().unchecked_into();

@@ -1,22 +1,21 @@
 //! The wizard's components in a real headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use csp_enroll::api::ApiClient;
 use csp_enroll::embed::HostConfig;
 use csp_enroll::i18n::I18n;
 use csp_enroll::wizard::WizardView;
 use enroll_core::{Locale, ProgramLinks, ProgramSettings};
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+
+use common::{choose, click, document, settle, text, type_into};
 use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
 
 fn program() -> ProgramSettings {
     ProgramSettings {
@@ -43,26 +42,6 @@ fn render() -> HtmlElement {
     })
     .forget();
     parent
-}
-
-async fn settle() {
-    TimeoutFuture::new(50).await;
-}
-
-fn click(root: &HtmlElement, selector: &str) {
-    let element: HtmlElement = root
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("{selector} is on the page"))
-        .unchecked_into();
-    element.click();
-}
-
-fn text(root: &HtmlElement, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .map(|e| e.text_content().unwrap_or_default())
-        .unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
@@ -96,30 +75,6 @@ async fn continue_without_an_answer_shows_a_focused_summary_that_links_to_the_fi
         "the URL is untouched"
     );
     page.remove();
-}
-
-fn type_into(root: &HtmlElement, selector: &str, value: &str) {
-    let input: web_sys::HtmlInputElement = root
-        .query_selector(selector)
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    input.set_value(value);
-    input
-        .dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
-}
-
-fn choose(root: &HtmlElement, selector: &str, value: &str) {
-    let select: web_sys::HtmlSelectElement = root
-        .query_selector(selector)
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    select.set_value(value);
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
 }
 
 fn labels(root: &HtmlElement) -> Vec<String> {

@@ -328,10 +328,22 @@ impl Stack {
             .expect("chromedriver sets the network conditions");
     }
 
-    /// Saves a PNG of the page (for looking at it, not for asserting).
-    pub async fn screenshot(&self, path: &std::path::Path) {
+    /// Saves the page as `<name>.png` in `$CSP_SCREENSHOTS`, when set: for
+    /// looking at, not for asserting.
+    pub async fn shot(&self, name: &str) {
+        let Some(dir) = std::env::var_os("CSP_SCREENSHOTS") else {
+            return;
+        };
         let png = self.browser.screenshot().await.expect("a screenshot");
+        let path = std::path::Path::new(&dir).join(format!("{name}.png"));
         std::fs::write(path, png).expect("the screenshot is written");
+    }
+
+    /// axe-core finds nothing on the page as it is now; `page` names it in
+    /// the failure.
+    pub async fn assert_accessible(&self, page: &str) {
+        let violations = self.accessibility_violations().await;
+        assert!(violations.is_empty(), "{page}: {violations:#?}");
     }
 
     pub async fn close(mut self) {

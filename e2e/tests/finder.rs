@@ -5,19 +5,6 @@
 
 use e2e::Stack;
 
-async fn shot(stack: &Stack, name: &str) {
-    if let Some(dir) = std::env::var_os("CSP_SCREENSHOTS") {
-        stack
-            .screenshot(&std::path::Path::new(&dir).join(format!("{name}.png")))
-            .await;
-    }
-}
-
-async fn assert_accessible(stack: &Stack, page: &str) {
-    let violations = stack.accessibility_violations().await;
-    assert!(violations.is_empty(), "{page}: {violations:#?}");
-}
-
 /// The number of matches the page says it has.
 async fn total(stack: &Stack) -> u64 {
     stack.wait_for("#finder-count[data-total]").await;
@@ -53,8 +40,8 @@ async fn a_reseller_finds_a_provider_asks_it_to_partner_and_sees_the_request_aft
         .wait_for_text("#finder-count", "5,000 providers")
         .await;
     assert_eq!(total(&stack).await, 5_000);
-    assert_accessible(&stack, "finder").await;
-    shot(&stack, "finder-search").await;
+    stack.assert_accessible("finder").await;
+    stack.shot("finder-search").await;
 
     // Typed without the umlaut, found with it, best matches first.
     stack.fill("#finder-q", "muller").await;
@@ -114,8 +101,8 @@ async fn a_reseller_finds_a_provider_asks_it_to_partner_and_sees_the_request_aft
         stack.text(".csp-summary").await.unwrap().contains("@"),
         "contact details"
     );
-    assert_accessible(&stack, "provider details").await;
-    shot(&stack, "finder-provider").await;
+    stack.assert_accessible("provider details").await;
+    stack.shot("finder-provider").await;
 
     // Back keeps the search, and focus returns to the result.
     stack.click("[data-back-to-results]").await;
@@ -149,7 +136,7 @@ async fn a_reseller_finds_a_provider_asks_it_to_partner_and_sees_the_request_aft
             .await,
         serde_json::json!("pending")
     );
-    shot(&stack, "finder-requested").await;
+    stack.shot("finder-requested").await;
 
     // After a reload, the request is still there.
     stack.browser.refresh().await.unwrap();
@@ -167,7 +154,7 @@ async fn a_reseller_finds_a_provider_asks_it_to_partner_and_sees_the_request_aft
         "{requests}"
     );
     assert!(requests.contains("Waiting for the provider"), "{requests}");
-    assert_accessible(&stack, "finder with requests").await;
+    stack.assert_accessible("finder with requests").await;
 
     // Back to the application.
     stack.click(".csp-back-link").await;
@@ -201,7 +188,7 @@ async fn the_standalone_finder_asks_for_the_application_link_before_a_request() 
         serde_json::json!(false),
         "no sideways scroll at 320 px"
     );
-    shot(&stack, "finder-standalone-320").await;
+    stack.shot("finder-standalone-320").await;
     stack.click("#finder-result-0").await;
 
     // No application yet: the finder asks for its link, and says what is
@@ -220,8 +207,8 @@ async fn the_standalone_finder_asks_for_the_application_link_before_a_request() 
     stack
         .wait_for_text("#finder-resume-error", "#resume=")
         .await;
-    assert_accessible(&stack, "resume prompt with an error").await;
-    shot(&stack, "finder-resume-error-320").await;
+    stack.assert_accessible("resume prompt with an error").await;
+    stack.shot("finder-resume-error-320").await;
 
     let link = stack.url(&format!("/#resume={id}.{token}"));
     stack.fill("#finder-resume-link", &link).await;

@@ -55,11 +55,7 @@ async fn the_start_page_shows_the_program_and_follows_the_operator() {
         "{notice}"
     );
 
-    if let Some(dir) = std::env::var_os("CSP_SCREENSHOTS") {
-        stack
-            .screenshot(&std::path::Path::new(&dir).join("start-1280.png"))
-            .await;
-    }
+    stack.shot("start-1280").await;
     stack.close().await;
 }
 
@@ -90,11 +86,7 @@ async fn the_app_fits_a_320_pixel_screen() {
         .await
         .expect("the script runs");
     assert_eq!(overflow, 0, "the page scrolls sideways at 320 px");
-    if let Some(dir) = std::env::var_os("CSP_SCREENSHOTS") {
-        stack
-            .screenshot(&std::path::Path::new(&dir).join("start-320.png"))
-            .await;
-    }
+    stack.shot("start-320").await;
     // The first question, with its error summary, fits too.
     stack.click(".csp-button--start").await;
     stack.click("button[type=submit]").await;
@@ -108,10 +100,6 @@ async fn the_app_fits_a_320_pixel_screen() {
         .await
         .expect("the script runs");
     assert_eq!(overflow, 0, "the question page scrolls sideways at 320 px");
-    if let Some(dir) = std::env::var_os("CSP_SCREENSHOTS") {
-        stack
-            .screenshot(&std::path::Path::new(&dir).join("model-error-320.png"))
-            .await;
-    }
+    stack.shot("model-error-320").await;
     stack.close().await;
 }

@@ -3,22 +3,6 @@
 
 use e2e::Stack;
 
-/// Where screenshots go when `CSP_SCREENSHOTS` is set (for looking, not
-/// for asserting).
-async fn shot(stack: &Stack, name: &str) {
-    if let Some(dir) = std::env::var_os("CSP_SCREENSHOTS") {
-        stack
-            .screenshot(&std::path::Path::new(&dir).join(format!("{name}.png")))
-            .await;
-    }
-}
-
-/// axe-core finds nothing on the page as it is now.
-async fn assert_accessible(stack: &Stack, page: &str) {
-    let violations = stack.accessibility_violations().await;
-    assert!(violations.is_empty(), "{page}: {violations:#?}");
-}
-
 /// No bank secret may be kept by the browser outside the app's memory.
 async fn assert_no_secrets(stack: &Stack) {
     let kept = stack.browser_storage().await;
@@ -39,8 +23,8 @@ async fn an_indirect_reseller_applies_and_is_approved() {
         .await
         .expect("the page opens");
     stack.wait_for_text("h1", "Apply to join").await;
-    shot(&stack, "wizard-0-start").await;
-    assert_accessible(&stack, "start").await;
+    stack.shot("wizard-0-start").await;
+    stack.assert_accessible("start").await;
     stack.click(".csp-button--start").await;
 
     // Model: Continue with nothing chosen shows the error summary, focused,
@@ -58,8 +42,8 @@ async fn an_indirect_reseller_applies_and_is_approved() {
         "summary focused: {}",
         stack.focused().await
     );
-    shot(&stack, "wizard-1-model-error").await;
-    assert_accessible(&stack, "model with an error").await;
+    stack.shot("wizard-1-model-error").await;
+    stack.assert_accessible("model with an error").await;
     stack.click(".csp-error-summary a").await;
     assert!(
         stack.focused().await.starts_with("f-model|"),
@@ -108,8 +92,8 @@ async fn an_indirect_reseller_applies_and_is_approved() {
         .fill("#f-bank-iban", "de89 3704 0044 0532 0130 00")
         .await;
     stack.fill("#f-bank-bic", "COBADEFFXXX").await;
-    shot(&stack, "wizard-4-bank").await;
-    assert_accessible(&stack, "bank").await;
+    stack.shot("wizard-4-bank").await;
+    stack.assert_accessible("bank").await;
     stack.click("button[type=submit]").await;
     assert_no_secrets(&stack).await;
 
@@ -151,8 +135,8 @@ async fn an_indirect_reseller_applies_and_is_approved() {
     stack.click("button[type=submit]").await;
     stack.wait_for_text("h1", "Check your answers").await;
     stack.wait_for_text(".csp-summary", "Contoso Limited").await;
-    shot(&stack, "wizard-8-check").await;
-    assert_accessible(&stack, "check your answers").await;
+    stack.shot("wizard-8-check").await;
+    stack.assert_accessible("check your answers").await;
     assert_no_secrets(&stack).await;
 
     // Submit: a double click submits once.
@@ -164,7 +148,7 @@ async fn an_indirect_reseller_applies_and_is_approved() {
         )
         .await;
     stack.wait_for_text("h1", "Application sent").await;
-    shot(&stack, "wizard-9-confirmation").await;
+    stack.shot("wizard-9-confirmation").await;
     assert_no_secrets(&stack).await;
 
     // A reviewer approves; the status page shows it.
@@ -180,8 +164,8 @@ async fn an_indirect_reseller_applies_and_is_approved() {
     stack.operator(&["review", "approve", &id]).await;
     stack.click(".csp-button--secondary").await;
     stack.wait_for_text("[data-status]", "Approved").await;
-    shot(&stack, "wizard-10-status").await;
-    assert_accessible(&stack, "status").await;
+    stack.shot("wizard-10-status").await;
+    stack.assert_accessible("status").await;
     stack.close().await;
 }
 
@@ -244,7 +228,7 @@ async fn resume_in_a_fresh_browser_then_fix_and_resubmit_after_a_review() {
         link.starts_with(&stack.url("/")) && link.contains("#resume="),
         "{link}"
     );
-    shot(&stack, "wizard-later").await;
+    stack.shot("wizard-later").await;
 
     // Another browser, nothing shared but the link: back at the company page.
     stack.fresh_browser().await;
@@ -276,7 +260,7 @@ async fn resume_in_a_fresh_browser_then_fix_and_resubmit_after_a_review() {
     stack
         .wait_for_text(".csp-inset", "Use the registered name")
         .await;
-    shot(&stack, "wizard-more-info").await;
+    stack.shot("wizard-more-info").await;
     stack.click("[data-status] ~ .csp-button").await;
     stack.wait_for_text("h1", "Check your answers").await;
     stack
@@ -389,7 +373,7 @@ async fn going_offline_loses_nothing_and_saving_resumes_when_back() {
     stack
         .wait_for_text(".csp-save-state", "could not reach the enrollment service")
         .await;
-    shot(&stack, "wizard-offline").await;
+    stack.shot("wizard-offline").await;
     stack.click(".csp-back-link").await;
     let kept = stack.in_app("#f-mpn_id", "return el.value;").await;
     assert_eq!(kept, "1234567", "what was typed offline is still there");
