@@ -133,10 +133,22 @@ impl ApiClient {
         locale: Locale,
         draft: Option<&DraftRef>,
     ) -> Result<T, ApiFailure> {
+        self.get_with(path, locale, draft, |text| serde_json::from_str(text))
+            .await
+    }
+
+    /// `get`, reading the body with `decode`.
+    async fn get_with<T>(
+        &self,
+        path: &str,
+        locale: Locale,
+        draft: Option<&DraftRef>,
+        decode: impl Fn(&str) -> serde_json::Result<T>,
+    ) -> Result<T, ApiFailure> {
         let mut attempt = 0;
         loop {
             let result = match self.request("GET", path, locale, draft).send().await {
-                Ok(response) => read(response).await.map(|(body, _)| body),
+                Ok(response) => read_with(response, &decode).await.map(|(body, _)| body),
                 Err(_) => Err(ApiFailure::Unreachable),
             };
             let retryable = matches!(&result, Err(ApiFailure::Unreachable))
@@ -330,7 +342,13 @@ impl ApiClient {
     /// The whole directory, compact, for searching in the browser. The
     /// browser's HTTP cache revalidates it by its ETag (`no-cache`).
     pub async fn provider_index(&self, locale: Locale) -> Result<CompactDirectory, ApiFailure> {
-        self.get("/providers/index", locale, None).await
+        self.get_with(
+            "/providers/index",
+            locale,
+            None,
+            CompactDirectory::from_json,
+        )
+        .await
     }
 
     /// The filters' options, when the directory is searched on the server.
@@ -431,6 +449,14 @@ impl ApiClient {
 
 /// The body of a 2xx answer and its ETag, or the failure it describes.
 async fn read<T: DeserializeOwned>(response: Response) -> Result<(T, Option<String>), ApiFailure> {
+    read_with(response, |text| serde_json::from_str(text)).await
+}
+
+/// `read`, with the body read by `decode`.
+async fn read_with<T>(
+    response: Response,
+    decode: impl FnOnce(&str) -> serde_json::Result<T>,
+) -> Result<(T, Option<String>), ApiFailure> {
     if !response.ok() {
         let body = response.json::<ApiErrorBody>().await.ok();
         return Err(ApiFailure::Status {
@@ -440,7 +466,8 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<(T, Option<Stri
         });
     }
     let etag = response.headers().get("etag");
-    let body = response.json().await.map_err(|_| ApiFailure::Unreadable)?;
+    let text = response.text().await.map_err(|_| ApiFailure::Unreadable)?;
+    let body = decode(&text).map_err(|_| ApiFailure::Unreadable)?;
     Ok((body, etag))
 }
 

@@ -64,19 +64,19 @@ pub struct Row {
 }
 
 impl Row {
-    fn from_listing(index: &ProviderIndex, listing: &Listing) -> Self {
+    fn from_listing(index: &ProviderIndex, listing: Listing<'_>) -> Self {
         use enroll_core::finder::Facet;
         Self {
-            id: listing.id.clone(),
-            name: listing.name.clone(),
-            city: listing.city.clone(),
-            country: listing.country.clone(),
+            id: listing.id.to_owned(),
+            name: listing.name.to_owned(),
+            city: listing.city.to_owned(),
+            country: listing.country.to_owned(),
             products: index
-                .values(Facet::Products, &listing.products)
+                .values(Facet::Products, listing.products)
                 .map(str::to_owned)
                 .collect(),
             languages: index
-                .values(Facet::Languages, &listing.languages)
+                .values(Facet::Languages, listing.languages)
                 .map(str::to_owned)
                 .collect(),
         }

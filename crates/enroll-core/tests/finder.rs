@@ -39,11 +39,13 @@ fn provider() -> impl Strategy<Value = Provider> {
         words(),
         words(),
         prop::sample::subsequence(vec!["Azure", "Microsoft 365", "Teams Phone"], 0..3),
+        prop::sample::subsequence(vec!["licensing", "24/7 support", "Cloud migration"], 0..3),
     )
-        .prop_map(|(name, city, products)| Provider {
+        .prop_map(|(name, city, products, services)| Provider {
             name,
             city,
             products: products.into_iter().map(String::from).collect(),
+            services: services.into_iter().map(String::from).collect(),
             ..Provider::default()
         })
 }
@@ -51,10 +53,11 @@ fn provider() -> impl Strategy<Value = Provider> {
 /// The definition, written the slow and obvious way.
 fn matches(provider: &Provider, query: &str) -> bool {
     let text = fold(&format!(
-        "{} {} {}",
+        "{} {} {} {}",
         provider.name,
         provider.city,
-        provider.products.join(" ")
+        provider.products.join(" "),
+        provider.services.join(" ")
     ));
     let words: Vec<_> = tokens(&text).collect();
     tokens(&fold(query)).all(|q| {
@@ -102,7 +105,7 @@ proptest! {
         let index = ProviderIndex::new(CompactDirectory::from_providers(&providers));
         let sort = if by_name { SortOrder::Name } else { SortOrder::Relevance };
         let found = index.search(&FinderQuery { text: text.clone(), sort, ..FinderQuery::default() });
-        let mut found_ids: Vec<String> = found.iter().map(|&d| index.listing(d).id.clone()).collect();
+        let mut found_ids: Vec<String> = found.iter().map(|&d| index.listing(d).id.to_owned()).collect();
         if by_name {
             let mut sorted = found.clone();
             sorted.sort_unstable();

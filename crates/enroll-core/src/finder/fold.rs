@@ -67,41 +67,62 @@ pub fn fold(text: &str) -> String {
 }
 
 /// The folded words of `text` joined by single spaces, CJK runs apart
-/// from the rest: the same as joining `tokens(&fold(text))`, in one pass
-/// and one allocation (the index folds every name with it).
+/// from the rest: the same as joining `tokens(&fold(text))`, in one pass.
 pub fn fold_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_words_into(text, &mut out);
+    out
+}
+
+/// `fold_words`, appended to `out`: the index folds every name into one
+/// buffer with it.
+pub fn fold_words_into(text: &str, out: &mut String) {
+    let start = out.len();
     let mut gap = false;
     let mut last_cjk = None;
-    fn push(f: char, out: &mut String, gap: &mut bool, last_cjk: &mut Option<bool>) {
+    let push = |f: char, out: &mut String, gap: &mut bool, last_cjk: &mut Option<bool>| {
         if !f.is_alphanumeric() {
             *gap = true;
             return;
         }
         let cjk = is_cjk(f);
-        if !out.is_empty() && (*gap || *last_cjk != Some(cjk)) {
+        if out.len() > start && (*gap || *last_cjk != Some(cjk)) {
             out.push(' ');
         }
         out.push(f);
         *gap = false;
         *last_cjk = Some(cjk);
-    }
+    };
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
             // Most names are ASCII: no table, no Unicode case mapping.
-            if gap && !out.is_empty() || last_cjk == Some(true) {
+            if gap && out.len() > start || last_cjk == Some(true) {
                 out.push(' ');
             }
             out.push(c.to_ascii_lowercase());
             gap = false;
             last_cjk = Some(false);
+        } else if is_cjk_letter(c) {
+            // Nor for ideographs and kana: no case, no diacritics.
+            if gap && out.len() > start || last_cjk == Some(false) {
+                out.push(' ');
+            }
+            out.push(c);
+            gap = false;
+            last_cjk = Some(true);
         } else if c.is_ascii() {
             gap = true;
         } else {
-            fold_char(c, &mut |f| push(f, &mut out, &mut gap, &mut last_cjk));
+            fold_char(c, &mut |f| push(f, out, &mut gap, &mut last_cjk));
         }
     }
-    out
+}
+
+/// Hiragana, katakana and the common ideographs: letters that fold to
+/// themselves (the katakana middle dot and the combining marks between
+/// the two kana blocks are left to the general path).
+fn is_cjk_letter(c: char) -> bool {
+    matches!(c as u32, 0x3041..=0x3096 | 0x30A1..=0x30FA | 0x30FC | 0x4E00..=0x9FFF)
 }
 
 /// Scripts written without spaces between words (Chinese, Japanese kana) and
@@ -203,5 +224,14 @@ mod tests {
         let mixed: Vec<&str> = tokens("云cloud数据").map(|t| t.text).collect();
         assert_eq!(mixed, ["云", "cloud", "数据"]);
         assert_eq!(tokens("  -- ").count(), 0);
+    }
+
+    #[test]
+    fn the_cjk_fast_path_folds_as_the_general_one_would() {
+        for c in ('\u{3000}'..='\u{A000}').filter(|&c| is_cjk_letter(c)) {
+            assert!(c.is_alphanumeric() && is_cjk(c), "{c:?}");
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
+        assert_eq!(fold_words("東京・クラウド"), "東京 クラウド");
     }
 }

@@ -15,8 +15,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-use super::compact::{CompactDirectory, Facets};
-use super::fold::{fold_words, is_cjk, tokens};
+use super::compact::{CompactDirectory, Facets, Listing};
+use super::fold::{fold_words, fold_words_into, is_cjk, tokens};
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -40,22 +40,6 @@ pub struct FinderQuery {
     pub sort: SortOrder,
 }
 
-/// One provider as the index holds it; the four lists are positions in the
-/// index's `Facets`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Listing {
-    pub id: String,
-    pub name: String,
-    pub country: String,
-    pub city: String,
-    pub countries_served: Vec<u16>,
-    pub products: Vec<u16>,
-    pub languages: Vec<u16>,
-    pub services: Vec<u16>,
-    /// Where it was in the directory the index was built from.
-    pub source: u32,
-}
-
 /// Where a term occurs, strongest first; stored in a posting's low 3 bits.
 #[derive(Clone, Copy)]
 enum Field {
@@ -64,6 +48,21 @@ enum Field {
     City = 2,
     Product = 3,
     Service = 4,
+}
+
+const CITY: u32 = Field::City as u32;
+const PRODUCT: u32 = Field::Product as u32;
+const SERVICE: u32 = Field::Service as u32;
+
+/// Calls `visit` with each document in the bitset.
+fn each_doc(set: &[u64], mut visit: impl FnMut(u32)) {
+    for (at, &word) in set.iter().enumerate() {
+        let mut rest = word;
+        while rest != 0 {
+            visit(at as u32 * 64 + rest.trailing_zeros());
+            rest &= rest - 1;
+        }
+    }
 }
 
 /// (whole word, prefix) score per `Field`.
@@ -105,24 +104,78 @@ impl Hasher for FxHasher {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// Collects terms and their postings while the index is built.
-#[derive(Default)]
+/// Collects terms and their postings while the index is built: the terms'
+/// text in one string, found again through an open-addressing table, and
+/// every posting as (term, posting) in document order, sorted into one
+/// array at the end. A few large vectors instead of a `String` and a `Vec`
+/// per term: allocation was most of the build time in the browser.
 struct Terms {
-    ids: FastMap<String, u32>,
-    texts: Vec<String>,
-    postings: Vec<Vec<u32>>,
+    text: String,
+    ends: Vec<u32>,
+    /// Term id + 1 per slot (0: empty); a power of two long.
+    slots: Vec<u32>,
+    /// Per term, how many postings it has.
+    counts: Vec<u32>,
+    /// (term, `doc << 3 | field`), in the order they were posted.
+    posted: Vec<(u32, u32)>,
 }
 
 impl Terms {
-    fn id(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.ids.get(term) {
-            return id;
+    fn new() -> Self {
+        Self {
+            text: String::new(),
+            ends: Vec::new(),
+            slots: vec![0; 1 << 12],
+            counts: Vec::new(),
+            posted: Vec::new(),
         }
-        let id = self.texts.len() as u32;
-        self.ids.insert(term.to_owned(), id);
-        self.texts.push(term.to_owned());
-        self.postings.push(Vec::new());
+    }
+
+    fn text(&self, id: u32) -> &str {
+        let id = id as usize;
+        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        &self.text[start as usize..self.ends[id] as usize]
+    }
+
+    fn hash(term: &str) -> usize {
+        let mut hasher = FxHasher::default();
+        hasher.write(term.as_bytes());
+        hasher.finish() as usize
+    }
+
+    fn id(&mut self, term: &str) -> u32 {
+        let mask = self.slots.len() - 1;
+        let mut slot = Self::hash(term) & mask;
+        loop {
+            match self.slots[slot] {
+                0 => break,
+                taken if self.text(taken - 1) == term => return taken - 1,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+        let id = self.ends.len() as u32;
+        self.text.push_str(term);
+        self.ends.push(self.text.len() as u32);
+        self.counts.push(0);
+        self.slots[slot] = id + 1;
+        // At most half full, so probes stay short.
+        if self.ends.len() * 2 > self.slots.len() {
+            self.grow();
+        }
         id
+    }
+
+    fn grow(&mut self) {
+        let mut slots = vec![0u32; self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for id in 0..self.ends.len() as u32 {
+            let mut slot = Self::hash(self.text(id)) & mask;
+            while slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            slots[slot] = id + 1;
+        }
+        self.slots = slots;
     }
 
     /// The terms of `text` with the field each is in: the first word (or
@@ -152,8 +205,36 @@ impl Terms {
 
     fn post(&mut self, terms: &[(u32, Field)], doc: u32) {
         for &(term, field) in terms {
-            self.postings[term as usize].push(doc << 3 | field as u32);
+            self.counts[term as usize] += 1;
+            self.posted.push((term, doc << 3 | field as u32));
         }
+    }
+
+    /// The terms in sorted order, one after another with their ends, and
+    /// their postings likewise (each term's in document order).
+    fn finish(self) -> (String, Vec<u32>, Vec<u32>, Vec<u32>) {
+        let mut sorted: Vec<u32> = (0..self.ends.len() as u32).collect();
+        sorted.sort_unstable_by(|&a, &b| self.text(a).cmp(self.text(b)));
+        let mut text = String::with_capacity(self.text.len());
+        let mut ends = Vec::with_capacity(sorted.len());
+        let mut posting_ends = Vec::with_capacity(sorted.len());
+        // Where each term's postings start, by term id.
+        let mut next = vec![0u32; sorted.len()];
+        let mut total = 0;
+        for &id in &sorted {
+            text.push_str(self.text(id));
+            ends.push(text.len() as u32);
+            next[id as usize] = total;
+            total += self.counts[id as usize];
+            posting_ends.push(total);
+        }
+        let mut postings = vec![0u32; total as usize];
+        for &(term, posting) in &self.posted {
+            let at = &mut next[term as usize];
+            postings[*at as usize] = posting;
+            *at += 1;
+        }
+        (text, ends, postings, posting_ends)
     }
 }
 
@@ -167,167 +248,246 @@ pub enum Facet {
 }
 
 pub struct ProviderIndex {
-    facets: Facets,
-    /// In name order: a document's number is its place here.
-    listings: Vec<Listing>,
-    /// Each name's words, folded, joined by one space.
-    folded_names: Vec<String>,
-    /// Sorted, so the terms with a prefix are one run.
-    terms: Vec<Box<str>>,
-    /// Per term, `doc << 3 | field`, in document order.
-    postings: Vec<Box<[u32]>>,
+    directory: CompactDirectory,
+    /// Document → place in `directory`. Documents are in name order, so a
+    /// document's number is its rank by name.
+    order: Vec<u32>,
+    /// Each provider's name, folded, words joined by one space; one after
+    /// another in directory order, with their ends.
+    names: String,
+    name_ends: Vec<u32>,
+    /// The terms, sorted (so the terms with a prefix are one run), one
+    /// after another, with their ends.
+    terms: String,
+    term_ends: Vec<u32>,
+    /// Per term, `id << 3 | field`, term after term: `id` is a document
+    /// for a name, a city for `Field::City`, a product or service (its
+    /// position in the facets) for those.
+    postings: Vec<u32>,
+    posting_ends: Vec<u32>,
+    /// Each city's documents, city after city, with their ends.
+    city_docs: Vec<u32>,
+    city_ends: Vec<u32>,
     /// Per facet and value, the documents that have it (64 per word).
     bits: [Vec<Vec<u64>>; 4],
 }
 
-impl ProviderIndex {
-    pub fn new(directory: CompactDirectory) -> Self {
-        let CompactDirectory { facets, items } = directory;
-        // Name order: sort the distinct folded names, then the providers by
-        // (name's rank, position), one integer each, so ties keep the
-        // directory's order (the API's is by id).
-        let folded: Vec<String> = items.iter().map(|e| fold_words(&e.1)).collect();
-        let mut distinct: Vec<&str> = folded.iter().map(String::as_str).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let rank: FastMap<&str, u32> = distinct
+/// Sorts `order` by `name`, ties by number. Compares eight bytes at a time
+/// as one integer, then sorts the runs that share those bytes by the next
+/// eight: in wasm a string comparison is a loop over bytes, and sorting
+/// 100,000 names that way was a third of the build.
+fn sort_by_name<'a>(order: &mut [u32], name: &dyn Fn(u32) -> &'a [u8]) {
+    fn chunk(name: &[u8], depth: usize) -> u64 {
+        let mut bytes = [0u8; 8];
+        if let Some(rest) = name.get(depth..) {
+            let n = rest.len().min(8);
+            bytes[..n].copy_from_slice(&rest[..n]);
+        }
+        // Folded names hold no NUL, so a name that ends sorts first.
+        u64::from_be_bytes(bytes)
+    }
+    fn by_chunk<'a>(order: &mut [u32], name: &dyn Fn(u32) -> &'a [u8], depth: usize) {
+        let mut keys: Vec<(u64, u32)> = order
             .iter()
-            .enumerate()
-            .map(|(r, name)| (*name, r as u32))
-            .collect();
-        let mut keys: Vec<u64> = folded
-            .iter()
-            .enumerate()
-            .map(|(i, name)| u64::from(rank[name.as_str()]) << 32 | i as u64)
+            .map(|&at| (chunk(name(at), depth), at))
             .collect();
         keys.sort_unstable();
-        drop(rank);
-        let mut folded: Vec<Option<String>> = folded.into_iter().map(Some).collect();
-        let order = keys.into_iter().map(|key| {
-            let source = key as u32;
-            (folded[source as usize].take().unwrap_or_default(), source)
+        let mut runs = Vec::new();
+        let mut start = 0;
+        for (i, &(key, at)) in keys.iter().enumerate() {
+            order[i] = at;
+            if i + 1 == keys.len() || keys[i + 1].0 != key {
+                if i > start {
+                    runs.push(start..i + 1);
+                }
+                start = i + 1;
+            }
+        }
+        drop(keys);
+        for run in runs {
+            let run = &mut order[run];
+            if run.iter().any(|&at| name(at).len() > depth + 8) {
+                by_chunk(run, name, depth + 8);
+            }
+        }
+    }
+    by_chunk(order, name, 0);
+}
+
+/// The `i`th of the strings laid end to end in `text`.
+fn nth<'a>(text: &'a str, ends: &[u32], i: usize) -> &'a str {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &text[start as usize..ends[i] as usize]
+}
+
+impl ProviderIndex {
+    pub fn new(directory: CompactDirectory) -> Self {
+        let count = directory.len();
+        let mut folded = String::with_capacity(count * 24);
+        let mut folded_ends = Vec::with_capacity(count);
+        for listing in directory.iter() {
+            fold_words_into(listing.name, &mut folded);
+            folded_ends.push(folded.len() as u32);
+        }
+        // Name order; ties keep the directory's order (the API's is by id).
+        let mut order: Vec<u32> = (0..count as u32).collect();
+        sort_by_name(&mut order, &|at| {
+            nth(&folded, &folded_ends, at as usize).as_bytes()
         });
-        let mut terms = Terms::default();
-        // Products and services repeat across providers: their terms once.
-        let product_terms: Vec<_> = facets
-            .products
-            .iter()
-            .map(|p| terms.of(p, Field::Product, Field::Product))
-            .collect();
-        let service_terms: Vec<_> = facets
-            .services
-            .iter()
-            .map(|s| terms.of(s, Field::Service, Field::Service))
-            .collect();
-        let words_per_doc = items.len().div_ceil(64);
+        let facets = &directory.facets;
+        let mut terms = Terms::new();
+        // Products, services and cities repeat across providers: their terms
+        // are posted once, for the value; search finds the providers that
+        // have a value through `bits` (products, services) or `city_docs`.
+        for (value, product) in facets.products.iter().enumerate() {
+            let found = terms.of(product, Field::Product, Field::Product);
+            terms.post(&found, value as u32);
+        }
+        for (value, service) in facets.services.iter().enumerate() {
+            let found = terms.of(service, Field::Service, Field::Service);
+            terms.post(&found, value as u32);
+        }
+        let words_per_doc = count.div_ceil(64);
         let mut bits = [
             vec![vec![0u64; words_per_doc]; facets.countries.len()],
             vec![vec![0u64; words_per_doc]; facets.products.len()],
             vec![vec![0u64; words_per_doc]; facets.languages.len()],
             vec![vec![0u64; words_per_doc]; facets.services.len()],
         ];
-        // Cities repeat across providers: their terms once per city.
-        let mut city_terms: FastMap<String, Vec<(u32, Field)>> = FastMap::default();
+        let mut city_ids: FastMap<&str, u32> = FastMap::default();
+        let mut doc_cities = vec![0u32; count];
         let mut name_terms = Vec::new();
-        let mut items: Vec<Option<_>> = items.into_iter().map(Some).collect();
-        let mut listings = Vec::with_capacity(items.len());
-        let mut folded_names = Vec::with_capacity(items.len());
-        for (doc, (folded_name, source)) in order.enumerate() {
-            let doc = doc as u32;
-            let Some(entry) = items[source as usize].take() else {
-                continue;
-            };
-            terms.of_folded(&folded_name, Field::NameStart, Field::Name, &mut name_terms);
+        // In directory order, not name order: reading the directory from
+        // start to end rather than all over memory halved this loop.
+        let mut docs = vec![0u32; count];
+        for (doc, &source) in order.iter().enumerate() {
+            docs[source as usize] = doc as u32;
+        }
+        for (listing, (name, &doc)) in directory.iter().zip(
+            (0..count)
+                .map(|source| nth(&folded, &folded_ends, source))
+                .zip(&docs),
+        ) {
+            terms.of_folded(name, Field::NameStart, Field::Name, &mut name_terms);
             terms.post(&name_terms, doc);
-            let city = match city_terms.get(&entry.3) {
-                Some(city) => city,
-                None => {
-                    let found = terms.of(&entry.3, Field::City, Field::City);
-                    city_terms.entry(entry.3.clone()).or_insert(found)
-                }
-            };
-            terms.post(city, doc);
-            for &p in &entry.5 {
-                if let Some(t) = product_terms.get(p as usize) {
-                    terms.post(t, doc);
-                }
-            }
-            for &s in &entry.7 {
-                if let Some(t) = service_terms.get(s as usize) {
-                    terms.post(t, doc);
-                }
-            }
-            for (facet, values) in [&entry.4, &entry.5, &entry.6, &entry.7]
-                .into_iter()
-                .enumerate()
-            {
+            let next_city = city_ids.len() as u32;
+            let city = *city_ids.entry(listing.city).or_insert_with(|| {
+                let found = terms.of(listing.city, Field::City, Field::City);
+                terms.post(&found, next_city);
+                next_city
+            });
+            doc_cities[doc as usize] = city;
+            let lists = [
+                listing.countries_served,
+                listing.products,
+                listing.languages,
+                listing.services,
+            ];
+            for (facet, values) in lists.into_iter().enumerate() {
                 for &v in values {
                     if let Some(set) = bits[facet].get_mut(v as usize) {
                         set[doc as usize / 64] |= 1 << (doc % 64);
                     }
                 }
             }
-            folded_names.push(folded_name);
-            listings.push(Listing {
-                id: entry.0,
-                name: entry.1,
-                country: entry.2,
-                city: entry.3,
-                countries_served: entry.4,
-                products: entry.5,
-                languages: entry.6,
-                services: entry.7,
-                source,
-            });
         }
-        let Terms {
-            texts, postings, ..
-        } = terms;
-        let mut sorted: Vec<(String, Vec<u32>)> = texts.into_iter().zip(postings).collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let (terms, postings) = sorted
-            .into_iter()
-            .map(|(t, p)| (t.into_boxed_str(), p.into_boxed_slice()))
-            .unzip();
+        // Each city's documents, in document order, city after city.
+        let mut city_ends = vec![0u32; city_ids.len()];
+        for &city in &doc_cities {
+            city_ends[city as usize] += 1;
+        }
+        let mut next = Vec::with_capacity(city_ends.len());
+        let mut total = 0;
+        for end in city_ends.iter_mut() {
+            next.push(total);
+            total += *end;
+            *end = total;
+        }
+        let mut city_docs = vec![0u32; count];
+        for (doc, &city) in doc_cities.iter().enumerate() {
+            city_docs[next[city as usize] as usize] = doc as u32;
+            next[city as usize] += 1;
+        }
+        drop(city_ids);
+        let (terms, term_ends, postings, posting_ends) = terms.finish();
         Self {
-            facets,
-            listings,
-            folded_names,
+            directory,
+            order,
+            names: folded,
+            name_ends: folded_ends,
             terms,
+            term_ends,
             postings,
+            posting_ends,
+            city_docs,
+            city_ends,
             bits,
         }
     }
 
+    fn term(&self, i: usize) -> &str {
+        nth(&self.terms, &self.term_ends, i)
+    }
+
+    fn city_docs_of(&self, city: u32) -> &[u32] {
+        let city = city as usize;
+        let start = if city == 0 {
+            0
+        } else {
+            self.city_ends[city - 1]
+        };
+        &self.city_docs[start as usize..self.city_ends[city] as usize]
+    }
+
+    fn postings_of(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.posting_ends[i - 1] };
+        &self.postings[start as usize..self.posting_ends[i] as usize]
+    }
+
+    /// The first term not below `word`: the start of the run of terms that
+    /// begin with it.
+    fn first_term_from(&self, word: &str) -> usize {
+        let (mut low, mut high) = (0, self.term_ends.len());
+        while low < high {
+            let middle = (low + high) / 2;
+            if self.term(middle) < word {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
+    }
+
     pub fn len(&self) -> usize {
-        self.listings.len()
+        self.order.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.listings.is_empty()
+        self.order.is_empty()
     }
 
     pub fn facets(&self) -> &Facets {
-        &self.facets
+        &self.directory.facets
     }
 
-    pub fn listing(&self, doc: u32) -> &Listing {
-        &self.listings[doc as usize]
+    /// The provider that is document `doc` (its `source` is its place in
+    /// the directory the index was built from).
+    pub fn listing(&self, doc: u32) -> Listing<'_> {
+        self.directory.get(self.order[doc as usize])
     }
 
+    /// The document of the provider with this id.
     pub fn position(&self, id: &str) -> Option<u32> {
-        self.listings
-            .iter()
-            .position(|l| l.id == id)
-            .map(|p| p as u32)
+        (0..self.len() as u32).find(|&doc| self.listing(doc).id == id)
     }
 
     fn facet_list(&self, facet: Facet) -> &[String] {
         match facet {
-            Facet::Countries => &self.facets.countries,
-            Facet::Products => &self.facets.products,
-            Facet::Languages => &self.facets.languages,
-            Facet::Services => &self.facets.services,
+            Facet::Countries => &self.directory.facets.countries,
+            Facet::Products => &self.directory.facets.products,
+            Facet::Languages => &self.directory.facets.languages,
+            Facet::Services => &self.directory.facets.services,
         }
     }
 
@@ -363,7 +523,7 @@ impl ProviderIndex {
                             primary.eq_ignore_ascii_case(wanted.split('-').next().unwrap_or(""))
                         }))
             };
-            let mut these = vec![0u64; self.listings.len().div_ceil(64)];
+            let mut these = vec![0u64; self.len().div_ceil(64)];
             for (value, set) in self
                 .facet_list(facet)
                 .iter()
@@ -384,7 +544,7 @@ impl ProviderIndex {
 
     /// The matching documents, best first (or in name order).
     pub fn search(&self, query: &FinderQuery) -> Vec<u32> {
-        let count = self.listings.len();
+        let count = self.len();
         let allowed = self.allowed(query);
         let passes = |doc: u32| {
             allowed
@@ -407,23 +567,35 @@ impl ProviderIndex {
         let mut touched: Vec<u32> = Vec::new();
         for (i, word) in query_words.iter().enumerate() {
             touched.clear();
-            let start = self.terms.partition_point(|t| **t < **word);
-            for (term, postings) in self.terms[start..].iter().zip(&self.postings[start..]) {
+            for t in self.first_term_from(word)..self.term_ends.len() {
+                let term = self.term(t);
                 if !term.starts_with(word) {
                     break;
                 }
                 let exact = term.len() == word.len();
-                for &posting in postings.iter() {
-                    let doc = (posting >> 3) as usize;
-                    if matched[doc] as usize != i {
-                        continue;
-                    }
+                for &posting in self.postings_of(t) {
                     let (whole, prefix) = WEIGHTS[(posting & 7) as usize];
                     let weight = if exact { whole } else { prefix };
-                    if best[doc] == 0 {
-                        touched.push(doc as u32);
+                    let mut visit = |doc: u32| {
+                        let d = doc as usize;
+                        if matched[d] as usize == i {
+                            if best[d] == 0 {
+                                touched.push(doc);
+                            }
+                            best[d] = best[d].max(weight);
+                        }
+                    };
+                    let id = posting >> 3;
+                    match posting & 7 {
+                        CITY => self.city_docs_of(id).iter().for_each(|&d| visit(d)),
+                        PRODUCT => {
+                            each_doc(&self.bits[Facet::Products as usize][id as usize], visit)
+                        }
+                        SERVICE => {
+                            each_doc(&self.bits[Facet::Services as usize][id as usize], visit)
+                        }
+                        _ => visit(id),
                     }
-                    best[doc] = best[doc].max(weight);
                 }
             }
             for &doc in &touched {
@@ -451,7 +623,8 @@ impl ProviderIndex {
             return found;
         }
         for &doc in &found {
-            if self.folded_names[doc as usize].starts_with(&phrase) {
+            let source = self.order[doc as usize] as usize;
+            if nth(&self.names, &self.name_ends, source).starts_with(&phrase) {
                 score[doc as usize] += NAME_PREFIX_BONUS;
             }
         }
@@ -522,7 +695,7 @@ mod tests {
         index
             .search(query)
             .into_iter()
-            .map(|d| index.listing(d).id.clone())
+            .map(|d| index.listing(d).id.to_owned())
             .collect()
     }
 
@@ -542,7 +715,7 @@ mod tests {
         let names: Vec<String> = index
             .search(&FinderQuery::default())
             .into_iter()
-            .map(|d| index.listing(d).name.clone())
+            .map(|d| index.listing(d).name.to_owned())
             .collect();
         assert_eq!(names.len(), 10);
         assert_eq!(names[0], "Adatum Data S.L.");
@@ -577,7 +750,7 @@ mod tests {
         let in_name_order: Vec<String> = index
             .search(&FinderQuery::default())
             .into_iter()
-            .map(|d| index.listing(d).id.clone())
+            .map(|d| index.listing(d).id.to_owned())
             .filter(|id| id != "p7")
             .collect();
         assert_eq!(azure, in_name_order);
@@ -688,14 +861,14 @@ mod tests {
         let listing = index.listing(doc);
         assert_eq!(listing.name, "Müller Systems AG");
         assert_eq!(listing.source, 1);
-        let products: Vec<&str> = index.values(Facet::Products, &listing.products).collect();
+        let products: Vec<&str> = index.values(Facet::Products, listing.products).collect();
         assert_eq!(
             products,
             ["Dynamics 365", "Azure"],
             "as the provider lists them"
         );
         let served: Vec<&str> = index
-            .values(Facet::Countries, &listing.countries_served)
+            .values(Facet::Countries, listing.countries_served)
             .collect();
         assert_eq!(served, ["CH", "DE"]);
         assert_eq!(index.facets().languages, ["de", "en", "fr", "zh-CN"]);

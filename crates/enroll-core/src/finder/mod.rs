@@ -6,6 +6,6 @@ mod compact;
 mod fold;
 mod index;
 
-pub use compact::{CompactDirectory, CompactEntry, Facets};
-pub use fold::{fold, fold_words, is_cjk, tokens, Token};
-pub use index::{Facet, FinderQuery, Listing, ProviderIndex, SortOrder};
+pub use compact::{CompactDirectory, Facets, Listing};
+pub use fold::{fold, fold_words, fold_words_into, is_cjk, tokens, Token};
+pub use index::{Facet, FinderQuery, ProviderIndex, SortOrder};

@@ -17,7 +17,7 @@ impl Finder {
     #[wasm_bindgen(constructor)]
     pub fn new(json: &str) -> Result<Finder, JsError> {
         let started = js_sys::Date::now();
-        let compact: CompactDirectory = serde_json::from_str(json)?;
+        let compact = CompactDirectory::from_json(json)?;
         let parse_ms = js_sys::Date::now() - started;
         Ok(Finder {
             index: ProviderIndex::new(compact),
