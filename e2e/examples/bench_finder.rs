@@ -95,7 +95,7 @@ async fn main() {
             }
         }
         if let Some(parse) = libraries["engines"]["our index (wasm)"]["parse_ms"].as_f64() {
-            println!("(our build includes {parse:.0} ms reading the JSON text with serde_json)");
+            println!("(our build includes {parse:.0} ms reading the JSON text into columns)");
         }
         let app = run(&stack, "/app.html", "runAppBench").await;
         println!(

@@ -4,11 +4,11 @@
 //! retry can never apply twice.
 
 use enroll_core::address::AddressFormat;
-use enroll_core::finder::{CompactDirectory, Facets, FinderQuery, SortOrder};
 use enroll_core::{
     Answers, ApiErrorBody, Application, Locale, ProgramSettings, Provider, ProviderPage,
     ProviderRequest, ValidationReport,
 };
+use enroll_finder::{CompactDirectory, Facets, FinderQuery, SortOrder};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;

@@ -11,8 +11,8 @@ mod views;
 
 use std::sync::Arc;
 
-use enroll_core::finder::{Facets, FinderQuery, Listing, ProviderIndex, SortOrder};
 use enroll_core::{Locale, Provider, ProviderRequest};
+use enroll_finder::{Facets, FinderQuery, Listing, ProviderIndex, SortOrder};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -65,7 +65,7 @@ pub struct Row {
 
 impl Row {
     fn from_listing(index: &ProviderIndex, listing: Listing<'_>) -> Self {
-        use enroll_core::finder::Facet;
+        use enroll_finder::Facet;
         Self {
             id: listing.id.to_owned(),
             name: listing.name.to_owned(),

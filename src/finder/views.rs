@@ -2,8 +2,8 @@
 //! details, and the partnership requests. Thin: the searching is in
 //! enroll-core, the state in `FinderState`.
 
-use enroll_core::finder::SortOrder;
 use enroll_core::Provider;
+use enroll_finder::SortOrder;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

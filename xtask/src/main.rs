@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         ["fuzz", cases] => fuzz(cases),
         _ => {
             eprintln!(
-                "usage: cargo xtask setup | run [--listen ADDR] | test | bench size|validate|api | fuzz [CASES]\n\
+                "usage: cargo xtask setup | run [--listen ADDR] | test | bench size|validate|api|finder | fuzz [CASES]\n\
                  see README.md"
             );
             return ExitCode::from(2);
@@ -131,26 +131,26 @@ fn run(args: &[&str]) -> Result {
     )
 }
 
-/// The property tests of enroll-core, long: every rule against arbitrary
-/// input, outside `cargo xtask test` because it takes minutes.
+/// The property tests, long: every rule against arbitrary input (enroll-core)
+/// and the finder's index against its definition (enroll-finder), outside
+/// `cargo xtask test` because it takes minutes.
 fn fuzz(cases: &str) -> Result {
     if cases.parse::<u64>().is_err() {
         return Err(format!("CASES must be a number, not {cases:?}"));
     }
-    step(&format!("property tests with {cases} cases each"), || {
-        sh_env(
-            "cargo",
-            &[
-                "test",
-                "--release",
-                "-p",
-                "enroll-core",
-                "--test",
-                "properties",
-            ],
-            &[("PROPTEST_CASES", cases)],
-        )
-    })
+    for package in ["enroll-core", "enroll-finder"] {
+        step(
+            &format!("{package} property tests with {cases} cases each"),
+            || {
+                sh_env(
+                    "cargo",
+                    &["test", "--release", "-p", package, "--test", "properties"],
+                    &[("PROPTEST_CASES", cases)],
+                )
+            },
+        )?;
+    }
+    Ok(())
 }
 
 fn test() -> Result {

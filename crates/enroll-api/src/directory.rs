@@ -1,9 +1,9 @@
 //! The provider directory in memory: searched on every request with the
-//! same index and ranking the app uses (`enroll_core::finder`), and served
+//! same index and ranking the app uses (`enroll_finder`), and served
 //! whole in its compact form for the app's in-browser search.
 
-use enroll_core::finder::{CompactDirectory, Facets, FinderQuery, ProviderIndex, SortOrder};
 use enroll_core::{Provider, ProviderPage};
+use enroll_finder::{CompactDirectory, Facets, FinderQuery, ProviderIndex, SortOrder};
 use sha2::{Digest, Sha256};
 
 /// Providers, their search index and their compact, cacheable form.
@@ -129,7 +129,7 @@ impl Directory {
 mod tests {
     use super::*;
     use crate::seed::generate_providers;
-    use enroll_core::finder::fold;
+    use enroll_finder::fold;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter()

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{complete, start};
-use enroll_core::finder::fold;
+use enroll_finder::fold;
 use reqwest::Method;
 use serde_json::{json, Value};
 

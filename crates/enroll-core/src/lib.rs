@@ -9,7 +9,6 @@ pub mod application;
 pub mod bank;
 pub mod company;
 pub mod email;
-pub mod finder;
 pub mod i18n;
 pub mod pattern;
 pub mod problem;

@@ -5,8 +5,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::company::normalize_mpn_id;
-use enroll_core::finder::Facets;
 use enroll_core::{ApplicationStatus, PartnerModel, Provider, ProviderPage};
+use enroll_finder::Facets;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -1,8 +1,8 @@
-//! enroll-core's provider index, exported to JavaScript so the finder bench
+//! enroll-finder's provider index, exported to JavaScript so the finder bench
 //! can time it beside JavaScript search libraries in the same page. The app
 //! itself does not use this crate.
 
-use enroll_core::finder::{CompactDirectory, FinderQuery, ProviderIndex};
+use enroll_finder::{CompactDirectory, FinderQuery, ProviderIndex};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]

@@ -651,7 +651,7 @@ impl ProviderIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Provider;
+    use enroll_core::Provider;
 
     fn provider(id: &str, name: &str, city: &str, country: &str) -> Provider {
         Provider {

@@ -3,8 +3,8 @@
 //! query word is the start of one of its words (after folding case and
 //! diacritics), or, for Chinese/Japanese/Korean text, any fragment of it.
 
-use enroll_core::finder::{fold, tokens, CompactDirectory, FinderQuery, ProviderIndex, SortOrder};
 use enroll_core::Provider;
+use enroll_finder::{fold, tokens, CompactDirectory, FinderQuery, ProviderIndex, SortOrder};
 use proptest::prelude::*;
 
 const WORDS: &[&str] = &[
@@ -79,7 +79,7 @@ fn query() -> impl Strategy<Value = String> {
                 .into_iter()
                 .map(|(word, skip, take)| {
                     let chars: Vec<char> = word.chars().collect();
-                    let skip = if chars.iter().any(|c| enroll_core::finder::is_cjk(*c)) {
+                    let skip = if chars.iter().any(|c| enroll_finder::is_cjk(*c)) {
                         skip.min(chars.len() - 1)
                     } else {
                         0

@@ -9,7 +9,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::Provider;
+use enroll_core::Provider;
 
 /// The values the directory's providers have, sorted: the filters' options.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
