@@ -95,7 +95,7 @@ impl Directory {
 
     pub fn get(&self, id: &str) -> Option<&Provider> {
         let doc = self.index.position(id)?;
-        self.providers.get(self.index.listing(doc).source as usize)
+        self.providers.get(self.index.source(doc) as usize)
     }
 
     /// The filters' options.
@@ -115,11 +115,7 @@ impl Directory {
                 .iter()
                 .skip(start)
                 .take(query.per_page)
-                .filter_map(|&doc| {
-                    self.providers
-                        .get(self.index.listing(doc).source as usize)
-                        .cloned()
-                })
+                .filter_map(|&doc| self.providers.get(self.index.source(doc) as usize).cloned())
                 .collect(),
         }
     }

@@ -252,8 +252,8 @@ pub struct ProviderIndex {
     /// Document → place in `directory`. Documents are in name order, so a
     /// document's number is its rank by name.
     order: Vec<u32>,
-    /// Each provider's name, folded, words joined by one space; one after
-    /// another in directory order, with their ends.
+    /// Each document's name, folded, words joined by one space; one after
+    /// another in name order, with their ends.
     names: String,
     name_ends: Vec<u32>,
     /// The terms, sorted (so the terms with a prefix are one run), one
@@ -410,11 +410,21 @@ impl ProviderIndex {
         }
         drop(city_ids);
         let (terms, term_ends, postings, posting_ends) = terms.finish();
+        // The folded names again, in name order: ranking reads them for
+        // many documents in that order, and reading them all over memory
+        // made a one-letter search twice as slow.
+        let mut names = String::with_capacity(folded.len());
+        let mut name_ends = Vec::with_capacity(count);
+        for &source in &order {
+            names.push_str(nth(&folded, &folded_ends, source as usize));
+            name_ends.push(names.len() as u32);
+        }
+        drop(folded);
         Self {
             directory,
             order,
-            names: folded,
-            name_ends: folded_ends,
+            names,
+            name_ends,
             terms,
             term_ends,
             postings,
@@ -475,6 +485,12 @@ impl ProviderIndex {
     /// the directory the index was built from).
     pub fn listing(&self, doc: u32) -> Listing<'_> {
         self.directory.get(self.order[doc as usize])
+    }
+
+    /// Where document `doc` is in the directory the index was built from
+    /// (`listing(doc).source`, without reading the listing).
+    pub fn source(&self, doc: u32) -> u32 {
+        self.order[doc as usize]
     }
 
     /// The document of the provider with this id.
@@ -623,8 +639,7 @@ impl ProviderIndex {
             return found;
         }
         for &doc in &found {
-            let source = self.order[doc as usize] as usize;
-            if nth(&self.names, &self.name_ends, source).starts_with(&phrase) {
+            if nth(&self.names, &self.name_ends, doc as usize).starts_with(&phrase) {
                 score[doc as usize] += NAME_PREFIX_BONUS;
             }
         }

@@ -40,7 +40,7 @@ impl Finder {
         self.index
             .search(&query)
             .into_iter()
-            .map(|doc| self.index.listing(doc).source)
+            .map(|doc| self.index.source(doc))
             .collect()
     }
 }
