@@ -31,6 +31,26 @@ impl I18n {
             .to_owned()
     }
 
+    /// Items as the locale lists them: "English, German" / "英语、德语"
+    /// (the separator is a message, `list.join`).
+    pub fn list(&self, items: &[String]) -> String {
+        let mut items = items.iter();
+        let Some(first) = items.next() else {
+            return String::new();
+        };
+        items.fold(first.clone(), |list, item| {
+            self.tf("list.join", &[("list", &list), ("item", item)])
+        })
+    }
+
+    /// Where a provider is: "Shanghai, China" / "中国上海".
+    pub fn place(&self, city: &str, country: &str) -> String {
+        if city.is_empty() {
+            return country.to_owned();
+        }
+        self.tf("finder.place", &[("city", city), ("country", country)])
+    }
+
     /// Like `t`, with `{name}` parameters filled in.
     pub fn tf(&self, key: &str, params: &[(&str, &str)]) -> String {
         Catalog::get(self.locale.get()).format(key, params)

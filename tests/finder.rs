@@ -159,6 +159,15 @@ async fn every_label_and_count_is_in_chinese_for_zh_cn() {
     settle().await;
     assert_eq!(text(&root, "#finder-count"), "45 家提供商");
     assert_eq!(text(&root, "label[for=finder-q]"), "搜索");
+    // Places and lists as Chinese writes them: country first, 、 between.
+    type_into(&root, "#finder-q", "上海");
+    settle().await;
+    assert_eq!(text(&root, ".csp-result__place"), "中国上海");
+    let languages = text(&root, ".csp-result__meta.csp-hint");
+    assert!(
+        languages.contains('、') && !languages.contains(", "),
+        "{languages}"
+    );
     // Every control has a label.
     for id in [
         "finder-q",

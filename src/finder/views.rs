@@ -240,21 +240,11 @@ fn ResultItem(position: usize, row: Row) -> impl IntoView {
             state.selected.set(Some(id.clone()));
         }
     };
-    let place = move || {
-        let country = country_name(&country, i18n.locale.get());
-        if city.is_empty() {
-            country
-        } else {
-            format!("{city}, {country}")
-        }
-    };
+    let place = move || i18n.place(&city, &country_name(&country, i18n.locale.get()));
     let languages = move || {
         let locale = i18n.locale.get();
-        languages
-            .iter()
-            .map(|l| language_name(l, locale))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let names: Vec<String> = languages.iter().map(|l| language_name(l, locale)).collect();
+        i18n.list(&names)
     };
     view! {
         <li class="csp-result" data-provider=id.clone()>
@@ -310,15 +300,11 @@ fn ProviderDetail(id: String) -> impl IntoView {
 fn ProviderFacts(provider: Provider) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.locale.get_untracked();
-    let join = |items: Vec<String>| items.join(", ");
+    let join = |items: Vec<String>| i18n.list(&items);
     let rows: Vec<(&'static str, String)> = vec![
         (
             "finder.detail.based",
-            format!(
-                "{}, {}",
-                provider.city,
-                country_name(&provider.country, locale)
-            ),
+            i18n.place(&provider.city, &country_name(&provider.country, locale)),
         ),
         (
             "finder.detail.serves",
