@@ -133,22 +133,22 @@ impl ApiClient {
         locale: Locale,
         draft: Option<&DraftRef>,
     ) -> Result<T, ApiFailure> {
-        self.get_with(path, locale, draft, |text| serde_json::from_str(text))
-            .await
+        let text = self.get_text(path, locale, draft).await?;
+        serde_json::from_str(&text).map_err(|_| ApiFailure::Unreadable)
     }
 
-    /// `get`, reading the body with `decode`.
-    async fn get_with<T>(
+    /// The body of a GET, retried on network errors and 5xx. Not generic,
+    /// so its future is compiled once, not once per type read.
+    async fn get_text(
         &self,
         path: &str,
         locale: Locale,
         draft: Option<&DraftRef>,
-        decode: impl Fn(&str) -> serde_json::Result<T>,
-    ) -> Result<T, ApiFailure> {
+    ) -> Result<String, ApiFailure> {
         let mut attempt = 0;
         loop {
             let result = match self.request("GET", path, locale, draft).send().await {
-                Ok(response) => read_with(response, &decode).await.map(|(body, _)| body),
+                Ok(response) => read_text(response).await.map(|(body, _)| body),
                 Err(_) => Err(ApiFailure::Unreachable),
             };
             let retryable = matches!(&result, Err(ApiFailure::Unreachable))
@@ -342,13 +342,8 @@ impl ApiClient {
     /// The whole directory, compact, for searching in the browser. The
     /// browser's HTTP cache revalidates it by its ETag (`no-cache`).
     pub async fn provider_index(&self, locale: Locale) -> Result<CompactDirectory, ApiFailure> {
-        self.get_with(
-            "/providers/index",
-            locale,
-            None,
-            CompactDirectory::from_json,
-        )
-        .await
+        let text = self.get_text("/providers/index", locale, None).await?;
+        CompactDirectory::from_json(&text).map_err(|_| ApiFailure::Unreadable)
     }
 
     /// The filters' options, when the directory is searched on the server.
@@ -449,14 +444,13 @@ impl ApiClient {
 
 /// The body of a 2xx answer and its ETag, or the failure it describes.
 async fn read<T: DeserializeOwned>(response: Response) -> Result<(T, Option<String>), ApiFailure> {
-    read_with(response, |text| serde_json::from_str(text)).await
+    let (text, etag) = read_text(response).await?;
+    let body = serde_json::from_str(&text).map_err(|_| ApiFailure::Unreadable)?;
+    Ok((body, etag))
 }
 
-/// `read`, with the body read by `decode`.
-async fn read_with<T>(
-    response: Response,
-    decode: impl FnOnce(&str) -> serde_json::Result<T>,
-) -> Result<(T, Option<String>), ApiFailure> {
+/// `read`, the body as text.
+async fn read_text(response: Response) -> Result<(String, Option<String>), ApiFailure> {
     if !response.ok() {
         let body = response.json::<ApiErrorBody>().await.ok();
         return Err(ApiFailure::Status {
@@ -467,8 +461,7 @@ async fn read_with<T>(
     }
     let etag = response.headers().get("etag");
     let text = response.text().await.map_err(|_| ApiFailure::Unreadable)?;
-    let body = decode(&text).map_err(|_| ApiFailure::Unreadable)?;
-    Ok((body, etag))
+    Ok((text, etag))
 }
 
 /// A fresh Idempotency-Key for one submission.

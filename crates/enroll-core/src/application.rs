@@ -268,12 +268,86 @@ impl Answers {
 /// An application as the API returns it: its identity and status, and the
 /// answers beside them.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[serde(from = "ApplicationJson", into = "ApplicationJson")]
 pub struct Application {
     pub id: String,
     pub status: ApplicationStatus,
     pub locale: String,
-    #[serde(flatten)]
     pub answers: Answers,
+}
+
+/// `Application` in JSON: the answers at the same level as the id. Spelt
+/// out rather than `#[serde(flatten)]`, whose machinery was 22 KB of the
+/// app's wasm.
+#[derive(Serialize, Deserialize)]
+struct ApplicationJson {
+    id: String,
+    status: ApplicationStatus,
+    locale: String,
+    #[serde(default)]
+    model: Option<PartnerModel>,
+    #[serde(default)]
+    mpn_id: String,
+    #[serde(default)]
+    company: Company,
+    #[serde(default)]
+    address: Address,
+    #[serde(default)]
+    bank: BankDetails,
+    #[serde(default)]
+    admin: Admin,
+    #[serde(default)]
+    tenant: Tenant,
+    #[serde(default)]
+    attestations: Attestations,
+}
+
+impl From<ApplicationJson> for Application {
+    fn from(json: ApplicationJson) -> Self {
+        Self {
+            id: json.id,
+            status: json.status,
+            locale: json.locale,
+            answers: Answers {
+                model: json.model,
+                mpn_id: json.mpn_id,
+                company: json.company,
+                address: json.address,
+                bank: json.bank,
+                admin: json.admin,
+                tenant: json.tenant,
+                attestations: json.attestations,
+            },
+        }
+    }
+}
+
+impl From<Application> for ApplicationJson {
+    fn from(application: Application) -> Self {
+        let Answers {
+            model,
+            mpn_id,
+            company,
+            address,
+            bank,
+            admin,
+            tenant,
+            attestations,
+        } = application.answers;
+        Self {
+            id: application.id,
+            status: application.status,
+            locale: application.locale,
+            model,
+            mpn_id,
+            company,
+            address,
+            bank,
+            admin,
+            tenant,
+            attestations,
+        }
+    }
 }
 
 #[cfg(test)]
