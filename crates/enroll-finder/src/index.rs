@@ -1,5 +1,7 @@
 //! The search index: a sorted term list with posting lists, so a prefix is a
 //! binary search plus a contiguous run of terms, and bitsets for filters.
+//! A product, service or city term is posted once for the value; its
+//! providers come from the facet's bitset or the city's document list.
 //!
 //! Latin-script words are matched by prefix ("mul" finds Müller). A CJK run
 //! (Chinese and Japanese names have no spaces) is indexed by every suffix,
