@@ -903,4 +903,36 @@ mod tests {
             .search(&FinderQuery::default())
             .is_empty());
     }
+
+    #[test]
+    fn thousands_of_distinct_words_and_cities_are_all_found() {
+        // Enough terms to grow the term table several times over, and as
+        // many cities as providers.
+        let providers: Vec<Provider> = (0..6000)
+            .map(|i| {
+                let mut p = provider(
+                    &format!("p{i:04}"),
+                    &format!("Word{i:04} Shared"),
+                    &format!("Town{i:04}"),
+                    "DE",
+                );
+                p.name = format!(
+                    "Word{i:04} Shared {}",
+                    if i % 2 == 0 { "数据" } else { "云" }
+                );
+                p
+            })
+            .collect();
+        let index = ProviderIndex::new(CompactDirectory::from_providers(&providers));
+        for i in [0, 1, 999, 4095, 5999] {
+            // Fixed width: no word is a prefix of another.
+            assert_eq!(text(&index, &format!("word{i:04}")), [format!("p{i:04}")]);
+            assert_eq!(text(&index, &format!("town{i:04}")), [format!("p{i:04}")]);
+        }
+        assert_eq!(text(&index, "shared").len(), 6000);
+        assert_eq!(text(&index, "数据").len(), 3000);
+        assert_eq!(text(&index, "town5999 word5999"), ["p5999"]);
+        assert!(text(&index, "town0001 word0002").is_empty());
+        assert_eq!(text(&index, "word000").len(), 10);
+    }
 }
