@@ -3,7 +3,7 @@
 //!
 //! Up to `IN_BROWSER_LIMIT` providers, the whole directory is downloaded
 //! once (`GET /providers/index`, revalidated by its ETag) and searched in
-//! the browser on every keystroke with enroll-core's index. Beyond that the
+//! the browser on every keystroke with enroll-finder's index. Beyond that the
 //! download would outweigh the app itself, so each search goes to
 //! `GET /providers`, which ranks with the same index.
 

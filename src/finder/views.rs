@@ -1,6 +1,6 @@
 //! The finder's pages: search with filters and results, a provider's
 //! details, and the partnership requests. Thin: the searching is in
-//! enroll-core, the state in `FinderState`.
+//! enroll-finder, the state in `FinderState`.
 
 use enroll_core::Provider;
 use enroll_finder::SortOrder;

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -21,6 +22,14 @@ pub struct Facets {
     /// BCP 47 language tags.
     pub languages: Vec<String>,
     pub services: Vec<String>,
+}
+
+/// Where the `i`th item lies when items are laid end to end and `ends`
+/// holds where each one ends: the layout of every list in the directory
+/// and the index.
+pub(crate) fn span(ends: &[u32], i: usize) -> Range<usize> {
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    start..ends[i] as usize
 }
 
 /// One provider as the compact directory holds it, borrowed from it: the
@@ -115,22 +124,8 @@ impl CompactDirectory {
     /// The provider at `at`, which must be below `len()`.
     pub fn get(&self, at: u32) -> Listing<'_> {
         let i = at as usize * 4;
-        let text = |k: usize| {
-            let start = if i + k == 0 {
-                0
-            } else {
-                self.text_ends[i + k - 1]
-            };
-            &self.text[start as usize..self.text_ends[i + k] as usize]
-        };
-        let list = |k: usize| {
-            let start = if i + k == 0 {
-                0
-            } else {
-                self.position_ends[i + k - 1]
-            };
-            &self.positions[start as usize..self.position_ends[i + k] as usize]
-        };
+        let text = |k: usize| &self.text[span(&self.text_ends, i + k)];
+        let list = |k: usize| &self.positions[span(&self.position_ends, i + k)];
         Listing {
             id: text(0),
             name: text(1),

@@ -77,44 +77,54 @@ pub fn fold_words(text: &str) -> String {
 /// `fold_words`, appended to `out`: the index folds every name into one
 /// buffer with it.
 pub fn fold_words_into(text: &str, out: &mut String) {
-    let start = out.len();
-    let mut gap = false;
-    let mut last_cjk = None;
-    let push = |f: char, out: &mut String, gap: &mut bool, last_cjk: &mut Option<bool>| {
-        if !f.is_alphanumeric() {
-            *gap = true;
-            return;
-        }
-        let cjk = is_cjk(f);
-        if out.len() > start && (*gap || *last_cjk != Some(cjk)) {
-            out.push(' ');
-        }
-        out.push(f);
-        *gap = false;
-        *last_cjk = Some(cjk);
+    let mut words = Words {
+        out,
+        start: 0,
+        gap: false,
+        last_cjk: None,
     };
+    words.start = words.out.len();
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
             // Most names are ASCII: no table, no Unicode case mapping.
-            if gap && out.len() > start || last_cjk == Some(true) {
-                out.push(' ');
-            }
-            out.push(c.to_ascii_lowercase());
-            gap = false;
-            last_cjk = Some(false);
+            words.letter(c.to_ascii_lowercase(), false);
         } else if is_cjk_letter(c) {
             // Nor for ideographs and kana: no case, no diacritics.
-            if gap && out.len() > start || last_cjk == Some(false) {
-                out.push(' ');
-            }
-            out.push(c);
-            gap = false;
-            last_cjk = Some(true);
+            words.letter(c, true);
         } else if c.is_ascii() {
-            gap = true;
+            words.gap = true;
         } else {
-            fold_char(c, &mut |f| push(f, out, &mut gap, &mut last_cjk));
+            fold_char(c, &mut |f| {
+                if f.is_alphanumeric() {
+                    words.letter(f, is_cjk(f));
+                } else {
+                    words.gap = true;
+                }
+            });
         }
+    }
+}
+
+/// Writes folded letters as words: one space between words, and between a
+/// CJK run and what is next to it.
+struct Words<'a> {
+    out: &'a mut String,
+    /// Where this text began in `out`: no space before its first word.
+    start: usize,
+    /// A separator was seen since the last letter.
+    gap: bool,
+    /// Whether the last letter was CJK; `None` before the first.
+    last_cjk: Option<bool>,
+}
+
+impl Words<'_> {
+    fn letter(&mut self, c: char, cjk: bool) {
+        if self.out.len() > self.start && (self.gap || self.last_cjk != Some(cjk)) {
+            self.out.push(' ');
+        }
+        self.out.push(c);
+        self.gap = false;
+        self.last_cjk = Some(cjk);
     }
 }
 

@@ -17,7 +17,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-use super::compact::{CompactDirectory, Facets, Listing};
+use super::compact::{span, CompactDirectory, Facets, Listing};
 use super::fold::{fold_words, fold_words_into, is_cjk, tokens};
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,17 +108,15 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Collects terms and their postings while the index is built: the terms'
 /// text in one string, found again through an open-addressing table, and
-/// every posting as (term, posting) in document order, sorted into one
-/// array at the end. A few large vectors instead of a `String` and a `Vec`
-/// per term: allocation was most of the build time in the browser.
+/// every posting as (term, posting), gathered by term into one array at the
+/// end. A few large vectors instead of a `String` and a `Vec` per term:
+/// allocation was most of the build time in the browser.
 struct Terms {
     text: String,
     ends: Vec<u32>,
     /// Term id + 1 per slot (0: empty); a power of two long.
     slots: Vec<u32>,
-    /// Per term, how many postings it has.
-    counts: Vec<u32>,
-    /// (term, `doc << 3 | field`), in the order they were posted.
+    /// (term, `id << 3 | field`), in the order they were posted.
     posted: Vec<(u32, u32)>,
 }
 
@@ -128,15 +126,12 @@ impl Terms {
             text: String::new(),
             ends: Vec::new(),
             slots: vec![0; 1 << 12],
-            counts: Vec::new(),
             posted: Vec::new(),
         }
     }
 
     fn text(&self, id: u32) -> &str {
-        let id = id as usize;
-        let start = if id == 0 { 0 } else { self.ends[id - 1] };
-        &self.text[start as usize..self.ends[id] as usize]
+        nth(&self.text, &self.ends, id as usize)
     }
 
     fn hash(term: &str) -> usize {
@@ -158,7 +153,6 @@ impl Terms {
         let id = self.ends.len() as u32;
         self.text.push_str(term);
         self.ends.push(self.text.len() as u32);
-        self.counts.push(0);
         self.slots[slot] = id + 1;
         // At most half full, so probes stay short.
         if self.ends.len() * 2 > self.slots.len() {
@@ -205,37 +199,33 @@ impl Terms {
         }
     }
 
-    fn post(&mut self, terms: &[(u32, Field)], doc: u32) {
+    /// Posts `terms` for `id`: a document, or a city, product or service
+    /// (see `ProviderIndex::postings`).
+    fn post(&mut self, terms: &[(u32, Field)], id: u32) {
         for &(term, field) in terms {
-            self.counts[term as usize] += 1;
-            self.posted.push((term, doc << 3 | field as u32));
+            self.posted.push((term, id << 3 | field as u32));
         }
     }
 
     /// The terms in sorted order, one after another with their ends, and
-    /// their postings likewise (each term's in document order).
+    /// their postings likewise.
     fn finish(self) -> (String, Vec<u32>, Vec<u32>, Vec<u32>) {
         let mut sorted: Vec<u32> = (0..self.ends.len() as u32).collect();
         sorted.sort_unstable_by(|&a, &b| self.text(a).cmp(self.text(b)));
         let mut text = String::with_capacity(self.text.len());
         let mut ends = Vec::with_capacity(sorted.len());
-        let mut posting_ends = Vec::with_capacity(sorted.len());
-        // Where each term's postings start, by term id.
-        let mut next = vec![0u32; sorted.len()];
-        let mut total = 0;
-        for &id in &sorted {
+        // Each term's place in sorted order, by term id.
+        let mut rank = vec![0u32; sorted.len()];
+        for (place, &id) in sorted.iter().enumerate() {
             text.push_str(self.text(id));
             ends.push(text.len() as u32);
-            next[id as usize] = total;
-            total += self.counts[id as usize];
-            posting_ends.push(total);
+            rank[id as usize] = place as u32;
         }
-        let mut postings = vec![0u32; total as usize];
-        for &(term, posting) in &self.posted {
-            let at = &mut next[term as usize];
-            postings[*at as usize] = posting;
-            *at += 1;
-        }
+        let ranked = self
+            .posted
+            .iter()
+            .map(|&(term, posting)| (rank[term as usize], posting));
+        let (postings, posting_ends) = gather(sorted.len(), ranked);
         (text, ends, postings, posting_ends)
     }
 }
@@ -318,8 +308,31 @@ fn sort_by_name<'a>(order: &mut [u32], name: &dyn Fn(u32) -> &'a [u8]) {
 
 /// The `i`th of the strings laid end to end in `text`.
 fn nth<'a>(text: &'a str, ends: &[u32], i: usize) -> &'a str {
-    let start = if i == 0 { 0 } else { ends[i - 1] };
-    &text[start as usize..ends[i] as usize]
+    &text[span(ends, i)]
+}
+
+/// `(group, value)` pairs gathered by group: every value, group after group
+/// (within a group in the pairs' order), and where each group ends. A
+/// counting sort: linear, and three vectors however many groups there are.
+fn gather(groups: usize, pairs: impl Iterator<Item = (u32, u32)> + Clone) -> (Vec<u32>, Vec<u32>) {
+    let mut ends = vec![0u32; groups];
+    for (group, _) in pairs.clone() {
+        ends[group as usize] += 1;
+    }
+    let mut next = Vec::with_capacity(groups);
+    let mut total = 0;
+    for end in ends.iter_mut() {
+        next.push(total);
+        total += *end;
+        *end = total;
+    }
+    let mut values = vec![0u32; total as usize];
+    for (group, value) in pairs {
+        let at = &mut next[group as usize];
+        values[*at as usize] = value;
+        *at += 1;
+    }
+    (values, ends)
 }
 
 impl ProviderIndex {
@@ -394,22 +407,13 @@ impl ProviderIndex {
             }
         }
         // Each city's documents, in document order, city after city.
-        let mut city_ends = vec![0u32; city_ids.len()];
-        for &city in &doc_cities {
-            city_ends[city as usize] += 1;
-        }
-        let mut next = Vec::with_capacity(city_ends.len());
-        let mut total = 0;
-        for end in city_ends.iter_mut() {
-            next.push(total);
-            total += *end;
-            *end = total;
-        }
-        let mut city_docs = vec![0u32; count];
-        for (doc, &city) in doc_cities.iter().enumerate() {
-            city_docs[next[city as usize] as usize] = doc as u32;
-            next[city as usize] += 1;
-        }
+        let (city_docs, city_ends) = gather(
+            city_ids.len(),
+            doc_cities
+                .iter()
+                .enumerate()
+                .map(|(doc, &city)| (city, doc as u32)),
+        );
         drop(city_ids);
         let (terms, term_ends, postings, posting_ends) = terms.finish();
         // The folded names again, in name order: ranking reads them for
@@ -442,18 +446,11 @@ impl ProviderIndex {
     }
 
     fn city_docs_of(&self, city: u32) -> &[u32] {
-        let city = city as usize;
-        let start = if city == 0 {
-            0
-        } else {
-            self.city_ends[city - 1]
-        };
-        &self.city_docs[start as usize..self.city_ends[city] as usize]
+        &self.city_docs[span(&self.city_ends, city as usize)]
     }
 
     fn postings_of(&self, i: usize) -> &[u32] {
-        let start = if i == 0 { 0 } else { self.posting_ends[i - 1] };
-        &self.postings[start as usize..self.posting_ends[i] as usize]
+        &self.postings[span(&self.posting_ends, i)]
     }
 
     /// The first term not below `word`: the start of the run of terms that

@@ -1,6 +1,6 @@
 // The finder bench, run in headless Chromium by `cargo xtask bench finder`:
 // the same directory (the text of GET /providers/index) indexed by our
-// index (enroll-core, compiled to wasm), FlexSearch 0.8, MiniSearch 7 and a
+// index (enroll-finder, compiled to wasm), FlexSearch 0.8, MiniSearch 7 and a
 // naive linear scan; build time, per-keystroke time, and what each finds.
 import init, { Finder } from "./pkg/finder_bench.js";
 
