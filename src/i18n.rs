@@ -79,16 +79,22 @@ pub fn language_name(tag: &str, locale: Locale) -> String {
 fn display_name(kind: &'static str, code: &str, locale: Locale) -> String {
     use std::cell::RefCell;
     use std::collections::HashMap;
+    type ByCode = HashMap<String, String>;
     thread_local! {
-        static NAMES: RefCell<HashMap<(&'static str, Locale, String), String>> =
-            RefCell::default();
+        static NAMES: RefCell<HashMap<(&'static str, Locale), ByCode>> = RefCell::default();
     }
-    let key = (kind, locale, code.to_owned());
-    if let Some(name) = NAMES.with_borrow(|names| names.get(&key).cloned()) {
+    // Looked up by `&str`: no key to allocate when the name is known.
+    let known = NAMES.with_borrow(|names| names.get(&(kind, locale))?.get(code).cloned());
+    if let Some(name) = known {
         return name;
     }
     let name = look_up_display_name(kind, code, locale);
-    NAMES.with_borrow_mut(|names| names.insert(key, name.clone()));
+    NAMES.with_borrow_mut(|names| {
+        names
+            .entry((kind, locale))
+            .or_default()
+            .insert(code.to_owned(), name.clone())
+    });
     name
 }
 
