@@ -2,6 +2,7 @@
 //! a fresh SQLite file) serving the real release build from dist/, and a
 //! real headless Chromium driven through chromedriver.
 
+use enroll_api::limits::Limits;
 use enroll_api::{cli, RunningServer, ServeOptions};
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};
@@ -82,12 +83,11 @@ impl Stack {
             cli::run(command).await.expect("the directory is generated");
         }
         let api = RunningServer::start(ServeOptions {
-            listen: "127.0.0.1:0".parse().expect("an address"),
-            database: database.clone(),
             static_dir: Some(site),
-            allow_origins: vec![],
-            frame_ancestors: vec![],
             seed_demo: providers.is_none(),
+            // The suite creates many drafts from one address.
+            limits: Limits::generous(),
+            ..ServeOptions::new("127.0.0.1:0".parse().expect("an address"), &database)
         })
         .await
         .expect("the API starts");

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::limits::Limits;
 use crate::review::{self, Decision};
 use crate::seed::{demo_mpn_directory, generate_providers};
 use crate::server::{RunningServer, ServeOptions};
@@ -44,6 +45,13 @@ pub enum Command {
         /// when the database has no providers yet.
         #[arg(long)]
         seed_demo: bool,
+        /// The app's public address (e.g. https://apply.example/): resume
+        /// links point here unless the app names one of --allow-origin.
+        /// Default: http://LISTEN/.
+        #[arg(long)]
+        public_url: Option<String>,
+        #[command(flatten)]
+        limits: Limits,
     },
     /// Replace the directory with a generated one of COUNT providers.
     Seed {
@@ -156,6 +164,8 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             allow_origins,
             frame_ancestors,
             seed_demo,
+            public_url,
+            limits,
         } => {
             let server = RunningServer::start(ServeOptions {
                 listen,
@@ -164,6 +174,8 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                 allow_origins,
                 frame_ancestors,
                 seed_demo,
+                public_url,
+                limits,
             })
             .await?;
             println!("enroll-api listening on {}", server.url());

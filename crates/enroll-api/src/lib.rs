@@ -7,6 +7,7 @@ pub mod cli;
 pub mod directory;
 pub mod error;
 pub mod json;
+pub mod limits;
 pub mod mail;
 pub mod openapi;
 pub mod reference;

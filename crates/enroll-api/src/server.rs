@@ -12,6 +12,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::directory::Directory;
+use crate::limits::Limits;
 use crate::reference::Reference;
 use crate::routes::{api_v1, cacheable_v1, AppState};
 use crate::store::{Store, StoreError};
@@ -32,6 +33,26 @@ pub struct ServeOptions {
     pub frame_ancestors: Vec<String>,
     /// Load the generated demo directory when the database has none.
     pub seed_demo: bool,
+    /// The app's public address, where resume links point unless the
+    /// request names one of `allow_origins`; `http://{listen}/` when absent.
+    pub public_url: Option<String>,
+    pub limits: Limits,
+}
+
+impl ServeOptions {
+    /// Serving `database` on `listen` with every other setting at its default.
+    pub fn new(listen: SocketAddr, database: impl Into<String>) -> Self {
+        Self {
+            listen,
+            database: database.into(),
+            static_dir: None,
+            allow_origins: Vec::new(),
+            frame_ancestors: Vec::new(),
+            seed_demo: false,
+            public_url: None,
+            limits: Limits::default(),
+        }
+    }
 }
 
 /// A server accepting connections in the background.

@@ -13,12 +13,9 @@ async fn start(static_dir: Option<std::path::PathBuf>) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("api.db").display());
     let server = RunningServer::start(ServeOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        database: database.clone(),
         static_dir,
         allow_origins: vec!["https://partner.example".into()],
-        frame_ancestors: vec![],
-        seed_demo: false,
+        ..ServeOptions::new("127.0.0.1:0".parse().unwrap(), &database)
     })
     .await
     .unwrap();

@@ -1,6 +1,7 @@
 //! A real server on a loopback port with a fresh SQLite file, and a client.
 #![allow(dead_code)] // each test file uses its own part of this
 
+use enroll_api::limits::Limits;
 use enroll_api::{cli, RunningServer, ServeOptions};
 use reqwest::{Client, Method, RequestBuilder, Response};
 use serde_json::{json, Value};
@@ -16,12 +17,9 @@ pub async fn start(seed_demo: bool) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("api.db").display());
     let server = RunningServer::start(ServeOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        database: database.clone(),
-        static_dir: None,
-        allow_origins: vec![],
-        frame_ancestors: vec![],
         seed_demo,
+        limits: Limits::generous(),
+        ..ServeOptions::new("127.0.0.1:0".parse().unwrap(), &database)
     })
     .await
     .unwrap();
