@@ -179,6 +179,12 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             })
             .await?;
             println!("enroll-api listening on {}", server.url());
+            if server.store.mpn_count().await? == 0 {
+                println!(
+                    "enroll-api: no MPN directory: submit does not check MPN IDs \
+                     (load one with `enroll-api seed`, or serve with --seed-demo)"
+                );
+            }
             tokio::select! {
                 result = server.task => result??,
                 _ = tokio::signal::ctrl_c() => println!("enroll-api: stopped"),

@@ -3,10 +3,11 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::{ApiError, ApiErrorBody, Catalog, Locale};
+use std::time::Duration;
 
 use crate::store::StoreError;
 
@@ -38,6 +39,8 @@ pub struct ApiFailure {
     pub status: StatusCode,
     pub code: &'static str,
     pub locale: Locale,
+    /// For 429: when to try again (`Retry-After`, whole seconds).
+    pub retry_after: Option<Duration>,
 }
 
 impl ApiFailure {
@@ -46,6 +49,15 @@ impl ApiFailure {
             status,
             code,
             locale,
+            retry_after: None,
+        }
+    }
+
+    /// 429: a limit was reached; `code` says which, `wait` when to retry.
+    pub fn throttled(code: &'static str, wait: Duration, locale: Locale) -> Self {
+        Self {
+            retry_after: Some(wait),
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, code, locale)
         }
     }
 
@@ -70,6 +82,14 @@ impl IntoResponse for ApiFailure {
                 message,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(wait) = self.retry_after {
+            // Rounded up: retrying at the second given must work.
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }

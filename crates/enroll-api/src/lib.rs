@@ -16,6 +16,7 @@ pub mod routes;
 pub mod seed;
 pub mod server;
 pub mod store;
+pub mod throttle;
 
 pub use server::{RunningServer, ServeOptions};
 pub use store::Store;

@@ -1,32 +1,38 @@
 //! Emails to applicants, worded from the catalog in the applicant's
-//! locale. No bank secret is ever part of one.
+//! locale. No bank secret is ever part of one. What the applicant typed
+//! goes in as one short line (`text::one_line`): a draft may hold control
+//! characters or a name of 60,000 characters until it is validated.
 
+use enroll_core::text::{caps, one_line};
 use enroll_core::{ApplicationStatus, Catalog, Locale};
 
-use crate::store::{Record, Store, StoreError};
+use crate::store::{EmailKind, NewEmail, Record};
 
 fn catalog_of(record: &Record) -> &'static Catalog {
     Catalog::get(Locale::from_tag(&record.locale).unwrap_or_default())
 }
 
-/// Tells the admin address that the status changed (and why, if a
-/// reviewer said why). Drafts get no email.
-pub async fn queue_status_email(
-    store: &Store,
-    record: &Record,
-    reason: Option<&str>,
-) -> Result<(), StoreError> {
+/// The greeting's name and the company, as one clean line each.
+fn names(record: &Record) -> (String, String) {
+    (
+        one_line(&record.answers.admin.first_name, caps::PERSON_NAME),
+        one_line(&record.answers.company.legal_name, caps::LEGAL_NAME),
+    )
+}
+
+/// The email telling the admin address that the status changed (and why,
+/// if a reviewer said why). Drafts get none.
+pub fn status_email(record: &Record, reason: Option<&str>) -> Option<NewEmail> {
     let to = record.answers.admin.email.trim();
     if to.is_empty() || record.status == ApplicationStatus::Draft {
-        return Ok(());
+        return None;
     }
     let catalog = catalog_of(record);
     let status = record.status.as_str();
-    let company = record.answers.company.legal_name.trim();
-    let name = record.answers.admin.first_name.trim();
+    let (name, company) = names(record);
     let params = [
-        ("name", name),
-        ("company", company),
+        ("name", name.as_str()),
+        ("company", company.as_str()),
         ("reason", reason.unwrap_or("")),
     ];
     let subject = catalog.format(&format!("email.status.{status}.subject"), &params);
@@ -35,26 +41,25 @@ pub async fn queue_status_email(
         body.push_str("\n\n");
         body.push_str(&catalog.format("email.reason", &[("reason", reason.trim())]));
     }
-    store
-        .queue_email(Some(&record.id), to, &subject, &body)
-        .await
+    Some(NewEmail {
+        kind: EmailKind::Status,
+        application_id: record.id.clone(),
+        to: to.to_owned(),
+        subject,
+        body,
+    })
 }
 
-/// Sends the admin address the link that resumes the application.
-pub async fn queue_resume_email(
-    store: &Store,
-    record: &Record,
-    to: &str,
-    link: &str,
-) -> Result<(), StoreError> {
+/// The email that sends the admin address the link resuming the draft.
+pub fn resume_email(record: &Record, to: &str, link: &str) -> NewEmail {
     let catalog = catalog_of(record);
-    let params = [
-        ("name", record.answers.admin.first_name.trim()),
-        ("link", link),
-    ];
-    let subject = catalog.format("email.resume.subject", &params);
-    let body = catalog.format("email.resume.body", &params);
-    store
-        .queue_email(Some(&record.id), to, &subject, &body)
-        .await
+    let (name, _) = names(record);
+    let params = [("name", name.as_str()), ("link", link)];
+    NewEmail {
+        kind: EmailKind::Resume,
+        application_id: record.id.clone(),
+        to: to.to_owned(),
+        subject: catalog.format("email.resume.subject", &params),
+        body: catalog.format("email.resume.body", &params),
+    }
 }

@@ -5,6 +5,7 @@ use enroll_core::ApplicationStatus::{self, *};
 
 use crate::mail;
 use crate::store::{Record, StatusChange, Store, StoreError};
+use enroll_core::text::is_forbidden;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -43,6 +44,8 @@ pub enum ReviewError {
     },
     #[error("say why with --reason: the applicant is told")]
     ReasonRequired,
+    #[error("the reason holds a control character: write it again without one")]
+    ControlCharacter,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -57,12 +60,16 @@ pub async fn decide(
     if decision.needs_reason() && reason.is_none() {
         return Err(ReviewError::ReasonRequired);
     }
+    // Several lines are fine (the applicant reads them in an email and on
+    // the status page); terminal escapes and bidi overrides are not.
+    if reason.is_some_and(|r| r.chars().any(|c| is_forbidden(c, true))) {
+        return Err(ReviewError::ControlCharacter);
+    }
     let (from, to) = decision.transition();
-    match store.change_status(id, from, to, reason).await? {
-        StatusChange::Changed(record) => {
-            mail::queue_status_email(store, &record, reason).await?;
-            Ok(*record)
-        }
+    let note = reason.map(str::to_owned);
+    let email = move |record: &Record| mail::status_email(record, note.as_deref());
+    match store.change_status(id, from, to, reason, email).await? {
+        StatusChange::Changed(record) => Ok(*record),
         StatusChange::NotAllowed(status) => Err(ReviewError::NotAllowed {
             id: id.to_owned(),
             status: status.as_str(),

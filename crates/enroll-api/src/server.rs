@@ -14,8 +14,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::directory::Directory;
 use crate::limits::Limits;
 use crate::reference::Reference;
-use crate::routes::{api_v1, cacheable_v1, AppState};
+use crate::routes::{api_v1, cacheable_v1, AppState, ResumeLinks};
 use crate::store::{Store, StoreError};
+use crate::throttle::Throttle;
 use std::sync::Arc;
 
 /// Bodies larger than this are refused (413, JSON error) by the extractor.
@@ -82,12 +83,20 @@ impl RunningServer {
             source,
         })?;
         let app = router(store.clone(), directory, &options);
-        let task = tokio::spawn(async move { axum::serve(listener, app).await });
+        let service = app.into_make_service_with_connect_info::<SocketAddr>();
+        let task = tokio::spawn(async move { axum::serve(listener, service).await });
         Ok(Self { addr, store, task })
     }
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections and closes the database (what a
+    /// restart does to the file).
+    pub async fn shutdown(self) {
+        self.task.abort();
+        self.store.close().await;
     }
 }
 
@@ -148,6 +157,13 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
         store,
         reference: Reference::vendored(),
         directory,
+        limits: Arc::new(options.limits.clone()),
+        links: Arc::new(ResumeLinks::new(
+            options.public_url.as_deref(),
+            options.listen,
+            &options.allow_origins,
+        )),
+        throttle: Throttle::default(),
     })
 }
 

@@ -207,10 +207,17 @@ async fn a_submitted_indirect_reseller_asks_a_provider_to_partner() {
         .unwrap();
     assert_eq!(unknown.status(), 404);
 
-    // A direct partner has no indirect provider.
+    // A direct partner has no indirect provider. (Fabrikam's MPN ID is
+    // registered in the US; direct enrollment must be open.)
+    api.operator(&["program", "set", "--direct-enrollment", "open"])
+        .await
+        .unwrap();
     let mut direct = complete();
     direct["model"] = json!("direct_partner");
     direct["mpn_id"] = json!("7654321");
+    direct["company"]["legal_name"] = json!("Fabrikam Inc.");
+    direct["address"] = json!({"country": "US", "lines": ["1 Main St"], "locality": "Redmond",
+                               "region": "WA", "postal_code": "98052"});
     let direct = api.create(&direct).await;
     assert_eq!(api.submit(&direct, &direct.etag, "k").await.status(), 200);
     assert_eq!(

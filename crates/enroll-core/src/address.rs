@@ -235,9 +235,9 @@ fn collapse_whitespace(s: &str) -> String {
 }
 
 /// The most characters a single address answer may have.
-const MAX_FIELD_CHARS: usize = 200;
+use crate::text::caps::ADDRESS_FIELD as MAX_FIELD_CHARS;
 /// Street lines beyond this are one too many for any postal format.
-const MAX_STREET_LINES: usize = 4;
+use crate::text::caps::ADDRESS_LINES as MAX_STREET_LINES;
 
 /// Problems with an address, given its country's format (`None` when the
 /// format is not known here yet: only what holds everywhere is checked).

@@ -265,6 +265,51 @@ impl Answers {
     }
 }
 
+impl Answers {
+    /// Calls `visit` with the path and value of every text answer, every
+    /// street line included, in the order the wizard asks for them.
+    pub fn each_text(&self, mut visit: impl FnMut(&str, &str)) {
+        // A copy (a few hundred bytes) so that the list of paths is
+        // written once, in `each_text_mut`.
+        let mut copy = self.clone();
+        copy.each_text_mut(|path, value| visit(path, value));
+    }
+
+    /// As `each_text`, with each value to change in place.
+    pub fn each_text_mut(&mut self, mut visit: impl FnMut(&str, &mut String)) {
+        visit("mpn_id", &mut self.mpn_id);
+        let c = &mut self.company;
+        visit("company.legal_name", &mut c.legal_name);
+        visit("company.website", &mut c.website);
+        visit("company.tax_id", &mut c.tax_id);
+        let a = &mut self.address;
+        visit("address.country", &mut a.country);
+        for (i, line) in a.lines.iter_mut().enumerate() {
+            visit(&format!("address.lines.{i}"), line);
+        }
+        visit("address.locality", &mut a.locality);
+        visit("address.region", &mut a.region);
+        visit("address.postal_code", &mut a.postal_code);
+        visit("address.dependent_locality", &mut a.dependent_locality);
+        visit("address.sorting_code", &mut a.sorting_code);
+        let b = &mut self.bank;
+        visit("bank.country", &mut b.country);
+        visit("bank.account_holder", &mut b.account_holder);
+        visit("bank.iban", &mut b.iban);
+        visit("bank.bic", &mut b.bic);
+        visit("bank.routing_code", &mut b.routing_code);
+        visit("bank.account_number", &mut b.account_number);
+        visit("bank.account_type", &mut b.account_type);
+        let m = &mut self.admin;
+        visit("admin.first_name", &mut m.first_name);
+        visit("admin.last_name", &mut m.last_name);
+        visit("admin.email", &mut m.email);
+        visit("admin.phone", &mut m.phone);
+        visit("tenant.csp_domain", &mut self.tenant.csp_domain);
+        visit("tenant.corporate_domain", &mut self.tenant.corporate_domain);
+    }
+}
+
 /// An application as the API returns it: its identity and status, and the
 /// answers beside them.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]

@@ -150,7 +150,7 @@ pub fn is_masked(value: &str) -> bool {
     value.starts_with('•')
 }
 
-const ACCOUNT_HOLDER_MAX: usize = 140;
+use crate::text::caps::ACCOUNT_HOLDER as ACCOUNT_HOLDER_MAX;
 
 pub fn bank_problems(bank: &BankDetails) -> Vec<Problem> {
     let mut problems = Vec::new();

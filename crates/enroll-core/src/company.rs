@@ -7,9 +7,9 @@ use crate::{Company, Problem, ProblemCode};
 /// in the IDs seen in Partner Center; up to 10 are accepted so that a
 /// longer ID issued later is not refused here (the lookup confirms it).
 const MPN_ID_DIGITS: std::ops::RangeInclusive<usize> = 6..=10;
-const LEGAL_NAME_CHARS: std::ops::RangeInclusive<usize> = 2..=160;
+const LEGAL_NAME_CHARS: std::ops::RangeInclusive<usize> = 2..=crate::text::caps::LEGAL_NAME;
 const TAX_ID_CHARS: std::ops::RangeInclusive<usize> = 2..=32;
-const WEBSITE_MAX_CHARS: usize = 2000;
+use crate::text::caps::WEBSITE as WEBSITE_MAX_CHARS;
 
 /// The MPN ID as compared: with the spaces people type removed.
 pub fn normalize_mpn_id(typed: &str) -> String {
@@ -47,7 +47,8 @@ pub fn company_problems(company: &Company) -> Vec<Problem> {
             .push(Problem::new("company.legal_name", ProblemCode::TooShort).with_param("min", "2"));
     } else if name_len > *LEGAL_NAME_CHARS.end() {
         problems.push(
-            Problem::new("company.legal_name", ProblemCode::TooLong).with_param("max", "160"),
+            Problem::new("company.legal_name", ProblemCode::TooLong)
+                .with_param("max", LEGAL_NAME_CHARS.end().to_string()),
         );
     } else if !name.chars().any(char::is_alphanumeric) {
         problems.push(Problem::new(

@@ -6,7 +6,7 @@ use crate::reference::ReferenceData;
 use crate::{Problem, ProblemCode};
 
 /// RFC 5321's limit on a path, which bounds any address.
-const MAX_EMAIL_CHARS: usize = 254;
+use crate::text::caps::EMAIL as MAX_EMAIL_CHARS;
 
 /// Mailboxes of a function rather than a person: the admin account needs a
 /// person who can be reached and held to account.

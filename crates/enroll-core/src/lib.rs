@@ -16,6 +16,7 @@ pub mod program;
 pub mod provider;
 pub mod reference;
 pub mod tenant;
+pub mod text;
 pub mod validate;
 pub mod wizard;
 
@@ -25,7 +26,7 @@ pub use application::{
 };
 pub use i18n::{Catalog, Locale};
 pub use problem::{ApiError, ApiErrorBody, Problem, ProblemCode, ValidationReport};
-pub use program::{ProgramLinks, ProgramSettings};
+pub use program::{program_problems, MpnRecord, ProgramLinks, ProgramSettings};
 pub use provider::{Provider, ProviderPage, ProviderRequest};
 pub use reference::ReferenceData;
 pub use validate::{validate, validate_section, Section};

@@ -27,6 +27,14 @@ pub enum ProblemCode {
     CountryMismatch,
     /// Direct enrollment is closed by the program settings.
     DirectEnrollmentClosed,
+    /// A control or bidirectional-control character (often pasted along).
+    ControlCharacter,
+    /// The program does not accept companies from this country.
+    UnsupportedCountry,
+    /// The partner directory does not know this MPN ID.
+    MpnUnknown,
+    /// The MPN ID is registered in another country than the address's.
+    MpnCountryMismatch,
     /// A code this version does not know: sent by a newer server.
     #[serde(other)]
     Unknown,
@@ -51,6 +59,10 @@ impl ProblemCode {
             Self::SameAsCspTenant => "same_as_csp_tenant",
             Self::CountryMismatch => "country_mismatch",
             Self::DirectEnrollmentClosed => "direct_enrollment_closed",
+            Self::ControlCharacter => "control_character",
+            Self::UnsupportedCountry => "unsupported_country",
+            Self::MpnUnknown => "mpn_unknown",
+            Self::MpnCountryMismatch => "mpn_country_mismatch",
             Self::Unknown => "unknown",
         }
     }

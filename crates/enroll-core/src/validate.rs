@@ -7,7 +7,9 @@ use crate::company::{company_problems, mpn_id_problems};
 use crate::email::email_problems;
 use crate::reference::{Lookup, ReferenceData};
 use crate::tenant::tenant_problems;
+use crate::text::{character_problems, strip_pasted, strip_pasted_answers};
 use crate::{Answers, Problem, ProblemCode, ValidationReport};
+use std::borrow::Cow;
 
 /// The parts of an application that the wizard asks for on their own page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -53,6 +55,7 @@ impl Section {
 
 /// Validates the whole application, as submitting it requires.
 pub fn validate(answers: &Answers, reference: &ReferenceData) -> ValidationReport {
+    let answers = &without_pasted_invisibles(answers);
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     for section in Section::ALL {
@@ -69,13 +72,49 @@ pub fn validate_section(
     answers: &Answers,
     reference: &ReferenceData,
 ) -> ValidationReport {
+    let answers = &without_pasted_invisibles(answers);
     let (errors, warnings) = section_problems(section, answers, reference);
     ValidationReport::from_problems(errors, warnings)
 }
 
-const NAME_MAX_CHARS: usize = 100;
+use crate::text::caps::PERSON_NAME as NAME_MAX_CHARS;
 
+/// The answers as validated: a byte-order mark or a soft hyphen pasted
+/// along is not the applicant's mistake (the API removes them on save).
+fn without_pasted_invisibles(answers: &Answers) -> Cow<'_, Answers> {
+    let mut pasted = false;
+    answers.each_text(|_, value| pasted |= value != strip_pasted(value));
+    if !pasted {
+        return Cow::Borrowed(answers);
+    }
+    let mut cleaned = answers.clone();
+    strip_pasted_answers(&mut cleaned);
+    Cow::Owned(cleaned)
+}
+
+/// A section's problems. A field holding a control character gets that
+/// one problem: its other rules would only confuse (an IBAN with an ESC in
+/// it is "invalid" for a reason the applicant cannot see).
 fn section_problems(
+    section: Section,
+    a: &Answers,
+    reference: &ReferenceData,
+) -> (Vec<Problem>, Vec<Problem>) {
+    let (mut errors, mut warnings) = rule_problems(section, a, reference);
+    let controls: Vec<Problem> = character_problems(a)
+        .into_iter()
+        .filter(|p| Section::of_field(&p.field) == Some(section))
+        .collect();
+    if !controls.is_empty() {
+        let tainted = |p: &Problem| controls.iter().any(|c| c.field == p.field);
+        errors.retain(|p| !tainted(p));
+        warnings.retain(|p| !tainted(p));
+        errors.extend(controls);
+    }
+    (errors, warnings)
+}
+
+fn rule_problems(
     section: Section,
     a: &Answers,
     reference: &ReferenceData,

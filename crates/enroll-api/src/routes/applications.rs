@@ -7,7 +7,10 @@ use axum::Json;
 use enroll_core::bank::is_masked;
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::email::parse_email;
-use enroll_core::{validate, Answers, Application, Catalog, Locale};
+use enroll_core::text::{cap_problems, strip_pasted_answers};
+use enroll_core::{
+    program_problems, validate, Answers, Application, Catalog, Locale, MpnRecord, ValidationReport,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -17,14 +20,21 @@ use crate::error::{ApiFailure, RequestLocale};
 use crate::json::{JsonBody, OptionalJsonBody};
 use crate::mail;
 use crate::store::{NewDraft, Record, UpdateOutcome};
+use crate::throttle::{Action, Client};
 
-/// Shows the last four characters of a bank secret, e.g. `••••3000`.
+/// A bank secret as the API shows it: `••••` and its last four
+/// characters when it is longer than eight, `••••` alone otherwise (four
+/// of a short account number are most of it).
 pub fn mask(secret: &str) -> String {
     let compact: Vec<char> = secret.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.is_empty() {
         return String::new();
     }
-    let tail: String = compact[compact.len().saturating_sub(4)..].iter().collect();
+    let tail: String = if compact.len() > 8 {
+        compact[compact.len() - 4..].iter().collect()
+    } else {
+        String::new()
+    };
     format!("••••{tail}")
 }
 
@@ -82,6 +92,7 @@ async fn authorize(
 }
 
 /// The version an `If-Match` header names (`"3"`, `W/"3"`), or `*`.
+#[derive(Clone, Copy)]
 enum IfMatch {
     Any,
     Version(i64),
@@ -110,7 +121,7 @@ fn if_match(headers: &HeaderMap, locale: Locale) -> Result<IfMatch, ApiFailure> 
 
 /// Answers from a request body, which may leave out anything. A bank
 /// secret left out, or sent back masked, keeps the stored value.
-fn merge_answers(body: &Value, stored: &Answers, locale: Locale) -> Result<Answers, ApiFailure> {
+fn merge_answers(body: &Value, stored: &Answers, locale: Locale) -> Result<Answers, SaveRefused> {
     let mut answers: Answers = serde_json::from_value(body.clone())
         .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale))?;
     for (key, new, old) in [
@@ -126,7 +137,39 @@ fn merge_answers(body: &Value, stored: &Answers, locale: Locale) -> Result<Answe
             new.clone_from(old);
         }
     }
+    strip_pasted_answers(&mut answers);
+    // A save keeps what was typed, control characters included (validation
+    // asks for those to go), but not more of it than any answer needs.
+    let too_long = cap_problems(&answers);
+    if !too_long.is_empty() {
+        let mut report = ValidationReport::from_problems(too_long, Vec::new());
+        report.localize(Catalog::get(locale));
+        return Err(SaveRefused::TooLong(report));
+    }
     Ok(answers)
+}
+
+/// Why a save was refused: a failure, or answers over their caps.
+pub enum SaveRefused {
+    Failure(ApiFailure),
+    TooLong(ValidationReport),
+}
+
+impl From<ApiFailure> for SaveRefused {
+    fn from(failure: ApiFailure) -> Self {
+        Self::Failure(failure)
+    }
+}
+
+impl IntoResponse for SaveRefused {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Failure(failure) => failure.into_response(),
+            Self::TooLong(report) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, Json(report)).into_response()
+            }
+        }
+    }
 }
 
 fn body_locale(body: &Value, fallback: &str) -> String {
@@ -140,15 +183,18 @@ fn body_locale(body: &Value, fallback: &str) -> String {
 pub async fn create(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
+    client: Client,
     JsonBody(body): JsonBody<Value>,
-) -> Result<Response, ApiFailure> {
+) -> Result<Response, SaveRefused> {
     if !body.is_object() {
-        return Err(ApiFailure::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "wrong_shape",
-            locale,
-        ));
+        return Err(
+            ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale).into(),
+        );
     }
+    state
+        .throttle
+        .take(Action::CreateDraft, client, state.limits.drafts_per_client)
+        .map_err(|wait| ApiFailure::throttled("too_many_drafts", wait, locale))?;
     let answers = merge_answers(&body, &Answers::default(), locale)?;
     let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", locale);
     let id = random_hex(16).map_err(internal)?;
@@ -196,18 +242,16 @@ pub async fn update(
     Bearer(token): Bearer,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Value>,
-) -> Result<Response, ApiFailure> {
+) -> Result<Response, SaveRefused> {
     let current = authorize(&state, &id, &token, locale).await?;
     let expected = match if_match(&headers, locale)? {
         IfMatch::Any => current.version,
         IfMatch::Version(v) => v,
     };
     if !body.is_object() {
-        return Err(ApiFailure::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "wrong_shape",
-            locale,
-        ));
+        return Err(
+            ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale).into(),
+        );
     }
     let answers = merge_answers(&body, &current.answers, locale)?;
     let new_locale = body_locale(&body, &current.locale);
@@ -228,17 +272,13 @@ pub async fn update(
             &record,
             serde_json::to_value(public(&record)).unwrap_or_default(),
         )),
-        UpdateOutcome::Stale { .. } => Err(ApiFailure::new(
-            StatusCode::PRECONDITION_FAILED,
-            "stale_etag",
-            locale,
-        )),
-        UpdateOutcome::NotEditable(_) => Err(ApiFailure::new(
-            StatusCode::CONFLICT,
-            "not_editable",
-            locale,
-        )),
-        UpdateOutcome::Missing => Err(ApiFailure::not_found(locale)),
+        UpdateOutcome::Stale { .. } => {
+            Err(ApiFailure::new(StatusCode::PRECONDITION_FAILED, "stale_etag", locale).into())
+        }
+        UpdateOutcome::NotEditable(_) => {
+            Err(ApiFailure::new(StatusCode::CONFLICT, "not_editable", locale).into())
+        }
+        UpdateOutcome::Missing => Err(ApiFailure::not_found(locale).into()),
     }
 }
 
@@ -253,7 +293,7 @@ pub async fn submit(
     Bearer(token): Bearer,
     headers: HeaderMap,
 ) -> Result<Response, ApiFailure> {
-    authorize(&state, &id, &token, locale).await?;
+    let seen = authorize(&state, &id, &token, locale).await?;
     let expected = if_match(&headers, locale)?;
     let key = headers
         .get("idempotency-key")
@@ -266,52 +306,80 @@ pub async fn submit(
             locale,
         ))?
         .to_owned();
-    let reference = state.reference.data.clone();
-    let answer = state
+    let store_failure = |e| ApiFailure::store(e, locale);
+    // The program's rules need the settings and the directory; read here,
+    // for the MPN ID the check below finds unchanged.
+    let settings = state
         .store
-        .submit(
-            &id,
-            &key,
-            |record, mpn_taken| {
-                if !record.status.is_editable() {
-                    return Err((409, error_body("not_editable", locale)));
-                }
-                if let IfMatch::Version(v) = expected {
-                    if v != record.version {
-                        return Err((412, error_body("stale_etag", locale)));
-                    }
-                }
-                let mut report = validate(&record.answers, &reference);
-                if !report.valid {
-                    report.localize(Catalog::get(locale));
-                    return Err((422, serde_json::to_string(&report).unwrap_or_default()));
-                }
-                if mpn_taken {
-                    return Err((409, error_body("mpn_already_enrolled", locale)));
-                }
-                Ok(())
-            },
-            |record| serde_json::to_string(&public(record)).unwrap_or_default(),
-        )
+        .program_settings()
         .await
-        .map_err(|e| ApiFailure::store(e, locale))?
+        .map_err(store_failure)?;
+    let mpn_id = normalize_mpn_id(&seen.answers.mpn_id);
+    let directory_on = state.store.mpn_count().await.map_err(store_failure)? > 0;
+    let entry = match directory_on {
+        true => state
+            .store
+            .mpn_entry(&mpn_id)
+            .await
+            .map_err(store_failure)?,
+        false => None,
+    };
+    let reference = state.reference.data.clone();
+    let check = move |record: &Record, mpn_taken: bool| {
+        if !record.status.is_editable() {
+            return Err((409, error_body("not_editable", locale)));
+        }
+        let changed = normalize_mpn_id(&record.answers.mpn_id) != mpn_id;
+        match expected {
+            IfMatch::Version(v) if v != record.version => {
+                return Err((412, error_body("stale_etag", locale)))
+            }
+            _ if changed => return Err((412, error_body("stale_etag", locale))),
+            _ => {}
+        }
+        let mpn = match (&entry, directory_on) {
+            (_, false) => MpnRecord::Unchecked,
+            (None, true) => MpnRecord::Unknown,
+            (Some(entry), true) => MpnRecord::Registered {
+                country: &entry.country,
+            },
+        };
+        let mut report = validate(&record.answers, &reference);
+        if report.valid {
+            let refusals = program_problems(&record.answers, &settings, mpn);
+            report = ValidationReport::from_problems(refusals, report.warnings);
+        }
+        if !report.valid {
+            report.localize(Catalog::get(locale));
+            return Err((422, serde_json::to_string(&report).unwrap_or_default()));
+        }
+        if mpn_taken {
+            return Err((409, error_body("mpn_already_enrolled", locale)));
+        }
+        Ok(())
+    };
+    // The answer and the "we received it" email are recorded in the same
+    // transaction as the submission: a replay queues nothing, and a client
+    // that hangs up cannot leave one without the other.
+    let render = |record: &Record| {
+        (
+            serde_json::to_string(&public(record)).unwrap_or_default(),
+            mail::status_email(record, None),
+        )
+    };
+    let (code, body) = state
+        .store
+        .submit(&id, &key, check, render)
+        .await
+        .map_err(store_failure)?
         .ok_or(ApiFailure::not_found(locale))?;
-    let (code, body) = answer;
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
     if status.is_success() {
-        if let Some(record) = state
-            .store
-            .application(&id)
-            .await
-            .map_err(|e| ApiFailure::store(e, locale))?
-        {
+        if let Some(record) = state.store.application(&id).await.map_err(store_failure)? {
             if let Ok(value) = HeaderValue::from_str(&etag(&record)) {
                 response.headers_mut().insert(header::ETAG, value);
             }
-            mail::queue_status_email(&state.store, &record, None)
-                .await
-                .map_err(|e| ApiFailure::store(e, locale))?;
         }
     }
     Ok(response)
@@ -340,8 +408,9 @@ pub async fn status(
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ResumeEmailRequest {
-    /// The page the link opens (the app's address on the host site);
-    /// defaults to this server's own origin.
+    /// The page the link opens (the app's address on the host site): an
+    /// address on one of the configured host origins; defaults to the
+    /// server's public address.
     link_base: Option<String>,
 }
 
@@ -350,7 +419,7 @@ pub async fn resume_email(
     RequestLocale(locale): RequestLocale,
     Path(id): Path<String>,
     Bearer(token): Bearer,
-    headers: HeaderMap,
+    client: Client,
     OptionalJsonBody(body): OptionalJsonBody<ResumeEmailRequest>,
 ) -> Result<Response, ApiFailure> {
     let record = authorize(&state, &id, &token, locale).await?;
@@ -362,34 +431,32 @@ pub async fn resume_email(
             locale,
         ));
     }
-    let base = match body.link_base {
-        Some(base) if base.starts_with("https://") || base.starts_with("http://") => base,
-        Some(_) => {
-            return Err(ApiFailure::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_link_base",
-                locale,
-            ))
-        }
-        None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("localhost");
-            format!("http://{host}/")
-        }
-    };
+    let base = state
+        .links
+        .base(body.link_base.as_deref())
+        .ok_or(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_link_base",
+            locale,
+        ))?;
+    let limits = &state.limits;
+    state
+        .throttle
+        .take(Action::ResumeEmail, client, limits.resume_emails_per_client)
+        .map_err(|wait| ApiFailure::throttled("too_many_resume_emails", wait, locale))?;
     // The token travels in the fragment: never sent to a server, never in
     // a server log or a Referer.
-    let link = format!(
-        "{}#resume={}.{}",
-        base.split('#').next().unwrap_or(&base),
-        record.id,
-        token
-    );
-    mail::queue_resume_email(&state.store, &record, &to, &link)
+    let link = format!("{base}#resume={}.{}", record.id, token);
+    state
+        .store
+        .queue_resume_email(
+            mail::resume_email(&record, &to, &link),
+            limits.resume_emails_per_application,
+            limits.resume_emails_per_recipient,
+        )
         .await
-        .map_err(|e| ApiFailure::store(e, locale))?;
+        .map_err(|e| ApiFailure::store(e, locale))?
+        .map_err(|t| ApiFailure::throttled("too_many_resume_emails", t.retry_after, locale))?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({"queued": true, "to": to})),
@@ -405,8 +472,11 @@ mod tests {
     fn secrets_are_masked_to_their_last_four_characters() {
         assert_eq!(mask("DE89370400440532013000"), "••••3000");
         assert_eq!(mask("DE89 3704 0044 0532 0130 00"), "••••3000");
-        assert_eq!(mask("123"), "••••123");
+        assert_eq!(mask("123456789"), "••••6789");
+        assert_eq!(mask("12345678"), "••••", "eight or fewer: nothing shown");
+        assert_eq!(mask("1234"), "••••");
         assert_eq!(mask(""), "");
         assert!(is_masked(&mask("12345678")));
+        assert!(is_masked(&mask("123456789")));
     }
 }

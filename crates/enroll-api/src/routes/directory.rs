@@ -16,12 +16,25 @@ use crate::directory::ProviderQuery;
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::OptionalJsonBody;
 use crate::store::RequestOutcome;
+use crate::throttle::{Action, Client};
+use enroll_core::text::{caps, is_forbidden, strip_pasted};
 
 pub async fn mpn_lookup(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
+    client: Client,
     Path(mpn_id): Path<String>,
 ) -> Result<Json<Value>, ApiFailure> {
+    // Limited per client: without it the 7-digit space, and with it every
+    // company's name and country, could be read in minutes.
+    state
+        .throttle
+        .take(
+            Action::MpnLookup,
+            client,
+            state.limits.mpn_lookups_per_client,
+        )
+        .map_err(|wait| ApiFailure::throttled("too_many_lookups", wait, locale))?;
     let id = normalize_mpn_id(&mpn_id);
     if id.is_empty() || id.len() > 10 || !id.chars().all(|c| c.is_ascii_digit()) {
         return Err(ApiFailure::new(
@@ -105,8 +118,6 @@ pub struct PartnershipRequest {
     message: String,
 }
 
-const MESSAGE_MAX_CHARS: usize = 1000;
-
 pub async fn request_partnership(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -146,22 +157,38 @@ pub async fn request_partnership(
             locale,
         ));
     }
-    let message = body.message;
-    if message.chars().count() > MESSAGE_MAX_CHARS {
+    let message = strip_pasted(body.message.trim());
+    if message.chars().count() > caps::MESSAGE {
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "message_too_long",
             locale,
         ));
     }
+    // A message may have several lines; nothing that is not text.
+    if message.chars().any(|c| is_forbidden(c, true)) {
+        return Err(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "message_control_character",
+            locale,
+        ));
+    }
     let outcome = state
         .store
-        .request_provider(&applicant.id, provider, message.trim())
+        .request_provider(
+            &applicant.id,
+            provider,
+            &message,
+            state.limits.open_provider_requests,
+        )
         .await
         .map_err(|e| ApiFailure::store(e, locale))?;
     Ok(match outcome {
         RequestOutcome::Created(request) => (StatusCode::CREATED, Json(request)).into_response(),
         RequestOutcome::Existing(request) => (StatusCode::OK, Json(request)).into_response(),
+        RequestOutcome::TooManyOpen => {
+            ApiFailure::new(StatusCode::CONFLICT, "too_many_open_requests", locale).into_response()
+        }
     })
 }
 

@@ -18,14 +18,69 @@ use std::sync::Arc;
 use crate::directory::Directory;
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::JsonBody;
+use crate::limits::Limits;
 use crate::reference::Reference;
 use crate::store::Store;
+use crate::throttle::Throttle;
+use std::net::SocketAddr;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub reference: Reference,
     pub directory: Arc<Directory>,
+    pub limits: Arc<Limits>,
+    pub links: Arc<ResumeLinks>,
+    pub throttle: Throttle,
+}
+
+/// Where resume links may point: the server's public address, or a page
+/// on one of the origins configured to host the app. Never an address a
+/// request makes up (its `Host` header, any other URL): a draft is free
+/// and anonymous, and the email would carry whatever link it was given.
+#[derive(Clone, Debug)]
+pub struct ResumeLinks {
+    public_url: String,
+    host_origins: Vec<String>,
+}
+
+impl ResumeLinks {
+    pub fn new(public_url: Option<&str>, listen: SocketAddr, host_origins: &[String]) -> Self {
+        Self {
+            public_url: public_url.map_or_else(|| format!("http://{listen}/"), str::to_owned),
+            host_origins: host_origins
+                .iter()
+                .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    /// The page a resume link opens: `link_base` when it is an http(s)
+    /// address on a configured host origin, the public address when absent;
+    /// `None` for anything else. The fragment of `link_base` is dropped.
+    pub fn base(&self, link_base: Option<&str>) -> Option<String> {
+        let Some(base) = link_base else {
+            return Some(self.public_url.clone());
+        };
+        let base = base.split('#').next().unwrap_or_default();
+        let (scheme, rest) = base.split_once("://")?;
+        if !matches!(scheme, "http" | "https") {
+            return None;
+        }
+        let authority = rest.split(['/', '?']).next().unwrap_or_default();
+        if authority.is_empty() || authority.contains('@') || base.chars().any(char::is_control) {
+            return None;
+        }
+        let origin = format!("{scheme}://{}", authority.to_ascii_lowercase());
+        let public_origin = self
+            .public_url
+            .split('/')
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("/")
+            .to_ascii_lowercase();
+        (self.host_origins.contains(&origin) || origin == public_origin).then(|| base.to_owned())
+    }
 }
 
 /// The routes under `/api/v1` whose answers must not be cached.

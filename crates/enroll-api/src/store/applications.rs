@@ -3,7 +3,8 @@
 use enroll_core::{Answers, ApplicationStatus};
 use sqlx::{Row, SqliteConnection};
 
-use super::{Store, StoreError};
+use super::outbox::insert_email;
+use super::{NewEmail, Store, StoreError};
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
@@ -103,25 +104,35 @@ async fn add_history(
 
 impl Store {
     pub async fn create_application(&self, draft: NewDraft<'_>) -> Result<Record, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO applications (id, token_hash, token_expires_at, locale, answers, mpn_id)
-             VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?), ?, ?, ?)",
-        )
-        .bind(draft.id)
-        .bind(draft.token_hash)
-        .bind(format!("+{} days", draft.token_days))
-        .bind(draft.locale)
-        .bind(answers_json(draft.answers)?)
-        .bind(draft.mpn_id)
-        .execute(&mut *tx)
-        .await?;
-        add_history(&mut tx, draft.id, ApplicationStatus::Draft, None).await?;
-        let created = load(&mut tx, draft.id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("created application vanished".into()))?;
-        tx.commit().await?;
-        Ok(created)
+        let (id, token_hash, locale, mpn_id) = (
+            draft.id.to_owned(),
+            draft.token_hash.to_owned(),
+            draft.locale.to_owned(),
+            draft.mpn_id.to_owned(),
+        );
+        let answers = answers_json(draft.answers)?;
+        let token_life = format!("+{} days", draft.token_days);
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(&format!(
+                    "INSERT INTO applications (id, token_hash, token_expires_at, locale, answers, mpn_id)
+                     VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?), ?, ?, ?)"
+                ))
+                .bind(&id)
+                .bind(token_hash)
+                .bind(token_life)
+                .bind(locale)
+                .bind(answers)
+                .bind(mpn_id)
+                .execute(&mut *tx)
+                .await?;
+                add_history(tx, &id, ApplicationStatus::Draft, None).await?;
+                load(tx, &id)
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt("created application vanished".into()))
+            })
+        })
+        .await
     }
 
     pub async fn application(&self, id: &str) -> Result<Option<Record>, StoreError> {
@@ -153,97 +164,121 @@ impl Store {
         mpn_id: &str,
         locale: &str,
     ) -> Result<UpdateOutcome, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let Some(current) = load(&mut tx, id).await? else {
-            return Ok(UpdateOutcome::Missing);
-        };
-        if !current.status.is_editable() {
-            return Ok(UpdateOutcome::NotEditable(current.status));
-        }
-        if current.version != expected_version {
-            return Ok(UpdateOutcome::Stale {
-                current: current.version,
-            });
-        }
-        sqlx::query(&format!(
-            "UPDATE applications SET answers = ?, mpn_id = ?, locale = ?, version = version + 1, updated_at = {NOW}
-             WHERE id = ?"
-        ))
-        .bind(answers_json(answers)?)
-        .bind(mpn_id)
-        .bind(locale)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        let updated = load(&mut tx, id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("updated application vanished".into()))?;
-        tx.commit().await?;
-        Ok(UpdateOutcome::Updated(Box::new(updated)))
+        let (id, mpn_id, locale) = (id.to_owned(), mpn_id.to_owned(), locale.to_owned());
+        let answers = answers_json(answers)?;
+        self.write(move |tx| {
+            Box::pin(async move {
+                let Some(current) = load(tx, &id).await? else {
+                    return Ok(UpdateOutcome::Missing);
+                };
+                if !current.status.is_editable() {
+                    return Ok(UpdateOutcome::NotEditable(current.status));
+                }
+                if current.version != expected_version {
+                    return Ok(UpdateOutcome::Stale {
+                        current: current.version,
+                    });
+                }
+                sqlx::query(&format!(
+                    "UPDATE applications SET answers = ?, mpn_id = ?, locale = ?, version = version + 1, updated_at = {NOW}
+                     WHERE id = ?"
+                ))
+                .bind(answers)
+                .bind(mpn_id)
+                .bind(locale)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+                let updated = load(tx, &id)
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt("updated application vanished".into()))?;
+                Ok(UpdateOutcome::Updated(Box::new(updated)))
+            })
+        })
+        .await
     }
 
     /// Submits once per (application, idempotency key): the first call runs
     /// `check` (given the record and whether another live application holds
-    /// its MPN ID) and either records the refusal it returns or submits and
-    /// records `render(submitted record)`. Every later call with the same key
-    /// gets the recorded answer. Writers are serialized (BEGIN IMMEDIATE),
-    /// so concurrent calls cannot both submit.
-    pub async fn submit(
+    /// its MPN ID) and either records the refusal it returns or submits,
+    /// queues the email `render` gives for the submitted record, and
+    /// records the answer `render` gives. Every later call with the same
+    /// key gets the recorded answer and queues nothing. Writers are
+    /// serialized (BEGIN IMMEDIATE), so concurrent calls cannot both submit.
+    pub async fn submit<C, R>(
         &self,
         id: &str,
         key: &str,
-        check: impl FnOnce(&Record, bool) -> Result<(), (u16, String)>,
-        render: impl FnOnce(&Record) -> String,
-    ) -> Result<Option<(u16, String)>, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let recorded = sqlx::query("SELECT status_code, body FROM submit_answers WHERE application_id = ? AND idempotency_key = ?")
-            .bind(id)
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(row) = recorded {
-            let code: i64 = row.try_get("status_code")?;
-            return Ok(Some((
-                u16::try_from(code).unwrap_or(500),
-                row.try_get("body")?,
-            )));
-        }
-        let Some(current) = load(&mut tx, id).await? else {
-            return Ok(None);
-        };
-        let mpn_taken: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM applications
-             WHERE mpn_id = ? AND mpn_id != '' AND id != ? AND status IN ('submitted', 'in_review', 'approved'))",
-        )
-        .bind(current.answers.mpn_id.split_whitespace().collect::<String>())
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let answer = match check(&current, mpn_taken) {
-            Err(refusal) => refusal,
-            Ok(()) => {
-                sqlx::query(&format!(
-                    "UPDATE applications SET status = 'submitted', version = version + 1, updated_at = {NOW} WHERE id = ?"
-                ))
-                .bind(id)
+        check: C,
+        render: R,
+    ) -> Result<Option<(u16, String)>, StoreError>
+    where
+        C: FnOnce(&Record, bool) -> Result<(), (u16, String)> + Send + 'static,
+        R: FnOnce(&Record) -> (String, Option<NewEmail>) + Send + 'static,
+    {
+        let (id, key) = (id.to_owned(), key.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let recorded = sqlx::query(
+                    "SELECT status_code, body FROM submit_answers
+                     WHERE application_id = ? AND idempotency_key = ?",
+                )
+                .bind(&id)
+                .bind(&key)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(row) = recorded {
+                    let code: i64 = row.try_get("status_code")?;
+                    return Ok(Some((
+                        u16::try_from(code).unwrap_or(500),
+                        row.try_get("body")?,
+                    )));
+                }
+                let Some(current) = load(tx, &id).await? else {
+                    return Ok(None);
+                };
+                let mpn_taken: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM applications
+                     WHERE mpn_id = ? AND mpn_id != '' AND id != ? AND status IN ('submitted', 'in_review', 'approved'))",
+                )
+                .bind(current.answers.mpn_id.split_whitespace().collect::<String>())
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let answer = match check(&current, mpn_taken) {
+                    Err(refusal) => refusal,
+                    Ok(()) => {
+                        sqlx::query(&format!(
+                            "UPDATE applications SET status = 'submitted', version = version + 1, updated_at = {NOW} WHERE id = ?"
+                        ))
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?;
+                        add_history(tx, &id, ApplicationStatus::Submitted, None).await?;
+                        let submitted = load(tx, &id).await?.ok_or_else(|| {
+                            StoreError::Corrupt("submitted application vanished".into())
+                        })?;
+                        let (body, email) = render(&submitted);
+                        if let Some(email) = email {
+                            insert_email(tx, &email).await?;
+                        }
+                        (200, body)
+                    }
+                };
+                sqlx::query(
+                    "INSERT INTO submit_answers (application_id, idempotency_key, status_code, body)
+                     VALUES (?, ?, ?, ?)",
+                )
+                .bind(&id)
+                .bind(&key)
+                .bind(i64::from(answer.0))
+                .bind(&answer.1)
                 .execute(&mut *tx)
                 .await?;
-                add_history(&mut tx, id, ApplicationStatus::Submitted, None).await?;
-                let submitted = load(&mut tx, id)
-                    .await?
-                    .ok_or_else(|| StoreError::Corrupt("submitted application vanished".into()))?;
-                (200, render(&submitted))
-            }
-        };
-        sqlx::query("INSERT INTO submit_answers (application_id, idempotency_key, status_code, body) VALUES (?, ?, ?, ?)")
-            .bind(id)
-            .bind(key)
-            .bind(i64::from(answer.0))
-            .bind(&answer.1)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Some(answer))
+                Ok(Some(answer))
+            })
+        })
+        .await
     }
 
     pub async fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, StoreError> {
@@ -267,34 +302,46 @@ impl Store {
     }
 
     /// Moves an application from one of `from` to `to`, with a reason in
-    /// its history (a reviewer's decision).
-    pub async fn change_status(
+    /// its history (a reviewer's decision), and queues the email `email`
+    /// gives for the changed record, in the same transaction.
+    pub async fn change_status<E>(
         &self,
         id: &str,
-        from: &[ApplicationStatus],
+        from: &'static [ApplicationStatus],
         to: ApplicationStatus,
         reason: Option<&str>,
-    ) -> Result<StatusChange, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let Some(current) = load(&mut tx, id).await? else {
-            return Ok(StatusChange::Missing);
-        };
-        if !from.contains(&current.status) {
-            return Ok(StatusChange::NotAllowed(current.status));
-        }
-        sqlx::query(&format!(
-            "UPDATE applications SET status = ?, version = version + 1, updated_at = {NOW} WHERE id = ?"
-        ))
-        .bind(to.as_str())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        add_history(&mut tx, id, to, reason).await?;
-        let changed = load(&mut tx, id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("changed application vanished".into()))?;
-        tx.commit().await?;
-        Ok(StatusChange::Changed(Box::new(changed)))
+        email: E,
+    ) -> Result<StatusChange, StoreError>
+    where
+        E: FnOnce(&Record) -> Option<NewEmail> + Send + 'static,
+    {
+        let (id, reason) = (id.to_owned(), reason.map(str::to_owned));
+        self.write(move |tx| {
+            Box::pin(async move {
+                let Some(current) = load(tx, &id).await? else {
+                    return Ok(StatusChange::Missing);
+                };
+                if !from.contains(&current.status) {
+                    return Ok(StatusChange::NotAllowed(current.status));
+                }
+                sqlx::query(&format!(
+                    "UPDATE applications SET status = ?, version = version + 1, updated_at = {NOW} WHERE id = ?"
+                ))
+                .bind(to.as_str())
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+                add_history(tx, &id, to, reason.as_deref()).await?;
+                let changed = load(tx, &id)
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt("changed application vanished".into()))?;
+                if let Some(email) = email(&changed) {
+                    insert_email(tx, &email).await?;
+                }
+                Ok(StatusChange::Changed(Box::new(changed)))
+            })
+        })
+        .await
     }
 
     /// Every application, newest first (for reviewers).

@@ -16,6 +16,8 @@ pub enum RequestOutcome {
     Created(ProviderRequest),
     /// This applicant already asked this provider.
     Existing(ProviderRequest),
+    /// The applicant has as many pending requests as it may.
+    TooManyOpen,
 }
 
 impl Store {
@@ -47,37 +49,48 @@ impl Store {
         providers: &[Provider],
         mpn: &[MpnEntry],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM provider_requests")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM providers")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM mpn_directory")
-            .execute(&mut *tx)
-            .await?;
-        for provider in providers {
-            let body =
-                serde_json::to_string(provider).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            sqlx::query("INSERT INTO providers (id, body) VALUES (?, ?)")
-                .bind(&provider.id)
-                .bind(body)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for entry in mpn {
-            sqlx::query(
-                "INSERT INTO mpn_directory (mpn_id, company_name, country) VALUES (?, ?, ?)",
-            )
-            .bind(&entry.mpn_id)
-            .bind(&entry.company_name)
-            .bind(&entry.country)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let providers = providers
+            .iter()
+            .map(|p| Ok((p.id.clone(), serde_json::to_string(p)?)))
+            .collect::<Result<Vec<_>, serde_json::Error>>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mpn = mpn.to_vec();
+        self.write(move |tx| {
+            Box::pin(async move {
+                for table in ["provider_requests", "providers", "mpn_directory"] {
+                    sqlx::query(&format!("DELETE FROM {table}"))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for (id, body) in &providers {
+                    sqlx::query("INSERT INTO providers (id, body) VALUES (?, ?)")
+                        .bind(id)
+                        .bind(body)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for entry in &mpn {
+                    sqlx::query(
+                        "INSERT INTO mpn_directory (mpn_id, company_name, country) VALUES (?, ?, ?)",
+                    )
+                    .bind(&entry.mpn_id)
+                    .bind(&entry.company_name)
+                    .bind(&entry.country)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// How many MPN IDs the directory knows (none: the server runs
+    /// without one, and submit cannot check MPN IDs).
+    pub async fn mpn_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM mpn_directory")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     pub async fn providers(&self) -> Result<Vec<Provider>, StoreError> {
@@ -93,43 +106,65 @@ impl Store {
             .collect()
     }
 
+    /// Records that the applicant asks `provider` to partner, once per
+    /// provider, and at most `max_open` pending requests at a time.
     pub async fn request_provider(
         &self,
         application_id: &str,
         provider: &Provider,
         message: &str,
+        max_open: u32,
     ) -> Result<RequestOutcome, StoreError> {
-        let inserted = sqlx::query(
-            "INSERT INTO provider_requests (application_id, provider_id, message) VALUES (?, ?, ?)
-             ON CONFLICT (application_id, provider_id) DO NOTHING",
-        )
-        .bind(application_id)
-        .bind(&provider.id)
-        .bind(message)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        let row = sqlx::query(
-            "SELECT id, provider_id, status, message, created_at FROM provider_requests
-             WHERE application_id = ? AND provider_id = ?",
-        )
-        .bind(application_id)
-        .bind(&provider.id)
-        .fetch_one(&self.pool)
-        .await?;
-        let request = ProviderRequest {
-            id: row.try_get("id")?,
-            provider_id: row.try_get("provider_id")?,
-            provider_name: provider.name.clone(),
-            status: row.try_get("status")?,
-            message: row.try_get("message")?,
-            created_at: row.try_get("created_at")?,
-        };
-        Ok(if inserted == 1 {
-            RequestOutcome::Created(request)
-        } else {
-            RequestOutcome::Existing(request)
+        let (application_id, message) = (application_id.to_owned(), message.to_owned());
+        let (provider_id, provider_name) = (provider.id.clone(), provider.name.clone());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let read = |row: sqlx::sqlite::SqliteRow| -> Result<ProviderRequest, StoreError> {
+                    Ok(ProviderRequest {
+                        id: row.try_get("id")?,
+                        provider_id: row.try_get("provider_id")?,
+                        provider_name: provider_name.clone(),
+                        status: row.try_get("status")?,
+                        message: row.try_get("message")?,
+                        created_at: row.try_get("created_at")?,
+                    })
+                };
+                let select = "SELECT id, provider_id, status, message, created_at FROM provider_requests
+                              WHERE application_id = ? AND provider_id = ?";
+                let existing = sqlx::query(select)
+                    .bind(&application_id)
+                    .bind(&provider_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(row) = existing {
+                    return Ok(RequestOutcome::Existing(read(row)?));
+                }
+                let open: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM provider_requests WHERE application_id = ? AND status = 'pending'",
+                )
+                .bind(&application_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if open >= i64::from(max_open) {
+                    return Ok(RequestOutcome::TooManyOpen);
+                }
+                sqlx::query(
+                    "INSERT INTO provider_requests (application_id, provider_id, message) VALUES (?, ?, ?)",
+                )
+                .bind(&application_id)
+                .bind(&provider_id)
+                .bind(&message)
+                .execute(&mut *tx)
+                .await?;
+                let row = sqlx::query(select)
+                    .bind(&application_id)
+                    .bind(&provider_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                Ok(RequestOutcome::Created(read(row)?))
+            })
         })
+        .await
     }
 
     pub async fn provider_requests(

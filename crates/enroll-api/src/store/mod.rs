@@ -7,11 +7,13 @@ mod outbox;
 
 pub use applications::{HistoryEntry, NewDraft, Record, StatusChange, UpdateOutcome};
 pub use directory::{MpnEntry, RequestOutcome};
-pub use outbox::Email;
+pub use outbox::{Email, EmailKind, NewEmail, Throttled};
 
 use enroll_core::{ProgramLinks, ProgramSettings};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Connection, SqliteConnection, SqlitePool};
+use std::future::Future;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -25,7 +27,13 @@ pub enum StoreError {
     Query(#[from] sqlx::Error),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    #[error("a database write stopped before its end: {0}")]
+    Interrupted(String),
 }
+
+/// What a write does inside its transaction.
+pub(crate) type WriteFuture<'c, T> =
+    Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'c>>;
 
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -52,11 +60,46 @@ impl Store {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            // A connection must never come back to the pool inside a
+            // transaction: the next borrower's "commits" would be nested
+            // savepoints that never reach the file, and the write lock it
+            // holds would stop every other writer. `write` makes this
+            // unreachable from our code; this is the second line.
+            .after_release(|conn, _| Box::pin(async move { Ok(!in_transaction(conn).await) }))
             .connect_with(options)
             .await
             .map_err(open_error)?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool })
+    }
+
+    /// Runs `work` in a transaction (`BEGIN IMMEDIATE`: writers queue for
+    /// the lock instead of failing on upgrade) on a task of its own, which
+    /// the caller awaits. A request whose client hangs up is dropped by the
+    /// HTTP server at any await point; had the transaction run in the
+    /// request's future, a drop inside `begin` left the connection holding
+    /// the write lock with sqlx believing otherwise (found by
+    /// tests/disconnects.rs). On its own task the write commits, or rolls
+    /// back on an error, whatever happens to the caller.
+    pub(crate) async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection) -> WriteFuture<'c, T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            let value = work(&mut tx).await?;
+            tx.commit().await?;
+            Ok(value)
+        })
+        .await
+        .map_err(|e| StoreError::Interrupted(e.to_string()))?
+    }
+
+    /// Waits for every connection to come back, then closes them.
+    pub async fn close(&self) {
+        self.pool.close().await;
     }
 
     pub async fn program_settings(&self) -> Result<ProgramSettings, StoreError> {
@@ -86,18 +129,38 @@ impl Store {
         open: bool,
         note: Option<&str>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE program_settings
-             SET direct_enrollment_open = ?, direct_enrollment_note = ?,
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-             WHERE id = 1",
-        )
-        .bind(open)
-        .bind(note)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let note = note.map(str::to_owned);
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "UPDATE program_settings
+                     SET direct_enrollment_open = ?, direct_enrollment_note = ?,
+                         updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                     WHERE id = 1",
+                )
+                .bind(open)
+                .bind(note)
+                .execute(&mut *tx)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
     }
+}
+
+/// Whether SQLite (not only sqlx's count) has a transaction open on `conn`.
+async fn in_transaction(conn: &mut SqliteConnection) -> bool {
+    let open_in_sqlite = match conn.lock_handle().await {
+        Ok(mut handle) => {
+            // SAFETY: the handle is locked for this call, valid while
+            // `handle` lives; sqlite3_get_autocommit only reads a flag.
+            unsafe { libsqlite3_sys::sqlite3_get_autocommit(handle.as_raw_handle().as_ptr()) == 0 }
+        }
+        // A connection whose worker is gone is no use to anyone either.
+        Err(_) => true,
+    };
+    open_in_sqlite || conn.is_in_transaction()
 }
 
 #[cfg(test)]
@@ -141,6 +204,91 @@ mod tests {
             settings.direct_enrollment_note.as_deref(),
             Some("Reopened in May")
         );
+    }
+
+    async fn emails(store: &Store) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap()
+    }
+
+    /// The caller of a write goes away right after its BEGIN ran (what a
+    /// client hanging up does to a handler): the write still completes.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_abandoned_after_its_begin_completes() {
+        let (_dir, store) = fresh().await;
+        let (begun_tx, begun) = tokio::sync::oneshot::channel::<()>();
+        let (go_on, go_on_rx) = tokio::sync::oneshot::channel::<()>();
+        let writer = store.clone();
+        let write = async move {
+            writer
+                .write(move |tx| {
+                    Box::pin(async move {
+                        sqlx::query(
+                    "INSERT INTO outbox (to_address, subject, body) VALUES ('a@b.c', 'draft', '')",
+                )
+                .execute(&mut *tx)
+                .await?;
+                        let _ = begun_tx.send(());
+                        let _ = go_on_rx.await;
+                        sqlx::query(
+                    "INSERT INTO outbox (to_address, subject, body) VALUES ('a@b.c', 'submitted', '')",
+                )
+                .execute(&mut *tx)
+                .await?;
+                        Ok(())
+                    })
+                })
+                .await
+        };
+        let caller = tokio::spawn(write);
+        begun.await.unwrap();
+        caller.abort();
+        assert!(caller.await.unwrap_err().is_cancelled());
+        go_on.send(()).unwrap();
+        // Both rows land, and the pool takes further writes at once.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while emails(&store).await < 2 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the write never finished"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        store.set_direct_enrollment(true, None).await.unwrap();
+    }
+
+    /// A connection handed back inside a transaction (the state a
+    /// cancelled `begin` left) is closed, not lent to the next writer.
+    #[tokio::test]
+    async fn a_connection_returned_inside_a_transaction_is_discarded() {
+        let (_dir, store) = fresh().await;
+        {
+            let mut conn = store.pool.acquire().await.unwrap();
+            sqlx::query("BEGIN IMMEDIATE")
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+            sqlx::query(
+                "INSERT INTO outbox (to_address, subject, body) VALUES ('a@b.c', 'draft', '')",
+            )
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        }
+        // Writes work at once (the open transaction held the write lock),
+        // on every connection of the pool, and nothing of it was kept.
+        for _ in 0..10 {
+            tokio::time::timeout(
+                Duration::from_secs(2),
+                store.set_direct_enrollment(true, None),
+            )
+            .await
+            .expect("the write lock is free")
+            .unwrap();
+        }
+        assert_eq!(emails(&store).await, 0);
     }
 
     #[tokio::test]

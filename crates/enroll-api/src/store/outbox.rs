@@ -1,12 +1,15 @@
-//! Emails waiting to be sent.
+//! Emails waiting to be sent. The outbox is the mail transport: what is
+//! queued here is what a mail relay would deliver.
 
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
+use std::time::Duration;
 
 use super::{Store, StoreError};
 
 #[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
 pub struct Email {
     pub id: i64,
+    pub kind: String,
     pub application_id: Option<String>,
     pub to: String,
     pub subject: String,
@@ -14,34 +17,131 @@ pub struct Email {
     pub created_at: String,
 }
 
+/// What an email is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailKind {
+    /// A change of an application's status.
+    Status,
+    /// The link that resumes a draft.
+    Resume,
+}
+
+impl EmailKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Status => "status",
+            Self::Resume => "resume",
+        }
+    }
+}
+
+/// An email to queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEmail {
+    pub kind: EmailKind,
+    pub application_id: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// A limit was reached: try again after this long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Throttled {
+    pub retry_after: Duration,
+}
+
+pub(super) async fn insert_email(
+    conn: &mut SqliteConnection,
+    email: &NewEmail,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO outbox (kind, application_id, to_address, subject, body) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(email.kind.as_str())
+    .bind(&email.application_id)
+    .bind(&email.to)
+    .bind(&email.subject)
+    .bind(&email.body)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Seconds until the oldest of the emails counted by `filter` (of `kind`,
+/// in the last hour) leaves the hour, if there are `limit` or more.
+async fn wait_for_slot(
+    conn: &mut SqliteConnection,
+    kind: EmailKind,
+    filter: &str,
+    value: &str,
+    limit: u32,
+) -> Result<Option<Throttled>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT COUNT(*) AS sent,
+                COALESCE(CAST(strftime('%s', MIN(created_at)) AS INTEGER) + 3600
+                         - CAST(strftime('%s', 'now') AS INTEGER), 0) AS wait
+         FROM outbox
+         WHERE kind = ? AND {filter} = ?
+           AND created_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3600 seconds')"
+    ))
+    .bind(kind.as_str())
+    .bind(value)
+    .fetch_one(&mut *conn)
+    .await?;
+    let sent: i64 = row.try_get("sent")?;
+    let wait: i64 = row.try_get("wait")?;
+    Ok((sent >= i64::from(limit)).then(|| Throttled {
+        retry_after: Duration::from_secs(wait.clamp(1, 3600).unsigned_abs()),
+    }))
+}
+
 impl Store {
-    pub async fn queue_email(
+    /// Queues a resume-link email unless its application or its recipient
+    /// had `per_application` / `per_recipient` of them in the last hour.
+    /// Counted and queued in one transaction: concurrent asks cannot both
+    /// squeeze under the limit.
+    pub async fn queue_resume_email(
         &self,
-        application_id: Option<&str>,
-        to: &str,
-        subject: &str,
-        body: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO outbox (application_id, to_address, subject, body) VALUES (?, ?, ?, ?)",
-        )
-        .bind(application_id)
-        .bind(to)
-        .bind(subject)
-        .bind(body)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        email: NewEmail,
+        per_application: u32,
+        per_recipient: u32,
+    ) -> Result<Result<(), Throttled>, StoreError> {
+        self.write(move |tx| {
+            Box::pin(async move {
+                let kind = EmailKind::Resume;
+                let recipient = email.to.trim().to_lowercase();
+                for (filter, value, limit) in [
+                    (
+                        "application_id",
+                        email.application_id.as_str(),
+                        per_application,
+                    ),
+                    ("lower(to_address)", recipient.as_str(), per_recipient),
+                ] {
+                    if let Some(throttled) = wait_for_slot(tx, kind, filter, value, limit).await? {
+                        return Ok(Err(throttled));
+                    }
+                }
+                insert_email(tx, &email).await?;
+                Ok(Ok(()))
+            })
+        })
+        .await
     }
 
     pub async fn outbox(&self) -> Result<Vec<Email>, StoreError> {
-        let rows = sqlx::query("SELECT id, application_id, to_address, subject, body, created_at FROM outbox ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, kind, application_id, to_address, subject, body, created_at
+             FROM outbox ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok(Email {
                     id: row.try_get("id")?,
+                    kind: row.try_get("kind")?,
                     application_id: row.try_get("application_id")?,
                     to: row.try_get("to_address")?,
                     subject: row.try_get("subject")?,

@@ -14,15 +14,21 @@ pub struct Api {
 }
 
 pub async fn start(seed_demo: bool) -> Api {
+    start_with(|options| options.seed_demo = seed_demo).await
+}
+
+/// A server with generous limits, one host origin
+/// (`https://partner.example`), and whatever `configure` changes.
+pub async fn start_with(configure: impl FnOnce(&mut ServeOptions)) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("api.db").display());
-    let server = RunningServer::start(ServeOptions {
-        seed_demo,
+    let mut options = ServeOptions {
         limits: Limits::generous(),
+        allow_origins: vec!["https://partner.example".into()],
         ..ServeOptions::new("127.0.0.1:0".parse().unwrap(), &database)
-    })
-    .await
-    .unwrap();
+    };
+    configure(&mut options);
+    let server = RunningServer::start(options).await.unwrap();
     Api {
         server,
         database,
