@@ -11,6 +11,8 @@ use crate::review::{self, Decision};
 use crate::seed::{demo_mpn_directory, generate_providers};
 use crate::server::{RunningServer, ServeOptions};
 use crate::store::{Store, StoreError};
+use enroll_core::company::normalize_mpn_id;
+use enroll_core::text::escape_unprintable;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -199,30 +201,25 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             println!("directory replaced: {providers} providers, demo MPN IDs (1234567 is Contoso Ltd, DE)");
         }
         Command::Outbox { database } => {
+            // Escaped: the addresses and names come from applicants, and
+            // a terminal obeys the escape sequences they may hold.
             for email in Store::open(&database).await?.outbox().await? {
+                let body: Vec<String> = email.body.lines().map(escape_unprintable).collect();
                 println!(
-                    "#{} {}\nTo: {}\nSubject: {}\n\n{}\n",
-                    email.id, email.created_at, email.to, email.subject, email.body
+                    "#{} {} {}\nTo: {}\nSubject: {}\n\n{}\n",
+                    email.id,
+                    email.created_at,
+                    email.kind,
+                    escape_unprintable(&email.to),
+                    escape_unprintable(&email.subject),
+                    body.join("\n")
                 );
             }
         }
         Command::Review { action } => {
             let (decision, args) = match action {
                 ReviewAction::List { database } => {
-                    println!(
-                        "{:<32}  {:<16}  {:<10}  {:<20}  company",
-                        "id", "status", "mpn_id", "updated"
-                    );
-                    for record in Store::open(&database).await?.applications().await? {
-                        println!(
-                            "{:<32}  {:<16}  {:<10}  {:<20}  {}",
-                            record.id,
-                            record.status.as_str(),
-                            record.answers.mpn_id,
-                            record.updated_at,
-                            record.answers.company.legal_name
-                        );
-                    }
+                    review_list(&Store::open(&database).await?).await?;
                     return Ok(());
                 }
                 ReviewAction::Start(args) => (Decision::Start, args),
@@ -255,6 +252,49 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
         },
     }
     Ok(())
+}
+
+/// Prints every application for a reviewer, newest first. Where the
+/// company name differs from the one the directory has for its MPN ID,
+/// the directory's name follows: someone who knows another company's MPN
+/// ID and country can apply first, and the reviewer is who notices.
+async fn review_list(store: &Store) -> Result<(), StoreError> {
+    println!(
+        "{:<32}  {:<16}  {:<10}  {:<20}  company",
+        "id", "status", "mpn_id", "updated"
+    );
+    for record in store.applications().await? {
+        let mpn_id = normalize_mpn_id(&record.answers.mpn_id);
+        let company = record.answers.company.legal_name.trim();
+        let mut shown = escape_unprintable(company);
+        if let Some(entry) = store.mpn_entry(&mpn_id).await? {
+            if !same_company_name(company, &entry.company_name) {
+                let registered = escape_unprintable(&entry.company_name);
+                shown.push_str(&format!("  [directory: {registered}]"));
+            }
+        }
+        println!(
+            "{:<32}  {:<16}  {:<10}  {:<20}  {}",
+            record.id,
+            record.status.as_str(),
+            escape_unprintable(&mpn_id),
+            record.updated_at,
+            shown
+        );
+    }
+    Ok(())
+}
+
+/// Names compared as a reviewer would: case, spaces and punctuation aside
+/// ("Contoso Ltd" and "CONTOSO LTD." are one company).
+fn same_company_name(a: &str, b: &str) -> bool {
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    key(a) == key(b)
 }
 
 /// Replaces the directory with `providers` generated providers and the

@@ -344,11 +344,10 @@ pub async fn submit(
                 country: &entry.country,
             },
         };
-        let mut report = validate(&record.answers, &reference);
-        if report.valid {
-            let refusals = program_problems(&record.answers, &settings, mpn);
-            report = ValidationReport::from_problems(refusals, report.warnings);
-        }
+        let report = validate(&record.answers, &reference);
+        let mut errors = report.errors;
+        errors.extend(program_problems(&record.answers, &settings, mpn));
+        let mut report = ValidationReport::from_problems(errors, report.warnings);
         if !report.valid {
             report.localize(Catalog::get(locale));
             return Err((422, serde_json::to_string(&report).unwrap_or_default()));
