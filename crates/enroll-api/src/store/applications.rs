@@ -114,10 +114,10 @@ impl Store {
         let token_life = format!("+{} days", draft.token_days);
         self.write(move |tx| {
             Box::pin(async move {
-                sqlx::query(&format!(
+                sqlx::query(
                     "INSERT INTO applications (id, token_hash, token_expires_at, locale, answers, mpn_id)
                      VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?), ?, ?, ?)"
-                ))
+                )
                 .bind(&id)
                 .bind(token_hash)
                 .bind(token_life)
