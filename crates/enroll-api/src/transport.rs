@@ -27,7 +27,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 use tokio::time::{sleep, sleep_until, Instant, Sleep};
 use tower::ServiceExt;
 
@@ -117,8 +117,11 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, app: Router, limi
     }
 }
 
-/// Where a connection stands, for the watchdog.
-struct Clock(Mutex<ClockState>);
+/// Where a connection stands, for the watchdog, which `changed` wakes.
+struct Clock {
+    state: Mutex<ClockState>,
+    changed: Notify,
+}
 
 struct ClockState {
     /// Requests being answered (hyper's HTTP/1 answers one at a time).
@@ -131,16 +134,19 @@ struct ClockState {
 
 impl Clock {
     fn new() -> Self {
-        Self(Mutex::new(ClockState {
-            busy: 0,
-            in_head: false,
-            since: Instant::now(),
-        }))
+        Self {
+            state: Mutex::new(ClockState {
+                busy: 0,
+                in_head: false,
+                since: Instant::now(),
+            }),
+            changed: Notify::new(),
+        }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, ClockState> {
         // A panic while holding this lock leaves plain numbers behind.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn bytes_arrived(&self) {
@@ -148,16 +154,16 @@ impl Clock {
         if s.busy == 0 && !s.in_head {
             s.in_head = true;
             s.since = Instant::now();
+            self.changed.notify_one();
         }
     }
 }
 
-/// Sleeps until the connection has been idle, or in a request head, for
-/// too long. Re-reads the state at least every `step` so that a change
-/// (a new head, an answer finished) is seen in time.
+/// Returns once the connection has been idle, or in a request head, for
+/// too long. Every change of state wakes it to compute the new deadline
+/// (`notify_one` keeps a wake-up that comes while it is not waiting).
 async fn watchdog(clock: &Clock, limits: &Limits) {
     let (header, idle) = (limits.header_timeout(), limits.idle_timeout());
-    let step = header.min(idle).max(Duration::from_millis(100));
     loop {
         let deadline = {
             let s = clock.state();
@@ -169,11 +175,13 @@ async fn watchdog(clock: &Clock, limits: &Limits) {
                 _ => None,
             }
         };
-        let now = Instant::now();
         match deadline {
-            Some(deadline) if deadline <= now => return,
-            Some(deadline) => sleep_until(deadline.min(now + step)).await,
-            None => sleep(step).await,
+            Some(deadline) if deadline <= Instant::now() => return,
+            Some(deadline) => tokio::select! {
+                () = sleep_until(deadline) => {}
+                () = clock.changed.notified() => {}
+            },
+            None => clock.changed.notified().await,
         }
     }
 }
@@ -188,6 +196,7 @@ impl Busy {
             s.busy += 1;
             s.in_head = false;
         }
+        clock.changed.notify_one();
         Self(clock)
     }
 }
@@ -201,6 +210,7 @@ impl Drop for Busy {
             // time, not head time: bounded either way.
             s.in_head = false;
             s.since = Instant::now();
+            self.0.changed.notify_one();
         }
     }
 }
