@@ -102,9 +102,12 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, app: Router, limi
             )
         }
     });
-    // Only hyper's HTTP/1 (as `axum::serve` without the http2 feature). No
-    // hyper timer: our watchdog does the timing (see the module comment).
-    let connection = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
+    // Only hyper's HTTP/1 (as `axum::serve` without the http2 feature).
+    // hyper's header timer off: our watchdog does the timing (see the
+    // module comment).
+    let connection = hyper::server::conn::http1::Builder::new()
+        .header_read_timeout(None)
+        .serve_connection(io, service);
     tokio::select! {
         result = connection => {
             if let Err(e) = result {
