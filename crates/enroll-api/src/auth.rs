@@ -38,9 +38,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() <= 256)
+            .and_then(bearer_token)
+            .filter(|t| t.len() <= 256)
             .map(|t| Bearer(t.to_owned()))
             .ok_or(ApiFailure::new(
                 StatusCode::UNAUTHORIZED,
@@ -50,9 +49,31 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
     }
 }
 
+/// The token of an `Authorization` value `Bearer <token>`. The scheme is
+/// case-insensitive (RFC 9110, section 11.1); one or more spaces or tabs
+/// may follow it.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, rest) = value.split_at_checked(6)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    Some(rest.trim_matches([' ', '\t'])).filter(|t| !t.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("BEARER \t  abc "), Some("abc"));
+        assert_eq!(bearer_token("Bearerabc"), None);
+        assert_eq!(bearer_token("Bearer   "), None);
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Béarer abc"), None);
+    }
 
     #[test]
     fn tokens_are_random_and_hashes_are_stable() {

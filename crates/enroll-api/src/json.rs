@@ -1,12 +1,14 @@
 //! A JSON body extractor whose rejections speak the API's error format
 //! instead of axum's plain text.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
+use enroll_core::Locale;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiFailure, RequestLocale};
+use crate::transport::BodyTimeout;
 
 pub struct JsonBody<T>(pub T);
 
@@ -28,9 +30,7 @@ where
                 JsonRejection::JsonDataError(_) => {
                     ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale)
                 }
-                JsonRejection::BytesRejection(_) => {
-                    ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", locale)
-                }
+                JsonRejection::BytesRejection(e) => body_failure(&e, locale),
                 _ => ApiFailure::new(StatusCode::BAD_REQUEST, "invalid_json", locale),
             }),
         }
@@ -51,7 +51,7 @@ where
         let locale = RequestLocale::of(request.headers());
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
-            .map_err(|_| ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", locale))?;
+            .map_err(|e| body_failure(&e, locale))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(T::default()));
         }
@@ -60,5 +60,17 @@ where
         serde_json::from_value(value)
             .map(Self)
             .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale))
+    }
+}
+
+/// A body that could not be read: too large (`DefaultBodyLimit`), too slow
+/// (the transport's body deadline), or broken off.
+fn body_failure(rejection: &BytesRejection, locale: Locale) -> ApiFailure {
+    if BodyTimeout::caused(rejection) {
+        ApiFailure::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", locale)
+    } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", locale)
+    } else {
+        ApiFailure::new(StatusCode::BAD_REQUEST, "bad_request", locale)
     }
 }

@@ -1,11 +1,13 @@
 //! The reference REST API of the CSP enrollment app (ARCHITECTURE.md has
 //! the contract). `cli` is the binary's entry point; `server` holds the HTTP
-//! side; `store` is the only module that speaks SQL.
+//! side (`transport` its accept loop, `guards` its middleware); `store` is
+//! the only module that speaks SQL.
 
 pub mod auth;
 pub mod cli;
 pub mod directory;
 pub mod error;
+pub mod guards;
 pub mod json;
 pub mod limits;
 pub mod mail;
@@ -17,6 +19,7 @@ pub mod seed;
 pub mod server;
 pub mod store;
 pub mod throttle;
+pub mod transport;
 
 pub use server::{RunningServer, ServeOptions};
 pub use store::Store;

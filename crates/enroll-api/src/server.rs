@@ -3,7 +3,7 @@
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Method};
-use axum::Router;
+use axum::{middleware, Router};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tower_http::compression::CompressionLayer;
@@ -12,6 +12,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::directory::Directory;
+use crate::guards;
 use crate::limits::Limits;
 use crate::reference::Reference;
 use crate::routes::{api_v1, cacheable_v1, AppState, ResumeLinks};
@@ -65,7 +66,8 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
-    /// Binds, then serves on the current tokio runtime.
+    /// Binds, then serves on the current tokio runtime with
+    /// `options.limits`' timeouts and connection cap (`transport`).
     pub async fn start(options: ServeOptions) -> Result<Self, StartError> {
         let store = Store::open(&options.database).await?;
         if options.seed_demo && store.provider_count().await? == 0 {
@@ -83,8 +85,8 @@ impl RunningServer {
             source,
         })?;
         let app = router(store.clone(), directory, &options);
-        let service = app.into_make_service_with_connect_info::<SocketAddr>();
-        let task = tokio::spawn(async move { axum::serve(listener, service).await });
+        let limits = options.limits.clone();
+        let task = tokio::spawn(crate::transport::serve(listener, app, limits));
         Ok(Self { addr, store, task })
     }
 
@@ -129,7 +131,11 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
         .layer(CompressionLayer::new())
         .layer(cors(&options.allow_origins))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
-    let mut app = Router::new().nest("/api/v1", reference.merge(api));
+    // Outside CORS and compression, so it sees (and keeps) their headers.
+    let v1 = reference
+        .merge(api)
+        .layer(middleware::from_fn(guards::json_errors));
+    let mut app = Router::new().nest("/api/v1", v1);
     if let Some(dir) = &options.static_dir {
         let site = Router::new()
             .fallback_service(ServeDir::new(dir))
@@ -145,7 +151,11 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
             ));
         app = app.merge(site);
     }
-    app.layer(SetResponseHeaderLayer::overriding(
+    app.layer(middleware::from_fn_with_state(
+        options.limits.clone(),
+        guards::request_size,
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     ))

@@ -1,0 +1,163 @@
+//! Middleware between the transport and the routes: the request size
+//! limits of `limits.rs`, and the contract's JSON error body on every error
+//! answer of the API, including the ones axum and tower-http word in
+//! plain text (405, a 413 from `DefaultBodyLimit`, ...) or not at all.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::{ApiFailure, RequestLocale};
+use crate::limits::Limits;
+
+/// 414 for a request target longer than `max_uri_bytes`, 431 for headers
+/// (names and values) longer than `max_header_bytes`. hyper's own limits
+/// are far larger and answer without our body; these are the ones clients
+/// meet.
+pub async fn request_size(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+    let locale = RequestLocale::of(request.headers());
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    if target > limits.max_uri_bytes {
+        return ApiFailure::new(StatusCode::URI_TOO_LONG, "uri_too_long", locale).into_response();
+    }
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if headers > limits.max_header_bytes {
+        return ApiFailure::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            locale,
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// Rewrites an error answer whose body is not JSON into the contract's
+/// error, with a code derived from its status. The answer's other headers
+/// stay (`Allow` on a 405, CORS, `Cache-Control`).
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let locale = RequestLocale::of(request.headers());
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || is_json(response.headers()) {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    // These described the body being replaced (which may be compressed).
+    for name in [
+        header::CONTENT_TYPE,
+        header::CONTENT_LENGTH,
+        header::CONTENT_ENCODING,
+        header::TRANSFER_ENCODING,
+    ] {
+        parts.headers.remove(name);
+    }
+    let (json, body) = ApiFailure::new(status, code_of(status), locale)
+        .into_response()
+        .into_parts();
+    parts.headers.extend(json.headers);
+    Response::from_parts(parts, body)
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| {
+            let mime = mime.trim();
+            mime.eq_ignore_ascii_case("application/json") || mime.ends_with("+json")
+        })
+}
+
+/// The error code of a status (each has an `api.error.<code>` message).
+fn code_of(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::REQUEST_TIMEOUT => "request_timeout",
+        StatusCode::LENGTH_REQUIRED => "length_required",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::URI_TOO_LONG => "uri_too_long",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "wrong_shape",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use enroll_core::{Catalog, Locale};
+
+    #[test]
+    fn every_derived_code_has_a_message_in_every_locale() {
+        for status in 400..600u16 {
+            let Ok(status) = StatusCode::from_u16(status) else {
+                continue;
+            };
+            let key = format!("api.error.{}", code_of(status));
+            let english = Catalog::get(Locale::EnUs).lookup(&key);
+            assert!(english.is_some(), "{key} in en-US");
+            // zh-CN falls back to en-US: a missing line shows as English.
+            let chinese = Catalog::get(Locale::ZhCn).lookup(&key);
+            assert_ne!(chinese, english, "{key} in zh-CN");
+        }
+    }
+
+    #[tokio::test]
+    async fn axums_plain_text_errors_become_json_errors() {
+        use axum::body::{Body, Bytes};
+        use axum::routing::post;
+        use tower::ServiceExt;
+
+        let app = axum::Router::new()
+            .route("/bytes", post(|_: Bytes| async {}))
+            .route("/json", post(|_: axum::Json<serde_json::Value>| async {}))
+            .layer(axum::extract::DefaultBodyLimit::max(16))
+            .layer(axum::middleware::from_fn(json_errors));
+        let answer = |method: &str, path: &str, content_type: &str, body: &'static str| {
+            let request = Request::builder()
+                .method(method)
+                .uri(path)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap();
+            let app = app.clone();
+            async move {
+                let response = app.oneshot(request).await.unwrap();
+                let (parts, body) = response.into_parts();
+                let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+                let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                assert!(is_json(&parts.headers));
+                (parts, json["error"]["code"].as_str().unwrap().to_owned())
+            }
+        };
+        let (parts, code) = answer("POST", "/bytes", "text/plain", "more than sixteen bytes").await;
+        assert_eq!(
+            (parts.status, code.as_str()),
+            (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+        );
+        let (parts, code) = answer("POST", "/json", "text/plain", "{}").await;
+        assert_eq!(
+            (parts.status, code.as_str()),
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+        );
+        let (parts, code) = answer("GET", "/json", "text/plain", "").await;
+        assert_eq!(
+            (parts.status, code.as_str()),
+            (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+        );
+        assert_eq!(parts.headers[header::ALLOW], "POST");
+    }
+}
