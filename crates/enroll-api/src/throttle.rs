@@ -64,12 +64,30 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
 struct Bucket {
     tokens: f64,
     at: Instant,
+    /// Its own limit: buckets of different actions refill at their rates.
+    limit: f64,
+}
+
+impl Bucket {
+    fn refilled(&self, now: Instant) -> f64 {
+        let per_second = self.limit / RATE_WINDOW.as_secs_f64();
+        (self.tokens + now.duration_since(self.at).as_secs_f64() * per_second).min(self.limit)
+    }
 }
 
 /// Token buckets per (action, client).
 #[derive(Clone, Default)]
 pub struct Throttle {
-    buckets: Arc<Mutex<HashMap<(Action, Client), Bucket>>>,
+    state: Arc<Mutex<Buckets>>,
+}
+
+#[derive(Default)]
+struct Buckets {
+    map: HashMap<(Action, Client), Bucket>,
+    /// Size at which full buckets are next forgotten: doubles when most
+    /// are still in use, so a flood of clients does not make every call
+    /// scan them all.
+    prune_at: usize,
 }
 
 /// Beyond this many buckets, full ones are forgotten (they say nothing).
@@ -81,18 +99,18 @@ impl Throttle {
         let limit = f64::from(limit.max(1));
         let per_second = limit / RATE_WINDOW.as_secs_f64();
         let now = Instant::now();
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if buckets.len() > PRUNE_ABOVE {
-            buckets.retain(|_, b| {
-                b.tokens + now.duration_since(b.at).as_secs_f64() * per_second < limit
-            });
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.map.len() >= state.prune_at.max(PRUNE_ABOVE) {
+            state.map.retain(|_, b| b.refilled(now) < b.limit);
+            state.prune_at = state.map.len() * 2;
         }
-        let bucket = buckets.entry((action, client)).or_insert(Bucket {
+        let bucket = state.map.entry((action, client)).or_insert(Bucket {
             tokens: limit,
             at: now,
+            limit,
         });
-        let refilled = now.duration_since(bucket.at).as_secs_f64() * per_second;
-        bucket.tokens = (bucket.tokens + refilled).min(limit);
+        bucket.limit = limit;
+        bucket.tokens = bucket.refilled(now);
         bucket.at = now;
         if bucket.tokens >= 1.0 {
             bucket.tokens -= 1.0;

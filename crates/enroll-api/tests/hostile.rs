@@ -53,6 +53,8 @@ async fn resume_links_point_only_at_the_public_address_or_a_host_origin() {
         "https://partner.example.evil.example/",
         "https://partner.example@evil.example/",
         "javascript:alert(1)",
+        "https://partner.example/ Your session expired: sign in at https://evil.example/",
+        "https://partner.example/\u{2028}Sign in at https://evil.example/",
         "//evil.example/",
     ] {
         let refused = ask_resume_email(&api, &draft, Some(json!({"link_base": foreign}))).await;
@@ -118,9 +120,9 @@ async fn resume_emails_are_limited_per_application_recipient_and_client() {
     assert!((1..=3600).contains(&wait), "{wait}");
     assert_eq!(error_code(refused).await, "too_many_resume_emails");
 
-    // Per recipient: another draft naming the same address (in other case)
-    // gets one more, then no more.
-    let two = api.create(&with_admin("JANE.DOE@contoso.com")).await;
+    // Per recipient: another draft naming the same mailbox (in other case,
+    // with a +tag) gets one more, then no more.
+    let two = api.create(&with_admin("JANE.DOE+csp@contoso.com")).await;
     assert_eq!(ask_resume_email(&api, &two, None).await.status(), 202);
     assert_eq!(ask_resume_email(&api, &two, None).await.status(), 429);
 

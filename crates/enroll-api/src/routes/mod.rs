@@ -63,6 +63,12 @@ impl ResumeLinks {
             return Some(self.public_url.clone());
         };
         let base = base.split('#').next().unwrap_or_default();
+        // A URL and nothing else: no spaces or other text to carry a
+        // message of the caller's into the email ("…/ Sign in again at
+        // https://evil.example"), and not longer than a URL needs to be.
+        if base.len() > 2048 || !base.chars().all(|c| c.is_ascii_graphic()) {
+            return None;
+        }
         let (scheme, rest) = base.split_once("://")?;
         if !matches!(scheme, "http" | "https") {
             return None;

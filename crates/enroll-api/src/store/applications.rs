@@ -1,5 +1,6 @@
 //! Applications: drafts, autosave, submission, status and its history.
 
+use enroll_core::company::normalize_mpn_id;
 use enroll_core::{Answers, ApplicationStatus};
 use sqlx::{Row, SqliteConnection};
 
@@ -241,7 +242,7 @@ impl Store {
                     "SELECT EXISTS (SELECT 1 FROM applications
                      WHERE mpn_id = ? AND mpn_id != '' AND id != ? AND status IN ('submitted', 'in_review', 'approved'))",
                 )
-                .bind(current.answers.mpn_id.split_whitespace().collect::<String>())
+                .bind(normalize_mpn_id(&current.answers.mpn_id))
                 .bind(&id)
                 .fetch_one(&mut *tx)
                 .await?;

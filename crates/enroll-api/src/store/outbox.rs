@@ -51,16 +51,31 @@ pub struct Throttled {
     pub retry_after: Duration,
 }
 
+/// The mailbox an address delivers to: lower case, without a `+tag`
+/// (jane+1@contoso.com and Jane@contoso.com are one inbox).
+fn mailbox(address: &str) -> String {
+    let address = address.trim().to_lowercase();
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let local = local.split('+').next().unwrap_or(local);
+            format!("{local}@{domain}")
+        }
+        None => address,
+    }
+}
+
 pub(super) async fn insert_email(
     conn: &mut SqliteConnection,
     email: &NewEmail,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO outbox (kind, application_id, to_address, subject, body) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (kind, application_id, to_address, mailbox, subject, body)
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(email.kind.as_str())
     .bind(&email.application_id)
     .bind(&email.to)
+    .bind(mailbox(&email.to))
     .bind(&email.subject)
     .bind(&email.body)
     .execute(&mut *conn)
@@ -110,14 +125,14 @@ impl Store {
         self.write(move |tx| {
             Box::pin(async move {
                 let kind = EmailKind::Resume;
-                let recipient = email.to.trim().to_lowercase();
+                let mailbox = mailbox(&email.to);
                 for (filter, value, limit) in [
                     (
                         "application_id",
                         email.application_id.as_str(),
                         per_application,
                     ),
-                    ("lower(to_address)", recipient.as_str(), per_recipient),
+                    ("mailbox", mailbox.as_str(), per_recipient),
                 ] {
                     if let Some(throttled) = wait_for_slot(tx, kind, filter, value, limit).await? {
                         return Ok(Err(throttled));
