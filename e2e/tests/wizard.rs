@@ -390,3 +390,47 @@ async fn going_offline_loses_nothing_and_saving_resumes_when_back() {
     );
     stack.close().await;
 }
+
+#[tokio::test]
+async fn an_answer_over_its_cap_is_not_saved_and_says_so_at_its_field() {
+    let stack = Stack::start().await;
+    stack
+        .browser
+        .goto(&stack.url("/"))
+        .await
+        .expect("the page opens");
+    stack.click(".csp-button--start").await;
+    stack.click("#f-model-indirect").await;
+    stack.click("button[type=submit]").await;
+    stack.fill("#f-mpn_id", "1234567").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "Your company").await;
+    stack
+        .wait_for_text(".csp-save-state", "Your answers are saved")
+        .await;
+
+    // Pasted by mistake: a whole paragraph as the legal name.
+    stack
+        .fill("#f-company-legal_name", &"Contoso Ltd ".repeat(20))
+        .await;
+    stack
+        .wait_for_text(".csp-save-state", "Some answers could not be saved")
+        .await;
+    stack
+        .wait_for_text(".csp-error-message", "no more than 160 characters")
+        .await;
+    stack.shot("wizard-answer-too-long").await;
+    let stored = stack.api.store.applications().await.expect("applications");
+    assert_eq!(
+        stored[0].answers.company.legal_name, "",
+        "nothing over the cap is stored"
+    );
+
+    stack.fill("#f-company-legal_name", "Contoso Ltd").await;
+    stack
+        .wait_for_text(".csp-save-state", "Your answers are saved")
+        .await;
+    let stored = stack.api.store.applications().await.expect("applications");
+    assert_eq!(stored[0].answers.company.legal_name, "Contoso Ltd");
+    stack.close().await;
+}

@@ -25,7 +25,7 @@ pub enum ApiFailure {
         code: Option<String>,
         message: Option<String>,
     },
-    /// The answers are not valid (422 on submit).
+    /// The answers are not valid (422 on submit, or a save over a cap).
     Invalid(ValidationReport),
     /// The server answered with something that is not the contract.
     Unreadable,
@@ -37,6 +37,19 @@ impl ApiFailure {
         match self {
             Self::Unreachable => "app.unreachable",
             _ => "app.server_error",
+        }
+    }
+
+    /// What to tell the user: the server's own words when it gave them
+    /// (already in the user's language), else the app's.
+    pub fn describe(&self, i18n: &crate::i18n::I18n) -> String {
+        match self {
+            Self::Status {
+                message: Some(message),
+                ..
+            } => message.clone(),
+            Self::Invalid(_) => i18n.t("app.invalid_answers"),
+            other => i18n.t(other.message_key()),
         }
     }
 
@@ -300,10 +313,6 @@ impl ApiClient {
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
-        if response.status() == 422 {
-            let report = response.json().await.map_err(|_| ApiFailure::Unreadable)?;
-            return Err(ApiFailure::Invalid(report));
-        }
         let (application, etag) = read(response).await?;
         Ok(Saved {
             application,
@@ -452,9 +461,18 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<(T, Option<Stri
 /// `read`, the body as text.
 async fn read_text(response: Response) -> Result<(String, Option<String>), ApiFailure> {
     if !response.ok() {
-        let body = response.json::<ApiErrorBody>().await.ok();
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        // A 422 is a validation report (submit, or a save over a cap);
+        // every other error the contract's `{"error": …}`.
+        if status == 422 {
+            if let Ok(report) = serde_json::from_str::<ValidationReport>(&text) {
+                return Err(ApiFailure::Invalid(report));
+            }
+        }
+        let body = serde_json::from_str::<ApiErrorBody>(&text).ok();
         return Err(ApiFailure::Status {
-            status: response.status(),
+            status,
             code: body.as_ref().map(|b| b.error.code.clone()),
             message: body.map(|b| b.error.message),
         });

@@ -353,13 +353,7 @@ impl FinderState {
     /// The server's own message when it gave one (in the user's language),
     /// else ours.
     fn report(self, failure: ApiFailure) {
-        let message = match &failure {
-            ApiFailure::Status {
-                message: Some(message),
-                ..
-            } => message.clone(),
-            other => untrack(|| self.i18n.t(other.message_key())),
-        };
+        let message = untrack(|| failure.describe(&self.i18n));
         self.request_problem.set(Some(message));
     }
 }

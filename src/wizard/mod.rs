@@ -131,8 +131,11 @@ impl WizardState {
                     }
                 }
                 Err(failure) => {
-                    if matches!(failure, ApiFailure::Status { status: 412, .. }) {
-                        state.conflict.set(true);
+                    match &failure {
+                        ApiFailure::Status { status: 412, .. } => state.conflict.set(true),
+                        // An answer over its cap: shown at its field.
+                        ApiFailure::Invalid(report) => state.form.errors.set(report.errors.clone()),
+                        _ => {}
                     }
                     state.save_state.set(SaveState::Failed(failure));
                 }
@@ -160,7 +163,7 @@ impl WizardState {
                         state.form.answers.set(saved.application.answers);
                     }
                 }
-                Err(failure) => state.notice.set(Some(state.i18n.t(failure.message_key()))),
+                Err(failure) => state.notice.set(Some(failure.describe(&state.i18n))),
             }
         });
     }
@@ -193,13 +196,7 @@ impl WizardState {
                     });
                 }
                 Err(failure) => {
-                    let message = match failure {
-                        ApiFailure::Status {
-                            message: Some(m), ..
-                        } => m,
-                        other => state.i18n.t(other.message_key()),
-                    };
-                    state.notice.set(Some(message));
+                    state.notice.set(Some(failure.describe(&state.i18n)));
                 }
             }
         });
@@ -227,13 +224,7 @@ impl WizardState {
             match state.api().resume_email(&draft, &base, locale).await {
                 Ok(()) => state.emailed_to.set(Some(to)),
                 Err(failure) => {
-                    let message = match failure {
-                        ApiFailure::Status {
-                            message: Some(m), ..
-                        } => m,
-                        other => state.i18n.t(other.message_key()),
-                    };
-                    state.notice.set(Some(message));
+                    state.notice.set(Some(failure.describe(&state.i18n)));
                 }
             }
         });
@@ -277,14 +268,7 @@ impl WizardState {
                     if failure != ApiFailure::Unreachable {
                         state.submit_key.set(None);
                     }
-                    let i18n = state.i18n;
-                    let message = match &failure {
-                        ApiFailure::Status {
-                            message: Some(m), ..
-                        } => m.clone(),
-                        other => i18n.t(other.message_key()),
-                    };
-                    state.notice.set(Some(message));
+                    state.notice.set(Some(failure.describe(&state.i18n)));
                 }
             }
             state.submitting.set(false);
@@ -301,7 +285,7 @@ impl WizardState {
         spawn_local(async move {
             match state.api().status(&draft, locale).await {
                 Ok(view) => state.status.set(Some(view)),
-                Err(failure) => state.notice.set(Some(state.i18n.t(failure.message_key()))),
+                Err(failure) => state.notice.set(Some(failure.describe(&state.i18n))),
             }
         });
     }
@@ -567,7 +551,7 @@ fn SaveIndicator() -> impl IntoView {
                 SaveState::Saving => i18n.t("save.saving"),
                 SaveState::Saved => i18n.t("save.saved"),
                 SaveState::Failed(ApiFailure::Status { status: 412, .. }) => i18n.t("save.conflict"),
-                SaveState::Failed(failure) => i18n.t(failure.message_key()),
+                SaveState::Failed(failure) => failure.describe(&i18n),
             }}
         </p>
     }
