@@ -21,6 +21,10 @@ pub struct Limits {
     /// Seconds an idle keep-alive connection stays open.
     #[arg(long, default_value_t = 75)]
     pub idle_timeout_secs: u64,
+    /// Seconds an answer may wait for the client to take more of it: a
+    /// client that stops reading is cut off.
+    #[arg(long, default_value_t = 30)]
+    pub answer_stall_secs: u64,
     /// Connections served at once; further ones wait to be accepted.
     #[arg(long, default_value_t = 1024)]
     pub max_connections: usize,
@@ -60,6 +64,7 @@ impl Default for Limits {
             header_timeout_secs: 15,
             body_timeout_secs: 30,
             idle_timeout_secs: 75,
+            answer_stall_secs: 30,
             max_connections: 1024,
             max_uri_bytes: 8 * 1024,
             max_header_bytes: 16 * 1024,
@@ -82,6 +87,9 @@ impl Limits {
     }
     pub fn idle_timeout(&self) -> Duration {
         Duration::from_secs(self.idle_timeout_secs)
+    }
+    pub fn answer_stall_timeout(&self) -> Duration {
+        Duration::from_secs(self.answer_stall_secs)
     }
     /// Limits high enough never to get in a test's way; a test of one
     /// limit lowers that one.

@@ -10,7 +10,10 @@
 //! apply. One watchdog per connection times both instead: the idle
 //! timeout from the end of the last answer (or the accept) to the first
 //! byte of the next request, the header timeout from that byte until the
-//! head is complete.
+//! head is complete. Once an answer is ready, the client must keep taking
+//! its bytes: a client that stops reading (a large provider index, a
+//! static file) is cut off after `answer_stall_secs` without progress, or
+//! it would hold one of the connection slots for ever.
 
 use axum::body::{Body, Bytes};
 use axum::extract::ConnectInfo;
@@ -93,8 +96,10 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, app: Router, limi
             timer: Box::pin(sleep(body_timeout)),
         });
         let answer = app.clone().oneshot(Request::from_parts(parts, body));
+        let answer_clock = service_clock.clone();
         async move {
             let response = answer.await?;
+            answer_clock.answer_ready();
             // The request counts as in progress until its answer's body is
             // written (or dropped): only then does the idle timer start.
             Ok::<_, std::convert::Infallible>(
@@ -133,6 +138,8 @@ struct ClockState {
     in_head: bool,
     /// When the idle wait or the head began.
     since: Instant,
+    /// An answer is being written; when its last bytes went out.
+    writing: Option<Instant>,
 }
 
 impl Clock {
@@ -142,6 +149,7 @@ impl Clock {
                 busy: 0,
                 in_head: false,
                 since: Instant::now(),
+                writing: None,
             }),
             changed: Notify::new(),
         }
@@ -150,6 +158,20 @@ impl Clock {
     fn state(&self) -> std::sync::MutexGuard<'_, ClockState> {
         // A panic while holding this lock leaves plain numbers behind.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn answer_ready(&self) {
+        self.state().writing = Some(Instant::now());
+        self.changed.notify_one();
+    }
+
+    /// Bytes of an answer went out: the stall deadline moves on (the
+    /// watchdog reads it when it next wakes; no need to wake it).
+    fn bytes_sent(&self) {
+        let mut s = self.state();
+        if s.writing.is_some() {
+            s.writing = Some(Instant::now());
+        }
     }
 
     fn bytes_arrived(&self) {
@@ -167,14 +189,17 @@ impl Clock {
 /// (`notify_one` keeps a wake-up that comes while it is not waiting).
 async fn watchdog(clock: &Clock, limits: &Limits) {
     let (header, idle) = (limits.header_timeout(), limits.idle_timeout());
+    let stall = limits.answer_stall_timeout();
     loop {
         let deadline = {
             let s = clock.state();
-            match (s.busy, s.in_head) {
-                (0, false) => Some(s.since + idle),
-                (0, true) => Some(s.since + header),
-                // Answering: the body's own deadline bounds a slow body;
-                // handlers are ours.
+            match (s.busy, s.in_head, s.writing) {
+                (0, false, _) => Some(s.since + idle),
+                (0, true, _) => Some(s.since + header),
+                // Writing an answer: the client must keep reading it.
+                (_, _, Some(progress)) => Some(progress + stall),
+                // Reading the body (its own deadline bounds it) or in our
+                // handler (ours to bound).
                 _ => None,
             }
         };
@@ -211,6 +236,7 @@ impl Drop for Busy {
         if s.busy == 0 {
             // Bytes of a pipelined next request already read count as idle
             // time, not head time: bounded either way.
+            s.writing = None;
             s.in_head = false;
             s.since = Instant::now();
             self.0.changed.notify_one();
@@ -245,14 +271,22 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.io).poll_write(cx, buf)
+        let result = Pin::new(&mut self.io).poll_write(cx, buf);
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            self.clock.bytes_sent();
+        }
+        result
     }
     fn poll_write_vectored(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+        let result = Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
+        if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
+            self.clock.bytes_sent();
+        }
+        result
     }
     fn is_write_vectored(&self) -> bool {
         self.io.is_write_vectored()

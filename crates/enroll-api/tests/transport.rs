@@ -40,6 +40,7 @@ fn long() -> Limits {
         header_timeout_secs: 30,
         body_timeout_secs: 30,
         idle_timeout_secs: 30,
+        answer_stall_secs: 30,
         ..Limits::generous()
     }
 }
@@ -371,4 +372,57 @@ async fn the_bearer_scheme_is_case_insensitive() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_its_answer_is_cut_off() {
+    // A 32 MB file: far more than the socket buffers hold, so the server
+    // must wait for a client that does not read.
+    let site = tempfile::tempdir().unwrap();
+    const SIZE: usize = 32 << 20;
+    let mut bytes = vec![0u8; SIZE];
+    let mut x: u32 = 1;
+    for b in bytes.iter_mut() {
+        x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        *b = (x >> 24) as u8;
+    }
+    std::fs::write(site.path().join("big.bin"), &bytes).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("api.db").display());
+    let server = RunningServer::start(ServeOptions {
+        static_dir: Some(site.path().to_owned()),
+        limits: Limits {
+            answer_stall_secs: 1,
+            ..long()
+        },
+        ..ServeOptions::new("127.0.0.1:0".parse().unwrap(), &database)
+    })
+    .await
+    .unwrap();
+
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(server.addr).await.unwrap();
+    stream
+        .write_all(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    // Reads nothing for three times the stall limit.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut received = 0usize;
+    let mut buf = vec![0u8; 64 * 1024];
+    let ended = timeout(DEADLINE, async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => received += n,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the connection is still open");
+    assert!(
+        received < SIZE,
+        "the whole file arrived: the client was not cut off"
+    );
 }
