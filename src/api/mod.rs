@@ -334,6 +334,9 @@ impl ApiClient {
                 locale,
                 Some(draft),
             )
+            // One key per press: should this request be sent again (a
+            // retry, a proxy), the server queues the email once.
+            .header("Idempotency-Key", &new_idempotency_key())
             .json(&serde_json::json!({ "link_base": link_base }))
             .map_err(|_| ApiFailure::Unreadable)?
             .send()

@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::limits::Limits;
-use crate::review::{self, Decision};
+use crate::review;
 use crate::seed::{demo_mpn_directory, generate_providers};
 use crate::server::{RunningServer, ServeOptions};
 use crate::store::{Store, StoreError};
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::text::escape_unprintable;
+use enroll_core::Change;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -222,10 +223,10 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                     review_list(&Store::open(&database).await?).await?;
                     return Ok(());
                 }
-                ReviewAction::Start(args) => (Decision::Start, args),
-                ReviewAction::Approve(args) => (Decision::Approve, args),
-                ReviewAction::Reject(args) => (Decision::Reject, args),
-                ReviewAction::RequestInfo(args) => (Decision::RequestInfo, args),
+                ReviewAction::Start(args) => (Change::StartReview, args),
+                ReviewAction::Approve(args) => (Change::Approve, args),
+                ReviewAction::Reject(args) => (Change::Reject, args),
+                ReviewAction::RequestInfo(args) => (Change::RequestInfo, args),
             };
             let store = Store::open(&args.database).await?;
             let record = review::decide(&store, &args.id, decision, args.reason.as_deref()).await?;

@@ -4,7 +4,7 @@
 //! characters or a name of 60,000 characters until it is validated.
 
 use enroll_core::text::{caps, one_line};
-use enroll_core::{ApplicationStatus, Catalog, Locale};
+use enroll_core::{Catalog, Locale};
 
 use crate::store::{EmailKind, NewEmail, Record};
 
@@ -24,19 +24,19 @@ fn names(record: &Record) -> (String, String) {
 /// if a reviewer said why). Drafts get none.
 pub fn status_email(record: &Record, reason: Option<&str>) -> Option<NewEmail> {
     let to = record.answers.admin.email.trim();
-    if to.is_empty() || record.status == ApplicationStatus::Draft {
+    let key = record.status.email_key()?;
+    if to.is_empty() {
         return None;
     }
     let catalog = catalog_of(record);
-    let status = record.status.as_str();
     let (name, company) = names(record);
     let params = [
         ("name", name.as_str()),
         ("company", company.as_str()),
         ("reason", reason.unwrap_or("")),
     ];
-    let subject = catalog.format(&format!("email.status.{status}.subject"), &params);
-    let mut body = catalog.format(&format!("email.status.{status}.body"), &params);
+    let subject = catalog.format(&format!("{key}.subject"), &params);
+    let mut body = catalog.format(&format!("{key}.body"), &params);
     if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
         body.push_str("\n\n");
         body.push_str(&catalog.format("email.reason", &[("reason", reason.trim())]));
@@ -47,11 +47,17 @@ pub fn status_email(record: &Record, reason: Option<&str>) -> Option<NewEmail> {
         to: to.to_owned(),
         subject,
         body,
+        request_key: None,
     })
 }
 
 /// The email that sends the admin address the link resuming the draft.
-pub fn resume_email(record: &Record, to: &str, link: &str) -> NewEmail {
+pub fn resume_email(
+    record: &Record,
+    to: &str,
+    link: &str,
+    request_key: Option<String>,
+) -> NewEmail {
     let catalog = catalog_of(record);
     let (name, _) = names(record);
     let params = [("name", name.as_str()), ("link", link)];
@@ -61,5 +67,6 @@ pub fn resume_email(record: &Record, to: &str, link: &str) -> NewEmail {
         to: to.to_owned(),
         subject: catalog.format("email.resume.subject", &params),
         body: catalog.format("email.resume.body", &params),
+        request_key,
     }
 }

@@ -161,6 +161,117 @@ async fn twenty_concurrent_submits_with_one_key_submit_once_with_identical_answe
     assert_eq!(again.status(), 409);
     let (etag, _) = api.get(&draft).await;
     assert_eq!(api.put(&draft, &etag, &json!({})).await.status(), 409);
+
+    // One submission, one "we received it" email, whatever was replayed.
+    let outbox = api.outbox().await;
+    let received: Vec<_> = outbox
+        .iter()
+        .filter(|e| e.subject.contains("received"))
+        .collect();
+    assert_eq!(received.len(), 1, "{outbox:#?}");
+    assert_eq!(outbox.len(), 1);
+}
+
+#[tokio::test]
+async fn emails_read_as_written_in_both_languages() {
+    let api = start(false).await;
+    for locale in ["en-US", "zh-CN"] {
+        let mut answers = complete();
+        answers["locale"] = json!(locale);
+        answers["mpn_id"] = json!(if locale == "en-US" {
+            "1111111"
+        } else {
+            "2222222"
+        });
+        let draft = api.create(&answers).await;
+        assert_eq!(api.submit(&draft, &draft.etag, "k").await.status(), 200);
+        api.operator(&["review", "start", &draft.id]).await.unwrap();
+        let reason = "Fix {company} and {name}: 100% of the\nbank details \\n {reason}";
+        api.operator(&["review", "request-info", &draft.id, "--reason", reason])
+            .await
+            .unwrap();
+        let outbox = api.outbox().await;
+        let mine: Vec<_> = outbox
+            .iter()
+            .filter(|e| e.application_id.as_deref() == Some(draft.id.as_str()))
+            .collect();
+        assert_eq!(mine.len(), 3, "submitted, in review, more info: one each");
+        for email in &mine {
+            assert!(
+                email.body.contains("\n\n"),
+                "{locale}: real line breaks: {:?}",
+                email.body
+            );
+            assert!(!email.body.contains("\\n\\n"), "{locale}: {:?}", email.body);
+            assert!(email.body.contains("Jane"), "{locale}: {:?}", email.body);
+        }
+        let last = mine.last().unwrap();
+        assert!(
+            last.body.contains(reason),
+            "{locale}: word for word: {:?}",
+            last.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn bank_fields_the_country_does_not_use_are_dropped_on_save_and_refused() {
+    let api = start(false).await;
+    let draft = api.create(&complete()).await;
+    let (etag, stored) = api.get(&draft).await;
+    assert_eq!(stored["bank"]["iban"], "••••3000");
+    // The applicant moves the bank to the UK; the app sends back the masked
+    // IBAN it was shown.
+    let mut moved = stored.clone();
+    moved["bank"]["country"] = json!("GB");
+    moved["bank"]["routing_code"] = json!("12-34-56");
+    moved["bank"]["account_number"] = json!("12345678");
+    let saved = api.put(&draft, &etag, &moved).await;
+    assert_eq!(saved.status(), 200);
+    let (etag, stored) = api.get(&draft).await;
+    assert_eq!(stored["bank"]["iban"], "");
+    assert_eq!(stored["bank"]["bic"], "");
+    // Back to Germany: the old IBAN did not survive hidden.
+    let mut back = stored.clone();
+    back["bank"]["country"] = json!("DE");
+    assert_eq!(api.put(&draft, &etag, &back).await.status(), 200);
+    let (_, stored) = api.get(&draft).await;
+    assert_eq!(stored["bank"]["iban"], "", "no hidden IBAN came back");
+
+    let mut answers = complete();
+    answers["bank"] = json!({"country": "GB", "account_holder": "Contoso Ltd",
+        "routing_code": "12-34-56", "account_number": "12345678",
+        "iban": "DE89370400440532013000"});
+    let report: Value = api.validate(&answers).await;
+    let problems: Vec<(&str, &str)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["field"].as_str().unwrap(), p["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(problems, [("bank.iban", "not_applicable")]);
+}
+
+#[tokio::test]
+async fn a_replayed_resume_email_request_sends_one_email() {
+    let api = start(false).await;
+    let draft = api
+        .create(&json!({"admin": {"email": "jane.doe@contoso.com", "first_name": "Jane"}}))
+        .await;
+    let ask = |key: &str| {
+        api.request(
+            Method::POST,
+            &format!("/applications/{}/resume-email", draft.id),
+        )
+        .bearer_auth(&draft.token)
+        .header("Idempotency-Key", key)
+        .send()
+    };
+    for key in ["one", "one", "one", "two"] {
+        assert_eq!(ask(key).await.unwrap().status(), 202);
+    }
+    let outbox = api.outbox().await;
+    assert_eq!(outbox.len(), 2, "one email per request, replays send none");
 }
 
 #[tokio::test]
@@ -285,12 +396,7 @@ async fn review_moves_the_status_records_why_and_emails_the_applicant() {
         ]
     );
 
-    let outbox = Store::open(&api.database)
-        .await
-        .unwrap()
-        .outbox()
-        .await
-        .unwrap();
+    let outbox = api.outbox().await;
     let approved = outbox.last().unwrap();
     assert_eq!(approved.to, "jane.doe@contoso.com");
     assert!(
@@ -331,12 +437,7 @@ async fn the_resume_email_carries_the_link_in_the_fragment() {
         .await
         .unwrap();
     assert_eq!(response.status(), 202);
-    let outbox = Store::open(&api.database)
-        .await
-        .unwrap()
-        .outbox()
-        .await
-        .unwrap();
+    let outbox = api.outbox().await;
     let email = &outbox[0];
     assert_eq!(email.to, "jane.doe@contoso.com");
     let link = format!(

@@ -5,7 +5,6 @@
 mod common;
 
 use common::{complete, start, start_with, Api, Draft};
-use enroll_api::store::Store;
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
 
@@ -20,15 +19,6 @@ async fn ask_resume_email(api: &Api, draft: &Draft, body: Option<Value>) -> Resp
         request = request.json(&body);
     }
     request.send().await.unwrap()
-}
-
-async fn outbox(api: &Api) -> Vec<enroll_api::store::Email> {
-    Store::open(&api.database)
-        .await
-        .unwrap()
-        .outbox()
-        .await
-        .unwrap()
 }
 
 async fn error_code(response: Response) -> String {
@@ -61,7 +51,7 @@ async fn resume_links_point_only_at_the_public_address_or_a_host_origin() {
         assert_eq!(refused.status(), 422, "{foreign}");
         assert_eq!(error_code(refused).await, "bad_link_base", "{foreign}");
     }
-    assert!(outbox(&api).await.is_empty(), "nothing was sent");
+    assert!(api.outbox().await.is_empty(), "nothing was sent");
 
     // No link_base, and a Host header naming another site: the public URL.
     let by_host = api
@@ -82,7 +72,7 @@ async fn resume_links_point_only_at_the_public_address_or_a_host_origin() {
     )
     .await;
     assert_eq!(allowed.status(), 202);
-    let sent = outbox(&api).await;
+    let sent = api.outbox().await;
     let fragment = format!("#resume={}.{}", draft.id, draft.token);
     assert!(
         sent[0]
@@ -138,7 +128,7 @@ async fn resume_emails_are_limited_per_application_recipient_and_client() {
     // the client's five an hour are gone whoever the email is for.
     assert_eq!(answers, [429, 429, 429]);
     assert_eq!(
-        outbox(&api).await.len(),
+        api.outbox().await.len(),
         3,
         "only the granted ones were queued"
     );
@@ -308,15 +298,7 @@ async fn joiners_inside_words_pass_and_pasted_invisibles_are_removed() {
     // the soft hyphen came along with a paste.
     answers["company"]["legal_name"] = json!("شرکت\u{200c}های مهرداد");
     answers["admin"]["first_name"] = json!("\u{feff}Ja\u{ad}ne\u{200b}");
-    let report: Value = api
-        .request(Method::POST, "/validate")
-        .json(&answers)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let report: Value = api.validate(&answers).await;
     assert_eq!(report["valid"], true, "{report}");
     let draft = api.create(&answers).await;
     let (etag, stored) = api.get(&draft).await;
@@ -525,7 +507,7 @@ async fn operator_output_escapes_what_applicants_typed() {
         );
     }
     // The email's greeting is one clean line; its body keeps its breaks.
-    let email = &outbox(&api).await[0];
+    let email = &api.outbox().await[0];
     assert!(!email.subject.chars().any(char::is_control));
     assert!(email.body.starts_with("Hello Jane[2J,"), "{}", email.body);
 }

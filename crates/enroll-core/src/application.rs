@@ -44,21 +44,7 @@ impl ApplicationStatus {
 
     /// Parses the contract's spelling (as stored in the database).
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Draft,
-            Self::Submitted,
-            Self::InReview,
-            Self::Approved,
-            Self::Rejected,
-            Self::MoreInfoNeeded,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == s)
-    }
-
-    /// Whether the applicant may still change the answers.
-    pub fn is_editable(self) -> bool {
-        matches!(self, Self::Draft | Self::MoreInfoNeeded)
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
     }
 }
 
@@ -225,7 +211,8 @@ impl Answers {
     }
 
     /// Sets the text answer at a field path, as typed; false for a path
-    /// that is not a text answer.
+    /// that is not a text answer. A new bank country clears the account
+    /// fields its scheme does not use (`bank::clear_unused`).
     pub fn set_text(&mut self, path: &str, value: String) -> bool {
         let slot = match path {
             "mpn_id" => &mut self.mpn_id,
@@ -261,6 +248,9 @@ impl Answers {
             _ => return false,
         };
         *slot = value;
+        if path == "bank.country" {
+            crate::bank::clear_unused(&mut self.bank);
+        }
         true
     }
 }
@@ -467,6 +457,15 @@ mod tests {
         }
         assert!(!answers.set_text("model", "x".into()));
         assert_eq!(answers.text("nope"), None);
+    }
+
+    #[test]
+    fn a_new_bank_country_clears_what_its_scheme_does_not_use() {
+        let mut answers = Answers::example();
+        answers.set_text("bank.country", "GB".into());
+        assert_eq!(answers.bank.iban, "");
+        assert_eq!(answers.bank.bic, "");
+        assert_eq!(answers.bank.account_holder, "Contoso Ltd");
     }
 
     #[test]

@@ -100,6 +100,11 @@ impl BankScheme {
         }
     }
 
+    /// Whether this scheme has the field at `path` (`bank.iban`, ...).
+    pub fn uses(self, path: &str) -> bool {
+        self.fields().iter().any(|(p, _, _)| *p == path)
+    }
+
     /// A well-formed domestic bank code, to show in messages and hints.
     pub fn routing_example(self) -> &'static str {
         match self {
@@ -152,6 +157,50 @@ pub fn is_masked(value: &str) -> bool {
 
 use crate::text::caps::ACCOUNT_HOLDER as ACCOUNT_HOLDER_MAX;
 
+/// The account fields a scheme may or may not have, with their answers.
+fn account_fields(bank: &mut BankDetails) -> [(&'static str, &mut String); 5] {
+    [
+        ("bank.iban", &mut bank.iban),
+        ("bank.bic", &mut bank.bic),
+        ("bank.routing_code", &mut bank.routing_code),
+        ("bank.account_number", &mut bank.account_number),
+        ("bank.account_type", &mut bank.account_type),
+    ]
+}
+
+/// Empties the fields the bank country's scheme does not use, so an IBAN
+/// (or its masked form) typed for Germany does not stay hidden behind a
+/// switch to the United Kingdom's sort code and account number. Nothing is
+/// cleared while the country is unknown.
+pub fn clear_unused(bank: &mut BankDetails) {
+    if bank.country.trim().is_empty() {
+        return;
+    }
+    let scheme = BankScheme::for_country(&bank.country);
+    for (path, value) in account_fields(bank) {
+        if !scheme.uses(path) {
+            value.clear();
+        }
+    }
+}
+
+/// A field the scheme does not use, filled in: `not_applicable` on it.
+fn unused_problems(bank: &BankDetails, scheme: BankScheme) -> Vec<Problem> {
+    let country = bank_country_code(&bank.country);
+    let mut bank = bank.clone();
+    account_fields(&mut bank)
+        .into_iter()
+        .filter(|(path, value)| !scheme.uses(path) && !value.trim().is_empty())
+        .map(|(path, _)| {
+            Problem::new(path, ProblemCode::NotApplicable).with_param("country", country.clone())
+        })
+        .collect()
+}
+
+fn bank_country_code(country: &str) -> String {
+    country.trim().to_ascii_uppercase()
+}
+
 pub fn bank_problems(bank: &BankDetails) -> Vec<Problem> {
     let mut problems = Vec::new();
     if bank.country.trim().is_empty() {
@@ -168,7 +217,8 @@ pub fn bank_problems(bank: &BankDetails) -> Vec<Problem> {
         );
     }
     let scheme = BankScheme::for_country(&bank.country);
-    let country = bank.country.trim().to_ascii_uppercase();
+    let country = bank_country_code(&bank.country);
+    problems.extend(unused_problems(bank, scheme));
     for (path, _, required) in scheme.fields() {
         let value = match *path {
             "bank.iban" => &bank.iban,
@@ -404,6 +454,37 @@ mod tests {
             .into_iter()
             .map(|p| (p.field, p.code))
             .collect()
+    }
+
+    #[test]
+    fn fields_the_scheme_does_not_use_are_refused_and_cleared() {
+        let mut details = bank("GB");
+        details.routing_code = "12-34-56".into();
+        details.account_number = "12345678".into();
+        details.iban = "DE89370400440532013000".into();
+        assert_eq!(
+            codes(&details),
+            [("bank.iban".to_owned(), ProblemCode::NotApplicable)]
+        );
+
+        // A German draft moves to the UK: the IBAN and the BIC go, masked
+        // or not; what the UK uses stays.
+        let mut moved = bank("DE");
+        moved.iban = "••••3000".into();
+        moved.bic = "COBADEFFXXX".into();
+        moved.country = "GB".into();
+        moved.account_number = "12345678".into();
+        clear_unused(&mut moved);
+        assert_eq!((moved.iban.as_str(), moved.bic.as_str()), ("", ""));
+        assert_eq!(moved.account_number, "12345678");
+
+        let mut unknown = bank("");
+        unknown.iban = "DE89370400440532013000".into();
+        clear_unused(&mut unknown);
+        assert!(
+            !unknown.iban.is_empty(),
+            "nothing cleared without a country"
+        );
     }
 
     /// Example IBANs published in SWIFT's IBAN registry, one per country.

@@ -1,11 +1,13 @@
 //! The message catalog shared by the app and the API.
 //!
 //! Messages live in `locales/<locale>.txt` at the repository root, one
-//! `key = text` per line, `{name}` for a parameter. A tiny format instead of
+//! `key = text` per line, `{name}` for a parameter, `\n` for a line break
+//! and `\\` for a backslash. A tiny format instead of
 //! an i18n crate keeps the wasm small and leaves the host page's `<html>`,
 //! cookies and storage alone.
 
 use crate::Problem;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -72,7 +74,7 @@ impl Locale {
 #[derive(Debug)]
 pub struct Catalog {
     locale: Locale,
-    entries: Vec<(&'static str, &'static str)>,
+    entries: Vec<(&'static str, Cow<'static, str>)>,
 }
 
 impl Catalog {
@@ -88,13 +90,13 @@ impl Catalog {
     }
 
     fn parse(locale: Locale, source: &'static str) -> Self {
-        let mut entries: Vec<(&str, &str)> = source
+        let mut entries: Vec<(&str, Cow<'static, str>)> = source
             .lines()
             .map(str::trim)
             .filter(|line| !line.is_empty() && !line.starts_with('#'))
             .filter_map(|line| {
                 let (key, text) = line.split_once('=')?;
-                Some((key.trim(), text.trim()))
+                Some((key.trim(), unescape(text.trim())))
             })
             .collect();
         entries.sort_by_key(|(key, _)| *key);
@@ -106,12 +108,12 @@ impl Catalog {
     }
 
     /// The raw text of a key, if this locale or en-US has it.
-    pub fn lookup(&self, key: &str) -> Option<&'static str> {
+    pub fn lookup(&self, key: &str) -> Option<&str> {
         let own = self
             .entries
             .binary_search_by_key(&key, |(k, _)| *k)
             .ok()
-            .map(|i| self.entries[i].1);
+            .map(|i| self.entries[i].1.as_ref());
         match (own, self.locale) {
             (Some(text), _) => Some(text),
             (None, Locale::EnUs) => None,
@@ -125,13 +127,35 @@ impl Catalog {
         self.lookup(key).unwrap_or(key).to_owned()
     }
 
-    /// The text of a key with `{name}` placeholders filled in.
+    /// The text of a key with its `{name}` placeholders filled in, in one
+    /// pass over the message: a value is put in as given, so a value that
+    /// itself holds `{name}` is never filled in again. A placeholder with
+    /// no value stays as written.
     pub fn format(&self, key: &str, params: &[(&str, &str)]) -> String {
-        let mut text = self.text(key);
-        for (name, value) in params {
-            text = text.replace(&format!("{{{name}}}"), value);
+        let text = self.lookup(key).unwrap_or(key);
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                let value = params.iter().find(|(n, _)| *n == name)?.1;
+                Some((value, close))
+            });
+            match value {
+                Some((value, close)) => {
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
-        text
+        out.push_str(rest);
+        out
     }
 
     /// The message for a problem: `problem.<field>.<code>` when the field has
@@ -158,10 +182,67 @@ impl Catalog {
     }
 }
 
+/// A catalog text as written in the file: `\n` a line break, `\\` a
+/// backslash; any other backslash stays as it is.
+fn unescape(text: &'static str) -> Cow<'static, str> {
+    if !text.contains('\\') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ProblemCode;
+
+    #[test]
+    fn line_breaks_and_backslashes_are_written_escaped() {
+        assert_eq!(unescape(r"Hello,\n\nBye"), "Hello,\n\nBye");
+        assert_eq!(unescape(r"C:\\dir \t"), r"C:\dir \t");
+        for locale in Locale::ALL {
+            let body = Catalog::get(locale).format("email.status.submitted.body", &[]);
+            assert!(
+                body.contains('\n') && !body.contains(r"\n"),
+                "{}: {body}",
+                locale.tag()
+            );
+        }
+    }
+
+    #[test]
+    fn values_are_put_in_once_and_as_given() {
+        let en = Catalog::get(Locale::EnUs);
+        let text = en.format(
+            "email.reason",
+            &[("reason", "Use {reason} and {name}, 100% \\n")],
+        );
+        assert_eq!(text, "Reviewer's note: Use {reason} and {name}, 100% \\n");
+        let text = en.format(
+            "email.status.submitted.subject",
+            &[("company", "{company}")],
+        );
+        assert!(text.ends_with("for {company}"), "{text}");
+        // A placeholder without a value, or a lone brace, stays.
+        assert_eq!(en.format("email.reason", &[]), "Reviewer's note: {reason}");
+    }
 
     #[test]
     fn accept_language_picks_the_best_supported_locale() {

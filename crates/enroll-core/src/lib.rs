@@ -15,6 +15,7 @@ pub mod problem;
 pub mod program;
 pub mod provider;
 pub mod reference;
+pub mod status;
 pub mod tenant;
 pub mod text;
 pub mod validate;
@@ -29,5 +30,6 @@ pub use problem::{ApiError, ApiErrorBody, Problem, ProblemCode, ValidationReport
 pub use program::{program_problems, MpnRecord, ProgramLinks, ProgramSettings};
 pub use provider::{Provider, ProviderPage, ProviderRequest};
 pub use reference::ReferenceData;
+pub use status::Change;
 pub use validate::{validate, validate_section, Section};
 pub use wizard::{Step, Wizard};

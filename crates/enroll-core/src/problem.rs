@@ -27,6 +27,8 @@ pub enum ProblemCode {
     CountryMismatch,
     /// Direct enrollment is closed by the program settings.
     DirectEnrollmentClosed,
+    /// A field the answers' scheme has no use for (an IBAN for a UK bank).
+    NotApplicable,
     /// A control or bidirectional-control character (often pasted along).
     ControlCharacter,
     /// The program does not accept companies from this country.
@@ -59,6 +61,7 @@ impl ProblemCode {
             Self::SameAsCspTenant => "same_as_csp_tenant",
             Self::CountryMismatch => "country_mismatch",
             Self::DirectEnrollmentClosed => "direct_enrollment_closed",
+            Self::NotApplicable => "not_applicable",
             Self::ControlCharacter => "control_character",
             Self::UnsupportedCountry => "unsupported_country",
             Self::MpnUnknown => "mpn_unknown",

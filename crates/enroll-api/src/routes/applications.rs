@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use enroll_core::bank::clear_unused;
 use enroll_core::bank::is_masked;
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::email::parse_email;
@@ -138,6 +139,7 @@ fn merge_answers(body: &Value, stored: &Answers, locale: Locale) -> Result<Answe
         }
     }
     strip_pasted_answers(&mut answers);
+    clear_unused(&mut answers.bank);
     // A save keeps what was typed, control characters included (validation
     // asks for those to go), but not more of it than any answer needs.
     let too_long = cap_problems(&answers);
@@ -286,6 +288,16 @@ fn error_body(code: &str, locale: Locale) -> String {
     json!({"error": {"code": code, "message": Catalog::get(locale).text(&format!("api.error.{code}"))}}).to_string()
 }
 
+/// The request's `Idempotency-Key`, if it sent a usable one.
+fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 255)
+        .map(str::to_owned)
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -295,17 +307,11 @@ pub async fn submit(
 ) -> Result<Response, ApiFailure> {
     let seen = authorize(&state, &id, &token, locale).await?;
     let expected = if_match(&headers, locale)?;
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 255)
-        .ok_or(ApiFailure::new(
-            StatusCode::BAD_REQUEST,
-            "idempotency_key_required",
-            locale,
-        ))?
-        .to_owned();
+    let key = idempotency_key(&headers).ok_or(ApiFailure::new(
+        StatusCode::BAD_REQUEST,
+        "idempotency_key_required",
+        locale,
+    ))?;
     let store_failure = |e| ApiFailure::store(e, locale);
     // The program's rules need the settings and the directory; read here,
     // for the MPN ID the check below finds unchanged.
@@ -419,6 +425,7 @@ pub async fn resume_email(
     Path(id): Path<String>,
     Bearer(token): Bearer,
     client: Client,
+    headers: HeaderMap,
     OptionalJsonBody(body): OptionalJsonBody<ResumeEmailRequest>,
 ) -> Result<Response, ApiFailure> {
     let record = authorize(&state, &id, &token, locale).await?;
@@ -449,7 +456,7 @@ pub async fn resume_email(
     state
         .store
         .queue_resume_email(
-            mail::resume_email(&record, &to, &link),
+            mail::resume_email(&record, &to, &link, idempotency_key(&headers)),
             limits.resume_emails_per_application,
             limits.resume_emails_per_recipient,
         )

@@ -5,7 +5,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::company::normalize_mpn_id;
-use enroll_core::{ApplicationStatus, PartnerModel, Provider, ProviderPage};
+use enroll_core::{PartnerModel, Provider, ProviderPage};
 use enroll_finder::Facets;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -139,11 +139,7 @@ pub async fn request_partnership(
         .directory
         .get(&provider_id)
         .ok_or(ApiFailure::not_found(locale))?;
-    let submitted = matches!(
-        applicant.status,
-        ApplicationStatus::Submitted | ApplicationStatus::InReview | ApplicationStatus::Approved
-    );
-    if !submitted {
+    if !applicant.status.may_ask_providers() {
         return Err(ApiFailure::new(
             StatusCode::CONFLICT,
             "not_submitted",

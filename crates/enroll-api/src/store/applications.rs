@@ -1,7 +1,7 @@
 //! Applications: drafts, autosave, submission, status and its history.
 
 use enroll_core::company::normalize_mpn_id;
-use enroll_core::{Answers, ApplicationStatus};
+use enroll_core::{Answers, ApplicationStatus, Change};
 use sqlx::{Row, SqliteConnection};
 
 use super::outbox::insert_email;
@@ -238,24 +238,40 @@ impl Store {
                 let Some(current) = load(tx, &id).await? else {
                     return Ok(None);
                 };
-                let mpn_taken: bool = sqlx::query_scalar(
+                let holders: Vec<&str> = ApplicationStatus::ALL
+                    .into_iter()
+                    .filter(|s| s.holds_mpn_id())
+                    .map(ApplicationStatus::as_str)
+                    .collect();
+                let sql = format!(
                     "SELECT EXISTS (SELECT 1 FROM applications
-                     WHERE mpn_id = ? AND mpn_id != '' AND id != ? AND status IN ('submitted', 'in_review', 'approved'))",
-                )
+                     WHERE mpn_id = ? AND mpn_id != '' AND id != ? AND status IN ({}))",
+                    vec!["?"; holders.len()].join(", ")
+                );
+                let mut holder_query = sqlx::query_scalar(&sql)
                 .bind(normalize_mpn_id(&current.answers.mpn_id))
-                .bind(&id)
-                .fetch_one(&mut *tx)
-                .await?;
-                let answer = match check(&current, mpn_taken) {
-                    Err(refusal) => refusal,
-                    Ok(()) => {
+                .bind(&id);
+                for status in holders {
+                    holder_query = holder_query.bind(status);
+                }
+                let mpn_taken: bool = holder_query.fetch_one(&mut *tx).await?;
+                let answer = match (check(&current, mpn_taken), current.status.after(Change::Submit)) {
+                    (Err(refusal), _) => refusal,
+                    (Ok(()), None) => {
+                        return Err(StoreError::Corrupt(format!(
+                            "submit accepted from {}",
+                            current.status.as_str()
+                        )))
+                    }
+                    (Ok(()), Some(to)) => {
                         sqlx::query(&format!(
-                            "UPDATE applications SET status = 'submitted', version = version + 1, updated_at = {NOW} WHERE id = ?"
+                            "UPDATE applications SET status = ?, version = version + 1, updated_at = {NOW} WHERE id = ?"
                         ))
+                        .bind(to.as_str())
                         .bind(&id)
                         .execute(&mut *tx)
                         .await?;
-                        add_history(tx, &id, ApplicationStatus::Submitted, None).await?;
+                        add_history(tx, &id, to, None).await?;
                         let submitted = load(tx, &id).await?.ok_or_else(|| {
                             StoreError::Corrupt("submitted application vanished".into())
                         })?;
@@ -302,14 +318,13 @@ impl Store {
             .collect()
     }
 
-    /// Moves an application from one of `from` to `to`, with a reason in
-    /// its history (a reviewer's decision), and queues the email `email`
-    /// gives for the changed record, in the same transaction.
+    /// Moves an application along the status flow by `change` (a
+    /// reviewer's decision), with a reason in its history, and queues the
+    /// email `email` gives for the changed record, in the same transaction.
     pub async fn change_status<E>(
         &self,
         id: &str,
-        from: &'static [ApplicationStatus],
-        to: ApplicationStatus,
+        change: Change,
         reason: Option<&str>,
         email: E,
     ) -> Result<StatusChange, StoreError>
@@ -322,9 +337,9 @@ impl Store {
                 let Some(current) = load(tx, &id).await? else {
                     return Ok(StatusChange::Missing);
                 };
-                if !from.contains(&current.status) {
+                let Some(to) = current.status.after(change) else {
                     return Ok(StatusChange::NotAllowed(current.status));
-                }
+                };
                 sqlx::query(&format!(
                     "UPDATE applications SET status = ?, version = version + 1, updated_at = {NOW} WHERE id = ?"
                 ))

@@ -43,6 +43,8 @@ pub struct NewEmail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// The Idempotency-Key of the request asking for it, if it sent one.
+    pub request_key: Option<String>,
 }
 
 /// A limit was reached: try again after this long.
@@ -69,8 +71,8 @@ pub(super) async fn insert_email(
     email: &NewEmail,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO outbox (kind, application_id, to_address, mailbox, subject, body)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (kind, application_id, to_address, mailbox, subject, body, request_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(email.kind.as_str())
     .bind(&email.application_id)
@@ -78,6 +80,7 @@ pub(super) async fn insert_email(
     .bind(mailbox(&email.to))
     .bind(&email.subject)
     .bind(&email.body)
+    .bind(&email.request_key)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -115,7 +118,8 @@ impl Store {
     /// Queues a resume-link email unless its application or its recipient
     /// had `per_application` / `per_recipient` of them in the last hour.
     /// Counted and queued in one transaction: concurrent asks cannot both
-    /// squeeze under the limit.
+    /// squeeze under the limit. A request replayed with the same
+    /// Idempotency-Key finds its email queued and queues nothing.
     pub async fn queue_resume_email(
         &self,
         email: NewEmail,
@@ -125,6 +129,20 @@ impl Store {
         self.write(move |tx| {
             Box::pin(async move {
                 let kind = EmailKind::Resume;
+                if let Some(key) = &email.request_key {
+                    let queued: bool = sqlx::query_scalar(
+                        "SELECT EXISTS (SELECT 1 FROM outbox
+                         WHERE application_id = ? AND kind = ? AND request_key = ?)",
+                    )
+                    .bind(&email.application_id)
+                    .bind(kind.as_str())
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if queued {
+                        return Ok(Ok(()));
+                    }
+                }
                 let mailbox = mailbox(&email.to);
                 for (filter, value, limit) in [
                     (

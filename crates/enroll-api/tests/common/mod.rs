@@ -70,13 +70,7 @@ impl Api {
 
     /// GET without a token, the body as JSON.
     pub async fn get_json(&self, path: &str) -> Value {
-        self.request(Method::GET, path)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        json_of(self.request(Method::GET, path)).await
     }
 
     pub async fn create(&self, answers: &Value) -> Draft {
@@ -130,14 +124,23 @@ impl Api {
     }
 
     pub async fn status(&self, draft: &Draft) -> Value {
-        self.request(Method::GET, &format!("/applications/{}/status", draft.id))
-            .bearer_auth(&draft.token)
-            .send()
+        let url = format!("/applications/{}/status", draft.id);
+        json_of(self.request(Method::GET, &url).bearer_auth(&draft.token)).await
+    }
+
+    /// The queued emails, oldest first.
+    pub async fn outbox(&self) -> Vec<enroll_api::store::Email> {
+        enroll_api::store::Store::open(&self.database)
             .await
             .unwrap()
-            .json()
+            .outbox()
             .await
             .unwrap()
+    }
+
+    /// `POST /validate` of `answers`, its report.
+    pub async fn validate(&self, answers: &Value) -> Value {
+        json_of(self.request(Method::POST, "/validate").json(answers)).await
     }
 
     /// Runs an operator command against this server's database.
@@ -147,4 +150,9 @@ impl Api {
         let command = cli::parse(&args).map_err(|e| e.to_string())?;
         cli::run(command).await.map_err(|e| e.to_string())
     }
+}
+
+/// Sends `request`; its answer's body as JSON.
+async fn json_of(request: RequestBuilder) -> Value {
+    request.send().await.unwrap().json().await.unwrap()
 }
