@@ -106,13 +106,13 @@ pub enum ReviewAction {
         #[arg(long, env = "ENROLL_DATABASE")]
         database: String,
     },
-    /// submitted → in_review
+    /// Start reviewing a submitted application.
     Start(Decide),
-    /// in_review → approved
+    /// Approve an application in review.
     Approve(Decide),
-    /// submitted or in_review → rejected (needs --reason)
+    /// Turn an application down (needs --reason).
     Reject(Decide),
-    /// submitted or in_review → more_info_needed (needs --reason)
+    /// Send an application back for changes (needs --reason).
     RequestInfo(Decide),
 }
 

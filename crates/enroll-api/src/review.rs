@@ -19,6 +19,8 @@ pub enum ReviewError {
     },
     #[error("say why with --reason: the applicant is told")]
     ReasonRequired,
+    #[error("submitting is the applicant's, not a reviewer's decision")]
+    NotADecision,
     #[error("the reason holds a control character: write it again without one")]
     ControlCharacter,
     #[error(transparent)]
@@ -31,6 +33,10 @@ pub async fn decide(
     decision: Change,
     reason: Option<&str>,
 ) -> Result<Record, ReviewError> {
+    // Submitting is the applicant's, with its validation and checks.
+    if decision == Change::Submit {
+        return Err(ReviewError::NotADecision);
+    }
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if decision.needs_reason() && reason.is_none() {
         return Err(ReviewError::ReasonRequired);

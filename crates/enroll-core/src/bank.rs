@@ -171,9 +171,11 @@ fn account_fields(bank: &mut BankDetails) -> [(&'static str, &mut String); 5] {
 /// Empties the fields the bank country's scheme does not use, so an IBAN
 /// (or its masked form) typed for Germany does not stay hidden behind a
 /// switch to the United Kingdom's sort code and account number. Nothing is
-/// cleared while the country is unknown.
+/// cleared while the country is not a country code ("Germany", a typo): the
+/// answers may still be meant for a scheme we cannot tell yet.
 pub fn clear_unused(bank: &mut BankDetails) {
-    if bank.country.trim().is_empty() {
+    let code = bank.country.trim();
+    if code.len() != 2 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
         return;
     }
     let scheme = BankScheme::for_country(&bank.country);
@@ -478,13 +480,12 @@ mod tests {
         assert_eq!((moved.iban.as_str(), moved.bic.as_str()), ("", ""));
         assert_eq!(moved.account_number, "12345678");
 
-        let mut unknown = bank("");
-        unknown.iban = "DE89370400440532013000".into();
-        clear_unused(&mut unknown);
-        assert!(
-            !unknown.iban.is_empty(),
-            "nothing cleared without a country"
-        );
+        for country in ["", "Germany", "DEU"] {
+            let mut unknown = bank(country);
+            unknown.iban = "DE89370400440532013000".into();
+            clear_unused(&mut unknown);
+            assert!(!unknown.iban.is_empty(), "nothing cleared for {country:?}");
+        }
     }
 
     /// Example IBANs published in SWIFT's IBAN registry, one per country.

@@ -242,6 +242,7 @@ mod tests {
         assert!(text.ends_with("for {company}"), "{text}");
         // A placeholder without a value, or a lone brace, stays.
         assert_eq!(en.format("email.reason", &[]), "Reviewer's note: {reason}");
+        assert_eq!(en.format("{ {x} }{", &[("x", "1")]), "{ 1 }{");
     }
 
     #[test]

@@ -445,24 +445,38 @@ pub async fn resume_email(
             "bad_link_base",
             locale,
         ))?;
-    let limits = &state.limits;
-    state
-        .throttle
-        .take(Action::ResumeEmail, client, limits.resume_emails_per_client)
-        .map_err(|wait| ApiFailure::throttled("too_many_resume_emails", wait, locale))?;
-    // The token travels in the fragment: never sent to a server, never in
-    // a server log or a Referer.
-    let link = format!("{base}#resume={}.{}", record.id, token);
-    state
-        .store
-        .queue_resume_email(
-            mail::resume_email(&record, &to, &link, idempotency_key(&headers)),
-            limits.resume_emails_per_application,
-            limits.resume_emails_per_recipient,
-        )
-        .await
-        .map_err(|e| ApiFailure::store(e, locale))?
-        .map_err(|t| ApiFailure::throttled("too_many_resume_emails", t.retry_after, locale))?;
+    let request_key = idempotency_key(&headers);
+    let store_failure = |e| ApiFailure::store(e, locale);
+    // A replay of a request whose email is queued: the same answer, and no
+    // cost against the client's limit.
+    let replayed = match &request_key {
+        Some(key) => state
+            .store
+            .resume_email_queued(&record.id, key)
+            .await
+            .map_err(store_failure)?,
+        None => false,
+    };
+    if !replayed {
+        let limits = &state.limits;
+        state
+            .throttle
+            .take(Action::ResumeEmail, client, limits.resume_emails_per_client)
+            .map_err(|wait| ApiFailure::throttled("too_many_resume_emails", wait, locale))?;
+        // The token travels in the fragment: never sent to a server, never
+        // in a server log or a Referer.
+        let link = format!("{base}#resume={}.{}", record.id, token);
+        state
+            .store
+            .queue_resume_email(
+                mail::resume_email(&record, &to, &link, request_key),
+                limits.resume_emails_per_application,
+                limits.resume_emails_per_recipient,
+            )
+            .await
+            .map_err(store_failure)?
+            .map_err(|t| ApiFailure::throttled("too_many_resume_emails", t.retry_after, locale))?;
+    }
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({"queued": true, "to": to})),

@@ -1,5 +1,6 @@
 //! Applications: drafts, autosave, submission, status and its history.
 
+use enroll_core::bank::clear_unused;
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::{Answers, ApplicationStatus, Change};
 use sqlx::{Row, SqliteConnection};
@@ -63,13 +64,18 @@ const COLUMNS: &str = "id, status, locale, answers, version, created_at, updated
 fn record(row: &sqlx::sqlite::SqliteRow) -> Result<Record, StoreError> {
     let status: String = row.try_get("status")?;
     let answers: String = row.try_get("answers")?;
+    let mut answers: Answers =
+        serde_json::from_str(&answers).map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?;
+    // Drafts saved before saves cleared them may hold bank fields their
+    // country does not use, hidden from the applicant: read as cleared
+    // (and so written back cleared by the next save).
+    clear_unused(&mut answers.bank);
     Ok(Record {
         id: row.try_get("id")?,
         status: ApplicationStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
         locale: row.try_get("locale")?,
-        answers: serde_json::from_str(&answers)
-            .map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?,
+        answers,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,

@@ -66,6 +66,22 @@ fn mailbox(address: &str) -> String {
     }
 }
 
+async fn resume_queued(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    key: &str,
+) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM outbox
+         WHERE application_id = ? AND kind = ? AND request_key = ?)",
+    )
+    .bind(application_id)
+    .bind(EmailKind::Resume.as_str())
+    .bind(key)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 pub(super) async fn insert_email(
     conn: &mut SqliteConnection,
     email: &NewEmail,
@@ -130,16 +146,7 @@ impl Store {
             Box::pin(async move {
                 let kind = EmailKind::Resume;
                 if let Some(key) = &email.request_key {
-                    let queued: bool = sqlx::query_scalar(
-                        "SELECT EXISTS (SELECT 1 FROM outbox
-                         WHERE application_id = ? AND kind = ? AND request_key = ?)",
-                    )
-                    .bind(&email.application_id)
-                    .bind(kind.as_str())
-                    .bind(key)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    if queued {
+                    if resume_queued(tx, &email.application_id, key).await? {
                         return Ok(Ok(()));
                     }
                 }
@@ -161,6 +168,17 @@ impl Store {
             })
         })
         .await
+    }
+
+    /// Whether the request with Idempotency-Key `key` queued its resume
+    /// email already.
+    pub async fn resume_email_queued(
+        &self,
+        application_id: &str,
+        key: &str,
+    ) -> Result<bool, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        resume_queued(&mut conn, application_id, key).await
     }
 
     pub async fn outbox(&self) -> Result<Vec<Email>, StoreError> {
