@@ -4,6 +4,7 @@
 //!   setup          install the pinned tools that are missing
 //!   run [--listen ADDR]   build the app and serve it with the API
 //!   test           every check and test, stopping at the first failure
+//!   wasm-crates    fail if the app's wasm links regex or idna (also in test)
 //!   bench size     bytes the browser downloads on first load
 //!   bench validate time to validate an application natively
 //!   bench api      draft autosave throughput and latency (wrk, loopback)
@@ -11,6 +12,7 @@
 
 mod bench;
 mod tools;
+mod wasm_crates;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
         ["setup"] => tools::ensure(tools::Need::ALL),
         ["run", rest @ ..] => run(rest),
         ["test"] => test(),
+        ["wasm-crates"] => wasm_crates::check(),
         ["bench", "size"] => bench::size(),
         ["bench", "validate"] => bench::validate(),
         ["bench", "api"] => bench::api(),
@@ -33,7 +36,7 @@ fn main() -> ExitCode {
         ["fuzz", cases] => fuzz(cases),
         _ => {
             eprintln!(
-                "usage: cargo xtask setup | run [--listen ADDR] | test | bench size|validate|api|finder | fuzz [CASES]\n\
+                "usage: cargo xtask setup | run [--listen ADDR] | test | wasm-crates | bench size|validate|api|finder | fuzz [CASES]\n\
                  see README.md"
             );
             return ExitCode::from(2);
@@ -189,6 +192,10 @@ fn test() -> Result {
             ],
         )
     })?;
+    step(
+        "no regex or idna in the app's wasm (release build with names)",
+        wasm_crates::check,
+    )?;
     step("native tests", || {
         sh("cargo", &["test", "--workspace", "--exclude", "e2e"])
     })?;
