@@ -50,7 +50,7 @@ pub struct Limits {
     pub drafts_per_client: u32,
     /// MPN lookups one client may make an hour: the 7-digit space (10⁷ IDs)
     /// takes one client almost four years at 300 an hour. A client is an
-    /// IPv4 address or an IPv6 /64; someone holding many is limited less.
+    /// IPv4 address or an IPv6 /64, and a /48 shares 16 clients' worth.
     #[arg(long, default_value_t = 300)]
     pub mpn_lookups_per_client: u32,
     /// Partnership requests an applicant may have open (pending) at once.

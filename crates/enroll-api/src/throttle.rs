@@ -27,24 +27,51 @@ pub enum Action {
     MpnLookup,
 }
 
-/// The client a request comes from, as rate limits count it.
+/// The client a request comes from, as rate limits count it: an IPv4
+/// address, or an IPv6 /64 together with its /48. One subscriber often
+/// holds a /56 or a whole /48, so each /48 also has a bucket, of
+/// `NETWORK_SHARE` clients' worth: many /64s cannot multiply the limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Client(IpAddr);
+pub struct Client {
+    address: IpAddr,
+    network: Option<IpAddr>,
+}
+
+/// What one IPv6 /48 (a site, a campus, one subscriber's allocation) may
+/// use together, in clients' worth.
+const NETWORK_SHARE: u32 = 16;
 
 impl Client {
     pub fn of(addr: IpAddr) -> Self {
-        match addr {
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => Self(IpAddr::V4(v4)),
-                None => {
-                    let mut segments = v6.segments();
-                    segments[4..].fill(0);
-                    Self(IpAddr::from(segments))
+        let v6 = match addr {
+            IpAddr::V4(_) => {
+                return Self {
+                    address: addr,
+                    network: None,
                 }
+            }
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => return Self::of(IpAddr::V4(v4)),
+                None => v6,
             },
-            v4 => Self(v4),
+        };
+        let prefix = |keep: usize| {
+            let mut segments = v6.segments();
+            segments[keep..].fill(0);
+            IpAddr::from(segments)
+        };
+        Self {
+            address: prefix(4),
+            network: Some(prefix(3)),
         }
     }
+}
+
+/// What a bucket counts: one client, or an IPv6 /48 as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Scope {
+    Client(IpAddr),
+    Network(IpAddr),
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Client {
@@ -83,7 +110,7 @@ pub struct Throttle {
 
 #[derive(Default)]
 struct Buckets {
-    map: HashMap<(Action, Client), Bucket>,
+    map: HashMap<(Action, Scope), Bucket>,
     /// Size at which full buckets are next forgotten: doubles when most
     /// are still in use, so a flood of clients does not make every call
     /// scan them all.
@@ -94,31 +121,49 @@ struct Buckets {
 const PRUNE_ABOVE: usize = 100_000;
 
 impl Throttle {
-    /// Takes one of `limit` an hour for `client`, or says how long to wait.
+    /// Takes one of `limit` an hour for `client` (and one of its /48's
+    /// share), or says how long to wait; nothing is taken when refused.
     pub fn take(&self, action: Action, client: Client, limit: u32) -> Result<(), Duration> {
-        let limit = f64::from(limit.max(1));
-        let per_second = limit / RATE_WINDOW.as_secs_f64();
+        let limit = limit.max(1);
+        let scopes = [
+            Some((Scope::Client(client.address), f64::from(limit))),
+            client.network.map(|n| {
+                (
+                    Scope::Network(n),
+                    f64::from(limit.saturating_mul(NETWORK_SHARE)),
+                )
+            }),
+        ];
         let now = Instant::now();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if state.map.len() >= state.prune_at.max(PRUNE_ABOVE) {
             state.map.retain(|_, b| b.refilled(now) < b.limit);
             state.prune_at = state.map.len() * 2;
         }
-        let bucket = state.map.entry((action, client)).or_insert(Bucket {
-            tokens: limit,
-            at: now,
-            limit,
-        });
-        bucket.limit = limit;
-        bucket.tokens = bucket.refilled(now);
-        bucket.at = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second)
-                .max(Duration::from_secs(1)))
+        let mut wait = Duration::ZERO;
+        for (scope, limit) in scopes.iter().flatten() {
+            let bucket = state.map.entry((action, *scope)).or_insert(Bucket {
+                tokens: *limit,
+                at: now,
+                limit: *limit,
+            });
+            bucket.limit = *limit;
+            bucket.tokens = bucket.refilled(now);
+            bucket.at = now;
+            if bucket.tokens < 1.0 {
+                let per_second = limit / RATE_WINDOW.as_secs_f64();
+                wait = wait.max(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second));
+            }
         }
+        if !wait.is_zero() {
+            return Err(wait.max(Duration::from_secs(1)));
+        }
+        for (scope, _) in scopes.iter().flatten() {
+            if let Some(bucket) = state.map.get_mut(&(action, *scope)) {
+                bucket.tokens -= 1.0;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -157,5 +202,23 @@ mod tests {
         assert_ne!(one, other);
         let mapped = Client::of("::ffff:192.0.2.1".parse().unwrap());
         assert_eq!(mapped, Client::of("192.0.2.1".parse().unwrap()));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn many_64s_of_one_48_share_its_limit() {
+        let throttle = Throttle::default();
+        let mut granted = 0;
+        for subnet in 0..100u16 {
+            let client = Client::of(format!("2001:db8:7:{subnet:x}::1").parse().unwrap());
+            while throttle.take(Action::MpnLookup, client, 3).is_ok() {
+                granted += 1;
+            }
+        }
+        assert_eq!(granted, 3 * NETWORK_SHARE, "not 3 for each of 100 /64s");
+        let elsewhere = Client::of("2001:db8:8::1".parse().unwrap());
+        assert!(
+            throttle.take(Action::MpnLookup, elsewhere, 3).is_ok(),
+            "another /48"
+        );
     }
 }
