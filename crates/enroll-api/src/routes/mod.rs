@@ -46,12 +46,18 @@ pub struct ResumeLinks {
 
 impl ResumeLinks {
     pub fn new(public_url: Option<&str>, listen: SocketAddr, host_origins: &[String]) -> Self {
+        let mut host_origins: Vec<String> = host_origins
+            .iter()
+            .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
+            .collect();
+        // Served on loopback without a public address (`cargo xtask run`):
+        // whoever opens it as localhost gets links to localhost too.
+        if public_url.is_none() && listen.ip().is_loopback() {
+            host_origins.push(format!("http://localhost:{}", listen.port()));
+        }
         Self {
             public_url: public_url.map_or_else(|| format!("http://{listen}/"), str::to_owned),
-            host_origins: host_origins
-                .iter()
-                .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
-                .collect(),
+            host_origins,
         }
     }
 
@@ -218,4 +224,37 @@ async fn openapi() -> Json<serde_json::Value> {
 /// No such route: told apart from "no such application" by its code.
 async fn unknown_route(RequestLocale(locale): RequestLocale) -> ApiFailure {
     ApiFailure::new(StatusCode::NOT_FOUND, "no_such_route", locale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ResumeLinks;
+
+    #[test]
+    fn links_go_to_the_public_address_or_a_host_origin_only() {
+        let hosts = ["https://partner.example".to_owned()];
+        let local = ResumeLinks::new(None, "127.0.0.1:8080".parse().unwrap(), &hosts);
+        assert_eq!(local.base(None).as_deref(), Some("http://127.0.0.1:8080/"));
+        for fine in [
+            "http://127.0.0.1:8080/",
+            "http://localhost:8080/apply",
+            "https://PARTNER.example/enroll?x=1",
+        ] {
+            assert!(local.base(Some(fine)).is_some(), "{fine}");
+        }
+        for refused in [
+            "http://localhost:9999/",
+            "https://partner.example:444/",
+            "https://evil.example/",
+            "https://partner.example/ Sign in at https://evil.example",
+        ] {
+            assert_eq!(local.base(Some(refused)), None, "{refused}");
+        }
+        let public = ResumeLinks::new(
+            Some("https://apply.example/"),
+            "127.0.0.1:8080".parse().unwrap(),
+            &hosts,
+        );
+        assert_eq!(public.base(Some("http://localhost:8080/")), None);
+    }
 }
