@@ -2,6 +2,7 @@
 //! path. Each shows its label, hint, error and warning, and keeps what the
 //! user typed exactly as typed.
 
+use enroll_core::bank::mask;
 use enroll_core::{Answers, Catalog, Problem};
 use leptos::prelude::*;
 
@@ -28,17 +29,6 @@ fn message_for(problems: &RwSignal<Vec<Problem>>, path: &str) -> Option<String> 
             .find(|p| p.field == path)
             .map(|p| Catalog::get(locale).problem_message(p))
     })
-}
-
-/// The last four characters of a secret, the rest as dots (`••••3000`);
-/// a value that is already masked stays as it is.
-pub fn masked(secret: &str) -> String {
-    if secret.is_empty() || enroll_core::bank::is_masked(secret) {
-        return secret.to_owned();
-    }
-    let chars: Vec<char> = secret.chars().filter(|c| !c.is_whitespace()).collect();
-    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
-    format!("••••{tail}")
 }
 
 /// Upper-cases the first letter: catalog labels are written for the middle
@@ -73,7 +63,7 @@ pub fn TextField(
     /// A CSS width class, e.g. `csp-input--10`.
     #[prop(default = "")]
     width: &'static str,
-    /// A bank secret: shown masked (last four characters) except while
+    /// A bank secret: shown masked (`enroll_core::bank::mask`) except while
     /// the field has focus.
     #[prop(optional)]
     secret: bool,
@@ -124,7 +114,7 @@ pub fn TextField(
                 aria-describedby=described_by
                 prop:value=move || {
                     let value = form.answers.with(|a| a.text(path).unwrap_or_default().to_owned());
-                    if secret && !focused.get() { masked(&value) } else { value }
+                    if secret && !focused.get() { mask(&value) } else { value }
                 }
                 on:focus=move |_| focused.set(true)
                 on:blur=move |_| focused.set(false)

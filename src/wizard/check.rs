@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{use_wizard, SaveState};
 use crate::i18n::{country_name, use_i18n};
-use crate::ui::field::masked;
+use enroll_core::bank::mask;
 
 #[component]
 pub fn CheckAnswers() -> impl IntoView {
@@ -36,10 +36,10 @@ pub fn CheckAnswers() -> impl IntoView {
             .join(", ");
         let bank = [
             a.bank.account_holder.clone(),
-            masked(&a.bank.iban),
+            mask(&a.bank.iban),
             a.bank.bic.clone(),
             a.bank.routing_code.clone(),
-            masked(&a.bank.account_number),
+            mask(&a.bank.account_number),
             country_name(&a.bank.country, locale),
         ]
         .into_iter()

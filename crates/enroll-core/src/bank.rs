@@ -151,6 +151,26 @@ pub fn iban_print_format(typed: &str) -> String {
 
 /// Is this a masked secret as the API returns it (`••••3000`)? A masked
 /// value sent back means "keep what is stored": it is not re-validated.
+/// A bank secret as it may be shown: `••••` and its last four characters
+/// when it is longer than eight, `••••` alone otherwise (four of a short
+/// account number are most of it). A masked value stays as it is. The API
+/// answers with it and the app shows it; nothing else may.
+pub fn mask(secret: &str) -> String {
+    if is_masked(secret) {
+        return secret.to_owned();
+    }
+    let compact: Vec<char> = secret.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.is_empty() {
+        return String::new();
+    }
+    let tail: String = if compact.len() > 8 {
+        compact[compact.len() - 4..].iter().collect()
+    } else {
+        String::new()
+    };
+    format!("••••{tail}")
+}
+
 pub fn is_masked(value: &str) -> bool {
     value.starts_with('•')
 }
@@ -456,6 +476,18 @@ mod tests {
             .into_iter()
             .map(|p| (p.field, p.code))
             .collect()
+    }
+
+    #[test]
+    fn secrets_are_masked_to_their_last_four_characters_when_long() {
+        assert_eq!(mask("DE89370400440532013000"), "••••3000");
+        assert_eq!(mask("DE89 3704 0044 0532 0130 00"), "••••3000");
+        assert_eq!(mask("123456789"), "••••6789");
+        assert_eq!(mask("12345678"), "••••", "eight or fewer: nothing shown");
+        assert_eq!(mask("1234"), "••••");
+        assert_eq!(mask(""), "");
+        assert_eq!(mask("••••3000"), "••••3000");
+        assert!(is_masked(&mask("12345678")));
     }
 
     #[test]

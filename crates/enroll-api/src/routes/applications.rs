@@ -5,7 +5,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::bank::clear_unused;
-use enroll_core::bank::is_masked;
+use enroll_core::bank::{is_masked, mask};
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::email::parse_email;
 use enroll_core::text::{cap_problems, strip_pasted_answers};
@@ -22,22 +22,6 @@ use crate::json::{JsonBody, OptionalJsonBody};
 use crate::mail;
 use crate::store::{NewDraft, Record, UpdateOutcome};
 use crate::throttle::{Action, Client};
-
-/// A bank secret as the API shows it: `••••` and its last four
-/// characters when it is longer than eight, `••••` alone otherwise (four
-/// of a short account number are most of it).
-pub fn mask(secret: &str) -> String {
-    let compact: Vec<char> = secret.chars().filter(|c| !c.is_whitespace()).collect();
-    if compact.is_empty() {
-        return String::new();
-    }
-    let tail: String = if compact.len() > 8 {
-        compact[compact.len() - 4..].iter().collect()
-    } else {
-        String::new()
-    };
-    format!("••••{tail}")
-}
 
 /// The application as the API shows it: bank secrets masked.
 fn public(record: &Record) -> Application {
@@ -482,21 +466,4 @@ pub async fn resume_email(
         Json(json!({"queued": true, "to": to})),
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_are_masked_to_their_last_four_characters() {
-        assert_eq!(mask("DE89370400440532013000"), "••••3000");
-        assert_eq!(mask("DE89 3704 0044 0532 0130 00"), "••••3000");
-        assert_eq!(mask("123456789"), "••••6789");
-        assert_eq!(mask("12345678"), "••••", "eight or fewer: nothing shown");
-        assert_eq!(mask("1234"), "••••");
-        assert_eq!(mask(""), "");
-        assert!(is_masked(&mask("12345678")));
-        assert!(is_masked(&mask("123456789")));
-    }
 }
