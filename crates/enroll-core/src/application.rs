@@ -255,48 +255,67 @@ impl Answers {
     }
 }
 
+/// Visits every text answer of `$answers` with its path, borrowed as
+/// `$borrow` (`&` or `&mut`), in the order the wizard asks for them: the
+/// one list of paths behind `each_text` and `each_text_mut`.
+macro_rules! visit_texts {
+    ($answers:expr, $visit:expr, $($borrow:tt)+) => {{
+        let a = $answers;
+        let visit = &mut $visit;
+        visit("mpn_id", $($borrow)+ a.mpn_id);
+        visit("company.legal_name", $($borrow)+ a.company.legal_name);
+        visit("company.website", $($borrow)+ a.company.website);
+        visit("company.tax_id", $($borrow)+ a.company.tax_id);
+        visit("address.country", $($borrow)+ a.address.country);
+        for (i, line) in ($($borrow)+ a.address.lines).into_iter().enumerate() {
+            visit(&line_path(i), line);
+        }
+        visit("address.locality", $($borrow)+ a.address.locality);
+        visit("address.region", $($borrow)+ a.address.region);
+        visit("address.postal_code", $($borrow)+ a.address.postal_code);
+        visit("address.dependent_locality", $($borrow)+ a.address.dependent_locality);
+        visit("address.sorting_code", $($borrow)+ a.address.sorting_code);
+        visit("bank.country", $($borrow)+ a.bank.country);
+        visit("bank.account_holder", $($borrow)+ a.bank.account_holder);
+        visit("bank.iban", $($borrow)+ a.bank.iban);
+        visit("bank.bic", $($borrow)+ a.bank.bic);
+        visit("bank.routing_code", $($borrow)+ a.bank.routing_code);
+        visit("bank.account_number", $($borrow)+ a.bank.account_number);
+        visit("bank.account_type", $($borrow)+ a.bank.account_type);
+        visit("admin.first_name", $($borrow)+ a.admin.first_name);
+        visit("admin.last_name", $($borrow)+ a.admin.last_name);
+        visit("admin.email", $($borrow)+ a.admin.email);
+        visit("admin.phone", $($borrow)+ a.admin.phone);
+        visit("tenant.csp_domain", $($borrow)+ a.tenant.csp_domain);
+        visit("tenant.corporate_domain", $($borrow)+ a.tenant.corporate_domain);
+    }};
+}
+
+/// The path of street line `i` (`address.lines.0`), without an allocation
+/// for the lines an address normally has.
+fn line_path(i: usize) -> std::borrow::Cow<'static, str> {
+    const PATHS: [&str; 4] = [
+        "address.lines.0",
+        "address.lines.1",
+        "address.lines.2",
+        "address.lines.3",
+    ];
+    match PATHS.get(i) {
+        Some(path) => std::borrow::Cow::Borrowed(path),
+        None => std::borrow::Cow::Owned(format!("address.lines.{i}")),
+    }
+}
+
 impl Answers {
     /// Calls `visit` with the path and value of every text answer, every
     /// street line included, in the order the wizard asks for them.
     pub fn each_text(&self, mut visit: impl FnMut(&str, &str)) {
-        // A copy (a few hundred bytes) so that the list of paths is
-        // written once, in `each_text_mut`.
-        let mut copy = self.clone();
-        copy.each_text_mut(|path, value| visit(path, value));
+        visit_texts!(self, |path: &str, value: &String| visit(path, value), &);
     }
 
     /// As `each_text`, with each value to change in place.
     pub fn each_text_mut(&mut self, mut visit: impl FnMut(&str, &mut String)) {
-        visit("mpn_id", &mut self.mpn_id);
-        let c = &mut self.company;
-        visit("company.legal_name", &mut c.legal_name);
-        visit("company.website", &mut c.website);
-        visit("company.tax_id", &mut c.tax_id);
-        let a = &mut self.address;
-        visit("address.country", &mut a.country);
-        for (i, line) in a.lines.iter_mut().enumerate() {
-            visit(&format!("address.lines.{i}"), line);
-        }
-        visit("address.locality", &mut a.locality);
-        visit("address.region", &mut a.region);
-        visit("address.postal_code", &mut a.postal_code);
-        visit("address.dependent_locality", &mut a.dependent_locality);
-        visit("address.sorting_code", &mut a.sorting_code);
-        let b = &mut self.bank;
-        visit("bank.country", &mut b.country);
-        visit("bank.account_holder", &mut b.account_holder);
-        visit("bank.iban", &mut b.iban);
-        visit("bank.bic", &mut b.bic);
-        visit("bank.routing_code", &mut b.routing_code);
-        visit("bank.account_number", &mut b.account_number);
-        visit("bank.account_type", &mut b.account_type);
-        let m = &mut self.admin;
-        visit("admin.first_name", &mut m.first_name);
-        visit("admin.last_name", &mut m.last_name);
-        visit("admin.email", &mut m.email);
-        visit("admin.phone", &mut m.phone);
-        visit("tenant.csp_domain", &mut self.tenant.csp_domain);
-        visit("tenant.corporate_domain", &mut self.tenant.corporate_domain);
+        visit_texts!(self, |path: &str, value: &mut String| visit(path, value), &mut);
     }
 }
 

@@ -177,7 +177,18 @@ pub fn is_masked(value: &str) -> bool {
 
 use crate::text::caps::ACCOUNT_HOLDER as ACCOUNT_HOLDER_MAX;
 
-/// The account fields a scheme may or may not have, with their answers.
+/// The answer at an account field's path (`bank.iban`, ...).
+fn account_field<'a>(bank: &'a BankDetails, path: &str) -> &'a str {
+    match path {
+        "bank.iban" => &bank.iban,
+        "bank.bic" => &bank.bic,
+        "bank.routing_code" => &bank.routing_code,
+        "bank.account_number" => &bank.account_number,
+        _ => &bank.account_type,
+    }
+}
+
+/// The account fields a scheme may or may not have, to change in place.
 fn account_fields(bank: &mut BankDetails) -> [(&'static str, &mut String); 5] {
     [
         ("bank.iban", &mut bank.iban),
@@ -209,14 +220,19 @@ pub fn clear_unused(bank: &mut BankDetails) {
 /// A field the scheme does not use, filled in: `not_applicable` on it.
 fn unused_problems(bank: &BankDetails, scheme: BankScheme) -> Vec<Problem> {
     let country = bank_country_code(&bank.country);
-    let mut bank = bank.clone();
-    account_fields(&mut bank)
-        .into_iter()
-        .filter(|(path, value)| !scheme.uses(path) && !value.trim().is_empty())
-        .map(|(path, _)| {
-            Problem::new(path, ProblemCode::NotApplicable).with_param("country", country.clone())
-        })
-        .collect()
+    [
+        "bank.iban",
+        "bank.bic",
+        "bank.routing_code",
+        "bank.account_number",
+        "bank.account_type",
+    ]
+    .into_iter()
+    .filter(|path| !scheme.uses(path) && !account_field(bank, path).trim().is_empty())
+    .map(|path| {
+        Problem::new(path, ProblemCode::NotApplicable).with_param("country", country.clone())
+    })
+    .collect()
 }
 
 fn bank_country_code(country: &str) -> String {
@@ -242,13 +258,7 @@ pub fn bank_problems(bank: &BankDetails) -> Vec<Problem> {
     let country = bank_country_code(&bank.country);
     problems.extend(unused_problems(bank, scheme));
     for (path, _, required) in scheme.fields() {
-        let value = match *path {
-            "bank.iban" => &bank.iban,
-            "bank.bic" => &bank.bic,
-            "bank.routing_code" => &bank.routing_code,
-            "bank.account_number" => &bank.account_number,
-            _ => &bank.account_type,
-        };
+        let value = account_field(bank, path);
         if value.trim().is_empty() {
             if *required {
                 let mut problem = Problem::new(*path, ProblemCode::Required);

@@ -33,6 +33,11 @@ pub fn is_forbidden(c: char, multiline: bool) -> bool {
     is_bidi_control(c) || (is_control(c) && !(multiline && allowed_in_multiline))
 }
 
+/// Whether `typed` holds an invisible character pasting brings along.
+pub fn holds_pasted(typed: &str) -> bool {
+    typed.chars().any(|c| PASTED_INVISIBLES.contains(&c))
+}
+
 /// `typed` without the invisible characters pasting brings along.
 pub fn strip_pasted(typed: &str) -> String {
     typed
@@ -150,7 +155,7 @@ pub fn character_problems(answers: &Answers) -> Vec<Problem> {
 /// Removes what pasting brings along from every answer.
 pub fn strip_pasted_answers(answers: &mut Answers) {
     answers.each_text_mut(|_, value| {
-        if value.chars().any(|c| PASTED_INVISIBLES.contains(&c)) {
+        if holds_pasted(value) {
             *value = strip_pasted(value);
         }
     });

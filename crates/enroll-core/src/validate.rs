@@ -7,7 +7,7 @@ use crate::company::{company_problems, mpn_id_problems};
 use crate::email::email_problems;
 use crate::reference::{Lookup, ReferenceData};
 use crate::tenant::tenant_problems;
-use crate::text::{character_problems, strip_pasted, strip_pasted_answers};
+use crate::text::{character_problems, holds_pasted, strip_pasted_answers};
 use crate::{Answers, Problem, ProblemCode, ValidationReport};
 use std::borrow::Cow;
 
@@ -56,10 +56,11 @@ impl Section {
 /// Validates the whole application, as submitting it requires.
 pub fn validate(answers: &Answers, reference: &ReferenceData) -> ValidationReport {
     let answers = &without_pasted_invisibles(answers);
+    let controls = character_problems(answers);
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     for section in Section::ALL {
-        let (e, w) = section_problems(section, answers, reference);
+        let (e, w) = section_problems(section, answers, reference, &controls);
         errors.extend(e);
         warnings.extend(w);
     }
@@ -73,7 +74,8 @@ pub fn validate_section(
     reference: &ReferenceData,
 ) -> ValidationReport {
     let answers = &without_pasted_invisibles(answers);
-    let (errors, warnings) = section_problems(section, answers, reference);
+    let controls = character_problems(answers);
+    let (errors, warnings) = section_problems(section, answers, reference, &controls);
     ValidationReport::from_problems(errors, warnings)
 }
 
@@ -83,7 +85,7 @@ use crate::text::caps::PERSON_NAME as NAME_MAX_CHARS;
 /// along is not the applicant's mistake (the API removes them on save).
 fn without_pasted_invisibles(answers: &Answers) -> Cow<'_, Answers> {
     let mut pasted = false;
-    answers.each_text(|_, value| pasted |= value != strip_pasted(value));
+    answers.each_text(|_, value| pasted |= holds_pasted(value));
     if !pasted {
         return Cow::Borrowed(answers);
     }
@@ -92,18 +94,21 @@ fn without_pasted_invisibles(answers: &Answers) -> Cow<'_, Answers> {
     Cow::Owned(cleaned)
 }
 
-/// A section's problems. A field holding a control character gets that
-/// one problem: its other rules would only confuse (an IBAN with an ESC in
-/// it is "invalid" for a reason the applicant cannot see).
+/// A section's problems. A field holding a control character (`controls`,
+/// found once for the whole application) gets that one problem: its other
+/// rules would only confuse (an IBAN with an ESC in it is "invalid" for a
+/// reason the applicant cannot see).
 fn section_problems(
     section: Section,
     a: &Answers,
     reference: &ReferenceData,
+    controls: &[Problem],
 ) -> (Vec<Problem>, Vec<Problem>) {
     let (mut errors, mut warnings) = rule_problems(section, a, reference);
-    let controls: Vec<Problem> = character_problems(a)
-        .into_iter()
+    let controls: Vec<Problem> = controls
+        .iter()
         .filter(|p| Section::of_field(&p.field) == Some(section))
+        .cloned()
         .collect();
     if !controls.is_empty() {
         let tainted = |p: &Problem| controls.iter().any(|c| c.field == p.field);
