@@ -182,7 +182,7 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             })
             .await?;
             println!("enroll-api listening on {}", server.url());
-            if server.store.mpn_count().await? == 0 {
+            if !server.store.has_mpn_directory().await? {
                 println!(
                     "enroll-api: no MPN directory: submit does not check MPN IDs \
                      (load one with `enroll-api seed`, or serve with --seed-demo)"

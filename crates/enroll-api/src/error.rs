@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use enroll_core::{ApiError, ApiErrorBody, Catalog, Locale};
+use enroll_core::{ApiError, ApiErrorBody, Catalog, Locale, ValidationReport};
 use std::time::Duration;
 
 use crate::store::StoreError;
@@ -41,6 +41,8 @@ pub struct ApiFailure {
     pub locale: Locale,
     /// For 429: when to try again (`Retry-After`, whole seconds).
     pub retry_after: Option<Duration>,
+    /// For 422 on answers: the validation report, which is then the body.
+    pub report: Option<Box<ValidationReport>>,
 }
 
 impl ApiFailure {
@@ -50,6 +52,17 @@ impl ApiFailure {
             code,
             locale,
             retry_after: None,
+            report: None,
+        }
+    }
+
+    /// 422 with the validation report of the answers as the body, worded
+    /// in `locale`.
+    pub fn invalid(mut report: ValidationReport, locale: Locale) -> Self {
+        report.localize(Catalog::get(locale));
+        Self {
+            report: Some(Box::new(report)),
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_answers", locale)
         }
     }
 
@@ -75,6 +88,9 @@ impl ApiFailure {
 
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
+        if let Some(report) = self.report {
+            return (self.status, Json(report)).into_response();
+        }
         let message = Catalog::get(self.locale).text(&format!("api.error.{}", self.code));
         let body = ApiErrorBody {
             error: ApiError {

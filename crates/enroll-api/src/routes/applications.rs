@@ -4,8 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use enroll_core::bank::clear_unused;
-use enroll_core::bank::{is_masked, mask};
+use enroll_core::bank::{clear_unused, is_masked, mask};
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::email::parse_email;
 use enroll_core::text::{cap_problems, strip_pasted_answers};
@@ -106,7 +105,7 @@ fn if_match(headers: &HeaderMap, locale: Locale) -> Result<IfMatch, ApiFailure> 
 
 /// Answers from a request body, which may leave out anything. A bank
 /// secret left out, or sent back masked, keeps the stored value.
-fn merge_answers(body: &Value, stored: &Answers, locale: Locale) -> Result<Answers, SaveRefused> {
+fn merge_answers(body: &Value, stored: &Answers, locale: Locale) -> Result<Answers, ApiFailure> {
     let mut answers: Answers = serde_json::from_value(body.clone())
         .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale))?;
     for (key, new, old) in [
@@ -128,34 +127,10 @@ fn merge_answers(body: &Value, stored: &Answers, locale: Locale) -> Result<Answe
     // asks for those to go), but not more of it than any answer needs.
     let too_long = cap_problems(&answers);
     if !too_long.is_empty() {
-        let mut report = ValidationReport::from_problems(too_long, Vec::new());
-        report.localize(Catalog::get(locale));
-        return Err(SaveRefused::TooLong(report));
+        let report = ValidationReport::from_problems(too_long, Vec::new());
+        return Err(ApiFailure::invalid(report, locale));
     }
     Ok(answers)
-}
-
-/// Why a save was refused: a failure, or answers over their caps.
-pub enum SaveRefused {
-    Failure(ApiFailure),
-    TooLong(ValidationReport),
-}
-
-impl From<ApiFailure> for SaveRefused {
-    fn from(failure: ApiFailure) -> Self {
-        Self::Failure(failure)
-    }
-}
-
-impl IntoResponse for SaveRefused {
-    fn into_response(self) -> Response {
-        match self {
-            Self::Failure(failure) => failure.into_response(),
-            Self::TooLong(report) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, Json(report)).into_response()
-            }
-        }
-    }
 }
 
 fn body_locale(body: &Value, fallback: &str) -> String {
@@ -171,11 +146,13 @@ pub async fn create(
     RequestLocale(locale): RequestLocale,
     client: Client,
     JsonBody(body): JsonBody<Value>,
-) -> Result<Response, SaveRefused> {
+) -> Result<Response, ApiFailure> {
     if !body.is_object() {
-        return Err(
-            ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale).into(),
-        );
+        return Err(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "wrong_shape",
+            locale,
+        ));
     }
     state
         .throttle
@@ -228,16 +205,18 @@ pub async fn update(
     Bearer(token): Bearer,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Value>,
-) -> Result<Response, SaveRefused> {
+) -> Result<Response, ApiFailure> {
     let current = authorize(&state, &id, &token, locale).await?;
     let expected = match if_match(&headers, locale)? {
         IfMatch::Any => current.version,
         IfMatch::Version(v) => v,
     };
     if !body.is_object() {
-        return Err(
-            ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale).into(),
-        );
+        return Err(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "wrong_shape",
+            locale,
+        ));
     }
     let answers = merge_answers(&body, &current.answers, locale)?;
     let new_locale = body_locale(&body, &current.locale);
@@ -258,13 +237,17 @@ pub async fn update(
             &record,
             serde_json::to_value(public(&record)).unwrap_or_default(),
         )),
-        UpdateOutcome::Stale { .. } => {
-            Err(ApiFailure::new(StatusCode::PRECONDITION_FAILED, "stale_etag", locale).into())
-        }
-        UpdateOutcome::NotEditable(_) => {
-            Err(ApiFailure::new(StatusCode::CONFLICT, "not_editable", locale).into())
-        }
-        UpdateOutcome::Missing => Err(ApiFailure::not_found(locale).into()),
+        UpdateOutcome::Stale { .. } => Err(ApiFailure::new(
+            StatusCode::PRECONDITION_FAILED,
+            "stale_etag",
+            locale,
+        )),
+        UpdateOutcome::NotEditable(_) => Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            "not_editable",
+            locale,
+        )),
+        UpdateOutcome::Missing => Err(ApiFailure::not_found(locale)),
     }
 }
 
@@ -305,7 +288,11 @@ pub async fn submit(
         .await
         .map_err(store_failure)?;
     let mpn_id = normalize_mpn_id(&seen.answers.mpn_id);
-    let directory_on = state.store.mpn_count().await.map_err(store_failure)? > 0;
+    let directory_on = state
+        .store
+        .has_mpn_directory()
+        .await
+        .map_err(store_failure)?;
     let entry = match directory_on {
         true => state
             .store

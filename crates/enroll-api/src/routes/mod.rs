@@ -41,23 +41,34 @@ pub struct AppState {
 #[derive(Clone, Debug)]
 pub struct ResumeLinks {
     public_url: String,
-    host_origins: Vec<String>,
+    /// The origins a `link_base` may have: the hosts', the public URL's.
+    origins: Vec<String>,
 }
 
 impl ResumeLinks {
     pub fn new(public_url: Option<&str>, listen: SocketAddr, host_origins: &[String]) -> Self {
-        let mut host_origins: Vec<String> = host_origins
+        let configured = public_url.is_some();
+        let public_url = public_url.map_or_else(|| format!("http://{listen}/"), str::to_owned);
+        let mut origins: Vec<String> = host_origins
             .iter()
             .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
             .collect();
+        origins.push(
+            public_url
+                .split('/')
+                .take(3)
+                .collect::<Vec<_>>()
+                .join("/")
+                .to_ascii_lowercase(),
+        );
         // Served on loopback without a public address (`cargo xtask run`):
         // whoever opens it as localhost gets links to localhost too.
-        if public_url.is_none() && listen.ip().is_loopback() {
-            host_origins.push(format!("http://localhost:{}", listen.port()));
+        if !configured && listen.ip().is_loopback() {
+            origins.push(format!("http://localhost:{}", listen.port()));
         }
         Self {
-            public_url: public_url.map_or_else(|| format!("http://{listen}/"), str::to_owned),
-            host_origins,
+            public_url,
+            origins,
         }
     }
 
@@ -84,14 +95,7 @@ impl ResumeLinks {
             return None;
         }
         let origin = format!("{scheme}://{}", authority.to_ascii_lowercase());
-        let public_origin = self
-            .public_url
-            .split('/')
-            .take(3)
-            .collect::<Vec<_>>()
-            .join("/")
-            .to_ascii_lowercase();
-        (self.host_origins.contains(&origin) || origin == public_origin).then(|| base.to_owned())
+        self.origins.contains(&origin).then(|| base.to_owned())
     }
 }
 

@@ -94,6 +94,27 @@ async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Record>, S
     row.as_ref().map(record).transpose()
 }
 
+/// Moves application `id` to `to`, with `reason` in its history; the
+/// record as it now is.
+async fn enter_status(
+    conn: &mut SqliteConnection,
+    id: &str,
+    to: ApplicationStatus,
+    reason: Option<&str>,
+) -> Result<Record, StoreError> {
+    sqlx::query(&format!(
+        "UPDATE applications SET status = ?, version = version + 1, updated_at = {NOW} WHERE id = ?"
+    ))
+    .bind(to.as_str())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    add_history(conn, id, to, reason).await?;
+    load(conn, id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("application {id} vanished")))
+}
+
 async fn add_history(
     conn: &mut SqliteConnection,
     id: &str,
@@ -255,13 +276,16 @@ impl Store {
                     vec!["?"; holders.len()].join(", ")
                 );
                 let mut holder_query = sqlx::query_scalar(&sql)
-                .bind(normalize_mpn_id(&current.answers.mpn_id))
-                .bind(&id);
+                    .bind(normalize_mpn_id(&current.answers.mpn_id))
+                    .bind(&id);
                 for status in holders {
                     holder_query = holder_query.bind(status);
                 }
                 let mpn_taken: bool = holder_query.fetch_one(&mut *tx).await?;
-                let answer = match (check(&current, mpn_taken), current.status.after(Change::Submit)) {
+                let answer = match (
+                    check(&current, mpn_taken),
+                    current.status.after(Change::Submit),
+                ) {
                     (Err(refusal), _) => refusal,
                     (Ok(()), None) => {
                         return Err(StoreError::Corrupt(format!(
@@ -270,17 +294,7 @@ impl Store {
                         )))
                     }
                     (Ok(()), Some(to)) => {
-                        sqlx::query(&format!(
-                            "UPDATE applications SET status = ?, version = version + 1, updated_at = {NOW} WHERE id = ?"
-                        ))
-                        .bind(to.as_str())
-                        .bind(&id)
-                        .execute(&mut *tx)
-                        .await?;
-                        add_history(tx, &id, to, None).await?;
-                        let submitted = load(tx, &id).await?.ok_or_else(|| {
-                            StoreError::Corrupt("submitted application vanished".into())
-                        })?;
+                        let submitted = enter_status(tx, &id, to, None).await?;
                         let (body, email) = render(&submitted);
                         if let Some(email) = email {
                             insert_email(tx, &email).await?;
@@ -346,17 +360,7 @@ impl Store {
                 let Some(to) = current.status.after(change) else {
                     return Ok(StatusChange::NotAllowed(current.status));
                 };
-                sqlx::query(&format!(
-                    "UPDATE applications SET status = ?, version = version + 1, updated_at = {NOW} WHERE id = ?"
-                ))
-                .bind(to.as_str())
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
-                add_history(tx, &id, to, reason.as_deref()).await?;
-                let changed = load(tx, &id)
-                    .await?
-                    .ok_or_else(|| StoreError::Corrupt("changed application vanished".into()))?;
+                let changed = enter_status(tx, &id, to, reason.as_deref()).await?;
                 if let Some(email) = email(&changed) {
                     insert_email(tx, &email).await?;
                 }

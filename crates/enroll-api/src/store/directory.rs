@@ -85,12 +85,14 @@ impl Store {
         .await
     }
 
-    /// How many MPN IDs the directory knows (none: the server runs
+    /// Whether the directory knows any MPN ID (if not, the server runs
     /// without one, and submit cannot check MPN IDs).
-    pub async fn mpn_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM mpn_directory")
-            .fetch_one(&self.pool)
-            .await?)
+    pub async fn has_mpn_directory(&self) -> Result<bool, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM mpn_directory)")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn providers(&self) -> Result<Vec<Provider>, StoreError> {
