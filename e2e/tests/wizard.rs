@@ -169,6 +169,19 @@ async fn an_indirect_reseller_applies_and_is_approved() {
     stack.close().await;
 }
 
+/// Opens the app, presses "Start now" and chooses how the company sells
+/// (`indirect` or `direct`).
+async fn open_and_choose(stack: &Stack, model: &str) {
+    stack
+        .browser
+        .goto(&stack.url("/"))
+        .await
+        .expect("the page opens");
+    stack.click(".csp-button--start").await;
+    stack.click(&format!("#f-model-{model}")).await;
+    stack.click("button[type=submit]").await;
+}
+
 /// Answers the questions from the company page to Check your answers.
 async fn answer_company_to_tenant(stack: &Stack) {
     stack.wait_for_text("h1", "Your company").await;
@@ -207,14 +220,7 @@ async fn answer_company_to_tenant(stack: &Stack) {
 #[tokio::test]
 async fn resume_in_a_fresh_browser_then_fix_and_resubmit_after_a_review() {
     let mut stack = Stack::start().await;
-    stack
-        .browser
-        .goto(&stack.url("/"))
-        .await
-        .expect("the page opens");
-    stack.click(".csp-button--start").await;
-    stack.click("#f-model-indirect").await;
-    stack.click("button[type=submit]").await;
+    open_and_choose(&stack, "indirect").await;
     stack.fill("#f-mpn_id", "1234567").await;
     stack.click("button[type=submit]").await;
     stack.wait_for_text("h1", "Your company").await;
@@ -303,14 +309,7 @@ async fn resume_in_a_fresh_browser_then_fix_and_resubmit_after_a_review() {
 #[tokio::test]
 async fn the_direct_path_is_closed_until_the_setting_opens_it() {
     let stack = Stack::start().await;
-    stack
-        .browser
-        .goto(&stack.url("/"))
-        .await
-        .expect("the page opens");
-    stack.click(".csp-button--start").await;
-    stack.click("#f-model-direct").await;
-    stack.click("button[type=submit]").await;
+    open_and_choose(&stack, "direct").await;
     stack
         .wait_for_text(".csp-error-summary", "Direct enrollment is closed")
         .await;
@@ -354,14 +353,7 @@ async fn the_direct_path_is_closed_until_the_setting_opens_it() {
 #[tokio::test]
 async fn going_offline_loses_nothing_and_saving_resumes_when_back() {
     let stack = Stack::start().await;
-    stack
-        .browser
-        .goto(&stack.url("/"))
-        .await
-        .expect("the page opens");
-    stack.click(".csp-button--start").await;
-    stack.click("#f-model-indirect").await;
-    stack.click("button[type=submit]").await;
+    open_and_choose(&stack, "indirect").await;
     stack
         .wait_for_text(".csp-save-state", "Your answers are saved")
         .await;
@@ -394,14 +386,7 @@ async fn going_offline_loses_nothing_and_saving_resumes_when_back() {
 #[tokio::test]
 async fn an_answer_over_its_cap_is_not_saved_and_says_so_at_its_field() {
     let stack = Stack::start().await;
-    stack
-        .browser
-        .goto(&stack.url("/"))
-        .await
-        .expect("the page opens");
-    stack.click(".csp-button--start").await;
-    stack.click("#f-model-indirect").await;
-    stack.click("button[type=submit]").await;
+    open_and_choose(&stack, "indirect").await;
     stack.fill("#f-mpn_id", "1234567").await;
     stack.click("button[type=submit]").await;
     stack.wait_for_text("h1", "Your company").await;

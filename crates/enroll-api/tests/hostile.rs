@@ -456,11 +456,7 @@ async fn submit_enforces_the_program() {
                                "postal_code": "SW1A 1AA"});
     assert_eq!(refusal(&api, &direct).await, (200, vec![]));
 
-    let list = std::process::Command::new(env!("CARGO_BIN_EXE_enroll-api"))
-        .args(["review", "list", "--database", &api.database])
-        .output()
-        .unwrap();
-    let list = String::from_utf8(list.stdout).unwrap();
+    let list = api.operator_output(&["review", "list"]);
     assert!(
         list.contains("Not Contoso GmbH  [directory: Contoso Ltd]"),
         "{list}"
@@ -479,22 +475,13 @@ async fn operator_output_escapes_what_applicants_typed() {
     answers["admin"]["first_name"] = json!("Jane\u{1b}[2J");
     let draft = api.create(&answers).await;
     assert_eq!(ask_resume_email(&api, &draft, None).await.status(), 202);
-    let list = std::process::Command::new(env!("CARGO_BIN_EXE_enroll-api"))
-        .args(["review", "list", "--database", &api.database])
-        .output()
-        .unwrap();
-    let list = String::from_utf8(list.stdout).unwrap();
+    let list = api.operator_output(&["review", "list"]);
     assert!(
         list.contains("Evil\\u{1b}]0;pwned\\u{7}\\u{202e}Ltd"),
         "{list}"
     );
     for args in [vec!["review", "list"], vec!["outbox"]] {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_enroll-api"))
-            .args(&args)
-            .args(["--database", &api.database])
-            .output()
-            .unwrap();
-        let shown = String::from_utf8(output.stdout).unwrap();
+        let shown = api.operator_output(&args);
         assert!(
             !shown
                 .chars()

@@ -22,11 +22,7 @@ pub async fn start(seed_demo: bool) -> Api {
 pub async fn start_with(configure: impl FnOnce(&mut ServeOptions)) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("api.db").display());
-    let mut options = ServeOptions {
-        limits: Limits::generous(),
-        allow_origins: vec!["https://partner.example".into()],
-        ..ServeOptions::new("127.0.0.1:0".parse().unwrap(), &database)
-    };
+    let mut options = options(&database);
     configure(&mut options);
     let server = RunningServer::start(options).await.unwrap();
     Api {
@@ -34,6 +30,15 @@ pub async fn start_with(configure: impl FnOnce(&mut ServeOptions)) -> Api {
         database,
         client: Client::new(),
         _dir: dir,
+    }
+}
+
+/// Generous limits and one host origin, serving `database` on a free port.
+fn options(database: &str) -> ServeOptions {
+    ServeOptions {
+        limits: Limits::generous(),
+        allow_origins: vec!["https://partner.example".into()],
+        ..ServeOptions::new("127.0.0.1:0".parse().unwrap(), database)
     }
 }
 
@@ -141,6 +146,35 @@ impl Api {
     /// `POST /validate` of `answers`, its report.
     pub async fn validate(&self, answers: &Value) -> Value {
         json_of(self.request(Method::POST, "/validate").json(answers)).await
+    }
+
+    /// What the `enroll-api` binary prints for an operator command against
+    /// this server's database (what an operator's terminal shows).
+    pub fn operator_output(&self, args: &[&str]) -> String {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_enroll-api"))
+            .args(args)
+            .args(["--database", &self.database])
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// The server stopped and started again on the same database file.
+    pub async fn restart(self) -> Api {
+        let Api {
+            server,
+            database,
+            client,
+            _dir,
+        } = self;
+        server.shutdown().await;
+        let server = RunningServer::start(options(&database)).await.unwrap();
+        Api {
+            server,
+            database,
+            client,
+            _dir,
+        }
     }
 
     /// Runs an operator command against this server's database.
