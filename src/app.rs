@@ -71,14 +71,9 @@ fn Wizard(api: ApiClient) -> impl IntoView {
 #[component]
 fn LoadFailure(failure: ApiFailure, on_retry: impl Fn() + 'static) -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
-    let server_message = match &failure {
-        ApiFailure::Status { message, .. } => message.clone(),
-        _ => None,
-    };
-    let key = failure.message_key();
     view! {
         <div class="csp-notice csp-notice--problem" role="alert">
-            <p>{move || server_message.clone().unwrap_or_else(|| i18n.t(key))}</p>
+            <p>{move || failure.describe(&i18n)}</p>
             <button type="button" class="csp-button csp-button--secondary" on:click=move |_| on_retry()>
                 {move || i18n.t("app.retry")}
             </button>
