@@ -2,6 +2,7 @@
 //! application and the report validation gave for it, in every locale.
 //! Read by enroll-core's test `golden` (the app's rules) and by the API's
 //! (`POST /validate`), so that both are held to the same answers.
+#![allow(dead_code)] // the API's test reads the cases, it does not write them
 
 use enroll_core::{
     Answers, Catalog, Locale, Problem, ProblemCode, ReferenceData, ValidationReport,
