@@ -120,7 +120,7 @@ fn MpnQuestion() -> impl IntoView {
         let api = api.clone();
         let locale = i18n.locale.get_untracked();
         async move {
-            if enroll_core::company::mpn_id_problems(&id).is_empty() {
+            if enroll_core::company::mpn_id(&id).is_ok() {
                 Some(api.mpn(&id, locale).await)
             } else {
                 None

@@ -3,7 +3,10 @@
 //! Every answer defaults to empty so that a partial draft deserializes: the
 //! wizard saves as the user goes, long before the application is complete.
 
+use crate::text::caps;
+use crate::validate::Checked;
 use serde::{Deserialize, Serialize};
+use validator::Validate;
 
 /// How the company will sell: through an indirect provider, or on its own.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,14 +51,34 @@ impl ApplicationStatus {
     }
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+// The `#[validate]` rules of a section see one answer at a time, trimmed
+// (validate.rs); rules that need the country's formats or several answers
+// are plain functions beside them (address.rs, bank.rs, email.rs).
+
+// The caps (text::caps) as validator's `length` takes them.
+const LEGAL_NAME_MAX: u64 = caps::LEGAL_NAME as u64;
+const PERSON_NAME_MAX: u64 = caps::PERSON_NAME as u64;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
 #[serde(default)]
 pub struct Company {
+    #[validate(
+        length(max = LEGAL_NAME_MAX, code = "too_long"),
+        custom(function = "crate::validate::required"),
+        custom(function = "crate::company::legal_name")
+    )]
     pub legal_name: String,
     /// Optional.
+    #[validate(custom(function = "crate::company::website"))]
     pub website: String,
     /// Optional: tax or company registration number.
+    #[validate(custom(function = "crate::company::tax_id"))]
     pub tax_id: String,
+}
+
+impl Checked for Company {
+    const PATH: &'static str = "company";
+    const FIELDS: &'static [&'static str] = &["legal_name", "website", "tax_id"];
 }
 
 /// A postal address in libaddressinput's terms, so every country fits.
@@ -88,39 +111,72 @@ pub struct BankDetails {
 }
 
 /// The employee who becomes the global admin of the partner account.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
 #[serde(default)]
 pub struct Admin {
+    #[validate(
+        length(max = PERSON_NAME_MAX, code = "too_long"),
+        custom(function = "crate::validate::required")
+    )]
     pub first_name: String,
+    #[validate(
+        length(max = PERSON_NAME_MAX, code = "too_long"),
+        custom(function = "crate::validate::required")
+    )]
     pub last_name: String,
+    /// Checked against the reference data's free-mail domains, with
+    /// warnings for likely typos: `email::email_problems`.
     pub email: String,
     /// Optional.
+    #[validate(custom(function = "crate::validate::phone"))]
     pub phone: String,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+impl Checked for Admin {
+    const PATH: &'static str = "admin";
+    const FIELDS: &'static [&'static str] = &["first_name", "last_name", "email", "phone"];
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
 #[serde(default)]
 pub struct Tenant {
     /// The tenant that carries CSP transactions; it can never buy from
     /// another CSP partner.
+    #[validate(custom(function = "crate::tenant::csp_domain"))]
     pub csp_domain: String,
     /// Optional separate tenant for the company's own use; it may buy from
-    /// another CSP partner.
+    /// another CSP partner (not the CSP tenant: `tenant::same_tenant_problem`).
+    #[validate(custom(function = "crate::tenant::corporate_domain"))]
     pub corporate_domain: String,
 }
 
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+impl Checked for Tenant {
+    const PATH: &'static str = "tenant";
+    const FIELDS: &'static [&'static str] = &["csp_domain", "corporate_domain"];
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
 #[serde(default)]
 pub struct Attestations {
+    #[validate(custom(function = "crate::validate::must_accept"))]
     pub no_resale_to_csp_partners: bool,
+    #[validate(custom(function = "crate::validate::must_accept"))]
     pub terms_accepted: bool,
 }
 
-/// Everything the applicant answers. A draft holds any subset of it.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+impl Checked for Attestations {
+    const PATH: &'static str = "attestations";
+    const FIELDS: &'static [&'static str] = &["no_resale_to_csp_partners", "terms_accepted"];
+}
+
+/// Everything the applicant answers. A draft holds any subset of it. Its
+/// own `#[validate]` rules are those of the two answers outside a section.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
 #[serde(default)]
 pub struct Answers {
+    #[validate(required(code = "required"))]
     pub model: Option<PartnerModel>,
+    #[validate(custom(function = "crate::company::mpn_id"))]
     pub mpn_id: String,
     pub company: Company,
     pub address: Address,
@@ -128,6 +184,11 @@ pub struct Answers {
     pub admin: Admin,
     pub tenant: Tenant,
     pub attestations: Attestations,
+}
+
+impl Checked for Answers {
+    const PATH: &'static str = "";
+    const FIELDS: &'static [&'static str] = &["model", "mpn_id"];
 }
 
 impl Answers {
@@ -407,6 +468,28 @@ impl From<Application> for ApplicationJson {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Checked::FIELDS` lists `T`'s answers in the order they are declared
+    /// (and sent): every one of a section's, the answers' own two first.
+    fn fields_in_order<T: Checked + Default + Serialize>(whole_section: bool) {
+        let sent = serde_json::to_string(&T::default()).unwrap();
+        let at = |field: &str| sent.find(&format!("\"{field}\":")).expect(field);
+        let positions: Vec<usize> = T::FIELDS.iter().map(|f| at(f)).collect();
+        assert!(positions.is_sorted(), "{}: {:?}", T::PATH, T::FIELDS);
+        let keys = serde_json::from_str::<serde_json::Map<_, _>>(&sent)
+            .unwrap()
+            .len();
+        assert_eq!(whole_section, keys == T::FIELDS.len(), "{}", T::PATH);
+    }
+
+    #[test]
+    fn each_checked_part_lists_its_fields_in_order() {
+        fields_in_order::<Company>(true);
+        fields_in_order::<Admin>(true);
+        fields_in_order::<Tenant>(true);
+        fields_in_order::<Attestations>(true);
+        fields_in_order::<Answers>(false);
+    }
 
     #[test]
     fn the_contract_example_round_trips() {

@@ -1,13 +1,16 @@
 //! The company: its MPN ID, legal name, website and tax ID.
 
 use crate::email::parse_email;
-use crate::{Company, Problem, ProblemCode};
+use crate::validate::broken;
+use crate::ProblemCode;
+use validator::ValidationError;
 
 /// MPN IDs (the numeric partner IDs the vendor issues) are 6 or 7 digits
 /// in the IDs seen in Partner Center; up to 10 are accepted so that a
 /// longer ID issued later is not refused here (the lookup confirms it).
 const MPN_ID_DIGITS: std::ops::RangeInclusive<usize> = 6..=10;
-const LEGAL_NAME_CHARS: std::ops::RangeInclusive<usize> = 2..=crate::text::caps::LEGAL_NAME;
+const LEGAL_NAME_MIN_CHARS: usize = 2;
+use crate::text::caps::LEGAL_NAME as LEGAL_NAME_MAX_CHARS;
 const TAX_ID_CHARS: std::ops::RangeInclusive<usize> = 2..=32;
 use crate::text::caps::WEBSITE as WEBSITE_MAX_CHARS;
 
@@ -16,61 +19,62 @@ pub fn normalize_mpn_id(typed: &str) -> String {
     typed.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-pub fn mpn_id_problems(typed: &str) -> Vec<Problem> {
+/// The MPN ID's rule (a `validator` custom rule on `Answers::mpn_id`).
+pub fn mpn_id(typed: &str) -> Result<(), ValidationError> {
     let id = normalize_mpn_id(typed);
-    let params = |p: Problem| {
-        p.with_param("min", MPN_ID_DIGITS.start().to_string())
-            .with_param("max", MPN_ID_DIGITS.end().to_string())
-    };
-    let problem = if id.is_empty() {
-        Problem::new("mpn_id", ProblemCode::Required)
+    let (min, max) = (
+        MPN_ID_DIGITS.start().to_string(),
+        MPN_ID_DIGITS.end().to_string(),
+    );
+    let code = if id.is_empty() {
+        return Err(broken(ProblemCode::Required, &[]));
     } else if !id.chars().all(|c| c.is_ascii_digit()) {
-        params(Problem::new("mpn_id", ProblemCode::InvalidFormat))
+        ProblemCode::InvalidFormat
     } else if id.len() < *MPN_ID_DIGITS.start() {
-        params(Problem::new("mpn_id", ProblemCode::TooShort))
+        ProblemCode::TooShort
     } else if id.len() > *MPN_ID_DIGITS.end() {
-        params(Problem::new("mpn_id", ProblemCode::TooLong))
+        ProblemCode::TooLong
     } else {
-        return Vec::new();
+        return Ok(());
     };
-    vec![problem]
+    Err(broken(code, &[("min", &min), ("max", &max)]))
 }
 
-pub fn company_problems(company: &Company) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let name = company.legal_name.trim();
-    let name_len = name.chars().count();
-    if name.is_empty() {
-        problems.push(Problem::new("company.legal_name", ProblemCode::Required));
-    } else if name_len < *LEGAL_NAME_CHARS.start() {
-        problems
-            .push(Problem::new("company.legal_name", ProblemCode::TooShort).with_param("min", "2"));
-    } else if name_len > *LEGAL_NAME_CHARS.end() {
-        problems.push(
-            Problem::new("company.legal_name", ProblemCode::TooLong)
-                .with_param("max", LEGAL_NAME_CHARS.end().to_string()),
-        );
+/// The legal name's form, once it is there and not over its cap (the
+/// `required` and `length` rules beside it on `Company::legal_name`).
+pub fn legal_name(name: &str) -> Result<(), ValidationError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > LEGAL_NAME_MAX_CHARS {
+        Ok(())
+    } else if name.chars().count() < LEGAL_NAME_MIN_CHARS {
+        let min = LEGAL_NAME_MIN_CHARS.to_string();
+        Err(broken(ProblemCode::TooShort, &[("min", &min)]))
     } else if !name.chars().any(char::is_alphanumeric) {
-        problems.push(Problem::new(
-            "company.legal_name",
-            ProblemCode::InvalidFormat,
-        ));
+        Err(broken(ProblemCode::InvalidFormat, &[]))
+    } else {
+        Ok(())
     }
+}
 
-    let website = company.website.trim();
-    if !website.is_empty() && !is_website(website) {
-        problems.push(Problem::new("company.website", ProblemCode::InvalidFormat));
+/// The website, if given.
+pub fn website(typed: &str) -> Result<(), ValidationError> {
+    let website = typed.trim();
+    match website.is_empty() || is_website(website) {
+        true => Ok(()),
+        false => Err(broken(ProblemCode::InvalidFormat, &[])),
     }
+}
 
-    let tax_id = company.tax_id.trim();
-    if !tax_id.is_empty() {
-        let allowed = |c: char| c.is_alphanumeric() || " .-/".contains(c);
-        let len = tax_id.chars().count();
-        if !tax_id.chars().all(allowed) || !TAX_ID_CHARS.contains(&len) {
-            problems.push(Problem::new("company.tax_id", ProblemCode::InvalidFormat));
-        }
+/// The tax or registration number, if given: letters, digits and the
+/// separators people write them with.
+pub fn tax_id(typed: &str) -> Result<(), ValidationError> {
+    let tax_id = typed.trim();
+    let allowed = |c: char| c.is_alphanumeric() || " .-/".contains(c);
+    let len = tax_id.chars().count();
+    match tax_id.is_empty() || (tax_id.chars().all(allowed) && TAX_ID_CHARS.contains(&len)) {
+        true => Ok(()),
+        false => Err(broken(ProblemCode::InvalidFormat, &[])),
     }
-    problems
 }
 
 /// `https://contoso.com/about`, `http://contoso.com` or `contoso.com`: an
@@ -99,11 +103,12 @@ pub fn is_website(typed: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Company;
 
     #[test]
     fn mpn_id_table() {
         for ok in ["1234567", "123 4567", " 123456 ", "1234567890"] {
-            assert!(mpn_id_problems(ok).is_empty(), "{ok}");
+            assert!(mpn_id(ok).is_ok(), "{ok}");
         }
         let cases = [
             ("", ProblemCode::Required),
@@ -115,7 +120,8 @@ mod tests {
             ("-1234567", ProblemCode::InvalidFormat),
         ];
         for (typed, code) in cases {
-            assert_eq!(mpn_id_problems(typed)[0].code, code, "{typed:?}");
+            let found = mpn_id(typed).unwrap_err().code;
+            assert_eq!(found, code.as_str(), "{typed:?}");
         }
     }
 
@@ -125,7 +131,7 @@ mod tests {
             website: website.into(),
             tax_id: tax_id.into(),
         };
-        company_problems(&company)
+        crate::validate::checked(&company, Vec::new())
             .into_iter()
             .map(|p| (p.field, p.code))
             .collect()

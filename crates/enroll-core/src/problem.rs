@@ -43,6 +43,11 @@ pub enum ProblemCode {
 }
 
 impl ProblemCode {
+    /// The code spelled `code`; `Unknown` for one this version lacks.
+    pub fn parse(code: &str) -> Self {
+        serde_json::from_value(serde_json::Value::String(code.to_owned())).unwrap_or(Self::Unknown)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Required => "required",

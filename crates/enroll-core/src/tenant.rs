@@ -2,7 +2,9 @@
 //! separate tenant for the company's own use. Both are Microsoft Entra
 //! initial domains, `<name>.onmicrosoft.com`.
 
+use crate::validate::broken;
 use crate::{Problem, ProblemCode, Tenant};
+use validator::ValidationError;
 
 pub const TENANT_SUFFIX: &str = ".onmicrosoft.com";
 /// The sign-up form for a new tenant accepts letters and digits only, at
@@ -23,44 +25,48 @@ fn is_tenant_domain(domain: &str) -> bool {
     })
 }
 
-fn format_problem(field: &str, typed: &str) -> Problem {
-    let mut problem = Problem::new(field, ProblemCode::TenantDomainFormat);
-    // "contoso" → suggest "contoso.onmicrosoft.com".
-    let bare = normalize_tenant_domain(typed);
-    if !bare.contains('.') && is_tenant_domain(&format!("{bare}{TENANT_SUFFIX}")) {
-        problem = problem.with_param("suggestion", format!("{bare}{TENANT_SUFFIX}"));
+/// The CSP tenant's domain (a `validator` custom rule).
+pub fn csp_domain(typed: &str) -> Result<(), ValidationError> {
+    if normalize_tenant_domain(typed).is_empty() {
+        return Err(broken(ProblemCode::Required, &[]));
     }
-    problem
+    corporate_domain(typed)
 }
 
-pub fn tenant_problems(tenant: &Tenant) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let csp = normalize_tenant_domain(&tenant.csp_domain);
-    if csp.is_empty() {
-        problems.push(Problem::new("tenant.csp_domain", ProblemCode::Required));
-    } else if !is_tenant_domain(&csp) {
-        problems.push(format_problem("tenant.csp_domain", &tenant.csp_domain));
+/// A tenant domain if given: the corporate tenant's, or the CSP tenant's
+/// once it is there.
+pub fn corporate_domain(typed: &str) -> Result<(), ValidationError> {
+    let domain = normalize_tenant_domain(typed);
+    if domain.is_empty() || is_tenant_domain(&domain) {
+        return Ok(());
     }
+    // "contoso" → suggest "contoso.onmicrosoft.com".
+    let suggestion = format!("{domain}{TENANT_SUFFIX}");
+    if !domain.contains('.') && is_tenant_domain(&suggestion) {
+        return Err(broken(
+            ProblemCode::TenantDomainFormat,
+            &[("suggestion", &suggestion)],
+        ));
+    }
+    Err(broken(ProblemCode::TenantDomainFormat, &[]))
+}
+
+/// The corporate tenant may not be the CSP tenant: a rule over both
+/// answers, so not one of validator's (which sees one answer at a time).
+pub fn same_tenant_problem(tenant: &Tenant) -> Option<Problem> {
     let corporate = normalize_tenant_domain(&tenant.corporate_domain);
-    if !corporate.is_empty() {
-        if !is_tenant_domain(&corporate) {
-            problems.push(format_problem(
-                "tenant.corporate_domain",
-                &tenant.corporate_domain,
-            ));
-        } else if corporate == csp {
-            problems.push(Problem::new(
-                "tenant.corporate_domain",
-                ProblemCode::SameAsCspTenant,
-            ));
-        }
-    }
-    problems
+    (is_tenant_domain(&corporate) && corporate == normalize_tenant_domain(&tenant.csp_domain))
+        .then(|| Problem::new("tenant.corporate_domain", ProblemCode::SameAsCspTenant))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tenant_problems(tenant: &Tenant) -> Vec<Problem> {
+        let same = same_tenant_problem(tenant).into_iter().collect();
+        crate::validate::checked(tenant, same)
+    }
 
     fn codes(csp: &str, corporate: &str) -> Vec<(String, ProblemCode)> {
         let tenant = Tenant {

@@ -1,15 +1,26 @@
-//! Validation of an application, whole or one section at a time: each
-//! section's rules live in their own module; this one puts them together.
+//! Validation of an application, whole or one section at a time.
+//!
+//! Two kinds of rules, put together here:
+//! - rules on one answer, stated with `validator` beside the fields they
+//!   check (`#[validate(...)]` in application.rs: required answers, caps,
+//!   formats, as custom functions in each section's module). They run on
+//!   the answers trimmed, since `length` counts what it is given;
+//! - rules that need the country's formats, the reference data or several
+//!   answers at once: plain functions (`address_problems`,
+//!   `bank_problems`, `email_problems`, `same_tenant_problem`).
+//!
+//! validator's errors become the contract's problems in one place
+//! (`from_validator`), which drops the raw answer validator attaches.
 
 use crate::address::address_problems;
 use crate::bank::bank_problems;
-use crate::company::{company_problems, mpn_id_problems};
 use crate::email::email_problems;
 use crate::reference::{Lookup, ReferenceData};
-use crate::tenant::tenant_problems;
+use crate::tenant::same_tenant_problem;
 use crate::text::{character_problems, holds_pasted, strip_pasted_answers};
 use crate::{Answers, Problem, ProblemCode, ValidationReport};
 use std::borrow::Cow;
+use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
 
 /// The parts of an application that the wizard asks for on their own page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -56,11 +67,12 @@ impl Section {
 /// Validates the whole application, as submitting it requires.
 pub fn validate(answers: &Answers, reference: &ReferenceData) -> ValidationReport {
     let answers = &without_pasted_invisibles(answers);
+    let trimmed = &trimmed(answers);
     let controls = character_problems(answers);
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     for section in Section::ALL {
-        let (e, w) = section_problems(section, answers, reference, &controls);
+        let (e, w) = section_problems(section, answers, trimmed, reference, &controls);
         errors.extend(e);
         warnings.extend(w);
     }
@@ -74,12 +86,11 @@ pub fn validate_section(
     reference: &ReferenceData,
 ) -> ValidationReport {
     let answers = &without_pasted_invisibles(answers);
+    let trimmed = &trimmed(answers);
     let controls = character_problems(answers);
-    let (errors, warnings) = section_problems(section, answers, reference, &controls);
+    let (errors, warnings) = section_problems(section, answers, trimmed, reference, &controls);
     ValidationReport::from_problems(errors, warnings)
 }
-
-use crate::text::caps::PERSON_NAME as NAME_MAX_CHARS;
 
 /// The answers as validated: a byte-order mark or a soft hyphen pasted
 /// along is not the applicant's mistake (the API removes them on save).
@@ -94,6 +105,24 @@ fn without_pasted_invisibles(answers: &Answers) -> Cow<'_, Answers> {
     Cow::Owned(cleaned)
 }
 
+/// The answers with the spaces around each one removed, as the rules on
+/// one answer see them: surrounding spaces are not part of an answer, and
+/// `length` would count them.
+fn trimmed<'a>(answers: &'a Answers) -> Cow<'a, Answers> {
+    let mut padded = false;
+    answers.each_text(|_, value| padded |= value.trim().len() != value.len());
+    if !padded {
+        return Cow::Borrowed(answers);
+    }
+    let mut trimmed = answers.clone();
+    trimmed.each_text_mut(|_, value| {
+        if value.trim().len() != value.len() {
+            *value = value.trim().to_owned();
+        }
+    });
+    Cow::Owned(trimmed)
+}
+
 /// A section's problems. A field holding a control character (`controls`,
 /// found once for the whole application) gets that one problem: its other
 /// rules would only confuse (an IBAN with an ESC in it is "invalid" for a
@@ -101,10 +130,11 @@ fn without_pasted_invisibles(answers: &Answers) -> Cow<'_, Answers> {
 fn section_problems(
     section: Section,
     a: &Answers,
+    trimmed: &Answers,
     reference: &ReferenceData,
     controls: &[Problem],
 ) -> (Vec<Problem>, Vec<Problem>) {
-    let (mut errors, mut warnings) = rule_problems(section, a, reference);
+    let (mut errors, mut warnings) = rule_problems(section, a, trimmed, reference);
     let controls: Vec<Problem> = controls
         .iter()
         .filter(|p| Section::of_field(&p.field) == Some(section))
@@ -122,16 +152,17 @@ fn section_problems(
 fn rule_problems(
     section: Section,
     a: &Answers,
+    trimmed: &Answers,
     reference: &ReferenceData,
 ) -> (Vec<Problem>, Vec<Problem>) {
     let mut warnings = Vec::new();
     let errors = match section {
-        Section::Model => match a.model {
-            None => vec![Problem::new("model", ProblemCode::Required)],
-            Some(_) => Vec::new(),
-        },
-        Section::MpnId => mpn_id_problems(&a.mpn_id),
-        Section::Company => company_problems(&a.company),
+        Section::Model | Section::MpnId => {
+            let mut problems = checked(trimmed, Vec::new());
+            problems.retain(|p| Section::of_field(&p.field) == Some(section));
+            problems
+        }
+        Section::Company => checked(&trimmed.company, Vec::new()),
         Section::Address => {
             let country = a.address.country.trim();
             if country.is_empty() {
@@ -158,49 +189,116 @@ fn rule_problems(
             }
         }
         Section::Admin => {
-            let mut errors = Vec::new();
-            for (field, value) in [
-                ("admin.first_name", &a.admin.first_name),
-                ("admin.last_name", &a.admin.last_name),
-            ] {
-                let value = value.trim();
-                if value.is_empty() {
-                    errors.push(Problem::new(field, ProblemCode::Required));
-                } else if value.chars().count() > NAME_MAX_CHARS {
-                    errors.push(
-                        Problem::new(field, ProblemCode::TooLong)
-                            .with_param("max", NAME_MAX_CHARS.to_string()),
-                    );
-                }
-            }
             let (email_errors, email_warnings) =
                 email_problems("admin.email", &a.admin.email, reference);
-            errors.extend(email_errors);
-            warnings.extend(email_warnings);
-            if !a.admin.phone.trim().is_empty() && !is_phone_number(&a.admin.phone) {
-                errors.push(Problem::new("admin.phone", ProblemCode::InvalidFormat));
-            }
-            errors
+            warnings = email_warnings;
+            checked(&trimmed.admin, email_errors)
         }
-        Section::Tenant => tenant_problems(&a.tenant),
-        Section::Attestations => {
-            let mut errors = Vec::new();
-            if !a.attestations.no_resale_to_csp_partners {
-                errors.push(Problem::new(
-                    "attestations.no_resale_to_csp_partners",
-                    ProblemCode::MustAccept,
-                ));
-            }
-            if !a.attestations.terms_accepted {
-                errors.push(Problem::new(
-                    "attestations.terms_accepted",
-                    ProblemCode::MustAccept,
-                ));
-            }
-            errors
+        Section::Tenant => {
+            let same = same_tenant_problem(&a.tenant).into_iter().collect();
+            checked(&trimmed.tenant, same)
         }
+        Section::Attestations => checked(&trimmed.attestations, Vec::new()),
     };
     (errors, warnings)
+}
+
+/// A part of the answers with `#[validate]` rules: a section, or the
+/// answers themselves for the two answers outside any section.
+pub trait Checked: Validate {
+    /// Its path in the contract (`company`); empty for the answers.
+    const PATH: &'static str;
+    /// Its fields in the order the wizard asks for them: its problems are
+    /// listed in this order (validator keeps them in a hash map).
+    const FIELDS: &'static [&'static str];
+}
+
+/// The problems of `part`: its `#[validate]` rules' and `more` (found by
+/// rules validator cannot state), in the order of its fields.
+pub(crate) fn checked<T: Checked>(part: &T, more: Vec<Problem>) -> Vec<Problem> {
+    let mut problems = match part.validate() {
+        Ok(()) => Vec::new(),
+        Err(errors) => from_validator(T::PATH, errors),
+    };
+    problems.extend(more);
+    let rank = |p: &Problem| {
+        let field = p.field.strip_prefix(T::PATH).unwrap_or(&p.field);
+        let field = field.trim_start_matches('.');
+        T::FIELDS.iter().position(|f| *f == field)
+    };
+    // Stable: two problems of one field stay in the order found.
+    problems.sort_by_key(rank);
+    problems
+}
+
+/// validator's errors as the contract's problems: one for each field, the
+/// first rule it breaks in the order the rules are written (a name over
+/// its cap is only "too long"), with the params as text. validator adds
+/// the raw answer to every error as `value`; it is dropped here, the one
+/// way from validator to a problem, since an answer may be a secret and a
+/// problem is shown, logged and sent.
+fn from_validator(path: &str, errors: ValidationErrors) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (field, kind) in errors.into_errors() {
+        // Sections are validated one by one (reference data cannot be
+        // passed to a nested one), so every error is a field's.
+        let ValidationErrorsKind::Field(found) = kind else {
+            continue;
+        };
+        let Some(first) = found.into_iter().next() else {
+            continue;
+        };
+        let field = match path {
+            "" => field.into_owned(),
+            _ => format!("{path}.{field}"),
+        };
+        let mut problem = Problem::new(field, ProblemCode::parse(&first.code));
+        for (name, value) in first.params {
+            if name == "value" {
+                continue;
+            }
+            let value = match value {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            };
+            problem = problem.with_param(&name, value);
+        }
+        problems.push(problem);
+    }
+    problems
+}
+
+/// An error of a custom `#[validate]` rule: the contract's code and params.
+pub(crate) fn broken(code: ProblemCode, params: &[(&'static str, &str)]) -> ValidationError {
+    let mut error = ValidationError::new(code.as_str());
+    for (name, value) in params {
+        error.add_param(Cow::Borrowed(*name), value);
+    }
+    error
+}
+
+/// An answer that must be given.
+pub fn required(value: &str) -> Result<(), ValidationError> {
+    match value.trim().is_empty() {
+        true => Err(broken(ProblemCode::Required, &[])),
+        false => Ok(()),
+    }
+}
+
+/// An attestation the applicant must tick.
+pub fn must_accept(accepted: &bool) -> Result<(), ValidationError> {
+    match accepted {
+        true => Ok(()),
+        false => Err(broken(ProblemCode::MustAccept, &[])),
+    }
+}
+
+/// A phone number, if given.
+pub fn phone(typed: &str) -> Result<(), ValidationError> {
+    match typed.trim().is_empty() || is_phone_number(typed) {
+        true => Ok(()),
+        false => Err(broken(ProblemCode::InvalidFormat, &[])),
+    }
 }
 
 /// A phone number as people write it: an optional leading +, digits,
@@ -284,6 +382,24 @@ mod tests {
             .errors
             .iter()
             .all(|p| p.code == ProblemCode::UnknownCountry));
+    }
+
+    #[test]
+    fn no_problem_carries_the_answer_it_is_about() {
+        // validator attaches the raw answer to each error as `value`.
+        let mut a = complete();
+        a.company.legal_name = "X".into();
+        a.admin.first_name = "a".repeat(101);
+        a.admin.phone = "call me".into();
+        a.mpn_id = "12345a7".into();
+        let report = validate(&a, &ReferenceData::vendored());
+        assert_eq!(report.errors.len(), 4, "{:?}", report.errors);
+        for problem in &report.errors {
+            assert!(!problem.params.contains_key("value"), "{problem:?}");
+        }
+        assert_eq!(report.errors[0].params["max"], "10");
+        assert_eq!(report.errors[1].params["min"], "2");
+        assert_eq!(report.errors[2].params["max"], "100");
     }
 
     #[test]
