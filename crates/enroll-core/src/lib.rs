@@ -8,6 +8,7 @@ pub mod address;
 pub mod application;
 pub mod bank;
 pub mod company;
+pub mod draft;
 pub mod email;
 pub mod i18n;
 pub mod pattern;

@@ -163,6 +163,39 @@ impl Wizard {
         self.returning_to_check = true;
     }
 
+    /// The application was sent: its confirmation.
+    pub fn submitted(&mut self) {
+        self.step = Step::Confirmation;
+        self.returning_to_check = false;
+    }
+
+    /// Where a sent application stands (opened from a resume link, or a
+    /// save found it sent elsewhere).
+    pub fn show_status(&mut self) {
+        self.step = Step::Status;
+        self.returning_to_check = false;
+    }
+
+    /// A reviewer asked for more information: the answers to change, on
+    /// Check your answers.
+    pub fn reopened(&mut self) {
+        self.step = Step::Check;
+        self.returning_to_check = false;
+    }
+
+    /// A draft opened from a resume link: its first step with problems
+    /// while it can be edited, else its status.
+    pub fn resumed(editable: bool, answers: &Answers, reference: &ReferenceData) -> Self {
+        let step = match editable {
+            true => Self::resume_at(answers, reference),
+            false => Step::Status,
+        };
+        Self {
+            step,
+            returning_to_check: false,
+        }
+    }
+
     /// Where a resumed application opens: its first step with problems,
     /// else Check your answers.
     pub fn resume_at(answers: &Answers, reference: &ReferenceData) -> Step {
@@ -294,6 +327,27 @@ mod tests {
             Wizard::resume_at(&Answers::default(), &reference),
             Step::Model
         );
+        let sent = Wizard::resumed(false, &Answers::default(), &reference);
+        assert_eq!(sent.step, Step::Status);
+        let open = Wizard::resumed(true, &answers, &reference);
+        assert_eq!(open.step, Step::Admin);
+    }
+
+    #[test]
+    fn sending_and_reopening_leave_a_change_link_behind() {
+        let mut wizard = Wizard::default();
+        wizard.change(Step::Bank);
+        wizard.submitted();
+        assert_eq!(
+            (wizard.step, wizard.back_target()),
+            (Step::Confirmation, None)
+        );
+        wizard.change(Step::Bank);
+        wizard.reopened();
+        assert_eq!(wizard.step, Step::Check);
+        assert_eq!(wizard.back_target(), Some(Step::Tenant));
+        wizard.show_status();
+        assert_eq!((wizard.step, wizard.back_target()), (Step::Status, None));
     }
 
     #[test]
