@@ -419,3 +419,82 @@ async fn an_answer_over_its_cap_is_not_saved_and_says_so_at_its_field() {
     assert_eq!(stored[0].answers.company.legal_name, "Contoso Ltd");
     stack.close().await;
 }
+
+#[tokio::test]
+async fn unreachable_during_a_save_and_a_submit_then_back_it_is_sent_once_with_every_answer() {
+    let stack = Stack::start().await;
+    open_and_choose(&stack, "indirect").await;
+    stack.fill("#f-mpn_id", "1234567").await;
+    stack.click("button[type=submit]").await;
+    answer_company_to_tenant(&stack).await;
+    stack
+        .wait_for_text(".csp-save-state", "Your answers are saved")
+        .await;
+
+    // The connection drops; a changed answer cannot be saved, and stays.
+    stack.set_offline(true).await;
+    stack
+        .click(".csp-summary__row:nth-child(6) .csp-link-button")
+        .await;
+    stack.fill("#f-admin-phone", "+49 30 1234567").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "Check your answers").await;
+    stack.wait_for_text(".csp-summary", "+49 30 1234567").await;
+    stack
+        .wait_for_text(".csp-save-state", "could not reach the enrollment service")
+        .await;
+    stack
+        .wait_for_text("[data-retry-now]", "Try again now")
+        .await;
+
+    // Accept and send, twice, still offline: it waits, sending nothing.
+    stack.click(".csp-summary ~ .csp-button").await;
+    stack
+        .wait_for_text(".csp-summary ~ .csp-button", "Sending")
+        .await;
+    stack.click(".csp-summary ~ .csp-button").await;
+    stack.shot("wizard-offline-submit").await;
+    stack.assert_accessible("check your answers, offline").await;
+    let stored = stack.api.store.applications().await.expect("applications");
+    assert_eq!(stored[0].status, enroll_core::ApplicationStatus::Draft);
+    assert_eq!(stored[0].answers.admin.phone, "", "nothing got through");
+
+    // Back online: the retry saves the change, then sends, by itself.
+    stack.set_offline(false).await;
+    stack.wait_for_text("h1", "Application sent").await;
+    let stored = stack.api.store.applications().await.expect("applications");
+    assert_eq!(stored.len(), 1);
+    let answers = &stored[0].answers;
+    assert_eq!(stored[0].status, enroll_core::ApplicationStatus::Submitted);
+    assert_eq!(answers.admin.phone, "+49 30 1234567");
+    assert_eq!(
+        (
+            answers.mpn_id.as_str(),
+            answers.company.legal_name.as_str(),
+            answers.address.postal_code.as_str(),
+            answers.bank.bic.as_str(),
+            answers.admin.email.as_str(),
+            answers.tenant.csp_domain.as_str(),
+        ),
+        (
+            "1234567",
+            "Contoso Ltd",
+            "10117",
+            "COBADEFF",
+            "jane.doe@contoso.com",
+            "contoso.onmicrosoft.com"
+        )
+    );
+    let history = stack
+        .api
+        .store
+        .history(&stored[0].id)
+        .await
+        .expect("history");
+    let statuses: Vec<&str> = history.iter().map(|h| h.status.as_str()).collect();
+    assert_eq!(statuses, ["draft", "submitted"], "submitted once");
+    let emails = stack.api.store.outbox().await.expect("outbox");
+    let received: Vec<&str> = emails.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(received, ["status"], "one confirmation email");
+    stack.close().await;
+}

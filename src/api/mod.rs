@@ -3,63 +3,17 @@
 //! backoff and jitter; writes carry If-Match or an Idempotency-Key, so a
 //! retry can never apply twice.
 
+mod directory;
+mod drafts;
+mod failure;
+
+pub use failure::{describe_trouble, ApiFailure};
+
 use enroll_core::address::AddressFormat;
-use enroll_core::{
-    Answers, ApiErrorBody, Application, Locale, ProgramSettings, Provider, ProviderPage,
-    ProviderRequest, ValidationReport,
-};
-use enroll_finder::{CompactDirectory, Facets, FinderQuery, SortOrder};
+use enroll_core::{ApiErrorBody, Application, Locale, ProgramSettings, ValidationReport};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-
-/// Why a request did not give what was asked.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApiFailure {
-    /// No answer: offline, the server down, or blocked by the browser.
-    Unreachable,
-    /// The server answered with an error, with its stable code and a
-    /// message in the user's locale when it said why.
-    Status {
-        status: u16,
-        code: Option<String>,
-        message: Option<String>,
-    },
-    /// The answers are not valid (422 on submit, or a save over a cap).
-    Invalid(ValidationReport),
-    /// The server answered with something that is not the contract.
-    Unreadable,
-}
-
-impl ApiFailure {
-    /// The catalog key of the message to show.
-    pub fn message_key(&self) -> &'static str {
-        match self {
-            Self::Unreachable => "app.unreachable",
-            _ => "app.server_error",
-        }
-    }
-
-    /// What to tell the user: the server's own words when it gave them
-    /// (already in the user's language), else the app's.
-    pub fn describe(&self, i18n: &crate::i18n::I18n) -> String {
-        match self {
-            Self::Status {
-                message: Some(message),
-                ..
-            } => message.clone(),
-            Self::Invalid(_) => i18n.t("app.invalid_answers"),
-            other => i18n.t(other.message_key()),
-        }
-    }
-
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            Self::Status { code, .. } => code.as_deref(),
-            _ => None,
-        }
-    }
-}
 
 /// The draft this browser tab works on. The token lives only in memory
 /// (and in the resume link the user keeps): never in storage or the URL.
@@ -196,262 +150,6 @@ impl ApiClient {
         self.get("/reference/free-email-domains", locale, None)
             .await
     }
-
-    /// The company an MPN ID belongs to; `Ok(None)` when the directory
-    /// does not know it.
-    pub async fn mpn(&self, mpn_id: &str, locale: Locale) -> Result<Option<MpnEntry>, ApiFailure> {
-        match self.get(&format!("/mpn/{mpn_id}"), locale, None).await {
-            Ok(entry) => Ok(Some(entry)),
-            Err(ApiFailure::Status {
-                status: 404 | 400, ..
-            }) => Ok(None),
-            Err(other) => Err(other),
-        }
-    }
-
-    /// Creates the draft (on the first Continue).
-    pub async fn create(
-        &self,
-        answers: &Answers,
-        locale: Locale,
-    ) -> Result<(DraftRef, Saved), ApiFailure> {
-        let mut body = serde_json::to_value(answers).map_err(|_| ApiFailure::Unreadable)?;
-        body["locale"] = serde_json::Value::String(locale.tag().to_owned());
-        let response = self
-            .request("POST", "/applications", locale, None)
-            .json(&body)
-            .map_err(|_| ApiFailure::Unreadable)?
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        let (value, etag): (serde_json::Value, _) = read(response).await?;
-        let token = value["resume_token"]
-            .as_str()
-            .ok_or(ApiFailure::Unreadable)?
-            .to_owned();
-        let application: Application =
-            serde_json::from_value(value).map_err(|_| ApiFailure::Unreadable)?;
-        let draft = DraftRef {
-            id: application.id.clone(),
-            token,
-        };
-        Ok((
-            draft,
-            Saved {
-                application,
-                etag: etag.unwrap_or_default(),
-            },
-        ))
-    }
-
-    pub async fn load(&self, draft: &DraftRef, locale: Locale) -> Result<Saved, ApiFailure> {
-        let response = self
-            .request(
-                "GET",
-                &format!("/applications/{}", draft.id),
-                locale,
-                Some(draft),
-            )
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        let (application, etag) = read(response).await?;
-        Ok(Saved {
-            application,
-            etag: etag.unwrap_or_default(),
-        })
-    }
-
-    /// Autosave with If-Match; 412 comes back as a `Status` failure.
-    pub async fn save(
-        &self,
-        draft: &DraftRef,
-        etag: &str,
-        answers: &Answers,
-        locale: Locale,
-    ) -> Result<Saved, ApiFailure> {
-        let mut body = serde_json::to_value(answers).map_err(|_| ApiFailure::Unreadable)?;
-        body["locale"] = serde_json::Value::String(locale.tag().to_owned());
-        let response = self
-            .request(
-                "PUT",
-                &format!("/applications/{}", draft.id),
-                locale,
-                Some(draft),
-            )
-            .header("If-Match", etag)
-            .json(&body)
-            .map_err(|_| ApiFailure::Unreadable)?
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        let (application, etag) = read(response).await?;
-        Ok(Saved {
-            application,
-            etag: etag.unwrap_or_default(),
-        })
-    }
-
-    /// Submits exactly the version `etag` names; the same `key` always gets
-    /// the same answer, so a retry or a double click submits once.
-    pub async fn submit(
-        &self,
-        draft: &DraftRef,
-        etag: &str,
-        key: &str,
-        locale: Locale,
-    ) -> Result<Saved, ApiFailure> {
-        let response = self
-            .request(
-                "POST",
-                &format!("/applications/{}/submit", draft.id),
-                locale,
-                Some(draft),
-            )
-            .header("If-Match", etag)
-            .header("Idempotency-Key", key)
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        let (application, etag) = read(response).await?;
-        Ok(Saved {
-            application,
-            etag: etag.unwrap_or_default(),
-        })
-    }
-
-    /// Emails the resume link (`link_base` + the fragment) to the admin.
-    pub async fn resume_email(
-        &self,
-        draft: &DraftRef,
-        link_base: &str,
-        locale: Locale,
-    ) -> Result<(), ApiFailure> {
-        let response = self
-            .request(
-                "POST",
-                &format!("/applications/{}/resume-email", draft.id),
-                locale,
-                Some(draft),
-            )
-            // One key per press: should this request be sent again (a
-            // retry, a proxy), the server queues the email once.
-            .header("Idempotency-Key", &new_idempotency_key())
-            .json(&serde_json::json!({ "link_base": link_base }))
-            .map_err(|_| ApiFailure::Unreadable)?
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        read::<serde_json::Value>(response).await.map(|_| ())
-    }
-
-    /// How many providers the directory has.
-    pub async fn provider_count(&self, locale: Locale) -> Result<usize, ApiFailure> {
-        let page: ProviderPage = self.get("/providers?per_page=1", locale, None).await?;
-        Ok(page.total)
-    }
-
-    /// The whole directory, compact, for searching in the browser. The
-    /// browser's HTTP cache revalidates it by its ETag (`no-cache`).
-    pub async fn provider_index(&self, locale: Locale) -> Result<CompactDirectory, ApiFailure> {
-        let text = self.get_text("/providers/index", locale, None).await?;
-        CompactDirectory::from_json(&text).map_err(|_| ApiFailure::Unreadable)
-    }
-
-    /// The filters' options, when the directory is searched on the server.
-    pub async fn provider_filters(&self, locale: Locale) -> Result<Facets, ApiFailure> {
-        self.get("/providers/filters", locale, None).await
-    }
-
-    /// One page of a search on the server (same index and ranking).
-    pub async fn search_providers(
-        &self,
-        query: &FinderQuery,
-        page: usize,
-        per_page: usize,
-        locale: Locale,
-    ) -> Result<ProviderPage, ApiFailure> {
-        let mut path = format!("/providers?page={page}&per_page={per_page}");
-        let sort = match query.sort {
-            SortOrder::Relevance => "relevance",
-            SortOrder::Name => "name",
-        };
-        path.push_str(&format!("&sort={sort}"));
-        let pairs = [
-            ("q", Some(&query.text).filter(|t| !t.trim().is_empty())),
-            ("country", query.country.as_ref()),
-            ("product", query.product.as_ref()),
-            ("language", query.language.as_ref()),
-            ("service", query.service.as_ref()),
-        ];
-        for (key, value) in pairs {
-            if let Some(value) = value {
-                let encoded = String::from(js_sys::encode_uri_component(value));
-                path.push_str(&format!("&{key}={encoded}"));
-            }
-        }
-        self.get(&path, locale, None).await
-    }
-
-    pub async fn provider(&self, id: &str, locale: Locale) -> Result<Provider, ApiFailure> {
-        let encoded = String::from(js_sys::encode_uri_component(id));
-        self.get(&format!("/providers/{encoded}"), locale, None)
-            .await
-    }
-
-    /// Asks a provider to partner. Safe to retry: the API keeps one request
-    /// per applicant and provider and answers the existing one.
-    pub async fn request_partnership(
-        &self,
-        draft: &DraftRef,
-        provider_id: &str,
-        message: &str,
-        locale: Locale,
-    ) -> Result<ProviderRequest, ApiFailure> {
-        let encoded = String::from(js_sys::encode_uri_component(provider_id));
-        let response = self
-            .request(
-                "POST",
-                &format!("/providers/{encoded}/requests"),
-                locale,
-                Some(draft),
-            )
-            .json(&serde_json::json!({ "message": message }))
-            .map_err(|_| ApiFailure::Unreadable)?
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        read(response).await.map(|(request, _)| request)
-    }
-
-    /// This applicant's partnership requests, oldest first.
-    pub async fn partnership_requests(
-        &self,
-        draft: &DraftRef,
-        locale: Locale,
-    ) -> Result<Vec<ProviderRequest>, ApiFailure> {
-        #[derive(Deserialize)]
-        struct Requests {
-            items: Vec<ProviderRequest>,
-        }
-        let list: Requests = self
-            .get(
-                &format!("/applications/{}/provider-requests", draft.id),
-                locale,
-                Some(draft),
-            )
-            .await?;
-        Ok(list.items)
-    }
-
-    pub async fn status(&self, draft: &DraftRef, locale: Locale) -> Result<StatusView, ApiFailure> {
-        self.get(
-            &format!("/applications/{}/status", draft.id),
-            locale,
-            Some(draft),
-        )
-        .await
-    }
 }
 
 /// The body of a 2xx answer and its ETag, or the failure it describes.
@@ -473,11 +171,16 @@ async fn read_text(response: Response) -> Result<(String, Option<String>), ApiFa
                 return Err(ApiFailure::Invalid(report));
             }
         }
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|s| s.trim().parse().ok());
         let body = serde_json::from_str::<ApiErrorBody>(&text).ok();
         return Err(ApiFailure::Status {
             status,
             code: body.as_ref().map(|b| b.error.code.clone()),
             message: body.map(|b| b.error.message),
+            retry_after,
         });
     }
     let etag = response.headers().get("etag");

@@ -64,7 +64,7 @@ fn SearchPage() -> impl IntoView {
             if let Some(failure) = state.load_failure.get() {
                 return view! {
                     <div class="csp-notice csp-notice--problem" role="alert">
-                        <p>{i18n.t(failure.message_key())}</p>
+                        <p>{failure.describe(&i18n)}</p>
                         <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.load()>
                             {i18n.t("app.retry")}
                         </button>
@@ -198,7 +198,7 @@ fn Results() -> impl IntoView {
         </p>
         <div class="csp-visually-hidden" role="status" aria-live="polite" aria-atomic="true">{move || announced.get()}</div>
         {move || state.search_failure.get().map(|failure| view! {
-            <div class="csp-notice csp-notice--problem" role="alert"><p>{i18n.t(failure.message_key())}</p></div>
+            <div class="csp-notice csp-notice--problem" role="alert"><p>{failure.describe(&i18n)}</p></div>
         })}
         <ul class="csp-results" aria-labelledby="finder-count">
             <For
@@ -289,7 +289,7 @@ fn ProviderDetail(id: String) -> impl IntoView {
             None => view! { <p class="csp-loading" role="status">{i18n.t("finder.loading_provider")}</p> }.into_any(),
             Some(Err(failure)) => view! {
                 <h1 class="csp-heading-l" id="provider-title" tabindex="-1">{i18n.t("finder.provider_unavailable")}</h1>
-                <p>{i18n.t(failure.message_key())}</p>
+                <p>{failure.describe(&i18n)}</p>
             }.into_any(),
             Some(Ok(provider)) => view! { <ProviderFacts provider=provider.clone()/> <RequestPanel provider=provider/> }.into_any(),
         }}

@@ -3,7 +3,7 @@
 use enroll_core::{ApplicationStatus, PartnerModel, Step};
 use leptos::prelude::*;
 
-use super::{use_wizard, SaveState};
+use super::use_wizard;
 use crate::i18n::{country_name, use_i18n};
 use enroll_core::bank::mask;
 
@@ -46,10 +46,16 @@ pub fn CheckAnswers() -> impl IntoView {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join(", ");
-        let admin = format!(
-            "{} {}, {}",
-            a.admin.first_name, a.admin.last_name, a.admin.email
-        );
+        let name = format!("{} {}", a.admin.first_name.trim(), a.admin.last_name.trim());
+        let admin = [
+            name,
+            a.admin.email.trim().to_owned(),
+            a.admin.phone.trim().to_owned(),
+        ]
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
         let tenant = [
             a.tenant.csp_domain.clone(),
             a.tenant.corporate_domain.clone(),
@@ -68,7 +74,7 @@ pub fn CheckAnswers() -> impl IntoView {
             ("check.tenant", tenant, Step::Tenant),
         ]
     };
-    let waiting = move || state.save_state.get() != SaveState::Saved || state.submitting.get();
+    let sending = move || state.lifecycle.with(|l| l.submitting());
     view! {
         <h1 class="csp-heading-l">{move || i18n.t("step.check.title")}</h1>
         <dl class="csp-summary">
@@ -90,14 +96,9 @@ pub fn CheckAnswers() -> impl IntoView {
         </dl>
         <h2 class="csp-heading-m">{move || i18n.t("check.send_heading")}</h2>
         <p>{move || i18n.t("check.send_body")}</p>
-        <button type="button" class="csp-button" aria-disabled=move || waiting().to_string() on:click=move |_| state.submit()>
-            {move || if state.submitting.get() {
-                i18n.t("check.submitting")
-            } else if state.save_state.get() != SaveState::Saved {
-                i18n.t("check.wait_for_save")
-            } else {
-                i18n.t("check.submit")
-            }}
+        // Pressed while answers are being saved, it sends right after them.
+        <button type="button" class="csp-button" aria-disabled=move || sending().to_string() on:click=move |_| state.submit()>
+            {move || if sending() { i18n.t("check.submitting") } else { i18n.t("check.submit") }}
         </button>
     }
 }

@@ -792,6 +792,38 @@ mod tests {
     }
 
     #[test]
+    fn every_trouble_and_action_is_worded_in_every_locale() {
+        let report = ValidationReport::default();
+        let troubles = [
+            Trouble::Offline { retry_in_secs: 4 },
+            Trouble::ServerError { retry_in_secs: 4 },
+            Trouble::Throttled { retry_in_secs: 4 },
+            Trouble::Conflict,
+            Trouble::Expired,
+            Trouble::Gone,
+            Trouble::AlreadySubmitted,
+            Trouble::Invalid(report),
+            Trouble::Refused {
+                code: None,
+                message: None,
+            },
+        ];
+        for locale in crate::Locale::ALL {
+            let catalog = crate::Catalog::get(locale);
+            for trouble in &troubles {
+                let text = catalog.text(trouble.message_key());
+                assert!(
+                    !text.contains('{') && text != trouble.message_key(),
+                    "{text}"
+                );
+            }
+            for key in ["draft.retry_now", "draft.start_again", "draft.show_status"] {
+                assert_ne!(catalog.text(key), key);
+            }
+        }
+    }
+
+    #[test]
     fn submit_before_the_draft_exists_creates_it_first() {
         let mut draft = Lifecycle::new();
         draft.edited();

@@ -1,0 +1,146 @@
+//! Runs the draft's lifecycle (`enroll_core::draft`): tells it what
+//! happened and carries out its commands. The only place the wizard sends
+//! drafts to the API; what to send, when, and what an answer means is the
+//! lifecycle's.
+
+use enroll_core::draft::{Answer, Command, Lifecycle, Request};
+use enroll_core::Wizard;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::WizardState;
+use crate::api::{new_idempotency_key, ApiFailure, Saved};
+
+/// A pause in typing this long saves the answers.
+const AUTOSAVE_AFTER_MILLIS: u32 = 1_200;
+
+impl WizardState {
+    /// An answer changed: the lifecycle counts it, and the answers are
+    /// saved once typing pauses (on the question pages, once a draft
+    /// exists).
+    pub fn edited(&self) {
+        let state = *self;
+        self.lifecycle.update(Lifecycle::edited);
+        let edit = self.edits.get_value() + 1;
+        self.edits.set_value(edit);
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(AUTOSAVE_AFTER_MILLIS).await;
+            let asking = state
+                .wizard
+                .with_untracked(|w| enroll_core::Step::QUESTIONS.contains(&w.step));
+            if state.edits.get_value() == edit && asking {
+                state.drive(Lifecycle::autosave_due);
+            }
+        });
+    }
+
+    /// Continue, or "Save and come back later": save now.
+    pub fn save_now(&self) {
+        self.drive(Lifecycle::save_now);
+    }
+
+    /// Accept and send.
+    pub fn submit(&self) {
+        self.drive(|lifecycle| lifecycle.submit_pressed(new_idempotency_key()));
+    }
+
+    pub fn retry_now(&self) {
+        self.drive(Lifecycle::retry_now);
+    }
+
+    pub fn keep_mine(&self) {
+        self.drive(Lifecycle::keep_mine);
+    }
+
+    pub fn take_saved(&self) {
+        self.drive(Lifecycle::take_saved);
+    }
+
+    /// After an expired link or a deleted draft: these answers as a new one.
+    pub fn start_again(&self) {
+        self.drive(Lifecycle::start_again);
+    }
+
+    /// Tells the lifecycle something and carries out what it answers.
+    fn drive(&self, event: impl FnOnce(&mut Lifecycle) -> Vec<Command>) {
+        let commands = self.lifecycle.try_update(event).unwrap_or_default();
+        for command in commands {
+            self.carry_out(command);
+        }
+    }
+
+    fn carry_out(&self, command: Command) {
+        let state = *self;
+        match command {
+            Command::RetryAfter { millis, token } => spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(millis).await;
+                state.drive(|lifecycle| lifecycle.retry_due(token));
+            }),
+            Command::ShowReloaded => {
+                if let Some(answers) = state.reloaded.try_update_value(Option::take).flatten() {
+                    state.form.answers.set(answers);
+                }
+            }
+            request => spawn_local(async move {
+                let (request, answer) = state.send(request).await;
+                state.drive(|lifecycle| lifecycle.answered(request, answer));
+                if request == Request::Submit
+                    && state.lifecycle.with_untracked(Lifecycle::submitted)
+                {
+                    state.wizard.update(Wizard::submitted);
+                }
+            }),
+        }
+    }
+
+    /// Sends one request of the lifecycle's, with the answers on screen
+    /// now (the latest win), and keeps what the app needs from the answer.
+    async fn send(&self, command: Command) -> (Request, Answer) {
+        let api = self.api.get_value();
+        let locale = self.i18n.locale.get_untracked();
+        let answers = self.form.answers.get_untracked();
+        let draft = self.draft.get_untracked();
+        let (request, result): (Request, Result<Saved, ApiFailure>) = match (command, draft) {
+            (Command::Create, _) => {
+                let created = api.create(&answers, locale).await;
+                let saved = created.map(|(draft, saved)| {
+                    self.draft.set(Some(draft));
+                    saved
+                });
+                (Request::Save, saved)
+            }
+            (Command::Save { etag }, Some(draft)) => (
+                Request::Save,
+                api.save(&draft, &etag, &answers, locale).await,
+            ),
+            (Command::Submit { etag, key }, Some(draft)) => (
+                Request::Submit,
+                api.submit(&draft, &etag, &key, locale).await,
+            ),
+            (Command::Reload, Some(draft)) => {
+                let loaded = api.load(&draft, locale).await;
+                if let Ok(saved) = &loaded {
+                    self.reloaded
+                        .set_value(Some(saved.application.answers.clone()));
+                }
+                (Request::Reload, loaded)
+            }
+            (command, _) => {
+                // Only Create is ever asked for without a draft.
+                debug_assert!(false, "{command:?} without a draft");
+                return (Request::Save, Answer::Gone);
+            }
+        };
+        let answer = match result {
+            Ok(saved) => Answer::Done { etag: saved.etag },
+            Err(failure) => {
+                // Refused answers are shown at their fields.
+                if let ApiFailure::Invalid(report) = &failure {
+                    self.form.errors.set(report.errors.clone());
+                }
+                failure.into()
+            }
+        };
+        (request, answer)
+    }
+}

@@ -1,0 +1,169 @@
+//! What the wizard does besides saving the draft: Continue, opening a
+//! resume link, the resume email, the review status, address formats.
+
+use enroll_core::address::AddressFormat;
+use enroll_core::draft::Lifecycle;
+use enroll_core::{Step, Wizard};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::WizardState;
+use crate::api::{ApiClient, ApiFailure, DraftRef};
+
+impl WizardState {
+    pub(super) fn api(&self) -> ApiClient {
+        self.api.get_value()
+    }
+
+    /// A failure outside the draft's lifecycle, shown above the page.
+    fn tell(&self, failure: ApiFailure) {
+        self.notice.set(Some(failure.describe(&self.i18n)));
+    }
+
+    /// Continue: validate this step, move on, and save.
+    pub fn continue_step(&self) {
+        let answers = self.form.answers.get_untracked();
+        let open = self.program.with_value(|p| p.direct_enrollment_open);
+        let mut wizard = self.wizard.get_untracked();
+        let moved = self
+            .reference
+            .with_untracked(|reference| wizard.continue_from(&answers, reference, open));
+        match moved {
+            Err(report) => {
+                self.form.warnings.set(report.warnings);
+                self.form.errors.set(report.errors);
+            }
+            Ok(_) => {
+                let from_start = self.wizard.with_untracked(|w| w.step == Step::Start);
+                self.form.errors.set(Vec::new());
+                self.form.warnings.set(Vec::new());
+                self.wizard.set(wizard);
+                // The draft is created on the first Continue of a question,
+                // not by pressing Start.
+                if !from_start {
+                    self.save_now();
+                }
+            }
+        }
+    }
+
+    /// Opens a draft from a resume link: at its first unfinished step, or
+    /// at its status once it has been sent.
+    pub fn resume(&self, id: String, token: String) {
+        let state = *self;
+        let draft = DraftRef { id, token };
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            match state.api().load(&draft, locale).await {
+                Ok(saved) => {
+                    let editable = saved.application.status.is_editable();
+                    let answers = saved.application.answers;
+                    state.draft.set(Some(draft));
+                    state
+                        .lifecycle
+                        .set(Lifecycle::resumed(saved.etag, !editable));
+                    let wizard = state
+                        .reference
+                        .with_untracked(|r| Wizard::resumed(editable, &answers, r));
+                    state.form.answers.set(answers);
+                    state.wizard.set(wizard);
+                }
+                Err(failure) => state.tell(failure),
+            }
+        });
+    }
+
+    /// The link that reopens this draft, token in the fragment.
+    pub fn resume_link(&self) -> Option<String> {
+        let draft = self.draft.get()?;
+        let base = self.config.with_value(|c| c.page_url.clone());
+        Some(format!("{base}#resume={}.{}", draft.id, draft.token))
+    }
+
+    pub fn email_resume_link(&self) {
+        let state = *self;
+        let Some(draft) = state.draft.get_untracked() else {
+            return;
+        };
+        let base = self.config.with_value(|c| c.page_url.clone());
+        let locale = self.i18n.locale.get_untracked();
+        let to = state
+            .form
+            .answers
+            .with_untracked(|a| a.admin.email.trim().to_owned());
+        spawn_local(async move {
+            match state.api().resume_email(&draft, &base, locale).await {
+                Ok(()) => state.emailed_to.set(Some(to)),
+                Err(failure) => state.tell(failure),
+            }
+        });
+    }
+
+    /// Loads the status and its history from the API.
+    pub fn refresh_status(&self) {
+        let state = *self;
+        let Some(draft) = state.draft.get_untracked() else {
+            return;
+        };
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            match state.api().status(&draft, locale).await {
+                Ok(view) => state.status.set(Some(view)),
+                Err(failure) => state.tell(failure),
+            }
+        });
+    }
+
+    /// The status page of a sent application (after a save found it sent).
+    pub fn show_status(&self) {
+        self.wizard.update(Wizard::show_status);
+        self.refresh_status();
+    }
+
+    /// Reopens the answers after "more information needed": the next
+    /// submission is a new one.
+    pub fn edit_after_review(&self) {
+        let state = *self;
+        let Some(draft) = state.draft.get_untracked() else {
+            return;
+        };
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            match state.api().load(&draft, locale).await {
+                Ok(saved) => {
+                    state.lifecycle.update(|l| l.reopened(saved.etag));
+                    state.form.answers.set(saved.application.answers);
+                    state.wizard.update(Wizard::reopened);
+                }
+                Err(failure) => state.tell(failure),
+            }
+        });
+    }
+
+    /// Fetches a country's address format once, for the form and the rules.
+    pub fn load_address_format(&self, country: String) {
+        if country.is_empty()
+            || self
+                .reference
+                .with_untracked(|r| r.has_address_format(&country))
+        {
+            return;
+        }
+        let state = *self;
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            if let Ok(format) = state.api().address_format(&country, locale).await {
+                state
+                    .reference
+                    .update(|r| r.add_address_format(&country, format));
+            }
+        });
+    }
+
+    pub fn address_format(&self, country: &str) -> Option<AddressFormat> {
+        self.reference.with(|r| match r.address_format(country) {
+            enroll_core::reference::Lookup::Found(format) => Some(format.clone()),
+            _ => None,
+        })
+    }
+}
