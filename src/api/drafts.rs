@@ -3,6 +3,7 @@
 
 use super::{new_idempotency_key, read, ApiClient, ApiFailure, DraftRef, Saved, StatusView};
 use enroll_core::{Answers, Application, Locale, ProviderRequest};
+use gloo_net::http::Request;
 use serde::Deserialize;
 
 impl ApiClient {
@@ -12,11 +13,9 @@ impl ApiClient {
         answers: &Answers,
         locale: Locale,
     ) -> Result<(DraftRef, Saved), ApiFailure> {
-        let mut body = serde_json::to_value(answers).map_err(|_| ApiFailure::Unreadable)?;
-        body["locale"] = serde_json::Value::String(locale.tag().to_owned());
         let response = self
             .request("POST", "/applications", locale, None)
-            .json(&body)
+            .json(&answers_body(answers, locale)?)
             .map_err(|_| ApiFailure::Unreadable)?
             .send()
             .await
@@ -42,21 +41,8 @@ impl ApiClient {
     }
 
     pub async fn load(&self, draft: &DraftRef, locale: Locale) -> Result<Saved, ApiFailure> {
-        let response = self
-            .request(
-                "GET",
-                &format!("/applications/{}", draft.id),
-                locale,
-                Some(draft),
-            )
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        let (application, etag) = read(response).await?;
-        Ok(Saved {
-            application,
-            etag: etag.unwrap_or_default(),
-        })
+        let path = format!("/applications/{}", draft.id);
+        exchange(self.request("GET", &path, locale, Some(draft)).build()).await
     }
 
     /// Autosave with If-Match; 412 comes back as a `Status` failure.
@@ -67,26 +53,12 @@ impl ApiClient {
         answers: &Answers,
         locale: Locale,
     ) -> Result<Saved, ApiFailure> {
-        let mut body = serde_json::to_value(answers).map_err(|_| ApiFailure::Unreadable)?;
-        body["locale"] = serde_json::Value::String(locale.tag().to_owned());
-        let response = self
-            .request(
-                "PUT",
-                &format!("/applications/{}", draft.id),
-                locale,
-                Some(draft),
-            )
+        let path = format!("/applications/{}", draft.id);
+        let request = self
+            .request("PUT", &path, locale, Some(draft))
             .header("If-Match", etag)
-            .json(&body)
-            .map_err(|_| ApiFailure::Unreadable)?
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        let (application, etag) = read(response).await?;
-        Ok(Saved {
-            application,
-            etag: etag.unwrap_or_default(),
-        })
+            .json(&answers_body(answers, locale)?);
+        exchange(request).await
     }
 
     /// Submits exactly the version `etag` names; the same `key` always gets
@@ -98,23 +70,13 @@ impl ApiClient {
         key: &str,
         locale: Locale,
     ) -> Result<Saved, ApiFailure> {
-        let response = self
-            .request(
-                "POST",
-                &format!("/applications/{}/submit", draft.id),
-                locale,
-                Some(draft),
-            )
+        let path = format!("/applications/{}/submit", draft.id);
+        let request = self
+            .request("POST", &path, locale, Some(draft))
             .header("If-Match", etag)
             .header("Idempotency-Key", key)
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        let (application, etag) = read(response).await?;
-        Ok(Saved {
-            application,
-            etag: etag.unwrap_or_default(),
-        })
+            .build();
+        exchange(request).await
     }
 
     /// Emails the resume link (`link_base` + the fragment) to the admin.
@@ -170,4 +132,27 @@ impl ApiClient {
         )
         .await
     }
+}
+
+/// The answers as a save sends them, with the applicant's language (for
+/// the emails the server sends later).
+fn answers_body(answers: &Answers, locale: Locale) -> Result<serde_json::Value, ApiFailure> {
+    let mut body = serde_json::to_value(answers).map_err(|_| ApiFailure::Unreadable)?;
+    body["locale"] = serde_json::Value::String(locale.tag().to_owned());
+    Ok(body)
+}
+
+/// Sends a request about the draft; the application it answers with, and
+/// its ETag.
+async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<Saved, ApiFailure> {
+    let response = request
+        .map_err(|_| ApiFailure::Unreadable)?
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Unreachable)?;
+    let (application, etag) = read(response).await?;
+    Ok(Saved {
+        application,
+        etag: etag.unwrap_or_default(),
+    })
 }

@@ -3,9 +3,10 @@
 
 use enroll_core::address::AddressFormat;
 use enroll_core::draft::Lifecycle;
-use enroll_core::{Step, Wizard};
+use enroll_core::{Locale, Step, Wizard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::future::Future;
 
 use super::WizardState;
 use crate::api::{ApiClient, ApiFailure, DraftRef};
@@ -18,6 +19,29 @@ impl WizardState {
     /// A failure outside the draft's lifecycle, shown above the page.
     fn tell(&self, failure: ApiFailure) {
         self.notice.set(Some(failure.describe(&self.i18n)));
+    }
+
+    /// Asks the API something about this tab's draft (none yet: nothing
+    /// to ask) and hands the answer to `then`; a failure is told above
+    /// the page.
+    fn ask<T: 'static, F>(
+        &self,
+        call: impl FnOnce(ApiClient, DraftRef, Locale) -> F + 'static,
+        then: impl FnOnce(T) + 'static,
+    ) where
+        F: Future<Output = Result<T, ApiFailure>>,
+    {
+        let state = *self;
+        let Some(draft) = state.draft.get_untracked() else {
+            return;
+        };
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            match call(state.api(), draft, locale).await {
+                Ok(answer) => then(answer),
+                Err(failure) => state.tell(failure),
+            }
+        });
     }
 
     /// Continue: validate this step, move on, and save.
@@ -82,36 +106,24 @@ impl WizardState {
 
     pub fn email_resume_link(&self) {
         let state = *self;
-        let Some(draft) = state.draft.get_untracked() else {
-            return;
-        };
         let base = self.config.with_value(|c| c.page_url.clone());
-        let locale = self.i18n.locale.get_untracked();
         let to = state
             .form
             .answers
             .with_untracked(|a| a.admin.email.trim().to_owned());
-        spawn_local(async move {
-            match state.api().resume_email(&draft, &base, locale).await {
-                Ok(()) => state.emailed_to.set(Some(to)),
-                Err(failure) => state.tell(failure),
-            }
-        });
+        self.ask(
+            move |api, draft, locale| async move { api.resume_email(&draft, &base, locale).await },
+            move |()| state.emailed_to.set(Some(to)),
+        );
     }
 
     /// Loads the status and its history from the API.
     pub fn refresh_status(&self) {
         let state = *self;
-        let Some(draft) = state.draft.get_untracked() else {
-            return;
-        };
-        let locale = self.i18n.locale.get_untracked();
-        spawn_local(async move {
-            match state.api().status(&draft, locale).await {
-                Ok(view) => state.status.set(Some(view)),
-                Err(failure) => state.tell(failure),
-            }
-        });
+        self.ask(
+            |api, draft, locale| async move { api.status(&draft, locale).await },
+            move |view| state.status.set(Some(view)),
+        );
     }
 
     /// The status page of a sent application (after a save found it sent).
@@ -124,20 +136,14 @@ impl WizardState {
     /// submission is a new one.
     pub fn edit_after_review(&self) {
         let state = *self;
-        let Some(draft) = state.draft.get_untracked() else {
-            return;
-        };
-        let locale = self.i18n.locale.get_untracked();
-        spawn_local(async move {
-            match state.api().load(&draft, locale).await {
-                Ok(saved) => {
-                    state.lifecycle.update(|l| l.reopened(saved.etag));
-                    state.form.answers.set(saved.application.answers);
-                    state.wizard.update(Wizard::reopened);
-                }
-                Err(failure) => state.tell(failure),
-            }
-        });
+        self.ask(
+            |api, draft, locale| async move { api.load(&draft, locale).await },
+            move |saved| {
+                state.lifecycle.update(|l| l.reopened(saved.etag));
+                state.form.answers.set(saved.application.answers);
+                state.wizard.update(Wizard::reopened);
+            },
+        );
     }
 
     /// Fetches a country's address format once, for the form and the rules.

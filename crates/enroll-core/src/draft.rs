@@ -522,6 +522,19 @@ mod tests {
         draft
     }
 
+    /// An edit, then Accept and send: the answers are saved over version
+    /// `at`, then submitted under `key`.
+    fn edit_and_send(draft: &mut Lifecycle, at: &str, key: &str) {
+        draft.edited();
+        assert_eq!(draft.submit_pressed(key.into()), save(at));
+        assert!(draft.submitting());
+        let next = format!("{at}+");
+        assert_eq!(
+            draft.answered(Request::Save, done(&next)),
+            submit(&next, key)
+        );
+    }
+
     fn retry_delays(commands: &[Command]) -> Vec<u32> {
         commands
             .iter()
@@ -703,7 +716,7 @@ mod tests {
         let mut draft = saved();
         draft.edited();
         assert_eq!(draft.submit_pressed("k1".into()), save("v1"));
-        assert!(draft.submitting());
+        // A second press while the answers are saved changes nothing.
         assert_eq!(draft.submit_pressed("k2".into()), []);
         assert_eq!(
             draft.answered(Request::Save, done("v2")),
@@ -720,12 +733,7 @@ mod tests {
         // A reviewer asks for more; the applicant reopens and edits.
         draft.reopened("v3".into());
         assert!(!draft.submitted());
-        draft.edited();
-        assert_eq!(draft.submit_pressed("k2".into()), save("v3"));
-        assert_eq!(
-            draft.answered(Request::Save, done("v4")),
-            submit("v4", "k2")
-        );
+        edit_and_send(&mut draft, "v3", "k2");
     }
 
     #[test]
@@ -745,13 +753,8 @@ mod tests {
         assert_eq!(trouble.next_action(), NextAction::FixAnswers);
         assert!(!draft.submitting());
         // Fixing the MPN ID and sending again is a new submission.
-        draft.edited();
+        edit_and_send(&mut draft, "v1", "k2");
         assert_eq!(draft.trouble(), None);
-        assert_eq!(draft.submit_pressed("k2".into()), save("v1"));
-        assert_eq!(
-            draft.answered(Request::Save, done("v2")),
-            submit("v2", "k2")
-        );
     }
 
     #[test]

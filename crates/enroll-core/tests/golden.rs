@@ -131,64 +131,73 @@ fn cases() -> Vec<Case> {
             cases.push(case(name, None, vec![(path.clone(), value)]));
         }
     }
-    for country in [
+    let address_countries = [
         "US", "GB", "CN", "JP", "BR", "IN", "CA", "IE", "XX", "us", " de ",
-    ] {
-        for field in ["address.postal_code", "address.region", "address.locality"] {
-            for value in [
-                "",
-                "10117",
-                "SW1A 1AA",
-                "sw1a1aa",
-                "90210",
-                "100000",
-                "K1A 0B1",
-                "D02 X285",
-                "CA",
-                "California",
-                "Nowhere",
-                "北京市",
-                "東京都",
-                "SP",
-            ] {
-                let set = vec![
-                    ("address.country".into(), country.into()),
-                    (field.into(), value.into()),
-                ];
-                cases.push(case(
-                    format!("address {country} {field}={value}"),
-                    None,
-                    set,
-                ));
-            }
-        }
-    }
-    for country in [
+    ];
+    let address_fields = ["address.postal_code", "address.region", "address.locality"];
+    let address_values = [
+        "",
+        "10117",
+        "SW1A 1AA",
+        "sw1a1aa",
+        "90210",
+        "100000",
+        "K1A 0B1",
+        "D02 X285",
+        "CA",
+        "California",
+        "Nowhere",
+        "北京市",
+        "東京都",
+        "SP",
+    ];
+    let bank_countries = [
         "GB", "US", "CN", "IN", "AU", "CA", "JP", "BR", "FR", "ZA", "XX", "",
-    ] {
-        for field in [
-            "bank.iban",
-            "bank.bic",
-            "bank.routing_code",
-            "bank.account_number",
-            "bank.account_type",
-        ] {
-            for value in [
-                "",
-                "GB29 NWBK 6016 1331 9268 19",
-                "NWBKGB2L",
-                "026009593",
-                "60-16-13",
-                "12345678",
-                "checking",
-                "SBIN0001234",
-                "x",
-            ] {
-                let set = vec![
-                    ("bank.country".into(), country.into()),
-                    (field.into(), value.into()),
-                ];
-                cases.push(case(format!("bank {country} {field}={value}"), None, set));
+    ];
+    let bank_fields = [
+        "bank.iban",
+        "bank.bic",
+        "bank.routing_code",
+        "bank.account_number",
+        "bank.account_type",
+    ];
+    let bank_values = [
+        "",
+        "GB29 NWBK 6016 1331 9268 19",
+        "NWBKGB2L",
+        "026009593",
+        "60-16-13",
+        "12345678",
+        "checking",
+        "SBIN0001234",
+        "x",
+    ];
+    let grids = [
+        (
+            "address",
+            &address_countries[..],
+            &address_fields[..],
+            &address_values[..],
+        ),
+        (
+            "bank",
+            &bank_countries[..],
+            &bank_fields[..],
+            &bank_values[..],
+        ),
+    ];
+    // Each field under each country's rules, with each value.
+    for (section, countries, fields, values) in grids {
+        for country in countries {
+            for field in fields {
+                for value in values {
+                    let set = vec![
+                        (format!("{section}.country"), (*country).into()),
+                        ((*field).into(), (*value).into()),
+                    ];
+                    let name = format!("{section} {country} {field}={value}");
+                    cases.push(case(name, None, set));
+                }
             }
         }
     }
