@@ -3,7 +3,7 @@
 //! user typed exactly as typed.
 
 use enroll_core::bank::mask;
-use enroll_core::{Answers, Catalog, Problem};
+use enroll_core::{Answers, Catalog, Field, Problem};
 use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
@@ -21,9 +21,10 @@ pub fn use_form() -> FormState {
     expect_context::<FormState>()
 }
 
-/// The message of the first problem with `path` in `problems`, if any.
-fn message_for(problems: &RwSignal<Vec<Problem>>, path: &str) -> Option<String> {
+/// The message of the first problem with `field` in `problems`, if any.
+fn message_for(problems: &RwSignal<Vec<Problem>>, field: Field) -> Option<String> {
     let locale = use_i18n().locale.get();
+    let path = field.path();
     problems.with(|list| {
         list.iter()
             .find(|p| p.field == path)
@@ -43,8 +44,8 @@ pub fn capitalized(text: String) -> String {
 
 #[component]
 pub fn TextField(
-    /// The contract path of the answer, e.g. `bank.iban`.
-    path: &'static str,
+    /// The answer it edits.
+    field: Field,
     /// Catalog key of the label.
     #[prop(into)]
     label_key: Signal<String>,
@@ -71,9 +72,10 @@ pub fn TextField(
     let focused = RwSignal::new(false);
     let i18n = use_i18n();
     let form = use_form();
-    let id = field_id(path);
-    let error = Memo::new(move |_| message_for(&form.errors, path));
-    let warning = Memo::new(move |_| message_for(&form.warnings, path));
+    let path = field.path();
+    let id = field_id(&path);
+    let error = Memo::new(move |_| message_for(&form.errors, field));
+    let warning = Memo::new(move |_| message_for(&form.warnings, field));
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let warning_id = format!("{id}-warning");
@@ -106,14 +108,14 @@ pub fn TextField(
             <input
                 class=format!("csp-input {width}")
                 id=id.clone()
-                name=path
+                name=path.clone()
                 type=input_type
                 autocomplete=autocomplete
                 spellcheck="false"
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=described_by
                 prop:value=move || {
-                    let value = form.answers.with(|a| a.text(path).unwrap_or_default().to_owned());
+                    let value = form.answers.with(|a| a.text(field).unwrap_or_default().to_owned());
                     if secret && !focused.get() { mask(&value) } else { value }
                 }
                 on:focus=move |_| focused.set(true)
@@ -121,7 +123,7 @@ pub fn TextField(
                 on:input:target=move |ev| {
                     let value = ev.target().value();
                     form.answers.update(|a| {
-                        a.set_text(path, value);
+                        a.set_text(field, value);
                     });
                 }
             />
@@ -132,7 +134,8 @@ pub fn TextField(
 
 #[component]
 pub fn SelectField(
-    path: &'static str,
+    /// The answer it chooses.
+    field: Field,
     #[prop(into)] label_key: Signal<String>,
     /// (value, shown text), in display order.
     #[prop(into)]
@@ -140,12 +143,13 @@ pub fn SelectField(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let form = use_form();
-    let id = field_id(path);
-    let error = Memo::new(move |_| message_for(&form.errors, path));
+    let path = field.path();
+    let id = field_id(&path);
+    let error = Memo::new(move |_| message_for(&form.errors, field));
     let error_id = format!("{id}-error");
     let current = move || {
         form.answers
-            .with(|a| a.text(path).unwrap_or_default().to_owned())
+            .with(|a| a.text(field).unwrap_or_default().to_owned())
     };
     view! {
         <div class="csp-field" class:csp-field--error=move || error.get().is_some()>
@@ -157,13 +161,13 @@ pub fn SelectField(
             <select
                 class="csp-select"
                 id=id.clone()
-                name=path
+                name=path.clone()
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=move || error.get().is_some().then(|| error_id.clone())
                 on:change:target=move |ev| {
                     let value = ev.target().value();
                     form.answers.update(|a| {
-                        a.set_text(path, value);
+                        a.set_text(field, value);
                     });
                 }
             >

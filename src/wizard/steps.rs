@@ -2,7 +2,7 @@
 
 use enroll_core::bank::BankScheme;
 use enroll_core::company::normalize_mpn_id;
-use enroll_core::{PartnerModel, Step};
+use enroll_core::{Field, PartnerModel, Step};
 use leptos::prelude::*;
 
 use super::use_wizard;
@@ -63,7 +63,7 @@ fn ModelQuestion() -> impl IntoView {
     let error = move || {
         state.form.errors.with(|e| {
             e.iter()
-                .find(|p| p.field == "model")
+                .find(|p| p.field == Field::Model.path())
                 .map(|p| enroll_core::Catalog::get(i18n.locale.get()).problem_message(p))
         })
     };
@@ -92,7 +92,7 @@ fn ModelQuestion() -> impl IntoView {
             <fieldset class="csp-fieldset" aria-describedby=move || error().map(|_| "f-model-error")>
                 <legend class="csp-visually-hidden">{move || i18n.t("step.model.title")}</legend>
                 {move || error().map(|m| view! { <p class="csp-error-message" id="f-model-error">{m}</p> })}
-                <div id=field_id("model") tabindex="-1">
+                <div id=field_id(&Field::Model.path()) tabindex="-1">
                     {option(PartnerModel::IndirectReseller, "f-model-indirect", "models.indirect_title", "models.indirect_body")}
                     {option(PartnerModel::DirectPartner, "f-model-direct", "models.direct_title", "models.direct_body")}
                 </div>
@@ -129,7 +129,7 @@ fn MpnQuestion() -> impl IntoView {
     });
     let join = state.program.with_value(|p| p.links.join_mpn.clone());
     view! {
-        <TextField path="mpn_id" label_key="mpn.label" hint_key="mpn.hint" width="csp-input--10" autocomplete="off"/>
+        <TextField field=Field::MpnId label_key="mpn.label" hint_key="mpn.hint" width="csp-input--10" autocomplete="off"/>
         <div class="csp-lookup" role="status" aria-live="polite">
             {move || match lookup.get().flatten() {
                 Some(Ok(Some(entry))) => {
@@ -162,11 +162,11 @@ fn CompanyQuestion() -> impl IntoView {
     Effect::new(move |_| state.load_address_format(country.get()));
     let format = Memo::new(move |_| state.address_format(&country.get()));
     view! {
-        <TextField path="company.legal_name" label_key="company.legal_name" autocomplete="organization"/>
-        <TextField path="company.website" label_key="company.website" optional=true input_type="url" autocomplete="url"/>
-        <TextField path="company.tax_id" label_key="company.tax_id" optional=true width="csp-input--20"/>
+        <TextField field=Field::LegalName label_key="company.legal_name" autocomplete="organization"/>
+        <TextField field=Field::Website label_key="company.website" optional=true input_type="url" autocomplete="url"/>
+        <TextField field=Field::TaxId label_key="company.tax_id" optional=true width="csp-input--20"/>
         <h2 class="csp-heading-m">{move || i18n.t("company.address_heading")}</h2>
-        <SelectField path="address.country" label_key="company.country" options=country_options()/>
+        <SelectField field=Field::AddressCountry label_key="company.country" options=country_options()/>
         {move || {
             if country.get().is_empty() {
                 return ().into_any();
@@ -185,17 +185,17 @@ fn CompanyQuestion() -> impl IntoView {
                 .collect();
             use enroll_core::address::AddressField as F;
             view! {
-                <TextField path="address.lines.0" label_key="address.line1" autocomplete="address-line1"/>
-                <TextField path="address.lines.1" label_key="address.line2" optional=true autocomplete="address-line2"/>
-                {label(F::DependentLocality).map(|(key, required)| view! { <TextField path="address.dependent_locality" label_key=key optional=!required/> })}
-                {label(F::Locality).map(|(key, required)| view! { <TextField path="address.locality" label_key=key optional=!required autocomplete="address-level2" width="csp-input--20"/> })}
+                <TextField field=Field::StreetLine(0) label_key="address.line1" autocomplete="address-line1"/>
+                <TextField field=Field::StreetLine(1) label_key="address.line2" optional=true autocomplete="address-line2"/>
+                {label(F::DependentLocality).map(|(key, required)| view! { <TextField field=Field::DependentLocality label_key=key optional=!required/> })}
+                {label(F::Locality).map(|(key, required)| view! { <TextField field=Field::Locality label_key=key optional=!required autocomplete="address-level2" width="csp-input--20"/> })}
                 {label(F::Region).map(|(key, _)| if regions.is_empty() {
-                    view! { <TextField path="address.region" label_key=key autocomplete="address-level1" width="csp-input--20"/> }.into_any()
+                    view! { <TextField field=Field::Region label_key=key autocomplete="address-level1" width="csp-input--20"/> }.into_any()
                 } else {
-                    view! { <SelectField path="address.region" label_key=key options=regions.clone()/> }.into_any()
+                    view! { <SelectField field=Field::Region label_key=key options=regions.clone()/> }.into_any()
                 })}
-                {label(F::PostalCode).map(|(key, required)| view! { <TextField path="address.postal_code" label_key=key optional=!required autocomplete="postal-code" width="csp-input--10"/> })}
-                {label(F::SortingCode).map(|(key, required)| view! { <TextField path="address.sorting_code" label_key=key optional=!required width="csp-input--10"/> })}
+                {label(F::PostalCode).map(|(key, required)| view! { <TextField field=Field::PostalCode label_key=key optional=!required autocomplete="postal-code" width="csp-input--10"/> })}
+                {label(F::SortingCode).map(|(key, required)| view! { <TextField field=Field::SortingCode label_key=key optional=!required width="csp-input--10"/> })}
             }
             .into_any()
         }}
@@ -212,31 +212,31 @@ fn BankQuestion() -> impl IntoView {
     let chosen = Memo::new(move |_| state.form.answers.with(|a| !a.bank.country.is_empty()));
     view! {
         <p>{move || i18n.t("bank.intro")}</p>
-        <SelectField path="bank.country" label_key="bank.country" options=country_options()/>
+        <SelectField field=Field::BankCountry label_key="bank.country" options=country_options()/>
         {move || chosen.get().then(|| {
             let scheme = scheme.get();
             let fields: Vec<_> = scheme
                 .fields()
                 .iter()
-                .map(|(path, label, required)| {
-                    let path: &'static str = path;
-                    if path == "bank.account_type" {
+                .map(|(field, label, required)| {
+                    let field = *field;
+                    if field == Field::AccountType {
                         let types: Vec<(String, String)> = scheme
                             .account_types()
                             .iter()
                             .map(|t| ((*t).to_owned(), i18n.t(&format!("bank.account_type.{t}"))))
                             .collect();
-                        view! { <SelectField path=path label_key=*label options=types/> }.into_any()
+                        view! { <SelectField field=field label_key=*label options=types/> }.into_any()
                     } else {
-                        let hint = format!("bank.hint.{}", path.trim_start_matches("bank."));
-                        let hint = if path == "bank.routing_code" { format!("{hint}.{}", label.trim_start_matches("bank.label.")) } else { hint };
-                        let secret = matches!(path, "bank.iban" | "bank.account_number");
-                        view! { <TextField path=path label_key=*label hint_key=hint optional=!required width="csp-input--20" autocomplete="off" secret=secret/> }.into_any()
+                        let hint = format!("bank.hint.{}", field.path().trim_start_matches("bank."));
+                        let hint = if field == Field::RoutingCode { format!("{hint}.{}", label.trim_start_matches("bank.label.")) } else { hint };
+                        let secret = matches!(field, Field::Iban | Field::AccountNumber);
+                        view! { <TextField field=field label_key=*label hint_key=hint optional=!required width="csp-input--20" autocomplete="off" secret=secret/> }.into_any()
                     }
                 })
                 .collect();
             view! {
-                <TextField path="bank.account_holder" label_key="bank.account_holder" autocomplete="off"/>
+                <TextField field=Field::AccountHolder label_key="bank.account_holder" autocomplete="off"/>
                 {fields}
             }
         })}
@@ -248,10 +248,10 @@ fn AdminQuestion() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p>{move || i18n.t("admin.intro")}</p>
-        <TextField path="admin.first_name" label_key="admin.first_name" autocomplete="given-name" width="csp-input--20"/>
-        <TextField path="admin.last_name" label_key="admin.last_name" autocomplete="family-name" width="csp-input--20"/>
-        <TextField path="admin.email" label_key="admin.email" hint_key="admin.email_hint" input_type="email" autocomplete="email"/>
-        <TextField path="admin.phone" label_key="admin.phone" optional=true input_type="tel" autocomplete="tel" width="csp-input--20"/>
+        <TextField field=Field::FirstName label_key="admin.first_name" autocomplete="given-name" width="csp-input--20"/>
+        <TextField field=Field::LastName label_key="admin.last_name" autocomplete="family-name" width="csp-input--20"/>
+        <TextField field=Field::Email label_key="admin.email" hint_key="admin.email_hint" input_type="email" autocomplete="email"/>
+        <TextField field=Field::Phone label_key="admin.phone" optional=true input_type="tel" autocomplete="tel" width="csp-input--20"/>
     }
 }
 
@@ -260,15 +260,15 @@ fn TenantQuestion() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_wizard();
     let answers = state.form.answers;
-    let checkbox = move |path: &'static str,
+    let checkbox = move |field: Field,
                          label: &'static str,
                          get: fn(&enroll_core::Answers) -> bool,
                          set: fn(&mut enroll_core::Answers, bool)| {
-        let id = field_id(path);
+        let id = field_id(&field.path());
         let error = move || {
             state.form.errors.with(|e| {
                 e.iter()
-                    .find(|p| p.field == path)
+                    .find(|p| p.field == field.path())
                     .map(|p| enroll_core::Catalog::get(i18n.locale.get()).problem_message(p))
             })
         };
@@ -287,9 +287,9 @@ fn TenantQuestion() -> impl IntoView {
             <p>{move || i18n.t("tenant.rule")}</p>
             <p>{move || i18n.t("tenant.rule_corporate")}</p>
         </div>
-        <TextField path="tenant.csp_domain" label_key="tenant.csp_domain" hint_key="tenant.csp_domain_hint" autocomplete="off"/>
-        <TextField path="tenant.corporate_domain" label_key="tenant.corporate_domain" hint_key="tenant.corporate_domain_hint" optional=true autocomplete="off"/>
-        {checkbox("attestations.no_resale_to_csp_partners", "tenant.attest_no_resale", |a| a.attestations.no_resale_to_csp_partners, |a, v| a.attestations.no_resale_to_csp_partners = v)}
-        {checkbox("attestations.terms_accepted", "tenant.attest_terms", |a| a.attestations.terms_accepted, |a, v| a.attestations.terms_accepted = v)}
+        <TextField field=Field::CspDomain label_key="tenant.csp_domain" hint_key="tenant.csp_domain_hint" autocomplete="off"/>
+        <TextField field=Field::CorporateDomain label_key="tenant.corporate_domain" hint_key="tenant.corporate_domain_hint" optional=true autocomplete="off"/>
+        {checkbox(Field::NoResale, "tenant.attest_no_resale", |a| a.attestations.no_resale_to_csp_partners, |a, v| a.attestations.no_resale_to_csp_partners = v)}
+        {checkbox(Field::TermsAccepted, "tenant.attest_terms", |a| a.attestations.terms_accepted, |a, v| a.attestations.terms_accepted = v)}
     }
 }

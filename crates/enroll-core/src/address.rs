@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::pattern::{is_separator, Pattern};
-use crate::{Address, Problem, ProblemCode};
+use crate::{Address, Field, Problem, ProblemCode};
 
 /// One country's address rules.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
@@ -80,15 +80,15 @@ pub enum AddressField {
 }
 
 impl AddressField {
-    /// The contract's field path.
-    pub fn path(self) -> &'static str {
+    /// The answer it is (the street lines: the list of them).
+    pub fn field(self) -> Field {
         match self {
-            Self::StreetLines => "address.lines",
-            Self::DependentLocality => "address.dependent_locality",
-            Self::Locality => "address.locality",
-            Self::Region => "address.region",
-            Self::PostalCode => "address.postal_code",
-            Self::SortingCode => "address.sorting_code",
+            Self::StreetLines => Field::StreetLines,
+            Self::DependentLocality => Field::DependentLocality,
+            Self::Locality => Field::Locality,
+            Self::Region => Field::Region,
+            Self::PostalCode => Field::PostalCode,
+            Self::SortingCode => Field::SortingCode,
         }
     }
 
@@ -259,46 +259,35 @@ pub fn address_problems(address: &Address, format: Option<&AddressFormat>) -> Ve
 
     let first_line = address.lines.first().map(|l| l.trim()).unwrap_or("");
     if first_line.is_empty() && requires(AddressField::StreetLines) {
-        problems.push(Problem::new("address.lines.0", ProblemCode::Required));
+        problems.push(Problem::new(Field::StreetLine(0), ProblemCode::Required));
     }
     if address.lines.len() > MAX_STREET_LINES {
         problems.push(
-            Problem::new("address.lines", ProblemCode::TooLong)
+            Problem::new(Field::StreetLines, ProblemCode::TooLong)
                 .with_param("max", MAX_STREET_LINES.to_string()),
         );
     }
     for (i, line) in address.lines.iter().enumerate() {
         if line.chars().count() > MAX_FIELD_CHARS {
-            problems.push(too_long(&format!("address.lines.{i}")));
+            problems.push(too_long(Field::StreetLine(i)));
         }
     }
 
     let simple = [
-        (
-            AddressField::Locality,
-            "address.locality",
-            &address.locality,
-        ),
-        (
-            AddressField::DependentLocality,
-            "address.dependent_locality",
-            &address.dependent_locality,
-        ),
-        (
-            AddressField::SortingCode,
-            "address.sorting_code",
-            &address.sorting_code,
-        ),
+        (AddressField::Locality, &address.locality),
+        (AddressField::DependentLocality, &address.dependent_locality),
+        (AddressField::SortingCode, &address.sorting_code),
     ];
-    for (field, path, value) in simple {
+    for (field, value) in simple {
         if value.trim().is_empty() {
             if requires(field) {
                 problems.push(
-                    Problem::new(path, ProblemCode::Required).with_param("label_key", label(field)),
+                    Problem::new(field.field(), ProblemCode::Required)
+                        .with_param("label_key", label(field)),
                 );
             }
         } else if value.chars().count() > MAX_FIELD_CHARS {
-            problems.push(too_long(path));
+            problems.push(too_long(field.field()));
         }
     }
 
@@ -306,32 +295,32 @@ pub fn address_problems(address: &Address, format: Option<&AddressFormat>) -> Ve
     if region.is_empty() {
         if requires(AddressField::Region) {
             problems.push(
-                Problem::new("address.region", ProblemCode::Required)
+                Problem::new(Field::Region, ProblemCode::Required)
                     .with_param("label_key", label(AddressField::Region)),
             );
         }
     } else if let Some(format) = format.filter(|f| !f.regions.is_empty()) {
         if format.find_region(region).is_none() {
             problems.push(
-                Problem::new("address.region", ProblemCode::UnknownRegion)
+                Problem::new(Field::Region, ProblemCode::UnknownRegion)
                     .with_param("label_key", label(AddressField::Region)),
             );
         }
     } else if region.chars().count() > MAX_FIELD_CHARS {
-        problems.push(too_long("address.region"));
+        problems.push(too_long(Field::Region));
     }
 
     let postal = address.postal_code.trim();
     if postal.is_empty() {
         if format.is_some_and(|f| f.requires(AddressField::PostalCode)) {
             problems.push(
-                Problem::new("address.postal_code", ProblemCode::Required)
+                Problem::new(Field::PostalCode, ProblemCode::Required)
                     .with_param("label_key", label(AddressField::PostalCode)),
             );
         }
     } else if let Some(format) = format {
         if format.normalize_postal_code(postal).is_none() {
-            let mut problem = Problem::new("address.postal_code", ProblemCode::PostalCodeFormat)
+            let mut problem = Problem::new(Field::PostalCode, ProblemCode::PostalCodeFormat)
                 .with_param("label_key", label(AddressField::PostalCode));
             if let Some(example) = format.postal_code_example() {
                 problem = problem.with_param("example", example);
@@ -339,12 +328,12 @@ pub fn address_problems(address: &Address, format: Option<&AddressFormat>) -> Ve
             problems.push(problem);
         }
     } else if postal.chars().count() > 20 {
-        problems.push(too_long("address.postal_code"));
+        problems.push(too_long(Field::PostalCode));
     }
     problems
 }
 
-fn too_long(field: &str) -> Problem {
+fn too_long(field: Field) -> Problem {
     Problem::new(field, ProblemCode::TooLong).with_param("max", MAX_FIELD_CHARS.to_string())
 }
 

@@ -5,6 +5,7 @@
 
 use crate::text::caps;
 use crate::validate::Checked;
+use crate::Field;
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
@@ -77,8 +78,11 @@ pub struct Company {
 }
 
 impl Checked for Company {
-    const PATH: &'static str = "company";
-    const FIELDS: &'static [&'static str] = &["legal_name", "website", "tax_id"];
+    const FIELDS: &'static [(&'static str, Field)] = &[
+        ("legal_name", Field::LegalName),
+        ("website", Field::Website),
+        ("tax_id", Field::TaxId),
+    ];
 }
 
 /// A postal address in libaddressinput's terms, so every country fits.
@@ -133,8 +137,12 @@ pub struct Admin {
 }
 
 impl Checked for Admin {
-    const PATH: &'static str = "admin";
-    const FIELDS: &'static [&'static str] = &["first_name", "last_name", "email", "phone"];
+    const FIELDS: &'static [(&'static str, Field)] = &[
+        ("first_name", Field::FirstName),
+        ("last_name", Field::LastName),
+        ("email", Field::Email),
+        ("phone", Field::Phone),
+    ];
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
@@ -151,8 +159,10 @@ pub struct Tenant {
 }
 
 impl Checked for Tenant {
-    const PATH: &'static str = "tenant";
-    const FIELDS: &'static [&'static str] = &["csp_domain", "corporate_domain"];
+    const FIELDS: &'static [(&'static str, Field)] = &[
+        ("csp_domain", Field::CspDomain),
+        ("corporate_domain", Field::CorporateDomain),
+    ];
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
@@ -165,8 +175,10 @@ pub struct Attestations {
 }
 
 impl Checked for Attestations {
-    const PATH: &'static str = "attestations";
-    const FIELDS: &'static [&'static str] = &["no_resale_to_csp_partners", "terms_accepted"];
+    const FIELDS: &'static [(&'static str, Field)] = &[
+        ("no_resale_to_csp_partners", Field::NoResale),
+        ("terms_accepted", Field::TermsAccepted),
+    ];
 }
 
 /// Everything the applicant answers. A draft holds any subset of it. Its
@@ -187,8 +199,8 @@ pub struct Answers {
 }
 
 impl Checked for Answers {
-    const PATH: &'static str = "";
-    const FIELDS: &'static [&'static str] = &["model", "mpn_id"];
+    const FIELDS: &'static [(&'static str, Field)] =
+        &[("model", Field::Model), ("mpn_id", Field::MpnId)];
 }
 
 impl Answers {
@@ -238,145 +250,98 @@ impl Answers {
 }
 
 impl Answers {
-    /// The text answer at a contract field path (`bank.iban`,
-    /// `address.lines.0`); `None` for a path that is not a text answer.
-    pub fn text(&self, path: &str) -> Option<&str> {
-        Some(match path {
-            "mpn_id" => &self.mpn_id,
-            "company.legal_name" => &self.company.legal_name,
-            "company.website" => &self.company.website,
-            "company.tax_id" => &self.company.tax_id,
-            "address.country" => &self.address.country,
-            "address.lines.0" => self.address.lines.first().map_or("", String::as_str),
-            "address.lines.1" => self.address.lines.get(1).map_or("", String::as_str),
-            "address.locality" => &self.address.locality,
-            "address.region" => &self.address.region,
-            "address.postal_code" => &self.address.postal_code,
-            "address.dependent_locality" => &self.address.dependent_locality,
-            "address.sorting_code" => &self.address.sorting_code,
-            "bank.country" => &self.bank.country,
-            "bank.account_holder" => &self.bank.account_holder,
-            "bank.iban" => &self.bank.iban,
-            "bank.bic" => &self.bank.bic,
-            "bank.routing_code" => &self.bank.routing_code,
-            "bank.account_number" => &self.bank.account_number,
-            "bank.account_type" => &self.bank.account_type,
-            "admin.first_name" => &self.admin.first_name,
-            "admin.last_name" => &self.admin.last_name,
-            "admin.email" => &self.admin.email,
-            "admin.phone" => &self.admin.phone,
-            "tenant.csp_domain" => &self.tenant.csp_domain,
-            "tenant.corporate_domain" => &self.tenant.corporate_domain,
-            _ => return None,
-        })
+    /// A text answer; `None` for a field that is not text (the model, an
+    /// attestation, the list of street lines). A street line not there is
+    /// empty.
+    pub fn text(&self, field: Field) -> Option<&str> {
+        if let Field::StreetLine(i) = field {
+            return Some(self.address.lines.get(i).map_or("", String::as_str));
+        }
+        let mut found = None;
+        self.each_text(|f, value| {
+            if f == field {
+                found = Some(value);
+            }
+        });
+        found
     }
 
-    /// Sets the text answer at a field path, as typed; false for a path
-    /// that is not a text answer. A new bank country clears the account
-    /// fields its scheme does not use (`bank::clear_unused`).
-    pub fn set_text(&mut self, path: &str, value: String) -> bool {
-        let slot = match path {
-            "mpn_id" => &mut self.mpn_id,
-            "company.legal_name" => &mut self.company.legal_name,
-            "company.website" => &mut self.company.website,
-            "company.tax_id" => &mut self.company.tax_id,
-            "address.country" => &mut self.address.country,
-            "address.lines.0" | "address.lines.1" => {
-                let index = usize::from(path.ends_with('1'));
-                while self.address.lines.len() <= index {
-                    self.address.lines.push(String::new());
-                }
-                &mut self.address.lines[index]
+    /// Sets a text answer, as typed; false for a field that is not text. A
+    /// new bank country clears the account fields its scheme does not use
+    /// (`bank::clear_unused`).
+    pub fn set_text(&mut self, field: Field, value: String) -> bool {
+        if let Field::StreetLine(i) = field {
+            if i >= crate::text::caps::ADDRESS_LINES {
+                return false;
             }
-            "address.locality" => &mut self.address.locality,
-            "address.region" => &mut self.address.region,
-            "address.postal_code" => &mut self.address.postal_code,
-            "address.dependent_locality" => &mut self.address.dependent_locality,
-            "address.sorting_code" => &mut self.address.sorting_code,
-            "bank.country" => &mut self.bank.country,
-            "bank.account_holder" => &mut self.bank.account_holder,
-            "bank.iban" => &mut self.bank.iban,
-            "bank.bic" => &mut self.bank.bic,
-            "bank.routing_code" => &mut self.bank.routing_code,
-            "bank.account_number" => &mut self.bank.account_number,
-            "bank.account_type" => &mut self.bank.account_type,
-            "admin.first_name" => &mut self.admin.first_name,
-            "admin.last_name" => &mut self.admin.last_name,
-            "admin.email" => &mut self.admin.email,
-            "admin.phone" => &mut self.admin.phone,
-            "tenant.csp_domain" => &mut self.tenant.csp_domain,
-            "tenant.corporate_domain" => &mut self.tenant.corporate_domain,
-            _ => return false,
+            while self.address.lines.len() <= i {
+                self.address.lines.push(String::new());
+            }
+        }
+        let mut slot = None;
+        self.each_text_mut(|f, answer| {
+            if f == field {
+                slot = Some(answer);
+            }
+        });
+        let Some(slot) = slot else {
+            return false;
         };
         *slot = value;
-        if path == "bank.country" {
+        if field == Field::BankCountry {
             crate::bank::clear_unused(&mut self.bank);
         }
         true
     }
 }
 
-/// Visits every text answer of `$answers` with its path, borrowed as
+/// Visits every text answer of `$answers` with its field, borrowed as
 /// `$borrow` (`&` or `&mut`), in the order the wizard asks for them: the
-/// one list of paths behind `each_text` and `each_text_mut`.
+/// one list of text answers behind `each_text`, `each_text_mut`, `text`
+/// and `set_text`.
 macro_rules! visit_texts {
     ($answers:expr, $visit:expr, $($borrow:tt)+) => {{
         let a = $answers;
         let visit = &mut $visit;
-        visit("mpn_id", $($borrow)+ a.mpn_id);
-        visit("company.legal_name", $($borrow)+ a.company.legal_name);
-        visit("company.website", $($borrow)+ a.company.website);
-        visit("company.tax_id", $($borrow)+ a.company.tax_id);
-        visit("address.country", $($borrow)+ a.address.country);
+        visit(Field::MpnId, $($borrow)+ a.mpn_id);
+        visit(Field::LegalName, $($borrow)+ a.company.legal_name);
+        visit(Field::Website, $($borrow)+ a.company.website);
+        visit(Field::TaxId, $($borrow)+ a.company.tax_id);
+        visit(Field::AddressCountry, $($borrow)+ a.address.country);
         for (i, line) in ($($borrow)+ a.address.lines).into_iter().enumerate() {
-            visit(&line_path(i), line);
+            visit(Field::StreetLine(i), line);
         }
-        visit("address.locality", $($borrow)+ a.address.locality);
-        visit("address.region", $($borrow)+ a.address.region);
-        visit("address.postal_code", $($borrow)+ a.address.postal_code);
-        visit("address.dependent_locality", $($borrow)+ a.address.dependent_locality);
-        visit("address.sorting_code", $($borrow)+ a.address.sorting_code);
-        visit("bank.country", $($borrow)+ a.bank.country);
-        visit("bank.account_holder", $($borrow)+ a.bank.account_holder);
-        visit("bank.iban", $($borrow)+ a.bank.iban);
-        visit("bank.bic", $($borrow)+ a.bank.bic);
-        visit("bank.routing_code", $($borrow)+ a.bank.routing_code);
-        visit("bank.account_number", $($borrow)+ a.bank.account_number);
-        visit("bank.account_type", $($borrow)+ a.bank.account_type);
-        visit("admin.first_name", $($borrow)+ a.admin.first_name);
-        visit("admin.last_name", $($borrow)+ a.admin.last_name);
-        visit("admin.email", $($borrow)+ a.admin.email);
-        visit("admin.phone", $($borrow)+ a.admin.phone);
-        visit("tenant.csp_domain", $($borrow)+ a.tenant.csp_domain);
-        visit("tenant.corporate_domain", $($borrow)+ a.tenant.corporate_domain);
+        visit(Field::Locality, $($borrow)+ a.address.locality);
+        visit(Field::Region, $($borrow)+ a.address.region);
+        visit(Field::PostalCode, $($borrow)+ a.address.postal_code);
+        visit(Field::DependentLocality, $($borrow)+ a.address.dependent_locality);
+        visit(Field::SortingCode, $($borrow)+ a.address.sorting_code);
+        visit(Field::BankCountry, $($borrow)+ a.bank.country);
+        visit(Field::AccountHolder, $($borrow)+ a.bank.account_holder);
+        visit(Field::Iban, $($borrow)+ a.bank.iban);
+        visit(Field::Bic, $($borrow)+ a.bank.bic);
+        visit(Field::RoutingCode, $($borrow)+ a.bank.routing_code);
+        visit(Field::AccountNumber, $($borrow)+ a.bank.account_number);
+        visit(Field::AccountType, $($borrow)+ a.bank.account_type);
+        visit(Field::FirstName, $($borrow)+ a.admin.first_name);
+        visit(Field::LastName, $($borrow)+ a.admin.last_name);
+        visit(Field::Email, $($borrow)+ a.admin.email);
+        visit(Field::Phone, $($borrow)+ a.admin.phone);
+        visit(Field::CspDomain, $($borrow)+ a.tenant.csp_domain);
+        visit(Field::CorporateDomain, $($borrow)+ a.tenant.corporate_domain);
     }};
 }
 
-/// The path of street line `i` (`address.lines.0`), without an allocation
-/// for the lines an address normally has.
-fn line_path(i: usize) -> std::borrow::Cow<'static, str> {
-    const PATHS: [&str; 4] = [
-        "address.lines.0",
-        "address.lines.1",
-        "address.lines.2",
-        "address.lines.3",
-    ];
-    match PATHS.get(i) {
-        Some(path) => std::borrow::Cow::Borrowed(path),
-        None => std::borrow::Cow::Owned(format!("address.lines.{i}")),
-    }
-}
-
 impl Answers {
-    /// Calls `visit` with the path and value of every text answer, every
-    /// street line included, in the order the wizard asks for them.
-    pub fn each_text(&self, mut visit: impl FnMut(&str, &str)) {
-        visit_texts!(self, |path: &str, value: &String| visit(path, value), &);
+    /// Calls `visit` with every text answer and its field, every street
+    /// line included, in the order the wizard asks for them.
+    pub fn each_text<'a>(&'a self, mut visit: impl FnMut(Field, &'a str)) {
+        visit_texts!(self, |field: Field, value: &'a String| visit(field, value), &);
     }
 
-    /// As `each_text`, with each value to change in place.
-    pub fn each_text_mut(&mut self, mut visit: impl FnMut(&str, &mut String)) {
-        visit_texts!(self, |path: &str, value: &mut String| visit(path, value), &mut);
+    /// As `each_text`, with each answer to change in place.
+    pub fn each_text_mut<'a>(&'a mut self, mut visit: impl FnMut(Field, &'a mut String)) {
+        visit_texts!(self, |field: Field, value: &'a mut String| visit(field, value), &mut);
     }
 }
 
@@ -470,16 +435,20 @@ mod tests {
     use super::*;
 
     /// `Checked::FIELDS` lists `T`'s answers in the order they are declared
-    /// (and sent): every one of a section's, the answers' own two first.
+    /// (and sent), each with the field its path names: every one of a
+    /// section's, the answers' own two first.
     fn fields_in_order<T: Checked + Default + Serialize>(whole_section: bool) {
         let sent = serde_json::to_string(&T::default()).unwrap();
-        let at = |field: &str| sent.find(&format!("\"{field}\":")).expect(field);
-        let positions: Vec<usize> = T::FIELDS.iter().map(|f| at(f)).collect();
-        assert!(positions.is_sorted(), "{}: {:?}", T::PATH, T::FIELDS);
+        let at = |name: &str| sent.find(&format!("\"{name}\":")).expect(name);
+        let positions: Vec<usize> = T::FIELDS.iter().map(|(name, _)| at(name)).collect();
+        assert!(positions.is_sorted(), "{:?}", T::FIELDS);
+        for (name, field) in T::FIELDS {
+            assert!(field.path().ends_with(name), "{name}: {field:?}");
+        }
         let keys = serde_json::from_str::<serde_json::Map<_, _>>(&sent)
             .unwrap()
             .len();
-        assert_eq!(whole_section, keys == T::FIELDS.len(), "{}", T::PATH);
+        assert_eq!(whole_section, keys == T::FIELDS.len(), "{:?}", T::FIELDS);
     }
 
     #[test]
@@ -551,20 +520,24 @@ mod tests {
             "tenant.corporate_domain",
         ];
         let mut answers = Answers::default();
-        for (i, path) in paths.iter().enumerate() {
-            assert!(answers.set_text(path, format!("v{i}")), "{path}");
+        let fields: Vec<Field> = paths.iter().map(|p| Field::parse(p).expect(p)).collect();
+        for (i, field) in fields.iter().enumerate() {
+            assert!(answers.set_text(*field, format!("v{i}")), "{field:?}");
         }
-        for (i, path) in paths.iter().enumerate() {
-            assert_eq!(answers.text(path), Some(format!("v{i}").as_str()), "{path}");
+        for (i, field) in fields.iter().enumerate() {
+            let expected = format!("v{i}");
+            assert_eq!(answers.text(*field), Some(expected.as_str()), "{field:?}");
         }
-        assert!(!answers.set_text("model", "x".into()));
-        assert_eq!(answers.text("nope"), None);
+        assert!(!answers.set_text(Field::Model, "x".into()));
+        assert!(!answers.set_text(Field::StreetLine(4), "x".into()));
+        assert_eq!(answers.text(Field::TermsAccepted), None);
+        assert_eq!(answers.text(Field::StreetLine(3)), Some(""));
     }
 
     #[test]
     fn a_new_bank_country_clears_what_its_scheme_does_not_use() {
         let mut answers = Answers::example();
-        answers.set_text("bank.country", "GB".into());
+        answers.set_text(Field::BankCountry, "GB".into());
         assert_eq!(answers.bank.iban, "");
         assert_eq!(answers.bank.bic, "");
         assert_eq!(answers.bank.account_holder, "Contoso Ltd");

@@ -3,7 +3,7 @@
 //! lower case wherever the format allows; the rules compare the compact,
 //! upper-case form.
 
-use crate::{BankDetails, Problem, ProblemCode};
+use crate::{BankDetails, Field, Problem, ProblemCode};
 
 /// How payments reach a bank in a given country.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,52 +57,52 @@ impl BankScheme {
 
     /// The fields a form shows for this scheme, after country and holder:
     /// (contract path, catalog key of its label, required).
-    pub fn fields(self) -> &'static [(&'static str, &'static str, bool)] {
+    pub fn fields(self) -> &'static [(Field, &'static str, bool)] {
         match self {
             Self::Iban => &[
-                ("bank.iban", "bank.label.iban", true),
-                ("bank.bic", "bank.label.bic", true),
+                (Field::Iban, "bank.label.iban", true),
+                (Field::Bic, "bank.label.bic", true),
             ],
             Self::Swift => &[
-                ("bank.account_number", "bank.label.account_number", true),
-                ("bank.bic", "bank.label.bic", true),
+                (Field::AccountNumber, "bank.label.account_number", true),
+                (Field::Bic, "bank.label.bic", true),
             ],
             Self::UsAba => &[
-                ("bank.routing_code", "bank.label.aba", true),
-                ("bank.account_number", "bank.label.account_number", true),
-                ("bank.account_type", "bank.label.account_type", false),
+                (Field::RoutingCode, "bank.label.aba", true),
+                (Field::AccountNumber, "bank.label.account_number", true),
+                (Field::AccountType, "bank.label.account_type", false),
             ],
             Self::GbSortCode => &[
-                ("bank.routing_code", "bank.label.sort_code", true),
-                ("bank.account_number", "bank.label.account_number", true),
+                (Field::RoutingCode, "bank.label.sort_code", true),
+                (Field::AccountNumber, "bank.label.account_number", true),
             ],
             Self::AuBsb => &[
-                ("bank.routing_code", "bank.label.bsb", true),
-                ("bank.account_number", "bank.label.account_number", true),
+                (Field::RoutingCode, "bank.label.bsb", true),
+                (Field::AccountNumber, "bank.label.account_number", true),
             ],
             Self::InIfsc => &[
-                ("bank.routing_code", "bank.label.ifsc", true),
-                ("bank.account_number", "bank.label.account_number", true),
+                (Field::RoutingCode, "bank.label.ifsc", true),
+                (Field::AccountNumber, "bank.label.account_number", true),
             ],
             Self::CaTransit => &[
-                ("bank.routing_code", "bank.label.ca_transit", true),
-                ("bank.account_number", "bank.label.account_number", true),
+                (Field::RoutingCode, "bank.label.ca_transit", true),
+                (Field::AccountNumber, "bank.label.account_number", true),
             ],
             Self::CnCnaps => &[
-                ("bank.routing_code", "bank.label.cnaps", true),
-                ("bank.account_number", "bank.label.account_number", true),
+                (Field::RoutingCode, "bank.label.cnaps", true),
+                (Field::AccountNumber, "bank.label.account_number", true),
             ],
             Self::JpZengin => &[
-                ("bank.routing_code", "bank.label.jp_bank_branch", true),
-                ("bank.account_number", "bank.label.account_number", true),
-                ("bank.account_type", "bank.label.account_type", false),
+                (Field::RoutingCode, "bank.label.jp_bank_branch", true),
+                (Field::AccountNumber, "bank.label.account_number", true),
+                (Field::AccountType, "bank.label.account_type", false),
             ],
         }
     }
 
-    /// Whether this scheme has the field at `path` (`bank.iban`, ...).
-    pub fn uses(self, path: &str) -> bool {
-        self.fields().iter().any(|(p, _, _)| *p == path)
+    /// Whether this scheme has the account field `field`.
+    pub fn uses(self, field: Field) -> bool {
+        self.fields().iter().any(|(f, _, _)| *f == field)
     }
 
     /// A well-formed domestic bank code, to show in messages and hints.
@@ -177,26 +177,24 @@ pub fn is_masked(value: &str) -> bool {
 
 use crate::text::caps::ACCOUNT_HOLDER as ACCOUNT_HOLDER_MAX;
 
-/// The answer at an account field's path (`bank.iban`, ...).
-fn account_field<'a>(bank: &'a BankDetails, path: &str) -> &'a str {
-    match path {
-        "bank.iban" => &bank.iban,
-        "bank.bic" => &bank.bic,
-        "bank.routing_code" => &bank.routing_code,
-        "bank.account_number" => &bank.account_number,
+/// The account fields a scheme may or may not have.
+const ACCOUNT_FIELDS: [Field; 5] = [
+    Field::Iban,
+    Field::Bic,
+    Field::RoutingCode,
+    Field::AccountNumber,
+    Field::AccountType,
+];
+
+/// The answer of an account field.
+fn account_field(bank: &BankDetails, field: Field) -> &str {
+    match field {
+        Field::Iban => &bank.iban,
+        Field::Bic => &bank.bic,
+        Field::RoutingCode => &bank.routing_code,
+        Field::AccountNumber => &bank.account_number,
         _ => &bank.account_type,
     }
-}
-
-/// The account fields a scheme may or may not have, to change in place.
-fn account_fields(bank: &mut BankDetails) -> [(&'static str, &mut String); 5] {
-    [
-        ("bank.iban", &mut bank.iban),
-        ("bank.bic", &mut bank.bic),
-        ("bank.routing_code", &mut bank.routing_code),
-        ("bank.account_number", &mut bank.account_number),
-        ("bank.account_type", &mut bank.account_type),
-    ]
 }
 
 /// Empties the fields the bank country's scheme does not use, so an IBAN
@@ -210,8 +208,15 @@ pub fn clear_unused(bank: &mut BankDetails) {
         return;
     }
     let scheme = BankScheme::for_country(&bank.country);
-    for (path, value) in account_fields(bank) {
-        if !scheme.uses(path) {
+    let answers = [
+        (Field::Iban, &mut bank.iban),
+        (Field::Bic, &mut bank.bic),
+        (Field::RoutingCode, &mut bank.routing_code),
+        (Field::AccountNumber, &mut bank.account_number),
+        (Field::AccountType, &mut bank.account_type),
+    ];
+    for (field, value) in answers {
+        if !scheme.uses(field) {
             value.clear();
         }
     }
@@ -220,19 +225,13 @@ pub fn clear_unused(bank: &mut BankDetails) {
 /// A field the scheme does not use, filled in: `not_applicable` on it.
 fn unused_problems(bank: &BankDetails, scheme: BankScheme) -> Vec<Problem> {
     let country = bank_country_code(&bank.country);
-    [
-        "bank.iban",
-        "bank.bic",
-        "bank.routing_code",
-        "bank.account_number",
-        "bank.account_type",
-    ]
-    .into_iter()
-    .filter(|path| !scheme.uses(path) && !account_field(bank, path).trim().is_empty())
-    .map(|path| {
-        Problem::new(path, ProblemCode::NotApplicable).with_param("country", country.clone())
-    })
-    .collect()
+    ACCOUNT_FIELDS
+        .into_iter()
+        .filter(|field| !scheme.uses(*field) && !account_field(bank, *field).trim().is_empty())
+        .map(|field| {
+            Problem::new(field, ProblemCode::NotApplicable).with_param("country", country.clone())
+        })
+        .collect()
 }
 
 fn bank_country_code(country: &str) -> String {
@@ -242,27 +241,27 @@ fn bank_country_code(country: &str) -> String {
 pub fn bank_problems(bank: &BankDetails) -> Vec<Problem> {
     let mut problems = Vec::new();
     if bank.country.trim().is_empty() {
-        problems.push(Problem::new("bank.country", ProblemCode::Required));
+        problems.push(Problem::new(Field::BankCountry, ProblemCode::Required));
         return problems;
     }
     let holder = bank.account_holder.trim();
     if holder.is_empty() {
-        problems.push(Problem::new("bank.account_holder", ProblemCode::Required));
+        problems.push(Problem::new(Field::AccountHolder, ProblemCode::Required));
     } else if holder.chars().count() > ACCOUNT_HOLDER_MAX {
         problems.push(
-            Problem::new("bank.account_holder", ProblemCode::TooLong)
+            Problem::new(Field::AccountHolder, ProblemCode::TooLong)
                 .with_param("max", ACCOUNT_HOLDER_MAX.to_string()),
         );
     }
     let scheme = BankScheme::for_country(&bank.country);
     let country = bank_country_code(&bank.country);
     problems.extend(unused_problems(bank, scheme));
-    for (path, _, required) in scheme.fields() {
-        let value = account_field(bank, path);
+    for (field, _, required) in scheme.fields() {
+        let value = account_field(bank, *field);
         if value.trim().is_empty() {
             if *required {
-                let mut problem = Problem::new(*path, ProblemCode::Required);
-                if *path == "bank.routing_code" {
+                let mut problem = Problem::new(*field, ProblemCode::Required);
+                if *field == Field::RoutingCode {
                     problem = problem.with_param("label_key", scheme.fields()[0].1);
                 }
                 problems.push(problem);
@@ -272,20 +271,21 @@ pub fn bank_problems(bank: &BankDetails) -> Vec<Problem> {
         if is_masked(value) {
             continue;
         }
-        let problem = match *path {
-            "bank.iban" => iban_problem(value, &country),
-            "bank.bic" => bic_problem(value, &country),
-            "bank.routing_code" => routing_problem(scheme, value),
-            "bank.account_number" => account_number_problem(scheme, value),
+        let problem = match *field {
+            Field::Iban => iban_problem(value, &country),
+            Field::Bic => bic_problem(value, &country),
+            Field::RoutingCode => routing_problem(scheme, value),
+            Field::AccountNumber => account_number_problem(scheme, value),
             _ => account_type_problem(scheme, value),
         };
-        let mut problem = problem.map(|finding| finding.into_problem(path));
-        if let (Some(problem), "bank.routing_code") = (problem.as_mut(), *path) {
+        let mut problem = problem.map(|finding| finding.into_problem(*field));
+        if *field == Field::RoutingCode {
             // "Enter a sort code like 12-34-56": the code's name and form.
             let (_, label_key, _) = scheme.fields()[0];
-            *problem = std::mem::replace(problem, Problem::new("", ProblemCode::Unknown))
-                .with_param("label_key", label_key)
-                .with_param("example", scheme.routing_example());
+            problem = problem.map(|p| {
+                p.with_param("label_key", label_key)
+                    .with_param("example", scheme.routing_example())
+            });
         }
         problems.extend(problem);
     }
@@ -300,10 +300,10 @@ impl Finding {
         Self(code, Vec::new())
     }
 
-    fn into_problem(self, path: &str) -> Problem {
+    fn into_problem(self, field: Field) -> Problem {
         self.1
             .into_iter()
-            .fold(Problem::new(path, self.0), |p, (k, v)| p.with_param(k, v))
+            .fold(Problem::new(field, self.0), |p, (k, v)| p.with_param(k, v))
     }
 }
 

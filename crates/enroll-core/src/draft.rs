@@ -762,7 +762,10 @@ mod tests {
         let mut draft = saved();
         draft.submit_pressed("k1".into());
         let report = ValidationReport::from_problems(
-            vec![crate::Problem::new("mpn_id", crate::ProblemCode::Required)],
+            vec![crate::Problem::new(
+                crate::Field::MpnId,
+                crate::ProblemCode::Required,
+            )],
             Vec::new(),
         );
         draft.answered(Request::Submit, Answer::Invalid(report));

@@ -3,7 +3,7 @@
 //! of a well-known domain is a warning with the fix.
 
 use crate::reference::ReferenceData;
-use crate::{Problem, ProblemCode};
+use crate::{Field, Problem, ProblemCode};
 
 /// RFC 5321's limit on a path, which bounds any address.
 use crate::text::caps::EMAIL as MAX_EMAIL_CHARS;
@@ -115,7 +115,7 @@ fn is_domain_label(label: &str) -> bool {
 
 /// Errors and warnings for the admin's email.
 pub fn email_problems(
-    field: &str,
+    field: Field,
     typed: &str,
     reference: &ReferenceData,
 ) -> (Vec<Problem>, Vec<Problem>) {
@@ -214,7 +214,7 @@ mod tests {
 
     fn check(email: &str) -> (Vec<ProblemCode>, Vec<ProblemCode>) {
         let reference = ReferenceData::vendored();
-        let (errors, warnings) = email_problems("admin.email", email, &reference);
+        let (errors, warnings) = email_problems(Field::Email, email, &reference);
         (
             errors.iter().map(|p| p.code).collect(),
             warnings.iter().map(|p| p.code).collect(),
@@ -286,11 +286,11 @@ mod tests {
     #[test]
     fn likely_typos_are_warnings_with_the_fix() {
         let reference = ReferenceData::vendored();
-        let (_, warnings) = email_problems("admin.email", "jane@gmial.com", &reference);
+        let (_, warnings) = email_problems(Field::Email, "jane@gmial.com", &reference);
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].code, ProblemCode::EmailDomainTypo);
         assert_eq!(warnings[0].params["suggestion"], "jane@gmail.com");
-        let (errors, warnings) = email_problems("admin.email", "jane@contoso.con", &reference);
+        let (errors, warnings) = email_problems(Field::Email, "jane@contoso.con", &reference);
         assert!(errors.is_empty());
         assert_eq!(warnings[0].params["suggestion"], "jane@contoso.com");
         for domain in ["contoso.com", "gmail.com", "fabrikam.net", "qq.com"] {
@@ -305,7 +305,7 @@ mod tests {
 
     #[test]
     fn without_the_list_free_mail_is_left_to_the_server() {
-        let (errors, _) = email_problems("admin.email", "jane@gmail.com", &ReferenceData::none());
+        let (errors, _) = email_problems(Field::Email, "jane@gmail.com", &ReferenceData::none());
         assert!(errors.is_empty());
     }
 

@@ -211,7 +211,7 @@ fn unescape(text: &'static str) -> Cow<'static, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ProblemCode;
+    use crate::{Field, ProblemCode};
 
     #[test]
     fn line_breaks_and_backslashes_are_written_escaped() {
@@ -279,13 +279,13 @@ mod tests {
     #[test]
     fn field_specific_wording_wins_over_the_generic_one() {
         let en = Catalog::get(Locale::EnUs);
-        let specific = en.problem_message(&Problem::new("mpn_id", ProblemCode::Required));
-        let generic =
-            en.problem_message(&Problem::new("company.nonexistent", ProblemCode::Required));
+        let specific = en.problem_message(&Problem::new(Field::MpnId, ProblemCode::Required));
+        // The tax ID is optional: no wording of its own for "required".
+        let generic = en.problem_message(&Problem::new(Field::TaxId, ProblemCode::Required));
         assert_eq!(specific, "Enter your MPN ID");
         assert_ne!(specific, generic);
         let zh = Catalog::get(Locale::ZhCn)
-            .problem_message(&Problem::new("mpn_id", ProblemCode::Required));
+            .problem_message(&Problem::new(Field::MpnId, ProblemCode::Required));
         assert_ne!(zh, specific);
     }
 

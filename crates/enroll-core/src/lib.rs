@@ -10,6 +10,7 @@ pub mod bank;
 pub mod company;
 pub mod draft;
 pub mod email;
+pub mod field;
 pub mod i18n;
 pub mod pattern;
 pub mod problem;
@@ -26,6 +27,7 @@ pub use application::{
     Address, Admin, Answers, Application, ApplicationStatus, Attestations, BankDetails, Company,
     PartnerModel, Tenant,
 };
+pub use field::Field;
 pub use i18n::{Catalog, Locale};
 pub use problem::{ApiError, ApiErrorBody, Problem, ProblemCode, ValidationReport};
 pub use program::{program_problems, MpnRecord, ProgramLinks, ProgramSettings};

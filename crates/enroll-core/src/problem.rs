@@ -90,9 +90,9 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(field: impl Into<String>, code: ProblemCode) -> Self {
+    pub fn new(field: crate::Field, code: ProblemCode) -> Self {
         Self {
-            field: field.into(),
+            field: field.path().into_owned(),
             code,
             params: BTreeMap::new(),
             message: None,
@@ -150,7 +150,8 @@ mod tests {
 
     #[test]
     fn problem_serializes_as_the_contract_says() {
-        let problem = Problem::new("bank.iban", ProblemCode::Required).with_param("min", "15");
+        let problem =
+            Problem::new(crate::Field::Iban, ProblemCode::Required).with_param("min", "15");
         assert_eq!(
             serde_json::to_value(&problem).unwrap(),
             serde_json::json!({"field": "bank.iban", "code": "required", "params": {"min": "15"}})

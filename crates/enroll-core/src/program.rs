@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Answers, PartnerModel, Problem, ProblemCode};
+use crate::{Answers, Field, PartnerModel, Problem, ProblemCode};
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ProgramSettings {
@@ -48,24 +48,27 @@ pub fn program_problems(
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
     if answers.model == Some(PartnerModel::DirectPartner) && !settings.direct_enrollment_open {
-        problems.push(Problem::new("model", ProblemCode::DirectEnrollmentClosed));
+        problems.push(Problem::new(
+            Field::Model,
+            ProblemCode::DirectEnrollmentClosed,
+        ));
     }
     let country = answers.address.country.trim().to_ascii_uppercase();
     if !country.is_empty() && !settings.supported_countries.contains(&country) {
         problems.push(
-            Problem::new("address.country", ProblemCode::UnsupportedCountry)
+            Problem::new(Field::AddressCountry, ProblemCode::UnsupportedCountry)
                 .with_param("country", country.clone()),
         );
     }
     match mpn {
         MpnRecord::Unchecked => {}
-        MpnRecord::Unknown => problems.push(Problem::new("mpn_id", ProblemCode::MpnUnknown)),
+        MpnRecord::Unknown => problems.push(Problem::new(Field::MpnId, ProblemCode::MpnUnknown)),
         MpnRecord::Registered {
             country: registered,
         } => {
             if !country.is_empty() && !registered.eq_ignore_ascii_case(&country) {
                 problems.push(
-                    Problem::new("mpn_id", ProblemCode::MpnCountryMismatch)
+                    Problem::new(Field::MpnId, ProblemCode::MpnCountryMismatch)
                         .with_param("country", registered.to_owned()),
                 );
             }

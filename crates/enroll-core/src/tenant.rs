@@ -3,7 +3,7 @@
 //! initial domains, `<name>.onmicrosoft.com`.
 
 use crate::validate::broken;
-use crate::{Problem, ProblemCode, Tenant};
+use crate::{Field, Problem, ProblemCode, Tenant};
 use validator::ValidationError;
 
 pub const TENANT_SUFFIX: &str = ".onmicrosoft.com";
@@ -56,7 +56,7 @@ pub fn corporate_domain(typed: &str) -> Result<(), ValidationError> {
 pub fn same_tenant_problem(tenant: &Tenant) -> Option<Problem> {
     let corporate = normalize_tenant_domain(&tenant.corporate_domain);
     (is_tenant_domain(&corporate) && corporate == normalize_tenant_domain(&tenant.csp_domain))
-        .then(|| Problem::new("tenant.corporate_domain", ProblemCode::SameAsCspTenant))
+        .then(|| Problem::new(Field::CorporateDomain, ProblemCode::SameAsCspTenant))
 }
 
 #[cfg(test)]

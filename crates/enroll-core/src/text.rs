@@ -10,7 +10,7 @@
 //! "txt.exe"). Line breaks are allowed only in multi-line text. Zero-width
 //! joiner and non-joiner stay: Persian, Indic scripts and emoji need them.
 
-use crate::{Answers, Problem, ProblemCode};
+use crate::{Answers, Field, Problem, ProblemCode};
 
 /// Characters that come along with pasted text and mean nothing in an
 /// answer: byte-order mark, zero-width space, soft hyphen. Removed.
@@ -104,17 +104,18 @@ pub mod caps {
     pub const MESSAGE: usize = 1000;
 }
 
-/// The cap of the answer at `path` (every text answer has one).
-pub fn max_chars(path: &str) -> usize {
-    match path {
-        "admin.first_name" | "admin.last_name" => caps::PERSON_NAME,
-        "company.legal_name" => caps::LEGAL_NAME,
-        "bank.account_holder" => caps::ACCOUNT_HOLDER,
-        "admin.email" => caps::EMAIL,
-        "company.website" => caps::WEBSITE,
-        "tenant.csp_domain" | "tenant.corporate_domain" => caps::DOMAIN,
-        "address.locality" | "address.region" | "address.dependent_locality" => caps::ADDRESS_FIELD,
-        _ if path.starts_with("address.lines.") => caps::ADDRESS_FIELD,
+/// The cap of a text answer (every text answer has one).
+pub fn max_chars(field: Field) -> usize {
+    match field {
+        Field::FirstName | Field::LastName => caps::PERSON_NAME,
+        Field::LegalName => caps::LEGAL_NAME,
+        Field::AccountHolder => caps::ACCOUNT_HOLDER,
+        Field::Email => caps::EMAIL,
+        Field::Website => caps::WEBSITE,
+        Field::CspDomain | Field::CorporateDomain => caps::DOMAIN,
+        Field::Locality | Field::Region | Field::DependentLocality | Field::StreetLine(_) => {
+            caps::ADDRESS_FIELD
+        }
         _ => caps::CODE,
     }
 }
@@ -127,15 +128,15 @@ pub fn cap_problems(answers: &Answers) -> Vec<Problem> {
     let mut problems = Vec::new();
     if answers.address.lines.len() > caps::ADDRESS_LINES {
         problems.push(
-            Problem::new("address.lines", ProblemCode::TooLong)
+            Problem::new(Field::StreetLines, ProblemCode::TooLong)
                 .with_param("max", caps::ADDRESS_LINES.to_string()),
         );
     }
-    answers.each_text(|path, value| {
-        let max = max_chars(path);
+    answers.each_text(|field, value| {
+        let max = max_chars(field);
         if value.chars().count() > max {
             problems
-                .push(Problem::new(path, ProblemCode::TooLong).with_param("max", max.to_string()));
+                .push(Problem::new(field, ProblemCode::TooLong).with_param("max", max.to_string()));
         }
     });
     problems
@@ -144,9 +145,9 @@ pub fn cap_problems(answers: &Answers) -> Vec<Problem> {
 /// The answers holding a character no answer may hold, one problem each.
 pub fn character_problems(answers: &Answers) -> Vec<Problem> {
     let mut problems = Vec::new();
-    answers.each_text(|path, value| {
+    answers.each_text(|field, value| {
         if value.chars().any(|c| is_forbidden(c, false)) {
-            problems.push(Problem::new(path, ProblemCode::ControlCharacter));
+            problems.push(Problem::new(field, ProblemCode::ControlCharacter));
         }
     });
     problems
@@ -234,9 +235,9 @@ mod tests {
         let mut answers = Answers::default();
         answers.address.lines = vec![String::new(); 3];
         let mut paths = Vec::new();
-        answers.each_text_mut(|path, value| {
+        answers.each_text_mut(|field, value| {
             value.push('\u{1b}');
-            paths.push(path.to_owned());
+            paths.push(field.path().into_owned());
         });
         let found: Vec<String> = character_problems(&answers)
             .into_iter()

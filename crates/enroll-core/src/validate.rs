@@ -18,7 +18,7 @@ use crate::email::email_problems;
 use crate::reference::{Lookup, ReferenceData};
 use crate::tenant::same_tenant_problem;
 use crate::text::{character_problems, holds_pasted, strip_pasted_answers};
-use crate::{Answers, Problem, ProblemCode, ValidationReport};
+use crate::{Answers, Field, Problem, ProblemCode, ValidationReport};
 use std::borrow::Cow;
 use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
 
@@ -47,7 +47,22 @@ impl Section {
         Section::Attestations,
     ];
 
-    /// The section a field path belongs to (`bank.iban` → Bank).
+    /// Its name, the first part of its fields' paths (`bank`).
+    pub fn path(self) -> &'static str {
+        match self {
+            Section::Model => "model",
+            Section::MpnId => "mpn_id",
+            Section::Company => "company",
+            Section::Address => "address",
+            Section::Bank => "bank",
+            Section::Admin => "admin",
+            Section::Tenant => "tenant",
+            Section::Attestations => "attestations",
+        }
+    }
+
+    /// The section a field path belongs to (`bank.iban` → Bank), or named
+    /// by it (`bank`).
     pub fn of_field(field: &str) -> Option<Section> {
         let head = field.split('.').next()?;
         Some(match head {
@@ -166,7 +181,7 @@ fn rule_problems(
         Section::Address => {
             let country = a.address.country.trim();
             if country.is_empty() {
-                let mut problems = vec![Problem::new("address.country", ProblemCode::Required)];
+                let mut problems = vec![Problem::new(Field::AddressCountry, ProblemCode::Required)];
                 problems.extend(address_problems(&a.address, None));
                 problems
             } else {
@@ -174,7 +189,10 @@ fn rule_problems(
                     Lookup::Found(format) => address_problems(&a.address, Some(format)),
                     Lookup::Unknown => address_problems(&a.address, None),
                     Lookup::Absent => {
-                        vec![Problem::new("address.country", ProblemCode::UnknownCountry)]
+                        vec![Problem::new(
+                            Field::AddressCountry,
+                            ProblemCode::UnknownCountry,
+                        )]
                     }
                 }
             }
@@ -183,14 +201,17 @@ fn rule_problems(
             if reference.address_format(&a.bank.country) == Lookup::Absent
                 && !a.bank.country.trim().is_empty()
             {
-                vec![Problem::new("bank.country", ProblemCode::UnknownCountry)]
+                vec![Problem::new(
+                    Field::BankCountry,
+                    ProblemCode::UnknownCountry,
+                )]
             } else {
                 bank_problems(&a.bank)
             }
         }
         Section::Admin => {
             let (email_errors, email_warnings) =
-                email_problems("admin.email", &a.admin.email, reference);
+                email_problems(Field::Email, &a.admin.email, reference);
             warnings = email_warnings;
             checked(&trimmed.admin, email_errors)
         }
@@ -206,11 +227,10 @@ fn rule_problems(
 /// A part of the answers with `#[validate]` rules: a section, or the
 /// answers themselves for the two answers outside any section.
 pub trait Checked: Validate {
-    /// Its path in the contract (`company`); empty for the answers.
-    const PATH: &'static str;
-    /// Its fields in the order the wizard asks for them: its problems are
-    /// listed in this order (validator keeps them in a hash map).
-    const FIELDS: &'static [&'static str];
+    /// Its fields, by the names validator reports them under, in the
+    /// order the wizard asks for them: its problems are listed in this
+    /// order (validator keeps them in a hash map).
+    const FIELDS: &'static [(&'static str, Field)];
 }
 
 /// The problems of `part`: its `#[validate]` rules' and `more` (found by
@@ -218,14 +238,10 @@ pub trait Checked: Validate {
 pub(crate) fn checked<T: Checked>(part: &T, more: Vec<Problem>) -> Vec<Problem> {
     let mut problems = match part.validate() {
         Ok(()) => Vec::new(),
-        Err(errors) => from_validator(T::PATH, errors),
+        Err(errors) => from_validator(T::FIELDS, errors),
     };
     problems.extend(more);
-    let rank = |p: &Problem| {
-        let field = p.field.strip_prefix(T::PATH).unwrap_or(&p.field);
-        let field = field.trim_start_matches('.');
-        T::FIELDS.iter().position(|f| *f == field)
-    };
+    let rank = |p: &Problem| T::FIELDS.iter().position(|(_, f)| f.path() == p.field);
     // Stable: two problems of one field stay in the order found.
     problems.sort_by_key(rank);
     problems
@@ -237,7 +253,7 @@ pub(crate) fn checked<T: Checked>(part: &T, more: Vec<Problem>) -> Vec<Problem> 
 /// the raw answer to every error as `value`; it is dropped here, the one
 /// way from validator to a problem, since an answer may be a secret and a
 /// problem is shown, logged and sent.
-fn from_validator(path: &str, errors: ValidationErrors) -> Vec<Problem> {
+fn from_validator(fields: &[(&str, Field)], errors: ValidationErrors) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (field, kind) in errors.into_errors() {
         // Sections are validated one by one (reference data cannot be
@@ -248,11 +264,11 @@ fn from_validator(path: &str, errors: ValidationErrors) -> Vec<Problem> {
         let Some(first) = found.into_iter().next() else {
             continue;
         };
-        let field = match path {
-            "" => field.into_owned(),
-            _ => format!("{path}.{field}"),
+        let Some((_, field)) = fields.iter().find(|(name, _)| *name == field) else {
+            // A field with rules is listed in `Checked::FIELDS` (tested).
+            continue;
         };
-        let mut problem = Problem::new(field, ProblemCode::parse(&first.code));
+        let mut problem = Problem::new(*field, ProblemCode::parse(&first.code));
         for (name, value) in first.params {
             if name == "value" {
                 continue;

@@ -3,7 +3,7 @@
 
 use crate::reference::ReferenceData;
 use crate::{
-    validate_section, Answers, PartnerModel, Problem, ProblemCode, Section, ValidationReport,
+    validate_section, Answers, Field, PartnerModel, Problem, ProblemCode, Section, ValidationReport,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -110,7 +110,10 @@ impl Wizard {
             && answers.model == Some(PartnerModel::DirectPartner)
             && !direct_enrollment_open
         {
-            errors.push(Problem::new("model", ProblemCode::DirectEnrollmentClosed));
+            errors.push(Problem::new(
+                Field::Model,
+                ProblemCode::DirectEnrollmentClosed,
+            ));
         }
         if !errors.is_empty() {
             return Err(ValidationReport::from_problems(errors, warnings));

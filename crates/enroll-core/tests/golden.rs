@@ -123,12 +123,13 @@ fn cases() -> Vec<Case> {
         case("example".into(), None, vec![]),
     ];
     let mut paths = Vec::new();
-    Answers::example().each_text(|path, _| paths.push(path.to_owned()));
-    paths.push("address.lines.1".into());
-    for path in &paths {
-        for (i, value) in probes(text::max_chars(path)).into_iter().enumerate() {
+    Answers::example().each_text(|field, _| paths.push(field));
+    paths.push(Field::StreetLine(1));
+    for field in paths {
+        let path = field.path();
+        for (i, value) in probes(text::max_chars(field)).into_iter().enumerate() {
             let name = format!("{path} #{i}");
-            cases.push(case(name, None, vec![(path.clone(), value)]));
+            cases.push(case(name, None, vec![(path.to_string(), value)]));
         }
     }
     let address_countries = [

@@ -33,7 +33,8 @@ impl Case {
     pub fn answers(&self) -> Answers {
         let mut answers = self.answers.clone().unwrap_or_else(Answers::example);
         for (path, value) in &self.set {
-            assert!(answers.set_text(path, value.clone()), "{path}");
+            let field = enroll_core::Field::parse(path).expect(path);
+            assert!(answers.set_text(field, value.clone()), "{path}");
         }
         answers
     }
