@@ -498,3 +498,94 @@ async fn unreachable_during_a_save_and_a_submit_then_back_it_is_sent_once_with_e
     assert_eq!(received, ["status"], "one confirmation email");
     stack.close().await;
 }
+
+#[tokio::test]
+async fn a_change_made_elsewhere_is_never_overwritten_unasked() {
+    let stack = Stack::start().await;
+    open_and_choose(&stack, "indirect").await;
+    stack.fill("#f-mpn_id", "1234567").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "Your company").await;
+    stack
+        .wait_for_text(".csp-save-state", "Your answers are saved")
+        .await;
+
+    // Someone with the link saves another name in another browser.
+    let elsewhere = |name: &str| {
+        let mut answers = enroll_core::Answers::example();
+        answers.company.legal_name = name.into();
+        answers
+    };
+    let stored = &stack.api.store.applications().await.expect("applications")[0];
+    stack
+        .api
+        .store
+        .update_answers(
+            &stored.id,
+            stored.version,
+            &elsewhere("Fabrikam Ltd"),
+            "1234567",
+            "en-US",
+        )
+        .await
+        .expect("saved elsewhere");
+
+    // Here the applicant types; the save finds the newer version and asks.
+    stack.fill("#f-company-legal_name", "Contoso Ltd").await;
+    stack
+        .wait_for_text("[data-conflict]", "changed somewhere else")
+        .await;
+    stack.shot("wizard-conflict").await;
+    stack.assert_accessible("a conflict").await;
+    let name = |stack: &Stack| {
+        let store = stack.api.store.clone();
+        async move {
+            store.applications().await.expect("read")[0]
+                .answers
+                .company
+                .legal_name
+                .clone()
+        }
+    };
+    assert_eq!(
+        name(&stack).await,
+        "Fabrikam Ltd",
+        "not overwritten unasked"
+    );
+
+    // Keep mine: saved over the newer version.
+    stack
+        .click("[data-conflict] .csp-button:not(.csp-button--secondary)")
+        .await;
+    stack
+        .wait_for_text(".csp-save-state", "Your answers are saved")
+        .await;
+    assert_eq!(name(&stack).await, "Contoso Ltd");
+
+    // Again, and this time take the saved version: it replaces the page's.
+    let stored = &stack.api.store.applications().await.expect("applications")[0];
+    stack
+        .api
+        .store
+        .update_answers(
+            &stored.id,
+            stored.version,
+            &elsewhere("Northwind Ltd"),
+            "1234567",
+            "en-US",
+        )
+        .await
+        .expect("saved elsewhere");
+    stack.fill("#f-company-tax_id", "DE123456789").await;
+    stack.wait_for("[data-conflict]").await;
+    stack.click("[data-conflict] .csp-button--secondary").await;
+    stack
+        .wait_for_text(".csp-save-state", "Your answers are saved")
+        .await;
+    let shown = stack
+        .in_app("#f-company-legal_name", "return el.value;")
+        .await;
+    assert_eq!(shown, "Northwind Ltd");
+    assert_eq!(name(&stack).await, "Northwind Ltd");
+    stack.close().await;
+}

@@ -89,13 +89,13 @@ pub fn SaveIndicator() -> impl IntoView {
                 </div>
             }.into_any(),
             NextAction::RetryNow => view! {
-                <button type="button" class="csp-button csp-button--secondary" data-retry-now="" on:click=move |_| state.retry_now()>{i18n.t("draft.retry_now")}</button>
+                <p class="csp-save-action"><button type="button" class="csp-button csp-button--secondary" data-retry-now="" on:click=move |_| state.retry_now()>{i18n.t("draft.retry_now")}</button></p>
             }.into_any(),
             NextAction::StartAgain => view! {
-                <button type="button" class="csp-button" on:click=move |_| state.start_again()>{i18n.t("draft.start_again")}</button>
+                <p class="csp-save-action"><button type="button" class="csp-button" on:click=move |_| state.start_again()>{i18n.t("draft.start_again")}</button></p>
             }.into_any(),
             NextAction::ShowStatus => view! {
-                <button type="button" class="csp-button" on:click=move |_| state.show_status()>{i18n.t("draft.show_status")}</button>
+                <p class="csp-save-action"><button type="button" class="csp-button" on:click=move |_| state.show_status()>{i18n.t("draft.show_status")}</button></p>
             }.into_any(),
             // The problems are at their fields and in the error summary.
             NextAction::FixAnswers => ().into_any(),
