@@ -499,6 +499,25 @@ async fn unreachable_during_a_save_and_a_submit_then_back_it_is_sent_once_with_e
     stack.close().await;
 }
 
+/// Someone with the link saves the company as `name` in another browser.
+async fn save_elsewhere(stack: &Stack, name: &str) {
+    let mut answers = enroll_core::Answers::example();
+    answers.company.legal_name = name.into();
+    let stored = &stack.api.store.applications().await.expect("applications")[0];
+    let saved = stack
+        .api
+        .store
+        .update_answers(&stored.id, stored.version, &answers, "1234567", "en-US")
+        .await;
+    saved.expect("saved elsewhere");
+}
+
+/// The company's legal name as stored.
+async fn stored_name(stack: &Stack) -> String {
+    let stored = stack.api.store.applications().await.expect("applications");
+    stored[0].answers.company.legal_name.clone()
+}
+
 #[tokio::test]
 async fn a_change_made_elsewhere_is_never_overwritten_unasked() {
     let stack = Stack::start().await;
@@ -509,26 +528,7 @@ async fn a_change_made_elsewhere_is_never_overwritten_unasked() {
     stack
         .wait_for_text(".csp-save-state", "Your answers are saved")
         .await;
-
-    // Someone with the link saves another name in another browser.
-    let elsewhere = |name: &str| {
-        let mut answers = enroll_core::Answers::example();
-        answers.company.legal_name = name.into();
-        answers
-    };
-    let stored = &stack.api.store.applications().await.expect("applications")[0];
-    stack
-        .api
-        .store
-        .update_answers(
-            &stored.id,
-            stored.version,
-            &elsewhere("Fabrikam Ltd"),
-            "1234567",
-            "en-US",
-        )
-        .await
-        .expect("saved elsewhere");
+    save_elsewhere(&stack, "Fabrikam Ltd").await;
 
     // Here the applicant types; the save finds the newer version and asks.
     stack.fill("#f-company-legal_name", "Contoso Ltd").await;
@@ -537,18 +537,8 @@ async fn a_change_made_elsewhere_is_never_overwritten_unasked() {
         .await;
     stack.shot("wizard-conflict").await;
     stack.assert_accessible("a conflict").await;
-    let name = |stack: &Stack| {
-        let store = stack.api.store.clone();
-        async move {
-            store.applications().await.expect("read")[0]
-                .answers
-                .company
-                .legal_name
-                .clone()
-        }
-    };
     assert_eq!(
-        name(&stack).await,
+        stored_name(&stack).await,
         "Fabrikam Ltd",
         "not overwritten unasked"
     );
@@ -560,22 +550,10 @@ async fn a_change_made_elsewhere_is_never_overwritten_unasked() {
     stack
         .wait_for_text(".csp-save-state", "Your answers are saved")
         .await;
-    assert_eq!(name(&stack).await, "Contoso Ltd");
+    assert_eq!(stored_name(&stack).await, "Contoso Ltd");
 
     // Again, and this time take the saved version: it replaces the page's.
-    let stored = &stack.api.store.applications().await.expect("applications")[0];
-    stack
-        .api
-        .store
-        .update_answers(
-            &stored.id,
-            stored.version,
-            &elsewhere("Northwind Ltd"),
-            "1234567",
-            "en-US",
-        )
-        .await
-        .expect("saved elsewhere");
+    save_elsewhere(&stack, "Northwind Ltd").await;
     stack.fill("#f-company-tax_id", "DE123456789").await;
     stack.wait_for("[data-conflict]").await;
     stack.click("[data-conflict] .csp-button--secondary").await;
@@ -586,6 +564,6 @@ async fn a_change_made_elsewhere_is_never_overwritten_unasked() {
         .in_app("#f-company-legal_name", "return el.value;")
         .await;
     assert_eq!(shown, "Northwind Ltd");
-    assert_eq!(name(&stack).await, "Northwind Ltd");
+    assert_eq!(stored_name(&stack).await, "Northwind Ltd");
     stack.close().await;
 }
