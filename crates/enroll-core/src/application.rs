@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How the company will sell: through an indirect provider, or on its own.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum PartnerModel {
@@ -17,6 +18,7 @@ pub enum PartnerModel {
 }
 
 /// Where an application is in its review.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
@@ -48,6 +50,7 @@ impl ApplicationStatus {
     }
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct Company {
@@ -59,6 +62,7 @@ pub struct Company {
 }
 
 /// A postal address in libaddressinput's terms, so every country fits.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct Address {
@@ -74,6 +78,7 @@ pub struct Address {
 
 /// Where the vendor pays the partner. `iban` and `account_number` are bank
 /// secrets: never logged, never stored in the browser, returned masked.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct BankDetails {
@@ -88,6 +93,7 @@ pub struct BankDetails {
 }
 
 /// The employee who becomes the global admin of the partner account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct Admin {
@@ -98,6 +104,7 @@ pub struct Admin {
     pub phone: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct Tenant {
@@ -109,6 +116,7 @@ pub struct Tenant {
     pub corporate_domain: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct Attestations {
@@ -117,6 +125,7 @@ pub struct Attestations {
 }
 
 /// Everything the applicant answers. A draft holds any subset of it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct Answers {
@@ -333,6 +342,11 @@ pub struct Application {
 /// `Application` in JSON: the answers at the same level as the id. Spelt
 /// out rather than `#[serde(flatten)]`, whose machinery was 22 KB of the
 /// app's wasm.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "An application: its id, status and locale, and the answers beside them")
+)]
 #[derive(Serialize, Deserialize)]
 struct ApplicationJson {
     id: String,
@@ -403,6 +417,12 @@ impl From<Application> for ApplicationJson {
         }
     }
 }
+
+/// `Application`'s schema is its JSON form's (`ApplicationJson`), which is
+/// private to this module: a child module can reach it.
+#[cfg(feature = "openapi")]
+#[path = "application_schema.rs"]
+mod schema;
 
 #[cfg(test)]
 mod tests {
