@@ -238,6 +238,9 @@ async fn connections_beyond_the_cap_wait_for_a_free_slot() {
     assert_eq!(read_answer(&mut second).await.status, 200);
 }
 
+// A stand-in app for the transport alone, not the API: its one route is
+// not part of the contract.
+#[allow(clippy::disallowed_methods)]
 #[tokio::test]
 async fn handlers_see_the_peer_address() {
     // The transport alone, with a route that answers ConnectInfo.
