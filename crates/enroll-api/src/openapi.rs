@@ -311,3 +311,30 @@ impl IntoParams for ReplayKeyHeader {
         )]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use enroll_core::reference::vendored_address_formats;
+
+    /// `AddressFormatJson` is written out beside the type it describes:
+    /// every country's served JSON must be what it says.
+    #[test]
+    fn every_vendored_address_format_is_what_the_contract_says() {
+        let mut schema = json!({"$ref": "#/components/schemas/AddressFormat"});
+        schema["components"] = document()["components"].clone();
+        let validator = jsonschema::draft202012::new(&schema).unwrap();
+        let reference = crate::reference::Reference::vendored();
+        let countries = vendored_address_formats();
+        assert!(countries.len() > 200);
+        for country in countries.keys() {
+            let json = reference.address_format_json(country).unwrap();
+            let format: Value = serde_json::from_str(json).unwrap();
+            let errors: Vec<String> = validator
+                .iter_errors(&format)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{country}: {errors:?}");
+        }
+    }
+}
