@@ -117,7 +117,11 @@ pub enum StartError {
 pub const DEMO_PROVIDERS: usize = 5_000;
 
 pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -> Router {
-    let api = api_v1()
+    // The documents of both are `openapi::document()`'s; here only their
+    // routes are served.
+    let (api, _) = api_v1().split_for_parts();
+    let (reference, _) = cacheable_v1().split_for_parts();
+    let api = api
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -127,7 +131,7 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
 
     // The provider index is megabytes of JSON at 100,000 providers; it and
     // the app's files are worth compressing (the small API answers are not).
-    let reference = cacheable_v1()
+    let reference = reference
         .layer(CompressionLayer::new())
         .layer(cors(&options.allow_origins))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::Checked;
+
 use common::{complete, start};
 use enroll_finder::fold;
 use reqwest::Method;
@@ -16,13 +18,9 @@ async fn the_mpn_lookup_answers_from_the_demo_directory() {
         found,
         json!({"mpn_id": "1234567", "company_name": "Contoso Ltd", "country": "DE"})
     );
-    let missing = api
-        .request(Method::GET, "/mpn/9999999")
-        .send()
-        .await
-        .unwrap();
+    let missing = api.request(Method::GET, "/mpn/9999999").checked().await;
     assert_eq!(missing.status(), 404);
-    let body: Value = missing.json().await.unwrap();
+    let body: Value = missing.body.clone();
     assert_eq!(body["error"]["code"], "mpn_not_found");
 }
 
@@ -37,12 +35,10 @@ async fn providers_are_filtered_sorted_and_paged() {
             Method::GET,
             "/providers?country=BR&product=Azure&language=pt&per_page=100&sort=name",
         )
-        .send()
+        .checked()
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .body
+        .clone();
     let total = page["total"].as_u64().unwrap();
     assert!(total > 0 && total < 5_000);
     let items = page["items"].as_array().unwrap();
@@ -100,15 +96,11 @@ async fn providers_are_filtered_sorted_and_paged() {
 #[tokio::test]
 async fn the_index_is_compact_and_revalidates_by_etag() {
     let api = start(true).await;
-    let response = api
-        .request(Method::GET, "/providers/index")
-        .send()
-        .await
-        .unwrap();
+    let response = api.request(Method::GET, "/providers/index").checked().await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-cache");
     let etag = response.headers()["etag"].to_str().unwrap().to_owned();
-    let index: Value = response.json().await.unwrap();
+    let index: Value = response.body.clone();
     // Each product named once, providers as arrays referring to it.
     let products = index["products"].as_array().unwrap();
     assert!(products.contains(&json!("Azure")));
@@ -129,6 +121,8 @@ async fn the_index_is_compact_and_revalidates_by_etag() {
         "no contact details in the index"
     );
 
+    // Not held to the contract: the body is gzip, which this client does not
+    // decode; the same answer, uncompressed, was checked just above.
     let gzipped = api
         .request(Method::GET, "/providers/index")
         .header("Accept-Encoding", "gzip")
@@ -143,11 +137,10 @@ async fn the_index_is_compact_and_revalidates_by_etag() {
     let again = api
         .request(Method::GET, "/providers/index")
         .header("If-None-Match", &etag)
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(again.status(), 304);
-    assert!(again.text().await.unwrap().is_empty());
+    assert!(again.text().is_empty());
 }
 
 #[tokio::test]
@@ -160,23 +153,23 @@ async fn a_submitted_indirect_reseller_asks_a_provider_to_partner() {
             .bearer_auth(token)
             .json(&json!({"message": "We sell in Berlin and Munich."}))
     };
-    let too_early = ask(draft.token.clone()).send().await.unwrap();
+    let too_early = ask(draft.token.clone()).checked().await;
     assert_eq!(too_early.status(), 409, "a draft cannot ask yet");
 
     assert_eq!(api.submit(&draft, &draft.etag, "k").await.status(), 200);
-    let created = ask(draft.token.clone()).send().await.unwrap();
+    let created = ask(draft.token.clone()).checked().await;
     assert_eq!(created.status(), 201);
-    let request: Value = created.json().await.unwrap();
+    let request: Value = created.body.clone();
     assert_eq!(request["provider_id"], provider);
     assert_eq!(request["status"], "pending");
 
-    let repeated = ask(draft.token.clone()).send().await.unwrap();
+    let repeated = ask(draft.token.clone()).checked().await;
     assert_eq!(
         repeated.status(),
         200,
         "asking twice gives the same request"
     );
-    let repeated: Value = repeated.json().await.unwrap();
+    let repeated: Value = repeated.body.clone();
     assert_eq!(repeated["id"], request["id"]);
 
     let listed: Value = api
@@ -185,26 +178,23 @@ async fn a_submitted_indirect_reseller_asks_a_provider_to_partner() {
             &format!("/applications/{}/provider-requests", draft.id),
         )
         .bearer_auth(&draft.token)
-        .send()
+        .checked()
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .body
+        .clone();
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
     assert_eq!(
         listed["items"][0]["message"],
         "We sell in Berlin and Munich."
     );
 
-    let wrong = ask("not-a-token".into()).send().await.unwrap();
+    let wrong = ask("not-a-token".into()).checked().await;
     assert_eq!(wrong.status(), 401);
     let unknown = api
         .request(Method::POST, "/providers/p999999/requests")
         .bearer_auth(&draft.token)
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(unknown.status(), 404);
 
     // A direct partner has no indirect provider. (Fabrikam's MPN ID is
@@ -220,8 +210,5 @@ async fn a_submitted_indirect_reseller_asks_a_provider_to_partner() {
                                "region": "WA", "postal_code": "98052"});
     let direct = api.create(&direct).await;
     assert_eq!(api.submit(&direct, &direct.etag, "k").await.status(), 200);
-    assert_eq!(
-        ask(direct.token.clone()).send().await.unwrap().status(),
-        409
-    );
+    assert_eq!(ask(direct.token.clone()).checked().await.status(), 409);
 }

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::Checked;
+
 #[path = "../../enroll-core/tests/support/golden.rs"]
 mod golden;
 
@@ -35,11 +37,10 @@ async fn validate_answers_every_golden_case_as_the_app_does() {
                         .post(url.as_str())
                         .header("Accept-Language", locale.tag())
                         .json(&case.answers())
-                        .send()
-                        .await
-                        .unwrap();
+                        .checked()
+                        .await;
                     assert_eq!(response.status(), 200, "{}", case.name);
-                    let body: serde_json::Value = response.json().await.unwrap();
+                    let body: serde_json::Value = response.body.clone();
                     reports.push(serde_json::from_value::<ValidationReport>(body).unwrap());
                 }
                 let found = golden::found(&reports);

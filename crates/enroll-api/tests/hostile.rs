@@ -4,11 +4,13 @@
 
 mod common;
 
-use common::{complete, start, start_with, Api, Draft};
-use reqwest::{Method, Response};
+use common::Checked;
+
+use common::{complete, start, start_with, Answer, Api, Draft};
+use reqwest::Method;
 use serde_json::{json, Value};
 
-async fn ask_resume_email(api: &Api, draft: &Draft, body: Option<Value>) -> Response {
+async fn ask_resume_email(api: &Api, draft: &Draft, body: Option<Value>) -> Answer {
     let mut request = api
         .request(
             Method::POST,
@@ -18,11 +20,11 @@ async fn ask_resume_email(api: &Api, draft: &Draft, body: Option<Value>) -> Resp
     if let Some(body) = body {
         request = request.json(&body);
     }
-    request.send().await.unwrap()
+    request.checked().await
 }
 
-async fn error_code(response: Response) -> String {
-    let body: Value = response.json().await.unwrap();
+async fn error_code(response: Answer) -> String {
+    let body: Value = response.body.clone();
     body["error"]["code"]
         .as_str()
         .unwrap_or_default()
@@ -61,9 +63,8 @@ async fn resume_links_point_only_at_the_public_address_or_a_host_origin() {
         )
         .bearer_auth(&draft.token)
         .header("Host", "evil.example")
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(by_host.status(), 202);
     let allowed = ask_resume_email(
         &api,
@@ -148,9 +149,8 @@ async fn drafts_and_mpn_lookups_are_limited_per_client() {
     let refused = api
         .request(Method::POST, "/applications")
         .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(refused.status(), 429);
     assert!(refused.headers().contains_key("retry-after"));
     assert_eq!(error_code(refused).await, "too_many_drafts");
@@ -158,26 +158,20 @@ async fn drafts_and_mpn_lookups_are_limited_per_client() {
     for id in ["1234567", "1000000", "1000001", "1000002"] {
         let status = api
             .request(Method::GET, &format!("/mpn/{id}"))
-            .send()
+            .checked()
             .await
-            .unwrap()
             .status();
         assert!(status == 200 || status == 404, "{id}: {status}");
     }
-    let refused = api
-        .request(Method::GET, "/mpn/1234567")
-        .send()
-        .await
-        .unwrap();
+    let refused = api.request(Method::GET, "/mpn/1234567").checked().await;
     assert_eq!(refused.status(), 429);
     assert_eq!(error_code(refused).await, "too_many_lookups");
     // What every visitor needs on every keystroke is never limited.
     for _ in 0..20 {
         let status = api
             .request(Method::GET, "/program")
-            .send()
+            .checked()
             .await
-            .unwrap()
             .status();
         assert_eq!(status, 200);
     }
@@ -254,12 +248,10 @@ async fn control_characters_are_refused_in_every_text_field() {
                 .request(Method::POST, "/validate")
                 .header("Accept-Language", "zh-CN")
                 .json(&answers)
-                .send()
+                .checked()
                 .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+                .body
+                .clone();
             let field = field_of(pointer);
             let problem = report["errors"]
                 .as_array()
@@ -285,7 +277,7 @@ async fn control_characters_are_refused_in_every_text_field() {
     );
     let refused = api.submit(&draft, &etag, "k").await;
     assert_eq!(refused.status(), 422);
-    let report: Value = refused.json().await.unwrap();
+    let report: Value = refused.body.clone();
     assert_eq!(report["errors"][0]["field"], "admin.first_name");
     assert_eq!(report["errors"][0]["code"], "control_character");
 }
@@ -343,7 +335,7 @@ async fn saves_refuse_answers_over_their_caps_and_keep_the_draft() {
     answers["address"]["lines"] = json!(["Unter den Linden 1", "y".repeat(201)]);
     let refused = api.put(&draft, &draft.etag, &answers).await;
     assert_eq!(refused.status(), 422);
-    let report: Value = refused.json().await.unwrap();
+    let report: Value = refused.body.clone();
     let found: Vec<(&str, &str)> = report["errors"]
         .as_array()
         .unwrap()
@@ -371,9 +363,8 @@ async fn saves_refuse_answers_over_their_caps_and_keep_the_draft() {
     let refused = api
         .request(Method::POST, "/applications")
         .json(&json!({"admin": {"first_name": "x".repeat(101)}}))
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(refused.status(), 422);
 }
 
@@ -384,7 +375,7 @@ async fn submit_enforces_the_program() {
         let draft = api.create(answers).await;
         let response = api.submit(&draft, &draft.etag, "k").await;
         let status = response.status().as_u16();
-        let body: Value = response.json().await.unwrap();
+        let body: Value = response.body.clone();
         let problems = body["errors"]
             .as_array()
             .map(|errors| {
@@ -512,15 +503,15 @@ async fn open_partnership_requests_are_capped_per_applicant() {
         api.request(Method::POST, &format!("/providers/{provider}/requests"))
             .bearer_auth(&draft.token)
             .json(&json!({"message": "Hello"}))
-            .send()
+            .checked()
     };
-    assert_eq!(ask("p000001").await.unwrap().status(), 201);
-    assert_eq!(ask("p000002").await.unwrap().status(), 201);
-    let third = ask("p000003").await.unwrap();
+    assert_eq!(ask("p000001").await.status(), 201);
+    assert_eq!(ask("p000002").await.status(), 201);
+    let third = ask("p000003").await;
     assert_eq!(third.status(), 409);
     assert_eq!(error_code(third).await, "too_many_open_requests");
     assert_eq!(
-        ask("p000001").await.unwrap().status(),
+        ask("p000001").await.status(),
         200,
         "asking again is not a new request"
     );

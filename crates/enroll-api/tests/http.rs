@@ -1,5 +1,9 @@
 //! The API over real HTTP against a fresh SQLite file.
 
+mod common;
+
+use common::Checked;
+
 use enroll_api::{cli, RunningServer, ServeOptions};
 use serde_json::Value;
 
@@ -31,12 +35,12 @@ async fn program_settings_are_served_closed_then_opened_by_the_operator_command(
     let api = start(None).await;
     let url = format!("{}/api/v1/program", api.server.url());
 
-    let response = reqwest::get(&url).await.unwrap();
+    let response = reqwest::Client::new().get(&url).checked().await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     assert_eq!(response.headers()["referrer-policy"], "no-referrer");
-    let body: Value = response.json().await.unwrap();
+    let body: Value = response.body.clone();
     assert_eq!(body["direct_enrollment_open"], false);
     assert_eq!(body["program_name"], "Cloud Solution Provider program");
     assert!(body["links"]["join_mpn"]
@@ -57,7 +61,12 @@ async fn program_settings_are_served_closed_then_opened_by_the_operator_command(
     .unwrap();
     cli::run(command).await.unwrap();
 
-    let body: Value = reqwest::get(&url).await.unwrap().json().await.unwrap();
+    let body: Value = reqwest::Client::new()
+        .get(&url)
+        .checked()
+        .await
+        .body
+        .clone();
     assert_eq!(body["direct_enrollment_open"], true);
     assert_eq!(body["direct_enrollment_note"], "Open again since March");
 }
@@ -69,11 +78,10 @@ async fn an_unknown_api_route_is_a_localized_json_404() {
     let response = client
         .get(format!("{}/api/v1/nothing-here", api.server.url()))
         .header("Accept-Language", "zh-CN,zh;q=0.9")
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(response.status(), 404);
-    let body: Value = response.json().await.unwrap();
+    let body: Value = response.body.clone();
     assert_eq!(body["error"]["code"], "no_such_route");
     assert_eq!(
         body["error"]["message"],
@@ -91,6 +99,7 @@ async fn the_app_html_gets_a_csp_without_unsafe_inline() {
     .unwrap();
     let api = start(Some(dist.path().to_path_buf())).await;
 
+    // The app's HTML, not the API: outside the contract.
     let response = reqwest::get(format!("{}/", api.server.url()))
         .await
         .unwrap();
@@ -118,9 +127,8 @@ async fn cors_answers_only_the_configured_origin() {
     let allowed = client
         .get(&url)
         .header("Origin", "https://partner.example")
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(
         allowed.headers()["access-control-allow-origin"],
         "https://partner.example"
@@ -128,9 +136,8 @@ async fn cors_answers_only_the_configured_origin() {
     let other = client
         .get(&url)
         .header("Origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
 

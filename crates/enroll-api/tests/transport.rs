@@ -3,6 +3,10 @@
 //! give in plain text. Timings are never asserted tightly: a closure must
 //! come after the server visibly waited and before a generous deadline.
 
+mod common;
+
+use common::Checked;
+
 use axum::extract::ConnectInfo;
 use axum::routing::get;
 use axum::Router;
@@ -128,6 +132,18 @@ async fn read_answer(stream: &mut TcpStream) -> Answer {
     }
 }
 
+/// An answer of the API to `method path` read off the wire, held to the
+/// contract like every answer the other tests receive.
+async fn read_api_answer(stream: &mut TcpStream, method: &str, path: &str) -> Answer {
+    let answer = read_answer(stream).await;
+    let body = match answer.body.is_empty() {
+        true => Value::Null,
+        false => serde_json::from_str(&answer.body).unwrap(),
+    };
+    common::assert_matches_contract(method, path, answer.status, &body);
+    answer
+}
+
 const GET_PROGRAM: &[u8] = b"GET /api/v1/program HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
 #[tokio::test]
@@ -181,7 +197,7 @@ async fn a_trickled_body_is_answered_408_after_the_body_timeout() {
     };
     assert!(started.elapsed() >= WAITED, "cut off at once");
     if answered {
-        let answer = read_answer(&mut stream).await;
+        let answer = read_api_answer(&mut stream, "POST", "/api/v1/validate").await;
         assert_eq!(answer.status, 408);
         assert!(answer
             .header("content-type")
@@ -201,7 +217,12 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
     .await;
     let mut stream = api.connect().await;
     stream.write_all(GET_PROGRAM).await.unwrap();
-    assert_eq!(read_answer(&mut stream).await.status, 200);
+    assert_eq!(
+        read_api_answer(&mut stream, "GET", "/api/v1/program")
+            .await
+            .status,
+        200
+    );
     let took = closed_within(&mut stream)
         .await
         .expect("the connection is still open");
@@ -220,7 +241,12 @@ async fn connections_beyond_the_cap_wait_for_a_free_slot() {
     let mut second = api.connect().await;
     for stream in [&mut first, &mut second] {
         stream.write_all(GET_PROGRAM).await.unwrap();
-        assert_eq!(read_answer(stream).await.status, 200);
+        assert_eq!(
+            read_api_answer(stream, "GET", "/api/v1/program")
+                .await
+                .status,
+            200
+        );
     }
     // A third one connects (the kernel's backlog) but is not served.
     let mut third = api.connect().await;
@@ -230,14 +256,25 @@ async fn connections_beyond_the_cap_wait_for_a_free_slot() {
     assert!(early.is_err(), "answered beyond the cap: {early:?}");
     // Once one closes, the third is accepted and answered.
     drop(first);
-    let answer = timeout(DEADLINE, read_answer(&mut third))
-        .await
-        .expect("still waiting after a slot was freed");
+    let answer = timeout(
+        DEADLINE,
+        read_api_answer(&mut third, "GET", "/api/v1/program"),
+    )
+    .await
+    .expect("still waiting after a slot was freed");
     assert_eq!(answer.status, 200);
     second.write_all(GET_PROGRAM).await.unwrap();
-    assert_eq!(read_answer(&mut second).await.status, 200);
+    assert_eq!(
+        read_api_answer(&mut second, "GET", "/api/v1/program")
+            .await
+            .status,
+        200
+    );
 }
 
+// A stand-in app for the transport alone, not the API: its one route is
+// not part of the contract.
+#[allow(clippy::disallowed_methods)]
 #[tokio::test]
 async fn handlers_see_the_peer_address() {
     // The transport alone, with a route that answers ConnectInfo.
@@ -263,13 +300,13 @@ async fn handlers_see_the_peer_address() {
 }
 
 /// The error code of a JSON error answer, checking its shape.
-async fn error_code(response: reqwest::Response) -> String {
+async fn error_code(response: common::Answer) -> String {
     let content_type = response.headers()["content-type"].to_str().unwrap();
     assert!(
         content_type.starts_with("application/json"),
         "{content_type}"
     );
-    let body: Value = response.json().await.unwrap();
+    let body: Value = response.body.clone();
     assert!(body["error"]["message"]
         .as_str()
         .is_some_and(|m| !m.is_empty()));
@@ -280,7 +317,7 @@ async fn error_code(response: reqwest::Response) -> String {
 async fn a_long_uri_is_a_json_414() {
     let api = start(long()).await;
     let url = format!("{}?q={}", api.url("/program"), "a".repeat(9 * 1024));
-    let response = reqwest::get(url).await.unwrap();
+    let response = reqwest::Client::new().get(url).checked().await;
     assert_eq!(response.status(), 414);
     assert_eq!(error_code(response).await, "uri_too_long");
 }
@@ -294,9 +331,9 @@ async fn large_headers_are_a_localized_json_431() {
     for i in 0..17 {
         request = request.header(format!("x-filler-{i}"), "a".repeat(1024));
     }
-    let response = request.send().await.unwrap();
+    let response = request.checked().await;
     assert_eq!(response.status(), 431);
-    let body: Value = response.json().await.unwrap();
+    let body: Value = response.body.clone();
     assert_eq!(body["error"]["code"], "headers_too_large");
     assert_eq!(body["error"]["message"], "请求标头过大。");
 }
@@ -306,9 +343,8 @@ async fn a_wrong_method_is_a_json_405_with_allow() {
     let api = start(long()).await;
     let response = reqwest::Client::new()
         .delete(api.url("/program"))
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(response.status(), 405);
     let allow = response.headers()["allow"].to_str().unwrap().to_owned();
     assert!(allow.contains("GET"), "{allow}");
@@ -323,9 +359,8 @@ async fn a_large_body_is_a_json_413() {
     let response = reqwest::Client::new()
         .post(api.url("/validate"))
         .json(&big)
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(response.status(), 413);
     assert_eq!(error_code(response).await, "too_large");
 }
@@ -335,11 +370,10 @@ async fn create_draft(api: &Server) -> (String, String) {
     let response = reqwest::Client::new()
         .post(api.url("/applications"))
         .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(response.status(), 201);
-    let body: Value = response.json().await.unwrap();
+    let body: Value = response.body.clone();
     let id = body["id"].as_str().unwrap().to_owned();
     (id, body["resume_token"].as_str().unwrap().to_owned())
 }
@@ -354,9 +388,8 @@ async fn a_put_without_json_is_a_json_415() {
         .header("If-Match", "\"x\"")
         .header("Content-Type", "text/plain")
         .body("{}")
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(response.status(), 415);
     assert_eq!(error_code(response).await, "json_required");
 }
@@ -368,9 +401,8 @@ async fn the_bearer_scheme_is_case_insensitive() {
     let response = reqwest::Client::new()
         .get(api.url(&format!("/applications/{id}")))
         .header("Authorization", format!("bearer  {token}"))
-        .send()
-        .await
-        .unwrap();
+        .checked()
+        .await;
     assert_eq!(response.status(), 200);
 }
 

@@ -2,8 +2,11 @@
 
 mod common;
 
+use common::Checked;
+
 use common::{complete, start};
 use enroll_api::RunningServer;
+use reqwest::Method;
 use serde_json::{json, Value};
 
 async fn validate(server: &RunningServer, body: &Value, query: &str, lang: &str) -> (u16, Value) {
@@ -11,10 +14,9 @@ async fn validate(server: &RunningServer, body: &Value, query: &str, lang: &str)
         .post(format!("{}/api/v1/validate{query}", server.url()))
         .header("Accept-Language", lang)
         .json(body)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.json().await.unwrap())
+        .checked()
+        .await;
+    (response.status().as_u16(), response.body.clone())
 }
 
 #[tokio::test]
@@ -128,11 +130,10 @@ async fn bad_bodies_get_json_errors_not_500s() {
             .post(&url)
             .header("Content-Type", content_type)
             .body(body)
-            .send()
-            .await
-            .unwrap();
+            .checked()
+            .await;
         assert_eq!(response.status().as_u16(), status, "{code}");
-        let json: Value = response.json().await.unwrap();
+        let json: Value = response.body.clone();
         assert_eq!(json["error"]["code"], code);
         assert!(json["error"]["message"]
             .as_str()
@@ -143,38 +144,26 @@ async fn bad_bodies_get_json_errors_not_500s() {
 #[tokio::test]
 async fn reference_data_is_served_per_country_and_cacheable() {
     let api = start(false).await;
-    let server = &api.server;
-    let response = reqwest::get(format!(
-        "{}/api/v1/reference/address-formats/jp",
-        server.url()
-    ))
-    .await
-    .unwrap();
+    let response = api
+        .request(Method::GET, "/reference/address-formats/jp")
+        .checked()
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "public, max-age=86400");
-    let format: Value = response.json().await.unwrap();
+    let format = &response.body;
     assert_eq!(format["zip"], r"\d{3}-?\d{4}");
     assert!(
         format["regions"].as_array().unwrap().len() == 47,
         "47 prefectures"
     );
 
-    let response = reqwest::get(format!(
-        "{}/api/v1/reference/address-formats/XX",
-        server.url()
-    ))
-    .await
-    .unwrap();
+    let response = api
+        .request(Method::GET, "/reference/address-formats/XX")
+        .checked()
+        .await;
     assert_eq!(response.status(), 404);
 
-    let domains: Vec<String> = reqwest::get(format!(
-        "{}/api/v1/reference/free-email-domains",
-        server.url()
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let domains: Vec<String> =
+        serde_json::from_value(api.get_json("/reference/free-email-domains").await).unwrap();
     assert!(domains.iter().any(|d| d == "163.com"));
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use validator::Validate;
 
 /// How the company will sell: through an indirect provider, or on its own.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum PartnerModel {
@@ -21,6 +22,7 @@ pub enum PartnerModel {
 }
 
 /// Where an application is in its review.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum ApplicationStatus {
@@ -60,6 +62,7 @@ impl ApplicationStatus {
 const LEGAL_NAME_MAX: u64 = caps::LEGAL_NAME as u64;
 const PERSON_NAME_MAX: u64 = caps::PERSON_NAME as u64;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
 #[serde(default)]
 pub struct Company {
@@ -86,6 +89,7 @@ impl Checked for Company {
 }
 
 /// A postal address in libaddressinput's terms, so every country fits.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct Address {
@@ -101,6 +105,7 @@ pub struct Address {
 
 /// Where the vendor pays the partner. `iban` and `account_number` are bank
 /// secrets: never logged, never stored in the browser, returned masked.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct BankDetails {
@@ -115,6 +120,7 @@ pub struct BankDetails {
 }
 
 /// The employee who becomes the global admin of the partner account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
 #[serde(default)]
 pub struct Admin {
@@ -145,6 +151,7 @@ impl Checked for Admin {
     ];
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
 #[serde(default)]
 pub struct Tenant {
@@ -165,6 +172,7 @@ impl Checked for Tenant {
     ];
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
 #[serde(default)]
 pub struct Attestations {
@@ -183,6 +191,7 @@ impl Checked for Attestations {
 
 /// Everything the applicant answers. A draft holds any subset of it. Its
 /// own `#[validate]` rules are those of the two answers outside a section.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default, Validate)]
 #[serde(default)]
 pub struct Answers {
@@ -359,6 +368,11 @@ pub struct Application {
 /// `Application` in JSON: the answers at the same level as the id. Spelt
 /// out rather than `#[serde(flatten)]`, whose machinery was 22 KB of the
 /// app's wasm.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "An application: its id, status and locale, and the answers beside them")
+)]
 #[derive(Serialize, Deserialize)]
 struct ApplicationJson {
     id: String,
@@ -429,6 +443,12 @@ impl From<Application> for ApplicationJson {
         }
     }
 }
+
+/// `Application`'s schema is its JSON form's (`ApplicationJson`), which is
+/// private to this module: a child module can reach it.
+#[cfg(feature = "openapi")]
+#[path = "application_schema.rs"]
+mod schema;
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Stable identifiers clients rely on; the message is derived from them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemCode {
@@ -77,6 +78,7 @@ impl ProblemCode {
 }
 
 /// One thing wrong with one answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     /// Dotted path in the contract's names: `bank.iban`, `address.lines.0`.
@@ -106,6 +108,7 @@ impl Problem {
 }
 
 /// The answer of `POST /validate`, and what the app shows on Continue.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 pub struct ValidationReport {
     pub valid: bool,
@@ -133,11 +136,13 @@ impl ValidationReport {
 }
 
 /// Body of every non-2xx answer that is not a validation report.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ApiErrorBody {
     pub error: ApiError,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     pub code: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Answers, Field, PartnerModel, Problem, ProblemCode};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ProgramSettings {
     pub program_name: String,
@@ -19,6 +20,7 @@ pub struct ProgramSettings {
     pub links: ProgramLinks,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ProgramLinks {
     /// Where a company without an MPN ID creates one.

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use enroll_core::Provider;
 
 /// The values the directory's providers have, sorted: the filters' options.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
 #[serde(default)]
 pub struct Facets {

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::compact::{span, CompactDirectory, Facets, Listing};
 use super::fold::{fold_words, fold_words_into, is_cjk, tokens};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {

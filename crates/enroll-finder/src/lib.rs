@@ -3,6 +3,8 @@
 //! API's `GET /providers?q=` (when the directory is too big to download).
 
 mod compact;
+#[cfg(feature = "openapi")]
+mod compact_schema;
 mod fold;
 mod index;
 

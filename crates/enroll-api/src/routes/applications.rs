@@ -9,18 +9,23 @@ use enroll_core::company::normalize_mpn_id;
 use enroll_core::email::parse_email;
 use enroll_core::text::{cap_problems, strip_pasted_answers};
 use enroll_core::{
-    program_problems, validate, Answers, Application, Catalog, Locale, MpnRecord, ValidationReport,
+    program_problems, validate, Answers, Application, ApplicationStatus, Catalog, Locale,
+    MpnRecord, ValidationReport,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::ToSchema;
 
 use super::AppState;
 use crate::auth::{random_hex, token_hash, Bearer, TOKEN_DAYS};
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::{JsonBody, OptionalJsonBody};
 use crate::mail;
-use crate::store::{NewDraft, Record, UpdateOutcome};
+use crate::openapi::{ApplicationPath, IdempotencyKeyHeader, IfMatchHeader, ReplayKeyHeader};
+use crate::openapi::{DraftAnswers, Unprocessable};
+use crate::store::{HistoryEntry, NewDraft, Record, UpdateOutcome};
 use crate::throttle::{Action, Client};
+use enroll_core::ApiErrorBody;
 
 /// The application as the API shows it: bank secrets masked.
 fn public(record: &Record) -> Application {
@@ -141,6 +146,38 @@ fn body_locale(body: &Value, fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_owned())
 }
 
+/// A new draft as `POST /applications` answers it: the application and,
+/// this once, the secret that opens it.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedApplication {
+    #[serde(flatten)]
+    application: Application,
+    /// Bearer token of every `/applications/{id}/...` request; shown only
+    /// here (the server keeps its hash).
+    resume_token: String,
+}
+
+/// Create a draft
+///
+/// Answers the draft with its `id` and a secret `resume_token`; the ETag is
+/// what the first `If-Match` names.
+#[utoipa::path(
+    post,
+    path = "/applications",
+    tag = "applications",
+    request_body(content = DraftAnswers, description = "The answers so far (any may be left out) and the draft's `locale`"),
+    responses(
+        (status = 201, description = "The draft, bank secrets masked", body = CreatedApplication,
+            headers(
+                ("ETag" = String, description = "The draft's version, for `If-Match`"),
+                ("Location" = String, description = "`/api/v1/applications/{id}`"),
+            )),
+        (status = 415, description = "`json_required`: the body is not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "`wrong_shape` (not an object of answers), or the report of answers longer than any answer needs", body = Unprocessable),
+        (status = 429, description = "`too_many_drafts` from this client", body = ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until a draft may be created"))),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -175,8 +212,11 @@ pub async fn create(
         })
         .await
         .map_err(|e| ApiFailure::store(e, locale))?;
-    let mut body = serde_json::to_value(public(&record)).unwrap_or_default();
-    body["resume_token"] = json!(token);
+    let body = CreatedApplication {
+        application: public(&record),
+        resume_token: token,
+    };
+    let body = serde_json::to_value(body).unwrap_or_default();
     let mut response = with_etag(StatusCode::CREATED, &record, body);
     if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/applications/{id}")) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -184,6 +224,20 @@ pub async fn create(
     Ok(response)
 }
 
+/// Read a draft (bank secrets masked)
+#[utoipa::path(
+    get,
+    path = "/applications/{id}",
+    tag = "applications",
+    params(ApplicationPath),
+    security(("resumeToken" = [])),
+    responses(
+        (status = 200, description = "The application", body = Application,
+            headers(("ETag" = String, description = "Its version, for `If-Match`"))),
+        (status = 401, description = "`token_required`, or `invalid_token`: not this application's token", body = ApiErrorBody),
+        (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
+    ),
+)]
 pub async fn read(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -198,6 +252,29 @@ pub async fn read(
     ))
 }
 
+/// Autosave a draft
+///
+/// The body replaces the answers, except a bank secret that is left out or
+/// sent back masked, which keeps its stored value.
+#[utoipa::path(
+    put,
+    path = "/applications/{id}",
+    tag = "applications",
+    params(ApplicationPath, IfMatchHeader),
+    security(("resumeToken" = [])),
+    request_body(content = DraftAnswers, description = "The answers (a bank secret left out or masked keeps its value) and the draft's `locale`"),
+    responses(
+        (status = 200, description = "The saved application", body = Application,
+            headers(("ETag" = String, description = "Its new version"))),
+        (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
+        (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
+        (status = 409, description = "`not_editable`: submitted, and not sent back for more information", body = ApiErrorBody),
+        (status = 412, description = "`stale_etag`: changed since the version `If-Match` names", body = ApiErrorBody),
+        (status = 415, description = "`json_required`: the body is not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "`wrong_shape` (not an object of answers), or the report of answers longer than any answer needs", body = Unprocessable),
+        (status = 428, description = "`if_match_required`", body = ApiErrorBody),
+    ),
+)]
 pub async fn update(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -265,6 +342,29 @@ fn idempotency_key(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Submit an application
+///
+/// No body. `If-Match` names the version the applicant checked; the
+/// `Idempotency-Key` makes a repeated request (a double click, a retry)
+/// answer what the first one did, and submit once.
+#[utoipa::path(
+    post,
+    path = "/applications/{id}/submit",
+    tag = "applications",
+    params(ApplicationPath, IfMatchHeader, IdempotencyKeyHeader),
+    security(("resumeToken" = [])),
+    responses(
+        (status = 200, description = "Submitted (or the replay of the request that submitted it)", body = Application,
+            headers(("ETag" = String, description = "Its version"))),
+        (status = 400, description = "`idempotency_key_required`", body = ApiErrorBody),
+        (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
+        (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
+        (status = 409, description = "`not_editable` (already submitted), or `mpn_already_enrolled`: another application with this MPN ID is submitted, in review or approved", body = ApiErrorBody),
+        (status = 412, description = "`stale_etag`: changed since the version `If-Match` names", body = ApiErrorBody),
+        (status = 422, description = "Not valid: the full validation's report, program rules included", body = ValidationReport),
+        (status = 428, description = "`if_match_required`", body = ApiErrorBody),
+    ),
+)]
 pub async fn submit(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -361,27 +461,51 @@ pub async fn submit(
     Ok(response)
 }
 
+/// Where an application is, and how it got there.
+#[derive(Serialize, ToSchema)]
+pub struct StatusHistory {
+    id: String,
+    status: ApplicationStatus,
+    /// When the status last changed (UTC, RFC 3339).
+    updated_at: String,
+    /// Every status it has had, oldest first, with the reviewer's reasons.
+    history: Vec<HistoryEntry>,
+}
+
+/// Status and its history, with reasons
+#[utoipa::path(
+    get,
+    path = "/applications/{id}/status",
+    tag = "applications",
+    params(ApplicationPath),
+    security(("resumeToken" = [])),
+    responses(
+        (status = 200, description = "The status and its history", body = StatusHistory),
+        (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
+        (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
+    ),
+)]
 pub async fn status(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Path(id): Path<String>,
     Bearer(token): Bearer,
-) -> Result<Json<Value>, ApiFailure> {
+) -> Result<Json<StatusHistory>, ApiFailure> {
     let record = authorize(&state, &id, &token, locale).await?;
     let history = state
         .store
         .history(&id)
         .await
         .map_err(|e| ApiFailure::store(e, locale))?;
-    Ok(Json(json!({
-        "id": record.id,
-        "status": record.status,
-        "updated_at": record.updated_at,
-        "history": history,
-    })))
+    Ok(Json(StatusHistory {
+        id: record.id,
+        status: record.status,
+        updated_at: record.updated_at,
+        history,
+    }))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ToSchema)]
 #[serde(default)]
 pub struct ResumeEmailRequest {
     /// The page the link opens (the app's address on the host site): an
@@ -390,6 +514,34 @@ pub struct ResumeEmailRequest {
     link_base: Option<String>,
 }
 
+/// What `POST .../resume-email` queued, and to whom.
+#[derive(Serialize, ToSchema)]
+pub struct ResumeEmailQueued {
+    queued: bool,
+    /// The admin address the link goes to.
+    to: String,
+}
+
+/// Email the resume link to the admin address
+///
+/// The body may be left out. With an `Idempotency-Key`, a repeated request
+/// queues no second email and costs nothing against the limits.
+#[utoipa::path(
+    post,
+    path = "/applications/{id}/resume-email",
+    tag = "applications",
+    params(ApplicationPath, ReplayKeyHeader),
+    security(("resumeToken" = [])),
+    request_body(content = Option<ResumeEmailRequest>, description = "Optional: where the link opens"),
+    responses(
+        (status = 202, description = "Queued (or queued already, for a replay)", body = ResumeEmailQueued),
+        (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
+        (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
+        (status = 422, description = "`no_admin_email` (no valid admin address yet), `bad_link_base` (not on a host origin), or `wrong_shape`", body = ApiErrorBody),
+        (status = 429, description = "`too_many_resume_emails`: for this client, application or address", body = ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until another may be sent"))),
+    ),
+)]
 pub async fn resume_email(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -450,7 +602,7 @@ pub async fn resume_email(
     }
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({"queued": true, "to": to})),
+        Json(ResumeEmailQueued { queued: true, to }),
     )
         .into_response())
 }

@@ -6,25 +6,42 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::{PartnerModel, Provider, ProviderPage};
-use enroll_finder::Facets;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use enroll_finder::{Facets, SortOrder};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::AppState;
 use crate::auth::{token_hash, Bearer};
 use crate::directory::ProviderQuery;
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::OptionalJsonBody;
-use crate::store::RequestOutcome;
+use crate::openapi::{ApplicationPath, ProviderPath};
+use crate::store::{MpnEntry, RequestOutcome};
 use crate::throttle::{Action, Client};
 use enroll_core::text::{caps, is_forbidden, strip_pasted};
+use enroll_core::{ApiErrorBody, ProviderRequest};
+use enroll_finder::CompactDirectory;
 
+/// Company name and country of an MPN ID
+#[utoipa::path(
+    get,
+    path = "/mpn/{mpn_id}",
+    tag = "directory",
+    params(("mpn_id" = String, Path, description = "The MPN ID: digits, spaces and dashes ignored")),
+    responses(
+        (status = 200, description = "The company the MPN ID is registered to", body = MpnEntry),
+        (status = 400, description = "`invalid_mpn_id`: not 1 to 10 digits", body = ApiErrorBody),
+        (status = 404, description = "`mpn_not_found`", body = ApiErrorBody),
+        (status = 429, description = "`too_many_lookups` from this client", body = ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until the next lookup"))),
+    ),
+)]
 pub async fn mpn_lookup(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     client: Client,
     Path(mpn_id): Path<String>,
-) -> Result<Json<Value>, ApiFailure> {
+) -> Result<Json<MpnEntry>, ApiFailure> {
     // Limited per client: without it the 7-digit space, and with it every
     // company's name and country, could be read in minutes.
     state
@@ -53,9 +70,29 @@ pub async fn mpn_lookup(
         "mpn_not_found",
         locale,
     ))?;
-    Ok(Json(json!(entry)))
+    Ok(Json(entry))
 }
 
+/// Search providers
+#[utoipa::path(
+    get,
+    path = "/providers",
+    tag = "directory",
+    params(
+        ("q" = Option<String>, Query, description = "Words of the name, city, products, ..."),
+        ("country" = Option<String>, Query, description = "A country served (ISO 3166-1 alpha-2)"),
+        ("product" = Option<String>, Query, description = "One of `/providers/filters`' products"),
+        ("language" = Option<String>, Query, description = "One of `/providers/filters`' languages"),
+        ("service" = Option<String>, Query, description = "One of `/providers/filters`' services"),
+        ("sort" = inline(Option<SortOrder>), Query, description = "`relevance` (the default) or `name`"),
+        ("page" = Option<usize>, Query, minimum = 1, description = "From 1; the default is 1"),
+        ("per_page" = Option<usize>, Query, minimum = 1, maximum = 100, description = "The default is 20"),
+    ),
+    responses(
+        (status = 200, description = "One page of the providers found, and how many were", body = ProviderPage),
+        (status = 400, description = "`bad_query`: an unknown parameter or a value out of range", body = ApiErrorBody),
+    ),
+)]
 pub async fn search(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -66,6 +103,22 @@ pub async fn search(
     Ok(Json(state.directory.search(&query)))
 }
 
+/// The whole directory, compact, for searching in the browser
+#[utoipa::path(
+    get,
+    path = "/providers/index",
+    tag = "directory",
+    params(("If-None-Match" = Option<String>, Header, description = "An ETag of this answer seen before")),
+    responses(
+        (status = 200, description = "The directory", body = CompactDirectory,
+            headers(
+                ("ETag" = String, description = "The directory's version"),
+                ("Cache-Control" = String, description = "`no-cache`: revalidate with `If-None-Match`"),
+            )),
+        (status = 304, description = "Unchanged since the ETag `If-None-Match` names; no body",
+            headers(("ETag" = String, description = "The directory's version"))),
+    ),
+)]
 pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let etag = &state.directory.index_etag;
     let fresh = headers
@@ -95,10 +148,28 @@ pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Respons
         .into_response()
 }
 
+/// The filters' options: countries served, products, languages, services
+#[utoipa::path(
+    get,
+    path = "/providers/filters",
+    tag = "directory",
+    responses((status = 200, description = "Each option list, sorted", body = Facets)),
+)]
 pub async fn filters(State(state): State<AppState>) -> Json<Facets> {
     Json(state.directory.facets().clone())
 }
 
+/// One provider
+#[utoipa::path(
+    get,
+    path = "/providers/{id}",
+    tag = "directory",
+    params(ProviderPath),
+    responses(
+        (status = 200, description = "The provider, contact details included", body = Provider),
+        (status = 404, description = "`not_found`: no such provider", body = ApiErrorBody),
+    ),
+)]
 pub async fn provider(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -112,12 +183,33 @@ pub async fn provider(
         .ok_or(ApiFailure::not_found(locale))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, ToSchema)]
 #[serde(default)]
 pub struct PartnershipRequest {
+    /// To the provider, several lines at most 1,000 characters.
     message: String,
 }
 
+/// Ask a provider to partner
+///
+/// For a submitted indirect reseller (its resume token). Asking the same
+/// provider again answers the first request.
+#[utoipa::path(
+    post,
+    path = "/providers/{id}/requests",
+    tag = "directory",
+    params(ProviderPath),
+    security(("resumeToken" = [])),
+    request_body(content = Option<PartnershipRequest>, description = "Optional: a message to the provider"),
+    responses(
+        (status = 201, description = "Asked", body = ProviderRequest),
+        (status = 200, description = "Asked before: that request", body = ProviderRequest),
+        (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
+        (status = 404, description = "`not_found`: no such provider", body = ApiErrorBody),
+        (status = 409, description = "`not_submitted`, `not_indirect_reseller`, or `too_many_open_requests`", body = ApiErrorBody),
+        (status = 422, description = "`message_too_long`, `message_control_character`, or `wrong_shape`", body = ApiErrorBody),
+    ),
+)]
 pub async fn request_partnership(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -188,12 +280,31 @@ pub async fn request_partnership(
     })
 }
 
+/// An applicant's partnership requests.
+#[derive(Serialize, ToSchema)]
+pub struct ProviderRequests {
+    /// Oldest first.
+    items: Vec<ProviderRequest>,
+}
+
+/// This applicant's partnership requests and their status
+#[utoipa::path(
+    get,
+    path = "/applications/{id}/provider-requests",
+    tag = "applications",
+    params(ApplicationPath),
+    security(("resumeToken" = [])),
+    responses(
+        (status = 200, description = "The requests", body = ProviderRequests),
+        (status = 401, description = "`token_required`, or `invalid_token`: not this application's token (an unknown application included)", body = ApiErrorBody),
+    ),
+)]
 pub async fn requests_of_application(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Path(id): Path<String>,
     Bearer(token): Bearer,
-) -> Result<Json<Value>, ApiFailure> {
+) -> Result<Json<ProviderRequests>, ApiFailure> {
     let applicant = state
         .store
         .application_by_token(&token_hash(&token))
@@ -214,5 +325,5 @@ pub async fn requests_of_application(
         .provider_requests(&id)
         .await
         .map_err(|e| ApiFailure::store(e, locale))?;
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(ProviderRequests { items }))
 }

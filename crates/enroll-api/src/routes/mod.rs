@@ -7,22 +7,26 @@ mod directory;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use enroll_core::{
     validate, validate_section, Answers, Catalog, ProgramSettings, Section, ValidationReport,
 };
 use serde::Deserialize;
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::directory::Directory;
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::JsonBody;
 use crate::limits::Limits;
+use crate::openapi::AddressFormatJson;
 use crate::reference::Reference;
 use crate::store::Store;
 use crate::throttle::Throttle;
+use enroll_core::ApiErrorBody;
 use std::net::SocketAddr;
+use utoipa::IntoParams;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -99,49 +103,43 @@ impl ResumeLinks {
     }
 }
 
-/// The routes under `/api/v1` whose answers must not be cached.
-pub fn api_v1() -> Router<AppState> {
-    Router::new()
-        .route("/program", get(get_program))
-        .route("/validate", post(post_validate))
-        .route("/applications", post(applications::create))
-        .route(
-            "/applications/{id}",
-            get(applications::read).put(applications::update),
-        )
-        .route("/applications/{id}/submit", post(applications::submit))
-        .route("/applications/{id}/status", get(applications::status))
-        .route(
-            "/applications/{id}/resume-email",
-            post(applications::resume_email),
-        )
-        .route(
-            "/applications/{id}/provider-requests",
-            get(directory::requests_of_application),
-        )
-        .route("/mpn/{mpn_id}", get(directory::mpn_lookup))
-        .route("/providers", get(directory::search))
-        .route("/providers/{id}", get(directory::provider))
-        .route(
-            "/providers/{id}/requests",
-            post(directory::request_partnership),
-        )
-        .route("/openapi.json", get(openapi))
+/// The routes under `/api/v1` whose answers must not be cached. Each is
+/// registered with its `#[utoipa::path]`, so serving it documents it
+/// (`crate::openapi::document`); clippy refuses a plain `.route()`.
+pub fn api_v1() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(get_program))
+        .routes(routes!(post_validate))
+        .routes(routes!(applications::create))
+        .routes(routes!(applications::read, applications::update))
+        .routes(routes!(applications::submit))
+        .routes(routes!(applications::status))
+        .routes(routes!(applications::resume_email))
+        .routes(routes!(directory::requests_of_application))
+        .routes(routes!(directory::mpn_lookup))
+        .routes(routes!(directory::search))
+        .routes(routes!(directory::provider))
+        .routes(routes!(directory::request_partnership))
+        .routes(routes!(openapi))
         .fallback(unknown_route)
 }
 
 /// Reference data and the provider index: the same for everyone, cacheable.
-pub fn cacheable_v1() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/reference/address-formats/{country}",
-            get(get_address_format),
-        )
-        .route("/reference/free-email-domains", get(get_free_email_domains))
-        .route("/providers/index", get(directory::index))
-        .route("/providers/filters", get(directory::filters))
+pub fn cacheable_v1() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(get_address_format))
+        .routes(routes!(get_free_email_domains))
+        .routes(routes!(directory::index))
+        .routes(routes!(directory::filters))
 }
 
+/// Program settings: direct enrollment open or closed, supported countries, links
+#[utoipa::path(
+    get,
+    path = "/program",
+    tag = "program",
+    responses((status = 200, description = "The program's settings", body = ProgramSettings)),
+)]
 async fn get_program(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -154,12 +152,31 @@ async fn get_program(
     Ok(Json(settings))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ValidateQuery {
-    /// Comma-separated sections (`bank,admin`); absent means all of them.
+    /// Comma-separated sections, named by any field of theirs (`bank`,
+    /// `admin.email`); absent means all of them.
     sections: Option<String>,
 }
 
+/// Validate a (partial) application
+///
+/// The answer is the report whether the answers are valid or not (200 with
+/// `valid: false`); `message`s are worded in the `Accept-Language` locale.
+#[utoipa::path(
+    post,
+    path = "/validate",
+    tag = "program",
+    params(ValidateQuery),
+    request_body(content = Answers, description = "The answers so far; any may be left out"),
+    responses(
+        (status = 200, description = "What is wrong (`errors`, blocking) and what may be (`warnings`)", body = ValidationReport),
+        (status = 400, description = "`unknown_section`: a name in `sections` is no section's", body = ApiErrorBody),
+        (status = 415, description = "`json_required`: the body is not `application/json`", body = ApiErrorBody),
+        (status = 422, description = "`wrong_shape`: JSON, but not answers", body = ApiErrorBody),
+    ),
+)]
 async fn post_validate(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -202,6 +219,18 @@ fn cacheable_json(body: String, cache_control: &'static str) -> Response {
         .into_response()
 }
 
+/// One country's address format (libaddressinput's data)
+#[utoipa::path(
+    get,
+    path = "/reference/address-formats/{country}",
+    tag = "reference",
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-2 code, any case")),
+    responses(
+        (status = 200, description = "The format; cacheable for a day", body = AddressFormatJson,
+            headers(("Cache-Control" = String, description = "`public, max-age=86400`"))),
+        (status = 404, description = "`not_found`: no format for that country", body = ApiErrorBody),
+    ),
+)]
 async fn get_address_format(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -214,6 +243,16 @@ async fn get_address_format(
     Ok(cacheable_json(json.to_owned(), "public, max-age=86400"))
 }
 
+/// Free-mail domains, refused for the admin email
+#[utoipa::path(
+    get,
+    path = "/reference/free-email-domains",
+    tag = "reference",
+    responses(
+        (status = 200, description = "Lower-case domain names; cacheable for a day", body = Vec<String>,
+            headers(("Cache-Control" = String, description = "`public, max-age=86400`"))),
+    ),
+)]
 async fn get_free_email_domains(State(state): State<AppState>) -> Response {
     cacheable_json(
         state.reference.free_email_domains_json().to_owned(),
@@ -221,7 +260,14 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
     )
 }
 
-async fn openapi() -> Json<serde_json::Value> {
+/// This document
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "program",
+    responses((status = 200, description = "The contract as OpenAPI 3.1", body = serde_json::Value)),
+)]
+async fn openapi() -> Json<&'static serde_json::Value> {
     Json(crate::openapi::document())
 }
 

@@ -32,7 +32,7 @@ pub struct NewDraft<'a> {
     pub mpn_id: &'a str,
 }
 
-#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct HistoryEntry {
     pub status: ApplicationStatus,
     pub reason: Option<String>,

@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::{Store, StoreError};
 
-#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct MpnEntry {
     pub mpn_id: String,
     pub company_name: String,

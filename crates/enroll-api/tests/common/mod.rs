@@ -3,8 +3,11 @@
 
 use enroll_api::limits::Limits;
 use enroll_api::{cli, RunningServer, ServeOptions};
-use reqwest::{Client, Method, RequestBuilder, Response};
+use reqwest::header::HeaderMap;
+use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 pub struct Api {
     pub server: RunningServer,
@@ -75,19 +78,18 @@ impl Api {
 
     /// GET without a token, the body as JSON.
     pub async fn get_json(&self, path: &str) -> Value {
-        json_of(self.request(Method::GET, path)).await
+        self.request(Method::GET, path).checked().await.body
     }
 
     pub async fn create(&self, answers: &Value) -> Draft {
         let response = self
             .request(Method::POST, "/applications")
             .json(answers)
-            .send()
-            .await
-            .unwrap();
+            .checked()
+            .await;
         assert_eq!(response.status(), 201);
-        let etag = response.headers()["etag"].to_str().unwrap().to_owned();
-        let body: Value = response.json().await.unwrap();
+        let etag = response.etag();
+        let body = response.body;
         Draft {
             id: body["id"].as_str().unwrap().to_owned(),
             token: body["resume_token"].as_str().unwrap().to_owned(),
@@ -100,37 +102,34 @@ impl Api {
         let response = self
             .request(Method::GET, &format!("/applications/{}", draft.id))
             .bearer_auth(&draft.token)
-            .send()
-            .await
-            .unwrap();
+            .checked()
+            .await;
         assert_eq!(response.status(), 200);
-        let etag = response.headers()["etag"].to_str().unwrap().to_owned();
-        (etag, response.json().await.unwrap())
+        (response.etag(), response.body)
     }
 
-    pub async fn put(&self, draft: &Draft, etag: &str, answers: &Value) -> Response {
+    pub async fn put(&self, draft: &Draft, etag: &str, answers: &Value) -> Answer {
         self.request(Method::PUT, &format!("/applications/{}", draft.id))
             .bearer_auth(&draft.token)
             .header("If-Match", etag)
             .json(answers)
-            .send()
+            .checked()
             .await
-            .unwrap()
     }
 
-    pub async fn submit(&self, draft: &Draft, etag: &str, key: &str) -> Response {
+    pub async fn submit(&self, draft: &Draft, etag: &str, key: &str) -> Answer {
         self.request(Method::POST, &format!("/applications/{}/submit", draft.id))
             .bearer_auth(&draft.token)
             .header("If-Match", etag)
             .header("Idempotency-Key", key)
-            .send()
+            .checked()
             .await
-            .unwrap()
     }
 
     pub async fn status(&self, draft: &Draft) -> Value {
         let url = format!("/applications/{}/status", draft.id);
-        json_of(self.request(Method::GET, &url).bearer_auth(&draft.token)).await
+        let request = self.request(Method::GET, &url).bearer_auth(&draft.token);
+        request.checked().await.body
     }
 
     /// The queued emails, oldest first.
@@ -145,7 +144,8 @@ impl Api {
 
     /// `POST /validate` of `answers`, its report.
     pub async fn validate(&self, answers: &Value) -> Value {
-        json_of(self.request(Method::POST, "/validate").json(answers)).await
+        let request = self.request(Method::POST, "/validate").json(answers);
+        request.checked().await.body
     }
 
     /// What the `enroll-api` binary prints for an operator command against
@@ -186,7 +186,205 @@ impl Api {
     }
 }
 
-/// Sends `request`; its answer's body as JSON.
-async fn json_of(request: RequestBuilder) -> Value {
-    request.send().await.unwrap().json().await.unwrap()
+/// An answer of the API, its body read, and held to the contract.
+pub struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    text: String,
+    /// The body as JSON; `Null` when there is none.
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body as sent.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn etag(&self) -> String {
+        self.headers["etag"].to_str().unwrap().to_owned()
+    }
+
+    /// `error.code` of an error answer.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or_default()
+    }
+}
+
+/// Sending a request to the API and checking its answer against the
+/// contract: every answer the tests look at goes through this.
+pub trait Checked {
+    fn checked(self) -> impl std::future::Future<Output = Answer>;
+}
+
+impl Checked for RequestBuilder {
+    async fn checked(self) -> Answer {
+        let (client, request) = self.build_split();
+        let request = request.unwrap();
+        let method = request.method().as_str().to_owned();
+        let path = request.url().path().to_owned();
+        let response = client.execute(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|e| {
+                panic!("{method} {path} answered {status} with a body that is not JSON ({e}): {text:.200}")
+            })
+        };
+        assert_matches_contract(&method, &path, status.as_u16(), &body);
+        Answer {
+            status,
+            headers,
+            text,
+            body,
+        }
+    }
+}
+
+/// What the contract says one operation answers: per status (or
+/// `default`), the body's validator, or `None` for an answer without one.
+type Answers = BTreeMap<String, Option<jsonschema::Validator>>;
+
+/// The contract's operations: (method, path template) → answers.
+struct Contract {
+    operations: BTreeMap<(String, String), Answers>,
+    /// The contract's rule for every answer outside an operation (an
+    /// unknown route, a method a path does not have): the error body.
+    error: jsonschema::Validator,
+}
+
+/// A validator of `schema` inside the document, so that its `$ref`s to
+/// `#/components/schemas/...` resolve.
+fn validator(document: &Value, schema: &Value) -> jsonschema::Validator {
+    let mut root = schema.as_object().cloned().unwrap_or_default();
+    root.insert("components".into(), document["components"].clone());
+    jsonschema::draft202012::new(&Value::Object(root))
+        .unwrap_or_else(|e| panic!("the contract's schema {schema} does not compile: {e}"))
+}
+
+fn contract() -> &'static Contract {
+    static CONTRACT: OnceLock<Contract> = OnceLock::new();
+    CONTRACT.get_or_init(|| {
+        let document = enroll_api::openapi::document();
+        let mut operations = BTreeMap::new();
+        for (template, item) in document["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let answers = operation["responses"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(status, response)| {
+                        let schema = response.pointer("/content/application~1json/schema");
+                        (status.clone(), schema.map(|s| validator(document, s)))
+                    })
+                    .collect();
+                operations.insert((method.to_uppercase(), template.clone()), answers);
+            }
+        }
+        let error = validator(
+            document,
+            &json!({"$ref": "#/components/schemas/ApiErrorBody"}),
+        );
+        Contract { operations, error }
+    })
+}
+
+/// Whether `path` (no prefix, no query) is an instance of `template`:
+/// `{name}` segments match any one segment. `Some(n)` with `n` the number
+/// of such segments, so the most literal template wins, as in the router.
+fn instance_of(template: &str, path: &str) -> Option<usize> {
+    let (template, path): (Vec<_>, Vec<_>) =
+        (template.split('/').collect(), path.split('/').collect());
+    if template.len() != path.len() {
+        return None;
+    }
+    let mut parameters = 0;
+    for (want, got) in template.iter().zip(&path) {
+        if want.starts_with('{') && want.ends_with('}') && !got.is_empty() {
+            parameters += 1;
+        } else if want != got {
+            return None;
+        }
+    }
+    Some(parameters)
+}
+
+/// Fails unless the contract (`GET /api/v1/openapi.json`, built here from
+/// the crate) documents answering `status` to `method path` with `body`
+/// (`Null`: no body). Outside every documented operation, only the
+/// contract's error body for a 404 (no such route) or 405 (no such method)
+/// passes.
+pub fn assert_matches_contract(method: &str, path: &str, status: u16, body: &Value) {
+    let contract = contract();
+    let path = path.split('?').next().unwrap_or_default();
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let operation = contract
+        .operations
+        .iter()
+        .filter(|((m, _), _)| m == method)
+        .filter_map(|((_, template), answers)| {
+            Some((instance_of(template, path)?, template, answers))
+        })
+        .min_by_key(|(parameters, _, _)| *parameters);
+    let Some((_, template, answers)) = operation else {
+        assert!(
+            matches!(status, 404 | 405),
+            "{method} {path} is no operation of the contract, yet answered {status}: {}",
+            excerpt(body)
+        );
+        let errors: Vec<String> = contract
+            .error
+            .iter_errors(body)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {path} {status}: not the error body: {errors:?}\n{}",
+            excerpt(body)
+        );
+        return;
+    };
+    let answer = answers
+        .get(&status.to_string())
+        .or_else(|| answers.get("default"))
+        .unwrap_or_else(|| {
+            panic!(
+                "{method} {template} answered {status}, which the contract does not list: {}",
+                excerpt(body)
+            )
+        });
+    match answer {
+        None => assert!(
+            body.is_null(),
+            "{method} {template} {status}: the contract says no body, got {}",
+            excerpt(body)
+        ),
+        Some(validator) => {
+            let errors: Vec<String> = validator
+                .iter_errors(body)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{method} {template} {status}: the body is not what the contract says: {errors:#?}\n{}",
+                excerpt(body)
+            );
+        }
+    }
+}
+
+/// The start of `body`, for a failure message (an index is megabytes).
+fn excerpt(body: &Value) -> String {
+    body.to_string().chars().take(2000).collect()
 }
