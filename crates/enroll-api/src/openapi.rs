@@ -178,48 +178,6 @@ pub enum Unprocessable {
     Error(ApiErrorBody),
 }
 
-/// `enroll_core::address::AddressFormat` as JSON, written out: the type
-/// lives in the validation code, which is being reworked separately and
-/// does not carry `ToSchema` yet. The tests hold every vendored country's
-/// JSON to this schema, so the two cannot drift apart unnoticed.
-#[derive(Serialize, ToSchema)]
-#[schema(as = AddressFormat)]
-pub struct AddressFormatJson {
-    /// The country's name in upper case English, e.g. "GERMANY".
-    pub name: String,
-    /// Field order: `%A` street, `%C` locality, `%S` region, `%Z` postal
-    /// code, `%D` dependent locality, `%X` sorting code, `%n` a new line.
-    pub fmt: String,
-    /// Letters of the required fields (`A`, `C`, `S`, `Z`, `D`, `X`).
-    pub require: String,
-    /// Letters of the fields the post prefers in upper case.
-    pub upper: String,
-    /// Postal-code pattern, matched whole.
-    pub zip: Option<String>,
-    /// Examples of postal codes, comma-separated.
-    pub zipex: Option<String>,
-    pub zip_name_type: String,
-    pub state_name_type: String,
-    pub locality_name_type: String,
-    pub sublocality_name_type: String,
-    pub regions: Vec<RegionJson>,
-}
-
-/// `enroll_core::address::Region` as JSON (see `AddressFormatJson`).
-#[derive(Serialize, ToSchema)]
-#[schema(as = Region)]
-pub struct RegionJson {
-    /// What the post expects, e.g. "CA" or "北海道".
-    pub key: String,
-    /// Its name when it differs from the key.
-    pub name: Option<String>,
-    /// Its name in Latin script.
-    pub latin: Option<String>,
-    pub iso: Option<String>,
-    /// Prefix pattern of the region's postal codes.
-    pub zip: Option<String>,
-}
-
 /// A parameter of the request, with a string value.
 fn string_parameter(
     name: &str,
@@ -317,8 +275,8 @@ mod tests {
     use super::*;
     use enroll_core::reference::vendored_address_formats;
 
-    /// `AddressFormatJson` is written out beside the type it describes:
-    /// every country's served JSON must be what it says.
+    /// The reference data is served as stored JSON, not through the type
+    /// the schema comes from: every country's must be what it says.
     #[test]
     fn every_vendored_address_format_is_what_the_contract_says() {
         let mut schema = json!({"$ref": "#/components/schemas/AddressFormat"});

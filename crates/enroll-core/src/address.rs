@@ -8,6 +8,7 @@ use crate::pattern::{is_separator, Pattern};
 use crate::{Address, Field, Problem, ProblemCode};
 
 /// One country's address rules.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct AddressFormat {
@@ -35,6 +36,7 @@ pub struct AddressFormat {
 }
 
 /// A first-level region (state, province, prefecture, ...).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct Region {

@@ -20,7 +20,6 @@ use crate::directory::Directory;
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::JsonBody;
 use crate::limits::Limits;
-use crate::openapi::AddressFormatJson;
 use crate::reference::Reference;
 use crate::store::Store;
 use crate::throttle::Throttle;
@@ -226,7 +225,7 @@ fn cacheable_json(body: String, cache_control: &'static str) -> Response {
     tag = "reference",
     params(("country" = String, Path, description = "ISO 3166-1 alpha-2 code, any case")),
     responses(
-        (status = 200, description = "The format; cacheable for a day", body = AddressFormatJson,
+        (status = 200, description = "The format; cacheable for a day", body = enroll_core::address::AddressFormat,
             headers(("Cache-Control" = String, description = "`public, max-age=86400`"))),
         (status = 404, description = "`not_found`: no format for that country", body = ApiErrorBody),
     ),
