@@ -5,7 +5,7 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use sha2::{Digest, Sha256};
 
-use crate::error::{ApiFailure, RequestLocale};
+use crate::error::ApiFailure;
 
 /// How long a resume link works.
 pub const TOKEN_DAYS: u32 = 30;
@@ -17,7 +17,8 @@ pub fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
     Ok(hex(&buf))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// `bytes` as lower-case hex: tokens, token hashes, ETags.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -33,7 +34,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
     type Rejection = ApiFailure;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let locale = RequestLocale::of(&parts.headers);
         parts
             .headers
             .get(header::AUTHORIZATION)
@@ -41,11 +41,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
             .and_then(bearer_token)
             .filter(|t| t.len() <= 256)
             .map(|t| Bearer(t.to_owned()))
-            .ok_or(ApiFailure::new(
-                StatusCode::UNAUTHORIZED,
-                "token_required",
-                locale,
-            ))
+            .ok_or(ApiFailure::new(StatusCode::UNAUTHORIZED, "token_required"))
     }
 }
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use crate::limits::Limits;
 use crate::review;
-use crate::seed::{demo_mpn_directory, generate_providers};
+use crate::seed::seed;
 use crate::server::{RunningServer, ServeOptions};
 use crate::store::{Store, StoreError};
 use enroll_core::company::normalize_mpn_id;
@@ -296,14 +296,6 @@ fn same_company_name(a: &str, b: &str) -> bool {
             .collect()
     };
     key(a) == key(b)
-}
-
-/// Replaces the directory with `providers` generated providers and the
-/// demo MPN IDs.
-pub async fn seed(store: &Store, providers: usize) -> Result<(), StoreError> {
-    store
-        .replace_directory(&generate_providers(providers), &demo_mpn_directory())
-        .await
 }
 
 /// Parses operator arguments as the binary would (`["program", "set", ...]`).

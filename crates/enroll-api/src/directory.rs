@@ -70,13 +70,7 @@ impl Directory {
         let index_json = serde_json::to_string(&compact).unwrap_or_default();
         let index = ProviderIndex::new(compact);
         let digest = Sha256::digest(index_json.as_bytes());
-        let index_etag = format!(
-            "\"{}\"",
-            digest[..12]
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
+        let index_etag = format!("\"{}\"", crate::auth::hex(&digest[..12]));
         Self {
             providers,
             index,

@@ -1,11 +1,11 @@
-//! Every non-2xx answer of the API: `{"error": {"code", "message"}}`, with
-//! the message in the request's locale.
+//! Every non-2xx answer of the API: `{"error": {"code", "message"}}` (or a
+//! validation report), with the message in the request's locale.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use enroll_core::{ApiError, ApiErrorBody, Catalog, Locale, ValidationReport};
 use std::time::Duration;
 
@@ -33,12 +33,14 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestLocale {
     }
 }
 
-/// A failed request: status, stable code, and the locale to word it in.
-#[derive(Debug)]
+/// A failed request: its status and stable code, and for some the report
+/// or the wait. Worded in the request's language in one place only, the
+/// `word_failures` middleware, so handlers need not know the locale and
+/// end in `?` (a `StoreError` becomes a logged 500).
+#[derive(Clone, Debug)]
 pub struct ApiFailure {
     pub status: StatusCode,
     pub code: &'static str,
-    pub locale: Locale,
     /// For 429: when to try again (`Retry-After`, whole seconds).
     pub retry_after: Option<Duration>,
     /// For 422 on answers: the validation report, which is then the body.
@@ -46,59 +48,61 @@ pub struct ApiFailure {
 }
 
 impl ApiFailure {
-    pub fn new(status: StatusCode, code: &'static str, locale: Locale) -> Self {
+    pub fn new(status: StatusCode, code: &'static str) -> Self {
         Self {
             status,
             code,
-            locale,
             retry_after: None,
             report: None,
         }
     }
 
-    /// 422 with the validation report of the answers as the body, worded
-    /// in `locale`.
-    pub fn invalid(mut report: ValidationReport, locale: Locale) -> Self {
-        report.localize(Catalog::get(locale));
+    /// 422 with the validation report of the answers as the body.
+    pub fn invalid(report: ValidationReport) -> Self {
         Self {
             report: Some(Box::new(report)),
-            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_answers", locale)
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_answers")
         }
     }
 
     /// 429: a limit was reached; `code` says which, `wait` when to retry.
-    pub fn throttled(code: &'static str, wait: Duration, locale: Locale) -> Self {
+    pub fn throttled(code: &'static str, wait: Duration) -> Self {
         Self {
             retry_after: Some(wait),
-            ..Self::new(StatusCode::TOO_MANY_REQUESTS, code, locale)
+            ..Self::new(StatusCode::TOO_MANY_REQUESTS, code)
         }
     }
 
-    pub fn not_found(locale: Locale) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", locale)
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found")
     }
 
-    /// A store failure: logged here (without request data), reported as a
-    /// generic internal error.
-    pub fn store(err: StoreError, locale: Locale) -> Self {
-        tracing::error!(error = %err, "store failure");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", locale)
-    }
-}
-
-impl IntoResponse for ApiFailure {
-    fn into_response(self) -> Response {
-        if let Some(report) = self.report {
-            return (self.status, Json(report)).into_response();
+    /// The body in `locale`: the report, or `{"error": {"code", "message"}}`.
+    pub fn worded(&self, locale: Locale) -> String {
+        let catalog = Catalog::get(locale);
+        if let Some(report) = &self.report {
+            let mut report = (**report).clone();
+            report.localize(catalog);
+            return serde_json::to_string(&report).unwrap_or_default();
         }
-        let message = Catalog::get(self.locale).text(&format!("api.error.{}", self.code));
         let body = ApiErrorBody {
             error: ApiError {
                 code: self.code.to_owned(),
-                message,
+                message: catalog.text(&format!("api.error.{}", self.code)),
             },
         };
-        let mut response = (self.status, Json(body)).into_response();
+        serde_json::to_string(&body).unwrap_or_default()
+    }
+
+    /// The answer in `locale`, `Retry-After` included.
+    fn response(&self, locale: Locale) -> Response {
+        let json = HeaderValue::from_static("application/json");
+        let mut response = (
+            self.status,
+            [(header::CONTENT_TYPE, json)],
+            self.worded(locale),
+        )
+            .into_response();
         if let Some(wait) = self.retry_after {
             // Rounded up: retrying at the second given must work.
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
@@ -107,5 +111,42 @@ impl IntoResponse for ApiFailure {
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+/// A store failure: logged here (without request data), answered as a
+/// generic internal error.
+impl From<StoreError> for ApiFailure {
+    fn from(err: StoreError) -> Self {
+        tracing::error!(error = %err, "store failure");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    /// Worded in the default language, and kept beside the answer for
+    /// `word_failures` to word again in the request's.
+    fn into_response(self) -> Response {
+        let mut response = self.response(Locale::default());
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// The one place a failure is worded: in the language the request asked
+/// for (`Accept-Language`), whichever layer or handler failed it.
+pub async fn word_failures(request: Request, next: Next) -> Response {
+    let locale = RequestLocale::of(request.headers());
+    let mut response = next.run(request).await;
+    match response.extensions_mut().remove::<ApiFailure>() {
+        Some(failure) if locale != Locale::default() => {
+            // The layers' headers (CORS, Cache-Control, Allow) stay.
+            let (mut parts, _) = response.into_parts();
+            let (worded, body) = failure.response(locale).into_parts();
+            parts.headers.extend(worded.headers);
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, body)
+        }
+        _ => response,
     }
 }

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::{ApiFailure, RequestLocale};
+use crate::error::ApiFailure;
 use crate::limits::Limits;
 
 /// 414 for a request target longer than `max_uri_bytes`, 431 for headers
@@ -16,13 +16,12 @@ use crate::limits::Limits;
 /// are far larger and answer without our body; these are the ones clients
 /// meet.
 pub async fn request_size(State(limits): State<Limits>, request: Request, next: Next) -> Response {
-    let locale = RequestLocale::of(request.headers());
     let target = request
         .uri()
         .path_and_query()
         .map_or(0, |target| target.as_str().len());
     if target > limits.max_uri_bytes {
-        return ApiFailure::new(StatusCode::URI_TOO_LONG, "uri_too_long", locale).into_response();
+        return ApiFailure::new(StatusCode::URI_TOO_LONG, "uri_too_long").into_response();
     }
     let headers: usize = request
         .headers()
@@ -33,7 +32,6 @@ pub async fn request_size(State(limits): State<Limits>, request: Request, next: 
         return ApiFailure::new(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             "headers_too_large",
-            locale,
         )
         .into_response();
     }
@@ -44,7 +42,6 @@ pub async fn request_size(State(limits): State<Limits>, request: Request, next: 
 /// error, with a code derived from its status. The answer's other headers
 /// stay (`Allow` on a 405, CORS, `Cache-Control`).
 pub async fn json_errors(request: Request, next: Next) -> Response {
-    let locale = RequestLocale::of(request.headers());
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) || is_json(response.headers()) {
@@ -60,7 +57,7 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
     ] {
         parts.headers.remove(name);
     }
-    let (json, body) = ApiFailure::new(status, code_of(status), locale)
+    let (json, body) = ApiFailure::new(status, code_of(status))
         .into_response()
         .into_parts();
     parts.headers.extend(json.headers);

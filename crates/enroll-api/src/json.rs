@@ -4,10 +4,9 @@
 use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
-use enroll_core::Locale;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiFailure, RequestLocale};
+use crate::error::ApiFailure;
 use crate::transport::BodyTimeout;
 
 pub struct JsonBody<T>(pub T);
@@ -20,18 +19,17 @@ where
     type Rejection = ApiFailure;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let locale = RequestLocale::of(request.headers());
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(match rejection {
                 JsonRejection::MissingJsonContentType(_) => {
-                    ApiFailure::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_required", locale)
+                    ApiFailure::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_required")
                 }
                 JsonRejection::JsonDataError(_) => {
-                    ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale)
+                    ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape")
                 }
-                JsonRejection::BytesRejection(e) => body_failure(&e, locale),
-                _ => ApiFailure::new(StatusCode::BAD_REQUEST, "invalid_json", locale),
+                JsonRejection::BytesRejection(e) => body_failure(&e),
+                _ => ApiFailure::new(StatusCode::BAD_REQUEST, "invalid_json"),
             }),
         }
     }
@@ -48,29 +46,28 @@ where
     type Rejection = ApiFailure;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let locale = RequestLocale::of(request.headers());
         let bytes = axum::body::Bytes::from_request(request, state)
             .await
-            .map_err(|e| body_failure(&e, locale))?;
+            .map_err(|e| body_failure(&e))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(T::default()));
         }
         let value: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, "invalid_json", locale))?;
+            .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, "invalid_json"))?;
         serde_json::from_value(value)
             .map(Self)
-            .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale))
+            .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape"))
     }
 }
 
 /// A body that could not be read: too large (`DefaultBodyLimit`), too slow
 /// (the transport's body deadline), or broken off.
-fn body_failure(rejection: &BytesRejection, locale: Locale) -> ApiFailure {
+fn body_failure(rejection: &BytesRejection) -> ApiFailure {
     if BodyTimeout::caused(rejection) {
-        ApiFailure::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", locale)
+        ApiFailure::new(StatusCode::REQUEST_TIMEOUT, "request_timeout")
     } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", locale)
+        ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large")
     } else {
-        ApiFailure::new(StatusCode::BAD_REQUEST, "bad_request", locale)
+        ApiFailure::new(StatusCode::BAD_REQUEST, "bad_request")
     }
 }

@@ -4,7 +4,7 @@
 
 use enroll_core::Provider;
 
-use crate::store::MpnEntry;
+use crate::store::{MpnEntry, Store, StoreError};
 
 /// SplitMix64: tiny, fast, and reproducible everywhere.
 struct Rng(u64);
@@ -267,6 +267,14 @@ fn provider_name(rng: &mut Rng, style: Style, city: &str) -> String {
         Style::Chinese => format!("{city}{}{}", rng.pick(ZH_PREFIX), rng.pick(ZH_SUFFIX)),
         Style::Japanese => format!("{city}{}{}", rng.pick(JA_MIDDLE), rng.pick(JA_SUFFIX)),
     }
+}
+
+/// Replaces the directory with `providers` generated providers and the
+/// demo MPN IDs.
+pub async fn seed(store: &Store, providers: usize) -> Result<(), StoreError> {
+    store
+        .replace_directory(&generate_providers(providers), &demo_mpn_directory())
+        .await
 }
 
 /// `count` indirect providers, always the same for the same count.

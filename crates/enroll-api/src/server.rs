@@ -71,7 +71,7 @@ impl RunningServer {
     pub async fn start(options: ServeOptions) -> Result<Self, StartError> {
         let store = Store::open(&options.database).await?;
         if options.seed_demo && store.provider_count().await? == 0 {
-            crate::cli::seed(&store, DEMO_PROVIDERS).await?;
+            crate::seed::seed(&store, DEMO_PROVIDERS).await?;
         }
         let directory = Arc::new(Directory::new(store.providers().await?));
         let listener = tokio::net::TcpListener::bind(options.listen)
@@ -159,6 +159,8 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
         options.limits.clone(),
         guards::request_size,
     ))
+    // Outside every layer and route that can fail a request.
+    .layer(middleware::from_fn(crate::error::word_failures))
     .layer(SetResponseHeaderLayer::overriding(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -171,6 +171,22 @@ pub fn mask(secret: &str) -> String {
     format!("••••{tail}")
 }
 
+/// The bank secrets (IBAN, account number) of `bank`, to change in place:
+/// never logged, never kept by the browser, shown masked.
+pub fn secrets_mut(bank: &mut BankDetails) -> [(Field, &mut String); 2] {
+    [
+        (Field::Iban, &mut bank.iban),
+        (Field::AccountNumber, &mut bank.account_number),
+    ]
+}
+
+/// `bank` as it may be shown: its secrets masked.
+pub fn mask_secrets(bank: &mut BankDetails) {
+    for (_, secret) in secrets_mut(bank) {
+        *secret = mask(secret);
+    }
+}
+
 pub fn is_masked(value: &str) -> bool {
     value.starts_with('•')
 }

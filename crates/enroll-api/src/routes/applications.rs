@@ -1,37 +1,34 @@
-//! Drafts, autosave, submission, status, and the resume email.
+//! Drafts: create, read, autosave, and the status with its history.
+//! Submission and the resume email have files of their own.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use enroll_core::bank::{clear_unused, is_masked, mask};
+use enroll_core::bank::{clear_unused, is_masked, mask_secrets, secrets_mut};
 use enroll_core::company::normalize_mpn_id;
-use enroll_core::email::parse_email;
 use enroll_core::text::{cap_problems, strip_pasted_answers};
 use enroll_core::{
-    program_problems, validate, Answers, Application, ApplicationStatus, Catalog, Locale,
-    MpnRecord, ValidationReport,
+    Answers, ApiErrorBody, Application, ApplicationStatus, Locale, ValidationReport,
 };
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::applicant::Applicant;
+use super::preconditions::{if_match, IfMatch};
 use super::AppState;
-use crate::auth::{random_hex, token_hash, Bearer, TOKEN_DAYS};
+use crate::auth::{random_hex, token_hash, TOKEN_DAYS};
 use crate::error::{ApiFailure, RequestLocale};
-use crate::json::{JsonBody, OptionalJsonBody};
-use crate::mail;
-use crate::openapi::{ApplicationPath, IdempotencyKeyHeader, IfMatchHeader, ReplayKeyHeader};
-use crate::openapi::{DraftAnswers, Unprocessable};
+use crate::json::JsonBody;
+use crate::openapi::{ApplicationPath, DraftAnswers, IfMatchHeader, Unprocessable};
 use crate::store::{HistoryEntry, NewDraft, Record, UpdateOutcome};
 use crate::throttle::{Action, Client};
-use enroll_core::ApiErrorBody;
 
 /// The application as the API shows it: bank secrets masked.
-fn public(record: &Record) -> Application {
+pub fn public(record: &Record) -> Application {
     let mut answers = record.answers.clone();
-    answers.bank.iban = mask(&answers.bank.iban);
-    answers.bank.account_number = mask(&answers.bank.account_number);
+    mask_secrets(&mut answers.bank);
     Application {
         id: record.id.clone(),
         status: record.status,
@@ -52,75 +49,19 @@ fn with_etag(status: StatusCode, record: &Record, body: Value) -> Response {
     response
 }
 
-/// The application `id`, if `token` is its unexpired resume token.
-async fn authorize(
-    state: &AppState,
-    id: &str,
-    token: &str,
-    locale: Locale,
-) -> Result<Record, ApiFailure> {
-    let record = state
-        .store
-        .application_by_token(&token_hash(token))
-        .await
-        .map_err(|e| ApiFailure::store(e, locale))?;
-    match record {
-        Some(record) if record.id == id => Ok(record),
-        _ => {
-            let exists = state
-                .store
-                .application(id)
-                .await
-                .map_err(|e| ApiFailure::store(e, locale))?;
-            Err(match exists {
-                None => ApiFailure::not_found(locale),
-                Some(_) => ApiFailure::new(StatusCode::UNAUTHORIZED, "invalid_token", locale),
-            })
-        }
-    }
-}
-
-/// The version an `If-Match` header names (`"3"`, `W/"3"`), or `*`.
-#[derive(Clone, Copy)]
-enum IfMatch {
-    Any,
-    Version(i64),
-}
-
-fn if_match(headers: &HeaderMap, locale: Locale) -> Result<IfMatch, ApiFailure> {
-    let value = headers
-        .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .ok_or(ApiFailure::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "if_match_required",
-            locale,
-        ))?;
-    if value == "*" {
-        return Ok(IfMatch::Any);
-    }
-    let version = value
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse()
-        .unwrap_or(-1);
-    Ok(IfMatch::Version(version))
-}
-
 /// Answers from a request body, which may leave out anything. A bank
 /// secret left out, or sent back masked, keeps the stored value.
-fn merge_answers(body: &Value, stored: &Answers, locale: Locale) -> Result<Answers, ApiFailure> {
+fn merge_answers(body: &Value, stored: &Answers) -> Result<Answers, ApiFailure> {
     let mut answers: Answers = serde_json::from_value(body.clone())
-        .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape", locale))?;
-    for (key, new, old) in [
-        ("iban", &mut answers.bank.iban, &stored.bank.iban),
-        (
-            "account_number",
-            &mut answers.bank.account_number,
-            &stored.bank.account_number,
-        ),
-    ] {
+        .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape"))?;
+    let mut stored_bank = stored.bank.clone();
+    let stored_secrets = secrets_mut(&mut stored_bank);
+    for ((field, new), (_, old)) in secrets_mut(&mut answers.bank)
+        .into_iter()
+        .zip(stored_secrets)
+    {
+        let key = field.path();
+        let key = key.trim_start_matches("bank.");
         let sent = body.get("bank").and_then(|b| b.get(key)).is_some();
         if !sent || is_masked(new) {
             new.clone_from(old);
@@ -133,7 +74,7 @@ fn merge_answers(body: &Value, stored: &Answers, locale: Locale) -> Result<Answe
     let too_long = cap_problems(&answers);
     if !too_long.is_empty() {
         let report = ValidationReport::from_problems(too_long, Vec::new());
-        return Err(ApiFailure::invalid(report, locale));
+        return Err(ApiFailure::invalid(report));
     }
     Ok(answers)
 }
@@ -188,15 +129,14 @@ pub async fn create(
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "wrong_shape",
-            locale,
         ));
     }
     state
         .throttle
         .take(Action::CreateDraft, client, state.limits.drafts_per_client)
-        .map_err(|wait| ApiFailure::throttled("too_many_drafts", wait, locale))?;
-    let answers = merge_answers(&body, &Answers::default(), locale)?;
-    let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", locale);
+        .map_err(|wait| ApiFailure::throttled("too_many_drafts", wait))?;
+    let answers = merge_answers(&body, &Answers::default())?;
+    let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal");
     let id = random_hex(16).map_err(internal)?;
     let token = random_hex(32).map_err(internal)?;
     let draft_locale = body_locale(&body, locale.tag());
@@ -210,8 +150,7 @@ pub async fn create(
             answers: &answers,
             mpn_id: &normalize_mpn_id(&answers.mpn_id),
         })
-        .await
-        .map_err(|e| ApiFailure::store(e, locale))?;
+        .await?;
     let body = CreatedApplication {
         application: public(&record),
         resume_token: token,
@@ -238,18 +177,12 @@ pub async fn create(
         (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
     ),
 )]
-pub async fn read(
-    State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
-    Path(id): Path<String>,
-    Bearer(token): Bearer,
-) -> Result<Response, ApiFailure> {
-    let record = authorize(&state, &id, &token, locale).await?;
-    Ok(with_etag(
+pub async fn read(Applicant { record, .. }: Applicant) -> Response {
+    with_etag(
         StatusCode::OK,
         &record,
         serde_json::to_value(public(&record)).unwrap_or_default(),
-    ))
+    )
 }
 
 /// Autosave a draft
@@ -277,14 +210,13 @@ pub async fn read(
 )]
 pub async fn update(
     State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
-    Path(id): Path<String>,
-    Bearer(token): Bearer,
+    Applicant {
+        record: current, ..
+    }: Applicant,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Response, ApiFailure> {
-    let current = authorize(&state, &id, &token, locale).await?;
-    let expected = match if_match(&headers, locale)? {
+    let expected = match if_match(&headers)? {
         IfMatch::Any => current.version,
         IfMatch::Version(v) => v,
     };
@@ -292,22 +224,20 @@ pub async fn update(
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "wrong_shape",
-            locale,
         ));
     }
-    let answers = merge_answers(&body, &current.answers, locale)?;
+    let answers = merge_answers(&body, &current.answers)?;
     let new_locale = body_locale(&body, &current.locale);
     let outcome = state
         .store
         .update_answers(
-            &id,
+            &current.id,
             expected,
             &answers,
             &normalize_mpn_id(&answers.mpn_id),
             &new_locale,
         )
-        .await
-        .map_err(|e| ApiFailure::store(e, locale))?;
+        .await?;
     match outcome {
         UpdateOutcome::Updated(record) => Ok(with_etag(
             StatusCode::OK,
@@ -317,148 +247,10 @@ pub async fn update(
         UpdateOutcome::Stale { .. } => Err(ApiFailure::new(
             StatusCode::PRECONDITION_FAILED,
             "stale_etag",
-            locale,
         )),
-        UpdateOutcome::NotEditable(_) => Err(ApiFailure::new(
-            StatusCode::CONFLICT,
-            "not_editable",
-            locale,
-        )),
-        UpdateOutcome::Missing => Err(ApiFailure::not_found(locale)),
+        UpdateOutcome::NotEditable(_) => Err(ApiFailure::new(StatusCode::CONFLICT, "not_editable")),
+        UpdateOutcome::Missing => Err(ApiFailure::not_found()),
     }
-}
-
-fn error_body(code: &str, locale: Locale) -> String {
-    json!({"error": {"code": code, "message": Catalog::get(locale).text(&format!("api.error.{code}"))}}).to_string()
-}
-
-/// The request's `Idempotency-Key`, if it sent a usable one.
-fn idempotency_key(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 255)
-        .map(str::to_owned)
-}
-
-/// Submit an application
-///
-/// No body. `If-Match` names the version the applicant checked; the
-/// `Idempotency-Key` makes a repeated request (a double click, a retry)
-/// answer what the first one did, and submit once.
-#[utoipa::path(
-    post,
-    path = "/applications/{id}/submit",
-    tag = "applications",
-    params(ApplicationPath, IfMatchHeader, IdempotencyKeyHeader),
-    security(("resumeToken" = [])),
-    responses(
-        (status = 200, description = "Submitted (or the replay of the request that submitted it)", body = Application,
-            headers(("ETag" = String, description = "Its version"))),
-        (status = 400, description = "`idempotency_key_required`", body = ApiErrorBody),
-        (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
-        (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
-        (status = 409, description = "`not_editable` (already submitted), or `mpn_already_enrolled`: another application with this MPN ID is submitted, in review or approved", body = ApiErrorBody),
-        (status = 412, description = "`stale_etag`: changed since the version `If-Match` names", body = ApiErrorBody),
-        (status = 422, description = "Not valid: the full validation's report, program rules included", body = ValidationReport),
-        (status = 428, description = "`if_match_required`", body = ApiErrorBody),
-    ),
-)]
-pub async fn submit(
-    State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
-    Path(id): Path<String>,
-    Bearer(token): Bearer,
-    headers: HeaderMap,
-) -> Result<Response, ApiFailure> {
-    let seen = authorize(&state, &id, &token, locale).await?;
-    let expected = if_match(&headers, locale)?;
-    let key = idempotency_key(&headers).ok_or(ApiFailure::new(
-        StatusCode::BAD_REQUEST,
-        "idempotency_key_required",
-        locale,
-    ))?;
-    let store_failure = |e| ApiFailure::store(e, locale);
-    // The program's rules need the settings and the directory; read here,
-    // for the MPN ID the check below finds unchanged.
-    let settings = state
-        .store
-        .program_settings()
-        .await
-        .map_err(store_failure)?;
-    let mpn_id = normalize_mpn_id(&seen.answers.mpn_id);
-    let directory_on = state
-        .store
-        .has_mpn_directory()
-        .await
-        .map_err(store_failure)?;
-    let entry = match directory_on {
-        true => state
-            .store
-            .mpn_entry(&mpn_id)
-            .await
-            .map_err(store_failure)?,
-        false => None,
-    };
-    let reference = state.reference.data.clone();
-    let check = move |record: &Record, mpn_taken: bool| {
-        if !record.status.is_editable() {
-            return Err((409, error_body("not_editable", locale)));
-        }
-        let changed = normalize_mpn_id(&record.answers.mpn_id) != mpn_id;
-        match expected {
-            IfMatch::Version(v) if v != record.version => {
-                return Err((412, error_body("stale_etag", locale)))
-            }
-            _ if changed => return Err((412, error_body("stale_etag", locale))),
-            _ => {}
-        }
-        let mpn = match (&entry, directory_on) {
-            (_, false) => MpnRecord::Unchecked,
-            (None, true) => MpnRecord::Unknown,
-            (Some(entry), true) => MpnRecord::Registered {
-                country: &entry.country,
-            },
-        };
-        let report = validate(&record.answers, &reference);
-        let mut errors = report.errors;
-        errors.extend(program_problems(&record.answers, &settings, mpn));
-        let mut report = ValidationReport::from_problems(errors, report.warnings);
-        if !report.valid {
-            report.localize(Catalog::get(locale));
-            return Err((422, serde_json::to_string(&report).unwrap_or_default()));
-        }
-        if mpn_taken {
-            return Err((409, error_body("mpn_already_enrolled", locale)));
-        }
-        Ok(())
-    };
-    // The answer and the "we received it" email are recorded in the same
-    // transaction as the submission: a replay queues nothing, and a client
-    // that hangs up cannot leave one without the other.
-    let render = |record: &Record| {
-        (
-            serde_json::to_string(&public(record)).unwrap_or_default(),
-            mail::status_email(record, None),
-        )
-    };
-    let (code, body) = state
-        .store
-        .submit(&id, &key, check, render)
-        .await
-        .map_err(store_failure)?
-        .ok_or(ApiFailure::not_found(locale))?;
-    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
-    if status.is_success() {
-        if let Some(record) = state.store.application(&id).await.map_err(store_failure)? {
-            if let Ok(value) = HeaderValue::from_str(&etag(&record)) {
-                response.headers_mut().insert(header::ETAG, value);
-            }
-        }
-    }
-    Ok(response)
 }
 
 /// Where an application is, and how it got there.
@@ -487,122 +279,13 @@ pub struct StatusHistory {
 )]
 pub async fn status(
     State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
-    Path(id): Path<String>,
-    Bearer(token): Bearer,
+    Applicant { record, .. }: Applicant,
 ) -> Result<Json<StatusHistory>, ApiFailure> {
-    let record = authorize(&state, &id, &token, locale).await?;
-    let history = state
-        .store
-        .history(&id)
-        .await
-        .map_err(|e| ApiFailure::store(e, locale))?;
+    let history = state.store.history(&record.id).await?;
     Ok(Json(StatusHistory {
         id: record.id,
         status: record.status,
         updated_at: record.updated_at,
         history,
     }))
-}
-
-#[derive(Deserialize, Default, ToSchema)]
-#[serde(default)]
-pub struct ResumeEmailRequest {
-    /// The page the link opens (the app's address on the host site): an
-    /// address on one of the configured host origins; defaults to the
-    /// server's public address.
-    link_base: Option<String>,
-}
-
-/// What `POST .../resume-email` queued, and to whom.
-#[derive(Serialize, ToSchema)]
-pub struct ResumeEmailQueued {
-    queued: bool,
-    /// The admin address the link goes to.
-    to: String,
-}
-
-/// Email the resume link to the admin address
-///
-/// The body may be left out. With an `Idempotency-Key`, a repeated request
-/// queues no second email and costs nothing against the limits.
-#[utoipa::path(
-    post,
-    path = "/applications/{id}/resume-email",
-    tag = "applications",
-    params(ApplicationPath, ReplayKeyHeader),
-    security(("resumeToken" = [])),
-    request_body(content = Option<ResumeEmailRequest>, description = "Optional: where the link opens"),
-    responses(
-        (status = 202, description = "Queued (or queued already, for a replay)", body = ResumeEmailQueued),
-        (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
-        (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
-        (status = 422, description = "`no_admin_email` (no valid admin address yet), `bad_link_base` (not on a host origin), or `wrong_shape`", body = ApiErrorBody),
-        (status = 429, description = "`too_many_resume_emails`: for this client, application or address", body = ApiErrorBody,
-            headers(("Retry-After" = u64, description = "Seconds until another may be sent"))),
-    ),
-)]
-pub async fn resume_email(
-    State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
-    Path(id): Path<String>,
-    Bearer(token): Bearer,
-    client: Client,
-    headers: HeaderMap,
-    OptionalJsonBody(body): OptionalJsonBody<ResumeEmailRequest>,
-) -> Result<Response, ApiFailure> {
-    let record = authorize(&state, &id, &token, locale).await?;
-    let to = record.answers.admin.email.trim().to_owned();
-    if parse_email(&to).is_none() {
-        return Err(ApiFailure::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "no_admin_email",
-            locale,
-        ));
-    }
-    let base = state
-        .links
-        .base(body.link_base.as_deref())
-        .ok_or(ApiFailure::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_link_base",
-            locale,
-        ))?;
-    let request_key = idempotency_key(&headers);
-    let store_failure = |e| ApiFailure::store(e, locale);
-    // A replay of a request whose email is queued: the same answer, and no
-    // cost against the client's limit.
-    let replayed = match &request_key {
-        Some(key) => state
-            .store
-            .resume_email_queued(&record.id, key)
-            .await
-            .map_err(store_failure)?,
-        None => false,
-    };
-    if !replayed {
-        let limits = &state.limits;
-        state
-            .throttle
-            .take(Action::ResumeEmail, client, limits.resume_emails_per_client)
-            .map_err(|wait| ApiFailure::throttled("too_many_resume_emails", wait, locale))?;
-        // The token travels in the fragment: never sent to a server, never
-        // in a server log or a Referer.
-        let link = format!("{base}#resume={}.{}", record.id, token);
-        state
-            .store
-            .queue_resume_email(
-                mail::resume_email(&record, &to, &link, request_key),
-                limits.resume_emails_per_application,
-                limits.resume_emails_per_recipient,
-            )
-            .await
-            .map_err(store_failure)?
-            .map_err(|t| ApiFailure::throttled("too_many_resume_emails", t.retry_after, locale))?;
-    }
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(ResumeEmailQueued { queued: true, to }),
-    )
-        .into_response())
 }

@@ -10,10 +10,10 @@ use enroll_finder::{Facets, SortOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::applicant::{Applicant, TokenHolder};
 use super::AppState;
-use crate::auth::{token_hash, Bearer};
 use crate::directory::ProviderQuery;
-use crate::error::{ApiFailure, RequestLocale};
+use crate::error::ApiFailure;
 use crate::json::OptionalJsonBody;
 use crate::openapi::{ApplicationPath, ProviderPath};
 use crate::store::{MpnEntry, RequestOutcome};
@@ -27,10 +27,10 @@ use enroll_finder::CompactDirectory;
     get,
     path = "/mpn/{mpn_id}",
     tag = "directory",
-    params(("mpn_id" = String, Path, description = "The MPN ID: digits, spaces and dashes ignored")),
+    params(("mpn_id" = String, Path, description = "The MPN ID: 6 to 10 digits, spaces ignored")),
     responses(
         (status = 200, description = "The company the MPN ID is registered to", body = MpnEntry),
-        (status = 400, description = "`invalid_mpn_id`: not 1 to 10 digits", body = ApiErrorBody),
+        (status = 400, description = "`invalid_mpn_id`: not 6 to 10 digits", body = ApiErrorBody),
         (status = 404, description = "`mpn_not_found`", body = ApiErrorBody),
         (status = 429, description = "`too_many_lookups` from this client", body = ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until the next lookup"))),
@@ -38,7 +38,6 @@ use enroll_finder::CompactDirectory;
 )]
 pub async fn mpn_lookup(
     State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
     client: Client,
     Path(mpn_id): Path<String>,
 ) -> Result<Json<MpnEntry>, ApiFailure> {
@@ -51,25 +50,14 @@ pub async fn mpn_lookup(
             client,
             state.limits.mpn_lookups_per_client,
         )
-        .map_err(|wait| ApiFailure::throttled("too_many_lookups", wait, locale))?;
-    let id = normalize_mpn_id(&mpn_id);
-    if id.is_empty() || id.len() > 10 || !id.chars().all(|c| c.is_ascii_digit()) {
-        return Err(ApiFailure::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_mpn_id",
-            locale,
-        ));
+        .map_err(|wait| ApiFailure::throttled("too_many_lookups", wait))?;
+    // Only what could be an MPN ID is looked up (the applicant's rule).
+    if enroll_core::company::mpn_id(&mpn_id).is_err() {
+        return Err(ApiFailure::new(StatusCode::BAD_REQUEST, "invalid_mpn_id"));
     }
-    let entry = state
-        .store
-        .mpn_entry(&id)
-        .await
-        .map_err(|e| ApiFailure::store(e, locale))?;
-    let entry = entry.ok_or(ApiFailure::new(
-        StatusCode::NOT_FOUND,
-        "mpn_not_found",
-        locale,
-    ))?;
+    let id = normalize_mpn_id(&mpn_id);
+    let entry = state.store.mpn_entry(&id).await?;
+    let entry = entry.ok_or(ApiFailure::new(StatusCode::NOT_FOUND, "mpn_not_found"))?;
     Ok(Json(entry))
 }
 
@@ -95,11 +83,10 @@ pub async fn mpn_lookup(
 )]
 pub async fn search(
     State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<ProviderPage>, ApiFailure> {
     let query = ProviderQuery::parse(&pairs)
-        .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_query", locale))?;
+        .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_query"))?;
     Ok(Json(state.directory.search(&query)))
 }
 
@@ -172,7 +159,6 @@ pub async fn filters(State(state): State<AppState>) -> Json<Facets> {
 )]
 pub async fn provider(
     State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
     Path(id): Path<String>,
 ) -> Result<Json<Provider>, ApiFailure> {
     state
@@ -180,7 +166,7 @@ pub async fn provider(
         .get(&id)
         .cloned()
         .map(Json)
-        .ok_or(ApiFailure::not_found(locale))
+        .ok_or(ApiFailure::not_found())
 }
 
 #[derive(Deserialize, Default, ToSchema)]
@@ -212,37 +198,23 @@ pub struct PartnershipRequest {
 )]
 pub async fn request_partnership(
     State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
     Path(provider_id): Path<String>,
-    Bearer(token): Bearer,
+    TokenHolder {
+        record: applicant, ..
+    }: TokenHolder,
     OptionalJsonBody(body): OptionalJsonBody<PartnershipRequest>,
 ) -> Result<Response, ApiFailure> {
-    let applicant = state
-        .store
-        .application_by_token(&token_hash(&token))
-        .await
-        .map_err(|e| ApiFailure::store(e, locale))?
-        .ok_or(ApiFailure::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_token",
-            locale,
-        ))?;
     let provider = state
         .directory
         .get(&provider_id)
-        .ok_or(ApiFailure::not_found(locale))?;
+        .ok_or(ApiFailure::not_found())?;
     if !applicant.status.may_ask_providers() {
-        return Err(ApiFailure::new(
-            StatusCode::CONFLICT,
-            "not_submitted",
-            locale,
-        ));
+        return Err(ApiFailure::new(StatusCode::CONFLICT, "not_submitted"));
     }
     if applicant.answers.model != Some(PartnerModel::IndirectReseller) {
         return Err(ApiFailure::new(
             StatusCode::CONFLICT,
             "not_indirect_reseller",
-            locale,
         ));
     }
     let message = strip_pasted(body.message.trim());
@@ -250,7 +222,6 @@ pub async fn request_partnership(
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "message_too_long",
-            locale,
         ));
     }
     // A message may have several lines; nothing that is not text.
@@ -258,7 +229,6 @@ pub async fn request_partnership(
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "message_control_character",
-            locale,
         ));
     }
     let outcome = state
@@ -269,13 +239,12 @@ pub async fn request_partnership(
             &message,
             state.limits.open_provider_requests,
         )
-        .await
-        .map_err(|e| ApiFailure::store(e, locale))?;
+        .await?;
     Ok(match outcome {
         RequestOutcome::Created(request) => (StatusCode::CREATED, Json(request)).into_response(),
         RequestOutcome::Existing(request) => (StatusCode::OK, Json(request)).into_response(),
         RequestOutcome::TooManyOpen => {
-            ApiFailure::new(StatusCode::CONFLICT, "too_many_open_requests", locale).into_response()
+            ApiFailure::new(StatusCode::CONFLICT, "too_many_open_requests").into_response()
         }
     })
 }
@@ -296,34 +265,14 @@ pub struct ProviderRequests {
     security(("resumeToken" = [])),
     responses(
         (status = 200, description = "The requests", body = ProviderRequests),
-        (status = 401, description = "`token_required`, or `invalid_token`: not this application's token (an unknown application included)", body = ApiErrorBody),
+        (status = 401, description = "`token_required`, or `invalid_token`: not this application's token", body = ApiErrorBody),
+        (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
     ),
 )]
 pub async fn requests_of_application(
     State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
-    Path(id): Path<String>,
-    Bearer(token): Bearer,
+    Applicant { record, .. }: Applicant,
 ) -> Result<Json<ProviderRequests>, ApiFailure> {
-    let applicant = state
-        .store
-        .application_by_token(&token_hash(&token))
-        .await
-        .map_err(|e| ApiFailure::store(e, locale))?;
-    match applicant {
-        Some(applicant) if applicant.id == id => {}
-        _ => {
-            return Err(ApiFailure::new(
-                StatusCode::UNAUTHORIZED,
-                "invalid_token",
-                locale,
-            ))
-        }
-    }
-    let items = state
-        .store
-        .provider_requests(&id)
-        .await
-        .map_err(|e| ApiFailure::store(e, locale))?;
+    let items = state.store.provider_requests(&record.id).await?;
     Ok(Json(ProviderRequests { items }))
 }

@@ -1,8 +1,12 @@
 //! The `/api/v1` handlers. Thin: parse, call the store or enroll-core,
 //! answer. One file per part of the contract.
 
+mod applicant;
 mod applications;
 mod directory;
+mod preconditions;
+mod resume_email;
+mod submit;
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -111,9 +115,9 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(post_validate))
         .routes(routes!(applications::create))
         .routes(routes!(applications::read, applications::update))
-        .routes(routes!(applications::submit))
+        .routes(routes!(submit::submit))
         .routes(routes!(applications::status))
-        .routes(routes!(applications::resume_email))
+        .routes(routes!(resume_email::resume_email))
         .routes(routes!(directory::requests_of_application))
         .routes(routes!(directory::mpn_lookup))
         .routes(routes!(directory::search))
@@ -139,15 +143,8 @@ pub fn cacheable_v1() -> OpenApiRouter<AppState> {
     tag = "program",
     responses((status = 200, description = "The program's settings", body = ProgramSettings)),
 )]
-async fn get_program(
-    State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
-) -> Result<Json<ProgramSettings>, ApiFailure> {
-    let settings = state
-        .store
-        .program_settings()
-        .await
-        .map_err(|e| ApiFailure::store(e, locale))?;
+async fn get_program(State(state): State<AppState>) -> Result<Json<ProgramSettings>, ApiFailure> {
+    let settings = state.store.program_settings().await?;
     Ok(Json(settings))
 }
 
@@ -187,9 +184,8 @@ async fn post_validate(
         Some(list) => {
             let (mut errors, mut warnings) = (Vec::new(), Vec::new());
             for name in list.split(',') {
-                let section = Section::of_field(name.trim()).ok_or_else(|| {
-                    ApiFailure::new(StatusCode::BAD_REQUEST, "unknown_section", locale)
-                })?;
+                let section = Section::of_field(name.trim())
+                    .ok_or_else(|| ApiFailure::new(StatusCode::BAD_REQUEST, "unknown_section"))?;
                 let part = validate_section(section, &answers, &state.reference.data);
                 errors.extend(part.errors);
                 warnings.extend(part.warnings);
@@ -232,13 +228,12 @@ fn cacheable_json(body: String, cache_control: &'static str) -> Response {
 )]
 async fn get_address_format(
     State(state): State<AppState>,
-    RequestLocale(locale): RequestLocale,
     axum::extract::Path(country): axum::extract::Path<String>,
 ) -> Result<Response, ApiFailure> {
     let json = state
         .reference
         .address_format_json(&country)
-        .ok_or(ApiFailure::not_found(locale))?;
+        .ok_or(ApiFailure::not_found())?;
     Ok(cacheable_json(json.to_owned(), "public, max-age=86400"))
 }
 
@@ -271,8 +266,8 @@ async fn openapi() -> Json<&'static serde_json::Value> {
 }
 
 /// No such route: told apart from "no such application" by its code.
-async fn unknown_route(RequestLocale(locale): RequestLocale) -> ApiFailure {
-    ApiFailure::new(StatusCode::NOT_FOUND, "no_such_route", locale)
+async fn unknown_route() -> ApiFailure {
+    ApiFailure::new(StatusCode::NOT_FOUND, "no_such_route")
 }
 
 #[cfg(test)]
