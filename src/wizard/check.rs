@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::use_wizard;
 use crate::i18n::{country_name, use_i18n};
-use enroll_core::bank::mask;
+use enroll_core::bank::mask_secrets;
 
 #[component]
 pub fn CheckAnswers() -> impl IntoView {
@@ -34,12 +34,14 @@ pub fn CheckAnswers() -> impl IntoView {
             .chain(std::iter::once(country_name(&a.address.country, locale)))
             .collect::<Vec<_>>()
             .join(", ");
+        let mut shown = a.bank.clone();
+        mask_secrets(&mut shown);
         let bank = [
-            a.bank.account_holder.clone(),
-            mask(&a.bank.iban),
-            a.bank.bic.clone(),
-            a.bank.routing_code.clone(),
-            mask(&a.bank.account_number),
+            shown.account_holder,
+            shown.iban,
+            shown.bic,
+            shown.routing_code,
+            shown.account_number,
             country_name(&a.bank.country, locale),
         ]
         .into_iter()
