@@ -118,10 +118,9 @@ pub fn Confirmation() -> impl IntoView {
         <h2 class="csp-heading-m">{move || i18n.t("confirmation.next_heading")}</h2>
         <p>{move || i18n.t("confirmation.next_body")}</p>
         <FindProvider/>
-        <button type="button" class="csp-button csp-button--secondary" on:click=move |_| {
-            state.wizard.update(|w| w.step = Step::Status);
-            state.refresh_status();
-        }>{move || i18n.t("confirmation.see_status")}</button>
+        <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.show_status()>
+            {move || i18n.t("confirmation.see_status")}
+        </button>
     }
 }
 
