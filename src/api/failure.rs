@@ -61,6 +61,8 @@ impl From<ApiFailure> for Answer {
                 message,
                 retry_after,
             } => match status {
+                // The request did not arrive whole in time: as if unsent.
+                408 => Answer::Unreachable,
                 401 => Answer::Expired,
                 404 => Answer::Gone,
                 412 => Answer::Stale,

@@ -77,6 +77,7 @@ pub fn CheckAnswers() -> impl IntoView {
         ]
     };
     let sending = move || state.lifecycle.with(|l| l.submitting());
+    let may_submit = move || state.lifecycle.with(|l| l.may_submit());
     view! {
         <h1 class="csp-heading-l">{move || i18n.t("step.check.title")}</h1>
         <dl class="csp-summary">
@@ -99,7 +100,7 @@ pub fn CheckAnswers() -> impl IntoView {
         <h2 class="csp-heading-m">{move || i18n.t("check.send_heading")}</h2>
         <p>{move || i18n.t("check.send_body")}</p>
         // Pressed while answers are being saved, it sends right after them.
-        <button type="button" class="csp-button" aria-disabled=move || sending().to_string() on:click=move |_| state.submit()>
+        <button type="button" class="csp-button" aria-disabled=move || (!may_submit()).to_string() on:click=move |_| state.submit()>
             {move || if sending() { i18n.t("check.submitting") } else { i18n.t("check.submit") }}
         </button>
     }

@@ -19,6 +19,9 @@ impl WizardState {
     /// saved once typing pauses (on the question pages, once a draft
     /// exists).
     pub fn edited(&self) {
+        if self.quiet.try_update_value(std::mem::take) == Some(true) {
+            return;
+        }
         let state = *self;
         self.lifecycle.update(Lifecycle::edited);
         let edit = self.edits.get_value() + 1;
@@ -57,8 +60,18 @@ impl WizardState {
     }
 
     /// After an expired link or a deleted draft: these answers as a new one.
+    /// The old link is of no use any more: not shown, not emailed.
     pub fn start_again(&self) {
+        self.draft.set(None);
+        self.emailed_to.set(None);
         self.drive(Lifecycle::start_again);
+    }
+
+    /// Answers the server has, shown in place of the ones on screen: not
+    /// an edit, so not saved back.
+    pub fn show_saved(&self, answers: enroll_core::Answers) {
+        self.quiet.set_value(true);
+        self.form.answers.set(answers);
     }
 
     /// Tells the lifecycle something and carries out what it answers.
@@ -78,7 +91,7 @@ impl WizardState {
             }),
             Command::ShowReloaded => {
                 if let Some(answers) = state.reloaded.try_update_value(Option::take).flatten() {
-                    state.form.answers.set(answers);
+                    state.show_saved(answers);
                 }
             }
             request => spawn_local(async move {
@@ -104,7 +117,10 @@ impl WizardState {
             (Command::Create, _) => {
                 let created = api.create(&answers, locale).await;
                 let saved = created.map(|(draft, saved)| {
-                    self.draft.set(Some(draft));
+                    // Unless a resume link opened another draft meanwhile.
+                    if self.lifecycle.with_untracked(Lifecycle::creating) {
+                        self.draft.set(Some(draft));
+                    }
                     saved
                 });
                 (Request::Save, saved)

@@ -45,6 +45,8 @@ pub struct WizardState {
     pub config: StoredValue<HostConfig>,
     /// Bumped by every change; a pause in typing saves if it still holds.
     pub edits: StoredValue<u64>,
+    /// The next change of the answers is the server's, not an edit.
+    pub quiet: StoredValue<bool>,
     /// "Save and come back later" is open.
     pub later_open: RwSignal<bool>,
     /// Where the resume link was emailed to.
@@ -83,6 +85,7 @@ pub fn WizardView(
         i18n,
         config: StoredValue::new(expect_context::<HostConfig>()),
         edits: StoredValue::new(0),
+        quiet: StoredValue::new(false),
         later_open: RwSignal::new(false),
         emailed_to: RwSignal::new(None),
         finder_open: RwSignal::new(false),

@@ -2,7 +2,6 @@
 //! resume link, the resume email, the review status, address formats.
 
 use enroll_core::address::AddressFormat;
-use enroll_core::draft::Lifecycle;
 use enroll_core::{Locale, Step, Wizard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -83,13 +82,11 @@ impl WizardState {
                     let editable = saved.application.status.is_editable();
                     let answers = saved.application.answers;
                     state.draft.set(Some(draft));
-                    state
-                        .lifecycle
-                        .set(Lifecycle::resumed(saved.etag, !editable));
+                    state.lifecycle.update(|l| l.opened(saved.etag, !editable));
                     let wizard = state
                         .reference
                         .with_untracked(|r| Wizard::resumed(editable, &answers, r));
-                    state.form.answers.set(answers);
+                    state.show_saved(answers);
                     state.wizard.set(wizard);
                 }
                 Err(failure) => state.tell(failure),
@@ -140,7 +137,7 @@ impl WizardState {
             |api, draft, locale| async move { api.load(&draft, locale).await },
             move |saved| {
                 state.lifecycle.update(|l| l.reopened(saved.etag));
-                state.form.answers.set(saved.application.answers);
+                state.show_saved(saved.application.answers);
                 state.wizard.update(Wizard::reopened);
             },
         );

@@ -143,8 +143,16 @@ pub async fn word_failures(request: Request, next: Next) -> Response {
             // The layers' headers (CORS, Cache-Control, Allow) stay.
             let (mut parts, _) = response.into_parts();
             let (worded, body) = failure.response(locale).into_parts();
+            // These described the body being replaced (which may have been
+            // compressed by a layer inside this one).
+            for name in [
+                header::CONTENT_LENGTH,
+                header::CONTENT_ENCODING,
+                header::TRANSFER_ENCODING,
+            ] {
+                parts.headers.remove(name);
+            }
             parts.headers.extend(worded.headers);
-            parts.headers.remove(header::CONTENT_LENGTH);
             Response::from_parts(parts, body)
         }
         _ => response,

@@ -90,6 +90,34 @@ async fn an_unknown_api_route_is_a_localized_json_404() {
 }
 
 #[tokio::test]
+async fn a_failure_worded_in_another_language_is_not_labelled_compressed() {
+    // The reference routes compress; the failure's words are put in after.
+    let api = start(None).await;
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/reference/address-formats/QQ",
+            api.server.url()
+        ))
+        .header("Accept-Language", "zh-CN")
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.headers().get("content-encoding"), None);
+    let body: Value = response.json().await.expect("plain JSON, as labelled");
+    common::assert_matches_contract("GET", "/api/v1/reference/address-formats/QQ", 404, &body);
+    assert_eq!(body["error"]["code"], "not_found");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{message}"
+    );
+}
+
+#[tokio::test]
 async fn the_app_html_gets_a_csp_without_unsafe_inline() {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(

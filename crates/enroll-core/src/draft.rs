@@ -84,6 +84,11 @@ pub enum Trouble {
     ServerError { retry_in_secs: u32 },
     /// Too many requests: tried again in `retry_in_secs`.
     Throttled { retry_in_secs: u32 },
+    /// The draft could not be created: the answers stay here, and are
+    /// sent again when the applicant goes on or tries again. Not by
+    /// itself: a creation whose answer was lost may have made a draft, and
+    /// each retry would make another.
+    NotSaved,
     /// Changed elsewhere: keep these answers, or take the saved ones.
     Conflict,
     /// The resume link no longer works: the answers on screen can go into
@@ -121,9 +126,10 @@ pub enum NextAction {
 impl Trouble {
     pub fn next_action(&self) -> NextAction {
         match self {
-            Self::Offline { .. } | Self::ServerError { .. } | Self::Throttled { .. } => {
-                NextAction::RetryNow
-            }
+            Self::Offline { .. }
+            | Self::ServerError { .. }
+            | Self::Throttled { .. }
+            | Self::NotSaved => NextAction::RetryNow,
             Self::Conflict => NextAction::ChooseVersion,
             Self::Expired | Self::Gone => NextAction::StartAgain,
             Self::AlreadySubmitted => NextAction::ShowStatus,
@@ -138,6 +144,7 @@ impl Trouble {
             Self::Offline { .. } => "draft.offline",
             Self::ServerError { .. } => "draft.server_error",
             Self::Throttled { .. } => "draft.throttled",
+            Self::NotSaved => "draft.not_saved",
             Self::Conflict => "save.conflict",
             Self::Expired => "draft.expired",
             Self::Gone => "draft.gone",
@@ -210,15 +217,19 @@ impl Lifecycle {
         Self::default()
     }
 
-    /// A draft opened from a resume link (or reopened after a reviewer
-    /// asked for more information): saved, at version `etag`.
-    pub fn resumed(etag: String, submitted: bool) -> Self {
-        Self {
+    /// The draft opened from a resume link (or reopened after a reviewer
+    /// asked for more information) is now the one: saved, at version
+    /// `etag`. Whatever was under way is forgotten, its answer ignored, and
+    /// any retry scheduled before is void.
+    pub fn opened(&mut self, etag: String, submitted: bool) {
+        let retry_token = self.retry_token + 1;
+        *self = Self {
             exists: true,
             etag,
             submitted,
+            retry_token,
             ..Self::default()
-        }
+        };
     }
 
     pub fn save_status(&self) -> SaveStatus {
@@ -251,9 +262,20 @@ impl Lifecycle {
         self.submitted
     }
 
-    /// The applicant changed an answer.
+    /// The applicant changed an answer. A submission not sent yet (waiting
+    /// for a save, or for its retry) is called off: what was pressed was
+    /// the answers as they were; the applicant sends again from Check.
     pub fn edited(&mut self) {
         self.edits += 1;
+        if self.submit_waiting || self.retrying == Some(Request::Submit) {
+            self.submit_waiting = false;
+            self.submit_key = None;
+            if self.retrying.take().is_some() {
+                self.retry_token += 1;
+                self.failures = 0;
+                self.trouble = None;
+            }
+        }
         // Refused answers are fixed by editing them: save again.
         if matches!(
             self.trouble,
@@ -315,8 +337,17 @@ impl Lifecycle {
                 return Vec::new();
             }
         };
+        let failed_creation = request == Request::Save && !self.exists;
         match answer {
             Answer::Done { etag } => self.done(request, carried, etag),
+            Answer::Unreachable | Answer::ServerError | Answer::Throttled { .. }
+                if failed_creation =>
+            {
+                // Not retried by itself (see `Trouble::NotSaved`); a
+                // submission pressed meanwhile waits for the draft.
+                self.trouble = Some(Trouble::NotSaved);
+                Vec::new()
+            }
             Answer::Unreachable => {
                 self.retry_later(request, None, |s| Trouble::Offline { retry_in_secs: s })
             }
@@ -361,6 +392,13 @@ impl Lifecycle {
     /// "Try again now", or a retry's delay is over: the request that
     /// failed goes again (a submission under the same key).
     pub fn retry_now(&mut self) -> Vec<Command> {
+        if self.in_flight.is_some() {
+            return Vec::new();
+        }
+        if self.trouble == Some(Trouble::NotSaved) {
+            self.trouble = None;
+            return self.save_now();
+        }
         let Some(request) = self.retrying.take() else {
             return Vec::new();
         };
@@ -396,7 +434,17 @@ impl Lifecycle {
     /// A reviewer asked for more information and the applicant reopens the
     /// answers at version `etag`: the next submission is a new one.
     pub fn reopened(&mut self, etag: String) {
-        *self = Self::resumed(etag, false);
+        self.opened(etag, false);
+    }
+
+    /// Whether the answer awaited is that of a new draft's creation.
+    pub fn creating(&self) -> bool {
+        !self.exists && matches!(self.in_flight, Some((Request::Save, _)))
+    }
+
+    /// Whether Accept and send would do anything now.
+    pub fn may_submit(&self) -> bool {
+        !self.submitted && !self.submitting() && !self.blocked()
     }
 
     fn choose(&mut self, keep_mine: bool) -> Vec<Command> {
@@ -408,12 +456,21 @@ impl Lifecycle {
     }
 
     /// A conflict, an expired link, a gone draft or a sent application:
-    /// no save may go until the applicant has chosen what to do.
+    /// no save may go until the applicant has chosen what to do, and none
+    /// while that choice is carried out.
     fn blocked(&self) -> bool {
-        matches!(
-            self.trouble,
-            Some(Trouble::Conflict | Trouble::Expired | Trouble::Gone | Trouble::AlreadySubmitted)
-        )
+        // A choice after a conflict is under way until the saved version
+        // is read (its retries included).
+        self.keep_mine.is_some()
+            || matches!(
+                self.trouble,
+                Some(
+                    Trouble::Conflict
+                        | Trouble::Expired
+                        | Trouble::Gone
+                        | Trouble::AlreadySubmitted
+                )
+            )
     }
 
     fn done(&mut self, request: Request, carried: u64, etag: String) -> Vec<Command> {
@@ -441,11 +498,12 @@ impl Lifecycle {
             Request::Reload => match self.keep_mine.take() {
                 Some(true) => vec![self.send_save()],
                 _ => {
-                    // The saved version replaces what is on screen. That
-                    // replacement reaches `edited` like any change and is
-                    // saved again: one needless save rather than a way for
-                    // an edit to go unsaved.
+                    // The saved version replaces what is on screen (not an
+                    // edit: the app shows it without telling `edited`). A
+                    // submission pressed meanwhile was of other answers.
                     self.saved_edits = self.edits;
+                    self.submit_waiting = false;
+                    self.submit_key = None;
                     vec![Command::ShowReloaded]
                 }
             },
@@ -798,12 +856,99 @@ mod tests {
     }
 
     #[test]
+    fn nothing_is_sent_while_a_choice_is_carried_out() {
+        let mut draft = saved();
+        draft.edited();
+        draft.autosave_due();
+        draft.answered(Request::Save, Answer::Stale);
+        assert_eq!(draft.take_saved(), [Command::Reload]);
+        // The saved version cannot be read yet.
+        let commands = draft.answered(Request::Reload, Answer::Unreachable);
+        let Some(Command::RetryAfter { token, .. }) = commands.first().cloned() else {
+            panic!("{commands:?}");
+        };
+        // Send pressed meanwhile: it would send answers nobody chose.
+        assert_eq!(draft.submit_pressed("k1".into()), []);
+        assert!(!draft.may_submit());
+        draft.edited();
+        assert_eq!(draft.autosave_due(), []);
+        assert_eq!(draft.retry_due(token), [Command::Reload]);
+        // Retrying while the Reload is under way sends nothing more.
+        assert_eq!(draft.retry_now(), []);
+        assert_eq!(
+            draft.answered(Request::Reload, done("v9")),
+            [Command::ShowReloaded]
+        );
+        assert!(draft.may_submit());
+        assert_eq!(draft.submit_pressed("k2".into()), submit("v9", "k2"));
+    }
+
+    #[test]
+    fn an_edit_calls_off_a_submission_not_sent_yet() {
+        let mut draft = saved();
+        draft.submit_pressed("k1".into());
+        let commands = draft.answered(Request::Submit, Answer::Unreachable);
+        let Some(Command::RetryAfter { token, .. }) = commands.first().cloned() else {
+            panic!("{commands:?}");
+        };
+        // Back to a question, an answer changed: that retry would send the
+        // answers as they were.
+        draft.edited();
+        assert!(!draft.submitting());
+        assert_eq!(draft.retry_due(token), []);
+        assert_eq!(draft.autosave_due(), save("v1"));
+        assert_eq!(draft.answered(Request::Save, done("v2")), []);
+        assert!(!draft.submitted());
+        // Sent again from Check: a new submission.
+        assert_eq!(draft.submit_pressed("k2".into()), submit("v2", "k2"));
+    }
+
+    #[test]
+    fn a_retry_scheduled_before_a_draft_was_opened_is_void() {
+        let mut draft = saved();
+        draft.edited();
+        draft.autosave_due();
+        let commands = draft.answered(Request::Save, Answer::Unreachable);
+        let Some(Command::RetryAfter { token, .. }) = commands.first().cloned() else {
+            panic!("{commands:?}");
+        };
+        draft.reopened("v5".into());
+        draft.edited();
+        draft.autosave_due();
+        let again = draft.answered(Request::Save, Answer::Unreachable);
+        assert!(
+            !matches!(again.first(), Some(Command::RetryAfter { token: t, .. }) if *t == token)
+        );
+        assert_eq!(draft.retry_due(token), []);
+    }
+
+    #[test]
+    fn a_failed_creation_is_not_retried_by_itself() {
+        let mut draft = Lifecycle::new();
+        draft.edited();
+        assert_eq!(draft.save_now(), [Command::Create]);
+        // A lost answer may have made a draft: no timer makes another.
+        assert_eq!(draft.answered(Request::Save, Answer::Unreachable), []);
+        let trouble = draft.trouble().unwrap();
+        assert_eq!(trouble, &Trouble::NotSaved);
+        assert_eq!(trouble.next_action(), NextAction::RetryNow);
+        // Continue, or Try again now, tries again.
+        assert_eq!(draft.save_now(), [Command::Create]);
+        assert_eq!(draft.answered(Request::Save, Answer::ServerError), []);
+        assert_eq!(draft.retry_now(), [Command::Create]);
+        assert!(draft.creating());
+        assert_eq!(draft.answered(Request::Save, done("v1")), []);
+        assert_eq!(draft.save_status(), SaveStatus::Saved);
+    }
+
+    #[test]
     fn every_trouble_and_action_is_worded_in_every_locale() {
         let report = ValidationReport::default();
         let troubles = [
             Trouble::Offline { retry_in_secs: 4 },
             Trouble::ServerError { retry_in_secs: 4 },
             Trouble::Throttled { retry_in_secs: 4 },
+            Trouble::NotSaved,
             Trouble::Conflict,
             Trouble::Expired,
             Trouble::Gone,

@@ -248,8 +248,9 @@ pub(crate) fn checked<T: Checked>(part: &T, more: Vec<Problem>) -> Vec<Problem> 
 }
 
 /// validator's errors as the contract's problems: one for each field, the
-/// first rule it breaks in the order the rules are written (a name over
-/// its cap is only "too long"), with the params as text. validator adds
+/// first it reports (validator checks `length`, then `required`, then the
+/// custom rules in the order written, whatever the attribute's order: a
+/// name over its cap is only "too long"), with the params as text. validator adds
 /// the raw answer to every error as `value`; it is dropped here, the one
 /// way from validator to a problem, since an answer may be a secret and a
 /// problem is shown, logged and sent.

@@ -29,7 +29,12 @@ impl FromRequestParts<AppState> for Applicant {
         let TokenHolder { record, token } =
             match TokenHolder::from_request_parts(parts, state).await {
                 Ok(holder) if holder.record.id == id => holder,
-                Err(failure) if failure.code == "token_required" => return Err(failure),
+                // No token, or the store failed: said as it is.
+                Err(failure)
+                    if failure.code == "token_required" || failure.status.is_server_error() =>
+                {
+                    return Err(failure)
+                }
                 _ => {
                     return Err(match state.store.application(&id).await? {
                         None => ApiFailure::not_found(),
