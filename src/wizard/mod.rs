@@ -131,12 +131,25 @@ pub fn WizardView(
             }
         });
     }
-    // The free-mail list is needed on the admin step: fetch it once, early.
-    let api = state.api();
-    spawn_local(async move {
-        if let Ok(domains) = api.free_email_domains(i18n.locale.get_untracked()).await {
-            state.reference.update(|r| r.set_free_mail_domains(domains));
+    // The free-mail list (78 KB) is for the admin's email: fetched when
+    // the admin step opens, not with the first page. Until it arrives the
+    // app skips that rule; the API checks it on submit.
+    let free_mail_asked = StoredValue::new(false);
+    Effect::new(move |_| {
+        let step = state.wizard.with(|w| w.step);
+        let needed = matches!(step, Step::Admin | Step::Tenant | Step::Check);
+        if !needed || free_mail_asked.get_value() {
+            return;
         }
+        free_mail_asked.set_value(true);
+        let api = state.api();
+        spawn_local(async move {
+            match api.free_email_domains(i18n.locale.get_untracked()).await {
+                Ok(domains) => state.reference.update(|r| r.set_free_mail_domains(domains)),
+                // Asked again the next time a step needs it.
+                Err(_) => free_mail_asked.set_value(false),
+            }
+        });
     });
     let step = Memo::new(move |_| state.wizard.with(|w| w.step));
     let back = Memo::new(move |_| state.wizard.with(Wizard::back_target));

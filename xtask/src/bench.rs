@@ -1,5 +1,6 @@
 //! Benchmarks that print figures; nothing here asserts a time or a size.
 
+use crate::compress::{brotli, gzip};
 use crate::{build_app, root, sh, sh_env, step, Result};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -21,7 +22,6 @@ pub fn validate() -> Result {
         ],
     )
 }
-use std::io::Write;
 
 /// Raw, gzip -9 and brotli -11 bytes of every file in dist/ (today every
 /// one of them is fetched on first load), and the totals.
@@ -32,6 +32,12 @@ pub fn size() -> Result {
         .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
         .filter_map(|entry| entry.ok())
         .filter(|entry| entry.path().is_file())
+        // The precompressed copies are counted in the columns.
+        .filter(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            !name.ends_with(".br") && !name.ends_with(".gz")
+        })
         .collect();
     files.sort_by_key(|entry| entry.file_name());
 
@@ -40,7 +46,7 @@ pub fn size() -> Result {
     let mut totals = [0usize; 3];
     for entry in files {
         let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
-        let sizes = [bytes.len(), gzip(&bytes)?, brotli(&bytes)?];
+        let sizes = [bytes.len(), gzip(&bytes)?.len(), brotli(&bytes)?.len()];
         for (total, size) in totals.iter_mut().zip(sizes) {
             *total += size;
         }
@@ -57,22 +63,6 @@ pub fn size() -> Result {
         totals[0], totals[1], totals[2]
     );
     Ok(())
-}
-
-fn gzip(bytes: &[u8]) -> Result<usize> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).map_err(|e| e.to_string())?;
-    Ok(encoder.finish().map_err(|e| e.to_string())?.len())
-}
-
-fn brotli(bytes: &[u8]) -> Result<usize> {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).map_err(|e| e.to_string())?;
-    Ok(out.len())
 }
 
 /// Draft autosave throughput and latency on loopback: the release API on a
@@ -211,6 +201,47 @@ pub fn finder() -> Result {
             "e2e",
             "--example",
             "bench_finder",
+            "--",
+            &site.to_string_lossy(),
+        ],
+        &[("CHROMEDRIVER", &chromedriver)],
+    )
+}
+
+/// `cargo xtask bench load`: the release app and its static twin, loaded
+/// cold in headless Chromium on loopback and as a phone on slow 4G
+/// (e2e/examples/bench_load.rs). Prints a table; JSON in target/.
+pub fn load() -> Result {
+    use crate::tools::{self, Need};
+    tools::ensure(&[
+        Need::WasmTarget,
+        Need::Trunk,
+        Need::WasmBindgen,
+        Need::Chromium,
+    ])?;
+    build_app()?;
+    let site = root().join("target/bench-load/site");
+    step("copy the release build to the bench site", || {
+        let _ = std::fs::remove_dir_all(&site);
+        std::fs::create_dir_all(&site).map_err(|e| e.to_string())?;
+        for entry in std::fs::read_dir(root().join("dist")).map_err(|e| e.to_string())? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            std::fs::copy(&path, site.join(path.file_name().unwrap_or_default()))
+                .map_err(|e| format!("copy {}: {e}", path.display()))?;
+        }
+        Ok(())
+    })?;
+    let chromedriver = tools::chromedriver_path();
+    sh_env(
+        "cargo",
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "e2e",
+            "--example",
+            "bench_load",
             "--",
             &site.to_string_lossy(),
         ],

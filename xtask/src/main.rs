@@ -11,6 +11,7 @@
 //!   fuzz [CASES]   the property tests with many cases (default 100000)
 
 mod bench;
+mod compress;
 mod tools;
 mod wasm_crates;
 
@@ -32,11 +33,12 @@ fn main() -> ExitCode {
         ["bench", "validate"] => bench::validate(),
         ["bench", "api"] => bench::api(),
         ["bench", "finder"] => bench::finder(),
+        ["bench", "load"] => bench::load(),
         ["fuzz"] => fuzz("100000"),
         ["fuzz", cases] => fuzz(cases),
         _ => {
             eprintln!(
-                "usage: cargo xtask setup | run [--listen ADDR] | test | wasm-crates | bench size|validate|api|finder | fuzz [CASES]\n\
+                "usage: cargo xtask setup | run [--listen ADDR] | test | wasm-crates | bench size|validate|api|finder|load | fuzz [CASES]\n\
                  see README.md"
             );
             return ExitCode::from(2);
@@ -98,6 +100,9 @@ pub fn build_app() -> Result {
     })?;
     step("trunk build --release", || {
         sh(tools::TRUNK, &["build", "--release", "--offline"])
+    })?;
+    step("precompress dist/ (brotli, gzip)", || {
+        compress::precompress(&root().join("dist"))
     })
 }
 

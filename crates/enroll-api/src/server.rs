@@ -141,8 +141,12 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
         .layer(middleware::from_fn(guards::json_errors));
     let mut app = Router::new().nest("/api/v1", v1);
     if let Some(dir) = &options.static_dir {
+        // `cargo xtask` builds write `x.br` and `x.gz` beside each file:
+        // sent as they are to browsers that take them. Anything else
+        // (a `trunk build` of its own) is compressed as it goes out.
+        let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
         let site = Router::new()
-            .fallback_service(ServeDir::new(dir))
+            .fallback_service(files)
             .layer(CompressionLayer::new())
             .layer(SetResponseHeaderLayer::overriding(
                 header::CONTENT_SECURITY_POLICY,

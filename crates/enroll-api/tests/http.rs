@@ -148,6 +148,42 @@ async fn the_app_html_gets_a_csp_without_unsafe_inline() {
 }
 
 #[tokio::test]
+async fn the_app_files_go_out_precompressed_when_the_build_made_them() {
+    // `cargo xtask` builds write `x.br` and `x.gz` beside `x`.
+    let dist = tempfile::tempdir().unwrap();
+    let wasm = dist.path().join("app.wasm");
+    std::fs::write(&wasm, vec![0u8; 4096]).unwrap();
+    std::fs::write(dist.path().join("app.wasm.br"), b"brotli bytes").unwrap();
+    std::fs::write(dist.path().join("app.wasm.gz"), b"gzip bytes").unwrap();
+    let api = start(Some(dist.path().to_path_buf())).await;
+    let url = format!("{}/app.wasm", api.server.url());
+    let client = reqwest::Client::new();
+    for (accepted, encoding, body) in [
+        ("br, gzip", "br", &b"brotli bytes"[..]),
+        ("gzip", "gzip", &b"gzip bytes"[..]),
+    ] {
+        let response = client
+            .get(&url)
+            .header("Accept-Encoding", accepted)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["content-encoding"], encoding);
+        assert_eq!(response.headers()["content-type"], "application/wasm");
+        assert_eq!(&response.bytes().await.unwrap()[..], body);
+    }
+    // A browser that takes neither gets the file itself.
+    let plain = client
+        .get(&url)
+        .header("Accept-Encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.headers().get("content-encoding"), None);
+    assert_eq!(plain.bytes().await.unwrap().len(), 4096);
+}
+
+#[tokio::test]
 async fn cors_answers_only_the_configured_origin() {
     let api = start(None).await;
     let client = reqwest::Client::new();
