@@ -5,7 +5,8 @@
 //! page, served by the same real API. On loopback, and as a mid-range phone
 //! on slow 4G (150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU ×4).
 //! Also the bytes moved until then, the time from the press to the next
-//! question, and what arrives after (the rest the wizard fetches).
+//! question, what arrives after (the rest the wizard fetches), and a
+//! repeat visit with the browser's cache warm.
 //! Figures are printed and written to target/bench-load.json, never
 //! asserted.
 
@@ -66,12 +67,18 @@ for (const e of entries) {
 return [before, all, entries.length];
 "#;
 
-/// One cold load of `path`: (ms until the first page works, ms from the
-/// press to the next question, KB moved until then, KB moved in all once
-/// the page is quiet).
-async fn cold_load(stack: &Stack, path: &str, patience: Duration) -> [f64; 4] {
-    stack.browser.goto("about:blank").await.expect("a blank page");
-    stack.devtools("Network.clearBrowserCache", json!({})).await;
+/// One load of `path`, from a cold cache unless `warm`: (ms until the
+/// first page works, ms from the press to the next question, KB moved
+/// until then, KB moved in all once the page is quiet).
+async fn load(stack: &Stack, path: &str, patience: Duration, warm: bool) -> [f64; 4] {
+    stack
+        .browser
+        .goto("about:blank")
+        .await
+        .expect("a blank page");
+    if !warm {
+        stack.devtools("Network.clearBrowserCache", json!({})).await;
+    }
     stack
         .browser
         .goto(&stack.url(path))
@@ -175,10 +182,15 @@ async fn main() {
             .devtools("Emulation.setCPUThrottlingRate", json!({ "rate": cpu }))
             .await;
         let mut medians = Vec::new();
-        for (page, path) in [("app", "/"), ("static twin", "/twin.html")] {
+        let pages = [
+            ("app", "/", false),
+            ("static twin", "/twin.html", false),
+            ("app, repeat visit", "/", true),
+        ];
+        for (page, path, warm) in pages {
             let mut runs = Vec::new();
             for _ in 0..RUNS {
-                runs.push(cold_load(&stack, path, patience).await);
+                runs.push(load(&stack, path, patience, warm).await);
             }
             let m: Vec<f64> = (0..4)
                 .map(|i| median(runs.iter().map(|r| r[i]).collect()))
@@ -197,6 +209,7 @@ async fn main() {
             );
             medians.push(m[0]);
         }
+        // Cold app against cold twin.
         ratios.push((network, medians[0] / medians[1]));
     }
     for (network, ratio) in &ratios {
@@ -205,6 +218,9 @@ async fn main() {
     }
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench-load.json");
     std::fs::write(&out, serde_json::to_string_pretty(&results).expect("JSON")).expect("written");
-    println!("(median of {RUNS} cold loads each; all runs in {})", out.display());
+    println!(
+        "(median of {RUNS} cold loads each; all runs in {})",
+        out.display()
+    );
     stack.close().await;
 }

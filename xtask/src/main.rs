@@ -12,6 +12,7 @@
 
 mod bench;
 mod compress;
+mod fingerprint;
 mod tools;
 mod wasm_crates;
 
@@ -100,6 +101,9 @@ pub fn build_app() -> Result {
     })?;
     step("trunk build --release", || {
         sh(tools::TRUNK, &["build", "--release", "--offline"])
+    })?;
+    step("content hashes in the names boot.js loads", || {
+        fingerprint::fingerprint(&root().join("dist"))
     })?;
     step("precompress dist/ (brotli, gzip)", || {
         compress::precompress(&root().join("dist"))
@@ -221,6 +225,19 @@ fn test() -> Result {
         },
     )?;
     build_app()?;
+    step("the first page's bytes within budget", || {
+        let files = compress::first_step_bytes(&root().join("dist"))?;
+        let total: usize = files.iter().map(|(_, size)| size).sum();
+        let budget = compress::FIRST_STEP_BROTLI_BUDGET;
+        println!("{total} brotli bytes until the first page works (budget {budget}): {files:?}");
+        if total > budget {
+            return Err(format!(
+                "the first page now needs {total} brotli bytes, over its budget of {budget}: \
+                 load what it does not need later (README, \"Loading\")"
+            ));
+        }
+        Ok(())
+    })?;
     let axe = tools::axe_path().to_string_lossy().into_owned();
     step("end-to-end tests (Chromium, API, release build)", || {
         sh_env(

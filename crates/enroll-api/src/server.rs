@@ -152,11 +152,7 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
                 header::CONTENT_SECURITY_POLICY,
                 content_security_policy(&options.frame_ancestors),
             ))
-            // No file hashes in names (a stable URL to embed): revalidate.
-            .layer(SetResponseHeaderLayer::overriding(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("no-cache"),
-            ));
+            .layer(middleware::from_fn(cache_control));
         app = app.merge(site);
     }
     app.layer(middleware::from_fn_with_state(
@@ -227,4 +223,36 @@ fn cors(origins: &[String]) -> CorsLayer {
             HeaderName::from_static("idempotency-key"),
         ])
         .expose_headers([header::ETAG])
+}
+
+/// How long browsers keep the app's files: a year for those with a content
+/// hash in their name (a new build has new names), revalidated every time
+/// for the rest (`boot.js`, a partner's stable URL, and the pages).
+async fn cache_control(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let hashed = is_content_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    let value = if hashed && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+/// `csp-enroll.6fb67015682b6c5a.js`: a name with 16 hex digits between
+/// its stem and its extension (`cargo xtask`'s release build).
+fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let mut parts = name.rsplit('.');
+    let (Some(_extension), Some(hash), Some(_stem)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }

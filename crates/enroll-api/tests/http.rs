@@ -184,6 +184,30 @@ async fn the_app_files_go_out_precompressed_when_the_build_made_them() {
 }
 
 #[tokio::test]
+async fn files_with_a_content_hash_are_kept_a_year_the_rest_revalidated() {
+    let dist = tempfile::tempdir().unwrap();
+    for name in ["boot.js", "csp-enroll.6fb67015682b6c5a.js", "index.html"] {
+        std::fs::write(dist.path().join(name), "x").unwrap();
+    }
+    let api = start(Some(dist.path().to_path_buf())).await;
+    for (path, expected) in [
+        (
+            "/csp-enroll.6fb67015682b6c5a.js",
+            "public, max-age=31536000, immutable",
+        ),
+        ("/boot.js", "no-cache"),
+        ("/", "no-cache"),
+        // Not there: nothing to keep.
+        ("/csp-enroll.0123456789abcdef.js", "no-cache"),
+    ] {
+        let response = reqwest::get(format!("{}{path}", api.server.url()))
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["cache-control"], expected, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn cors_answers_only_the_configured_origin() {
     let api = start(None).await;
     let client = reqwest::Client::new();
