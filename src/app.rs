@@ -16,6 +16,8 @@ pub fn App(
     config: HostConfig,
     /// Where to tell the host page what happens.
     events: HostEvents,
+    /// The program settings boot.js asked for early, if it did.
+    early_program: Option<js_sys::Promise>,
 ) -> impl IntoView {
     let i18n = I18n::new(config.locale);
     provide_context(i18n);
@@ -39,7 +41,7 @@ pub fn App(
                 {if standalone_finder {
                     view! { <FinderPage applicant=applicant/> }.into_any()
                 } else {
-                    view! { <Wizard api=api/> }.into_any()
+                    view! { <Wizard api=api early=early_program/> }.into_any()
                 }}
             </main>
         </div>
@@ -49,12 +51,15 @@ pub fn App(
 /// The wizard, once the program settings it follows are loaded (the
 /// standalone finder never asks for them).
 #[component]
-fn Wizard(api: ApiClient) -> impl IntoView {
+fn Wizard(api: ApiClient, early: Option<js_sys::Promise>) -> impl IntoView {
     let i18n = use_i18n();
+    // Used once: a retry after a failure asks the API again.
+    let early = StoredValue::new_local(early);
     let program = LocalResource::new(move || {
         let api = api.clone();
         let locale = i18n.locale.get_untracked();
-        async move { api.program(locale).await }
+        let early = early.try_update_value(Option::take).flatten();
+        async move { api.program_soon(early, locale).await }
     });
     move || match program.get() {
         None => view! { <p class="csp-loading" role="status">{move || i18n.t("app.loading")}</p> }

@@ -168,9 +168,13 @@ pub fn mount(host: &HtmlElement) -> Result<(), JsValue> {
     host.set_attribute("data-csp-mounted", "")?;
 
     let events = HostEvents { host: host.clone() };
+    // The program settings boot.js may have asked for already.
+    let early = js_sys::Reflect::get(host, &JsValue::from_str("cspProgram"))
+        .ok()
+        .and_then(|value| value.dyn_into::<js_sys::Promise>().ok());
     leptos::mount::mount_to(
         container,
-        move || view! { <App config=config.clone() events=events.clone()/> },
+        move || view! { <App config=config.clone() events=events.clone() early_program=early.clone()/> },
     )
     .forget();
     Ok(())

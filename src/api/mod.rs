@@ -133,6 +133,26 @@ impl ApiClient {
         self.get("/program", locale, None).await
     }
 
+    /// The program settings `boot.js` asked for while the app was still
+    /// downloading (`early`: a promise of the body's text, or of null), if
+    /// it did and got them; else from the API now.
+    pub async fn program_soon(
+        &self,
+        early: Option<js_sys::Promise>,
+        locale: Locale,
+    ) -> Result<ProgramSettings, ApiFailure> {
+        if let Some(early) = early {
+            let text = wasm_bindgen_futures::JsFuture::from(early).await.ok();
+            let settings = text
+                .and_then(|t| t.as_string())
+                .and_then(|t| serde_json::from_str(&t).ok());
+            if let Some(settings) = settings {
+                return Ok(settings);
+            }
+        }
+        self.program(locale).await
+    }
+
     pub async fn address_format(
         &self,
         country: &str,
