@@ -383,16 +383,22 @@ async fn going_offline_loses_nothing_and_saving_resumes_when_back() {
     stack.close().await;
 }
 
-#[tokio::test]
-async fn an_answer_over_its_cap_is_not_saved_and_says_so_at_its_field() {
-    let stack = Stack::start().await;
-    open_and_choose(&stack, "indirect").await;
+/// A new application for an indirect reseller, saved with its MPN ID, on
+/// the company page.
+async fn at_the_company_page(stack: &Stack) {
+    open_and_choose(stack, "indirect").await;
     stack.fill("#f-mpn_id", "1234567").await;
     stack.click("button[type=submit]").await;
     stack.wait_for_text("h1", "Your company").await;
     stack
         .wait_for_text(".csp-save-state", "Your answers are saved")
         .await;
+}
+
+#[tokio::test]
+async fn an_answer_over_its_cap_is_not_saved_and_says_so_at_its_field() {
+    let stack = Stack::start().await;
+    at_the_company_page(&stack).await;
 
     // Pasted by mistake: a whole paragraph as the legal name.
     stack
@@ -521,13 +527,7 @@ async fn stored_name(stack: &Stack) -> String {
 #[tokio::test]
 async fn a_change_made_elsewhere_is_never_overwritten_unasked() {
     let stack = Stack::start().await;
-    open_and_choose(&stack, "indirect").await;
-    stack.fill("#f-mpn_id", "1234567").await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for_text("h1", "Your company").await;
-    stack
-        .wait_for_text(".csp-save-state", "Your answers are saved")
-        .await;
+    at_the_company_page(&stack).await;
     save_elsewhere(&stack, "Fabrikam Ltd").await;
 
     // Here the applicant types; the save finds the newer version and asks.

@@ -190,22 +190,25 @@ pub fn finder() -> Result {
             site.join("lib/minisearch.umd.js"),
         )
     })?;
-    let chromedriver = tools::chromedriver_path();
-    sh_env(
-        "cargo",
-        &[
-            "run",
-            "--quiet",
-            "--release",
-            "-p",
-            "e2e",
-            "--example",
-            "bench_finder",
-            "--",
-            &site.to_string_lossy(),
-        ],
-        &[("CHROMEDRIVER", &chromedriver)],
-    )
+    run_browser_bench("bench_finder", &site)
+}
+
+/// Runs the e2e example `name` (release build), serving `site`.
+fn run_browser_bench(name: &str, site: &std::path::Path) -> Result {
+    let chromedriver = crate::tools::chromedriver_path();
+    let site = site.to_string_lossy();
+    let args = [
+        "run",
+        "--quiet",
+        "--release",
+        "-p",
+        "e2e",
+        "--example",
+        name,
+        "--",
+        &site,
+    ];
+    sh_env("cargo", &args, &[("CHROMEDRIVER", &chromedriver)])
 }
 
 /// `cargo xtask bench load`: the release app and its static twin, loaded
@@ -231,20 +234,5 @@ pub fn load() -> Result {
         }
         Ok(())
     })?;
-    let chromedriver = tools::chromedriver_path();
-    sh_env(
-        "cargo",
-        &[
-            "run",
-            "--quiet",
-            "--release",
-            "-p",
-            "e2e",
-            "--example",
-            "bench_load",
-            "--",
-            &site.to_string_lossy(),
-        ],
-        &[("CHROMEDRIVER", &chromedriver)],
-    )
+    run_browser_bench("bench_load", &site)
 }
