@@ -106,10 +106,7 @@ pub fn WizardView(
         let step = state.wizard.with(|w| w.step);
         let warnings: Vec<_> = state.form.answers.with(|answers| {
             state.reference.with(|reference| {
-                step.sections()
-                    .iter()
-                    .flat_map(|s| enroll_core::validate_section(*s, answers, reference).warnings)
-                    .collect()
+                enroll_core::validate_sections(step.sections(), answers, reference).warnings
             })
         });
         state.form.warnings.set(warnings);

@@ -34,5 +34,5 @@ pub use program::{program_problems, MpnRecord, ProgramLinks, ProgramSettings};
 pub use provider::{Provider, ProviderPage, ProviderRequest};
 pub use reference::ReferenceData;
 pub use status::Change;
-pub use validate::{validate, validate_section, Section};
+pub use validate::{validate, validate_section, validate_sections, Section};
 pub use wizard::{Step, Wizard};

@@ -17,7 +17,7 @@ use crate::bank::bank_problems;
 use crate::email::email_problems;
 use crate::reference::{Lookup, ReferenceData};
 use crate::tenant::same_tenant_problem;
-use crate::text::{character_problems, holds_pasted, strip_pasted_answers};
+use crate::text::{character_problems, holds_pasted, strip_pasted};
 use crate::{Answers, Field, Problem, ProblemCode, ValidationReport};
 use std::borrow::Cow;
 use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKind};
@@ -81,17 +81,7 @@ impl Section {
 
 /// Validates the whole application, as submitting it requires.
 pub fn validate(answers: &Answers, reference: &ReferenceData) -> ValidationReport {
-    let answers = &without_pasted_invisibles(answers);
-    let trimmed = &trimmed(answers);
-    let controls = character_problems(answers);
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    for section in Section::ALL {
-        let (e, w) = section_problems(section, answers, trimmed, reference, &controls);
-        errors.extend(e);
-        warnings.extend(w);
-    }
-    ValidationReport::from_problems(errors, warnings)
+    validate_sections(&Section::ALL, answers, reference)
 }
 
 /// Validates one section, as the wizard does on Continue.
@@ -100,42 +90,56 @@ pub fn validate_section(
     answers: &Answers,
     reference: &ReferenceData,
 ) -> ValidationReport {
-    let answers = &without_pasted_invisibles(answers);
-    let trimmed = &trimmed(answers);
+    validate_sections(&[section], answers, reference)
+}
+
+/// Validates some sections (a wizard step's, or those a client names),
+/// their problems in the order of `sections`.
+pub fn validate_sections(
+    sections: &[Section],
+    answers: &Answers,
+    reference: &ReferenceData,
+) -> ValidationReport {
+    // A byte-order mark or a soft hyphen pasted along is not the
+    // applicant's mistake (the API removes them on save).
+    let answers = &each_text_where(answers, holds_pasted, strip_pasted);
+    // Surrounding spaces are not part of an answer, and validator's
+    // `length` would count them.
+    let trimmed = &each_text_where(
+        answers,
+        |value| value.trim().len() != value.len(),
+        |value| value.trim().to_owned(),
+    );
     let controls = character_problems(answers);
-    let (errors, warnings) = section_problems(section, answers, trimmed, reference, &controls);
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for section in sections {
+        let (e, w) = section_problems(*section, answers, trimmed, reference, &controls);
+        errors.extend(e);
+        warnings.extend(w);
+    }
     ValidationReport::from_problems(errors, warnings)
 }
 
-/// The answers as validated: a byte-order mark or a soft hyphen pasted
-/// along is not the applicant's mistake (the API removes them on save).
-fn without_pasted_invisibles(answers: &Answers) -> Cow<'_, Answers> {
-    let mut pasted = false;
-    answers.each_text(|_, value| pasted |= holds_pasted(value));
-    if !pasted {
+/// The answers with every text answer that `needs` it replaced by `fix`
+/// of it; borrowed, without a copy, when none does (the usual case).
+fn each_text_where<'a>(
+    answers: &'a Answers,
+    needs: impl Fn(&str) -> bool,
+    fix: impl Fn(&str) -> String,
+) -> Cow<'a, Answers> {
+    let mut any = false;
+    answers.each_text(|_, value| any |= needs(value));
+    if !any {
         return Cow::Borrowed(answers);
     }
-    let mut cleaned = answers.clone();
-    strip_pasted_answers(&mut cleaned);
-    Cow::Owned(cleaned)
-}
-
-/// The answers with the spaces around each one removed, as the rules on
-/// one answer see them: surrounding spaces are not part of an answer, and
-/// `length` would count them.
-fn trimmed<'a>(answers: &'a Answers) -> Cow<'a, Answers> {
-    let mut padded = false;
-    answers.each_text(|_, value| padded |= value.trim().len() != value.len());
-    if !padded {
-        return Cow::Borrowed(answers);
-    }
-    let mut trimmed = answers.clone();
-    trimmed.each_text_mut(|_, value| {
-        if value.trim().len() != value.len() {
-            *value = value.trim().to_owned();
+    let mut fixed = answers.clone();
+    fixed.each_text_mut(|_, value| {
+        if needs(value) {
+            *value = fix(value);
         }
     });
-    Cow::Owned(trimmed)
+    Cow::Owned(fixed)
 }
 
 /// A section's problems. A field holding a control character (`controls`,

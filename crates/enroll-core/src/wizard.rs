@@ -3,7 +3,8 @@
 
 use crate::reference::ReferenceData;
 use crate::{
-    validate_section, Answers, Field, PartnerModel, Problem, ProblemCode, Section, ValidationReport,
+    validate_section, validate_sections, Answers, Field, PartnerModel, Problem, ProblemCode,
+    Section, ValidationReport,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -99,13 +100,11 @@ impl Wizard {
         reference: &ReferenceData,
         direct_enrollment_open: bool,
     ) -> Result<Step, ValidationReport> {
-        let mut errors: Vec<Problem> = Vec::new();
-        let mut warnings = Vec::new();
-        for section in self.step.sections() {
-            let report = validate_section(*section, answers, reference);
-            errors.extend(report.errors);
-            warnings.extend(report.warnings);
-        }
+        let ValidationReport {
+            mut errors,
+            warnings,
+            ..
+        } = validate_sections(self.step.sections(), answers, reference);
         if self.step == Step::Model
             && answers.model == Some(PartnerModel::DirectPartner)
             && !direct_enrollment_open

@@ -13,7 +13,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::{
-    validate, validate_section, Answers, Catalog, ProgramSettings, Section, ValidationReport,
+    validate, validate_sections, Answers, Catalog, ProgramSettings, Section, ValidationReport,
 };
 use serde::Deserialize;
 use std::sync::Arc;
@@ -182,15 +182,12 @@ async fn post_validate(
     let mut report = match query.sections.as_deref() {
         None => validate(&answers, &state.reference.data),
         Some(list) => {
-            let (mut errors, mut warnings) = (Vec::new(), Vec::new());
-            for name in list.split(',') {
-                let section = Section::of_field(name.trim())
-                    .ok_or_else(|| ApiFailure::new(StatusCode::BAD_REQUEST, "unknown_section"))?;
-                let part = validate_section(section, &answers, &state.reference.data);
-                errors.extend(part.errors);
-                warnings.extend(part.warnings);
-            }
-            ValidationReport::from_problems(errors, warnings)
+            let sections = list
+                .split(',')
+                .map(|name| Section::of_field(name.trim()))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| ApiFailure::new(StatusCode::BAD_REQUEST, "unknown_section"))?;
+            validate_sections(&sections, &answers, &state.reference.data)
         }
     };
     report.localize(Catalog::get(locale));
