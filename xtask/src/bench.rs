@@ -164,22 +164,8 @@ pub fn finder() -> Result {
                 .map(|_| ())
                 .map_err(|e| format!("copy {}: {e}", from.display()))
         };
-        for entry in std::fs::read_dir(root().join("dist")).map_err(|e| e.to_string())? {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            copy(
-                path.clone(),
-                site.join(path.file_name().unwrap_or_default()),
-            )?;
-        }
-        for entry in
-            std::fs::read_dir(root().join("xtask/bench/finder/page")).map_err(|e| e.to_string())?
-        {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            copy(
-                path.clone(),
-                site.join(path.file_name().unwrap_or_default()),
-            )?;
-        }
+        copy_files(&root().join("dist"), &site)?;
+        copy_files(&root().join("xtask/bench/finder/page"), &site)?;
         let modules = tools::bench_finder_modules();
         copy(
             modules.join("flexsearch/dist/flexsearch.bundle.min.js"),
@@ -191,6 +177,19 @@ pub fn finder() -> Result {
         )
     })?;
     run_browser_bench("bench_finder", &site)
+}
+
+/// Copies the files of `from` (not its folders) into `to`, made if needed.
+fn copy_files(from: &std::path::Path, to: &std::path::Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().unwrap_or_default()))
+                .map_err(|e| format!("copy {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Runs the e2e example `name` (release build), serving `site`.
@@ -226,13 +225,7 @@ pub fn load() -> Result {
     let site = root().join("target/bench-load/site");
     step("copy the release build to the bench site", || {
         let _ = std::fs::remove_dir_all(&site);
-        std::fs::create_dir_all(&site).map_err(|e| e.to_string())?;
-        for entry in std::fs::read_dir(root().join("dist")).map_err(|e| e.to_string())? {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            std::fs::copy(&path, site.join(path.file_name().unwrap_or_default()))
-                .map_err(|e| format!("copy {}: {e}", path.display()))?;
-        }
-        Ok(())
+        copy_files(&root().join("dist"), &site)
     })?;
     run_browser_bench("bench_load", &site)
 }

@@ -57,9 +57,12 @@ pub const FIRST_STEP_BROTLI_BUDGET: usize = 290_000;
 /// build in `dist` (precompressed, with content-hashed names).
 pub fn first_step_bytes(dist: &Path) -> Result<Vec<(String, usize)>> {
     let needed = |name: &str| {
-        matches!(name, "index.html.br" | "page.css.br" | "boot.js.br")
-            || (name.starts_with("csp-enroll.") && name.ends_with(".js.br"))
-            || (name.starts_with("csp-enroll_bg.") && name.ends_with(".wasm.br"))
+        name.strip_suffix(".br").is_some_and(|file| {
+            matches!(file, "index.html" | "page.css" | "boot.js")
+                || crate::fingerprint::HASHED
+                    .iter()
+                    .any(|original| crate::fingerprint::is_hashed(file, original))
+        })
     };
     let mut found = Vec::new();
     for entry in std::fs::read_dir(dist).map_err(|e| e.to_string())? {

@@ -9,9 +9,19 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The files renamed, as Trunk writes them (`filehash = false`).
-const HASHED: [&str; 2] = ["csp-enroll.js", "csp-enroll_bg.wasm"];
+pub const HASHED: [&str; 2] = ["csp-enroll.js", "csp-enroll_bg.wasm"];
 /// The files that name them.
 const REFERRERS: [&str; 3] = ["boot.js", "index.html", "finder.html"];
+
+/// Whether `name` is `original` (one of `HASHED`) with its content hash.
+pub fn is_hashed(name: &str, original: &str) -> bool {
+    let (stem, extension) = original.rsplit_once('.').unwrap_or((original, ""));
+    name.strip_prefix(stem)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|rest| rest.strip_suffix(extension))
+        .and_then(|rest| rest.strip_suffix('.'))
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
 
 /// `csp-enroll.js` → `csp-enroll.<16 hex>.js`, and the references to it.
 pub fn fingerprint(dist: &Path) -> Result {
