@@ -94,6 +94,25 @@ impl ApiFailure {
         serde_json::to_string(&body).unwrap_or_default()
     }
 
+    /// This failure's answer in `locale` in place of `answer`'s body. The
+    /// headers layers added (CORS, `Cache-Control`, `Allow` on a 405) stay;
+    /// those that described the old body (which a layer may have
+    /// compressed) go.
+    pub fn in_place_of(&self, answer: Response, locale: Locale) -> Response {
+        let (mut parts, _) = answer.into_parts();
+        for name in [
+            header::CONTENT_TYPE,
+            header::CONTENT_LENGTH,
+            header::CONTENT_ENCODING,
+            header::TRANSFER_ENCODING,
+        ] {
+            parts.headers.remove(name);
+        }
+        let (worded, body) = self.response(locale).into_parts();
+        parts.headers.extend(worded.headers);
+        Response::from_parts(parts, body)
+    }
+
     /// The answer in `locale`, `Retry-After` included.
     fn response(&self, locale: Locale) -> Response {
         let json = HeaderValue::from_static("application/json");
@@ -139,22 +158,7 @@ pub async fn word_failures(request: Request, next: Next) -> Response {
     let locale = RequestLocale::of(request.headers());
     let mut response = next.run(request).await;
     match response.extensions_mut().remove::<ApiFailure>() {
-        Some(failure) if locale != Locale::default() => {
-            // The layers' headers (CORS, Cache-Control, Allow) stay.
-            let (mut parts, _) = response.into_parts();
-            let (worded, body) = failure.response(locale).into_parts();
-            // These described the body being replaced (which may have been
-            // compressed by a layer inside this one).
-            for name in [
-                header::CONTENT_LENGTH,
-                header::CONTENT_ENCODING,
-                header::TRANSFER_ENCODING,
-            ] {
-                parts.headers.remove(name);
-            }
-            parts.headers.extend(worded.headers);
-            Response::from_parts(parts, body)
-        }
+        Some(failure) if locale != Locale::default() => failure.in_place_of(response, locale),
         _ => response,
     }
 }

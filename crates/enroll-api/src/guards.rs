@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiFailure;
 use crate::limits::Limits;
+use enroll_core::Locale;
 
 /// 414 for a request target longer than `max_uri_bytes`, 431 for headers
 /// (names and values) longer than `max_header_bytes`. hyper's own limits
@@ -47,21 +48,11 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) || is_json(response.headers()) {
         return response;
     }
-    let (mut parts, _) = response.into_parts();
-    // These described the body being replaced (which may be compressed).
-    for name in [
-        header::CONTENT_TYPE,
-        header::CONTENT_LENGTH,
-        header::CONTENT_ENCODING,
-        header::TRANSFER_ENCODING,
-    ] {
-        parts.headers.remove(name);
-    }
-    let (json, body) = ApiFailure::new(status, code_of(status))
-        .into_response()
-        .into_parts();
-    parts.headers.extend(json.headers);
-    Response::from_parts(parts, body)
+    // Worded in the request's language by `error::word_failures`.
+    let failure = ApiFailure::new(status, code_of(status));
+    let mut answer = failure.in_place_of(response, Locale::default());
+    answer.extensions_mut().insert(failure);
+    answer
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
