@@ -65,17 +65,9 @@ impl Section {
     /// by it (`bank`).
     pub fn of_field(field: &str) -> Option<Section> {
         let head = field.split('.').next()?;
-        Some(match head {
-            "model" => Section::Model,
-            "mpn_id" => Section::MpnId,
-            "company" => Section::Company,
-            "address" => Section::Address,
-            "bank" => Section::Bank,
-            "admin" => Section::Admin,
-            "tenant" => Section::Tenant,
-            "attestations" => Section::Attestations,
-            _ => return None,
-        })
+        Section::ALL
+            .into_iter()
+            .find(|section| section.path() == head)
     }
 }
 
