@@ -87,11 +87,42 @@ pub fn step(name: &str, f: impl FnOnce() -> Result) -> Result {
     let started = Instant::now();
     let result = f();
     let took = started.elapsed().as_secs_f64();
+    let disk = disk_use();
     match &result {
-        Ok(()) => println!("<== {name}: ok in {took:.1} s"),
-        Err(_) => println!("<== {name}: FAILED after {took:.1} s"),
+        Ok(()) => println!("<== {name}: ok in {took:.1} s{disk}"),
+        Err(_) => println!("<== {name}: FAILED after {took:.1} s{disk}"),
     }
     result
+}
+
+/// How much the build holds and the disk has left, after each step: a fresh
+/// `cargo xtask test` once ran a CI machine out of disk, and this is where
+/// the next one shows first. Empty where `du` or `df` cannot tell.
+fn disk_use() -> String {
+    let kib = |program: &str, args: &[&str], column: usize| -> Option<u64> {
+        let out = Command::new(program)
+            .args(args)
+            .current_dir(root())
+            .output()
+            .ok()?;
+        let text = String::from_utf8(out.stdout).ok()?;
+        text.lines()
+            .last()?
+            .split_whitespace()
+            .nth(column)?
+            .parse()
+            .ok()
+    };
+    let gib = |k: u64| k as f64 / (1024.0 * 1024.0);
+    match (
+        kib("du", &["-sk", "target"], 0),
+        kib("df", &["-Pk", "."], 3),
+    ) {
+        (Some(held), Some(free)) => {
+            format!(" (target/ {:.1} GiB, {:.1} GiB free)", gib(held), gib(free))
+        }
+        _ => String::new(),
+    }
 }
 
 /// Builds the release app into dist/ with Trunk, offline (TOOLCHAIN.md).
