@@ -6,8 +6,9 @@ use wasm_bindgen::JsValue;
 
 use crate::api::{ApiClient, ApiFailure, DraftRef};
 use crate::embed::{HostConfig, HostEvents, HostView};
-use crate::finder::{DirectoryCache, FinderPage};
+use crate::finder::DirectoryCache;
 use crate::i18n::{use_i18n, I18n};
+use crate::later::{self, LaterPart};
 use crate::wizard::WizardView;
 
 #[component]
@@ -39,7 +40,7 @@ pub fn App(
         <div class="csp-app" lang=move || i18n.locale.get().tag()>
             <main class="csp-main">
                 {if standalone_finder {
-                    view! { <FinderPage applicant=applicant/> }.into_any()
+                    view! { <LaterPart load=move || later::finder(applicant.clone(), None)/> }.into_any()
                 } else {
                     view! { <Wizard api=api early=early_program/> }.into_any()
                 }}

@@ -6,6 +6,7 @@ pub mod app;
 pub mod embed;
 pub mod finder;
 pub mod i18n;
+pub mod later;
 pub mod ui;
 pub mod wizard;
 

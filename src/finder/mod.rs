@@ -21,6 +21,11 @@ use crate::i18n::I18n;
 
 pub use views::FinderPage;
 
+/// The finder as the `finder` part gives it (crate::later).
+pub fn finder_page(applicant: Option<DraftRef>, on_back: Option<Callback<()>>) -> AnyView {
+    FinderPage(views::FinderPageProps { applicant, on_back }).into_any()
+}
+
 /// Largest directory searched in the browser. At 25,000 providers the
 /// compact index is about 2 MB of JSON, ~370 KB gzipped (measured by
 /// `cargo xtask bench finder`: 100,000 are 8.3 MB / 1.5 MB), about the

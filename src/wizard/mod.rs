@@ -16,8 +16,8 @@ use leptos::task::spawn_local;
 
 use crate::api::{ApiClient, DraftRef, StatusView};
 use crate::embed::HostConfig;
-use crate::finder::FinderPage;
 use crate::i18n::use_i18n;
+use crate::later::{self, LaterPart};
 use crate::ui::error_summary::ErrorSummary;
 use crate::ui::field::FormState;
 use save::{SaveForLater, SaveIndicator};
@@ -148,6 +148,8 @@ pub fn WizardView(
             }
         });
     });
+    // The later pages download while the applicant reads the first one.
+    Effect::new(|_| later::fetch_soon());
     let step = Memo::new(move |_| state.wizard.with(|w| w.step));
     let back = Memo::new(move |_| state.wizard.with(Wizard::back_target));
 
@@ -167,10 +169,8 @@ pub fn WizardView(
         <ErrorSummary errors=form.errors/>
         {move || match step.get() {
             Step::Start => view! { <start::StartPage program=program.clone() on_start=move || state.continue_step()/> }.into_any(),
-            Step::Check => view! { <check::CheckAnswers/> }.into_any(),
-            Step::Confirmation => view! { <check::Confirmation/> }.into_any(),
-            Step::Status => view! { <check::StatusPage/> }.into_any(),
-            question => view! { <steps::QuestionPage step=question/> }.into_any(),
+            Step::Model => steps::first_question_page(),
+            later_step => view! { <LaterPart load=move || later::page(later_step)/> }.into_any(),
         }}
         {move || (Step::QUESTIONS.contains(&step.get()) || step.get() == Step::Check).then(|| view! { <SaveForLater/> })}
         }
@@ -182,10 +182,22 @@ pub fn WizardView(
     });
     move || {
         if state.finder_open.get() {
-            view! { <FinderPage applicant=state.draft.get_untracked() on_back=close_finder/> }
+            let applicant = state.draft.get_untracked();
+            view! { <LaterPart load=move || later::finder(applicant.clone(), Some(close_finder))/> }
                 .into_any()
         } else {
             wizard_page().into_any()
         }
+    }
+}
+
+/// The pages in the app's `wizard` part (crate::later): every step after
+/// the first question.
+pub fn later_page(step: Step) -> AnyView {
+    match step {
+        Step::Check => view! { <check::CheckAnswers/> }.into_any(),
+        Step::Confirmation => view! { <check::Confirmation/> }.into_any(),
+        Step::Status => view! { <check::StatusPage/> }.into_any(),
+        question => steps::question_page(question),
     }
 }

@@ -11,18 +11,30 @@ use crate::i18n::{country_name, use_i18n};
 use crate::ui::field::{SelectField, TextField};
 use crate::ui::field_id;
 
-#[component]
-pub fn QuestionPage(step: Step) -> impl IntoView {
-    let i18n = use_i18n();
-    let state = use_wizard();
+/// The first question's page, in the app's first part: pressing "Start
+/// now" shows it without waiting for the rest (crate::later).
+pub fn first_question_page() -> AnyView {
+    view! { <QuestionPage step=Step::Model body=view! { <ModelQuestion/> }.into_any()/> }.into_any()
+}
+
+/// The page of any later question, in the `wizard` part (crate::later).
+pub fn question_page(step: Step) -> AnyView {
     let body = match step {
-        Step::Model => view! { <ModelQuestion/> }.into_any(),
+        Step::Model => return first_question_page(),
         Step::MpnId => view! { <MpnQuestion/> }.into_any(),
         Step::Company => view! { <CompanyQuestion/> }.into_any(),
         Step::Bank => view! { <BankQuestion/> }.into_any(),
         Step::Admin => view! { <AdminQuestion/> }.into_any(),
         _ => view! { <TenantQuestion/> }.into_any(),
     };
+    view! { <QuestionPage step=step body=body/> }.into_any()
+}
+
+/// A question: its title, its fields and Continue.
+#[component]
+fn QuestionPage(step: Step, body: AnyView) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_wizard();
     view! {
         <form novalidate on:submit=move |ev| {
             ev.prevent_default();

@@ -59,7 +59,7 @@ pub fn first_step_bytes(dist: &Path) -> Result<Vec<(String, usize)>> {
     let needed = |name: &str| {
         name.strip_suffix(".br").is_some_and(|file| {
             matches!(file, "index.html" | "page.css" | "boot.js")
-                || crate::fingerprint::HASHED
+                || crate::fingerprint::FIRST_PART
                     .iter()
                     .any(|original| crate::fingerprint::is_hashed(file, original))
         })
@@ -73,7 +73,7 @@ pub fn first_step_bytes(dist: &Path) -> Result<Vec<(String, usize)>> {
             found.push((name, size as usize));
         }
     }
-    if found.len() != 5 {
+    if found.len() != 6 {
         return Err(format!(
             "the first page's files are not all in {} (found {found:?})",
             dist.display()

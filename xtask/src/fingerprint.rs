@@ -4,12 +4,16 @@
 //! again. `boot.js`, `index.html` and `finder.html` keep their names (a
 //! partner embeds `boot.js` by URL) and are revalidated instead.
 
-use crate::Result;
+use crate::{split, Result};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// The files renamed, as Trunk writes them (`filehash = false`).
 pub const HASHED: [&str; 2] = ["csp-enroll.js", "csp-enroll_bg.wasm"];
+/// What the first page loads besides index.html, page.css and boot.js:
+/// the files in `HASHED` and the split loader the JS imports, as named
+/// before their hashes.
+pub const FIRST_PART: [&str; 3] = [HASHED[0], HASHED[1], "__wasm_split.js"];
 /// The files that name them.
 const REFERRERS: [&str; 3] = ["boot.js", "index.html", "finder.html"];
 
@@ -23,34 +27,131 @@ pub fn is_hashed(name: &str, original: &str) -> bool {
         .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// `csp-enroll.js` → `csp-enroll.<16 hex>.js`, and the references to it.
-pub fn fingerprint(dist: &Path) -> Result {
-    let mut renames = Vec::new();
-    for name in HASHED {
-        let bytes = std::fs::read(dist.join(name)).map_err(|e| format!("{name}: {e}"))?;
-        let digest = Sha256::digest(&bytes);
-        let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-        let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
-        let hashed = format!("{stem}.{hash}.{extension}");
-        std::fs::rename(dist.join(name), dist.join(&hashed)).map_err(|e| e.to_string())?;
-        renames.push((name, hashed));
+/// The first 16 hex digits of the SHA-256 of `parts`, one after another.
+fn content_hash(parts: &[&[u8]]) -> String {
+    let mut digest = Sha256::new();
+    for part in parts {
+        digest.update(part);
     }
+    digest.finalize()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `name` → `name` with `hash` before its extension.
+fn with_hash(name: &str, hash: &str) -> String {
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+    format!("{stem}.{hash}.{extension}")
+}
+
+fn read(dist: &Path, name: &str) -> Result<Vec<u8>> {
+    std::fs::read(dist.join(name)).map_err(|e| format!("{name}: {e}"))
+}
+
+fn write(dist: &Path, name: &str, bytes: &[u8]) -> Result {
+    std::fs::write(dist.join(name), bytes).map_err(|e| format!("{name}: {e}"))
+}
+
+/// Replaces every quoted mention of `name` in `text` (`"./name"`,
+/// `'name'`, `href="name"`) with `hashed`.
+fn rename_in(text: &str, name: &str, hashed: &str) -> String {
+    let mut text = text.to_owned();
+    for quote in ['"', '\''] {
+        text = text.replace(&format!("/{name}{quote}"), &format!("/{hashed}{quote}"));
+        text = text.replace(
+            &format!("{quote}{name}{quote}"),
+            &format!("{quote}{hashed}{quote}"),
+        );
+    }
+    text
+}
+
+/// Hashes in every name boot.js loads, directly or not, and the references
+/// to them. In order, because names are content: the parts loaded later
+/// (named by the split loader), the two JS modules (which import each
+/// other, so one hash covers both), the first wasm (named by boot.js).
+pub fn fingerprint(dist: &Path) -> Result {
+    let [main_js, main_wasm] = HASHED;
+    let mut loader = String::from_utf8(read(dist, split::LOADER)?).map_err(|e| e.to_string())?;
+    let mut parts: Vec<String> = std::fs::read_dir(dist)
+        .map_err(|e| e.to_string())?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| is_part(name))
+        .collect();
+    parts.sort();
+    for part in &parts {
+        let hashed = with_hash(part, &content_hash(&[&read(dist, part)?]));
+        std::fs::rename(dist.join(part), dist.join(&hashed)).map_err(|e| e.to_string())?;
+        if !loader.contains(&format!("/{part}\"")) {
+            return Err(format!("the split loader does not name {part}"));
+        }
+        loader = rename_in(&loader, part, &hashed);
+    }
+
+    let js = String::from_utf8(read(dist, main_js)?).map_err(|e| e.to_string())?;
+    let hash = content_hash(&[js.as_bytes(), loader.as_bytes()]);
+    let hashed_js = with_hash(main_js, &hash);
+    let hashed_loader = split::LOADER.replace(split::PLACEHOLDER, &hash);
+    write(
+        dist,
+        &hashed_js,
+        js.replace(split::LOADER, &hashed_loader).as_bytes(),
+    )?;
+    std::fs::remove_file(dist.join(main_js)).map_err(|e| e.to_string())?;
+    write(
+        dist,
+        &hashed_loader,
+        rename_in(&loader, main_js, &hashed_js).as_bytes(),
+    )?;
+    std::fs::remove_file(dist.join(split::LOADER)).map_err(|e| e.to_string())?;
+
+    // The wasm names the loader as the module of its imports.
+    let mut wasm = read(dist, main_wasm)?;
+    let placeholder = split::LOADER.as_bytes();
+    let mut found = 0;
+    for at in 0..wasm.len().saturating_sub(placeholder.len()) {
+        if wasm[at..].starts_with(placeholder) {
+            wasm[at..at + placeholder.len()].copy_from_slice(hashed_loader.as_bytes());
+            found += 1;
+        }
+    }
+    if found == 0 {
+        return Err(format!("{main_wasm} does not name the split loader"));
+    }
+    let hashed_wasm = with_hash(main_wasm, &content_hash(&[&wasm]));
+    write(dist, &hashed_wasm, &wasm)?;
+    std::fs::remove_file(dist.join(main_wasm)).map_err(|e| e.to_string())?;
+
     for referrer in REFERRERS {
-        let path = dist.join(referrer);
-        let Ok(mut text) = std::fs::read_to_string(&path) else {
+        let Ok(text) = std::fs::read_to_string(dist.join(referrer)) else {
             continue;
         };
-        for (name, hashed) in &renames {
-            // Quoted names only: `./csp-enroll.js"` in boot.js, `href="csp-enroll.js"`.
-            for quote in ['"', '\''] {
-                text = text.replace(&format!("/{name}{quote}"), &format!("/{hashed}{quote}"));
-                text = text.replace(
-                    &format!("{quote}{name}{quote}"),
-                    &format!("{quote}{hashed}{quote}"),
-                );
-            }
+        let text = rename_in(&text, main_js, &hashed_js);
+        let text = rename_in(&text, main_wasm, &hashed_wasm);
+        let text = rename_in(&text, split::LOADER, &hashed_loader);
+        write(dist, referrer, text.as_bytes())?;
+    }
+    // The unhashed name left anywhere would be a file no browser finds.
+    for entry in std::fs::read_dir(dist).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if std::fs::read(&path).is_ok_and(|bytes| {
+            bytes
+                .windows(split::LOADER.len())
+                .any(|w| w == split::LOADER.as_bytes())
+        }) {
+            return Err(format!(
+                "{} still names the unhashed split loader",
+                path.display()
+            ));
         }
-        std::fs::write(&path, text).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// A part of the app loaded later, as the split writes it.
+pub fn is_part(name: &str) -> bool {
+    (name.starts_with("split_") || name.starts_with("chunk_"))
+        && name.ends_with(".wasm")
+        && name.matches('.').count() == 1
 }

@@ -13,6 +13,7 @@
 mod bench;
 mod compress;
 mod fingerprint;
+mod split;
 mod tools;
 mod wasm_crates;
 
@@ -130,9 +131,17 @@ pub fn build_app() -> Result {
     step("fetch crates for the wasm build", || {
         sh("cargo", &["fetch"])
     })?;
-    step("trunk build --release", || {
-        sh(tools::TRUNK, &["build", "--release", "--offline"])
+    step("trunk build --release (split points on)", || {
+        sh_env(
+            tools::TRUNK,
+            &["build", "--release", "--offline"],
+            &[("RUSTFLAGS", split::RUSTFLAGS)],
+        )
     })?;
+    step(
+        "split the wasm: the first page's part, the parts loaded later",
+        || split::split(&root().join("dist")),
+    )?;
     step("content hashes in the names boot.js loads", || {
         fingerprint::fingerprint(&root().join("dist"))
     })?;

@@ -1,0 +1,163 @@
+//! The parts of the app that load after the first page: the later wizard
+//! pages and the provider finder.
+//!
+//! In the release build (`cargo xtask`, `--cfg csp_split`) each part is a
+//! wasm file of its own, fetched the first time it is shown, or earlier by
+//! `fetch_soon` once the first page works; the first page then needs only
+//! the rest. Everywhere else (`trunk serve`, the browser tests, native
+//! builds) the parts are plain calls, because an unsplit build of a split
+//! point imports a module no browser can resolve (TOOLCHAIN.md).
+//!
+//! A part that cannot be fetched is not fatal: `LaterPart` says so and
+//! offers a retry. The answers live in the wizard's state, outside the
+//! parts, so nothing typed is lost.
+
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
+
+use enroll_core::Step;
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped;
+
+use crate::api::DraftRef;
+use crate::i18n::use_i18n;
+
+/// A part of the app could not be fetched (the network, usually).
+#[derive(Clone, Copy, Debug)]
+pub struct NotLoaded;
+
+#[cfg(csp_split)]
+impl From<wasm_split_helpers::SplitLoaderError> for NotLoaded {
+    fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+/// The page of a step after the first question: the other questions,
+/// check your answers, the confirmation and the status.
+pub async fn page(step: Step) -> Result<AnyView, NotLoaded> {
+    #[cfg(csp_split)]
+    return split::page_part(step).await;
+    #[cfg(not(csp_split))]
+    return split::page_part(step);
+}
+
+/// The provider finder.
+pub async fn finder(
+    applicant: Option<DraftRef>,
+    on_back: Option<Callback<()>>,
+) -> Result<AnyView, NotLoaded> {
+    #[cfg(csp_split)]
+    return split::finder_part(applicant, on_back).await;
+    #[cfg(not(csp_split))]
+    return split::finder_part(applicant, on_back);
+}
+
+/// Fetches the wizard's later pages in the background, so Continue does
+/// not wait for them. A failure here is silent: the page that needs the
+/// part asks again and says so if it still cannot.
+pub fn fetch_soon() {
+    #[cfg(csp_split)]
+    leptos::task::spawn_local(async {
+        let _ = split::fetch_wizard().await;
+    });
+}
+
+/// The split points. Each function's body is the only way into its part:
+/// whatever only it reaches goes into that part's wasm.
+mod split {
+    use enroll_core::Step;
+    use leptos::prelude::{AnyView, Callback};
+
+    use super::NotLoaded;
+    use crate::api::DraftRef;
+
+    #[cfg_attr(
+        csp_split,
+        wasm_split_helpers::wasm_split(wizard, fallible, preload(fetch_wizard))
+    )]
+    pub fn page_part(step: Step) -> Result<AnyView, NotLoaded> {
+        Ok(crate::wizard::later_page(step))
+    }
+
+    #[cfg_attr(csp_split, wasm_split_helpers::wasm_split(finder, fallible))]
+    pub fn finder_part(
+        applicant: Option<DraftRef>,
+        on_back: Option<Callback<()>>,
+    ) -> Result<AnyView, NotLoaded> {
+        Ok(crate::finder::finder_page(applicant, on_back))
+    }
+}
+
+/// Where a part being shown is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Progress {
+    Loading,
+    Shown,
+    Failed,
+}
+
+/// Shows a part once it is loaded: at once when it already is (every
+/// time after the first), "Loading…" until then, and when it cannot be
+/// fetched, a message and a retry in its place.
+///
+/// Not `Suspense`: rebuilding a `Suspend` always waits a tick, and a page
+/// of a loaded part must appear as synchronously as the first page does.
+#[component]
+pub fn LaterPart<F, Fut>(load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + 'static,
+    Fut: Future<Output = Result<AnyView, NotLoaded>> + 'static,
+{
+    let i18n = use_i18n();
+    let progress = RwSignal::new(Progress::Loading);
+    // The part's view, taken by the render below once.
+    let part = StoredValue::new_local(None::<AnyView>);
+    let done = move |loaded: Result<AnyView, NotLoaded>| match loaded {
+        Ok(view) => {
+            part.set_value(Some(view));
+            progress.set(Progress::Shown);
+        }
+        Err(NotLoaded) => progress.set(Progress::Failed),
+    };
+    // Polled here first, under this component's owner: the part's views
+    // find the wizard's context, and a loaded part needs no second tick.
+    let load = StoredValue::new_local(load);
+    let attempt = move || {
+        let Some(mut loading) = load.try_with_value(|load| Box::pin(load())) else {
+            return;
+        };
+        let mut now = Context::from_waker(Waker::noop());
+        match loading.as_mut().poll(&mut now) {
+            Poll::Ready(loaded) => done(loaded),
+            Poll::Pending => spawn_local_scoped(async move { done(loading.await) }),
+        }
+    };
+    attempt();
+    move || match progress.get() {
+        Progress::Loading => {
+            view! { <p class="csp-loading" role="status">{move || i18n.t("app.part_loading")}</p> }
+                .into_any()
+        }
+        Progress::Shown => part
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_else(|| ().into_any()),
+        Progress::Failed => view! {
+            <div class="csp-notice csp-notice--problem" role="alert">
+                <p>{move || i18n.t("app.part_not_loaded")}</p>
+                <button
+                    type="button"
+                    class="csp-button csp-button--secondary"
+                    on:click=move |_| {
+                        progress.set(Progress::Loading);
+                        attempt();
+                    }
+                >
+                    {move || i18n.t("app.retry")}
+                </button>
+            </div>
+        }
+        .into_any(),
+    }
+}

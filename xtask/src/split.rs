@@ -1,0 +1,85 @@
+//! Splits the release wasm into the part the first page needs and the
+//! parts loaded later (`src/later.rs`), a step Trunk cannot run
+//! (trunk-rs/trunk#1022): Trunk builds with `--cfg csp_split` and
+//! relocations kept, then this takes Cargo's wasm (before wasm-bindgen),
+//! splits it with `wasm_split_cli_support`, and runs wasm-bindgen on the
+//! main part in place of Trunk's output.
+//!
+//! What the split writes to dist/:
+//! - `csp-enroll.js` and `csp-enroll_bg.wasm`: the first part, as before;
+//! - one `split_<part>.wasm` per part (and `chunk_<n>.wasm` for code two
+//!   parts share);
+//! - the loader, `__wasm_split.<placeholder>.js`, which fetches a part and
+//!   links it to the first. The first part's JS imports it by that name and
+//!   the wasm names it as the module of its imports; `fingerprint` writes the
+//!   content hash over the placeholder (same length, so the wasm stays valid).
+
+use std::path::Path;
+
+use crate::{root, sh, Result};
+
+/// The loader's name until `fingerprint` gives it a hash: 16 characters
+/// where the hash goes.
+pub const LOADER: &str = "__wasm_split.________________.js";
+/// The placeholder itself, replaced wherever it appears.
+pub const PLACEHOLDER: &str = "________________";
+
+/// The flags Trunk's cargo build needs for the split: the app's split
+/// points on, and the relocations wasm-split reads.
+pub const RUSTFLAGS: &str = "--cfg erase_components --cfg csp_split -Clink-args=--emit-relocs";
+
+/// Splits Cargo's release wasm into dist/ (after `trunk build`).
+pub fn split(dist: &Path) -> Result {
+    let built = root().join("target/wasm32-unknown-unknown/release/csp-enroll.wasm");
+    let input = std::fs::read(&built).map_err(|e| format!("{}: {e}", built.display()))?;
+    let work = root().join("target/split-out");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let main = work.join("main.wasm");
+    let link_name = format!("./{LOADER}");
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = dist;
+    options.main_out_path = &main;
+    options.link_name = &link_name;
+    options.main_module = "./csp-enroll.js";
+    let split = wasm_split_cli_support::transform(options)
+        .map_err(|e| format!("splitting {}: {e:#}", built.display()))?;
+    if split.split_modules.is_empty() {
+        return Err("the wasm has no split points: was it built with --cfg csp_split?".into());
+    }
+    for part in &split.split_modules {
+        let size = std::fs::metadata(part).map(|m| m.len()).unwrap_or(0);
+        println!("part {}: {size} bytes", part.display());
+    }
+    let dist_arg = dist.to_string_lossy();
+    let main_arg = main.to_string_lossy();
+    sh(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            // The parts call into the first by these exports.
+            "--keep-lld-exports",
+            "--no-typescript",
+            "--out-dir",
+            &dist_arg,
+            "--out-name",
+            "csp-enroll",
+            &main_arg,
+        ],
+    )?;
+    // The loader is asked for with the page, not after the JS that imports it.
+    for page in ["index.html", "finder.html"] {
+        let path = dist.join(page);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let preload = format!("<link rel=\"modulepreload\" href=\"{LOADER}\">");
+        let text = match text.find("<script type=\"module\"") {
+            Some(at) => format!("{}{preload}\n    {}", &text[..at], &text[at..]),
+            None => return Err(format!("{page}: no module script to preload beside")),
+        };
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
