@@ -120,18 +120,29 @@ where
         }
         Err(NotLoaded) => progress.set(Progress::Failed),
     };
-    // Polled here first, under this component's owner: the part's views
-    // find the wizard's context, and a loaded part needs no second tick.
-    let load = StoredValue::new_local(load);
+    // Polled at once, and always under this component's owner (a retry's
+    // click has none of its own): the part's views find the wizard's
+    // context, and a loaded part needs no second tick.
+    let owner = Owner::current().map(|owner| owner.downgrade());
+    let load = StoredValue::new_local((load, owner));
     let attempt = move || {
-        let Some(mut loading) = load.try_with_value(|load| Box::pin(load())) else {
+        let Some(owner) = load
+            .try_with_value(|(_, owner)| owner.as_ref().and_then(|o| o.upgrade()))
+            .flatten()
+        else {
+            // The page this part was for is gone.
             return;
         };
-        let mut now = Context::from_waker(Waker::noop());
-        match loading.as_mut().poll(&mut now) {
-            Poll::Ready(loaded) => done(loaded),
-            Poll::Pending => spawn_local_scoped(async move { done(loading.await) }),
-        }
+        owner.with(|| {
+            let Some(mut loading) = load.try_with_value(|(load, _)| Box::pin(load())) else {
+                return;
+            };
+            let mut now = Context::from_waker(Waker::noop());
+            match loading.as_mut().poll(&mut now) {
+                Poll::Ready(loaded) => done(loaded),
+                Poll::Pending => spawn_local_scoped(async move { done(loading.await) }),
+            }
+        })
     };
     attempt();
     move || match progress.get() {
@@ -144,6 +155,7 @@ where
             .flatten()
             .unwrap_or_else(|| ().into_any()),
         Progress::Failed => view! {
+            <h1 class="csp-heading-l">{move || i18n.t("app.part_not_loaded_title")}</h1>
             <div class="csp-notice csp-notice--problem" role="alert">
                 <p>{move || i18n.t("app.part_not_loaded")}</p>
                 <button

@@ -2,6 +2,7 @@
 //! fresh database, the real release build.
 
 use e2e::Stack;
+use serde_json::json;
 
 /// No bank secret may be kept by the browser outside the app's memory.
 async fn assert_no_secrets(stack: &Stack) {
@@ -565,5 +566,52 @@ async fn a_change_made_elsewhere_is_never_overwritten_unasked() {
         .await;
     assert_eq!(shown, "Northwind Ltd");
     assert_eq!(stored_name(&stack).await, "Northwind Ltd");
+    stack.close().await;
+}
+
+/// The pages after the first question are a download of their own
+/// (src/later.rs). When it cannot be fetched, the page says so where the
+/// question would be and offers a retry; the answers stay and are saved;
+/// once the network is back, the retry shows the question and it works.
+#[tokio::test]
+async fn a_later_page_that_cannot_be_downloaded_says_so_and_works_after_a_retry() {
+    let stack = Stack::start().await;
+    // Only the later parts fail: the first page and the API work.
+    stack.devtools("Network.enable", json!({})).await;
+    let cut = json!({ "urls": ["*/split_wizard.*", "*/chunk_*"] });
+    stack.devtools("Network.setBlockedURLs", cut).await;
+    open_and_choose(&stack, "indirect").await;
+
+    stack
+        .wait_for_text("h1", "This page could not be downloaded")
+        .await;
+    stack
+        .wait_for_text("[role=alert]", "Your answers are kept")
+        .await;
+    stack
+        .wait_for_text(".csp-save-state", "Your answers are saved")
+        .await;
+    let stored = stack.api.store.applications().await.expect("applications");
+    assert_eq!(
+        stored[0].answers.model,
+        Some(enroll_core::PartnerModel::IndirectReseller),
+        "the choice made before the failure is saved"
+    );
+    stack.shot("wizard-part-not-loaded").await;
+    stack
+        .assert_accessible("a part that could not be downloaded")
+        .await;
+
+    stack
+        .devtools("Network.setBlockedURLs", json!({ "urls": [] }))
+        .await;
+    stack.click("[role=alert] button").await;
+    stack.wait_for_text("h1", "What is your MPN ID?").await;
+    stack.fill("#f-mpn_id", "1234567").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "Your company").await;
+    stack.click(".csp-back-link").await;
+    let kept = stack.in_app("#f-mpn_id", "return el.value;").await;
+    assert_eq!(kept, "1234567", "the page works like any other once loaded");
     stack.close().await;
 }
