@@ -53,13 +53,16 @@ pub async fn finder(
     return split::finder_part(applicant, on_back);
 }
 
-/// Fetches the wizard's later pages in the background, so Continue does
-/// not wait for them. A failure here is silent: the page that needs the
-/// part asks again and says so if it still cannot.
+/// Fetches the wizard's later pages in the background once the browser
+/// is idle (not while the first page is still being drawn or answered),
+/// so Continue does not wait for them. A failure here is silent: the page
+/// that needs the part asks again and says so if it still cannot.
 pub fn fetch_soon() {
     #[cfg(csp_split)]
-    leptos::task::spawn_local(async {
-        let _ = split::fetch_wizard().await;
+    request_idle_callback(|| {
+        leptos::task::spawn_local(async {
+            let _ = split::fetch_wizard().await;
+        })
     });
 }
 
