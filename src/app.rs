@@ -2,10 +2,9 @@
 //! wizard (once the program settings are loaded) or the finder on its own.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
 
 use crate::api::{ApiClient, ApiFailure, DraftRef};
-use crate::embed::{HostConfig, HostEvents, HostView};
+use crate::embed::{ErrorCode, HostConfig, HostEvent, HostEvents, StartAt};
 use crate::finder::DirectoryCache;
 use crate::i18n::{use_i18n, I18n};
 use crate::later::{self, LaterPart};
@@ -15,18 +14,20 @@ use crate::wizard::WizardView;
 pub fn App(
     /// What the host page configured.
     config: HostConfig,
+    /// The app's language (`data-locale` changes it in place).
+    i18n: I18n,
     /// Where to tell the host page what happens.
     events: HostEvents,
     /// The program settings boot.js asked for early, if it did.
     early_program: Option<js_sys::Promise>,
 ) -> impl IntoView {
-    let i18n = I18n::new(config.locale);
     provide_context(i18n);
     let api = ApiClient::new(&config.api_base);
     provide_context(api.clone());
     provide_context(config.clone());
     provide_context(DirectoryCache(RwSignal::new(None)));
-    let standalone_finder = config.view == HostView::Finder;
+    let standalone_finder = config.start == StartAt::Finder;
+    let owns_page = config.owns_page;
 
     // The finder on its own: requests go out as the application whose
     // resume link opened the page, if any.
@@ -34,18 +35,23 @@ pub fn App(
         .resume
         .clone()
         .map(|(id, token)| DraftRef { id, token });
-    events.emit("ready", &JsValue::NULL);
+    events.emit(HostEvent::Ready);
+    provide_context(events);
 
+    let content = if standalone_finder {
+        view! { <LaterPart load=move || later::finder(applicant.clone(), None)/> }.into_any()
+    } else {
+        view! { <Wizard api=api early=early_program/> }.into_any()
+    };
+    // Inside a partner's page the landmarks are the page's: the app is a
+    // region of it, not its `main`.
+    let content = if owns_page {
+        view! { <main class="csp-main">{content}</main> }.into_any()
+    } else {
+        view! { <div class="csp-main">{content}</div> }.into_any()
+    };
     view! {
-        <div class="csp-app" lang=move || i18n.locale.get().tag()>
-            <main class="csp-main">
-                {if standalone_finder {
-                    view! { <LaterPart load=move || later::finder(applicant.clone(), None)/> }.into_any()
-                } else {
-                    view! { <Wizard api=api early=early_program/> }.into_any()
-                }}
-            </main>
-        </div>
+        <div class="csp-app" lang=move || i18n.locale.get().tag()>{content}</div>
     }
 }
 
@@ -77,6 +83,12 @@ fn Wizard(api: ApiClient, early: Option<js_sys::Promise>) -> impl IntoView {
 #[component]
 fn LoadFailure(failure: ApiFailure, on_retry: impl Fn() + 'static) -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
+    if let Some(events) = use_context::<HostEvents>() {
+        events.emit(HostEvent::Error {
+            code: ErrorCode::Unavailable,
+            message: "the program settings could not be loaded".into(),
+        });
+    }
     view! {
         <div class="csp-notice csp-notice--problem" role="alert">
             <p>{move || failure.describe(&i18n)}</p>

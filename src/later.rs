@@ -20,6 +20,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local_scoped;
 
 use crate::api::DraftRef;
+use crate::embed::{ErrorCode, HostEvent, HostEvents};
 use crate::i18n::use_i18n;
 
 /// A part of the app could not be fetched (the network, usually).
@@ -116,12 +117,24 @@ where
     let progress = RwSignal::new(Progress::Loading);
     // The part's view, taken by the render below once.
     let part = StoredValue::new_local(None::<AnyView>);
+    let events = StoredValue::new(use_context::<HostEvents>());
     let done = move |loaded: Result<AnyView, NotLoaded>| match loaded {
         Ok(view) => {
             part.set_value(Some(view));
             progress.set(Progress::Shown);
         }
-        Err(NotLoaded) => progress.set(Progress::Failed),
+        Err(NotLoaded) => {
+            progress.set(Progress::Failed);
+            // The host hears it too: the app cannot go on by itself.
+            events.with_value(|events| {
+                if let Some(events) = events {
+                    events.emit(HostEvent::Error {
+                        code: ErrorCode::NotLoaded,
+                        message: "a part of the app could not be downloaded".into(),
+                    });
+                }
+            });
+        }
     };
     // Polled at once, and always under this component's owner (a retry's
     // click has none of its own): the part's views find the wizard's

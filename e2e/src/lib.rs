@@ -37,6 +37,10 @@ pub struct Stack {
     width: u32,
     profiles: usize,
     dir: tempfile::TempDir,
+    /// The partner's page (`examples/host/`) on another origin, when asked
+    /// for (`start_with_host_page`).
+    pub host_page: Option<String>,
+    host_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// The built app: `$CSP_DIST`, else `<workspace>/dist`.
@@ -69,6 +73,34 @@ impl Stack {
     /// Like `start_with_width`, serving `site` as the static files, with a
     /// generated directory of `providers` instead of the demo one.
     pub async fn start_serving(width: u32, site: PathBuf, providers: Option<usize>) -> Stack {
+        Self::start_full(width, site, providers, None).await
+    }
+
+    /// The stack and a partner's page that embeds the app
+    /// (`examples/host/`), served on another port: another origin, which
+    /// the API allows to call it and to frame the app.
+    pub async fn start_with_host_page() -> Stack {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port for the host page");
+        let origin = format!("http://{}", listener.local_addr().expect("its address"));
+        let mut stack = Self::start_full(1280, dist_dir(), None, Some(&origin)).await;
+        let pages = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/host");
+        stack.host_task = Some(enroll_api::host_page::serve(
+            listener,
+            pages,
+            &stack.api.url(),
+        ));
+        stack.host_page = Some(origin);
+        stack
+    }
+
+    async fn start_full(
+        width: u32,
+        site: PathBuf,
+        providers: Option<usize>,
+        partner: Option<&str>,
+    ) -> Stack {
         let dir = tempfile::tempdir().expect("a temp dir");
         let database = format!("sqlite://{}", dir.path().join("e2e.db").display());
         if let Some(count) = providers {
@@ -87,6 +119,8 @@ impl Stack {
             seed_demo: providers.is_none(),
             // The suite creates many drafts from one address.
             limits: Limits::generous(),
+            allow_origins: partner.into_iter().map(str::to_owned).collect(),
+            frame_ancestors: partner.into_iter().map(str::to_owned).collect(),
             ..ServeOptions::new("127.0.0.1:0".parse().expect("an address"), &database)
         })
         .await
@@ -117,6 +151,8 @@ impl Stack {
             width,
             profiles: 1,
             dir,
+            host_page: None,
+            host_task: None,
         }
     }
 
@@ -180,11 +216,61 @@ impl Stack {
         (id, token)
     }
 
+    /// From the start page: "Start now", the way of selling (`indirect`
+    /// or `direct`), Continue.
+    pub async fn start_as(&self, model: &str) {
+        self.click(".csp-button--start").await;
+        self.click(&format!("#f-model-{model}")).await;
+        self.click("button[type=submit]").await;
+    }
+
+    /// Answers the MPN ID question with `mpn`, on to the company page,
+    /// once the draft is saved.
+    pub async fn answer_mpn_id(&self, mpn: &str) {
+        self.fill("#f-mpn_id", mpn).await;
+        self.click("button[type=submit]").await;
+        self.wait_for_text("h1", "Your company").await;
+        self.wait_for_text(".csp-save-state", "Your answers are saved")
+            .await;
+    }
+
+    /// Answers the questions from the company page to Check your answers.
+    pub async fn answer_company_to_tenant(&self) {
+        self.wait_for_text("h1", "Your company").await;
+        self.fill("#f-company-legal_name", "Contoso Ltd").await;
+        self.choose("#f-address-country", "DE").await;
+        self.wait_for("#f-address-postal_code").await;
+        self.fill("#f-address-lines-0", "Unter den Linden 1").await;
+        self.fill("#f-address-locality", "Berlin").await;
+        self.fill("#f-address-postal_code", "10117").await;
+        self.click("button[type=submit]").await;
+        self.wait_for_text("h1", "Where should the program pay you?")
+            .await;
+        self.choose("#f-bank-country", "DE").await;
+        self.fill("#f-bank-account_holder", "Contoso Ltd").await;
+        self.fill("#f-bank-iban", "DE89370400440532013000").await;
+        self.fill("#f-bank-bic", "COBADEFF").await;
+        self.click("button[type=submit]").await;
+        self.wait_for_text("h1", "admin").await;
+        self.fill("#f-admin-first_name", "Jane").await;
+        self.fill("#f-admin-last_name", "Doe").await;
+        self.fill("#f-admin-email", "jane.doe@contoso.com").await;
+        self.click("button[type=submit]").await;
+        self.wait_for_text("h1", "tenants").await;
+        self.fill("#f-tenant-csp_domain", "contoso.onmicrosoft.com")
+            .await;
+        self.click("#f-attestations-no_resale_to_csp_partners")
+            .await;
+        self.click("#f-attestations-terms_accepted").await;
+        self.click("button[type=submit]").await;
+        self.wait_for_text("h1", "Check your answers").await;
+    }
+
     /// Runs `script` in the page with `arguments[0]` = `selector` looked up
     /// inside the app's shadow root as `el` (null when absent).
     pub async fn in_app(&self, selector: &str, script: &str) -> Value {
         let full = format!(
-            "const host = document.querySelector('[data-csp-enroll]');
+            "const host = document.querySelector('csp-enroll, [data-csp-enroll]');
              const el = host && host.shadowRoot && host.shadowRoot.querySelector(arguments[0]);
              {script}"
         );
@@ -383,6 +469,42 @@ impl Stack {
         let _ = self.browser.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        if let Some(task) = self.host_task.take() {
+            task.abort();
+        }
+    }
+
+    /// Moves the driver into the iframe that boot.js draws in iframe mode
+    /// (inside the host element's shadow root, where WebDriver's own
+    /// lookups do not reach); `browser.enter_parent_frame()` leaves it.
+    pub async fn enter_app_frame(&self) {
+        let deadline = Instant::now() + PATIENCE;
+        let frame = loop {
+            let found = self
+                .browser
+                .execute(
+                    "const host = document.querySelector('csp-enroll'); \
+                     return host && host.shadowRoot && host.shadowRoot.querySelector('iframe');",
+                    vec![],
+                )
+                .await
+                .expect("the script runs");
+            if let Some(id) = found.as_object().and_then(|o| o.values().next()?.as_str()) {
+                break id.to_owned();
+            }
+            assert!(Instant::now() < deadline, "no iframe was drawn");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        fantoccini::elements::Element::from_element_id(self.browser.clone(), frame.into())
+            .enter_frame()
+            .await
+            .expect("the app's iframe");
+    }
+
+    /// An address on the partner's page (`start_with_host_page`).
+    pub fn host_url(&self, path: &str) -> String {
+        let origin = self.host_page.as_deref().expect("a stack with a host page");
+        format!("{origin}{path}")
     }
 }
 

@@ -178,44 +178,7 @@ async fn open_and_choose(stack: &Stack, model: &str) {
         .goto(&stack.url("/"))
         .await
         .expect("the page opens");
-    stack.click(".csp-button--start").await;
-    stack.click(&format!("#f-model-{model}")).await;
-    stack.click("button[type=submit]").await;
-}
-
-/// Answers the questions from the company page to Check your answers.
-async fn answer_company_to_tenant(stack: &Stack) {
-    stack.wait_for_text("h1", "Your company").await;
-    stack.fill("#f-company-legal_name", "Contoso Ltd").await;
-    stack.choose("#f-address-country", "DE").await;
-    stack.wait_for("#f-address-postal_code").await;
-    stack.fill("#f-address-lines-0", "Unter den Linden 1").await;
-    stack.fill("#f-address-locality", "Berlin").await;
-    stack.fill("#f-address-postal_code", "10117").await;
-    stack.click("button[type=submit]").await;
-    stack
-        .wait_for_text("h1", "Where should the program pay you?")
-        .await;
-    stack.choose("#f-bank-country", "DE").await;
-    stack.fill("#f-bank-account_holder", "Contoso Ltd").await;
-    stack.fill("#f-bank-iban", "DE89370400440532013000").await;
-    stack.fill("#f-bank-bic", "COBADEFF").await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for_text("h1", "admin").await;
-    stack.fill("#f-admin-first_name", "Jane").await;
-    stack.fill("#f-admin-last_name", "Doe").await;
-    stack.fill("#f-admin-email", "jane.doe@contoso.com").await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for_text("h1", "tenants").await;
-    stack
-        .fill("#f-tenant-csp_domain", "contoso.onmicrosoft.com")
-        .await;
-    stack
-        .click("#f-attestations-no_resale_to_csp_partners")
-        .await;
-    stack.click("#f-attestations-terms_accepted").await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for_text("h1", "Check your answers").await;
+    stack.start_as(model).await;
 }
 
 #[tokio::test]
@@ -240,7 +203,7 @@ async fn resume_in_a_fresh_browser_then_fix_and_resubmit_after_a_review() {
     // Another browser, nothing shared but the link: back at the company page.
     stack.fresh_browser().await;
     stack.browser.goto(&link).await.expect("the link opens");
-    answer_company_to_tenant(&stack).await;
+    stack.answer_company_to_tenant().await;
     assert_no_secrets(&stack).await;
     stack.wait_for_text(".csp-button", "Accept and send").await;
     stack.click(".csp-summary ~ .csp-button").await;
@@ -339,7 +302,7 @@ async fn the_direct_path_is_closed_until_the_setting_opens_it() {
         .wait_for_text("label[for=f-address-region]", "Prefecture")
         .await;
 
-    answer_company_to_tenant(&stack).await;
+    stack.answer_company_to_tenant().await;
     stack.wait_for_text(".csp-button", "Accept and send").await;
     stack.click(".csp-summary ~ .csp-button").await;
     stack.wait_for_text("h1", "Application sent").await;
@@ -388,12 +351,7 @@ async fn going_offline_loses_nothing_and_saving_resumes_when_back() {
 /// the company page.
 async fn at_the_company_page(stack: &Stack) {
     open_and_choose(stack, "indirect").await;
-    stack.fill("#f-mpn_id", "1234567").await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for_text("h1", "Your company").await;
-    stack
-        .wait_for_text(".csp-save-state", "Your answers are saved")
-        .await;
+    stack.answer_mpn_id("1234567").await;
 }
 
 #[tokio::test]
@@ -433,7 +391,7 @@ async fn unreachable_during_a_save_and_a_submit_then_back_it_is_sent_once_with_e
     open_and_choose(&stack, "indirect").await;
     stack.fill("#f-mpn_id", "1234567").await;
     stack.click("button[type=submit]").await;
-    answer_company_to_tenant(&stack).await;
+    stack.answer_company_to_tenant().await;
     stack
         .wait_for_text(".csp-save-state", "Your answers are saved")
         .await;

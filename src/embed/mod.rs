@@ -1,110 +1,40 @@
-//! Everything that touches the host page: reading its configuration from
-//! data-* attributes, the shadow root the app lives in, and the events the
-//! app sends to the host. Nothing else in the app reaches outside its root.
+//! Everything that touches the host page: its configuration (`config`),
+//! the shadow root the app lives in, following the element's attributes,
+//! and the events the app sends to the host (`events`). Nothing else in
+//! the app reaches outside its root.
 
-use enroll_core::Locale;
+mod config;
+mod events;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    CssStyleSheet, CustomEvent, CustomEventInit, Element, HtmlElement, ShadowRootInit,
-    ShadowRootMode,
+    CssStyleSheet, Element, HtmlElement, MutationObserver, MutationObserverInit, ResizeObserver,
+    ShadowRootInit, ShadowRootMode,
 };
+
+pub use config::{
+    parse_locale, parse_resume_fragment, ConfigProblem, FrameFragment, HostConfig, Mode, StartAt,
+    REMOUNTING_ATTRIBUTES,
+};
+pub use events::{ErrorCode, HostEvent, HostEvents};
 
 use crate::App;
 
-/// The attribute that marks an element as a place for the app.
-pub const HOST_SELECTOR: &str = "[data-csp-enroll]";
+/// The elements that carry the app: `<csp-enroll>` (defined by boot.js)
+/// and the older `<div data-csp-enroll>`.
+pub const HOST_SELECTOR: &str = "csp-enroll, [data-csp-enroll]";
 
 /// The app's stylesheet, adopted by its shadow root: host CSS cannot reach
 /// in, the app's cannot leak out, and CSP's style-src does not govern
 /// constructed stylesheets (so no 'unsafe-inline').
-const APP_CSS: &str = include_str!("../style/app.css");
-
-/// What the host page configures through data-* attributes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HostConfig {
-    /// `data-api-base`: origin that `/api/v1/...` is appended to; empty
-    /// means the page's own origin.
-    pub api_base: String,
-    /// `data-locale`, else the browser's language, else en-US.
-    pub locale: Locale,
-    /// `data-owns-page`: the app is the page (it may set the title).
-    pub owns_page: bool,
-    /// `data-view`: what the app shows.
-    pub view: HostView,
-    /// `data-finder-in-browser-limit`: the largest directory the finder
-    /// downloads and searches in the browser (default
-    /// `finder::IN_BROWSER_LIMIT`); a host whose users have fast
-    /// connections may raise it.
-    pub finder_in_browser_limit: usize,
-    /// A resume link's `#resume=<id>.<token>`, when the page was opened
-    /// from one.
-    pub resume: Option<(String, String)>,
-    /// The page's address without its fragment: where resume links point.
-    pub page_url: String,
-}
-
-/// What the host page asks the app to be.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum HostView {
-    /// The enrollment wizard (no `data-view`).
-    #[default]
-    Wizard,
-    /// `data-view="finder"`: the provider finder on its own.
-    Finder,
-}
-
-/// `#resume=<id>.<token>` → (id, token).
-pub fn parse_resume_fragment(hash: &str) -> Option<(String, String)> {
-    let value = hash
-        .trim_start_matches('#')
-        .split('&')
-        .find_map(|part| part.strip_prefix("resume="))?;
-    let (id, token) = value.split_once('.')?;
-    let ok = |s: &str| !s.is_empty() && s.len() <= 128 && s.chars().all(|c| c.is_ascii_hexdigit());
-    (ok(id) && ok(token)).then(|| (id.to_owned(), token.to_owned()))
-}
+const APP_CSS: &str = include_str!("../../style/app.css");
 
 impl HostConfig {
-    /// Reads the configuration through `attribute` (the host element's
-    /// `getAttribute`), falling back to the browser's language.
-    pub fn read(
-        attribute: impl Fn(&str) -> Option<String>,
-        browser_language: Option<String>,
-    ) -> Self {
-        Self::read_with_location(attribute, browser_language, "", "")
-    }
-
-    /// Like `read`, with the page's address split into URL and fragment.
-    pub fn read_with_location(
-        attribute: impl Fn(&str) -> Option<String>,
-        browser_language: Option<String>,
-        page_url: &str,
-        hash: &str,
-    ) -> Self {
-        let locale = attribute("data-locale")
-            .and_then(|tag| Locale::from_tag(&tag))
-            .or_else(|| browser_language.as_deref().and_then(Locale::from_tag))
-            .unwrap_or_default();
-        Self {
-            api_base: attribute("data-api-base")
-                .unwrap_or_default()
-                .trim()
-                .to_owned(),
-            locale,
-            owns_page: attribute("data-owns-page").is_some(),
-            finder_in_browser_limit: attribute("data-finder-in-browser-limit")
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(crate::finder::IN_BROWSER_LIMIT),
-            view: match attribute("data-view").as_deref().map(str::trim) {
-                Some("finder") => HostView::Finder,
-                _ => HostView::Wizard,
-            },
-            resume: parse_resume_fragment(hash),
-            page_url: page_url.split('#').next().unwrap_or_default().to_owned(),
-        }
-    }
-
     pub fn from_element(host: &Element) -> Self {
         let window = web_sys::window();
         let browser_language = window.as_ref().and_then(|w| w.navigator().language());
@@ -144,13 +74,16 @@ pub fn mount_all() {
     }
 }
 
-/// Mounts the app in an open shadow root of `host`. A host that already
-/// carries the app is left alone, so calling this twice is harmless.
+/// Mounts the app in an open shadow root of `host`, and follows the
+/// element's attributes from then on. A host that already carries the app
+/// is left alone, so calling this twice is harmless; one in iframe mode is
+/// boot.js's (it draws the iframe).
+#[wasm_bindgen(js_name = mount)]
 pub fn mount(host: &HtmlElement) -> Result<(), JsValue> {
-    if host.has_attribute("data-csp-mounted") {
+    if host.has_attribute("data-csp-mounted") || HostConfig::from_element(host).mode == Mode::Iframe
+    {
         return Ok(());
     }
-    let config = HostConfig::from_element(host);
     let shadow = match host.shadow_root() {
         Some(existing) => existing,
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
@@ -158,121 +91,179 @@ pub fn mount(host: &HtmlElement) -> Result<(), JsValue> {
     let sheet = CssStyleSheet::new()?;
     sheet.replace_sync(APP_CSS)?;
     shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-
-    let document = host
-        .owner_document()
-        .ok_or("host element has no document")?;
-    let container: HtmlElement = document.create_element("div")?.dyn_into()?;
-    container.set_class_name("csp-root");
-    shadow.append_child(&container)?;
     host.set_attribute("data-csp-mounted", "")?;
     // For the host page's (and our tests') performance timeline.
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
         let _ = performance.mark("csp-enroll:mounted");
     }
 
-    let events = HostEvents { host: host.clone() };
-    // The program settings boot.js may have asked for already.
-    let early = js_sys::Reflect::get(host, &JsValue::from_str("cspProgram"))
-        .ok()
-        .and_then(|value| value.dyn_into::<js_sys::Promise>().ok());
-    leptos::mount::mount_to(
-        container,
-        move || view! { <App config=config.clone() events=events.clone() early_program=early.clone()/> },
-    )
-    .forget();
+    let running = Rc::new(RefCell::new(Some(Running::start(host, &shadow)?)));
+    // A new language is switched to in place, keeping every answer; any
+    // other setting mounts the app again with it.
+    let follow = {
+        let host = host.clone();
+        let running = running.clone();
+        move |records: js_sys::Array, _: MutationObserver| {
+            let changed: Vec<String> = records
+                .iter()
+                .filter_map(|r| r.dyn_into::<web_sys::MutationRecord>().ok())
+                .filter_map(|r| r.attribute_name())
+                .collect();
+            if changed
+                .iter()
+                .any(|name| REMOUNTING_ATTRIBUTES.contains(&name.as_str()))
+            {
+                running.borrow_mut().take();
+                if let Some(shadow) = host.shadow_root() {
+                    match Running::start(&host, &shadow) {
+                        Ok(app) => *running.borrow_mut() = Some(app),
+                        Err(err) => {
+                            web_sys::console::error_2(&"csp-enroll: cannot mount".into(), &err)
+                        }
+                    }
+                }
+            } else if changed.iter().any(|name| name == "data-locale") {
+                if let Some(app) = running.borrow().as_ref() {
+                    app.follow_locale(host.get_attribute("data-locale"));
+                }
+            }
+        }
+    };
+    let follow = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(follow);
+    let observer = MutationObserver::new(follow.as_ref().unchecked_ref())?;
+    let watched = js_sys::Array::new();
+    for name in REMOUNTING_ATTRIBUTES.iter().chain(&["data-locale"]) {
+        watched.push(&JsValue::from_str(name));
+    }
+    let options = MutationObserverInit::new();
+    options.set_attributes(true);
+    options.set_attribute_filter(&watched);
+    observer.observe_with_options(host, &options)?;
+    // In an iframe, boot.js passes a new language by changing the
+    // fragment (which does not reload the page).
+    if HostConfig::from_element(host).framed_by.is_some() {
+        let running = running.clone();
+        let on_hash = Closure::<dyn FnMut()>::new(move || {
+            let hash = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .unwrap_or_default();
+            if let (Some(app), Some(frame)) =
+                (running.borrow().as_ref(), FrameFragment::parse(&hash))
+            {
+                app.follow_locale(frame.attribute("data-locale"));
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            window
+                .add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref())?;
+        }
+        on_hash.forget();
+    }
+    // Both live as long as the page: the element may come back after being
+    // moved, and the app with it.
+    follow.forget();
     Ok(())
 }
 
-/// Tells the host page what happens, through DOM CustomEvents on the host
-/// element (`csp-enroll:<name>`), which bubble out of the shadow root.
-#[derive(Clone, Debug)]
-pub struct HostEvents {
+/// The app running in a host's shadow root; dropping it unmounts it.
+struct Running {
     host: HtmlElement,
+    container: HtmlElement,
+    events: HostEvents,
+    i18n: Rc<std::cell::Cell<Option<crate::i18n::I18n>>>,
+    resize: ResizeObserver,
+    _on_resize: Closure<dyn FnMut(js_sys::Array, ResizeObserver)>,
+    _app: Box<dyn std::any::Any>,
 }
 
-impl HostEvents {
-    pub fn emit(&self, name: &str, detail: &JsValue) {
-        let init = CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        init.set_detail(detail);
-        if let Ok(event) =
-            CustomEvent::new_with_event_init_dict(&format!("csp-enroll:{name}"), &init)
-        {
-            // A host listener that throws must not break the app.
-            let _ = self.host.dispatch_event(&event);
+impl Running {
+    fn start(host: &HtmlElement, shadow: &web_sys::ShadowRoot) -> Result<Self, JsValue> {
+        let config = HostConfig::from_element(host);
+        let events = HostEvents::new(host.clone(), config.framed_by.clone());
+        for problem in &config.problems {
+            let message = problem.message();
+            web_sys::console::warn_1(&format!("csp-enroll: {message}").into());
+            events.emit(HostEvent::Error {
+                code: ErrorCode::BadAttribute,
+                message,
+            });
+        }
+        let document = host
+            .owner_document()
+            .ok_or("host element has no document")?;
+        let container: HtmlElement = document.create_element("div")?.dyn_into()?;
+        container.set_class_name("csp-root");
+        shadow.append_child(&container)?;
+
+        // The host sizes an iframe (or a panel) after the app.
+        let last_height = std::cell::Cell::new(0);
+        let on_resize = {
+            let container = container.clone();
+            let events = events.clone();
+            Closure::<dyn FnMut(js_sys::Array, ResizeObserver)>::new(move |_, _| {
+                let height = u32::try_from(container.offset_height()).unwrap_or(0);
+                if height != last_height.replace(height) {
+                    events.emit(HostEvent::Resize { height });
+                }
+            })
+        };
+        let resize = ResizeObserver::new(on_resize.as_ref().unchecked_ref())?;
+        resize.observe(&container);
+
+        // The program settings boot.js may have asked for already.
+        let early = js_sys::Reflect::get(host, &JsValue::from_str("cspProgram"))
+            .ok()
+            .and_then(|value| value.dyn_into::<js_sys::Promise>().ok());
+        let i18n = Rc::new(std::cell::Cell::new(None));
+        let app = {
+            let i18n = i18n.clone();
+            let events = events.clone();
+            leptos::mount::mount_to(container.clone(), move || {
+                let language = crate::i18n::I18n::new(config.locale);
+                i18n.set(Some(language));
+                view! { <App config=config i18n=language events=events early_program=early/> }
+            })
+        };
+        Ok(Self {
+            host: host.clone(),
+            container,
+            events,
+            i18n,
+            resize,
+            _on_resize: on_resize,
+            _app: Box::new(app),
+        })
+    }
+
+    /// `data-locale` changed to `value`.
+    fn follow_locale(&self, value: Option<String>) {
+        let Some(i18n) = self.i18n.get() else {
+            return;
+        };
+        let locale = match value.as_deref().map(parse_locale) {
+            Some(Ok(locale)) => locale,
+            Some(Err(problem)) => {
+                let message = problem.message();
+                web_sys::console::warn_1(&format!("csp-enroll: {message}").into());
+                self.events.emit(HostEvent::Error {
+                    code: ErrorCode::BadAttribute,
+                    message,
+                });
+                return;
+            }
+            // Removed: the default, as when the app started without it.
+            None => HostConfig::from_element(&self.host).locale,
+        };
+        if i18n.locale.get_untracked() != locale {
+            i18n.locale.set(locale);
+            self.events.emit(HostEvent::Locale(locale));
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn attrs(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
-
-    #[test]
-    fn data_locale_wins_over_the_browser_language() {
-        let config = HostConfig::read(attrs(&[("data-locale", "zh-CN")]), Some("en-GB".into()));
-        assert_eq!(config.locale, Locale::ZhCn);
-    }
-
-    #[test]
-    fn the_browser_language_is_used_when_the_host_says_nothing() {
-        assert_eq!(
-            HostConfig::read(attrs(&[]), Some("zh-TW".into())).locale,
-            Locale::ZhCn
-        );
-        assert_eq!(
-            HostConfig::read(attrs(&[]), Some("fr".into())).locale,
-            Locale::EnUs
-        );
-        assert_eq!(
-            HostConfig::read(attrs(&[("data-locale", "xx")]), None).locale,
-            Locale::EnUs
-        );
-    }
-
-    #[test]
-    fn a_resume_fragment_gives_the_draft_and_its_token() {
-        assert_eq!(
-            parse_resume_fragment("#resume=abc123.def456"),
-            Some(("abc123".to_owned(), "def456".to_owned()))
-        );
-        assert_eq!(
-            parse_resume_fragment("#other=1&resume=ab.cd"),
-            Some(("ab".into(), "cd".into()))
-        );
-        for bad in [
-            "",
-            "#resume=",
-            "#resume=abc",
-            "#resume=a.b<script>",
-            "#resume=.x",
-        ] {
-            assert_eq!(parse_resume_fragment(bad), None, "{bad}");
-        }
-        let config = HostConfig::read_with_location(
-            attrs(&[]),
-            None,
-            "https://partner.example/join#resume=a.b",
-            "#resume=a.b",
-        );
-        assert_eq!(config.page_url, "https://partner.example/join");
-    }
-
-    #[test]
-    fn an_absent_api_base_means_the_same_origin() {
-        assert_eq!(HostConfig::read(attrs(&[]), None).api_base, "");
-        let config = HostConfig::read(attrs(&[("data-api-base", " https://api.example ")]), None);
-        assert_eq!(config.api_base, "https://api.example");
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.resize.disconnect();
+        self.container.remove();
     }
 }

@@ -4,6 +4,7 @@ use enroll_core::{ApplicationStatus, PartnerModel, Step};
 use leptos::prelude::*;
 
 use super::use_wizard;
+use crate::embed::HostEvent;
 use crate::i18n::{country_name, use_i18n};
 use enroll_core::bank::mask_secrets;
 
@@ -122,6 +123,13 @@ pub fn Confirmation() -> impl IntoView {
         <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.show_status()>
             {move || i18n.t("confirmation.see_status")}
         </button>
+        // Embedded, the applicant goes back to the partner's page from
+        // here; the host decides what that means (`exit`).
+        {(!state.config.with_value(|c| c.owns_page)).then(|| view! {
+            <button type="button" class="csp-button csp-button--secondary" data-exit="" on:click=move |_| state.tell_host(HostEvent::Exit)>
+                {move || i18n.t("confirmation.done")}
+            </button>
+        })}
     }
 }
 

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 
 use super::WizardState;
 use crate::api::{new_idempotency_key, ApiFailure, Saved};
+use crate::embed::HostEvent;
 
 /// A pause in typing this long saves the answers.
 const AUTOSAVE_AFTER_MILLIS: u32 = 1_200;
@@ -96,11 +97,20 @@ impl WizardState {
             }
             request => spawn_local(async move {
                 let (request, answer) = state.send(request).await;
+                let done = matches!(answer, Answer::Done { .. });
                 state.drive(|lifecycle| lifecycle.answered(request, answer));
+                let application_id = state.draft.get_untracked().map(|d| d.id);
                 if request == Request::Submit
                     && state.lifecycle.with_untracked(Lifecycle::submitted)
                 {
                     state.wizard.update(Wizard::submitted);
+                    if let Some(application_id) = application_id {
+                        state.tell_host(HostEvent::Submitted { application_id });
+                    }
+                } else if request == Request::Save && done {
+                    if let Some(application_id) = application_id {
+                        state.tell_host(HostEvent::Saved { application_id });
+                    }
                 }
             }),
         }

@@ -10,12 +10,12 @@ mod state;
 mod steps;
 
 use enroll_core::draft::Lifecycle;
-use enroll_core::{Answers, ProgramSettings, ReferenceData, Step, Wizard};
+use enroll_core::{Answers, PartnerModel, ProgramSettings, ReferenceData, Step, Wizard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiClient, DraftRef, StatusView};
-use crate::embed::HostConfig;
+use crate::embed::{ErrorCode, HostConfig, HostEvent, HostEvents};
 use crate::i18n::use_i18n;
 use crate::later::{self, LaterPart};
 use crate::ui::error_summary::ErrorSummary;
@@ -53,6 +53,8 @@ pub struct WizardState {
     pub emailed_to: RwSignal<Option<String>>,
     /// The provider finder is open over the confirmation or status page.
     pub finder_open: RwSignal<bool>,
+    /// What the host page hears (none in the browser tests' bare mounts).
+    pub events: StoredValue<Option<HostEvents>>,
 }
 
 pub fn use_wizard() -> WizardState {
@@ -89,8 +91,23 @@ pub fn WizardView(
         later_open: RwSignal::new(false),
         emailed_to: RwSignal::new(None),
         finder_open: RwSignal::new(false),
+        events: StoredValue::new(use_context::<HostEvents>()),
     };
     provide_context(state);
+    // The host may have chosen the way of selling already (`data-model`);
+    // the applicant sees it chosen on the first question and may change it.
+    match state.config.with_value(|c| c.model) {
+        Some(PartnerModel::DirectPartner) if !program.direct_enrollment_open => {
+            state.tell_host(HostEvent::Error {
+                code: ErrorCode::BadAttribute,
+                message: "data-model=\"direct_partner\": direct enrollment is closed; \
+                          the applicant chooses"
+                    .into(),
+            })
+        }
+        Some(model) => form.answers.update_untracked(|a| a.model = Some(model)),
+        None => {}
+    }
     if let Some((id, token)) = state.config.with_value(|c| c.resume.clone()) {
         state.resume(id, token);
     }
@@ -151,6 +168,7 @@ pub fn WizardView(
     // The later pages download while the applicant reads the first one.
     Effect::new(|_| later::fetch_soon());
     let step = Memo::new(move |_| state.wizard.with(|w| w.step));
+    Effect::new(move |_| state.tell_host(HostEvent::Step(step.get())));
     let back = Memo::new(move |_| state.wizard.with(Wizard::back_target));
 
     let wizard_page = move || {

@@ -9,8 +9,18 @@ use std::future::Future;
 
 use super::WizardState;
 use crate::api::{ApiClient, ApiFailure, DraftRef};
+use crate::embed::HostEvent;
 
 impl WizardState {
+    /// Tells the host page (`csp-enroll:<name>` events).
+    pub fn tell_host(&self, event: HostEvent) {
+        self.events.with_value(|events| {
+            if let Some(events) = events {
+                events.emit(event);
+            }
+        });
+    }
+
     pub(super) fn api(&self) -> ApiClient {
         self.api.get_value()
     }

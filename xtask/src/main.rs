@@ -166,9 +166,21 @@ fn run(args: &[&str]) -> Result {
         sh("cargo", &["build", "--release", "-p", "enroll-api"])
     })?;
     let database = format!("sqlite://{}", root().join("target/csp-enroll.db").display());
-    println!("\nThe app: http://{listen}/   (API under http://{listen}/api/v1, Ctrl-C stops)");
+    // A partner's page on another origin (another port), embedding the app
+    // as the README's snippet does: the API allows it to call and to frame.
+    let app = format!("http://{listen}");
+    let partner_listen = partner_address(listen)?;
+    let partner = format!("http://{partner_listen}");
+    let mut partner_page = Command::new(root().join("target/release/enroll-api"))
+        .args(["example-host", "--listen", &partner_listen, "--app", &app])
+        .args(["--dir", "examples/host"])
+        .current_dir(root())
+        .spawn()
+        .map_err(|e| format!("cannot start the example host page: {e}"))?;
+    println!("\nThe app: {app}/   (API under {app}/api/v1, Ctrl-C stops)");
+    println!("A partner's page embedding it, from another origin: {partner}/ (iframe mode: {partner}/iframe.html)");
     println!("Database: {database}");
-    sh(
+    let served = sh(
         "target/release/enroll-api",
         &[
             "serve",
@@ -179,8 +191,26 @@ fn run(args: &[&str]) -> Result {
             "--static",
             "dist",
             "--seed-demo",
+            "--allow-origin",
+            &partner,
+            "--frame-ancestor",
+            &partner,
         ],
-    )
+    );
+    let _ = partner_page.kill();
+    served
+}
+
+/// The example host page's address: the app's, ten ports up.
+fn partner_address(listen: &str) -> Result<String> {
+    let (host, port) = listen
+        .rsplit_once(':')
+        .and_then(|(host, port)| Some((host, port.parse::<u16>().ok()?)))
+        .ok_or_else(|| format!("--listen {listen}: expected HOST:PORT"))?;
+    let port = port
+        .checked_add(10)
+        .ok_or_else(|| format!("--listen {listen}: no port ten above it"))?;
+    Ok(format!("{host}:{port}"))
 }
 
 /// The property tests, long: every rule against arbitrary input (enroll-core)

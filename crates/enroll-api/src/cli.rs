@@ -56,6 +56,18 @@ pub enum Command {
         #[command(flatten)]
         limits: Limits,
     },
+    /// Serve a partner's page that embeds the app (examples/host/) from
+    /// another origin, for trying the embedding; `{{APP}}` in its pages
+    /// becomes --app.
+    ExampleHost {
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: SocketAddr,
+        #[arg(long, default_value = "examples/host")]
+        dir: PathBuf,
+        /// Where the app and the API are served (the `serve` address).
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        app: String,
+    },
     /// Replace the directory with a generated one of COUNT providers.
     Seed {
         #[arg(long, default_value_t = crate::server::DEMO_PROVIDERS)]
@@ -191,6 +203,17 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             tokio::select! {
                 result = server.task => result??,
                 _ = tokio::signal::ctrl_c() => println!("enroll-api: stopped"),
+            }
+        }
+        Command::ExampleHost { listen, dir, app } => {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            println!("example host page on http://{listen}/ (the app from {app})");
+            let task = crate::host_page::serve(listener, dir, &app);
+            tokio::select! {
+                result = task => result?,
+                _ = tokio::signal::ctrl_c() => println!("example host page: stopped"),
             }
         }
         Command::Seed {

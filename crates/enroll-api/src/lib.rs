@@ -8,6 +8,7 @@ pub mod cli;
 pub mod directory;
 pub mod error;
 pub mod guards;
+pub mod host_page;
 pub mod json;
 pub mod limits;
 pub mod mail;

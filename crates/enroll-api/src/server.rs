@@ -152,7 +152,8 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
                 header::CONTENT_SECURITY_POLICY,
                 content_security_policy(&options.frame_ancestors),
             ))
-            .layer(middleware::from_fn(cache_control));
+            .layer(middleware::from_fn(cache_control))
+            .layer(public_files());
         app = app.merge(site);
     }
     app.layer(middleware::from_fn_with_state(
@@ -222,7 +223,17 @@ fn cors(origins: &[String]) -> CorsLayer {
             header::ACCEPT_LANGUAGE,
             HeaderName::from_static("idempotency-key"),
         ])
-        .expose_headers([header::ETAG])
+        // The app reads both: the draft's version, and when to try again.
+        .expose_headers([header::ETAG, header::RETRY_AFTER])
+}
+
+/// The app's files are public: any page may load the module script, the
+/// wasm and its parts (module scripts and `fetch` are CORS requests, so a
+/// partner's page on another origin needs this). The API keeps its list.
+fn public_files() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([Method::GET, Method::HEAD])
 }
 
 /// How long browsers keep the app's files: a year for those with a content

@@ -227,6 +227,48 @@ async fn cors_answers_only_the_configured_origin() {
         .checked()
         .await;
     assert!(other.headers().get("access-control-allow-origin").is_none());
+
+    // What the app reads from answers must be readable from another origin.
+    let exposed = allowed.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        exposed.contains("etag") && exposed.contains("retry-after"),
+        "{exposed}"
+    );
+}
+
+#[tokio::test]
+async fn the_apps_files_are_for_any_origin_the_api_is_not() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("boot.js"), "x").unwrap();
+    let api = start(Some(dist.path().to_path_buf())).await;
+    let client = reqwest::Client::new();
+    // A partner's page on any origin loads the module script (a CORS
+    // request), and so can a page nobody configured.
+    for origin in ["https://partner.example", "https://anyone.example"] {
+        let file = client
+            .get(format!("{}/boot.js", api.server.url()))
+            .header("Origin", origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            file.headers()["access-control-allow-origin"],
+            "*",
+            "{origin}"
+        );
+    }
+    let api_answer = client
+        .get(format!("{}/api/v1/program", api.server.url()))
+        .header("Origin", "https://anyone.example")
+        .checked()
+        .await;
+    assert!(api_answer
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
 }
 
 #[test]

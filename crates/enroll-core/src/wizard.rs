@@ -22,15 +22,38 @@ pub enum Step {
 }
 
 impl Step {
-    /// The question pages, in order, between Start and Check.
-    pub const QUESTIONS: [Step; 6] = [
+    /// Every page of the wizard, in the order an applicant meets them.
+    pub const ALL: [Step; 10] = [
+        Step::Start,
         Step::Model,
         Step::MpnId,
         Step::Company,
         Step::Bank,
         Step::Admin,
         Step::Tenant,
+        Step::Check,
+        Step::Confirmation,
+        Step::Status,
     ];
+
+    /// The step's name for the host page (`step` events).
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Start => "start",
+            Step::Model => "model",
+            Step::MpnId => "mpn_id",
+            Step::Company => "company",
+            Step::Bank => "bank",
+            Step::Admin => "admin",
+            Step::Tenant => "tenant",
+            Step::Check => "check",
+            Step::Confirmation => "confirmation",
+            Step::Status => "status",
+        }
+    }
+
+    /// The question pages, in order, between Start and Check.
+    pub const QUESTIONS: &'static [Step] = Step::ALL.split_at(1).1.split_at(6).0;
 
     /// What a step asks for, validated when the user presses Continue.
     pub fn sections(self) -> &'static [Section] {
@@ -202,7 +225,8 @@ impl Wizard {
     /// else Check your answers.
     pub fn resume_at(answers: &Answers, reference: &ReferenceData) -> Step {
         Step::QUESTIONS
-            .into_iter()
+            .iter()
+            .copied()
             .find(|step| {
                 step.sections()
                     .iter()
@@ -233,16 +257,8 @@ mod tests {
     fn a_valid_application_walks_every_question_to_check_your_answers() {
         assert_eq!(
             walk(&Answers::example()),
-            [
-                Step::Start,
-                Step::Model,
-                Step::MpnId,
-                Step::Company,
-                Step::Bank,
-                Step::Admin,
-                Step::Tenant,
-                Step::Check
-            ]
+            // Every page before the confirmation and the status.
+            Step::ALL[..8]
         );
     }
 
