@@ -5,6 +5,7 @@
 //! partner embeds `boot.js` by URL) and are revalidated instead.
 
 use crate::{split, Result};
+use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -132,6 +133,7 @@ pub fn fingerprint(dist: &Path) -> Result {
         let text = rename_in(&text, split::LOADER, &hashed_loader);
         write(dist, referrer, text.as_bytes())?;
     }
+    pin_boot(dist)?;
     // The unhashed name left anywhere would be a file no browser finds.
     for entry in std::fs::read_dir(dist).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
@@ -154,4 +156,23 @@ pub fn is_part(name: &str) -> bool {
     (name.starts_with("split_") || name.starts_with("chunk_"))
         && name.ends_with(".wasm")
         && name.matches('.').count() == 1
+}
+
+/// A copy of boot.js under a name with its hash, for partners who pin a
+/// release: that name never changes content, so its Subresource Integrity
+/// hash (printed here, and in the README's second snippet) holds. boot.js
+/// itself changes with every release and takes no SRI.
+fn pin_boot(dist: &Path) -> Result {
+    let boot = read(dist, "boot.js")?;
+    let pinned = with_hash("boot.js", &content_hash(&[&boot]));
+    write(dist, &pinned, &boot)?;
+    let integrity = format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(&boot))
+    );
+    println!(
+        "pinned loader: {pinned}\n  <script type=\"module\" src=\"https://APP/{pinned}\" \
+         integrity=\"{integrity}\" crossorigin=\"anonymous\"></script>"
+    );
+    Ok(())
 }
