@@ -277,6 +277,12 @@ async fn in_iframe_mode_the_app_works_in_its_own_page_and_only_its_origin_is_hea
     let link = stack.in_app("#f-resume-link", "return el.value;").await;
     let link = link.as_str().expect("a link");
     assert!(link.starts_with(&format!("{page}#resume=")), "{link}");
+    stack.answer_company_to_tenant().await;
+    stack.click(".csp-summary ~ .csp-button").await;
+    stack.wait_for_text("h1", "Application sent").await;
+    stack
+        .assert_accessible("the confirmation in its iframe")
+        .await;
 
     stack
         .browser
@@ -290,8 +296,13 @@ async fn in_iframe_mode_the_app_works_in_its_own_page_and_only_its_origin_is_hea
     let names: Vec<&str> = events.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(names.first(), Some(&"ready"), "{names:?}");
     assert!(
-        !names.contains(&"submitted"),
+        !events.contains(&("submitted".into(), json!({ "application_id": "x" }))),
         "the forged message was heard: {names:?}"
+    );
+    assert_eq!(
+        names.iter().filter(|n| **n == "submitted").count(),
+        1,
+        "{names:?}"
     );
     assert!(names.contains(&"saved"), "{names:?}");
     let steps: Vec<&str> = events
@@ -299,7 +310,20 @@ async fn in_iframe_mode_the_app_works_in_its_own_page_and_only_its_origin_is_hea
         .filter(|(name, _)| name == "step")
         .map(|(_, d)| d["step"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(steps, ["start", "model", "mpn_id", "company"]);
+    assert_eq!(
+        steps,
+        [
+            "start",
+            "model",
+            "mpn_id",
+            "company",
+            "bank",
+            "admin",
+            "tenant",
+            "check",
+            "confirmation"
+        ]
+    );
     assert_no_answers_in(&events);
     // The iframe is as tall as the app in it.
     let height = stack
@@ -319,5 +343,85 @@ async fn in_iframe_mode_the_app_works_in_its_own_page_and_only_its_origin_is_hea
     );
     stack.shot("embedded-iframe").await;
     assert_eq!(host_state(&stack).await, before);
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn a_changed_attribute_mounts_the_app_again_with_it() {
+    let stack = Stack::start_with_host_page().await;
+    stack
+        .browser
+        .goto(&stack.host_url("/"))
+        .await
+        .expect("the partner's page");
+    stack.wait_for_text("h1", "Apply to join").await;
+    // The partner's script decides the way of selling after the app started.
+    stack
+        .browser
+        .execute(
+            "document.querySelector('csp-enroll').setAttribute('data-model', 'indirect_reseller'); return true;",
+            vec![],
+        )
+        .await
+        .expect("set");
+    stack.click(".csp-button--start").await;
+    stack
+        .wait_for_text("h1", "How will your company sell?")
+        .await;
+    let chosen = stack
+        .in_app("#f-model-indirect", "return el.checked;")
+        .await;
+    assert_eq!(chosen, true, "data-model chose it already");
+    let readies = heard(&stack)
+        .await
+        .iter()
+        .filter(|(name, _)| name == "ready")
+        .count();
+    assert_eq!(readies, 2, "mounted again");
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn in_a_narrow_column_of_a_phone_wide_page_nothing_runs_off_the_side() {
+    let stack = Stack::start_with_host_page().await;
+    stack
+        .browser
+        .set_window_size(320, 800)
+        .await
+        .expect("a phone-wide window");
+    stack
+        .browser
+        .goto(&stack.host_url("/"))
+        .await
+        .expect("the partner's page");
+    stack.wait_for_text("h1", "Apply to join").await;
+    // A partner's sidebar, narrower than the phone.
+    stack
+        .browser
+        .execute(
+            "document.querySelector('csp-enroll').style.width = '220px'; return true;",
+            vec![],
+        )
+        .await
+        .expect("a narrow column");
+    let outside = "const edge = host.getBoundingClientRect().right + 0.5; \
+                   return [...host.shadowRoot.querySelectorAll('*')] \
+                     .filter(e => e.getBoundingClientRect().right > edge) \
+                     .map(e => e.tagName + '.' + e.className);";
+    let start = stack.in_app("body", outside).await;
+    assert_eq!(
+        start,
+        json!([]),
+        "past the app's right edge on the start page"
+    );
+    stack.shot("embedded-320").await;
+    stack.start_as("indirect").await;
+    stack.answer_mpn_id("1234567").await;
+    let company = stack.in_app("body", outside).await;
+    assert_eq!(
+        company,
+        json!([]),
+        "past the app's right edge on the company page"
+    );
     stack.close().await;
 }
