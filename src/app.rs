@@ -8,6 +8,7 @@ use crate::embed::{ErrorCode, HostConfig, HostEvent, HostEvents, StartAt};
 use crate::finder::DirectoryCache;
 use crate::i18n::{use_i18n, I18n};
 use crate::later::{self, LaterPart};
+use crate::ui::language::LanguageSwitch;
 use crate::wizard::WizardView;
 
 #[component]
@@ -36,6 +37,15 @@ pub fn App(
         .clone()
         .map(|(id, token)| DraftRef { id, token });
     events.emit(HostEvent::Ready);
+    // However the language changes (the switch, `data-locale`), the host
+    // hears it once.
+    let told = events.clone();
+    Effect::new(move |previous: Option<()>| {
+        let locale = i18n.locale.get();
+        if previous.is_some() {
+            told.emit(HostEvent::Locale(locale));
+        }
+    });
     provide_context(events);
 
     let content = if standalone_finder {
@@ -46,9 +56,9 @@ pub fn App(
     // Inside a partner's page the landmarks are the page's: the app is a
     // region of it, not its `main`.
     let content = if owns_page {
-        view! { <main class="csp-main">{content}</main> }.into_any()
+        view! { <main class="csp-main"><LanguageSwitch/>{content}</main> }.into_any()
     } else {
-        view! { <div class="csp-main">{content}</div> }.into_any()
+        view! { <div class="csp-main"><LanguageSwitch/>{content}</div> }.into_any()
     };
     view! {
         <div class="csp-app" lang=move || i18n.locale.get().tag()>{content}</div>

@@ -234,8 +234,8 @@ impl Stack {
             .await;
     }
 
-    /// Answers the questions from the company page to Check your answers.
-    pub async fn answer_company_to_tenant(&self) {
+    /// Answers the company page (a German company), on to the bank page.
+    pub async fn answer_company(&self) {
         self.wait_for_text("h1", "Your company").await;
         self.fill("#f-company-legal_name", "Contoso Ltd").await;
         self.choose("#f-address-country", "DE").await;
@@ -246,6 +246,11 @@ impl Stack {
         self.click("button[type=submit]").await;
         self.wait_for_text("h1", "Where should the program pay you?")
             .await;
+    }
+
+    /// Answers the questions from the company page to Check your answers.
+    pub async fn answer_company_to_tenant(&self) {
+        self.answer_company().await;
         self.choose("#f-bank-country", "DE").await;
         self.fill("#f-bank-account_holder", "Contoso Ltd").await;
         self.fill("#f-bank-iban", "DE89370400440532013000").await;

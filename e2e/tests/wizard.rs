@@ -573,3 +573,53 @@ async fn a_later_page_that_cannot_be_downloaded_says_so_and_works_after_a_retry(
     assert_eq!(kept, "1234567", "the page works like any other once loaded");
     stack.close().await;
 }
+
+#[tokio::test]
+async fn switching_language_on_the_bank_step_keeps_the_answers_the_step_and_the_error() {
+    let stack = Stack::start().await;
+    open_and_choose(&stack, "indirect").await;
+    stack.answer_mpn_id("1234567").await;
+    stack.answer_company().await;
+    stack.choose("#f-bank-country", "DE").await;
+    stack.fill("#f-bank-account_holder", "Contoso Ltd").await;
+    stack.fill("#f-bank-iban", "DE89370400440532013001").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(".csp-error-summary", "Check your IBAN")
+        .await;
+
+    stack.click(".csp-language__option[lang=zh-CN]").await;
+    stack.wait_for_text("h1", "计划应向哪里付款").await;
+    stack
+        .wait_for_text(".csp-error-summary", "请检查 IBAN")
+        .await;
+    stack
+        .wait_for_text(".csp-error-message", "请检查 IBAN")
+        .await;
+    let holder = stack
+        .in_app("#f-bank-account_holder", "return el.value;")
+        .await;
+    assert_eq!(holder, "Contoso Ltd", "the answers stay");
+    let pressed = stack
+        .in_app(
+            ".csp-language__option[lang=zh-CN]",
+            "return el.getAttribute('aria-pressed');",
+        )
+        .await;
+    assert_eq!(pressed, "true");
+    stack.shot("wizard-bank-error-zh-CN").await;
+    stack
+        .assert_accessible("the bank step in Chinese with an error")
+        .await;
+
+    stack.click(".csp-language__option[lang=en-US]").await;
+    stack
+        .wait_for_text("h1", "Where should the program pay you?")
+        .await;
+    stack
+        .wait_for_text(".csp-error-summary", "Check your IBAN")
+        .await;
+    let iban = stack.in_app("#f-bank-iban", "return el.value;").await;
+    assert!(iban.as_str().is_some_and(|v| v.contains("3001")), "{iban}");
+    stack.close().await;
+}

@@ -254,9 +254,9 @@ impl Running {
             // Removed: the default, as when the app started without it.
             None => HostConfig::from_element(&self.host).locale,
         };
+        // The app tells the host (`locale`), as for its own switch.
         if i18n.locale.get_untracked() != locale {
             i18n.locale.set(locale);
-            self.events.emit(HostEvent::Locale(locale));
         }
     }
 }

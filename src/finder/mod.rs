@@ -128,7 +128,8 @@ pub struct FinderState {
     pub applicant: RwSignal<Option<DraftRef>>,
     pub requests: RwSignal<Vec<ProviderRequest>>,
     /// Why the requests could not be loaded or sent, in the user's words.
-    pub request_problem: RwSignal<Option<String>>,
+    /// Worded when shown, so a language switch re-words it.
+    pub request_problem: RwSignal<Option<ApiFailure>>,
     pub sending: RwSignal<bool>,
 }
 
@@ -358,7 +359,6 @@ impl FinderState {
     /// The server's own message when it gave one (in the user's language),
     /// else ours.
     fn report(self, failure: ApiFailure) {
-        let message = untrack(|| failure.describe(&self.i18n));
-        self.request_problem.set(Some(message));
+        self.request_problem.set(Some(failure));
     }
 }

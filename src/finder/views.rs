@@ -417,7 +417,7 @@ fn RequestPanel(provider: Provider) -> impl IntoView {
             view! {
                 <p>{i18n.tf("finder.request.explain", &[("provider", &name)])}</p>
                 {move || state.request_problem.get().map(|problem| view! {
-                    <div class="csp-notice csp-notice--problem" role="alert"><p>{problem}</p></div>
+                    <div class="csp-notice csp-notice--problem" role="alert"><p>{move || problem.describe(&i18n)}</p></div>
                 })}
                 <div class="csp-field">
                     <label class="csp-label" for="request-message">
@@ -460,7 +460,7 @@ fn ResumePrompt() -> impl IntoView {
     view! {
         <p>{move || i18n.t("finder.resume.explain")}</p>
         {move || state.request_problem.get().map(|p| view! {
-            <div class="csp-notice csp-notice--problem" role="alert"><p>{p}</p></div>
+            <div class="csp-notice csp-notice--problem" role="alert"><p>{move || p.describe(&i18n)}</p></div>
         })}
         <form class="csp-field" class:csp-field--error=move || problem.get().is_some() on:submit=open>
             <label class="csp-label" for="finder-resume-link">{move || i18n.t("finder.resume.label")}</label>

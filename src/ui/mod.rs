@@ -1,8 +1,9 @@
 //! Shared form components, GOV.UK-style: labelled fields with their error
-//! beside them, and the error summary.
+//! beside them, the error summary, and the language switch.
 
 pub mod error_summary;
 pub mod field;
+pub mod language;
 
 /// The element id of a field path (`bank.iban` → `f-bank-iban`).
 pub fn field_id(path: &str) -> String {

@@ -14,7 +14,7 @@ use enroll_core::{Answers, PartnerModel, ProgramSettings, ReferenceData, Step, W
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{ApiClient, DraftRef, StatusView};
+use crate::api::{ApiClient, ApiFailure, DraftRef, StatusView};
 use crate::embed::{ErrorCode, HostConfig, HostEvent, HostEvents};
 use crate::i18n::use_i18n;
 use crate::later::{self, LaterPart};
@@ -35,7 +35,8 @@ pub struct WizardState {
     pub reloaded: StoredValue<Option<Answers>>,
     /// A failure outside the draft's lifecycle (a resume link that cannot
     /// be opened, the resume email, the status).
-    pub notice: RwSignal<Option<String>>,
+    /// Kept as the failure, worded when shown: a language switch re-words it.
+    pub notice: RwSignal<Option<ApiFailure>>,
     pub status: RwSignal<Option<StatusView>>,
     pub program: StoredValue<ProgramSettings>,
     /// Kept here, not looked up: async tasks run without the reactive
@@ -181,8 +182,8 @@ pub fn WizardView(
             }>{move || i18n.t("form.back")}</button>
         })}
         {move || (Step::QUESTIONS.contains(&step.get()) || step.get() == Step::Check).then(|| view! { <SaveIndicator/> })}
-        {move || state.notice.get().map(|message| view! {
-            <div class="csp-notice csp-notice--problem" role="alert"><p>{message}</p></div>
+        {move || state.notice.get().map(|failure| view! {
+            <div class="csp-notice csp-notice--problem" role="alert"><p>{move || failure.describe(&i18n)}</p></div>
         })}
         <ErrorSummary errors=form.errors/>
         {move || match step.get() {

@@ -27,7 +27,7 @@ impl WizardState {
 
     /// A failure outside the draft's lifecycle, shown above the page.
     fn tell(&self, failure: ApiFailure) {
-        self.notice.set(Some(failure.describe(&self.i18n)));
+        self.notice.set(Some(failure));
     }
 
     /// Asks the API something about this tab's draft (none yet: nothing

@@ -21,6 +21,14 @@ impl Locale {
     pub const ALL: [Locale; 2] = [Locale::EnUs, Locale::ZhCn];
 
     /// BCP 47 tag, as used in `lang` attributes and `Accept-Language`.
+    /// The language's name in itself, for a switch between them.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Self::EnUs => "English",
+            Self::ZhCn => "中文",
+        }
+    }
+
     pub fn tag(self) -> &'static str {
         match self {
             Self::EnUs => "en-US",
