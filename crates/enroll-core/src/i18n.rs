@@ -116,6 +116,11 @@ impl Catalog {
     }
 
     /// The raw text of a key, if this locale or en-US has it.
+    /// Every key, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.entries.iter().map(|(key, _)| *key)
+    }
+
     pub fn lookup(&self, key: &str) -> Option<&str> {
         let own = self
             .entries

@@ -1,0 +1,75 @@
+//! Every message key the code names is in every catalog: a key that is
+//! missing shows as the bare key (`app.part_loading`) in front of the user,
+//! and only in the language whose catalog lacks it. The catalogs' keys
+//! against each other are checked in `i18n.rs`; this checks the code's.
+//!
+//! Read from the sources of the app, the API and enroll-core: every string
+//! literal shaped like a key (`word.word…`) whose first word starts some
+//! catalog key, except field paths (`bank.iban`), which share those first
+//! words. Tests' own literals (after `#[cfg(test)]`) are left out.
+
+use enroll_core::{Catalog, Field, Locale};
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+/// The string literals in `source` that look like message keys.
+fn key_shaped(source: &str) -> Vec<&str> {
+    let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+    code.split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|text| {
+            let mut words = text.split('.');
+            words.clone().count() >= 2
+                && words.all(|w| {
+                    !w.is_empty()
+                        && w.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                })
+        })
+        .collect()
+}
+
+#[test]
+fn every_key_the_code_names_is_in_every_catalog() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in ["src", "crates/enroll-api/src", "crates/enroll-core/src"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 30, "the sources were not found: {files:?}");
+    let english = Catalog::get(Locale::EnUs);
+    let first_words: Vec<&str> = english
+        .keys()
+        .filter_map(|key| key.split('.').next())
+        .collect();
+    let mut named = 0;
+    let mut missing = Vec::new();
+    for file in &files {
+        let source = std::fs::read_to_string(file).expect("a source file");
+        for key in key_shaped(&source) {
+            let first = key.split('.').next().unwrap_or_default();
+            if !first_words.contains(&first) || Field::parse(key).is_some() {
+                continue;
+            }
+            named += 1;
+            for locale in Locale::ALL {
+                if Catalog::get(locale).lookup(key).is_none() {
+                    missing.push(format!("{} in {}: {key}", locale.tag(), file.display()));
+                }
+            }
+        }
+    }
+    assert!(named > 100, "only {named} keys found: is the scan still right?");
+    assert!(missing.is_empty(), "keys the code names, not in the catalog:\n{}", missing.join("\n"));
+}
