@@ -70,6 +70,13 @@ fn every_key_the_code_names_is_in_every_catalog() {
             }
         }
     }
-    assert!(named > 100, "only {named} keys found: is the scan still right?");
-    assert!(missing.is_empty(), "keys the code names, not in the catalog:\n{}", missing.join("\n"));
+    assert!(
+        named > 100,
+        "only {named} keys found: is the scan still right?"
+    );
+    assert!(
+        missing.is_empty(),
+        "keys the code names, not in the catalog:\n{}",
+        missing.join("\n")
+    );
 }
