@@ -16,7 +16,7 @@ import json
 import pathlib
 import sys
 
-KEPT = ["name", "fmt", "require", "upper", "zip", "zipex", "postprefix",
+KEPT = ["name", "fmt", "lfmt", "require", "upper", "zip", "zipex", "postprefix",
         "zip_name_type", "state_name_type", "locality_name_type",
         "sublocality_name_type"]
 

@@ -1,5 +1,6 @@
 //! Check your answers, the confirmation, and the status page.
 
+use enroll_core::address::AddressFormat;
 use enroll_core::{ApplicationStatus, PartnerModel, Step};
 use leptos::prelude::*;
 
@@ -12,6 +13,11 @@ use enroll_core::bank::mask_secrets;
 pub fn CheckAnswers() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_wizard();
+    // The written order needs the country's format (not yet asked for when
+    // a resume link opened the application here).
+    Effect::new(move |_| {
+        state.load_address_format(state.form.answers.with(|a| a.address.country.clone()))
+    });
     let rows = move || {
         let a = state.form.answers.get();
         let locale = i18n.locale.get();
@@ -20,18 +26,13 @@ pub fn CheckAnswers() -> impl IntoView {
             Some(PartnerModel::DirectPartner) => i18n.t("models.direct_title"),
             None => String::new(),
         };
-        let address = a
-            .address
-            .lines
-            .iter()
-            .chain([
-                &a.address.dependent_locality,
-                &a.address.locality,
-                &a.address.region,
-                &a.address.postal_code,
-            ])
-            .filter(|s| !s.trim().is_empty())
-            .cloned()
+        // In the order the country writes its addresses (postal code first
+        // in Japan, after the city in Germany), the country last.
+        let address = state
+            .address_format(&a.address.country)
+            .unwrap_or_else(AddressFormat::fallback)
+            .written_lines(&a.address)
+            .into_iter()
             .chain(std::iter::once(country_name(&a.address.country, locale)))
             .collect::<Vec<_>>()
             .join(", ");

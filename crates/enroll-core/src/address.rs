@@ -17,6 +17,9 @@ pub struct AddressFormat {
     /// Field order, as `%A` (street), `%C` (locality), `%S` (region),
     /// `%Z` (postal code), `%D` (dependent locality), `%X` (sorting code).
     pub fmt: String,
+    /// The order for an address written in Latin script, where it differs
+    /// (JP, CN, KR…: `%N%n%O%n%A, %S%n%Z` against `〒%Z%n%S%n%A…`).
+    pub lfmt: Option<String>,
     /// Letters of the required fields (`A`, `C`, `S`, `Z`, `D`, `X`).
     pub require: String,
     /// Letters of the fields the post prefers in upper case.
@@ -170,6 +173,60 @@ impl AddressFormat {
             .collect()
     }
 
+    /// `address` as its country writes it, one line per line of the
+    /// format: the postal code before the prefecture in Japan, after the
+    /// city in Germany. The Latin-script order (`lfmt`) where the address
+    /// is written in Latin letters and the country has one. Names and
+    /// organisation (`%N`, `%O`) are not part of the address here; empty
+    /// fields leave no empty line or dangling comma.
+    pub fn written_lines(&self, address: &Address) -> Vec<String> {
+        let latin = address
+            .lines
+            .iter()
+            .chain([
+                &address.locality,
+                &address.region,
+                &address.dependent_locality,
+            ])
+            .all(|text| text.chars().all(|c| c.is_ascii() || is_latin_letter(c)));
+        let template = match &self.lfmt {
+            Some(lfmt) if latin => lfmt,
+            _ => &self.fmt,
+        };
+        let street: Vec<&str> = address
+            .lines
+            .iter()
+            .map(|line| line.trim())
+            .filter(|line| !line.is_empty())
+            .collect();
+        let mut written = String::new();
+        let mut tokens = template.chars();
+        while let Some(c) = tokens.next() {
+            if c != '%' {
+                written.push(c);
+                continue;
+            }
+            match tokens.next() {
+                Some('n') => written.push('\n'),
+                Some('A') => written.push_str(&street.join("\n")),
+                Some('D') => written.push_str(address.dependent_locality.trim()),
+                Some('C') => written.push_str(address.locality.trim()),
+                Some('S') => written.push_str(address.region.trim()),
+                Some('Z') => written.push_str(address.postal_code.trim()),
+                Some('X') => written.push_str(address.sorting_code.trim()),
+                // %N, %O and anything unknown: nothing here.
+                _ => {}
+            }
+        }
+        written
+            .lines()
+            .map(|line| line.trim().trim_matches(',').trim())
+            // A literal alone (Japan's 〒 without a postal code) is no line.
+            .filter(|line| line.chars().any(char::is_alphanumeric))
+            .map(str::to_owned)
+            .collect()
+    }
+
     pub fn requires(&self, field: AddressField) -> bool {
         self.require.contains(field.token())
     }
@@ -222,6 +279,12 @@ impl AddressFormat {
     pub fn find_region(&self, typed: &str) -> Option<&Region> {
         self.regions.iter().find(|region| region.answers_to(typed))
     }
+}
+
+/// Latin letters beyond ASCII (é, ß, ø…): an address with them is still
+/// written in Latin script.
+fn is_latin_letter(c: char) -> bool {
+    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
 }
 
 fn non_empty<'a>(value: &'a str, default: &'a str) -> &'a str {
@@ -342,6 +405,56 @@ fn too_long(field: Field) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_is_written_in_its_countrys_order() {
+        let formats = crate::reference::vendored_address_formats();
+        let written = |country: &str, address: Address| formats[country].written_lines(&address);
+        let german = Address {
+            country: "DE".into(),
+            lines: vec!["Unter den Linden 1".into(), "".into()],
+            locality: "Berlin".into(),
+            postal_code: "10117".into(),
+            ..Address::default()
+        };
+        assert_eq!(
+            written("DE", german),
+            ["Unter den Linden 1", "10117 Berlin"]
+        );
+        // Japanese script: the postal mark and code first, the prefecture,
+        // then the street; no empty line for the missing organisation.
+        let japanese = Address {
+            country: "JP".into(),
+            lines: vec!["千代田区丸の内1-1".into()],
+            region: "東京都".into(),
+            postal_code: "100-0005".into(),
+            ..Address::default()
+        };
+        assert_eq!(
+            written("JP", japanese),
+            ["〒100-0005", "東京都", "千代田区丸の内1-1"]
+        );
+        // The same address in Latin letters follows the Latin order.
+        let romanised = Address {
+            country: "JP".into(),
+            lines: vec!["1-1 Marunouchi, Chiyoda-ku".into()],
+            region: "Tokyo".into(),
+            postal_code: "100-0005".into(),
+            ..Address::default()
+        };
+        assert_eq!(
+            written("JP", romanised),
+            ["1-1 Marunouchi, Chiyoda-ku, Tokyo", "100-0005"]
+        );
+        // A field left empty leaves no dangling comma.
+        let no_region = Address {
+            country: "JP".into(),
+            lines: vec!["1-1 Marunouchi".into()],
+            postal_code: "100-0005".into(),
+            ..Address::default()
+        };
+        assert_eq!(written("JP", no_region), ["1-1 Marunouchi", "100-0005"]);
+    }
     use crate::reference::vendored_address_formats;
 
     fn format(code: &str) -> AddressFormat {
