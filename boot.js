@@ -18,13 +18,14 @@
 
 const HOSTS = "csp-enroll, [data-csp-enroll]";
 const EVENTS = ["ready", "step", "saved", "submitted", "exit", "error", "resize", "locale"];
-// Attribute → the iframe fragment's key (the app reads them back).
+// Attribute → the iframe fragment's key (the app reads them back). Not
+// data-api-base: in its iframe the app talks to its own origin, and a
+// fragment never chooses where answers go.
 const FRAMED = {
   "data-locale": "locale",
   "data-start": "start",
   "data-view": "start",
   "data-model": "model",
-  "data-api-base": "api",
   "data-finder-in-browser-limit": "limit",
 };
 const appOrigin = new URL(import.meta.url).origin;
@@ -44,10 +45,22 @@ function start() {
         .catch(() => null);
     }
     const wasm = fetch(new URL("./csp-enroll_bg.wasm", import.meta.url));
-    started = import("./csp-enroll.js").then(async (app) => {
-      await app.default({ module_or_path: wasm });
-      return app;
-    });
+    started = import("./csp-enroll.js")
+      .then(async (app) => {
+        await app.default({ module_or_path: wasm });
+        return app;
+      })
+      .catch((failure) => {
+        // Not kept: the next element that connects tries again. The hosts
+        // waiting hear that the app cannot go on by itself.
+        started = undefined;
+        for (const host of document.querySelectorAll(HOSTS)) {
+          if (inIframe(host)) continue;
+          const detail = { code: "not_loaded", message: "the app could not be downloaded" };
+          host.dispatchEvent(new CustomEvent("csp-enroll:error", { detail, bubbles: true, composed: true }));
+        }
+        throw failure;
+      });
   }
   return started;
 }
@@ -93,10 +106,11 @@ window.addEventListener("message", (event) => {
 });
 
 function attach(element) {
+  element.cspAttached = true;
   if (inIframe(element)) {
     if (!element.cspFrame) frame(element);
   } else {
-    start().then((app) => app.mount(element));
+    start().then((app) => app.mount(element), () => {});
   }
 }
 
@@ -107,14 +121,20 @@ class CspEnroll extends HTMLElement {
     attach(this);
   }
 
-  // Inline, the app follows its attributes itself. In an iframe, a new
-  // language changes only the fragment (the page stays, with its answers);
-  // anything else draws the iframe again.
+  // Inline, the app follows its attributes itself (and stops when the
+  // mode becomes iframe). In an iframe, a new language changes only the
+  // fragment (the page stays, with its answers); anything else draws the
+  // iframe again. Back to inline, the iframe goes and the app mounts.
   attributeChangedCallback(name, before, now) {
-    if (!this.isConnected || before === now) return;
+    // At upgrade every attribute "changes" before connectedCallback.
+    if (!this.cspAttached || before === now) return;
     if (inIframe(this)) {
       if (name === "data-locale" && this.cspFrame) this.cspFrame.src = frameAddress(this);
       else frame(this);
+    } else if (this.cspFrame) {
+      this.shadowRoot.replaceChildren();
+      delete this.cspFrame;
+      attach(this);
     }
   }
 }

@@ -17,7 +17,7 @@ use std::task::{Context, Poll, Waker};
 
 use enroll_core::Step;
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped;
+use leptos::task::spawn_local_scoped_with_cancellation;
 
 use crate::api::DraftRef;
 use crate::embed::{ErrorCode, HostEvent, HostEvents};
@@ -118,15 +118,16 @@ where
     // The part's view, taken by the render below once.
     let part = StoredValue::new_local(None::<AnyView>);
     let events = StoredValue::new(use_context::<HostEvents>());
+    // `try_`: a page gone meanwhile takes its values with it.
     let done = move |loaded: Result<AnyView, NotLoaded>| match loaded {
         Ok(view) => {
-            part.set_value(Some(view));
-            progress.set(Progress::Shown);
+            part.try_set_value(Some(view));
+            progress.try_set(Progress::Shown);
         }
         Err(NotLoaded) => {
-            progress.set(Progress::Failed);
+            progress.try_set(Progress::Failed);
             // The host hears it too: the app cannot go on by itself.
-            events.with_value(|events| {
+            events.try_with_value(|events| {
                 if let Some(events) = events {
                     events.emit(HostEvent::Error {
                         code: ErrorCode::NotLoaded,
@@ -156,7 +157,11 @@ where
             let mut now = Context::from_waker(Waker::noop());
             match loading.as_mut().poll(&mut now) {
                 Poll::Ready(loaded) => done(loaded),
-                Poll::Pending => spawn_local_scoped(async move { done(loading.await) }),
+                // Dropped with the page it was for (the applicant went
+                // back, the app was mounted again): nothing left to show.
+                Poll::Pending => {
+                    spawn_local_scoped_with_cancellation(async move { done(loading.await) })
+                }
             }
         })
     };

@@ -81,10 +81,21 @@ fn assert_no_answers_in(events: &[(String, Value)]) {
 #[tokio::test]
 async fn a_partner_page_on_another_origin_embeds_the_app_and_hears_what_happens() {
     let stack = Stack::start_with_host_page().await;
+    // A link with a fragment shaped like iframe mode's configuration: on
+    // the partner's own page it must configure nothing (here, Chinese).
+    let origin = stack.host_url("");
     let page = stack.host_url("/");
-    stack.browser.goto(&page).await.expect("the partner's page");
+    let link = format!("{page}#host={origin}&page={origin}/&locale=zh-CN");
+    stack.browser.goto(&link).await.expect("the partner's page");
     stack.wait_for_text("h1", "Apply to join").await;
     let before = host_state(&stack).await;
+    // As the partner wrote it, not as the app left it.
+    assert_eq!(before["url"], link);
+    assert_eq!(
+        before["title"],
+        "Contoso Distribution – Become a cloud reseller"
+    );
+    assert_eq!(before["html"], json!(["lang=en", "data-site=partner"]));
     stack.shot("embedded-start").await;
     stack
         .assert_accessible("the start page in the partner's page")
@@ -283,6 +294,7 @@ async fn in_iframe_mode_the_app_works_in_its_own_page_and_only_its_origin_is_hea
     stack
         .assert_accessible("the confirmation in its iframe")
         .await;
+    stack.click("[data-exit]").await;
 
     stack
         .browser
@@ -295,6 +307,7 @@ async fn in_iframe_mode_the_app_works_in_its_own_page_and_only_its_origin_is_hea
     let events = heard(&stack).await;
     let names: Vec<&str> = events.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(names.first(), Some(&"ready"), "{names:?}");
+    assert_eq!(names.last(), Some(&"exit"), "Done in the iframe: {names:?}");
     assert!(
         !events.contains(&("submitted".into(), json!({ "application_id": "x" }))),
         "the forged message was heard: {names:?}"
@@ -343,6 +356,27 @@ async fn in_iframe_mode_the_app_works_in_its_own_page_and_only_its_origin_is_hea
     );
     stack.shot("embedded-iframe").await;
     assert_eq!(host_state(&stack).await, before);
+
+    // The app's own iframe, now showing a page of the host's origin that
+    // claims to be the app: the source matches, only the origin check
+    // stops it.
+    stack
+        .browser
+        .execute(
+            "document.querySelector('csp-enroll').shadowRoot.querySelector('iframe').srcdoc = \
+               '<script>parent.postMessage({type: \"csp-enroll\", name: \"submitted\", \
+                 detail: {application_id: \"forged\"}}, \"*\")<' + '/script>'; return true;",
+            vec![],
+        )
+        .await
+        .expect("a forged page in the iframe");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let forged = heard(&stack)
+        .await
+        .into_iter()
+        .filter(|(_, detail)| detail["application_id"] == "forged")
+        .count();
+    assert_eq!(forged, 0, "a message from another origin was relayed");
     stack.close().await;
 }
 

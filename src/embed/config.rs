@@ -120,19 +120,24 @@ impl HostConfig {
         attribute: impl Fn(&str) -> Option<String>,
         browser_language: Option<String>,
     ) -> Self {
-        Self::read_with_location(attribute, browser_language, "", "")
+        Self::read_with_location(attribute, browser_language, "", "", None)
     }
 
-    /// Like `read`, with the page's address split into URL and fragment.
+    /// Like `read`, with the page's address split into URL and fragment,
+    /// and, when the page is in a frame, the origin of the page around it
+    /// as the browser says (`location.ancestorOrigins`).
     pub fn read_with_location(
         element_attribute: impl Fn(&str) -> Option<String>,
         browser_language: Option<String>,
         page_url: &str,
         hash: &str,
+        framed_in: Option<&str>,
     ) -> Self {
         // In iframe mode the host element is on the host's page: boot.js
-        // passes its attributes in the iframe's fragment.
-        let frame = FrameFragment::parse(hash);
+        // passes its attributes in the iframe's fragment. Only then: a
+        // link's fragment must never configure an app on a partner's page,
+        // nor an iframe claim a host other than the page it is in.
+        let frame = FrameFragment::parse(hash).filter(|frame| framed_in == Some(&frame.host));
         let attribute = |name: &str| match &frame {
             Some(frame) => frame.attribute(name),
             None => element_attribute(name),
@@ -225,7 +230,7 @@ impl HostConfig {
 }
 
 /// What boot.js puts in the fragment of the iframe it draws:
-/// `#host=<origin>&page=<url>&locale=…&start=…&model=…&api=…&limit=…`
+/// `#host=<origin>&page=<url>&locale=…&start=…&model=…&limit=…`
 /// (and `resume=<id>.<token>` when the host page was opened from a resume
 /// link), encoded as `URLSearchParams` writes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -246,9 +251,11 @@ impl FrameFragment {
             .collect();
         let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
         let host = get("host").filter(|host| parse_api_base(host).is_ok_and(|o| !o.is_empty()))?;
+        // Resume links lead to the host's own pages only.
+        let page = get("page").filter(|page| page.starts_with(&format!("{host}/")))?;
         Some(Self {
             host,
-            page: get("page").unwrap_or_default(),
+            page,
             settings: pairs,
         })
     }
@@ -259,7 +266,6 @@ impl FrameFragment {
             "data-locale" => "locale",
             "data-start" | "data-view" => "start",
             "data-model" => "model",
-            "data-api-base" => "api",
             "data-finder-in-browser-limit" => "limit",
             _ => return None,
         };
@@ -282,6 +288,7 @@ fn decode(text: &str) -> String {
             b'%' => {
                 let hex = bytes
                     .get(i + 1..i + 3)
+                    .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
                     .and_then(|hex| std::str::from_utf8(hex).ok())
                     .and_then(|hex| u8::from_str_radix(hex, 16).ok());
                 match hex {
@@ -442,6 +449,7 @@ mod tests {
             None,
             "https://partner.example/join#resume=a.b",
             "#resume=a.b",
+            None,
         );
         assert_eq!(config.page_url, "https://partner.example/join");
     }
@@ -449,21 +457,40 @@ mod tests {
     #[test]
     fn in_an_iframe_the_fragment_carries_the_host_elements_settings() {
         let hash = "#host=https%3A%2F%2Fpartner.example&page=https%3A%2F%2Fpartner.example%2Fjoin%3Fa%3D1\
-                    &locale=zh-CN&model=indirect_reseller&api=https%3A%2F%2Fapi.example&resume=ab.cd";
+                    &locale=zh-CN&model=indirect_reseller&api=https%3A%2F%2Fevil.example&resume=ab.cd";
         // The iframe's own element says otherwise: the fragment wins.
         let config = HostConfig::read_with_location(
             attrs(&[("data-locale", "en-US"), ("data-api-base", "")]),
             None,
             "https://app.example/index.html",
             hash,
+            Some("https://partner.example"),
         );
         assert_eq!(config.framed_by.as_deref(), Some("https://partner.example"));
         assert_eq!(config.page_url, "https://partner.example/join?a=1");
         assert_eq!(config.locale, Locale::ZhCn);
         assert_eq!(config.model, Some(PartnerModel::IndirectReseller));
-        assert_eq!(config.api_base, "https://api.example");
+        assert_eq!(
+            config.api_base, "",
+            "the app's own API: never one a fragment names"
+        );
         assert_eq!(config.resume, Some(("ab".into(), "cd".into())));
         assert!(config.owns_page, "the iframe's document is the app's");
+
+        // The same fragment in a link to a partner's page (not framed), or
+        // an iframe in some other page: nothing of it applies.
+        for framed_in in [None, Some("https://evil.example")] {
+            let config = HostConfig::read_with_location(
+                attrs(&[("data-locale", "en-US")]),
+                None,
+                "https://partner.example/join",
+                hash,
+                framed_in,
+            );
+            assert_eq!(config.framed_by, None, "{framed_in:?}");
+            assert_eq!(config.locale, Locale::EnUs);
+            assert_eq!(config.page_url, "https://partner.example/join");
+        }
         assert!(config.problems.is_empty());
     }
 
@@ -479,6 +506,7 @@ mod tests {
         }
         assert_eq!(decode("a+b%20c%e4%b8%ad%"), "a b c中%");
         assert_eq!(decode("%é"), "%é", "a % before a multibyte character");
+        assert_eq!(decode("%+4"), "% 4", "two hex digits, no sign");
     }
 
     #[test]

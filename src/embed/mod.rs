@@ -43,14 +43,41 @@ impl HostConfig {
             .as_ref()
             .and_then(|l| l.href().ok())
             .unwrap_or_default();
-        let hash = location.and_then(|l| l.hash().ok()).unwrap_or_default();
+        let hash = location
+            .as_ref()
+            .and_then(|l| l.hash().ok())
+            .unwrap_or_default();
+        let framed_in = framed_in();
         Self::read_with_location(
             |name| host.get_attribute(name),
             browser_language,
             &href,
             &hash,
+            framed_in.as_deref(),
         )
     }
+}
+
+/// The origin of the page around this one when it is in a frame, as the
+/// browser says, not the URL: `location.ancestorOrigins` (Chromium,
+/// Safari), else the referrer of the frame's first load. `None` at the top.
+fn framed_in() -> Option<String> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok().flatten()?;
+    if js_sys::Object::is(&parent, &window) {
+        return None;
+    }
+    let location = window.location();
+    let ancestors = js_sys::Reflect::get(&location, &"ancestorOrigins".into()).ok();
+    let nearest = ancestors
+        .filter(|list| !list.is_undefined())
+        .and_then(|list| js_sys::Reflect::get(&list, &0.into()).ok())
+        .and_then(|origin| origin.as_string());
+    nearest.or_else(|| {
+        let referrer = window.document()?.referrer();
+        let url = web_sys::Url::new(&referrer).ok()?;
+        Some(url.origin())
+    })
 }
 
 /// Mounts the app on every host element of the page that has none yet.
@@ -114,6 +141,10 @@ pub fn mount(host: &HtmlElement) -> Result<(), JsValue> {
                 .any(|name| REMOUNTING_ATTRIBUTES.contains(&name.as_str()))
             {
                 running.borrow_mut().take();
+                // In iframe mode now: boot.js draws the iframe instead.
+                if HostConfig::from_element(&host).mode == Mode::Iframe {
+                    return;
+                }
                 if let Some(shadow) = host.shadow_root() {
                     match Running::start(&host, &shadow) {
                         Ok(app) => *running.borrow_mut() = Some(app),

@@ -126,7 +126,7 @@ pub fn Confirmation() -> impl IntoView {
         </button>
         // Embedded, the applicant goes back to the partner's page from
         // here; the host decides what that means (`exit`).
-        {(!state.config.with_value(|c| c.owns_page)).then(|| view! {
+        {state.config.with_value(|c| !c.owns_page || c.framed_by.is_some()).then(|| view! {
             <button type="button" class="csp-button csp-button--secondary" data-exit="" on:click=move |_| state.tell_host(HostEvent::Exit)>
                 {move || i18n.t("confirmation.done")}
             </button>

@@ -30,7 +30,13 @@ pub const RUSTFLAGS: &str = "--cfg erase_components --cfg csp_split -Clink-args=
 
 /// Splits Cargo's release wasm into dist/ (after `trunk build`).
 pub fn split(dist: &Path) -> Result {
-    let built = root().join("target/wasm32-unknown-unknown/release/csp-enroll.wasm");
+    // Where Trunk's cargo build wrote it: a CARGO_TARGET_DIR of the
+    // caller's, else the workspace's target/ (an old wasm there must not
+    // be split and shipped in its place).
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root().join(dir))
+        .unwrap_or_else(|| root().join("target"));
+    let built = target.join("wasm32-unknown-unknown/release/csp-enroll.wasm");
     let input = std::fs::read(&built).map_err(|e| format!("{}: {e}", built.display()))?;
     let work = root().join("target/split-out");
     let _ = std::fs::remove_dir_all(&work);
