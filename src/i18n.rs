@@ -51,6 +51,30 @@ impl I18n {
         self.tf("finder.place", &[("city", city), ("country", country)])
     }
 
+    /// An RFC 3339 timestamp as the locale writes a date ("25 November
+    /// 2026" / "2026年11月25日"), with the time of day in the reader's
+    /// time zone when `with_time`; through the browser's
+    /// `Intl.DateTimeFormat`. What is not a timestamp is shown as given.
+    pub fn date(&self, at: &str, with_time: bool) -> String {
+        use wasm_bindgen::JsValue;
+        let date = js_sys::Date::new(&JsValue::from_str(at));
+        if date.get_time().is_nan() {
+            return at.to_owned();
+        }
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+        if with_time {
+            let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+        }
+        let locales = js_sys::Array::of1(&self.locale.get().tag().into());
+        js_sys::Intl::DateTimeFormat::new(&locales, &options)
+            .format()
+            .call1(&JsValue::UNDEFINED, &date)
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_else(|| at.to_owned())
+    }
+
     /// Like `t`, with `{name}` parameters filled in.
     pub fn tf(&self, key: &str, params: &[(&str, &str)]) -> String {
         Catalog::get(self.locale.get()).format(key, params)

@@ -182,6 +182,7 @@ fn mounting_twice_leaves_one_app() {
 fn program(open: bool, note: Option<&str>) -> ProgramSettings {
     ProgramSettings {
         program_name: "Cloud Solution Provider program".into(),
+        program_names: Default::default(),
         direct_enrollment_open: open,
         direct_enrollment_note: note.map(str::to_owned),
         supported_countries: vec!["DE".into()],

@@ -20,6 +20,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn program() -> ProgramSettings {
     ProgramSettings {
         program_name: "Cloud Solution Provider program".into(),
+        program_names: Default::default(),
         direct_enrollment_open: false,
         direct_enrollment_note: None,
         supported_countries: vec!["DE".into(), "US".into(), "JP".into()],

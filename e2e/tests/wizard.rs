@@ -623,3 +623,51 @@ async fn switching_language_on_the_bank_step_keeps_the_answers_the_step_and_the_
     assert!(iban.as_str().is_some_and(|v| v.contains("3001")), "{iban}");
     stack.close().await;
 }
+
+#[tokio::test]
+async fn the_status_page_writes_its_dates_as_each_language_does() {
+    let stack = Stack::start().await;
+    let (id, token) = stack.submitted_application().await;
+    let link = stack.url(&format!("/#resume={id}.{token}"));
+    stack.browser.goto(&link).await.expect("the resume link");
+    stack.wait_for("[data-status='submitted']").await;
+    // The year the server wrote (UTC; the page shows the reader's zone,
+    // which here is UTC too).
+    let stored = stack.api.store.applications().await.expect("applications");
+    let year = stored[0].created_at[..4].to_owned();
+    let english = stack.wait_for_text(".csp-history__at", &year).await;
+    assert!(
+        !english.contains('T') && !english.contains("UTC"),
+        "not ISO: {english}"
+    );
+    assert!(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December"
+        ]
+        .iter()
+        .any(|m| english.contains(m)),
+        "a month named in English: {english}"
+    );
+    stack.click(".csp-language__option[lang=zh-CN]").await;
+    let chinese = stack
+        .wait_for_text(".csp-history__at", &format!("{year}年"))
+        .await;
+    assert!(
+        chinese.contains('月') && chinese.contains('日'),
+        "{chinese}"
+    );
+    stack.shot("status-zh-CN").await;
+    stack.assert_accessible("the status page in Chinese").await;
+    stack.close().await;
+}

@@ -371,11 +371,6 @@ fn ProviderFacts(provider: Provider) -> impl IntoView {
     }
 }
 
-/// The date part of an RFC 3339 timestamp.
-fn day(at: &str) -> String {
-    at.split('T').next().unwrap_or(at).to_owned()
-}
-
 #[component]
 fn RequestPanel(provider: Provider) -> impl IntoView {
     let i18n = use_i18n();
@@ -398,7 +393,7 @@ fn RequestPanel(provider: Provider) -> impl IntoView {
                 let status = i18n.t(&format!("finder.request.status.{}", request.status));
                 return view! {
                     <div class="csp-inset" id="request-sent" tabindex="-1" role="status" data-request-status=request.status.clone()>
-                        <p>{i18n.tf("finder.request.sent", &[("provider", &request.provider_name), ("date", &day(&request.created_at))])}</p>
+                        <p>{i18n.tf("finder.request.sent", &[("provider", &request.provider_name), ("date", &i18n.date(&request.created_at, false))])}</p>
                         <p><strong class="csp-tag">{status}</strong></p>
                     </div>
                 }.into_any();
@@ -494,7 +489,7 @@ pub fn RequestsList() -> impl IntoView {
                         view! {
                             <li data-request=r.provider_id.clone()>
                                 <strong>{r.provider_name.clone()}</strong>" — "{status}" "
-                                <span class="csp-hint">{i18n.tf("finder.requests.on", &[("date", &day(&r.created_at))])}</span>
+                                <span class="csp-hint">{i18n.tf("finder.requests.on", &[("date", &i18n.date(&r.created_at, false))])}</span>
                             </li>
                         }
                     }).collect::<Vec<_>>()}

@@ -181,7 +181,7 @@ pub fn StatusPage() -> impl IntoView {
             let history: Vec<_> = view.history.iter().map(|h| {
                 let label = i18n.t(&format!("status.{}", h.status.as_str()));
                 let reason = h.reason.clone().map(|r| format!(" — {r}")).unwrap_or_default();
-                view! { <li><span class="csp-history__at">{h.at.replace('T', " ").replace('Z', " UTC")}</span>" "{label}{reason}</li> }
+                view! { <li><span class="csp-history__at">{i18n.date(&h.at, true)}</span>" "{label}{reason}</li> }
             }).collect();
             view! {
                 <p class="csp-status" data-status=status.as_str()>

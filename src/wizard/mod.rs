@@ -132,7 +132,7 @@ pub fn WizardView(
     // When the app is the page, its title says where the user is, and
     // "Error: " first when Continue found problems.
     if state.config.with_value(|c| c.owns_page) {
-        let program_name = program.program_name.clone();
+        let program = program.clone();
         Effect::new(move |_| {
             let step = state.wizard.with(|w| w.step);
             let prefix = if state.form.errors.with(Vec::is_empty) {
@@ -140,7 +140,12 @@ pub fn WizardView(
             } else {
                 format!("{} ", i18n.t("form.error_prefix"))
             };
-            let title = format!("{prefix}{} – {program_name}", i18n.t(step.title_key()));
+            let locale = i18n.locale.get();
+            let title = format!(
+                "{prefix}{} – {}",
+                i18n.t(step.title_key()),
+                program.name_in(locale)
+            );
             if let Some(document) = web_sys::window().and_then(|w| w.document()) {
                 document.set_title(&title);
             }

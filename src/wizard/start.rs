@@ -14,8 +14,12 @@ pub fn StartPage(
     on_start: impl Fn() + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // In the language shown, whichever it is now.
+    let program_name = {
+        let program = program.clone();
+        move || program.name_in(i18n.locale.get()).to_owned()
+    };
     let ProgramSettings {
-        program_name,
         direct_enrollment_open,
         direct_enrollment_note,
         links,
@@ -33,7 +37,7 @@ pub fn StartPage(
         "program.direct_closed"
     };
     view! {
-        <h1 class="csp-heading-xl">{move || i18n.tf("start.heading", &[("program", &program_name)])}</h1>
+        <h1 class="csp-heading-xl">{move || i18n.tf("start.heading", &[("program", &program_name())])}</h1>
         <p class="csp-lead">{move || i18n.t("start.lead")}</p>
 
         <h2 class="csp-heading-m">{move || i18n.t("start.need_heading")}</h2>

@@ -13,7 +13,7 @@ use crate::server::{RunningServer, ServeOptions};
 use crate::store::{Store, StoreError};
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::text::escape_unprintable;
-use enroll_core::Change;
+use enroll_core::{Change, Locale};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -96,6 +96,16 @@ pub enum Command {
 pub enum ProgramAction {
     /// Print the settings as JSON.
     Show {
+        #[arg(long, env = "ENROLL_DATABASE")]
+        database: String,
+    },
+    /// Name the program in a language (what applicants reading it see).
+    Name {
+        /// en-US or zh-CN.
+        #[arg(long)]
+        locale: String,
+        #[arg(long)]
+        name: String,
         #[arg(long, env = "ENROLL_DATABASE")]
         database: String,
     },
@@ -259,6 +269,27 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             ProgramAction::Show { database } => {
                 let settings = Store::open(&database).await?.program_settings().await?;
                 println!("{}", serde_json::to_string_pretty(&settings)?);
+            }
+            ProgramAction::Name {
+                locale,
+                name,
+                database,
+            } => {
+                let locale = Locale::from_tag(&locale)
+                    .filter(|l| l.tag() == locale)
+                    .ok_or_else(|| format!("--locale {locale}: en-US or zh-CN"))?;
+                if name.trim().is_empty() {
+                    return Err("--name: the program's name, not empty".into());
+                }
+                Store::open(&database)
+                    .await?
+                    .set_program_name(locale, &name)
+                    .await?;
+                println!(
+                    "the program is now named {:?} in {}",
+                    name.trim(),
+                    locale.tag()
+                );
             }
             ProgramAction::Set {
                 direct_enrollment,

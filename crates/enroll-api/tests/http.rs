@@ -72,6 +72,53 @@ async fn program_settings_are_served_closed_then_opened_by_the_operator_command(
 }
 
 #[tokio::test]
+async fn the_program_is_named_in_the_requests_language_as_the_operator_set_it() {
+    let api = start(None).await;
+    let url = format!("{}/api/v1/program", api.server.url());
+    let named = |language: &'static str| {
+        let url = url.clone();
+        async move {
+            reqwest::Client::new()
+                .get(&url)
+                .header("Accept-Language", language)
+                .checked()
+                .await
+                .body
+                .clone()
+        }
+    };
+    let chinese = named("zh-CN,zh;q=0.9").await;
+    assert_eq!(chinese["program_name"], "云解决方案提供商计划");
+    assert_eq!(chinese["program_names"]["zh-CN"], "云解决方案提供商计划");
+    // A switch to English in the app finds the English name in the same answer.
+    assert_eq!(
+        chinese["program_names"]["en-US"],
+        "Cloud Solution Provider program"
+    );
+    assert_eq!(
+        named("en-US").await["program_name"],
+        "Cloud Solution Provider program"
+    );
+
+    for (args, refused) in [
+        (["--locale", "fr-FR", "--name", "Programme"], true),
+        (["--locale", "zh-CN", "--name", "  "], true),
+        (["--locale", "zh-CN", "--name", "云计划"], false),
+    ] {
+        let mut command = vec!["program", "name"];
+        command.extend(args);
+        command.extend(["--database", &api.database]);
+        let ran = cli::run(cli::parse(&command).unwrap()).await;
+        assert_eq!(ran.is_err(), refused, "{command:?}");
+    }
+    assert_eq!(named("zh").await["program_name"], "云计划");
+    assert_eq!(
+        named("en").await["program_name"],
+        "Cloud Solution Provider program"
+    );
+}
+
+#[tokio::test]
 async fn an_unknown_api_route_is_a_localized_json_404() {
     let api = start(None).await;
     let client = reqwest::Client::new();

@@ -7,7 +7,13 @@ use crate::{Answers, Field, PartnerModel, Problem, ProblemCode};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ProgramSettings {
+    /// The name in the request's language (`Accept-Language`) where the
+    /// operator gave one, else the default name.
     pub program_name: String,
+    /// The name in every language the operator gave one for, by tag
+    /// (`zh-CN`): a language switch in the app needs no new request.
+    #[serde(default)]
+    pub program_names: std::collections::BTreeMap<String, String>,
     /// Direct enrollment was closed on the vendor's page, with a reopening
     /// expected: it is a setting so that reopening needs no code change.
     pub direct_enrollment_open: bool,
@@ -18,6 +24,16 @@ pub struct ProgramSettings {
     #[serde(default)]
     pub supported_countries: Vec<String>,
     pub links: ProgramLinks,
+}
+
+impl ProgramSettings {
+    /// The program's name in `locale`: its own where the operator gave one,
+    /// else `program_name`.
+    pub fn name_in(&self, locale: crate::Locale) -> &str {
+        self.program_names
+            .get(locale.tag())
+            .map_or(&self.program_name, String::as_str)
+    }
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -86,6 +102,7 @@ mod tests {
     fn settings(direct_open: bool) -> ProgramSettings {
         ProgramSettings {
             program_name: "CSP".into(),
+            program_names: Default::default(),
             direct_enrollment_open: direct_open,
             direct_enrollment_note: None,
             supported_countries: vec!["DE".into(), "US".into()],

@@ -141,10 +141,14 @@ pub fn cacheable_v1() -> OpenApiRouter<AppState> {
     get,
     path = "/program",
     tag = "program",
-    responses((status = 200, description = "The program's settings", body = ProgramSettings)),
+    responses((status = 200, description = "The program's settings, its name in the request's language", body = ProgramSettings)),
 )]
-async fn get_program(State(state): State<AppState>) -> Result<Json<ProgramSettings>, ApiFailure> {
-    let settings = state.store.program_settings().await?;
+async fn get_program(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+) -> Result<Json<ProgramSettings>, ApiFailure> {
+    let mut settings = state.store.program_settings().await?;
+    settings.program_name = settings.name_in(locale).to_owned();
     Ok(Json(settings))
 }
 

@@ -9,7 +9,7 @@ pub use applications::{HistoryEntry, NewDraft, Record, StatusChange, UpdateOutco
 pub use directory::{MpnEntry, RequestOutcome};
 pub use outbox::{Email, EmailKind, NewEmail, Throttled};
 
-use enroll_core::{ProgramLinks, ProgramSettings};
+use enroll_core::{Locale, ProgramLinks, ProgramSettings};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 use std::future::Future;
@@ -113,13 +113,47 @@ impl Store {
         let (program_name, direct_enrollment_open, note, countries, join_mpn) = row;
         let supported_countries = serde_json::from_str(&countries)
             .map_err(|e| StoreError::Corrupt(format!("supported_countries: {e}")))?;
+        let named: Vec<(String, String)> =
+            sqlx::query_as("SELECT locale, name FROM program_names ORDER BY locale")
+                .fetch_all(&self.pool)
+                .await?;
+        // Every language the app speaks has a name: the default where the
+        // operator gave none, so a language switch never shows the name of
+        // the language the request was in.
+        let mut program_names: std::collections::BTreeMap<String, String> =
+            named.into_iter().collect();
+        for locale in Locale::ALL {
+            program_names
+                .entry(locale.tag().to_owned())
+                .or_insert_with(|| program_name.clone());
+        }
         Ok(ProgramSettings {
             program_name,
+            program_names,
             direct_enrollment_open,
             direct_enrollment_note: note.filter(|n| !n.is_empty()),
             supported_countries,
             links: ProgramLinks { join_mpn },
         })
+    }
+
+    /// Names the program in `locale` (shown to applicants reading it).
+    pub async fn set_program_name(&self, locale: Locale, name: &str) -> Result<(), StoreError> {
+        let (tag, name) = (locale.tag(), name.trim().to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO program_names (locale, name) VALUES (?, ?)
+                     ON CONFLICT (locale) DO UPDATE SET name = excluded.name",
+                )
+                .bind(tag)
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
     }
 
     /// Opens or closes direct enrollment; `note` replaces the previous note
