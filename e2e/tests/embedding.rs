@@ -460,6 +460,13 @@ async fn in_a_narrow_column_of_a_phone_wide_page_nothing_runs_off_the_side() {
     stack.close().await;
 }
 
+/// Waits for the page whose first field is `field`, and has axe-core look
+/// at it: every question, in both languages, inside the partner's page.
+async fn checked_page(stack: &Stack, field: &str, page: &str) {
+    stack.wait_for(field).await;
+    stack.assert_accessible(page).await;
+}
+
 /// The whole application with the keyboard alone, in the partner's page:
 /// Tab, typing, Space, Enter and the arrow keys, as WebDriver key events.
 /// Nothing clicked, no value set by script; focus read from the shadow
@@ -498,9 +505,16 @@ async fn apply_by_keyboard(chinese: bool) {
     stack.tab_to("button[type=submit]").await;
     stack.press(Key::Enter).await;
 
+    checked_page(&stack, "#f-mpn_id", "the MPN ID question, by keyboard").await;
     stack.type_into("#f-mpn_id", "1234567").await;
     stack.press(Key::Enter).await; // Enter in a field sends its form
 
+    checked_page(
+        &stack,
+        "#f-company-legal_name",
+        "the company question, by keyboard",
+    )
+    .await;
     stack
         .type_into("#f-company-legal_name", "Contoso Ltd")
         .await;
@@ -512,6 +526,7 @@ async fn apply_by_keyboard(chinese: bool) {
     stack.type_into("#f-address-postal_code", "10117").await;
     stack.press(Key::Enter).await;
 
+    checked_page(&stack, "#f-bank-country", "the bank question, by keyboard").await;
     stack.choose_by_keys("#f-bank-country", "DE").await;
     stack
         .type_into("#f-bank-account_holder", "Contoso Ltd")
@@ -522,6 +537,12 @@ async fn apply_by_keyboard(chinese: bool) {
     stack.type_into("#f-bank-bic", "COBADEFF").await;
     stack.press(Key::Enter).await;
 
+    checked_page(
+        &stack,
+        "#f-admin-first_name",
+        "the admin question, by keyboard",
+    )
+    .await;
     stack.type_into("#f-admin-first_name", "Jane").await;
     stack.type_into("#f-admin-last_name", "Doe").await;
     stack
@@ -529,6 +550,12 @@ async fn apply_by_keyboard(chinese: bool) {
         .await;
     stack.press(Key::Enter).await;
 
+    checked_page(
+        &stack,
+        "#f-tenant-csp_domain",
+        "the tenant question, by keyboard",
+    )
+    .await;
     stack
         .type_into("#f-tenant-csp_domain", "contoso.onmicrosoft.com")
         .await;

@@ -5,7 +5,6 @@
 //! the `HostEvent` variants have no field that could carry one.
 
 use enroll_core::{Locale, Step};
-use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
 
@@ -68,24 +67,59 @@ impl HostEvent {
         }
     }
 
-    /// The event's `detail`.
-    pub fn detail(&self) -> Value {
-        match self {
-            Self::Ready | Self::Exit => Value::Null,
+    /// The event's `detail`: flat, field by field (`None` is `null`).
+    /// Built as a JS object directly, not through `serde_json::Value`,
+    /// which would add its code to the first page's wasm.
+    pub fn detail(&self) -> Option<Vec<(&'static str, Detail)>> {
+        use Detail::{Number, Text};
+        Some(match self {
+            Self::Ready | Self::Exit => return None,
             Self::Step(step) => {
                 let index = Step::ALL.iter().position(|s| s == step).unwrap_or(0);
-                json!({ "step": step.name(), "index": index, "total": Step::ALL.len() })
+                vec![
+                    ("step", Text(step.name().into())),
+                    ("index", Number(index as u32)),
+                    ("total", Number(Step::ALL.len() as u32)),
+                ]
             }
-            Self::Saved { application_id } => json!({ "application_id": application_id }),
-            Self::Submitted { application_id } => {
-                // The confirmation shows the application's id as its reference.
-                json!({ "application_id": application_id, "reference": application_id })
+            Self::Saved { application_id } => {
+                vec![("application_id", Text(application_id.clone()))]
             }
-            Self::Error { code, message } => json!({ "code": code.as_str(), "message": message }),
-            Self::Resize { height } => json!({ "height": height }),
-            Self::Locale(locale) => json!({ "locale": locale.tag() }),
-        }
+            // The confirmation shows the application's id as its reference.
+            Self::Submitted { application_id } => vec![
+                ("application_id", Text(application_id.clone())),
+                ("reference", Text(application_id.clone())),
+            ],
+            Self::Error { code, message } => vec![
+                ("code", Text(code.as_str().into())),
+                ("message", Text(message.clone())),
+            ],
+            Self::Resize { height } => vec![("height", Number(*height))],
+            Self::Locale(locale) => vec![("locale", Text(locale.tag().into()))],
+        })
     }
+
+    fn detail_js(&self) -> JsValue {
+        let Some(fields) = self.detail() else {
+            return JsValue::NULL;
+        };
+        let object = js_sys::Object::new();
+        for (name, value) in fields {
+            let value = match value {
+                Detail::Text(text) => JsValue::from_str(&text),
+                Detail::Number(number) => JsValue::from(number),
+            };
+            let _ = js_sys::Reflect::set(&object, &name.into(), &value);
+        }
+        object.into()
+    }
+}
+
+/// A value in an event's detail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    Text(String),
+    Number(u32),
 }
 
 /// Where the app's events go: the host element, or in iframe mode the host
@@ -108,7 +142,7 @@ impl HostEvents {
     }
 
     pub fn emit(&self, event: HostEvent) {
-        let detail = js_sys::JSON::parse(&event.detail().to_string()).unwrap_or(JsValue::NULL);
+        let detail = event.detail_js();
         if let Some(origin) = &self.framed_by {
             let message = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&message, &"type".into(), &"csp-enroll".into());
@@ -137,19 +171,27 @@ impl HostEvents {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Detail::{Number, Text};
 
     #[test]
     fn details_are_as_the_contract_says() {
         assert_eq!(
             HostEvent::Step(Step::Company).detail(),
-            json!({ "step": "company", "index": 3, "total": 10 })
+            Some(vec![
+                ("step", Text("company".into())),
+                ("index", Number(3)),
+                ("total", Number(10))
+            ])
         );
         assert_eq!(
             HostEvent::Submitted {
                 application_id: "ab12".into()
             }
             .detail(),
-            json!({ "application_id": "ab12", "reference": "ab12" })
+            Some(vec![
+                ("application_id", Text("ab12".into())),
+                ("reference", Text("ab12".into()))
+            ])
         );
         assert_eq!(
             HostEvent::Error {
@@ -157,12 +199,15 @@ mod tests {
                 message: "m".into()
             }
             .detail(),
-            json!({ "code": "bad_attribute", "message": "m" })
+            Some(vec![
+                ("code", Text("bad_attribute".into())),
+                ("message", Text("m".into()))
+            ])
         );
         assert_eq!(
             HostEvent::Locale(Locale::ZhCn).detail(),
-            json!({ "locale": "zh-CN" })
+            Some(vec![("locale", Text("zh-CN".into()))])
         );
-        assert_eq!(HostEvent::Ready.detail(), Value::Null);
+        assert_eq!(HostEvent::Ready.detail(), None);
     }
 }

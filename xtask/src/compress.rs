@@ -48,10 +48,14 @@ pub fn precompress(dir: &Path) -> Result {
 /// What the first page may cost, in brotli bytes of the files it needs
 /// before it works (the page, its CSS, boot.js, the JS, the split loader
 /// and the first part of the wasm). Fails `cargo xtask test` when a change
-/// grows it: 285,531 bytes with the wasm in one piece, 204,xxx since the
-/// later pages and the finder are parts of their own (README, "Loading").
-/// The product's budget is 150 KB; what stands between is in the README.
-pub const FIRST_STEP_BROTLI_BUDGET: usize = 210_000;
+/// grows it: 285,531 bytes with the wasm in one piece, 204,7xx since the
+/// later pages and the finder are parts of their own (README, "Loading"),
+/// 218,8xx with the embedding contract, which the first page needs (the
+/// attributes and their problems, the events, following the element, the
+/// custom element and iframe mode in boot.js, the language switch: +12 KB
+/// of wasm, +1.7 KB of boot.js). The product's budget is 150 KB; what
+/// stands between is in the README.
+pub const FIRST_STEP_BROTLI_BUDGET: usize = 222_000;
 
 /// The brotli bytes of the files the first page loads, from a release
 /// build in `dist` (precompressed, with content-hashed names).
