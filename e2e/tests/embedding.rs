@@ -569,6 +569,14 @@ async fn apply_by_keyboard(chinese: bool) {
     stack.press(Key::Enter).await;
 
     stack.wait_for(".csp-summary").await;
+    // Germany: the postal code before the city, on the line after the street.
+    let country = if chinese { "德国" } else { "Germany" };
+    stack
+        .wait_for_text(
+            ".csp-summary",
+            &format!("Unter den Linden 1\n10117 Berlin\n{country}"),
+        )
+        .await;
     stack
         .assert_accessible("check your answers, by keyboard")
         .await;

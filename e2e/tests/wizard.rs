@@ -671,3 +671,50 @@ async fn the_status_page_writes_its_dates_as_each_language_does() {
     stack.assert_accessible("the status page in Chinese").await;
     stack.close().await;
 }
+
+#[tokio::test]
+async fn check_your_answers_writes_each_address_as_its_country_does() {
+    let stack = Stack::start().await;
+    open_and_choose(&stack, "indirect").await;
+    stack.answer_mpn_id("1234567").await;
+    stack
+        .fill("#f-company-legal_name", "株式会社コントソ")
+        .await;
+    stack.choose("#f-address-country", "JP").await;
+    stack.choose("#f-address-region", "東京都").await;
+    stack.fill("#f-address-lines-0", "千代田区丸の内1-1").await;
+    stack.fill("#f-address-postal_code", "100-0005").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text("h1", "Where should the program pay you?")
+        .await;
+    stack.choose("#f-bank-country", "DE").await;
+    stack.fill("#f-bank-account_holder", "Contoso KK").await;
+    stack.fill("#f-bank-iban", "DE89370400440532013000").await;
+    stack.fill("#f-bank-bic", "COBADEFF").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "admin").await;
+    stack.fill("#f-admin-first_name", "Hanako").await;
+    stack.fill("#f-admin-last_name", "Yamada").await;
+    stack.fill("#f-admin-email", "hanako@contoso.co.jp").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "tenants").await;
+    stack
+        .fill("#f-tenant-csp_domain", "contosojp.onmicrosoft.com")
+        .await;
+    stack
+        .click("#f-attestations-no_resale_to_csp_partners")
+        .await;
+    stack.click("#f-attestations-terms_accepted").await;
+    stack.click("button[type=submit]").await;
+    // Japan: the postal mark and code, the prefecture, then the street.
+    let summary = stack
+        .wait_for_text(
+            ".csp-summary",
+            "〒100-0005\n東京都\n千代田区丸の内1-1\nJapan",
+        )
+        .await;
+    assert!(!summary.contains("〒100-0005, "), "{summary}");
+    stack.shot("check-answers-jp").await;
+    stack.close().await;
+}

@@ -35,7 +35,8 @@ pub fn CheckAnswers() -> impl IntoView {
             .into_iter()
             .chain(std::iter::once(country_name(&a.address.country, locale)))
             .collect::<Vec<_>>()
-            .join(", ");
+            // One line each, as on an envelope (the value keeps line breaks).
+            .join("\n");
         let mut shown = a.bank.clone();
         mask_secrets(&mut shown);
         let bank = [
