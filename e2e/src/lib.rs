@@ -336,8 +336,14 @@ impl Stack {
     /// Answers the questions from the company page to Check your answers.
     pub async fn answer_company_to_tenant(&self) {
         self.answer_company().await;
+        self.answer_bank_to_tenant("Contoso Ltd").await;
+    }
+
+    /// Answers the bank (a German account held by `holder`), admin and
+    /// tenant pages, on to Check your answers.
+    pub async fn answer_bank_to_tenant(&self, holder: &str) {
         self.choose("#f-bank-country", "DE").await;
-        self.fill("#f-bank-account_holder", "Contoso Ltd").await;
+        self.fill("#f-bank-account_holder", holder).await;
         self.fill("#f-bank-iban", "DE89370400440532013000").await;
         self.fill("#f-bank-bic", "COBADEFF").await;
         self.click("button[type=submit]").await;
@@ -589,6 +595,14 @@ impl Stack {
             .enter_frame()
             .await
             .expect("the app's iframe");
+    }
+
+    /// Opens the partner's page `path` (`start_with_host_page`).
+    pub async fn open_host_page(&self, path: &str) {
+        self.browser
+            .goto(&self.host_url(path))
+            .await
+            .expect("the partner's page");
     }
 
     /// An address on the partner's page (`start_with_host_page`).

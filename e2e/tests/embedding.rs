@@ -46,6 +46,27 @@ async fn heard(stack: &Stack) -> Vec<(String, Value)> {
         .collect()
 }
 
+/// One `step` event for every page of an application, start to sent.
+fn assert_every_step_heard(events: &[(String, Value)]) {
+    let steps: Vec<&str> = events
+        .iter()
+        .filter(|(name, _)| name == "step")
+        .map(|(_, d)| d["step"].as_str().unwrap_or(""))
+        .collect();
+    let expected = [
+        "start",
+        "model",
+        "mpn_id",
+        "company",
+        "bank",
+        "admin",
+        "tenant",
+        "check",
+        "confirmation",
+    ];
+    assert_eq!(steps, expected);
+}
+
 /// Every detail carries only what the contract lists, and nothing typed.
 fn assert_no_answers_in(events: &[(String, Value)]) {
     let text = serde_json::to_string(events).expect("json");
@@ -149,25 +170,7 @@ async fn a_partner_page_on_another_origin_embeds_the_app_and_hears_what_happens(
     let names: Vec<&str> = events.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(names.first(), Some(&"ready"), "{names:?}");
     assert_eq!(names.last(), Some(&"exit"), "{names:?}");
-    let steps: Vec<&str> = events
-        .iter()
-        .filter(|(name, _)| name == "step")
-        .map(|(_, d)| d["step"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(
-        steps,
-        [
-            "start",
-            "model",
-            "mpn_id",
-            "company",
-            "bank",
-            "admin",
-            "tenant",
-            "check",
-            "confirmation"
-        ]
-    );
+    assert_every_step_heard(&events);
     assert!(events.contains(&(
         "step".into(),
         json!({"step": "company", "index": 3, "total": 10})
@@ -210,11 +213,7 @@ async fn a_partner_page_on_another_origin_embeds_the_app_and_hears_what_happens(
 #[tokio::test]
 async fn the_language_follows_the_attribute_and_a_bad_value_is_reported_not_applied() {
     let stack = Stack::start_with_host_page().await;
-    stack
-        .browser
-        .goto(&stack.host_url("/"))
-        .await
-        .expect("the partner's page");
+    stack.open_host_page("/").await;
     stack.start_as("indirect").await;
     stack.fill("#f-mpn_id", "7654321").await;
 
@@ -318,25 +317,7 @@ async fn in_iframe_mode_the_app_works_in_its_own_page_and_only_its_origin_is_hea
         "{names:?}"
     );
     assert!(names.contains(&"saved"), "{names:?}");
-    let steps: Vec<&str> = events
-        .iter()
-        .filter(|(name, _)| name == "step")
-        .map(|(_, d)| d["step"].as_str().unwrap_or(""))
-        .collect();
-    assert_eq!(
-        steps,
-        [
-            "start",
-            "model",
-            "mpn_id",
-            "company",
-            "bank",
-            "admin",
-            "tenant",
-            "check",
-            "confirmation"
-        ]
-    );
+    assert_every_step_heard(&events);
     assert_no_answers_in(&events);
     // The iframe is as tall as the app in it.
     let height = stack
@@ -383,11 +364,7 @@ async fn in_iframe_mode_the_app_works_in_its_own_page_and_only_its_origin_is_hea
 #[tokio::test]
 async fn a_changed_attribute_mounts_the_app_again_with_it() {
     let stack = Stack::start_with_host_page().await;
-    stack
-        .browser
-        .goto(&stack.host_url("/"))
-        .await
-        .expect("the partner's page");
+    stack.open_host_page("/").await;
     stack.wait_for_text("h1", "Apply to join").await;
     // The partner's script decides the way of selling after the app started.
     stack
@@ -423,11 +400,7 @@ async fn in_a_narrow_column_of_a_phone_wide_page_nothing_runs_off_the_side() {
         .set_window_size(320, 800)
         .await
         .expect("a phone-wide window");
-    stack
-        .browser
-        .goto(&stack.host_url("/"))
-        .await
-        .expect("the partner's page");
+    stack.open_host_page("/").await;
     stack.wait_for_text("h1", "Apply to join").await;
     // A partner's sidebar, narrower than the phone.
     stack
@@ -474,11 +447,7 @@ async fn checked_page(stack: &Stack, field: &str, page: &str) {
 async fn apply_by_keyboard(chinese: bool) {
     use fantoccini::key::Key;
     let stack = Stack::start_with_host_page().await;
-    stack
-        .browser
-        .goto(&stack.host_url("/"))
-        .await
-        .expect("the partner's page");
+    stack.open_host_page("/").await;
     stack.wait_for(".csp-button--start").await;
     if chinese {
         stack.tab_to(".csp-language__option[lang=zh-CN]").await;

@@ -688,25 +688,7 @@ async fn check_your_answers_writes_each_address_as_its_country_does() {
     stack
         .wait_for_text("h1", "Where should the program pay you?")
         .await;
-    stack.choose("#f-bank-country", "DE").await;
-    stack.fill("#f-bank-account_holder", "Contoso KK").await;
-    stack.fill("#f-bank-iban", "DE89370400440532013000").await;
-    stack.fill("#f-bank-bic", "COBADEFF").await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for_text("h1", "admin").await;
-    stack.fill("#f-admin-first_name", "Hanako").await;
-    stack.fill("#f-admin-last_name", "Yamada").await;
-    stack.fill("#f-admin-email", "hanako@contoso.co.jp").await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for_text("h1", "tenants").await;
-    stack
-        .fill("#f-tenant-csp_domain", "contosojp.onmicrosoft.com")
-        .await;
-    stack
-        .click("#f-attestations-no_resale_to_csp_partners")
-        .await;
-    stack.click("#f-attestations-terms_accepted").await;
-    stack.click("button[type=submit]").await;
+    stack.answer_bank_to_tenant("Contoso KK").await;
     // Japan: the postal mark and code, the prefecture, then the street.
     let summary = stack
         .wait_for_text(
