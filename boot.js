@@ -84,6 +84,10 @@ function frame(element) {
   const root = element.shadowRoot ?? element.attachShadow({ mode: "open" });
   const iframe = document.createElement("iframe");
   iframe.title = element.getAttribute("title") || "Cloud Solution Provider program";
+  // The app checks that it is framed by the host the fragment names, from
+  // the referrer where the browser has no location.ancestorOrigins
+  // (Firefox): sent whatever the host page's own policy says.
+  iframe.referrerPolicy = "strict-origin";
   iframe.src = frameAddress(element);
   // Set through the CSSOM, which a page's CSP does not govern; in the
   // shadow root, so the host's own `iframe` rules do not reach it.

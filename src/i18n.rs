@@ -22,6 +22,11 @@ impl I18n {
         Catalog::get(self.locale.get()).text(key)
     }
 
+    /// Whether the current catalog has `key` (tracked, like `t`).
+    pub fn has(&self, key: &str) -> bool {
+        Catalog::get(self.locale.get()).lookup(key).is_some()
+    }
+
     /// The text of `key`, or `fallback` when no catalog has it (for values
     /// that come from data, such as a provider's services).
     pub fn t_or(&self, key: &str, fallback: &str) -> String {

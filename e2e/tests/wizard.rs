@@ -588,8 +588,18 @@ async fn switching_language_on_the_bank_step_keeps_the_answers_the_step_and_the_
         .wait_for_text(".csp-error-summary", "Check your IBAN")
         .await;
 
-    stack.click(".csp-language__option[lang=zh-CN]").await;
+    // Pressed with the keyboard: the focus stays on the switch (the
+    // summary is re-worded, not drawn again and focused).
+    stack
+        .in_app(
+            ".csp-language__option[lang=zh-CN]",
+            "el.focus(); return true;",
+        )
+        .await;
+    stack.press(fantoccini::key::Key::Enter).await;
     stack.wait_for_text("h1", "计划应向哪里付款").await;
+    let focused = stack.focused().await;
+    assert!(focused.contains("csp-language__option"), "focus: {focused}");
     stack
         .wait_for_text(".csp-error-summary", "请检查 IBAN")
         .await;

@@ -28,8 +28,14 @@ pub enum ApiFailure {
 impl ApiFailure {
     /// What to tell the user: the server's own words when it gave them
     /// (already in the user's language), else the app's.
+    /// Worded from the code where the catalog knows it (so it follows a
+    /// language switch), else the server's words (in the language of the
+    /// request), else the app's generic message.
     pub fn describe(&self, i18n: &I18n) -> String {
         match self {
+            Self::Status {
+                code: Some(code), ..
+            } if i18n.has(&format!("api.error.{code}")) => i18n.t(&format!("api.error.{code}")),
             Self::Status {
                 message: Some(message),
                 ..
@@ -80,6 +86,10 @@ impl From<ApiFailure> for Answer {
 /// words for a refusal it explained, else the app's.
 pub fn describe_trouble(trouble: &Trouble, i18n: &I18n) -> String {
     match trouble {
+        // As `ApiFailure::describe`: the code's wording follows a switch.
+        Trouble::Refused {
+            code: Some(code), ..
+        } if i18n.has(&format!("api.error.{code}")) => i18n.t(&format!("api.error.{code}")),
         Trouble::Refused {
             message: Some(message),
             ..

@@ -174,14 +174,12 @@ pub fn mount(host: &HtmlElement) -> Result<(), JsValue> {
     // fragment (which does not reload the page).
     if HostConfig::from_element(host).framed_by.is_some() {
         let running = running.clone();
+        let framed = host.clone();
         let on_hash = Closure::<dyn FnMut()>::new(move || {
-            let hash = web_sys::window()
-                .and_then(|w| w.location().hash().ok())
-                .unwrap_or_default();
-            if let (Some(app), Some(frame)) =
-                (running.borrow().as_ref(), FrameFragment::parse(&hash))
-            {
-                app.follow_locale(frame.attribute("data-locale"));
+            // Read with every check a first load makes (the parent's origin).
+            let config = HostConfig::from_element(&framed);
+            if let (Some(app), Some(_)) = (running.borrow().as_ref(), &config.framed_by) {
+                app.follow_locale(Some(config.locale.tag().to_owned()));
             }
         });
         if let Some(window) = web_sys::window() {

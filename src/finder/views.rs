@@ -61,6 +61,9 @@ fn SearchPage() -> impl IntoView {
         <p class="csp-lead">{move || i18n.t("finder.lead")}</p>
         <RequestsList/>
         {move || {
+            // The search form's option names are worded when it is drawn:
+            // drawn again in a new language (its answers are the state's).
+            i18n.locale.track();
             if let Some(failure) = state.load_failure.get() {
                 return view! {
                     <div class="csp-notice csp-notice--problem" role="alert">
@@ -291,7 +294,16 @@ fn ProviderDetail(id: String) -> impl IntoView {
                 <h1 class="csp-heading-l" id="provider-title" tabindex="-1">{i18n.t("finder.provider_unavailable")}</h1>
                 <p>{failure.describe(&i18n)}</p>
             }.into_any(),
-            Some(Ok(provider)) => view! { <ProviderFacts provider=provider.clone()/> <RequestPanel provider=provider/> }.into_any(),
+            Some(Ok(provider)) => {
+                // The facts follow the language; the request form (and what
+                // is typed in it) stays.
+                let facts = provider.clone();
+                let facts = move || {
+                    i18n.locale.track();
+                    view! { <ProviderFacts provider=facts.clone()/> }
+                };
+                view! { {facts} <RequestPanel provider=provider/> }.into_any()
+            }
         }}
     }
 }
@@ -438,7 +450,8 @@ fn ResumePrompt() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<FinderState>();
     let link = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
+    // The message's key, worded when shown (a language switch re-words it).
+    let problem = RwSignal::new(None::<&'static str>);
     let open = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = link.get_untracked();
@@ -449,7 +462,7 @@ fn ResumePrompt() -> impl IntoView {
                 state.applicant.set(Some(DraftRef { id, token }));
                 state.load_requests();
             }
-            None => problem.set(Some(i18n.t("finder.resume.invalid"))),
+            None => problem.set(Some("finder.resume.invalid")),
         }
     };
     view! {
@@ -461,7 +474,7 @@ fn ResumePrompt() -> impl IntoView {
             <label class="csp-label" for="finder-resume-link">{move || i18n.t("finder.resume.label")}</label>
             <div class="csp-hint" id="finder-resume-hint">{move || i18n.t("finder.resume.hint")}</div>
             {move || problem.get().map(|p| view! {
-                <p class="csp-error-message" id="finder-resume-error"><span class="csp-visually-hidden">{i18n.t("form.error_prefix")}</span>{p}</p>
+                <p class="csp-error-message" id="finder-resume-error"><span class="csp-visually-hidden">{move || i18n.t("form.error_prefix")}</span>{move || i18n.t(p)}</p>
             })}
             <input class="csp-input" id="finder-resume-link" type="url" autocomplete="off" spellcheck="false"
                 aria-invalid=move || problem.get().is_some().to_string()

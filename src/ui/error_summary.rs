@@ -16,10 +16,11 @@ pub fn ErrorSummary(
     let i18n = use_i18n();
     let summary = NodeRef::<Div>::new();
     // Focus the summary each time a Continue finds problems, so screen
-    // readers announce it and keyboard users start from it.
+    // readers announce it and keyboard users start from it. Only then: a
+    // language switch re-words it in place and leaves focus on the switch.
     Effect::new(move |_| {
         if !errors.with(Vec::is_empty) {
-            if let Some(element) = summary.get() {
+            if let Some(element) = summary.get_untracked() {
                 let _ = element.focus();
             }
         }
@@ -27,13 +28,13 @@ pub fn ErrorSummary(
     move || {
         let problems = errors.get();
         (!problems.is_empty()).then(|| {
-            let catalog = Catalog::get(i18n.locale.get());
             let items: Vec<_> = problems
-                .iter()
+                .into_iter()
                 .map(|problem| {
                     let id = field_id(&problem.field);
                     let href = format!("#{id}");
-                    let message = catalog.problem_message(problem);
+                    let message =
+                        move || Catalog::get(i18n.locale.get()).problem_message(&problem);
                     view! {
                         <li>
                             <a class="csp-link" href=href on:click=move |ev| {
@@ -48,7 +49,7 @@ pub fn ErrorSummary(
                 .collect();
             view! {
                 <div class="csp-error-summary" node_ref=summary tabindex="-1" role="alert" aria-labelledby="csp-error-summary-title">
-                    <h2 class="csp-error-summary__title" id="csp-error-summary-title">{i18n.t("form.error_summary")}</h2>
+                    <h2 class="csp-error-summary__title" id="csp-error-summary-title">{move || i18n.t("form.error_summary")}</h2>
                     <ul class="csp-list">{items}</ul>
                 </div>
             }

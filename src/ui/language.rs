@@ -18,7 +18,12 @@ pub fn LanguageSwitch() -> impl IntoView {
                 class="csp-language__option"
                 lang=locale.tag()
                 aria-pressed=move || (i18n.locale.get() == locale).to_string()
-                on:click=move |_| i18n.locale.set(locale)
+                // Pressing the language shown changes nothing.
+                on:click=move |_| {
+                    if i18n.locale.get_untracked() != locale {
+                        i18n.locale.set(locale);
+                    }
+                }
             >
                 {locale.own_name()}
             </button>

@@ -180,18 +180,20 @@ impl AddressFormat {
     /// organisation (`%N`, `%O`) are not part of the address here; empty
     /// fields leave no empty line or dangling comma.
     pub fn written_lines(&self, address: &Address) -> Vec<String> {
+        // What the applicant typed tells the script; a region picked from
+        // the list is the post's key (東京都) whatever the script.
         let latin = address
             .lines
             .iter()
-            .chain([
-                &address.locality,
-                &address.region,
-                &address.dependent_locality,
-            ])
+            .chain([&address.locality, &address.dependent_locality])
             .all(|text| text.chars().all(|c| c.is_ascii() || is_latin_letter(c)));
-        let template = match &self.lfmt {
-            Some(lfmt) if latin => lfmt,
-            _ => &self.fmt,
+        let (template, region) = match &self.lfmt {
+            Some(lfmt) if latin => {
+                let listed = self.regions.iter().find(|r| r.key == address.region.trim());
+                let region = listed.and_then(|r| r.latin.as_deref());
+                (lfmt, region.unwrap_or(address.region.trim()))
+            }
+            _ => (&self.fmt, address.region.trim()),
         };
         let street: Vec<&str> = address
             .lines
@@ -211,7 +213,7 @@ impl AddressFormat {
                 Some('A') => written.push_str(&street.join("\n")),
                 Some('D') => written.push_str(address.dependent_locality.trim()),
                 Some('C') => written.push_str(address.locality.trim()),
-                Some('S') => written.push_str(address.region.trim()),
+                Some('S') => written.push_str(region),
                 Some('Z') => written.push_str(address.postal_code.trim()),
                 Some('X') => written.push_str(address.sorting_code.trim()),
                 // %N, %O and anything unknown: nothing here.
@@ -435,10 +437,11 @@ mod tests {
             ["〒100-0005", "東京都", "千代田区丸の内1-1"]
         );
         // The same address in Latin letters follows the Latin order.
+        // The prefecture as the form's list gives it: its key, in kanji.
         let romanised = Address {
             country: "JP".into(),
             lines: vec!["1-1 Marunouchi, Chiyoda-ku".into()],
-            region: "Tokyo".into(),
+            region: "東京都".into(),
             postal_code: "100-0005".into(),
             ..Address::default()
         };

@@ -20,7 +20,6 @@ pub enum Locale {
 impl Locale {
     pub const ALL: [Locale; 2] = [Locale::EnUs, Locale::ZhCn];
 
-    /// BCP 47 tag, as used in `lang` attributes and `Accept-Language`.
     /// The language's name in itself, for a switch between them.
     pub fn own_name(self) -> &'static str {
         match self {
@@ -29,6 +28,7 @@ impl Locale {
         }
     }
 
+    /// BCP 47 tag, as used in `lang` attributes and `Accept-Language`.
     pub fn tag(self) -> &'static str {
         match self {
             Self::EnUs => "en-US",
@@ -115,12 +115,12 @@ impl Catalog {
         self.locale
     }
 
-    /// The raw text of a key, if this locale or en-US has it.
-    /// Every key, in order.
+    /// This locale's own keys, in order.
     pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.entries.iter().map(|(key, _)| *key)
     }
 
+    /// The raw text of a key, if this locale or en-US has it.
     pub fn lookup(&self, key: &str) -> Option<&str> {
         let own = self
             .entries
