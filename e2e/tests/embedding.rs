@@ -572,3 +572,23 @@ async fn an_application_by_keyboard_alone_in_english() {
 async fn an_application_by_keyboard_alone_in_chinese() {
     apply_by_keyboard(true).await;
 }
+
+#[tokio::test]
+async fn the_finder_in_chinese_in_the_partners_page_passes_axe() {
+    let stack = Stack::start_with_host_page().await;
+    let (id, token) = stack.submitted_application().await;
+    // The resume link leads to the partner's page, which opens its status.
+    stack
+        .open_host_page(&format!("/#resume={id}.{token}"))
+        .await;
+    stack.wait_for("[data-status='submitted']").await;
+    stack.click(".csp-language__option[lang=zh-CN]").await;
+    stack.click("[data-open-finder]").await;
+    stack.wait_for_text("#finder-count", "5,000").await;
+    stack.wait_for_text("h1", "查找间接提供商").await;
+    stack.shot("embedded-finder-zh-CN").await;
+    stack
+        .assert_accessible("the finder in Chinese in the partner's page")
+        .await;
+    stack.close().await;
+}
