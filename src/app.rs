@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiFailure, DraftRef};
-use crate::embed::{ErrorCode, HostConfig, HostEvent, HostEvents, StartAt};
+use crate::embed::{use_host_events, ErrorCode, HostConfig, HostEvent, HostEvents, StartAt};
 use crate::finder::DirectoryCache;
 use crate::i18n::{use_i18n, I18n};
 use crate::later::{self, LaterPart};
@@ -93,12 +93,10 @@ fn Wizard(api: ApiClient, early: Option<js_sys::Promise>) -> impl IntoView {
 #[component]
 fn LoadFailure(failure: ApiFailure, on_retry: impl Fn() + 'static) -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
-    if let Some(events) = use_context::<HostEvents>() {
-        events.emit(HostEvent::Error {
-            code: ErrorCode::Unavailable,
-            message: "the program settings could not be loaded".into(),
-        });
-    }
+    use_host_events().emit(HostEvent::Error {
+        code: ErrorCode::Unavailable,
+        message: "the program settings could not be loaded".into(),
+    });
     view! {
         <div class="csp-notice csp-notice--problem" role="alert">
             <p>{move || failure.describe(&i18n)}</p>

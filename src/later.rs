@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
 use crate::api::DraftRef;
-use crate::embed::{ErrorCode, HostEvent, HostEvents};
+use crate::embed::{use_host_events, ErrorCode, HostEvent};
 use crate::i18n::use_i18n;
 
 /// A part of the app could not be fetched (the network, usually).
@@ -117,7 +117,7 @@ where
     let progress = RwSignal::new(Progress::Loading);
     // The part's view, taken by the render below once.
     let part = StoredValue::new_local(None::<AnyView>);
-    let events = StoredValue::new(use_context::<HostEvents>());
+    let events = StoredValue::new(use_host_events());
     // `try_`: a page gone meanwhile takes its values with it.
     let done = move |loaded: Result<AnyView, NotLoaded>| match loaded {
         Ok(view) => {
@@ -128,12 +128,10 @@ where
             progress.try_set(Progress::Failed);
             // The host hears it too: the app cannot go on by itself.
             events.try_with_value(|events| {
-                if let Some(events) = events {
-                    events.emit(HostEvent::Error {
-                        code: ErrorCode::NotLoaded,
-                        message: "a part of the app could not be downloaded".into(),
-                    });
-                }
+                events.emit(HostEvent::Error {
+                    code: ErrorCode::NotLoaded,
+                    message: "a part of the app could not be downloaded".into(),
+                })
             });
         }
     };

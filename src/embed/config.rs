@@ -261,7 +261,7 @@ impl FrameFragment {
     }
 
     /// The host element's attribute `name`, as boot.js passed it.
-    pub fn attribute(&self, name: &str) -> Option<String> {
+    fn attribute(&self, name: &str) -> Option<String> {
         let key = match name {
             "data-locale" => "locale",
             "data-start" | "data-view" => "start",

@@ -128,15 +128,25 @@ pub enum Detail {
 /// element). Cloned into whatever needs to tell the host something.
 #[derive(Clone, Debug)]
 pub struct HostEvents {
-    // The browser has one thread; context values must be Send.
-    host: send_wrapper::SendWrapper<HtmlElement>,
+    // The browser has one thread; context values must be Send. `None`:
+    // no host to tell (a view mounted on its own, as in the browser tests).
+    host: Option<send_wrapper::SendWrapper<HtmlElement>>,
     framed_by: Option<String>,
+}
+
+/// Where the app's events go from here: the host, or nowhere for a view
+/// mounted without one.
+pub fn use_host_events() -> HostEvents {
+    leptos::prelude::use_context().unwrap_or(HostEvents {
+        host: None,
+        framed_by: None,
+    })
 }
 
 impl HostEvents {
     pub fn new(host: HtmlElement, framed_by: Option<String>) -> Self {
         Self {
-            host: send_wrapper::SendWrapper::new(host),
+            host: Some(send_wrapper::SendWrapper::new(host)),
             framed_by,
         }
     }
@@ -163,7 +173,9 @@ impl HostEvents {
             CustomEvent::new_with_event_init_dict(&format!("csp-enroll:{}", event.name()), &init)
         {
             // A host listener that throws must not break the app.
-            let _ = self.host.dispatch_event(&event);
+            if let Some(host) = &self.host {
+                let _ = host.dispatch_event(&event);
+            }
         }
     }
 }

@@ -18,10 +18,10 @@ use web_sys::{
 };
 
 pub use config::{
-    parse_locale, parse_resume_fragment, ConfigProblem, FrameFragment, HostConfig, Mode, StartAt,
+    parse_locale, parse_resume_fragment, ConfigProblem, HostConfig, Mode, StartAt,
     REMOUNTING_ATTRIBUTES,
 };
-pub use events::{ErrorCode, HostEvent, HostEvents};
+pub use events::{use_host_events, ErrorCode, HostEvent, HostEvents};
 
 use crate::App;
 
@@ -107,10 +107,14 @@ pub fn mount_all() {
 /// boot.js's (it draws the iframe).
 #[wasm_bindgen(js_name = mount)]
 pub fn mount(host: &HtmlElement) -> Result<(), JsValue> {
-    if host.has_attribute("data-csp-mounted") || HostConfig::from_element(host).mode == Mode::Iframe
-    {
+    if host.has_attribute("data-csp-mounted") {
         return Ok(());
     }
+    let config = HostConfig::from_element(host);
+    if config.mode == Mode::Iframe {
+        return Ok(());
+    }
+    let framed = config.framed_by.is_some();
     let shadow = match host.shadow_root() {
         Some(existing) => existing,
         None => host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
@@ -124,7 +128,7 @@ pub fn mount(host: &HtmlElement) -> Result<(), JsValue> {
         let _ = performance.mark("csp-enroll:mounted");
     }
 
-    let running = Rc::new(RefCell::new(Some(Running::start(host, &shadow)?)));
+    let running = Rc::new(RefCell::new(Some(Running::start(host, &shadow, config)?)));
     // A new language is switched to in place, keeping every answer; any
     // other setting mounts the app again with it.
     let follow = {
@@ -141,12 +145,13 @@ pub fn mount(host: &HtmlElement) -> Result<(), JsValue> {
                 .any(|name| REMOUNTING_ATTRIBUTES.contains(&name.as_str()))
             {
                 running.borrow_mut().take();
+                let config = HostConfig::from_element(&host);
                 // In iframe mode now: boot.js draws the iframe instead.
-                if HostConfig::from_element(&host).mode == Mode::Iframe {
+                if config.mode == Mode::Iframe {
                     return;
                 }
                 if let Some(shadow) = host.shadow_root() {
-                    match Running::start(&host, &shadow) {
+                    match Running::start(&host, &shadow, config) {
                         Ok(app) => *running.borrow_mut() = Some(app),
                         Err(err) => {
                             web_sys::console::error_2(&"csp-enroll: cannot mount".into(), &err)
@@ -172,7 +177,7 @@ pub fn mount(host: &HtmlElement) -> Result<(), JsValue> {
     observer.observe_with_options(host, &options)?;
     // In an iframe, boot.js passes a new language by changing the
     // fragment (which does not reload the page).
-    if HostConfig::from_element(host).framed_by.is_some() {
+    if framed {
         let running = running.clone();
         let framed = host.clone();
         let on_hash = Closure::<dyn FnMut()>::new(move || {
@@ -206,8 +211,11 @@ struct Running {
 }
 
 impl Running {
-    fn start(host: &HtmlElement, shadow: &web_sys::ShadowRoot) -> Result<Self, JsValue> {
-        let config = HostConfig::from_element(host);
+    fn start(
+        host: &HtmlElement,
+        shadow: &web_sys::ShadowRoot,
+        config: HostConfig,
+    ) -> Result<Self, JsValue> {
         let events = HostEvents::new(host.clone(), config.framed_by.clone());
         for problem in &config.problems {
             let message = problem.message();

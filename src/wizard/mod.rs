@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiClient, ApiFailure, DraftRef, StatusView};
-use crate::embed::{ErrorCode, HostConfig, HostEvent, HostEvents};
+use crate::embed::{use_host_events, ErrorCode, HostConfig, HostEvent, HostEvents};
 use crate::i18n::use_i18n;
 use crate::later::{self, LaterPart};
 use crate::ui::error_summary::ErrorSummary;
@@ -55,7 +55,7 @@ pub struct WizardState {
     /// The provider finder is open over the confirmation or status page.
     pub finder_open: RwSignal<bool>,
     /// What the host page hears (none in the browser tests' bare mounts).
-    pub events: StoredValue<Option<HostEvents>>,
+    pub events: StoredValue<HostEvents>,
 }
 
 pub fn use_wizard() -> WizardState {
@@ -92,7 +92,7 @@ pub fn WizardView(
         later_open: RwSignal::new(false),
         emailed_to: RwSignal::new(None),
         finder_open: RwSignal::new(false),
-        events: StoredValue::new(use_context::<HostEvents>()),
+        events: StoredValue::new(use_host_events()),
     };
     provide_context(state);
     // The host may have chosen the way of selling already (`data-model`);

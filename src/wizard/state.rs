@@ -14,11 +14,7 @@ use crate::embed::HostEvent;
 impl WizardState {
     /// Tells the host page (`csp-enroll:<name>` events).
     pub fn tell_host(&self, event: HostEvent) {
-        self.events.with_value(|events| {
-            if let Some(events) = events {
-                events.emit(event);
-            }
-        });
+        self.events.with_value(|events| events.emit(event));
     }
 
     pub(super) fn api(&self) -> ApiClient {
