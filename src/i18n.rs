@@ -3,6 +3,7 @@
 
 use enroll_core::{Catalog, Locale};
 use leptos::prelude::*;
+use wasm_bindgen::JsValue;
 
 #[derive(Clone, Copy, Debug)]
 pub struct I18n {
@@ -36,16 +37,39 @@ impl I18n {
             .to_owned()
     }
 
-    /// Items as the locale lists them: "English, German" / "英语、德语"
-    /// (the separator is a message, `list.join`).
+    /// Items as the locale lists them: "English, German" / "英语、德语",
+    /// through the browser's `Intl.ListFormat` (a narrow conjunction: no
+    /// "and", which a list of facts does not want).
     pub fn list(&self, items: &[String]) -> String {
-        let mut items = items.iter();
-        let Some(first) = items.next() else {
-            return String::new();
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"type".into(), &"conjunction".into());
+        let _ = js_sys::Reflect::set(&options, &"style".into(), &"narrow".into());
+        let list: js_sys::Array = items.iter().map(|item| JsValue::from_str(item)).collect();
+        js_sys::Intl::ListFormat::new(&self.locales(), &options)
+            .format(&list)
+            .as_string()
+            .unwrap_or_else(|| items.join(", "))
+    }
+
+    /// The message for `count` things: `{key}.{category}`, the category
+    /// (`one`, `other`, …) chosen by the browser's `Intl.PluralRules` for
+    /// the locale, `{key}.other` when the catalog has no such form, with
+    /// `{count}` written as the locale writes numbers.
+    pub fn plural(&self, key: &str, count: usize) -> String {
+        let rules = js_sys::Intl::PluralRules::new(&self.locales(), &js_sys::Object::new());
+        let category = String::from(rules.select(count as f64));
+        let form = format!("{key}.{category}");
+        let form = if self.has(&form) {
+            form
+        } else {
+            format!("{key}.other")
         };
-        items.fold(first.clone(), |list, item| {
-            self.tf("list.join", &[("list", &list), ("item", item)])
-        })
+        self.tf(&form, &[("count", &number(count, self.locale.get()))])
+    }
+
+    /// The current locale as `Intl` constructors take it (tracked).
+    fn locales(&self) -> js_sys::Array {
+        js_sys::Array::of1(&self.locale.get().tag().into())
     }
 
     /// Where a provider is: "Shanghai, China" / "中国上海".
@@ -61,7 +85,6 @@ impl I18n {
     /// time zone when `with_time`; through the browser's
     /// `Intl.DateTimeFormat`. What is not a timestamp is shown as given.
     pub fn date(&self, at: &str, with_time: bool) -> String {
-        use wasm_bindgen::JsValue;
         let date = js_sys::Date::new(&JsValue::from_str(at));
         if date.get_time().is_nan() {
             return at.to_owned();
@@ -71,8 +94,7 @@ impl I18n {
         if with_time {
             let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
         }
-        let locales = js_sys::Array::of1(&self.locale.get().tag().into());
-        js_sys::Intl::DateTimeFormat::new(&locales, &options)
+        js_sys::Intl::DateTimeFormat::new(&self.locales(), &options)
             .format()
             .call1(&JsValue::UNDEFINED, &date)
             .ok()
@@ -128,7 +150,7 @@ fn display_name(kind: &'static str, code: &str, locale: Locale) -> String {
 }
 
 fn look_up_display_name(kind: &str, code: &str, locale: Locale) -> String {
-    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen::JsCast;
     let name = (|| {
         let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
         let constructor: js_sys::Function = js_sys::Reflect::get(&intl, &"DisplayNames".into())

@@ -161,12 +161,11 @@ fn SearchForm(source: Source) -> impl IntoView {
 }
 
 fn count_text(i18n: I18n, total: usize) -> String {
-    let key = match total {
-        0 => "finder.count.none",
-        1 => "finder.count.one",
-        _ => "finder.count.other",
-    };
-    i18n.tf(key, &[("count", &number(total, i18n.locale.get()))])
+    if total == 0 {
+        i18n.t("finder.count.none")
+    } else {
+        i18n.plural("finder.count", total)
+    }
 }
 
 #[component]

@@ -201,25 +201,21 @@ impl AddressFormat {
             .map(|line| line.trim())
             .filter(|line| !line.is_empty())
             .collect();
-        let mut written = String::new();
-        let mut tokens = template.chars();
-        while let Some(c) = tokens.next() {
-            if c != '%' {
-                written.push(c);
-                continue;
-            }
-            match tokens.next() {
-                Some('n') => written.push('\n'),
-                Some('A') => written.push_str(&street.join("\n")),
-                Some('D') => written.push_str(address.dependent_locality.trim()),
-                Some('C') => written.push_str(address.locality.trim()),
-                Some('S') => written.push_str(region),
-                Some('Z') => written.push_str(address.postal_code.trim()),
-                Some('X') => written.push_str(address.sorting_code.trim()),
-                // %N, %O and anything unknown: nothing here.
-                _ => {}
-            }
-        }
+        let value = |token: char| match token {
+            'A' => street.join("\n"),
+            'D' => address.dependent_locality.trim().to_owned(),
+            'C' => address.locality.trim().to_owned(),
+            'S' => region.to_owned(),
+            'Z' => address.postal_code.trim().to_owned(),
+            'X' => address.sorting_code.trim().to_owned(),
+            // %N, %O and anything unknown: nothing here.
+            _ => String::new(),
+        };
+        let written: Vec<String> = template
+            .split("%n")
+            .map(|line| write_line(&template_pieces(line, value)))
+            .collect();
+        let written = written.join("\n");
         written
             .lines()
             .map(|line| line.trim().trim_matches(',').trim())
@@ -404,6 +400,75 @@ fn too_long(field: Field) -> Problem {
     Problem::new(field, ProblemCode::TooLong).with_param("max", MAX_FIELD_CHARS.to_string())
 }
 
+/// A piece of one line of a libaddressinput template: text written as it
+/// is (`, `, `〒`), or a field's answer.
+enum Piece {
+    Literal(String),
+    Field(String),
+}
+
+fn template_pieces(line: &str, value: impl Fn(char) -> String) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut literal = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            literal.push(c);
+            continue;
+        }
+        if !literal.is_empty() {
+            pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+        }
+        pieces.push(Piece::Field(chars.next().map(&value).unwrap_or_default()));
+    }
+    if !literal.is_empty() {
+        pieces.push(Piece::Literal(literal));
+    }
+    pieces
+}
+
+/// A line with what its empty fields would leave dangling taken out. Text
+/// that starts the line (Japan's `〒`, `CH-`) goes with the field after
+/// it; text after a field separates it from the next one (the field
+/// before, at the end of the line) and is written only when both sides
+/// are: Barbados's `%C, %S %Z` without a parish is "Bridgetown BB11000".
+fn write_line(pieces: &[Piece]) -> String {
+    let filled = |piece: Option<&Piece>| matches!(piece, Some(Piece::Field(v)) if !v.is_empty());
+    let field_after = |i: usize| {
+        pieces[i + 1..]
+            .iter()
+            .find(|p| matches!(p, Piece::Field(_)))
+    };
+    let mut line = String::new();
+    let mut written_a_field = false;
+    for (i, piece) in pieces.iter().enumerate() {
+        match piece {
+            Piece::Field(value) => {
+                line.push_str(value);
+                written_a_field |= !value.is_empty();
+            }
+            Piece::Literal(text) => {
+                let has_fields = pieces.iter().any(|p| matches!(p, Piece::Field(_)));
+                let keep = if !has_fields {
+                    true
+                } else if i == 0 {
+                    filled(field_after(i))
+                } else {
+                    let before = pieces[..i]
+                        .iter()
+                        .rev()
+                        .find(|p| matches!(p, Piece::Field(_)));
+                    written_a_field && filled(field_after(i).or(before))
+                };
+                if keep {
+                    line.push_str(text);
+                }
+            }
+        }
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +522,45 @@ mod tests {
             ..Address::default()
         };
         assert_eq!(written("JP", no_region), ["1-1 Marunouchi", "100-0005"]);
+        // Nor a separator doubled, or one before the first field written.
+        let barbados = |region: &str, postal_code: &str| Address {
+            country: "BB".into(),
+            lines: vec!["1 Broad Street".into()],
+            locality: "Bridgetown".into(),
+            region: region.into(),
+            postal_code: postal_code.into(),
+            ..Address::default()
+        };
+        assert_eq!(
+            written("BB", barbados("", "BB11000")),
+            ["1 Broad Street", "Bridgetown BB11000"]
+        );
+        assert_eq!(
+            written("BB", barbados("St. Michael", "BB11000")),
+            ["1 Broad Street", "Bridgetown, St. Michael BB11000"]
+        );
+        assert_eq!(
+            written("BB", barbados("St. Michael", "")),
+            ["1 Broad Street", "Bridgetown, St. Michael"]
+        );
+        let brazil = Address {
+            country: "BR".into(),
+            lines: vec!["Av. Paulista, 1000".into()],
+            region: "SP".into(),
+            postal_code: "01310-100".into(),
+            ..Address::default()
+        };
+        assert_eq!(
+            written("BR", brazil),
+            ["Av. Paulista, 1000", "SP", "01310-100"]
+        );
+        let swiss = Address {
+            country: "CH".into(),
+            lines: vec!["Bahnhofstrasse 1".into()],
+            locality: "Zürich".into(),
+            ..Address::default()
+        };
+        assert_eq!(written("CH", swiss), ["Bahnhofstrasse 1", "Zürich"]);
     }
     use crate::reference::vendored_address_formats;
 

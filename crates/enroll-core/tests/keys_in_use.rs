@@ -25,11 +25,24 @@ fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
 }
 
 /// The calls that take a message key first.
-const CATALOG_CALLS: [&str; 6] = [".t(", ".tf(", ".t_or(", ".text(", ".format(", ".has("];
+const CATALOG_CALLS: [&str; 7] = [
+    ".t(",
+    ".tf(",
+    ".t_or(",
+    ".text(",
+    ".format(",
+    ".has(",
+    PLURAL_CALL,
+];
+
+/// A plural message is named by its stem (`finder.count`); each catalog
+/// needs its `other` form, and may have more (`.one`).
+const PLURAL_CALL: &str = ".plural(";
 
 /// The string literals in `source` that look like message keys, each
-/// with whether it is the key argument of a catalog call (`i18n.t("…")`).
-fn key_shaped(source: &str) -> Vec<(&str, bool)> {
+/// with whether it is the key argument of a catalog call (`i18n.t("…")`),
+/// plural stems with `.other` added.
+fn key_shaped(source: &str) -> Vec<(String, bool)> {
     let code = source.split("#[cfg(test)]").next().unwrap_or(source);
     let pieces: Vec<&str> = code.split('"').collect();
     pieces
@@ -39,10 +52,12 @@ fn key_shaped(source: &str) -> Vec<(&str, bool)> {
         .step_by(2)
         .map(|(i, text)| {
             let before = pieces[i - 1].trim_end();
-            (
-                *text,
-                CATALOG_CALLS.iter().any(|call| before.ends_with(call)),
-            )
+            let key = if before.ends_with(PLURAL_CALL) {
+                format!("{text}.other")
+            } else {
+                (*text).to_owned()
+            };
+            (key, CATALOG_CALLS.iter().any(|call| before.ends_with(call)))
         })
         .filter(|(text, _)| {
             let mut words = text.split('.');
@@ -75,7 +90,7 @@ fn every_key_the_code_names_is_in_every_catalog() {
         let source = std::fs::read_to_string(file).expect("a source file");
         for (key, in_a_call) in key_shaped(&source) {
             let first = key.split('.').next().unwrap_or_default();
-            let looks_like_a_key = first_words.contains(&first) && Field::parse(key).is_none();
+            let looks_like_a_key = first_words.contains(&first) && Field::parse(&key).is_none();
             if !in_a_call && !looks_like_a_key {
                 continue;
             }
