@@ -33,42 +33,28 @@ pub fn CheckAnswers() -> impl IntoView {
             .unwrap_or_else(AddressFormat::fallback)
             .written_lines(&a.address)
             .into_iter()
-            .chain(std::iter::once(country_name(&a.address.country, locale)))
-            .collect::<Vec<_>>()
-            // One line each, as on an envelope (the value keeps line breaks).
-            .join("\n");
+            .chain(std::iter::once(country_name(&a.address.country, locale)));
+        let address = lines(address);
         let mut shown = a.bank.clone();
         mask_secrets(&mut shown);
-        let bank = [
+        let bank = lines([
             shown.account_holder,
             shown.iban,
             shown.bic,
             shown.routing_code,
             shown.account_number,
             country_name(&a.bank.country, locale),
-        ]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
+        ]);
         let name = format!("{} {}", a.admin.first_name.trim(), a.admin.last_name.trim());
-        let admin = [
+        let admin = lines([
             name,
             a.admin.email.trim().to_owned(),
             a.admin.phone.trim().to_owned(),
-        ]
-        .into_iter()
-        .filter(|s| !s.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
-        let tenant = [
+        ]);
+        let tenant = lines([
             a.tenant.csp_domain.clone(),
             a.tenant.corporate_domain.clone(),
-        ]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
+        ]);
         vec![
             ("check.model", model, Step::Model),
             ("check.mpn_id", a.mpn_id.clone(), Step::MpnId),
@@ -107,6 +93,16 @@ pub fn CheckAnswers() -> impl IntoView {
             {move || if sending() { i18n.t("check.submitting") } else { i18n.t("check.submit") }}
         </button>
     }
+}
+
+/// One fact per line (the value keeps line breaks), as on an envelope: a
+/// comma between facts reads wrongly in Chinese, and a line does not.
+fn lines(facts: impl IntoIterator<Item = String>) -> String {
+    facts
+        .into_iter()
+        .filter(|fact| !fact.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[component]

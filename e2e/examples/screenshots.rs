@@ -1,0 +1,132 @@
+//! Screenshots of every page an applicant meets, for looking at (not for
+//! asserting): at 1280 px in English and at 320 px in Chinese, with the
+//! error states, Check your answers, the confirmation, the status page and
+//! the finder.
+//!
+//! `cargo xtask bench size` (or any build of dist/), then
+//! `cargo run -p e2e --example screenshots -- /tmp/shots`.
+
+use e2e::Stack;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+#[tokio::main]
+async fn main() {
+    let dir = std::env::args()
+        .nth(1)
+        .expect("usage: screenshots <directory for the PNGs>");
+    std::fs::create_dir_all(&dir).expect("the directory");
+    std::env::set_var("CSP_SCREENSHOTS", &dir);
+    for (width, locale) in [(1280, "en-US"), (320, "zh-CN")] {
+        walk(width, locale).await;
+    }
+    println!("screenshots in {dir}");
+}
+
+/// The wizard from the start page to the status page, pressing Continue
+/// once with each page empty to show its errors.
+async fn walk(width: u32, locale: &str) {
+    let stack = Stack::start_with_width(width).await;
+    let shot = |name: &str| format!("{width}-{locale}-{name}");
+    stack.browser.goto(&stack.url("/")).await.expect("opens");
+    stack.wait_for(".csp-button--start").await;
+    stack
+        .click(&format!(".csp-language__option[lang={locale}]"))
+        .await;
+    stack.shot(&shot("01-start")).await;
+
+    let pages: [(&str, &dyn Fn() -> Vec<(&'static str, &'static str)>); 6] = [
+        ("02-model", &|| vec![("#f-model-indirect", "")]),
+        ("03-mpn", &|| vec![("#f-mpn_id", "1234567")]),
+        ("04-company", &|| {
+            vec![
+                ("#f-company-legal_name", "Contoso Ltd"),
+                ("#f-address-country", "DE"),
+                ("#f-address-lines-0", "Unter den Linden 1"),
+                ("#f-address-locality", "Berlin"),
+                ("#f-address-postal_code", "10117"),
+            ]
+        }),
+        ("05-bank", &|| {
+            vec![
+                ("#f-bank-country", "DE"),
+                ("#f-bank-account_holder", "Contoso Ltd"),
+                ("#f-bank-iban", "DE89370400440532013000"),
+                ("#f-bank-bic", "COBADEFF"),
+            ]
+        }),
+        ("06-admin", &|| {
+            vec![
+                ("#f-admin-first_name", "Jane"),
+                ("#f-admin-last_name", "Doe"),
+                ("#f-admin-email", "jane.doe@contoso.com"),
+            ]
+        }),
+        ("07-tenant", &|| {
+            vec![
+                ("#f-tenant-csp_domain", "contoso.onmicrosoft.com"),
+                ("#f-attestations-no_resale_to_csp_partners", ""),
+                ("#f-attestations-terms_accepted", ""),
+            ]
+        }),
+    ];
+    stack.click(".csp-button--start").await;
+    for (name, answers) in pages {
+        let heading = heading_changed(&stack, "").await;
+        stack.shot(&shot(name)).await;
+        stack.click("button[type=submit]").await;
+        stack.wait_for(".csp-error-summary").await;
+        stack.shot(&shot(&format!("{name}-errors"))).await;
+        for (selector, value) in answers() {
+            if value.is_empty() {
+                stack.click(selector).await;
+            } else if selector.ends_with("country") {
+                stack.choose(selector, value).await;
+                stack.wait_for("#f-address-postal_code, #f-bank-iban").await;
+            } else {
+                stack.fill(selector, value).await;
+            }
+        }
+        stack.click("button[type=submit]").await;
+        heading_changed(&stack, &heading).await;
+    }
+    let check = heading_changed(&stack, "").await;
+    stack.shot(&shot("08-check")).await;
+    stack.click(".csp-summary ~ .csp-button").await;
+    heading_changed(&stack, &check).await;
+    stack.shot(&shot("09-confirmation")).await;
+
+    let id = stack.api.store.applications().await.expect("listing")[0]
+        .id
+        .clone();
+    stack.operator(&["review", "start", &id]).await;
+    stack.operator(&["review", "approve", &id]).await;
+    stack.click(".csp-button--secondary").await;
+    stack.wait_for("[data-status]").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stack.shot(&shot("10-status")).await;
+    stack.click("[data-open-finder]").await;
+    stack.wait_for("#finder-count[data-total]").await;
+    stack.shot(&shot("11-finder")).await;
+    stack.fill("#finder-q", "zzzz").await;
+    stack.wait_for("#finder-count[data-total='0']").await;
+    stack.shot(&shot("12-finder-none")).await;
+    stack.close().await;
+}
+
+/// Waits until the page's heading is something other than `before` (the
+/// next page has come), and returns it.
+async fn heading_changed(stack: &Stack, before: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let now = stack.in_app("h1", "return el ? el.textContent : '';").await;
+        let now = now.as_str().unwrap_or_default().to_owned();
+        if now != before && !now.is_empty() && now != json!(null).to_string() {
+            // Let the page settle (fonts, the address format).
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            return now;
+        }
+        assert!(Instant::now() < deadline, "the page never left {before:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
