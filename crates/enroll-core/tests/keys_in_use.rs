@@ -113,3 +113,59 @@ fn every_key_the_code_names_is_in_every_catalog() {
         missing.join("\n")
     );
 }
+
+/// The keys put together at run time from the domain's values, which the
+/// scan above cannot see: each status's name, what happens next and its
+/// email; each country's names for its address fields; each bank scheme's
+/// account types.
+#[test]
+fn every_key_built_from_a_domain_value_is_in_every_catalog() {
+    use enroll_core::address::AddressField;
+    use enroll_core::bank::BankScheme;
+    use enroll_core::reference::vendored_address_formats;
+    use enroll_core::ApplicationStatus;
+
+    let mut built = Vec::new();
+    for status in ApplicationStatus::ALL {
+        built.push(format!("status.{}", status.as_str()));
+        built.push(format!("status.{}.next", status.as_str()));
+        if let Some(email) = status.email_key() {
+            built.extend([format!("{email}.subject"), format!("{email}.body")]);
+        }
+    }
+    let fields = [
+        AddressField::StreetLines,
+        AddressField::DependentLocality,
+        AddressField::Locality,
+        AddressField::Region,
+        AddressField::PostalCode,
+        AddressField::SortingCode,
+    ];
+    for (country, format) in vendored_address_formats() {
+        built.extend(fields.map(|field| format.label_key(field)));
+        let scheme = BankScheme::for_country(&country);
+        built.extend(
+            scheme
+                .account_types()
+                .iter()
+                .map(|kind| format!("bank.account_type.{kind}")),
+        );
+    }
+    built.sort();
+    built.dedup();
+    let missing: Vec<String> = Locale::ALL
+        .into_iter()
+        .flat_map(|locale| {
+            let catalog = Catalog::get(locale);
+            built
+                .iter()
+                .filter(|key| !catalog.keys().any(|k| k == key.as_str()))
+                .map(move |key| format!("{}: {key}", locale.tag()))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "keys built at run time, not in the catalog:\n{}",
+        missing.join("\n")
+    );
+}
