@@ -3,8 +3,10 @@
 //! goes in as one short line (`text::one_line`): a draft may hold control
 //! characters or a name of 60,000 characters until it is validated.
 
+use enroll_core::address::AddressFormat;
+use enroll_core::reference::Lookup;
 use enroll_core::text::{caps, one_line};
-use enroll_core::{Catalog, Locale};
+use enroll_core::{ApplicationStatus, Catalog, Locale, ReferenceData};
 
 use crate::store::{EmailKind, NewEmail, Record};
 
@@ -21,8 +23,14 @@ fn names(record: &Record) -> (String, String) {
 }
 
 /// The email telling the admin address that the status changed (and why,
-/// if a reviewer said why). Drafts get none.
-pub fn status_email(record: &Record, reason: Option<&str>) -> Option<NewEmail> {
+/// if a reviewer said why). Drafts get none. The receipt for a submission
+/// repeats the business address, as its country writes it (`reference`
+/// has the country's format).
+pub fn status_email(
+    record: &Record,
+    reason: Option<&str>,
+    reference: &ReferenceData,
+) -> Option<NewEmail> {
     let to = record.answers.admin.email.trim();
     let key = record.status.email_key()?;
     if to.is_empty() {
@@ -41,6 +49,11 @@ pub fn status_email(record: &Record, reason: Option<&str>) -> Option<NewEmail> {
         body.push_str("\n\n");
         body.push_str(&catalog.format("email.reason", &[("reason", reason.trim())]));
     }
+    if record.status == ApplicationStatus::Submitted {
+        body.push_str("\n\n");
+        let address = written_address(record, reference);
+        body.push_str(&catalog.format("email.address", &[("address", &address)]));
+    }
     Some(NewEmail {
         kind: EmailKind::Status,
         application_id: record.id.clone(),
@@ -49,6 +62,29 @@ pub fn status_email(record: &Record, reason: Option<&str>) -> Option<NewEmail> {
         body,
         request_key: None,
     })
+}
+
+/// The business address in its country's written order, each line made
+/// one clean line, the country's postal name last ("GERMANY", as the post
+/// writes it on international mail).
+/// A written line holds up to three fields ("Bridgetown, St. Michael
+/// BB11000"), each within `caps::ADDRESS_FIELD` once submitted.
+const WRITTEN_LINE: usize = 3 * caps::ADDRESS_FIELD;
+
+fn written_address(record: &Record, reference: &ReferenceData) -> String {
+    let address = &record.answers.address;
+    let fallback = AddressFormat::fallback();
+    let format = match reference.address_format(&address.country) {
+        Lookup::Found(format) => format,
+        Lookup::Absent | Lookup::Unknown => &fallback,
+    };
+    format
+        .written_lines(address)
+        .iter()
+        .map(|line| one_line(line, WRITTEN_LINE))
+        .chain((!format.name.is_empty()).then(|| format.name.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The email that sends the admin address the link resuming the draft.

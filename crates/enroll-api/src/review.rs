@@ -1,7 +1,7 @@
 //! Reviewers' decisions (`enroll-api review ...`): each moves an
 //! application along the status flow, records why, and emails the applicant.
 
-use enroll_core::{ApplicationStatus, Change};
+use enroll_core::{ApplicationStatus, Change, ReferenceData};
 
 use crate::mail;
 use crate::store::{Record, StatusChange, Store, StoreError};
@@ -47,7 +47,10 @@ pub async fn decide(
         return Err(ReviewError::ControlCharacter);
     }
     let note = reason.map(str::to_owned);
-    let email = move |record: &Record| mail::status_email(record, note.as_deref());
+    // A reviewer's decision never repeats the address (only the receipt
+    // does): no reference data needed.
+    let reference = ReferenceData::none();
+    let email = move |record: &Record| mail::status_email(record, note.as_deref(), &reference);
     match store.change_status(id, decision, reason, email).await? {
         StatusChange::Changed(record) => Ok(*record),
         StatusChange::NotAllowed(status) => Err(ReviewError::NotAllowed {

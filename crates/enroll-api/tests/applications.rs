@@ -212,6 +212,34 @@ async fn emails_read_as_written_in_both_languages() {
     }
 }
 
+/// The receipt repeats the business address as its country writes it:
+/// in Japan the postal code first, then the prefecture, then the street.
+#[tokio::test]
+async fn the_receipt_writes_the_address_in_its_countrys_order() {
+    let api = start(false).await;
+    let mut answers = complete();
+    answers["locale"] = json!("zh-CN");
+    answers["address"] = json!({
+        "country": "JP", "lines": ["千代田区丸の内1-1"],
+        "region": "東京都", "postal_code": "100-0005"
+    });
+    let draft = api.create(&answers).await;
+    assert_eq!(api.submit(&draft, &draft.etag, "k").await.status(), 200);
+    let outbox = api.outbox().await;
+    assert_eq!(outbox.len(), 1);
+    assert!(
+        outbox[0]
+            .body
+            .ends_with("你填写的营业地址：\n〒100-0005\n東京都\n千代田区丸の内1-1\nJAPAN"),
+        "{:?}",
+        outbox[0].body
+    );
+    // The reviewer's emails do not repeat it.
+    api.operator(&["review", "start", &draft.id]).await.unwrap();
+    let outbox = api.outbox().await;
+    assert!(!outbox[1].body.contains("〒"), "{:?}", outbox[1].body);
+}
+
 #[tokio::test]
 async fn bank_fields_the_country_does_not_use_are_dropped_on_save_and_refused() {
     let api = start(false).await;

@@ -105,10 +105,11 @@ pub async fn submit(
     // The answer and the "we received it" email are recorded in the same
     // transaction as the submission: a replay queues nothing, and a client
     // that hangs up cannot leave one without the other.
-    let render = |record: &Record| {
+    let formats = state.reference.data.clone();
+    let render = move |record: &Record| {
         (
             serde_json::to_string(&public(record)).unwrap_or_default(),
-            mail::status_email(record, None),
+            mail::status_email(record, None, &formats),
         )
     };
     let (code, body) = state
