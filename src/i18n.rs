@@ -77,7 +77,15 @@ impl I18n {
         if city.is_empty() {
             return country.to_owned();
         }
-        self.tf("finder.place", &[("city", city), ("country", country)])
+        // Chinese runs its own words together ("中国上海") but sets a
+        // space between them and other scripts ("瑞典 Stockholm"); CJK
+        // starts at U+2E80.
+        let key = if city.starts_with(|c: char| c.is_alphabetic() && c < '\u{2E80}') {
+            "finder.place_latin"
+        } else {
+            "finder.place"
+        };
+        self.tf(key, &[("city", city), ("country", country)])
     }
 
     /// An RFC 3339 timestamp as the locale writes a date ("25 November

@@ -163,6 +163,12 @@ async fn every_label_and_count_is_in_chinese_for_zh_cn() {
     type_into(&root, "#finder-q", "上海");
     settle().await;
     assert_eq!(text(&root, ".csp-result__place"), "中国上海");
+    // A city in Latin letters is set apart from the Chinese by a space.
+    type_into(&root, "#finder-q", "Gonçalves");
+    settle().await;
+    assert_eq!(text(&root, ".csp-result__place"), "巴西 São Paulo");
+    type_into(&root, "#finder-q", "上海");
+    settle().await;
     let languages = text(&root, ".csp-result__meta.csp-hint");
     assert!(
         languages.contains('、') && !languages.contains(", "),
