@@ -4,6 +4,7 @@
 //! contract types, the rules and the messages are one and the same on both
 //! sides. Nothing here may depend on the web or on a runtime.
 
+pub mod account;
 pub mod address;
 pub mod application;
 pub mod bank;

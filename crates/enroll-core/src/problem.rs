@@ -38,6 +38,16 @@ pub enum ProblemCode {
     MpnUnknown,
     /// The MPN ID is registered in another country than the address's.
     MpnCountryMismatch,
+    /// A new password the same as the one it replaces.
+    SameAsPrevious,
+    /// A new password on the list of common ones.
+    CommonPassword,
+    /// The admin's address has not been proven with the emailed code.
+    AdminEmailUnverified,
+    /// A code (emailed, or from an authenticator app) that is not the one.
+    WrongCode,
+    /// A code too old, or tried too often: a new one is needed.
+    CodeExpired,
     /// A code this version does not know: sent by a newer server.
     #[serde(other)]
     Unknown,
@@ -72,6 +82,11 @@ impl ProblemCode {
             Self::UnsupportedCountry => "unsupported_country",
             Self::MpnUnknown => "mpn_unknown",
             Self::MpnCountryMismatch => "mpn_country_mismatch",
+            Self::SameAsPrevious => "same_as_previous",
+            Self::CommonPassword => "common_password",
+            Self::AdminEmailUnverified => "admin_email_unverified",
+            Self::WrongCode => "wrong_code",
+            Self::CodeExpired => "code_expired",
             Self::Unknown => "unknown",
         }
     }
@@ -95,6 +110,17 @@ impl Problem {
     pub fn new(field: crate::Field, code: ProblemCode) -> Self {
         Self {
             field: field.path().into_owned(),
+            code,
+            params: BTreeMap::new(),
+            message: None,
+        }
+    }
+
+    /// A problem with a field outside the application's answers (a form
+    /// of the account: `new_password`, `code`).
+    pub fn at(path: &str, code: ProblemCode) -> Self {
+        Self {
+            field: path.to_owned(),
             code,
             params: BTreeMap::new(),
             message: None,

@@ -129,6 +129,13 @@ mod vendored {
         parse_address_formats(ADDRESS_FORMATS_JSON).expect("data/address-formats.json is valid")
     }
 
+    /// Common passwords (BSD 3-Clause, from Django; data/README.md).
+    pub const COMMON_PASSWORDS_TXT: &str = include_str!("../../../data/common-passwords.txt");
+
+    pub fn vendored_common_passwords() -> crate::account::CommonPasswords {
+        crate::account::CommonPasswords::from_lines(COMMON_PASSWORDS_TXT)
+    }
+
     pub fn vendored_free_mail_domains() -> Vec<String> {
         serde_json::from_str(FREE_EMAIL_DOMAINS_JSON)
             .expect("data/free-email-domains.json is valid")

@@ -1,0 +1,414 @@
+//! The partner account after approval, stated once: the roles (Partner
+//! Center's set) and which of them must protect their sign-in with a second
+//! factor, what each role may do, the numbers of signing in, the rule for a
+//! new password, and what a session may do at each stage of signing in.
+//! The API enforces it; the app reads it to show only what a user may do.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+use crate::ProblemCode;
+
+/// A role in the partner account, as Partner Center names it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    GlobalAdmin,
+    AccountAdmin,
+    UserManagementAdmin,
+    BillingAdmin,
+    AdminAgent,
+    SalesAgent,
+    HelpdeskAgent,
+    BusinessProfileAdmin,
+    ReferralsAdmin,
+}
+
+/// Something a signed-in user does in the account. Each route of the
+/// account checks one.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See the account: the company, its status, oneself.
+    ViewAccount,
+    /// Change one's own password, set up one's own second factor.
+    ManageOwnSecurity,
+}
+
+/// One row of the table: a role, whether it must use a second factor, and
+/// what it may do.
+struct Grant {
+    role: Role,
+    needs_mfa: bool,
+    actions: &'static [Action],
+}
+
+const EVERYONE: &[Action] = &[Action::ViewAccount, Action::ManageOwnSecurity];
+
+/// The table. The vendor requires a second factor for partner admins: the
+/// roles that manage the account, its users or its money.
+const GRANTS: [Grant; 9] = [
+    grant(Role::GlobalAdmin, true, EVERYONE),
+    grant(Role::AccountAdmin, true, EVERYONE),
+    grant(Role::UserManagementAdmin, true, EVERYONE),
+    grant(Role::BillingAdmin, true, EVERYONE),
+    grant(Role::AdminAgent, true, EVERYONE),
+    grant(Role::SalesAgent, false, EVERYONE),
+    grant(Role::HelpdeskAgent, false, EVERYONE),
+    grant(Role::BusinessProfileAdmin, false, EVERYONE),
+    grant(Role::ReferralsAdmin, false, EVERYONE),
+];
+
+const fn grant(role: Role, needs_mfa: bool, actions: &'static [Action]) -> Grant {
+    Grant {
+        role,
+        needs_mfa,
+        actions,
+    }
+}
+
+impl Role {
+    pub const ALL: [Role; 9] = [
+        Role::GlobalAdmin,
+        Role::AccountAdmin,
+        Role::UserManagementAdmin,
+        Role::BillingAdmin,
+        Role::AdminAgent,
+        Role::SalesAgent,
+        Role::HelpdeskAgent,
+        Role::BusinessProfileAdmin,
+        Role::ReferralsAdmin,
+    ];
+
+    fn grant(self) -> &'static Grant {
+        GRANTS.iter().find(|g| g.role == self).unwrap_or(&GRANTS[0])
+    }
+
+    /// Whether a user holding this role must sign in with a second factor.
+    pub fn needs_mfa(self) -> bool {
+        self.grant().needs_mfa
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::GlobalAdmin => "global_admin",
+            Self::AccountAdmin => "account_admin",
+            Self::UserManagementAdmin => "user_management_admin",
+            Self::BillingAdmin => "billing_admin",
+            Self::AdminAgent => "admin_agent",
+            Self::SalesAgent => "sales_agent",
+            Self::HelpdeskAgent => "helpdesk_agent",
+            Self::BusinessProfileAdmin => "business_profile_admin",
+            Self::ReferralsAdmin => "referrals_admin",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+}
+
+/// What a user holding `roles` may do, in the table's order.
+pub fn allowed_actions(roles: &[Role]) -> Vec<Action> {
+    let mut actions: Vec<Action> = roles
+        .iter()
+        .flat_map(|role| role.grant().actions.iter().copied())
+        .collect();
+    actions.sort();
+    actions.dedup();
+    actions
+}
+
+/// Whether a user holding `roles` must sign in with a second factor.
+pub fn needs_mfa(roles: &[Role]) -> bool {
+    roles.iter().any(|role| role.needs_mfa())
+}
+
+/// The numbers of signing in (ARCHITECTURE.md, "The partner account"), in
+/// seconds where they are times.
+pub mod limits {
+    /// A code proving the admin's address lasts this long,
+    pub const EMAIL_CODE_SECS: u64 = 10 * 60;
+    /// may be tried this many times,
+    pub const EMAIL_CODE_TRIES: u32 = 5;
+    /// and is sent at most this many times an hour to one application.
+    pub const EMAIL_CODE_SENDS_PER_HOUR: u32 = 3;
+    /// Digits in that code.
+    pub const EMAIL_CODE_DIGITS: usize = 6;
+    /// A temporary password works this long.
+    pub const TEMPORARY_PASSWORD_SECS: u64 = 7 * 24 * 3600;
+    /// Characters in a temporary password.
+    pub const TEMPORARY_PASSWORD_CHARS: usize = 20;
+    /// A session ends after this long without a request,
+    pub const SESSION_IDLE_SECS: u64 = 12 * 3600;
+    /// and this long after signing in, whatever happens.
+    pub const SESSION_MAX_SECS: u64 = 7 * 24 * 3600;
+    /// Failed sign-ins are counted over this window:
+    pub const SIGN_IN_WINDOW_SECS: u64 = 15 * 60;
+    /// this many for one email address (known or not),
+    pub const SIGN_IN_FAILURES_PER_ADDRESS: u32 = 5;
+    /// this many from one client, then 429.
+    pub const SIGN_IN_FAILURES_PER_CLIENT: u32 = 20;
+    /// The shortest new password, in characters.
+    pub const PASSWORD_MIN_CHARS: usize = 12;
+    /// The longest: enough for any passphrase, and bounded for hashing.
+    pub const PASSWORD_MAX_CHARS: usize = 256;
+}
+
+/// Passwords too common to be chosen: a vendored list (the API loads it;
+/// the app, which does not carry it, checks only the length).
+#[derive(Clone, Debug, Default)]
+pub struct CommonPasswords(HashSet<String>);
+
+impl CommonPasswords {
+    pub fn from_lines(text: &str) -> Self {
+        Self(
+            text.lines()
+                .map(|line| line.trim().to_lowercase())
+                .filter(|line| !line.is_empty())
+                .collect(),
+        )
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `password` is on the list, or is a listed word with only
+    /// digits and symbols around it ("Password2026!", "!!qwertyuiop1"):
+    /// what people add to a common password to pass a length rule.
+    pub fn contains(&self, password: &str) -> bool {
+        let lower = password.trim().to_lowercase();
+        let core = lower.trim_matches(|c: char| !c.is_alphabetic());
+        self.0.contains(&lower) || (core.chars().count() >= 4 && self.0.contains(core))
+    }
+}
+
+/// What is wrong with `new` as a new password, if anything: too short,
+/// too long, on the common list, or the same as `previous` (the temporary
+/// password, or the one being changed). Checked on both sides; the app
+/// passes an empty list.
+pub fn new_password_problem(
+    new: &str,
+    previous: &str,
+    common: &CommonPasswords,
+) -> Option<ProblemCode> {
+    let chars = new.chars().count();
+    if new.trim().is_empty() {
+        Some(ProblemCode::Required)
+    } else if chars < limits::PASSWORD_MIN_CHARS {
+        Some(ProblemCode::TooShort)
+    } else if chars > limits::PASSWORD_MAX_CHARS {
+        Some(ProblemCode::TooLong)
+    } else if new == previous {
+        Some(ProblemCode::SameAsPrevious)
+    } else if common.contains(new) {
+        Some(ProblemCode::CommonPassword)
+    } else {
+        None
+    }
+}
+
+/// How far a session has come in signing in, and so what it may do. A
+/// password alone is not enough where a second factor is set up; a
+/// temporary password allows only choosing a new one; an admin without a
+/// second factor may only set one up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionStage {
+    /// The password was right; the second factor's code is still due.
+    NeedsMfaCode,
+    /// Signed in with a temporary password.
+    MustChangePassword,
+    /// An admin role, no second factor yet.
+    MustEnrolMfa,
+    /// Signed in.
+    Ready,
+}
+
+/// What a session needs to know about its user to place it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignInState {
+    pub mfa_enrolled: bool,
+    /// The session gave the second factor's code.
+    pub mfa_passed: bool,
+    pub temporary_password: bool,
+    /// One of the user's roles needs a second factor.
+    pub roles_need_mfa: bool,
+}
+
+/// The kind of request a session makes, as the stages tell them apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// Give the second factor's code (`POST /session/mfa`).
+    MfaCode,
+    /// Change one's password (`POST /session/password`).
+    ChangePassword,
+    /// Set up a second factor (`POST /account/mfa/totp…`).
+    EnrolMfa,
+    /// Sign out: allowed at every stage.
+    SignOut,
+    /// Anything else in the account.
+    Account,
+}
+
+impl SessionStage {
+    pub fn of(state: SignInState) -> Self {
+        if state.mfa_enrolled && !state.mfa_passed {
+            Self::NeedsMfaCode
+        } else if state.temporary_password {
+            Self::MustChangePassword
+        } else if state.roles_need_mfa && !state.mfa_enrolled {
+            Self::MustEnrolMfa
+        } else {
+            Self::Ready
+        }
+    }
+
+    /// Why a session at this stage may not make `request`: the error code
+    /// the API answers, or `None` when it may.
+    pub fn refusal(self, request: Request) -> Option<&'static str> {
+        use Request::*;
+        match (self, request) {
+            (_, SignOut) => None,
+            (Self::NeedsMfaCode, MfaCode) => None,
+            (Self::NeedsMfaCode, _) => Some("mfa_required"),
+            (_, MfaCode) => Some("mfa_not_due"),
+            (Self::MustChangePassword, ChangePassword) => None,
+            (Self::MustChangePassword, _) => Some("password_change_required"),
+            (Self::MustEnrolMfa, EnrolMfa | ChangePassword) => None,
+            (Self::MustEnrolMfa, _) => Some("mfa_enrolment_required"),
+            (Self::Ready, _) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_the_admin_roles_need_a_second_factor() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+            let json = serde_json::to_value(role).unwrap();
+            assert_eq!(json, role.as_str());
+        }
+        assert_eq!(Role::parse("root"), None);
+        let with_mfa: Vec<&str> = Role::ALL
+            .into_iter()
+            .filter(|r| r.needs_mfa())
+            .map(Role::as_str)
+            .collect();
+        assert_eq!(
+            with_mfa,
+            [
+                "global_admin",
+                "account_admin",
+                "user_management_admin",
+                "billing_admin",
+                "admin_agent"
+            ]
+        );
+        assert!(needs_mfa(&[Role::SalesAgent, Role::BillingAdmin]));
+        assert!(!needs_mfa(&[Role::SalesAgent, Role::ReferralsAdmin]));
+        assert!(!needs_mfa(&[]));
+    }
+
+    #[test]
+    fn every_role_is_in_the_table_once() {
+        for role in Role::ALL {
+            assert_eq!(
+                GRANTS.iter().filter(|g| g.role == role).count(),
+                1,
+                "{role:?}"
+            );
+        }
+        assert_eq!(
+            allowed_actions(&[Role::SalesAgent]),
+            [Action::ViewAccount, Action::ManageOwnSecurity]
+        );
+        assert!(allowed_actions(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_new_password_is_long_new_and_uncommon() {
+        let common = CommonPasswords::from_lines("password\nqwertyuiop\n1q2w3e4r5t6y\n");
+        let problem = |new: &str| new_password_problem(new, "Temporary-Pass-1234", &common);
+        assert_eq!(problem(""), Some(ProblemCode::Required));
+        assert_eq!(problem("short pass1"), Some(ProblemCode::TooShort));
+        // Counted in characters, not bytes: 12 Chinese characters are enough.
+        assert_eq!(problem("长城长城长城长城长城长城"), None);
+        assert_eq!(problem(&"x".repeat(257)), Some(ProblemCode::TooLong));
+        assert_eq!(
+            problem("Temporary-Pass-1234"),
+            Some(ProblemCode::SameAsPrevious)
+        );
+        assert_eq!(problem("1Q2W3E4R5T6Y"), Some(ProblemCode::CommonPassword));
+        assert_eq!(problem("Password2026!"), Some(ProblemCode::CommonPassword));
+        assert_eq!(problem("!!qwertyuiop12"), Some(ProblemCode::CommonPassword));
+        assert_eq!(problem("correct horse battery"), None);
+    }
+
+    #[test]
+    fn the_vendored_list_refuses_what_people_pick() {
+        let common = crate::reference::vendored_common_passwords();
+        assert!(common.len() > 19_000, "{}", common.len());
+        for picked in [
+            "Password2026!",
+            "qwerty123456",
+            "iloveyou1234",
+            "Sunshine!!2024",
+        ] {
+            assert!(common.contains(picked), "{picked}");
+        }
+        assert!(!common.contains("violet quarry tandem"));
+    }
+
+    #[test]
+    fn each_stage_allows_only_its_step() {
+        let state = |mfa_enrolled, mfa_passed, temporary_password, roles_need_mfa| {
+            SessionStage::of(SignInState {
+                mfa_enrolled,
+                mfa_passed,
+                temporary_password,
+                roles_need_mfa,
+            })
+        };
+        use Request::*;
+        use SessionStage::*;
+        assert_eq!(state(true, false, false, true), NeedsMfaCode);
+        assert_eq!(state(false, false, true, true), MustChangePassword);
+        assert_eq!(state(false, false, false, true), MustEnrolMfa);
+        assert_eq!(state(false, false, false, false), Ready);
+        assert_eq!(state(true, true, false, true), Ready);
+
+        assert_eq!(NeedsMfaCode.refusal(Account), Some("mfa_required"));
+        assert_eq!(NeedsMfaCode.refusal(ChangePassword), Some("mfa_required"));
+        assert_eq!(NeedsMfaCode.refusal(MfaCode), None);
+        assert_eq!(
+            MustChangePassword.refusal(Account),
+            Some("password_change_required")
+        );
+        assert_eq!(
+            MustChangePassword.refusal(EnrolMfa),
+            Some("password_change_required")
+        );
+        assert_eq!(MustChangePassword.refusal(ChangePassword), None);
+        assert_eq!(
+            MustEnrolMfa.refusal(Account),
+            Some("mfa_enrolment_required")
+        );
+        assert_eq!(MustEnrolMfa.refusal(EnrolMfa), None);
+        assert_eq!(Ready.refusal(MfaCode), Some("mfa_not_due"));
+        for stage in [NeedsMfaCode, MustChangePassword, MustEnrolMfa, Ready] {
+            assert_eq!(stage.refusal(SignOut), None, "{stage:?}");
+        }
+        assert_eq!(Ready.refusal(Account), None);
+    }
+}
