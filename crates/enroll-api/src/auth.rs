@@ -48,7 +48,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
 /// The token of an `Authorization` value `Bearer <token>`. The scheme is
 /// case-insensitive (RFC 9110, section 11.1); one or more spaces or tabs
 /// may follow it.
-fn bearer_token(value: &str) -> Option<&str> {
+pub fn bearer_token(value: &str) -> Option<&str> {
     let (scheme, rest) = value.split_at_checked(6)?;
     if !scheme.eq_ignore_ascii_case("bearer") || !rest.starts_with([' ', '\t']) {
         return None;

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::clock::SystemClock;
 use crate::limits::Limits;
 use crate::review;
 use crate::seed::seed;
@@ -89,6 +90,28 @@ pub enum Command {
     Program {
         #[command(subcommand)]
         action: ProgramAction,
+    },
+    /// Partner accounts (made on approval) and their users.
+    Accounts {
+        #[command(subcommand)]
+        action: AccountsAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AccountsAction {
+    /// Every account and its users, with their roles and sign-in state.
+    List {
+        #[arg(long, env = "ENROLL_DATABASE")]
+        database: String,
+    },
+    /// Sign a user out everywhere: every session of theirs ends now.
+    RevokeSessions {
+        /// The address the user signs in with.
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "ENROLL_DATABASE")]
+        database: String,
     },
 }
 
@@ -201,6 +224,7 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                 seed_demo,
                 public_url,
                 limits,
+                clock: crate::clock::system(),
             })
             .await?;
             println!("enroll-api listening on {}", server.url());
@@ -262,9 +286,40 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                 ReviewAction::RequestInfo(args) => (Change::RequestInfo, args),
             };
             let store = Store::open(&args.database).await?;
-            let record = review::decide(&store, &args.id, decision, args.reason.as_deref()).await?;
+            let record = review::decide(
+                &store,
+                &SystemClock,
+                &args.id,
+                decision,
+                args.reason.as_deref(),
+            )
+            .await?;
             println!("{} is now {}", record.id, record.status.as_str());
         }
+        Command::Accounts { action } => match action {
+            AccountsAction::List { database } => {
+                accounts_list(&Store::open(&database).await?).await?
+            }
+            AccountsAction::RevokeSessions { email, database } => {
+                match Store::open(&database)
+                    .await?
+                    .revoke_sessions(&email)
+                    .await?
+                {
+                    Some(ended) => println!(
+                        "{ended} session(s) of {} ended",
+                        escape_unprintable(email.trim())
+                    ),
+                    None => {
+                        return Err(format!(
+                            "no user signs in as {}",
+                            escape_unprintable(email.trim())
+                        )
+                        .into())
+                    }
+                }
+            }
+        },
         Command::Program { action } => match action {
             ProgramAction::Show { database } => {
                 let settings = Store::open(&database).await?.program_settings().await?;
@@ -305,6 +360,38 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                 );
             }
         },
+    }
+    Ok(())
+}
+
+/// Prints every account, its company, and each user with their roles and
+/// how far they are in setting up their sign-in (escaped: names and
+/// addresses come from applicants).
+async fn accounts_list(store: &Store) -> Result<(), StoreError> {
+    for (account, users) in store.accounts().await? {
+        let company = match store.application(&account.application_id).await? {
+            Some(record) => escape_unprintable(record.answers.company.legal_name.trim()),
+            None => String::new(),
+        };
+        println!(
+            "account {}  application {}  {company}",
+            account.id, account.application_id
+        );
+        for user in users {
+            let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
+            let state = match (user.password_temporary, user.totp_secret.is_some()) {
+                (true, _) => "temporary password",
+                (false, false) => "password",
+                (false, true) => "password + TOTP",
+            };
+            println!(
+                "  {}  {} {}  [{}]  {state}",
+                escape_unprintable(&user.email),
+                escape_unprintable(&user.first_name),
+                escape_unprintable(&user.last_name),
+                roles.join(", ")
+            );
+        }
     }
     Ok(())
 }

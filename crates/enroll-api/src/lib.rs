@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod directory;
 pub mod error;
 pub mod guards;
@@ -12,7 +13,9 @@ pub mod host_page;
 pub mod json;
 pub mod limits;
 pub mod mail;
+pub mod mfa;
 pub mod openapi;
+pub mod passwords;
 pub mod reference;
 pub mod review;
 pub mod routes;

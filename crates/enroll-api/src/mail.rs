@@ -3,6 +3,7 @@
 //! goes in as one short line (`text::one_line`): a draft may hold control
 //! characters or a name of 60,000 characters until it is validated.
 
+use enroll_core::account::limits;
 use enroll_core::address::AddressFormat;
 use enroll_core::reference::Lookup;
 use enroll_core::text::{caps, one_line};
@@ -104,5 +105,49 @@ pub fn resume_email(
         subject: catalog.format("email.resume.subject", &params),
         body: catalog.format("email.resume.body", &params),
         request_key,
+    }
+}
+
+/// The email carrying the code that proves the admin's address, to that
+/// address, in the applicant's language.
+pub fn admin_code_email(record: &Record, code: &str) -> NewEmail {
+    let catalog = catalog_of(record);
+    let (name, _) = names(record);
+    let minutes = (limits::EMAIL_CODE_SECS / 60).to_string();
+    let params = [
+        ("name", name.as_str()),
+        ("code", code),
+        ("minutes", &minutes),
+    ];
+    NewEmail {
+        kind: EmailKind::AdminCode,
+        application_id: record.id.clone(),
+        to: record.answers.admin.email.trim().to_owned(),
+        subject: catalog.format("email.admin_code.subject", &params),
+        body: catalog.format("email.admin_code.body", &params),
+        request_key: None,
+    }
+}
+
+/// The email giving a new partner account user their temporary password:
+/// the only place it exists in plain text (the outbox is the transport).
+pub fn temporary_password_email(record: &Record, to: &str, password: &str) -> NewEmail {
+    let catalog = catalog_of(record);
+    let (name, company) = names(record);
+    let days = (limits::TEMPORARY_PASSWORD_SECS / 86_400).to_string();
+    let params = [
+        ("name", name.as_str()),
+        ("company", company.as_str()),
+        ("email", to),
+        ("password", password),
+        ("days", &days),
+    ];
+    NewEmail {
+        kind: EmailKind::TemporaryPassword,
+        application_id: record.id.clone(),
+        to: to.to_owned(),
+        subject: catalog.format("email.temporary_password.subject", &params),
+        body: catalog.format("email.temporary_password.body", &params),
+        request_key: None,
     }
 }

@@ -24,7 +24,7 @@ use crate::routes::{api_v1, cacheable_v1, AppState};
         title = "CSP enrollment API",
         version = "1",
         description = "Enrollment in the Cloud Solution Provider program: drafts, submission, \
-                       review status, the provider directory. Every non-2xx answer is \
+                       review status, the provider directory, the partner account. Every non-2xx answer is \
                        `{\"error\": {\"code\", \"message\"}}` (ApiErrorBody) unless it says \
                        otherwise; a 422 on answers is their ValidationReport."
     ),
@@ -33,7 +33,8 @@ use crate::routes::{api_v1, cacheable_v1, AppState};
 )]
 struct ApiDoc;
 
-/// The bearer scheme of every `/applications/{id}/...` route.
+/// The bearer schemes: the resume token of every `/applications/{id}/...`
+/// route, the session of the partner account's.
 struct ResumeToken;
 
 impl Modify for ResumeToken {
@@ -44,10 +45,15 @@ impl Modify for ResumeToken {
                 "The `resume_token` `POST /applications` answered (once); it expires after 30 days",
             ))
             .build();
-        openapi
-            .components
-            .get_or_insert_with(Default::default)
-            .add_security_scheme("resumeToken", SecurityScheme::Http(scheme));
+        let session = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "The `token` `POST /session` answered; it ends on sign-out, after 12 hours idle or 7 days",
+            ))
+            .build();
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("resumeToken", SecurityScheme::Http(scheme));
+        components.add_security_scheme("session", SecurityScheme::Http(session));
     }
 }
 

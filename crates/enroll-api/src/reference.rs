@@ -1,9 +1,11 @@
 //! The vendored reference data: loaded once, used by the validator, and
 //! served to the app per country so its wasm does not carry it.
 
+use enroll_core::account::CommonPasswords;
 use enroll_core::address::AddressFormat;
 use enroll_core::reference::{
-    vendored_address_formats, vendored_free_mail_domains, FREE_EMAIL_DOMAINS_JSON,
+    vendored_address_formats, vendored_common_passwords, vendored_free_mail_domains,
+    FREE_EMAIL_DOMAINS_JSON,
 };
 use enroll_core::ReferenceData;
 use std::collections::BTreeMap;
@@ -13,6 +15,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct Reference {
     pub data: Arc<ReferenceData>,
+    /// Refused as new passwords.
+    pub common_passwords: Arc<CommonPasswords>,
     formats_json: Arc<BTreeMap<String, String>>,
 }
 
@@ -31,6 +35,7 @@ impl Reference {
                 formats,
                 vendored_free_mail_domains(),
             )),
+            common_passwords: Arc::new(vendored_common_passwords()),
             formats_json: Arc::new(formats_json),
         }
     }

@@ -1,10 +1,15 @@
 //! Reviewers' decisions (`enroll-api review ...`): each moves an
-//! application along the status flow, records why, and emails the applicant.
+//! application along the status flow, records why, and emails the
+//! applicant; approval also makes the partner account.
 
 use enroll_core::{ApplicationStatus, Change, ReferenceData};
 
+use crate::auth::random_hex;
+use crate::clock::Clock;
 use crate::mail;
-use crate::store::{Record, StatusChange, Store, StoreError};
+use crate::passwords;
+use crate::store::{Consequences, NewAccount, NewUser, Record, StatusChange, Store, StoreError};
+use enroll_core::account::{limits, Role};
 use enroll_core::text::is_forbidden;
 
 #[derive(Debug, thiserror::Error)]
@@ -23,12 +28,20 @@ pub enum ReviewError {
     NotADecision,
     #[error("the reason holds a control character: write it again without one")]
     ControlCharacter,
+    #[error("cannot make the partner account: {0}")]
+    Random(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+/// A random id for an account or a user.
+fn new_id() -> Result<String, ReviewError> {
+    random_hex(16).map_err(|e| ReviewError::Random(e.to_string()))
+}
+
 pub async fn decide(
     store: &Store,
+    clock: &dyn Clock,
     id: &str,
     decision: Change,
     reason: Option<&str>,
@@ -47,11 +60,53 @@ pub async fn decide(
         return Err(ReviewError::ControlCharacter);
     }
     let note = reason.map(str::to_owned);
+    // Approval makes the partner account, its first user the admin named
+    // in the application (global admin), with a temporary password that
+    // exists in plain text only in the email queued with it. Hashed here,
+    // before the transaction: hashing is slow on purpose.
+    let first_admin = match decision {
+        Change::Approve => {
+            let password =
+                passwords::temporary_password().map_err(|e| ReviewError::Random(e.to_string()))?;
+            let hash = passwords::hash(password.clone())
+                .await
+                .map_err(|e| ReviewError::Random(e.to_string()))?;
+            Some((password, hash, new_id()?, new_id()?))
+        }
+        _ => None,
+    };
+    let now = clock.now();
     // A reviewer's decision never repeats the address (only the receipt
     // does): no reference data needed.
     let reference = ReferenceData::none();
-    let email = move |record: &Record| mail::status_email(record, note.as_deref(), &reference);
-    match store.change_status(id, decision, reason, email).await? {
+    let then = move |record: &Record| {
+        let mut emails: Vec<_> = mail::status_email(record, note.as_deref(), &reference)
+            .into_iter()
+            .collect();
+        let account = first_admin.map(|(password, hash, account_id, user_id)| {
+            let admin = &record.answers.admin;
+            emails.push(mail::temporary_password_email(
+                record,
+                admin.email.trim(),
+                &password,
+            ));
+            NewAccount {
+                id: account_id,
+                created_at: now,
+                user: NewUser {
+                    id: user_id,
+                    email: admin.email.trim().to_owned(),
+                    first_name: admin.first_name.trim().to_owned(),
+                    last_name: admin.last_name.trim().to_owned(),
+                    roles: vec![Role::GlobalAdmin],
+                    password_hash: hash,
+                    password_expires_at: now + limits::TEMPORARY_PASSWORD_SECS,
+                },
+            }
+        });
+        Consequences { emails, account }
+    };
+    match store.change_status(id, decision, reason, then).await? {
         StatusChange::Changed(record) => Ok(*record),
         StatusChange::NotAllowed(status) => Err(ReviewError::NotAllowed {
             id: id.to_owned(),

@@ -11,6 +11,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::clock::SharedClock;
 use crate::directory::Directory;
 use crate::guards;
 use crate::limits::Limits;
@@ -39,6 +40,8 @@ pub struct ServeOptions {
     /// request names one of `allow_origins`; `http://{listen}/` when absent.
     pub public_url: Option<String>,
     pub limits: Limits,
+    /// The time of the partner account's rules; tests give a `TestClock`.
+    pub clock: SharedClock,
 }
 
 impl ServeOptions {
@@ -53,6 +56,7 @@ impl ServeOptions {
             seed_demo: false,
             public_url: None,
             limits: Limits::default(),
+            clock: crate::clock::system(),
         }
     }
 }
@@ -181,6 +185,7 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
             &options.allow_origins,
         )),
         throttle: Throttle::default(),
+        clock: options.clock.clone(),
     })
 }
 

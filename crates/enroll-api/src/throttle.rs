@@ -74,6 +74,14 @@ enum Scope {
     Network(IpAddr),
 }
 
+impl Client {
+    /// The client as limits kept in the database name it (failed
+    /// sign-ins): its address, or its /64.
+    pub fn key(&self) -> String {
+        format!("client:{}", self.address)
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Client {
     type Rejection = std::convert::Infallible;
 

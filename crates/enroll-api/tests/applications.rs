@@ -424,7 +424,7 @@ async fn review_moves_the_status_records_why_and_emails_the_applicant() {
     );
 
     let outbox = api.outbox().await;
-    let approved = outbox.last().unwrap();
+    let approved = outbox.iter().rev().find(|e| e.kind == "status").unwrap();
     assert_eq!(approved.to, "jane.doe@contoso.com");
     assert!(
         approved.subject.contains("已获批准"),

@@ -363,6 +363,9 @@ pub struct Application {
     pub status: ApplicationStatus,
     pub locale: String,
     pub answers: Answers,
+    /// The admin address in the answers was proven with an emailed code
+    /// (changing the address takes the proof away).
+    pub admin_email_confirmed: bool,
 }
 
 /// `Application` in JSON: the answers at the same level as the id. Spelt
@@ -378,6 +381,9 @@ struct ApplicationJson {
     id: String,
     status: ApplicationStatus,
     locale: String,
+    /// The admin address in the answers was proven with the emailed code.
+    #[serde(default)]
+    admin_email_confirmed: bool,
     #[serde(default)]
     model: Option<PartnerModel>,
     #[serde(default)]
@@ -402,6 +408,7 @@ impl From<ApplicationJson> for Application {
             id: json.id,
             status: json.status,
             locale: json.locale,
+            admin_email_confirmed: json.admin_email_confirmed,
             answers: Answers {
                 model: json.model,
                 mpn_id: json.mpn_id,
@@ -432,6 +439,7 @@ impl From<Application> for ApplicationJson {
             id: application.id,
             status: application.status,
             locale: application.locale,
+            admin_email_confirmed: application.admin_email_confirmed,
             model,
             mpn_id,
             company,

@@ -48,6 +48,8 @@ pub enum ProblemCode {
     WrongCode,
     /// A code too old, or tried too often: a new one is needed.
     CodeExpired,
+    /// Not the user's current password.
+    WrongPassword,
     /// A code this version does not know: sent by a newer server.
     #[serde(other)]
     Unknown,
@@ -87,6 +89,7 @@ impl ProblemCode {
             Self::AdminEmailUnverified => "admin_email_unverified",
             Self::WrongCode => "wrong_code",
             Self::CodeExpired => "code_expired",
+            Self::WrongPassword => "wrong_password",
             Self::Unknown => "unknown",
         }
     }

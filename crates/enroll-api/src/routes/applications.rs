@@ -34,6 +34,7 @@ pub fn public(record: &Record) -> Application {
         status: record.status,
         locale: record.locale.clone(),
         answers,
+        admin_email_confirmed: record.admin_email_is_confirmed(),
     }
 }
 

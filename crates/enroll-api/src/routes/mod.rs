@@ -1,11 +1,14 @@
 //! The `/api/v1` handlers. Thin: parse, call the store or enroll-core,
 //! answer. One file per part of the contract.
 
+mod account;
+mod admin_email;
 mod applicant;
 mod applications;
 mod directory;
 mod preconditions;
 mod resume_email;
+mod session;
 mod submit;
 
 use axum::extract::{Query, State};
@@ -20,6 +23,7 @@ use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::clock::SharedClock;
 use crate::directory::Directory;
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::JsonBody;
@@ -39,6 +43,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub links: Arc<ResumeLinks>,
     pub throttle: Throttle,
+    /// The one clock of the partner account's rules.
+    pub clock: SharedClock,
 }
 
 /// Where resume links may point: the server's public address, or a page
@@ -118,6 +124,14 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(submit::submit))
         .routes(routes!(applications::status))
         .routes(routes!(resume_email::resume_email))
+        .routes(routes!(admin_email::send_code))
+        .routes(routes!(admin_email::verify_code))
+        .routes(routes!(session::sign_in, session::sign_out))
+        .routes(routes!(session::give_mfa_code))
+        .routes(routes!(session::change_password))
+        .routes(routes!(account::account))
+        .routes(routes!(account::start_totp))
+        .routes(routes!(account::confirm_totp))
         .routes(routes!(directory::requests_of_application))
         .routes(routes!(directory::mpn_lookup))
         .routes(routes!(directory::search))

@@ -6,7 +6,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::{
-    program_problems, validate, ApiErrorBody, Application, MpnRecord, ValidationReport,
+    program_problems, validate, ApiErrorBody, Application, Field, MpnRecord, Problem, ProblemCode,
+    ValidationReport,
 };
 
 use super::applicant::Applicant;
@@ -37,7 +38,7 @@ use crate::store::Record;
         (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
         (status = 409, description = "`not_editable` (already submitted), or `mpn_already_enrolled`: another application with this MPN ID is submitted, in review or approved", body = ApiErrorBody),
         (status = 412, description = "`stale_etag`: changed since the version `If-Match` names", body = ApiErrorBody),
-        (status = 422, description = "Not valid: the full validation's report, program rules included", body = ValidationReport),
+        (status = 422, description = "Not valid: the full validation's report, program rules included; `admin_email_unverified` on `admin.email` until the admin address is proven (`/admin-email/verify`)", body = ValidationReport),
         (status = 428, description = "`if_match_required`", body = ApiErrorBody),
     ),
 )]
@@ -84,6 +85,15 @@ pub async fn submit(
         };
         let report = validate(&record.answers, &reference);
         let mut errors = report.errors;
+        // Review emails and the account's temporary password go only to a
+        // proven address.
+        let email_field = Field::Email.path();
+        if !record.admin_email_is_confirmed() && errors.iter().all(|p| p.field != email_field) {
+            errors.push(Problem::new(
+                Field::Email,
+                ProblemCode::AdminEmailUnverified,
+            ));
+        }
         errors.extend(program_problems(&record.answers, &settings, mpn));
         let report = ValidationReport::from_problems(errors, report.warnings);
         if !report.valid {

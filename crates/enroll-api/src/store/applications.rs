@@ -5,6 +5,7 @@ use enroll_core::company::normalize_mpn_id;
 use enroll_core::{Answers, ApplicationStatus, Change};
 use sqlx::{Row, SqliteConnection};
 
+use super::accounts::{insert_account, login_taken, NewAccount};
 use super::outbox::insert_email;
 use super::{NewEmail, Store, StoreError};
 
@@ -20,6 +21,17 @@ pub struct Record {
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
+    /// The admin address proven by an emailed code, lower case.
+    pub admin_email_confirmed: Option<String>,
+}
+
+impl Record {
+    /// Whether the answers' admin address is the one proven: changing the
+    /// address takes the proof away.
+    pub fn admin_email_is_confirmed(&self) -> bool {
+        self.admin_email_confirmed.as_deref()
+            == Some(super::login(&self.answers.admin.email).as_str())
+    }
 }
 
 pub struct NewDraft<'a> {
@@ -51,6 +63,14 @@ pub enum UpdateOutcome {
     Missing,
 }
 
+/// What a status change brings with it.
+#[derive(Debug, Default)]
+pub struct Consequences {
+    pub emails: Vec<NewEmail>,
+    /// On approval: the partner account and its first user.
+    pub account: Option<NewAccount>,
+}
+
 #[derive(Debug)]
 pub enum StatusChange {
     Changed(Box<Record>),
@@ -59,7 +79,8 @@ pub enum StatusChange {
     Missing,
 }
 
-const COLUMNS: &str = "id, status, locale, answers, version, created_at, updated_at";
+const COLUMNS: &str =
+    "id, status, locale, answers, version, created_at, updated_at, admin_email_confirmed";
 
 fn record(row: &sqlx::sqlite::SqliteRow) -> Result<Record, StoreError> {
     let status: String = row.try_get("status")?;
@@ -79,6 +100,7 @@ fn record(row: &sqlx::sqlite::SqliteRow) -> Result<Record, StoreError> {
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        admin_email_confirmed: row.try_get("admin_email_confirmed")?,
     })
 }
 
@@ -339,17 +361,18 @@ impl Store {
     }
 
     /// Moves an application along the status flow by `change` (a
-    /// reviewer's decision), with a reason in its history, and queues the
-    /// email `email` gives for the changed record, in the same transaction.
+    /// reviewer's decision), with a reason in its history, and does what
+    /// `then` says comes with it for the changed record (an email; on
+    /// approval, the partner account), in the same transaction.
     pub async fn change_status<E>(
         &self,
         id: &str,
         change: Change,
         reason: Option<&str>,
-        email: E,
+        then: E,
     ) -> Result<StatusChange, StoreError>
     where
-        E: FnOnce(&Record) -> Option<NewEmail> + Send + 'static,
+        E: FnOnce(&Record) -> Consequences + Send + 'static,
     {
         let (id, reason) = (id.to_owned(), reason.map(str::to_owned));
         self.write(move |tx| {
@@ -361,8 +384,17 @@ impl Store {
                     return Ok(StatusChange::NotAllowed(current.status));
                 };
                 let changed = enter_status(tx, &id, to, reason.as_deref()).await?;
-                if let Some(email) = email(&changed) {
-                    insert_email(tx, &email).await?;
+                let consequences = then(&changed);
+                if let Some(account) = &consequences.account {
+                    if login_taken(tx, &account.user.email).await? {
+                        // Nothing of the change is kept: the transaction
+                        // rolls back on this error.
+                        return Err(StoreError::LoginTaken(account.user.email.clone()));
+                    }
+                    insert_account(tx, &id, account).await?;
+                }
+                for email in &consequences.emails {
+                    insert_email(tx, email).await?;
                 }
                 Ok(StatusChange::Changed(Box::new(changed)))
             })

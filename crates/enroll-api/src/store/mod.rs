@@ -1,11 +1,14 @@
 //! All SQL lives here, behind a small interface, so handlers never see a
 //! query and another database could replace SQLite without touching them.
 
+mod accounts;
 mod applications;
 mod directory;
 mod outbox;
 
-pub use applications::{HistoryEntry, NewDraft, Record, StatusChange, UpdateOutcome};
+pub use accounts::*;
+
+pub use applications::{Consequences, HistoryEntry, NewDraft, Record, StatusChange, UpdateOutcome};
 pub use directory::{MpnEntry, RequestOutcome};
 pub use outbox::{Email, EmailKind, NewEmail, Throttled};
 
@@ -29,6 +32,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("a database write stopped before its end: {0}")]
     Interrupted(String),
+    #[error("{0} already signs in to a partner account")]
+    LoginTaken(String),
 }
 
 /// What a write does inside its transaction.
@@ -181,6 +186,12 @@ impl Store {
         })
         .await
     }
+}
+
+/// An email address as sign-in and the admin's proof compare it: trimmed,
+/// lower case.
+pub fn login(email: &str) -> String {
+    email.trim().to_lowercase()
 }
 
 /// Whether SQLite (not only sqlx's count) has a transaction open on `conn`.

@@ -24,6 +24,10 @@ pub enum EmailKind {
     Status,
     /// The link that resumes a draft.
     Resume,
+    /// The code proving the admin's address.
+    AdminCode,
+    /// A partner account user's temporary password.
+    TemporaryPassword,
 }
 
 impl EmailKind {
@@ -31,6 +35,8 @@ impl EmailKind {
         match self {
             Self::Status => "status",
             Self::Resume => "resume",
+            Self::AdminCode => "admin_code",
+            Self::TemporaryPassword => "temporary_password",
         }
     }
 }

@@ -1,0 +1,200 @@
+//! The partner account as its signed-in users see it, and setting up the
+//! second factor. Every route asks the session's stage (routes/session.rs)
+//! and the user's roles (enroll-core's table) first.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use enroll_core::account::{allowed_actions, Action, Request};
+use enroll_core::{
+    ApiErrorBody, ApplicationStatus, PartnerModel, Problem, ProblemCode, ValidationReport,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::session::{AccountUser, SignedIn};
+use super::AppState;
+use crate::error::ApiFailure;
+use crate::json::JsonBody;
+use crate::mfa;
+use crate::passwords;
+use crate::store::Session;
+
+/// The account: whose it is, and what the signed-in user may do in it.
+#[derive(Serialize, ToSchema)]
+pub struct AccountView {
+    id: String,
+    /// The company's legal name, from the application.
+    company: String,
+    model: Option<PartnerModel>,
+    status: ApplicationStatus,
+    user: AccountUser,
+    /// What the user's roles allow: the app shows only these.
+    actions: Vec<Action>,
+}
+
+/// The session, if its stage allows `request` and the user's roles allow
+/// `action`: 403 `forbidden` otherwise.
+fn permitted(
+    signed_in: &SignedIn,
+    request: Request,
+    action: Action,
+) -> Result<&Session, ApiFailure> {
+    let session = signed_in.may(request)?;
+    if !allowed_actions(&session.user.roles).contains(&action) {
+        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
+    }
+    Ok(session)
+}
+
+/// The account
+#[utoipa::path(
+    get,
+    path = "/account",
+    tag = "account",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The account and what the user may do", body = AccountView),
+        (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
+        (status = 403, description = "`mfa_required`, `password_change_required`, `mfa_enrolment_required` (that step first), or `forbidden`", body = ApiErrorBody),
+    ),
+)]
+pub async fn account(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Json<AccountView>, ApiFailure> {
+    let session = permitted(&signed_in, Request::Account, Action::ViewAccount)?;
+    let user = &session.user;
+    let account = state
+        .store
+        .account(&user.account_id)
+        .await?
+        .ok_or(ApiFailure::not_found())?;
+    let application = state
+        .store
+        .application(&account.application_id)
+        .await?
+        .ok_or(ApiFailure::not_found())?;
+    Ok(Json(AccountView {
+        id: account.id,
+        company: application.answers.company.legal_name.trim().to_owned(),
+        model: application.answers.model,
+        status: application.status,
+        user: user.into(),
+        actions: allowed_actions(&user.roles),
+    }))
+}
+
+/// A second factor on offer: put it into an authenticator app, then
+/// confirm with a code from it.
+#[derive(Serialize, ToSchema)]
+pub struct TotpOffer {
+    /// The secret in base32, in groups of 4, to type in by hand.
+    secret: String,
+    /// The `otpauth://` address the QR code holds.
+    uri: String,
+    /// The QR code as an SVG document, made on the server.
+    qr_svg: String,
+}
+
+/// Start setting up a second factor (TOTP)
+///
+/// A new secret each time; it counts once confirmed.
+#[utoipa::path(
+    post,
+    path = "/account/mfa/totp",
+    tag = "account",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The secret, as text and as a QR code", body = TotpOffer),
+        (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
+        (status = 403, description = "`mfa_required` or `password_change_required`: that step first", body = ApiErrorBody),
+    ),
+)]
+pub async fn start_totp(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Json<TotpOffer>, ApiFailure> {
+    let session = permitted(&signed_in, Request::EnrolMfa, Action::ManageOwnSecurity)?;
+    let secret = mfa::Secret::generate()
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+    state
+        .store
+        .offer_totp(&session.user.id, &secret.to_base32())
+        .await?;
+    let settings = state.store.program_settings().await?;
+    let uri = mfa::otpauth_uri(&secret, &settings.program_name, &session.user.email);
+    Ok(Json(TotpOffer {
+        secret: secret.grouped(),
+        qr_svg: mfa::qr_svg(&uri),
+        uri,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TotpConfirmation {
+    /// A code from the authenticator app.
+    code: String,
+}
+
+/// The second factor is set up: these recovery codes work once each, in
+/// place of a code, and are shown only now.
+#[derive(Serialize, ToSchema)]
+pub struct TotpConfirmed {
+    recovery_codes: Vec<String>,
+}
+
+/// Confirm the second factor with a code from the app
+#[utoipa::path(
+    post,
+    path = "/account/mfa/totp/confirm",
+    tag = "account",
+    security(("session" = [])),
+    request_body = TotpConfirmation,
+    responses(
+        (status = 200, description = "Set up; the session is signed in", body = TotpConfirmed),
+        (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
+        (status = 403, description = "`mfa_required` or `password_change_required`: that step first", body = ApiErrorBody),
+        (status = 409, description = "`no_totp_offered`: start with `POST /account/mfa/totp`", body = ApiErrorBody),
+        (status = 415, description = "`json_required`", body = ApiErrorBody),
+        (status = 422, description = "`wrong_code` on `code`; or `wrong_shape`: JSON, but not this body", body = crate::openapi::Unprocessable),
+    ),
+)]
+pub async fn confirm_totp(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    JsonBody(body): JsonBody<TotpConfirmation>,
+) -> Result<Response, ApiFailure> {
+    let session = permitted(&signed_in, Request::EnrolMfa, Action::ManageOwnSecurity)?;
+    let user = &session.user;
+    let offered = user
+        .totp_offered
+        .clone()
+        .ok_or(ApiFailure::new(StatusCode::CONFLICT, "no_totp_offered"))?;
+    let secret = mfa::Secret::from_base32(&offered)
+        .ok_or(ApiFailure::new(StatusCode::CONFLICT, "no_totp_offered"))?;
+    let Some(step) = mfa::matching_step(&secret, &body.code, state.clock.now()) else {
+        return Err(ApiFailure::invalid(ValidationReport::from_problems(
+            vec![Problem::at("code", ProblemCode::WrongCode)],
+            Vec::new(),
+        )));
+    };
+    let codes = mfa::recovery_codes()
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+    let hashes = codes
+        .iter()
+        .map(|code| passwords::code_hash(&mfa::normalize_recovery_code(code)))
+        .collect();
+    let confirmed = state
+        .store
+        .confirm_totp(&user.id, &offered, step, hashes, &session.token_hash)
+        .await?;
+    if !confirmed {
+        return Err(ApiFailure::new(StatusCode::CONFLICT, "no_totp_offered"));
+    }
+    Ok(Json(TotpConfirmed {
+        recovery_codes: codes,
+    })
+    .into_response())
+}

@@ -1,0 +1,158 @@
+//! Proving the admin's address before submitting: a 6-digit code emailed
+//! to it, typed back into the wizard. Review emails and the partner
+//! account's temporary password go only to a proven address.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use enroll_core::account::limits;
+use enroll_core::email::email_problems;
+use enroll_core::{ApiErrorBody, Field, Problem, ProblemCode, ValidationReport};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use utoipa::ToSchema;
+
+use super::applicant::Applicant;
+use super::AppState;
+use crate::error::ApiFailure;
+use crate::json::JsonBody;
+use crate::mail;
+use crate::openapi::ApplicationPath;
+use crate::passwords::{code_hash, email_code};
+use crate::store::{CodeCheck, CodeSent};
+
+/// A code is on its way.
+#[derive(Serialize, ToSchema)]
+pub struct AdminEmailCodeSent {
+    /// The admin address it went to.
+    to: String,
+    /// How long the code works.
+    expires_in_secs: u64,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AdminEmailCode {
+    /// The 6 digits from the email (spaces are fine).
+    code: String,
+}
+
+/// The admin address is proven.
+#[derive(Serialize, ToSchema)]
+pub struct AdminEmailConfirmed {
+    confirmed: bool,
+    email: String,
+}
+
+/// Email a code to the admin address
+///
+/// To the admin address in the saved answers, which must be a valid work
+/// address. A new code replaces the previous one; it works for 10 minutes
+/// and 5 tries; 3 may be sent an hour.
+#[utoipa::path(
+    post,
+    path = "/applications/{id}/admin-email/code",
+    tag = "applications",
+    params(ApplicationPath),
+    security(("resumeToken" = [])),
+    responses(
+        (status = 202, description = "Sent", body = AdminEmailCodeSent),
+        (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
+        (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
+        (status = 409, description = "`not_editable`: already submitted", body = ApiErrorBody),
+        (status = 422, description = "The admin address is missing or not a work address: the report says why", body = ValidationReport),
+        (status = 429, description = "`too_many_codes`: 3 were sent in the last hour", body = ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until another may be sent"))),
+    ),
+)]
+pub async fn send_code(
+    State(state): State<AppState>,
+    Applicant { record, .. }: Applicant,
+) -> Result<Response, ApiFailure> {
+    if !record.status.is_editable() {
+        return Err(ApiFailure::new(StatusCode::CONFLICT, "not_editable"));
+    }
+    let to = record.answers.admin.email.trim().to_owned();
+    let (errors, _) = email_problems(Field::Email, &to, &state.reference.data);
+    if !errors.is_empty() {
+        return Err(ApiFailure::invalid(ValidationReport::from_problems(
+            errors,
+            Vec::new(),
+        )));
+    }
+    let code =
+        email_code().map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+    let now = state.clock.now();
+    let sent = state
+        .store
+        .send_admin_email_code(
+            &record.id,
+            &to,
+            &code_hash(&code),
+            now,
+            mail::admin_code_email(&record, &code),
+        )
+        .await?;
+    match sent {
+        CodeSent::Sent => Ok((
+            StatusCode::ACCEPTED,
+            Json(AdminEmailCodeSent {
+                to,
+                expires_in_secs: limits::EMAIL_CODE_SECS,
+            }),
+        )
+            .into_response()),
+        CodeSent::TooMany { retry_after_secs } => Err(ApiFailure::throttled(
+            "too_many_codes",
+            Duration::from_secs(retry_after_secs),
+        )),
+    }
+}
+
+/// Confirm the admin address with the emailed code
+#[utoipa::path(
+    post,
+    path = "/applications/{id}/admin-email/verify",
+    tag = "applications",
+    params(ApplicationPath),
+    security(("resumeToken" = [])),
+    request_body = AdminEmailCode,
+    responses(
+        (status = 200, description = "The address is proven", body = AdminEmailConfirmed),
+        (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
+        (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
+        (status = 415, description = "`json_required`", body = ApiErrorBody),
+        (status = 422, description = "A problem on `code`: `wrong_code` (with `tries_left`), or `code_expired` (too old, tried 5 times, or sent to an address since changed): ask for a new one; or `wrong_shape`: JSON, but not this body", body = crate::openapi::Unprocessable),
+    ),
+)]
+pub async fn verify_code(
+    State(state): State<AppState>,
+    Applicant { record, .. }: Applicant,
+    JsonBody(body): JsonBody<AdminEmailCode>,
+) -> Result<Response, ApiFailure> {
+    let email = record.answers.admin.email.trim().to_owned();
+    let typed: String = body.code.chars().filter(|c| !c.is_whitespace()).collect();
+    let problem =
+        |code| ApiFailure::invalid(ValidationReport::from_problems(vec![code], Vec::new()));
+    if typed.is_empty() {
+        return Err(problem(Problem::at("code", ProblemCode::Required)));
+    }
+    let check = state
+        .store
+        .check_admin_email_code(&record.id, &email, &code_hash(&typed), state.clock.now())
+        .await?;
+    match check {
+        CodeCheck::Confirmed => Ok(Json(AdminEmailConfirmed {
+            confirmed: true,
+            email,
+        })
+        .into_response()),
+        CodeCheck::Wrong { tries_left } if tries_left > 0 => Err(problem(
+            Problem::at("code", ProblemCode::WrongCode)
+                .with_param("tries_left", tries_left.to_string()),
+        )),
+        CodeCheck::Wrong { .. } | CodeCheck::Expired => {
+            Err(problem(Problem::at("code", ProblemCode::CodeExpired)))
+        }
+    }
+}

@@ -1,0 +1,391 @@
+//! Signing in to the partner account: a password, then (where set up) the
+//! second factor's code; a temporary password allows only choosing a new
+//! one. Sessions are random bearer tokens, stored hashed, ended by signing
+//! out, 12 hours idle or 7 days. What each stage may do is enroll-core's
+//! (`account::SessionStage`); this module asks it on every request.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use enroll_core::account::{
+    limits, needs_mfa, new_password_problem, Request, Role, SessionStage, SignInState,
+};
+use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use utoipa::ToSchema;
+
+use super::AppState;
+use crate::auth::{random_hex, token_hash};
+use crate::error::ApiFailure;
+use crate::json::JsonBody;
+use crate::mfa;
+use crate::passwords;
+use crate::store::{login, Session, User};
+use crate::throttle::Client;
+
+/// The signed-in user, as the app shows them.
+#[derive(Serialize, ToSchema)]
+pub struct AccountUser {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub roles: Vec<Role>,
+}
+
+impl From<&User> for AccountUser {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id.clone(),
+            email: user.email.clone(),
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            roles: user.roles.clone(),
+        }
+    }
+}
+
+/// Where a session stands: what it must do before anything else.
+#[derive(Serialize, ToSchema)]
+pub struct SessionState {
+    /// Only on signing in: the bearer token for every later request. Keep
+    /// it in memory only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    pub user: AccountUser,
+    /// The second factor's code is due (`POST /session/mfa`).
+    pub mfa_required: bool,
+    /// Signed in with a temporary password: choose a new one first
+    /// (`POST /session/password`).
+    pub must_change_password: bool,
+    /// An admin role without a second factor: set one up first
+    /// (`POST /account/mfa/totp`).
+    pub mfa_enrolment_required: bool,
+}
+
+impl SessionState {
+    fn of(user: &User, mfa_passed: bool, token: Option<String>) -> Self {
+        let stage = stage(user, mfa_passed);
+        Self {
+            token,
+            user: user.into(),
+            mfa_required: stage == SessionStage::NeedsMfaCode,
+            must_change_password: stage == SessionStage::MustChangePassword,
+            mfa_enrolment_required: stage == SessionStage::MustEnrolMfa,
+        }
+    }
+}
+
+fn stage(user: &User, mfa_passed: bool) -> SessionStage {
+    SessionStage::of(SignInState {
+        mfa_enrolled: user.totp_secret.is_some(),
+        mfa_passed,
+        temporary_password: user.password_temporary,
+        roles_need_mfa: needs_mfa(&user.roles),
+    })
+}
+
+/// A request from a live session: 401 `session_required` without a
+/// token, `session_expired` with one that is unknown, signed out or too
+/// old.
+pub struct SignedIn(pub Session);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiFailure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiFailure> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| crate::auth::bearer_token(v))
+            .filter(|t| t.len() <= 256)
+            .ok_or(ApiFailure::new(
+                StatusCode::UNAUTHORIZED,
+                "session_required",
+            ))?;
+        let session = state
+            .store
+            .live_session(&token_hash(token), state.clock.now())
+            .await?
+            .ok_or(ApiFailure::new(StatusCode::UNAUTHORIZED, "session_expired"))?;
+        Ok(Self(session))
+    }
+}
+
+impl SignedIn {
+    /// The session, if its stage allows `request`; 403 with the step it
+    /// must take first otherwise.
+    pub fn may(&self, request: Request) -> Result<&Session, ApiFailure> {
+        match stage(&self.0.user, self.0.mfa_passed).refusal(request) {
+            None => Ok(&self.0),
+            Some(code) => Err(ApiFailure::new(StatusCode::FORBIDDEN, code)),
+        }
+    }
+}
+
+/// What counts a failed attempt: the address tried (known or not) and
+/// the client.
+struct Attempt {
+    email_scope: String,
+    client_scope: String,
+}
+
+impl Attempt {
+    fn new(email: &str, client: Client) -> Self {
+        Self {
+            email_scope: format!("email:{}", login(email)),
+            client_scope: client.key(),
+        }
+    }
+
+    /// 429 when either has failed too often in the window.
+    async fn allowed(&self, state: &AppState) -> Result<(), ApiFailure> {
+        let now = state.clock.now();
+        let since = now.saturating_sub(limits::SIGN_IN_WINDOW_SECS);
+        for (scope, limit) in [
+            (&self.email_scope, limits::SIGN_IN_FAILURES_PER_ADDRESS),
+            (&self.client_scope, limits::SIGN_IN_FAILURES_PER_CLIENT),
+        ] {
+            let (failures, oldest) = state.store.sign_in_failures(scope, since).await?;
+            if failures >= limit {
+                let free_at = oldest.unwrap_or(now) + limits::SIGN_IN_WINDOW_SECS;
+                return Err(ApiFailure::throttled(
+                    "too_many_attempts",
+                    Duration::from_secs(free_at.saturating_sub(now).max(1)),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    async fn failed(&self, state: &AppState) -> Result<(), ApiFailure> {
+        let scopes = [self.email_scope.clone(), self.client_scope.clone()];
+        state
+            .store
+            .add_sign_in_failure(&scopes, state.clock.now())
+            .await?;
+        Ok(())
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct Credentials {
+    email: String,
+    password: String,
+}
+
+/// Sign in
+///
+/// The same answer, taking as long, for an unknown address and a wrong
+/// password. After 5 failures in 15 minutes for one address (known or
+/// not), or 20 from one client: 429 until the oldest leaves the window.
+#[utoipa::path(
+    post,
+    path = "/session",
+    tag = "account",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in; the state says what must come first", body = SessionState),
+        (status = 415, description = "`json_required`", body = ApiErrorBody),
+        (status = 422, description = "`wrong_shape`: JSON, but not an email and a password", body = ApiErrorBody),
+        (status = 401, description = "`invalid_credentials`, or `temporary_password_expired` (ask for a new invitation)", body = ApiErrorBody),
+        (status = 429, description = "`too_many_attempts`", body = ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until another try is counted"))),
+    ),
+)]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    client: Client,
+    JsonBody(credentials): JsonBody<Credentials>,
+) -> Result<Response, ApiFailure> {
+    let attempt = Attempt::new(&credentials.email, client);
+    attempt.allowed(&state).await?;
+    let user = state.store.user_by_email(&credentials.email).await?;
+    // Bounded before hashing: argon2 over megabytes costs the server.
+    let password = credentials.password;
+    let right = password.chars().count() <= limits::PASSWORD_MAX_CHARS
+        && passwords::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await;
+    let (true, Some(user)) = (right, user) else {
+        attempt.failed(&state).await?;
+        return Err(ApiFailure::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        ));
+    };
+    let now = state.clock.now();
+    if user.password_temporary && user.password_expires_at.is_some_and(|end| end <= now) {
+        return Err(ApiFailure::new(
+            StatusCode::UNAUTHORIZED,
+            "temporary_password_expired",
+        ));
+    }
+    state
+        .store
+        .clear_sign_in_failures(&attempt.email_scope)
+        .await?;
+    let token = random_hex(32)
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+    // Without a second factor set up there is no code to wait for.
+    let mfa_passed = user.totp_secret.is_none();
+    state
+        .store
+        .create_session(&token_hash(&token), &user.id, now, mfa_passed)
+        .await?;
+    Ok(Json(SessionState::of(&user, mfa_passed, Some(token))).into_response())
+}
+
+/// Sign out
+#[utoipa::path(
+    delete,
+    path = "/session",
+    tag = "account",
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Signed out: the token no longer works"),
+        (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
+    ),
+)]
+pub async fn sign_out(
+    State(state): State<AppState>,
+    SignedIn(session): SignedIn,
+) -> Result<StatusCode, ApiFailure> {
+    state.store.end_session(&session.token_hash).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MfaCode {
+    /// 6 digits from the authenticator app, or a recovery code.
+    code: String,
+}
+
+fn wrong(field: &str, code: ProblemCode) -> ApiFailure {
+    ApiFailure::invalid(ValidationReport::from_problems(
+        vec![Problem::at(field, code)],
+        Vec::new(),
+    ))
+}
+
+/// Give the second factor's code
+///
+/// Completes a sign-in that needs it. Each code, and each recovery code,
+/// is accepted once. Failures count with the password's.
+#[utoipa::path(
+    post,
+    path = "/session/mfa",
+    tag = "account",
+    security(("session" = [])),
+    request_body = MfaCode,
+    responses(
+        (status = 200, description = "Signed in", body = SessionState),
+        (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
+        (status = 403, description = "`mfa_not_due`: no code is due", body = ApiErrorBody),
+        (status = 415, description = "`json_required`", body = ApiErrorBody),
+        (status = 422, description = "`wrong_code` on `code`; or `wrong_shape`: JSON, but not this body", body = crate::openapi::Unprocessable),
+        (status = 429, description = "`too_many_attempts`", body = ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until another try is counted"))),
+    ),
+)]
+pub async fn give_mfa_code(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    JsonBody(body): JsonBody<MfaCode>,
+) -> Result<Response, ApiFailure> {
+    let session = signed_in.may(Request::MfaCode)?;
+    let user = &session.user;
+    let attempt = Attempt::new(&user.email, client);
+    attempt.allowed(&state).await?;
+    let now = state.clock.now();
+    let secret = user
+        .totp_secret
+        .as_deref()
+        .and_then(mfa::Secret::from_base32);
+    let by_app = match secret.and_then(|s| mfa::matching_step(&s, &body.code, now)) {
+        Some(step) => state.store.accept_totp_step(&user.id, step).await?,
+        None => false,
+    };
+    let accepted = by_app || {
+        let recovery = passwords::code_hash(&mfa::normalize_recovery_code(&body.code));
+        state
+            .store
+            .use_recovery_code(&user.id, &recovery, now)
+            .await?
+    };
+    if !accepted {
+        attempt.failed(&state).await?;
+        return Err(wrong("code", ProblemCode::WrongCode));
+    }
+    state.store.pass_mfa(&session.token_hash).await?;
+    Ok(Json(SessionState::of(user, true, None)).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Choose a new password
+///
+/// The only thing a session signed in with a temporary password may do.
+/// At least 12 characters, not the current one, not a common one. The
+/// user's other sessions end.
+#[utoipa::path(
+    post,
+    path = "/session/password",
+    tag = "account",
+    security(("session" = [])),
+    request_body = PasswordChange,
+    responses(
+        (status = 200, description = "Changed; the state says what comes next", body = SessionState),
+        (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
+        (status = 403, description = "`mfa_required`", body = ApiErrorBody),
+        (status = 415, description = "`json_required`", body = ApiErrorBody),
+        (status = 422, description = "`wrong_password` on `current_password`; `required`, `too_short` (`min`), `too_long` (`max`), `same_as_previous` or `common_password` on `new_password`; or `wrong_shape`: JSON, but not this body", body = crate::openapi::Unprocessable),
+        (status = 429, description = "`too_many_attempts`", body = ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until another try is counted"))),
+    ),
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    client: Client,
+    signed_in: SignedIn,
+    JsonBody(change): JsonBody<PasswordChange>,
+) -> Result<Response, ApiFailure> {
+    let session = signed_in.may(Request::ChangePassword)?;
+    let user = &session.user;
+    let attempt = Attempt::new(&user.email, client);
+    attempt.allowed(&state).await?;
+    let current = change.current_password;
+    let right = current.chars().count() <= limits::PASSWORD_MAX_CHARS
+        && passwords::verify(current.clone(), Some(user.password_hash.clone())).await;
+    if !right {
+        attempt.failed(&state).await?;
+        return Err(wrong("current_password", ProblemCode::WrongPassword));
+    }
+    let new = change.new_password;
+    if let Some(code) = new_password_problem(&new, &current, &state.reference.common_passwords) {
+        let problem = Problem::at("new_password", code)
+            .with_param("min", limits::PASSWORD_MIN_CHARS.to_string())
+            .with_param("max", limits::PASSWORD_MAX_CHARS.to_string());
+        return Err(ApiFailure::invalid(ValidationReport::from_problems(
+            vec![problem],
+            Vec::new(),
+        )));
+    }
+    let hash = passwords::hash(new)
+        .await
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+    state
+        .store
+        .set_password(&user.id, &hash, &session.token_hash)
+        .await?;
+    let mut changed = user.clone();
+    changed.password_temporary = false;
+    Ok(Json(SessionState::of(&changed, session.mfa_passed, None)).into_response())
+}

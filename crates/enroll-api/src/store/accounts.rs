@@ -1,0 +1,665 @@
+//! The partner account: the admin's proven address, accounts and users,
+//! sessions, second factors and failed sign-ins. Every time comes from the
+//! caller (the API's one clock), in seconds since the Unix epoch.
+
+use enroll_core::account::{limits, Role};
+use sqlx::{Row, SqliteConnection};
+
+use super::outbox::insert_email;
+use super::{login, NewEmail, Store, StoreError};
+
+fn secs(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+fn unsecs(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+/// The answer to asking for a code to be emailed to the admin address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeSent {
+    Sent,
+    /// Three were sent in the last hour: the next may go after this long.
+    TooMany {
+        retry_after_secs: u64,
+    },
+}
+
+/// The answer to a code typed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeCheck {
+    Confirmed,
+    Wrong {
+        tries_left: u32,
+    },
+    /// Too old, tried too often, sent to another address, or never sent.
+    Expired,
+}
+
+/// A user to create (the first admin on approval).
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub roles: Vec<Role>,
+    /// Of the emailed temporary password.
+    pub password_hash: String,
+    pub password_expires_at: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub id: String,
+    pub user: NewUser,
+    pub created_at: u64,
+}
+
+/// A stored user.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: String,
+    pub account_id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub roles: Vec<Role>,
+    pub password_hash: String,
+    pub password_temporary: bool,
+    pub password_expires_at: Option<u64>,
+    pub totp_secret: Option<String>,
+    pub totp_offered: Option<String>,
+}
+
+/// A live session and its user.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token_hash: String,
+    pub created_at: u64,
+    pub mfa_passed: bool,
+    pub user: User,
+}
+
+/// An account as its users see it.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: String,
+    pub application_id: String,
+    pub created_at: u64,
+}
+
+const USER_COLUMNS: &str = "id, account_id, email, first_name, last_name, roles, password_hash,
+     password_temporary, password_expires_at, totp_secret, totp_offered";
+
+fn user(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
+    let roles: String = row.try_get("roles")?;
+    let roles: Vec<Role> =
+        serde_json::from_str(&roles).map_err(|e| StoreError::Corrupt(format!("roles: {e}")))?;
+    let expires: Option<i64> = row.try_get("password_expires_at")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        account_id: row.try_get("account_id")?,
+        email: row.try_get("email")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        roles,
+        password_hash: row.try_get("password_hash")?,
+        password_temporary: row.try_get("password_temporary")?,
+        password_expires_at: expires.map(unsecs),
+        totp_secret: row.try_get("totp_secret")?,
+        totp_offered: row.try_get("totp_offered")?,
+    })
+}
+
+pub(super) async fn login_taken(
+    conn: &mut SqliteConnection,
+    email: &str,
+) -> Result<bool, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE login = ?)")
+            .bind(login(email))
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+pub(super) async fn insert_account(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    account: &NewAccount,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO accounts (id, application_id, created_at) VALUES (?, ?, ?)")
+        .bind(&account.id)
+        .bind(application_id)
+        .bind(secs(account.created_at))
+        .execute(&mut *conn)
+        .await?;
+    let user = &account.user;
+    let roles = serde_json::to_string(&user.roles)
+        .map_err(|e| StoreError::Corrupt(format!("roles: {e}")))?;
+    sqlx::query(
+        "INSERT INTO users (id, account_id, email, login, first_name, last_name, roles,
+                            password_hash, password_temporary, password_expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+    )
+    .bind(&user.id)
+    .bind(&account.id)
+    .bind(user.email.trim())
+    .bind(login(&user.email))
+    .bind(&user.first_name)
+    .bind(&user.last_name)
+    .bind(roles)
+    .bind(&user.password_hash)
+    .bind(secs(user.password_expires_at))
+    .bind(secs(account.created_at))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Records a new code for the admin address `email` of application
+    /// `id` (replacing any earlier one) and queues `message`, which carries
+    /// it; refused when three were sent in the hour before `now`.
+    pub async fn send_admin_email_code(
+        &self,
+        id: &str,
+        email: &str,
+        code_hash: &str,
+        now: u64,
+        message: NewEmail,
+    ) -> Result<CodeSent, StoreError> {
+        let (id, email, code_hash) = (id.to_owned(), login(email), code_hash.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let hour_ago = secs(now.saturating_sub(3600));
+                let row = sqlx::query(
+                    "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM admin_email_code_sends
+                     WHERE application_id = ? AND sent_at > ?",
+                )
+                .bind(&id)
+                .bind(hour_ago)
+                .fetch_one(&mut *tx)
+                .await?;
+                let sent: i64 = row.try_get("sent")?;
+                if sent >= i64::from(limits::EMAIL_CODE_SENDS_PER_HOUR) {
+                    let oldest: i64 = row.try_get("oldest")?;
+                    let free_at = unsecs(oldest) + 3600;
+                    return Ok(CodeSent::TooMany {
+                        retry_after_secs: free_at.saturating_sub(now).max(1),
+                    });
+                }
+                sqlx::query(
+                    "INSERT INTO admin_email_codes (application_id, email, code_hash, expires_at, tries_left)
+                     VALUES (?, ?, ?, ?, ?)
+                     ON CONFLICT (application_id) DO UPDATE SET email = excluded.email,
+                         code_hash = excluded.code_hash, expires_at = excluded.expires_at,
+                         tries_left = excluded.tries_left",
+                )
+                .bind(&id)
+                .bind(&email)
+                .bind(&code_hash)
+                .bind(secs(now + limits::EMAIL_CODE_SECS))
+                .bind(i64::from(limits::EMAIL_CODE_TRIES))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO admin_email_code_sends (application_id, sent_at) VALUES (?, ?)")
+                    .bind(&id)
+                    .bind(secs(now))
+                    .execute(&mut *tx)
+                    .await?;
+                insert_email(tx, &message).await?;
+                Ok(CodeSent::Sent)
+            })
+        })
+        .await
+    }
+
+    /// Checks a typed code against the one sent to `email` for
+    /// application `id`; a right one proves the address.
+    pub async fn check_admin_email_code(
+        &self,
+        id: &str,
+        email: &str,
+        code_hash: &str,
+        now: u64,
+    ) -> Result<CodeCheck, StoreError> {
+        let (id, email, code_hash) = (id.to_owned(), login(email), code_hash.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let row = sqlx::query(
+                    "SELECT email, code_hash, expires_at, tries_left FROM admin_email_codes
+                     WHERE application_id = ?",
+                )
+                .bind(&id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else {
+                    return Ok(CodeCheck::Expired);
+                };
+                let sent_to: String = row.try_get("email")?;
+                let expires_at: i64 = row.try_get("expires_at")?;
+                let tries_left: i64 = row.try_get("tries_left")?;
+                if sent_to != email || unsecs(expires_at) <= now || tries_left <= 0 {
+                    return Ok(CodeCheck::Expired);
+                }
+                let expected: String = row.try_get("code_hash")?;
+                if expected != code_hash {
+                    sqlx::query(
+                        "UPDATE admin_email_codes SET tries_left = tries_left - 1 WHERE application_id = ?",
+                    )
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                    return Ok(CodeCheck::Wrong {
+                        tries_left: u32::try_from(tries_left - 1).unwrap_or(0),
+                    });
+                }
+                sqlx::query("DELETE FROM admin_email_codes WHERE application_id = ?")
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE applications SET admin_email_confirmed = ? WHERE id = ?")
+                    .bind(&email)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(CodeCheck::Confirmed)
+            })
+        })
+        .await
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?"))
+            .bind(login(email))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user).transpose()
+    }
+
+    pub async fn account(&self, id: &str) -> Result<Option<Account>, StoreError> {
+        let row = sqlx::query("SELECT id, application_id, created_at FROM accounts WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(Account {
+                id: row.try_get("id")?,
+                application_id: row.try_get("application_id")?,
+                created_at: unsecs(row.try_get("created_at")?),
+            })
+        })
+        .transpose()
+    }
+
+    /// Every account, oldest first, with its users (for the operator).
+    pub async fn accounts(&self) -> Result<Vec<(Account, Vec<User>)>, StoreError> {
+        let rows = sqlx::query("SELECT id FROM accounts ORDER BY created_at, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut accounts = Vec::new();
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let Some(account) = self.account(&id).await? else {
+                continue;
+            };
+            let users = sqlx::query(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY created_at, login"
+            ))
+            .bind(&id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(user)
+            .collect::<Result<Vec<_>, _>>()?;
+            accounts.push((account, users));
+        }
+        Ok(accounts)
+    }
+
+    /// The failed sign-ins counted against each of `scopes` since `since`,
+    /// with the oldest of them.
+    pub async fn sign_in_failures(
+        &self,
+        scope: &str,
+        since: u64,
+    ) -> Result<(u32, Option<u64>), StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS failures, MIN(at) AS oldest FROM sign_in_failures
+             WHERE scope = ? AND at > ?",
+        )
+        .bind(scope)
+        .bind(secs(since))
+        .fetch_one(&self.pool)
+        .await?;
+        let failures: i64 = row.try_get("failures")?;
+        let oldest: Option<i64> = row.try_get("oldest")?;
+        Ok((
+            u32::try_from(failures).unwrap_or(u32::MAX),
+            oldest.map(unsecs),
+        ))
+    }
+
+    /// Counts a failed sign-in against each of `scopes`, and forgets those
+    /// older than any window that counts them.
+    pub async fn add_sign_in_failure(&self, scopes: &[String], now: u64) -> Result<(), StoreError> {
+        let scopes = scopes.to_vec();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM sign_in_failures WHERE at <= ?")
+                    .bind(secs(now.saturating_sub(limits::SIGN_IN_WINDOW_SECS)))
+                    .execute(&mut *tx)
+                    .await?;
+                for scope in scopes {
+                    sqlx::query("INSERT INTO sign_in_failures (scope, at) VALUES (?, ?)")
+                        .bind(scope)
+                        .bind(secs(now))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Forgets the failures counted against `scope` (a right password).
+    pub async fn clear_sign_in_failures(&self, scope: &str) -> Result<(), StoreError> {
+        let scope = scope.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM sign_in_failures WHERE scope = ?")
+                    .bind(scope)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        now: u64,
+        mfa_passed: bool,
+    ) -> Result<(), StoreError> {
+        let (token_hash, user_id) = (token_hash.to_owned(), user_id.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, mfa_passed)
+                     VALUES (?, ?, ?, ?, ?)",
+                )
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(secs(now))
+                .bind(secs(now))
+                .bind(mfa_passed)
+                .execute(&mut *tx)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// The session whose token hashes to `token_hash`, if it is still
+    /// alive at `now` (not idle too long, not too old); a live one is
+    /// marked as seen now, an ended one is deleted.
+    pub async fn live_session(
+        &self,
+        token_hash: &str,
+        now: u64,
+    ) -> Result<Option<Session>, StoreError> {
+        let token_hash = token_hash.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let row = sqlx::query(
+                    "SELECT created_at, last_seen_at, mfa_passed, user_id FROM sessions WHERE token_hash = ?",
+                )
+                .bind(&token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let created_at = unsecs(row.try_get("created_at")?);
+                let last_seen_at = unsecs(row.try_get("last_seen_at")?);
+                let ended = now >= last_seen_at + limits::SESSION_IDLE_SECS
+                    || now >= created_at + limits::SESSION_MAX_SECS;
+                if ended {
+                    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+                        .bind(&token_hash)
+                        .execute(&mut *tx)
+                        .await?;
+                    return Ok(None);
+                }
+                let user_id: String = row.try_get("user_id")?;
+                let user_row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+                    .bind(&user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(user_row) = user_row else {
+                    return Ok(None);
+                };
+                sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+                    .bind(secs(now))
+                    .bind(&token_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(Some(Session {
+                    token_hash,
+                    created_at,
+                    mfa_passed: row.try_get("mfa_passed")?,
+                    user: user(&user_row)?,
+                }))
+            })
+        })
+        .await
+    }
+
+    pub async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let token_hash = token_hash.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Ends every session of the user signing in as `email`; how many.
+    pub async fn revoke_sessions(&self, email: &str) -> Result<Option<u64>, StoreError> {
+        let email = login(email);
+        self.write(move |tx| {
+            Box::pin(async move {
+                let user_id: Option<String> =
+                    sqlx::query_scalar("SELECT id FROM users WHERE login = ?")
+                        .bind(&email)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some(user_id) = user_id else {
+                    return Ok(None);
+                };
+                let done = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(Some(done.rows_affected()))
+            })
+        })
+        .await
+    }
+
+    /// The second factor's code was given: the session is signed in.
+    pub async fn pass_mfa(&self, token_hash: &str) -> Result<(), StoreError> {
+        let token_hash = token_hash.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?")
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Replaces the user's password with one they chose; the user's other
+    /// sessions end (whoever knew the old one is signed out).
+    pub async fn set_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep_session: &str,
+    ) -> Result<(), StoreError> {
+        let (user_id, password_hash, keep) = (
+            user_id.to_owned(),
+            password_hash.to_owned(),
+            keep_session.to_owned(),
+        );
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "UPDATE users SET password_hash = ?, password_temporary = 0, password_expires_at = NULL
+                     WHERE id = ?",
+                )
+                .bind(password_hash)
+                .bind(&user_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")
+                    .bind(&user_id)
+                    .bind(keep)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Offers a new TOTP secret to the user (not used until confirmed).
+    pub async fn offer_totp(&self, user_id: &str, secret: &str) -> Result<(), StoreError> {
+        let (user_id, secret) = (user_id.to_owned(), secret.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("UPDATE users SET totp_offered = ? WHERE id = ?")
+                    .bind(secret)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Makes the offered secret the user's second factor, `step` its first
+    /// accepted code, with these recovery codes (hashed) replacing any
+    /// earlier ones; the session confirming it counts as having given the
+    /// code. False when `offered` is no longer the one offered.
+    pub async fn confirm_totp(
+        &self,
+        user_id: &str,
+        offered: &str,
+        step: u64,
+        recovery_hashes: Vec<String>,
+        token_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let (user_id, offered, token_hash) = (
+            user_id.to_owned(),
+            offered.to_owned(),
+            token_hash.to_owned(),
+        );
+        self.write(move |tx| {
+            Box::pin(async move {
+                let done = sqlx::query(
+                    "UPDATE users SET totp_secret = totp_offered, totp_offered = NULL, totp_last_step = ?
+                     WHERE id = ? AND totp_offered = ?",
+                )
+                .bind(secs(step))
+                .bind(&user_id)
+                .bind(&offered)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+                    .bind(&user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for hash in recovery_hashes {
+                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)")
+                        .bind(&user_id)
+                        .bind(hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?")
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(true)
+            })
+        })
+        .await
+    }
+
+    /// Accepts the TOTP code of time step `step` for the user once: false
+    /// when that step, or a later one, was accepted before (a replay).
+    pub async fn accept_totp_step(&self, user_id: &str, step: u64) -> Result<bool, StoreError> {
+        let user_id = user_id.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let done = sqlx::query(
+                    "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?",
+                )
+                .bind(secs(step))
+                .bind(user_id)
+                .bind(secs(step))
+                .execute(&mut *tx)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            })
+        })
+        .await
+    }
+
+    /// Uses up one of the user's recovery codes: false when it is not one
+    /// of theirs or was used before.
+    pub async fn use_recovery_code(
+        &self,
+        user_id: &str,
+        code_hash: &str,
+        now: u64,
+    ) -> Result<bool, StoreError> {
+        let (user_id, code_hash) = (user_id.to_owned(), code_hash.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let done = sqlx::query(
+                    "UPDATE recovery_codes SET used_at = ?
+                     WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+                )
+                .bind(secs(now))
+                .bind(user_id)
+                .bind(code_hash)
+                .execute(&mut *tx)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            })
+        })
+        .await
+    }
+}
