@@ -1,0 +1,509 @@
+//! The partner account's rules over real HTTP, on a real database, with
+//! the API's clock moved by the test instead of waiting: the admin's
+//! proven address, the account made on approval, the temporary password,
+//! sessions, throttled sign-in, and the second factor.
+
+mod common;
+
+use common::{complete, start_with, Api, Checked, Draft};
+use enroll_api::clock::{Clock, TestClock};
+use enroll_api::mfa;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+async fn api_with_clock() -> (Api, TestClock) {
+    let clock = TestClock::new();
+    let shared = clock.clone();
+    let api = start_with(move |options| options.clock = std::sync::Arc::new(shared)).await;
+    (api, clock)
+}
+
+/// Creates, submits and approves the example application: the admin's
+/// address and temporary password.
+async fn approved(api: &Api) -> (String, String) {
+    let draft = api.create(&complete()).await;
+    let submitted = api.submit(&draft, &draft.etag, "k").await;
+    assert_eq!(submitted.status(), 200, "{}", submitted.text());
+    api.operator(&["review", "start", &draft.id]).await.unwrap();
+    api.operator(&["review", "approve", &draft.id])
+        .await
+        .unwrap();
+    ("jane.doe@contoso.com".into(), temporary_password(api).await)
+}
+
+/// The temporary password in the latest email that carries one.
+async fn temporary_password(api: &Api) -> String {
+    let emails = api.outbox().await;
+    let email = emails
+        .iter()
+        .rev()
+        .find(|e| e.kind == "temporary_password")
+        .expect("a temporary password email");
+    email
+        .body
+        .lines()
+        .find_map(|line| line.strip_prefix("Temporary password: "))
+        .expect("the password's line")
+        .trim()
+        .to_owned()
+}
+
+async fn sign_in(api: &Api, email: &str, password: &str) -> common::Answer {
+    api.request(Method::POST, "/session")
+        .json(&json!({"email": email, "password": password}))
+        .checked()
+        .await
+}
+
+async fn as_user(
+    api: &Api,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> common::Answer {
+    let request = api.request(method, path).bearer_auth(token);
+    match body {
+        Some(body) => request.json(&body).checked().await,
+        None => request.checked().await,
+    }
+}
+
+async fn change_password(api: &Api, token: &str, current: &str, new: &str) -> common::Answer {
+    as_user(
+        api,
+        token,
+        Method::POST,
+        "/session/password",
+        Some(json!({"current_password": current, "new_password": new})),
+    )
+    .await
+}
+
+fn problem_code(answer: &common::Answer) -> (String, String) {
+    let problem = &answer.body["errors"][0];
+    (
+        problem["field"].as_str().unwrap_or_default().to_owned(),
+        problem["code"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+const NEW_PASSWORD: &str = "violet quarry tandem";
+
+/// Signs in with the temporary password, changes it, enrols TOTP: the
+/// session's token, the secret and the recovery codes.
+async fn fully_set_up(api: &Api, clock: &TestClock) -> (String, mfa::Secret, Vec<String>) {
+    let (email, temporary) = approved(api).await;
+    let token = sign_in(api, &email, &temporary).await.body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        change_password(api, &token, &temporary, NEW_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let offer = as_user(api, &token, Method::POST, "/account/mfa/totp", None).await;
+    let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
+    let code = mfa::code_at(&secret, clock.now());
+    let confirmed = as_user(
+        api,
+        &token,
+        Method::POST,
+        "/account/mfa/totp/confirm",
+        Some(json!({ "code": code })),
+    )
+    .await;
+    assert_eq!(confirmed.status(), 200, "{}", confirmed.text());
+    let codes = confirmed.body["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    (token, secret, codes)
+}
+
+#[tokio::test]
+async fn submitting_needs_the_admin_address_proven_and_a_new_address_needs_it_again() {
+    let (api, _) = api_with_clock().await;
+    let mut answers = complete();
+    answers["admin"]["email"] = json!("");
+    let draft = api.create(&answers).await;
+    // No address yet: no code, and the report says why.
+    let refused = api.send_admin_code(&draft).await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        problem_code(&refused),
+        ("admin.email".into(), "required".into())
+    );
+
+    let (etag, mut stored) = api.get(&draft).await;
+    stored["admin"]["email"] = json!("jane.doe@contoso.com");
+    let saved = api.put(&draft, &etag, &stored).await;
+    let submit = api.submit(&draft, &saved.etag(), "a").await;
+    assert_eq!(submit.status(), 422);
+    assert_eq!(
+        problem_code(&submit),
+        ("admin.email".into(), "admin_email_unverified".into())
+    );
+    api.confirm_admin_email(&draft).await;
+    let (etag, mut stored) = api.get(&draft).await;
+    assert_eq!(stored["admin_email_confirmed"], true);
+
+    // A new address takes the proof away; proving it again submits.
+    stored["admin"]["email"] = json!("john.roe@contoso.com");
+    let saved = api.put(&draft, &etag, &stored).await;
+    assert_eq!(saved.body["admin_email_confirmed"], false);
+    let submit = api.submit(&draft, &saved.etag(), "b").await;
+    assert_eq!(
+        problem_code(&submit),
+        ("admin.email".into(), "admin_email_unverified".into())
+    );
+    api.confirm_admin_email(&draft).await;
+    let codes: Vec<_> = api
+        .all_emails()
+        .await
+        .into_iter()
+        .filter(|e| e.kind == "admin_code")
+        .map(|e| e.to)
+        .collect();
+    assert_eq!(codes, ["jane.doe@contoso.com", "john.roe@contoso.com"]);
+    assert_eq!(api.submit(&draft, &saved.etag(), "c").await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_code_lasts_ten_minutes_and_five_tries_and_three_are_sent_an_hour() {
+    let (api, clock) = api_with_clock().await;
+    let mut answers = complete();
+    answers["admin"]["email"] = json!("not yet");
+    let draft = api.create(&answers).await;
+    let (etag, mut stored) = api.get(&draft).await;
+    stored["admin"]["email"] = json!("jane.doe@contoso.com");
+    api.put(&draft, &etag, &stored).await;
+
+    // Expired after 10 minutes.
+    assert_eq!(api.send_admin_code(&draft).await.status(), 202);
+    let code = api.last_admin_code().await;
+    clock.advance(600);
+    let late = api.verify_admin_code(&draft, &code).await;
+    assert_eq!(problem_code(&late), ("code".into(), "code_expired".into()));
+
+    // Five wrong tries use the code up, the right one included after.
+    assert_eq!(api.send_admin_code(&draft).await.status(), 202);
+    let code = api.last_admin_code().await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for tries_left in (1..=4).rev() {
+        let answer = api.verify_admin_code(&draft, wrong).await;
+        assert_eq!(problem_code(&answer), ("code".into(), "wrong_code".into()));
+        assert_eq!(
+            answer.body["errors"][0]["params"]["tries_left"],
+            tries_left.to_string()
+        );
+    }
+    let fifth = api.verify_admin_code(&draft, wrong).await;
+    assert_eq!(problem_code(&fifth), ("code".into(), "code_expired".into()));
+    let used_up = api.verify_admin_code(&draft, &code).await;
+    assert_eq!(
+        problem_code(&used_up),
+        ("code".into(), "code_expired".into())
+    );
+
+    // A third send this hour works; the fourth waits for the first to age.
+    assert_eq!(api.send_admin_code(&draft).await.status(), 202);
+    let fourth = api.send_admin_code(&draft).await;
+    assert_eq!(fourth.status(), 429);
+    assert_eq!(fourth.code(), "too_many_codes");
+    let wait: u64 = fourth.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((2990..=3000).contains(&wait), "{wait}");
+    clock.advance(wait);
+    assert_eq!(api.send_admin_code(&draft).await.status(), 202);
+    let code = api.last_admin_code().await;
+    assert_eq!(
+        api.verify_admin_code(&draft, &format!(" {code} "))
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn approval_makes_the_account_and_a_temporary_password_allows_only_changing_it() {
+    let (api, _) = api_with_clock().await;
+    let (email, temporary) = approved(&api).await;
+    assert!(temporary.chars().count() >= 16, "{temporary}");
+    let listing = api.operator_output(&["accounts", "list"]);
+    assert!(
+        listing.contains("jane.doe@contoso.com") && listing.contains("[global_admin]"),
+        "{listing}"
+    );
+    assert!(!listing.contains(&temporary), "{listing}");
+
+    let signed_in = sign_in(&api, &email, &temporary).await;
+    assert_eq!(signed_in.status(), 200);
+    assert_eq!(signed_in.body["must_change_password"], true);
+    assert_eq!(signed_in.body["user"]["roles"], json!(["global_admin"]));
+    let token = signed_in.body["token"].as_str().unwrap().to_owned();
+    for (method, path) in [
+        (Method::GET, "/account"),
+        (Method::POST, "/account/mfa/totp"),
+    ] {
+        let refused = as_user(&api, &token, method, path, None).await;
+        assert_eq!(refused.status(), 403, "{path}");
+        assert_eq!(refused.code(), "password_change_required", "{path}");
+    }
+
+    // The new password's rules, each with its reason.
+    for (current, new, expected) in [
+        (
+            "wrong",
+            NEW_PASSWORD,
+            ("current_password", "wrong_password"),
+        ),
+        (
+            temporary.as_str(),
+            "short one",
+            ("new_password", "too_short"),
+        ),
+        (
+            temporary.as_str(),
+            temporary.as_str(),
+            ("new_password", "same_as_previous"),
+        ),
+        (
+            temporary.as_str(),
+            "Password2026!",
+            ("new_password", "common_password"),
+        ),
+    ] {
+        let answer = change_password(&api, &token, current, new).await;
+        assert_eq!(answer.status(), 422, "{new}");
+        assert_eq!(
+            problem_code(&answer),
+            (expected.0.into(), expected.1.into())
+        );
+    }
+    let changed = change_password(&api, &token, &temporary, NEW_PASSWORD).await;
+    assert_eq!(changed.status(), 200);
+    assert_eq!(changed.body["must_change_password"], false);
+    // A global admin sets up a second factor before anything else.
+    assert_eq!(changed.body["mfa_enrolment_required"], true);
+    let refused = as_user(&api, &token, Method::GET, "/account", None).await;
+    assert_eq!(refused.code(), "mfa_enrolment_required");
+    // The temporary password is spent.
+    assert_eq!(sign_in(&api, &email, &temporary).await.status(), 401);
+}
+
+#[tokio::test]
+async fn a_temporary_password_lasts_seven_days() {
+    let (api, clock) = api_with_clock().await;
+    let (email, temporary) = approved(&api).await;
+    clock.advance(7 * 24 * 3600 + 60);
+    let late = sign_in(&api, &email, &temporary).await;
+    assert_eq!(late.status(), 401);
+    assert_eq!(late.code(), "temporary_password_expired");
+}
+
+#[tokio::test]
+async fn a_second_factor_is_set_up_once_then_asked_at_every_sign_in() {
+    let (api, clock) = api_with_clock().await;
+    let (token, secret, recovery) = fully_set_up(&api, &clock).await;
+    assert_eq!(recovery.len(), 10);
+    let account = as_user(&api, &token, Method::GET, "/account", None).await;
+    assert_eq!(account.status(), 200, "{}", account.text());
+    assert_eq!(account.body["company"], "Contoso Ltd");
+    assert_eq!(account.body["status"], "approved");
+    assert_eq!(
+        account.body["actions"],
+        json!(["view_account", "manage_own_security"])
+    );
+
+    // Sign out: the token stops working.
+    let out = as_user(&api, &token, Method::DELETE, "/session", None).await;
+    assert_eq!(out.status(), 204);
+    let gone = as_user(&api, &token, Method::GET, "/account", None).await;
+    assert_eq!(
+        (gone.status().as_u16(), gone.code()),
+        (401, "session_expired")
+    );
+
+    // The password alone is not enough.
+    let signed_in = sign_in(&api, "Jane.Doe@Contoso.com", NEW_PASSWORD).await;
+    assert_eq!(signed_in.body["mfa_required"], true);
+    let token = signed_in.body["token"].as_str().unwrap().to_owned();
+    let refused = as_user(&api, &token, Method::GET, "/account", None).await;
+    assert_eq!(refused.code(), "mfa_required");
+    let give = |code: String| {
+        let token = token.clone();
+        let api = &api;
+        async move {
+            as_user(
+                api,
+                &token,
+                Method::POST,
+                "/session/mfa",
+                Some(json!({ "code": code })),
+            )
+            .await
+        }
+    };
+    // The code that confirmed enrolment (same time step) is not taken again.
+    let replayed = give(mfa::code_at(&secret, clock.now())).await;
+    assert_eq!(
+        problem_code(&replayed),
+        ("code".into(), "wrong_code".into())
+    );
+    clock.advance(30);
+    let code = mfa::code_at(&secret, clock.now());
+    assert_eq!(give(code.clone()).await.status(), 200);
+    assert_eq!(
+        as_user(&api, &token, Method::GET, "/account", None)
+            .await
+            .status(),
+        200
+    );
+
+    // In a new session, the same code (its step was used) is refused; a
+    // recovery code works once.
+    let again = sign_in(&api, "jane.doe@contoso.com", NEW_PASSWORD).await;
+    let token = again.body["token"].as_str().unwrap().to_owned();
+    let give = |code: String| {
+        let token = token.clone();
+        let api = &api;
+        async move {
+            as_user(
+                api,
+                &token,
+                Method::POST,
+                "/session/mfa",
+                Some(json!({ "code": code })),
+            )
+            .await
+        }
+    };
+    assert_eq!(give(code).await.status(), 422);
+    assert_eq!(give(recovery[3].to_uppercase()).await.status(), 200);
+    let third = sign_in(&api, "jane.doe@contoso.com", NEW_PASSWORD).await;
+    let token3 = third.body["token"].as_str().unwrap().to_owned();
+    let reused = as_user(
+        &api,
+        &token3,
+        Method::POST,
+        "/session/mfa",
+        Some(json!({ "code": recovery[3] })),
+    )
+    .await;
+    assert_eq!(problem_code(&reused), ("code".into(), "wrong_code".into()));
+}
+
+#[tokio::test]
+async fn sessions_end_after_twelve_hours_idle_or_seven_days_and_on_revocation() {
+    let (api, clock) = api_with_clock().await;
+    let (token, _, _) = fully_set_up(&api, &clock).await;
+    clock.advance(12 * 3600 - 1);
+    assert_eq!(
+        as_user(&api, &token, Method::GET, "/account", None)
+            .await
+            .status(),
+        200
+    );
+    clock.advance(12 * 3600);
+    let idle = as_user(&api, &token, Method::GET, "/account", None).await;
+    assert_eq!(
+        (idle.status().as_u16(), idle.code()),
+        (401, "session_expired")
+    );
+
+    // Busy every 11 hours, it still ends 7 days after signing in.
+    let (api, clock) = api_with_clock().await;
+    let (token, _, _) = fully_set_up(&api, &clock).await;
+    let mut waited = 0;
+    while waited + 11 * 3600 < 7 * 24 * 3600 {
+        clock.advance(11 * 3600);
+        waited += 11 * 3600;
+        assert_eq!(
+            as_user(&api, &token, Method::GET, "/account", None)
+                .await
+                .status(),
+            200
+        );
+    }
+    clock.advance(7 * 24 * 3600 - waited);
+    assert_eq!(
+        as_user(&api, &token, Method::GET, "/account", None)
+            .await
+            .status(),
+        401
+    );
+
+    // The operator ends a user's sessions at once.
+    let (api, clock) = api_with_clock().await;
+    let (token, _, _) = fully_set_up(&api, &clock).await;
+    let said = api.operator_output(&[
+        "accounts",
+        "revoke-sessions",
+        "--email",
+        "JANE.DOE@contoso.com",
+    ]);
+    assert!(said.contains("1 session(s)"), "{said}");
+    assert_eq!(
+        as_user(&api, &token, Method::GET, "/account", None)
+            .await
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_per_address_known_or_not_and_per_client() {
+    let (api, clock) = api_with_clock().await;
+    let (email, temporary) = approved(&api).await;
+    // An unknown address and a wrong password get the same answer.
+    let unknown = sign_in(&api, "nobody@contoso.com", "whatever it is").await;
+    let wrong = sign_in(&api, &email, "whatever it is").await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(
+        (unknown.status(), unknown.text()),
+        (wrong.status(), wrong.text())
+    );
+    for _ in 0..4 {
+        sign_in(&api, &email, "whatever it is").await;
+        sign_in(&api, "nobody@contoso.com", "whatever it is").await;
+    }
+    // Five failures each: the right password waits too, and the unknown
+    // address is told the same.
+    for address in [email.as_str(), "nobody@contoso.com"] {
+        let throttled = sign_in(&api, address, &temporary).await;
+        assert_eq!(throttled.status(), 429, "{address}");
+        assert_eq!(throttled.code(), "too_many_attempts");
+        let wait: u64 = throttled.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=900).contains(&wait), "{wait}");
+    }
+    clock.advance(900);
+    assert_eq!(sign_in(&api, &email, &temporary).await.status(), 200);
+
+    // Twenty failures from one client, over many addresses: the client waits.
+    for i in 0..20 {
+        let answer = sign_in(&api, &format!("guess{i}@contoso.com"), "whatever it is").await;
+        assert_eq!(answer.status(), 401, "try {i}");
+    }
+    let throttled = sign_in(&api, &email, NEW_PASSWORD).await;
+    assert_eq!(throttled.status(), 429);
+}
+
+#[tokio::test]
+async fn the_draft_answer_says_whether_the_address_is_proven() {
+    let (api, _) = api_with_clock().await;
+    let draft: Draft = api.create(&complete()).await;
+    let (_, stored) = api.get(&draft).await;
+    assert_eq!(stored["admin_email_confirmed"], true);
+}
