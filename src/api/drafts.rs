@@ -104,6 +104,44 @@ impl ApiClient {
         read::<serde_json::Value>(response).await.map(|_| ())
     }
 
+    /// Emails a code to the admin address of the saved answers; where it
+    /// went.
+    pub async fn send_admin_code(
+        &self,
+        draft: &DraftRef,
+        locale: Locale,
+    ) -> Result<String, ApiFailure> {
+        #[derive(Deserialize)]
+        struct Sent {
+            to: String,
+        }
+        let path = format!("/applications/{}/admin-email/code", draft.id);
+        let response = self
+            .request("POST", &path, locale, Some(draft))
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Unreachable)?;
+        read::<Sent>(response).await.map(|(sent, _)| sent.to)
+    }
+
+    /// Proves the admin address with the emailed code.
+    pub async fn verify_admin_code(
+        &self,
+        draft: &DraftRef,
+        code: &str,
+        locale: Locale,
+    ) -> Result<(), ApiFailure> {
+        let path = format!("/applications/{}/admin-email/verify", draft.id);
+        let response = self
+            .request("POST", &path, locale, Some(draft))
+            .json(&serde_json::json!({ "code": code }))
+            .map_err(|_| ApiFailure::Unreadable)?
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Unreachable)?;
+        read::<serde_json::Value>(response).await.map(|_| ())
+    }
+
     /// This applicant's partnership requests, oldest first.
     pub async fn partnership_requests(
         &self,

@@ -192,7 +192,7 @@ mod tests {
             Some(vec![
                 ("step", Text("company".into())),
                 ("index", Number(3)),
-                ("total", Number(10))
+                ("total", Number(11))
             ])
         );
         assert_eq!(

@@ -21,15 +21,19 @@ pub fn use_form() -> FormState {
     expect_context::<FormState>()
 }
 
-/// The message of the first problem with `field` in `problems`, if any.
-fn message_for(problems: &RwSignal<Vec<Problem>>, field: Field) -> Option<String> {
+/// The message of the first problem at `path` in `problems`, if any, in
+/// the current language (tracked).
+pub fn message_at(problems: &RwSignal<Vec<Problem>>, path: &str) -> Option<String> {
     let locale = use_i18n().locale.get();
-    let path = field.path();
     problems.with(|list| {
         list.iter()
             .find(|p| p.field == path)
             .map(|p| Catalog::get(locale).problem_message(p))
     })
+}
+
+fn message_for(problems: &RwSignal<Vec<Problem>>, field: Field) -> Option<String> {
+    message_at(problems, &field.path())
 }
 
 /// Upper-cases the first letter: catalog labels are written for the middle
@@ -42,6 +46,96 @@ pub fn capitalized(text: String) -> String {
     }
 }
 
+/// A labelled text input with its hint, error and warning (GOV.UK's
+/// pattern): what it edits, and how, is the caller's.
+#[component]
+pub fn Input(
+    /// The contract path it answers (`admin.email`, `new_password`): its
+    /// id and name, and where the error summary links.
+    #[prop(into)]
+    path: String,
+    /// Catalog key of the label.
+    #[prop(into)]
+    label_key: Signal<String>,
+    /// Catalog key of a hint under the label; none when empty.
+    #[prop(optional, into)]
+    hint_key: Signal<String>,
+    /// Marks the label "(optional)".
+    #[prop(optional)]
+    optional: bool,
+    /// `text`, `email`, `tel`, `url`, `password`.
+    #[prop(default = "text")]
+    input_type: &'static str,
+    /// The autocomplete token, e.g. `organization`, `one-time-code`.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// The on-screen keyboard (`numeric` for codes); none when empty.
+    #[prop(default = "")]
+    inputmode: &'static str,
+    /// A CSS width class, e.g. `csp-input--10`.
+    #[prop(default = "")]
+    width: &'static str,
+    #[prop(into)] value: Signal<String>,
+    /// Each keystroke's value.
+    on_input: Callback<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] warning: Option<Signal<Option<String>>>,
+    /// Told when the input gains (true) and loses focus.
+    #[prop(optional)]
+    on_focus: Option<Callback<bool>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = field_id(&path);
+    let warning = warning.unwrap_or_else(|| Signal::derive(|| None));
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let warning_id = format!("{id}-warning");
+    let described_by = {
+        let (hint_id, error_id, warning_id) =
+            (hint_id.clone(), error_id.clone(), warning_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if !hint_key.with(String::is_empty) {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            if warning.get().is_some() {
+                ids.push(warning_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="csp-field" class:csp-field--error=move || error.get().is_some()>
+            <label class="csp-label" for=id.clone()>
+                {move || capitalized(i18n.t(&label_key.get()))}
+                {optional.then(|| view! { " "<span class="csp-optional">{move || i18n.t("form.optional")}</span> })}
+            </label>
+            {move || (!hint_key.with(String::is_empty)).then(|| view! { <div class="csp-hint" id=hint_id.clone()>{move || i18n.t(&hint_key.get())}</div> })}
+            {move || error.get().map(|m| view! { <p class="csp-error-message" id=error_id.clone()><span class="csp-visually-hidden">{i18n.t("form.error_prefix")}</span>{m}</p> })}
+            <input
+                class=format!("csp-input {width}")
+                id=id.clone()
+                name=path.clone()
+                type=input_type
+                autocomplete=autocomplete
+                inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                spellcheck="false"
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described_by
+                prop:value=move || value.get()
+                on:focus=move |_| if let Some(told) = on_focus { told.run(true) }
+                on:blur=move |_| if let Some(told) = on_focus { told.run(false) }
+                on:input:target=move |ev| on_input.run(ev.target().value())
+            />
+            {move || warning.get().map(|m| view! { <p class="csp-warning-message" id=warning_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// A text answer of the application.
 #[component]
 pub fn TextField(
     /// The answer it edits.
@@ -70,65 +164,72 @@ pub fn TextField(
     secret: bool,
 ) -> impl IntoView {
     let focused = RwSignal::new(false);
-    let i18n = use_i18n();
     let form = use_form();
-    let path = field.path();
-    let id = field_id(&path);
     let error = Memo::new(move |_| message_for(&form.errors, field));
     let warning = Memo::new(move |_| message_for(&form.warnings, field));
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let warning_id = format!("{id}-warning");
-    let described_by = {
-        let (hint_id, error_id, warning_id) =
-            (hint_id.clone(), error_id.clone(), warning_id.clone());
-        let has_hint = hint_key.is_some();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            if warning.get().is_some() {
-                ids.push(warning_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
+    let value = Signal::derive(move || {
+        let value = form
+            .answers
+            .with(|a| a.text(field).unwrap_or_default().to_owned());
+        if secret && !focused.get() {
+            mask(&value)
+        } else {
+            value
         }
-    };
+    });
+    let on_input = Callback::new(move |value: String| {
+        form.answers.update(|a| {
+            a.set_text(field, value);
+        });
+    });
+    let hint_key = hint_key.unwrap_or_default();
     view! {
-        <div class="csp-field" class:csp-field--error=move || error.get().is_some()>
-            <label class="csp-label" for=id.clone()>
-                {move || capitalized(i18n.t(&label_key.get()))}
-                {optional.then(|| view! { " "<span class="csp-optional">{move || i18n.t("form.optional")}</span> })}
-            </label>
-            {hint_key.map(|key| view! { <div class="csp-hint" id=hint_id.clone()>{move || i18n.t(&key.get())}</div> })}
-            {move || error.get().map(|m| view! { <p class="csp-error-message" id=error_id.clone()><span class="csp-visually-hidden">{i18n.t("form.error_prefix")}</span>{m}</p> })}
-            <input
-                class=format!("csp-input {width}")
-                id=id.clone()
-                name=path.clone()
-                type=input_type
-                autocomplete=autocomplete
-                spellcheck="false"
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=described_by
-                prop:value=move || {
-                    let value = form.answers.with(|a| a.text(field).unwrap_or_default().to_owned());
-                    if secret && !focused.get() { mask(&value) } else { value }
-                }
-                on:focus=move |_| focused.set(true)
-                on:blur=move |_| focused.set(false)
-                on:input:target=move |ev| {
-                    let value = ev.target().value();
-                    form.answers.update(|a| {
-                        a.set_text(field, value);
-                    });
-                }
-            />
-            {move || warning.get().map(|m| view! { <p class="csp-warning-message" id=warning_id.clone()>{m}</p> })}
-        </div>
+        <Input
+            path=field.path().into_owned()
+            label_key=label_key
+            hint_key=hint_key
+            optional=optional
+            input_type=input_type
+            autocomplete=autocomplete
+            width=width
+            value=value
+            on_input=on_input
+            error=error
+            warning=warning
+            on_focus=Callback::new(move |on| focused.set(on))
+        />
+    }
+}
+
+/// A text input of a form outside the application's answers (signing in,
+/// a code), its errors those of `errors` at `path`.
+#[component]
+pub fn PlainField(
+    path: &'static str,
+    label_key: &'static str,
+    #[prop(optional)] hint_key: Option<&'static str>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(default = "")] inputmode: &'static str,
+    #[prop(default = "")] width: &'static str,
+    value: RwSignal<String>,
+    errors: RwSignal<Vec<Problem>>,
+) -> impl IntoView {
+    let error = Memo::new(move |_| message_at(&errors, path));
+    let hint_key = hint_key.unwrap_or_default();
+    view! {
+        <Input
+            path=path
+            label_key=label_key
+            hint_key=hint_key
+            input_type=input_type
+            autocomplete=autocomplete
+            inputmode=inputmode
+            width=width
+            value=value
+            on_input=Callback::new(move |typed: String| value.set(typed))
+            error=error
+        />
     }
 }
 

@@ -158,7 +158,10 @@ impl WizardState {
             }
         };
         let answer = match result {
-            Ok(saved) => Answer::Done { etag: saved.etag },
+            Ok(saved) => {
+                self.saw_proof(&saved.application);
+                Answer::Done { etag: saved.etag }
+            }
             Err(failure) => {
                 // Refused answers are shown at their fields.
                 if let ApiFailure::Invalid(report) = &failure {

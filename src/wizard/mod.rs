@@ -3,6 +3,7 @@
 //! `enroll_core::Wizard`; the steps' views are in their own files.
 
 mod check;
+mod confirm_email;
 mod lifecycle;
 mod save;
 pub mod start;
@@ -52,6 +53,12 @@ pub struct WizardState {
     pub later_open: RwSignal<bool>,
     /// Where the resume link was emailed to.
     pub emailed_to: RwSignal<Option<String>>,
+    /// The admin address the server last said was proven, lower case.
+    pub admin_email_proven: RwSignal<Option<String>>,
+    /// The address a code was last asked for (lower case), and whether
+    /// that was a "send a new code".
+    pub admin_code_sent_to: RwSignal<Option<String>>,
+    pub admin_code_resent: RwSignal<bool>,
     /// The provider finder is open over the confirmation or status page.
     pub finder_open: RwSignal<bool>,
     /// What the host page hears (none in the browser tests' bare mounts).
@@ -91,6 +98,9 @@ pub fn WizardView(
         quiet: StoredValue::new(false),
         later_open: RwSignal::new(false),
         emailed_to: RwSignal::new(None),
+        admin_email_proven: RwSignal::new(None),
+        admin_code_sent_to: RwSignal::new(None),
+        admin_code_resent: RwSignal::new(false),
         finder_open: RwSignal::new(false),
         events: StoredValue::new(use_host_events()),
     };
@@ -222,6 +232,7 @@ pub fn later_page(step: Step) -> AnyView {
         Step::Check => view! { <check::CheckAnswers/> }.into_any(),
         Step::Confirmation => view! { <check::Confirmation/> }.into_any(),
         Step::Status => view! { <check::StatusPage/> }.into_any(),
+        Step::ConfirmEmail => view! { <confirm_email::ConfirmEmail/> }.into_any(),
         question => steps::question_page(question),
     }
 }

@@ -2,7 +2,7 @@
 //! resume link, the resume email, the review status, address formats.
 
 use enroll_core::address::AddressFormat;
-use enroll_core::{Locale, Step, Wizard};
+use enroll_core::{Application, Circumstances, Locale, Step, Wizard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
@@ -49,14 +49,90 @@ impl WizardState {
         });
     }
 
+    /// Whether the admin address now in the answers is the one the
+    /// server last said was proven (a changed address is not).
+    pub fn admin_email_proven(&self) -> bool {
+        let proven = self.admin_email_proven.get();
+        let typed = self
+            .form
+            .answers
+            .with(|a| a.admin.email.trim().to_lowercase());
+        proven.is_some_and(|address| address == typed)
+    }
+
+    fn admin_email_proven_untracked(&self) -> bool {
+        untrack(|| self.admin_email_proven())
+    }
+
+    /// Keeps what an answer of the server says about the admin address.
+    pub fn saw_proof(&self, application: &Application) {
+        let address = application
+            .admin_email_confirmed
+            .then(|| application.answers.admin.email.trim().to_lowercase());
+        self.admin_email_proven.set(address);
+    }
+
+    /// The admin address was just proven with the code.
+    pub fn proved_admin_email(&self, address: &str) {
+        self.admin_email_proven
+            .set(Some(address.trim().to_lowercase()));
+    }
+
+    /// Emails a code to the admin address: once per address as the code
+    /// page opens (after the address is saved), or again when asked.
+    pub fn send_admin_code(&self, again: bool) {
+        let state = *self;
+        let address = self
+            .form
+            .answers
+            .with_untracked(|a| a.admin.email.trim().to_lowercase());
+        if !again && self.admin_code_sent_to.get_untracked().as_deref() == Some(address.as_str()) {
+            return;
+        }
+        // Asked once: a second press while this one is on its way waits.
+        self.admin_code_sent_to.set(Some(address));
+        self.admin_code_resent.set(false);
+        self.ask(
+            move |api, draft, locale| async move { api.send_admin_code(&draft, locale).await },
+            move |_to| state.admin_code_resent.set(again),
+        );
+    }
+
+    /// The code typed on the code page: proven, on to the next step; or
+    /// why not, in the error summary.
+    pub fn verify_admin_code(&self, code: String) {
+        let state = *self;
+        let address = self
+            .form
+            .answers
+            .with_untracked(|a| a.admin.email.trim().to_owned());
+        let Some(draft) = self.draft.get_untracked() else {
+            return;
+        };
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
+            match state.api().verify_admin_code(&draft, &code, locale).await {
+                Ok(()) => {
+                    state.proved_admin_email(&address);
+                    state.continue_step();
+                }
+                Err(ApiFailure::Invalid(report)) => state.form.errors.set(report.errors),
+                Err(failure) => state.tell(failure),
+            }
+        });
+    }
+
     /// Continue: validate this step, move on, and save.
     pub fn continue_step(&self) {
         let answers = self.form.answers.get_untracked();
-        let open = self.program.with_value(|p| p.direct_enrollment_open);
+        let circumstances = Circumstances {
+            direct_enrollment_open: self.program.with_value(|p| p.direct_enrollment_open),
+            admin_email_proven: self.admin_email_proven_untracked(),
+        };
         let mut wizard = self.wizard.get_untracked();
         let moved = self
             .reference
-            .with_untracked(|reference| wizard.continue_from(&answers, reference, open));
+            .with_untracked(|reference| wizard.continue_from(&answers, reference, circumstances));
         match moved {
             Err(report) => {
                 self.form.warnings.set(report.warnings);
@@ -86,12 +162,14 @@ impl WizardState {
             match state.api().load(&draft, locale).await {
                 Ok(saved) => {
                     let editable = saved.application.status.is_editable();
+                    state.saw_proof(&saved.application);
+                    let proven = saved.application.admin_email_confirmed;
                     let answers = saved.application.answers;
                     state.draft.set(Some(draft));
                     state.lifecycle.update(|l| l.opened(saved.etag, !editable));
                     let wizard = state
                         .reference
-                        .with_untracked(|r| Wizard::resumed(editable, &answers, r));
+                        .with_untracked(|r| Wizard::resumed(editable, &answers, r, proven));
                     state.show_saved(answers);
                     state.wizard.set(wizard);
                 }

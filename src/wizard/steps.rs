@@ -25,7 +25,9 @@ pub fn question_page(step: Step) -> AnyView {
         Step::Company => view! { <CompanyQuestion/> }.into_any(),
         Step::Bank => view! { <BankQuestion/> }.into_any(),
         Step::Admin => view! { <AdminQuestion/> }.into_any(),
-        _ => view! { <TenantQuestion/> }.into_any(),
+        Step::Tenant => view! { <TenantQuestion/> }.into_any(),
+        // Every other step has its own page (wizard::later_page).
+        _ => ().into_any(),
     };
     view! { <QuestionPage step=step body=body/> }.into_any()
 }

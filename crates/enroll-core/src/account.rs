@@ -288,6 +288,97 @@ impl SessionStage {
     }
 }
 
+/// A user of the account, as the API answers and the app shows them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AccountUser {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub roles: Vec<Role>,
+}
+
+/// Where a session stands: what it must do before anything else.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct SessionState {
+    /// Only on signing in: the bearer token for every later request. Kept
+    /// in memory only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    pub user: AccountUser,
+    /// The second factor's code is due (`POST /session/mfa`).
+    pub mfa_required: bool,
+    /// Signed in with a temporary password: choose a new one first
+    /// (`POST /session/password`).
+    pub must_change_password: bool,
+    /// An admin role without a second factor: set one up first
+    /// (`POST /account/mfa/totp`).
+    pub mfa_enrolment_required: bool,
+}
+
+impl SessionState {
+    /// The stage these flags describe.
+    pub fn stage(&self) -> SessionStage {
+        if self.mfa_required {
+            SessionStage::NeedsMfaCode
+        } else if self.must_change_password {
+            SessionStage::MustChangePassword
+        } else if self.mfa_enrolment_required {
+            SessionStage::MustEnrolMfa
+        } else {
+            SessionStage::Ready
+        }
+    }
+
+    /// The flags of `stage`, for `user`.
+    pub fn at(stage: SessionStage, user: AccountUser, token: Option<String>) -> Self {
+        Self {
+            token,
+            user,
+            mfa_required: stage == SessionStage::NeedsMfaCode,
+            must_change_password: stage == SessionStage::MustChangePassword,
+            mfa_enrolment_required: stage == SessionStage::MustEnrolMfa,
+        }
+    }
+}
+
+/// The account: whose it is, and what the signed-in user may do in it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AccountView {
+    pub id: String,
+    /// The company's legal name, from the application.
+    pub company: String,
+    pub model: Option<crate::PartnerModel>,
+    pub status: crate::ApplicationStatus,
+    pub user: AccountUser,
+    /// What the user's roles allow: the app shows only these.
+    pub actions: Vec<Action>,
+}
+
+/// A second factor on offer: put into an authenticator app, then
+/// confirmed with a code from it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TotpOffer {
+    /// The secret in base32, in groups of 4, to type in by hand.
+    pub secret: String,
+    /// The `otpauth://` address the QR code holds.
+    pub uri: String,
+    /// The QR code as an SVG document, made on the server.
+    pub qr_svg: String,
+}
+
+/// The second factor is set up: these recovery codes work once each, in
+/// place of a code, and are shown only now.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TotpConfirmed {
+    pub recovery_codes: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -491,7 +491,7 @@ mod tests {
     #[test]
     fn the_contract_example_round_trips() {
         let json = serde_json::json!({
-            "id": "a1", "status": "draft", "locale": "en-US",
+            "id": "a1", "status": "draft", "locale": "en-US", "admin_email_confirmed": true,
             "model": "indirect_reseller",
             "mpn_id": "1234567",
             "company": {"legal_name": "Contoso Ltd", "website": "https://contoso.com", "tax_id": ""},
@@ -507,6 +507,7 @@ mod tests {
             serde_json::from_value(json.clone()).expect("contract example parses");
         assert_eq!(app.answers.model, Some(PartnerModel::IndirectReseller));
         assert_eq!(app.answers.address.lines, vec!["Unter den Linden 1"]);
+        assert!(app.admin_email_confirmed);
         assert_eq!(serde_json::to_value(&app).unwrap(), json);
     }
 

@@ -36,4 +36,4 @@ pub use provider::{Provider, ProviderPage, ProviderRequest};
 pub use reference::ReferenceData;
 pub use status::Change;
 pub use validate::{validate, validate_section, validate_sections, Section};
-pub use wizard::{Step, Wizard};
+pub use wizard::{Circumstances, Step, Wizard};

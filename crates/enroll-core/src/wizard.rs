@@ -15,6 +15,9 @@ pub enum Step {
     Company,
     Bank,
     Admin,
+    /// The code emailed to the admin's address, typed back: skipped when
+    /// that address is proven already.
+    ConfirmEmail,
     Tenant,
     Check,
     Confirmation,
@@ -23,13 +26,14 @@ pub enum Step {
 
 impl Step {
     /// Every page of the wizard, in the order an applicant meets them.
-    pub const ALL: [Step; 10] = [
+    pub const ALL: [Step; 11] = [
         Step::Start,
         Step::Model,
         Step::MpnId,
         Step::Company,
         Step::Bank,
         Step::Admin,
+        Step::ConfirmEmail,
         Step::Tenant,
         Step::Check,
         Step::Confirmation,
@@ -45,6 +49,7 @@ impl Step {
             Step::Company => "company",
             Step::Bank => "bank",
             Step::Admin => "admin",
+            Step::ConfirmEmail => "confirm_email",
             Step::Tenant => "tenant",
             Step::Check => "check",
             Step::Confirmation => "confirmation",
@@ -53,7 +58,7 @@ impl Step {
     }
 
     /// The question pages, in order, between Start and Check.
-    pub const QUESTIONS: &'static [Step] = Step::ALL.split_at(1).1.split_at(6).0;
+    pub const QUESTIONS: &'static [Step] = Step::ALL.split_at(1).1.split_at(7).0;
 
     /// What a step asks for, validated when the user presses Continue.
     pub fn sections(self) -> &'static [Section] {
@@ -77,6 +82,7 @@ impl Step {
             Step::Company => "step.company.title",
             Step::Bank => "step.bank.title",
             Step::Admin => "step.admin.title",
+            Step::ConfirmEmail => "step.confirm_email.title",
             Step::Tenant => "step.tenant.title",
             Step::Check => "step.check.title",
             Step::Confirmation => "step.confirmation.title",
@@ -95,6 +101,15 @@ impl Step {
             Section::Tenant | Section::Attestations => Step::Tenant,
         }
     }
+}
+
+/// What Continue needs to know besides the answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Circumstances {
+    /// The program takes direct partners now.
+    pub direct_enrollment_open: bool,
+    /// The admin address in the answers was proven with the emailed code.
+    pub admin_email_proven: bool,
 }
 
 /// Where the applicant is, and whether Continue returns to Check your
@@ -121,7 +136,7 @@ impl Wizard {
         &mut self,
         answers: &Answers,
         reference: &ReferenceData,
-        direct_enrollment_open: bool,
+        circumstances: Circumstances,
     ) -> Result<Step, ValidationReport> {
         let ValidationReport {
             mut errors,
@@ -130,7 +145,7 @@ impl Wizard {
         } = validate_sections(self.step.sections(), answers, reference);
         if self.step == Step::Model
             && answers.model == Some(PartnerModel::DirectPartner)
-            && !direct_enrollment_open
+            && !circumstances.direct_enrollment_open
         {
             errors.push(Problem::new(
                 Field::Model,
@@ -140,7 +155,17 @@ impl Wizard {
         if !errors.is_empty() {
             return Err(ValidationReport::from_problems(errors, warnings));
         }
-        let next = if self.returning_to_check {
+        if self.step == Step::ConfirmEmail && !circumstances.admin_email_proven {
+            return Err(ValidationReport::from_problems(
+                vec![Problem::at("code", ProblemCode::AdminEmailUnverified)],
+                Vec::new(),
+            ));
+        }
+        let proven = circumstances.admin_email_proven;
+        let next = if self.step == Step::Admin && !proven {
+            // Even after a Change link: a new address is proven first.
+            Step::ConfirmEmail
+        } else if self.returning_to_check {
             Step::Check
         } else {
             match self.step {
@@ -149,18 +174,27 @@ impl Wizard {
                 Step::Confirmation => Step::Status,
                 step => {
                     let i = Step::QUESTIONS.iter().position(|s| *s == step).unwrap_or(0);
-                    Step::QUESTIONS.get(i + 1).copied().unwrap_or(Step::Check)
+                    let next = Step::QUESTIONS.get(i + 1).copied().unwrap_or(Step::Check);
+                    match next {
+                        Step::ConfirmEmail => Step::Tenant,
+                        next => next,
+                    }
                 }
             }
         };
-        // After a Change link, Continue has just led back to Check.
-        self.returning_to_check = false;
+        // After a Change link, Continue leads back to Check (by way of
+        // proving a changed address).
+        self.returning_to_check = self.returning_to_check && next == Step::ConfirmEmail;
         self.step = next;
         Ok(next)
     }
 
     /// The back link's target; `None` where there is no going back.
     pub fn back_target(&self) -> Option<Step> {
+        // The address to prove is changed on the step before.
+        if self.step == Step::ConfirmEmail {
+            return Some(Step::Admin);
+        }
         if self.returning_to_check {
             return Some(Step::Check);
         }
@@ -168,6 +202,8 @@ impl Wizard {
             Step::Start | Step::Confirmation | Step::Status => None,
             Step::Model => Some(Step::Start),
             Step::Check => Some(Step::Tenant),
+            // The code page is passed over going back: it asks nothing.
+            Step::Tenant => Some(Step::Admin),
             step => {
                 let i = Step::QUESTIONS.iter().position(|s| *s == step)?;
                 i.checked_sub(1).map(|j| Step::QUESTIONS[j])
@@ -177,8 +213,10 @@ impl Wizard {
 
     pub fn back(&mut self) {
         if let Some(target) = self.back_target() {
+            // From the code page to the address, still on the way back to
+            // Check after a Change link.
+            self.returning_to_check = self.returning_to_check && self.step == Step::ConfirmEmail;
             self.step = target;
-            self.returning_to_check = false;
         }
     }
 
@@ -210,9 +248,14 @@ impl Wizard {
 
     /// A draft opened from a resume link: its first step with problems
     /// while it can be edited, else its status.
-    pub fn resumed(editable: bool, answers: &Answers, reference: &ReferenceData) -> Self {
+    pub fn resumed(
+        editable: bool,
+        answers: &Answers,
+        reference: &ReferenceData,
+        admin_email_proven: bool,
+    ) -> Self {
         let step = match editable {
-            true => Self::resume_at(answers, reference),
+            true => Self::resume_at(answers, reference, admin_email_proven),
             false => Step::Status,
         };
         Self {
@@ -223,14 +266,20 @@ impl Wizard {
 
     /// Where a resumed application opens: its first step with problems,
     /// else Check your answers.
-    pub fn resume_at(answers: &Answers, reference: &ReferenceData) -> Step {
+    pub fn resume_at(
+        answers: &Answers,
+        reference: &ReferenceData,
+        admin_email_proven: bool,
+    ) -> Step {
         Step::QUESTIONS
             .iter()
             .copied()
             .find(|step| {
-                step.sections()
-                    .iter()
-                    .any(|s| !validate_section(*s, answers, reference).valid)
+                (*step == Step::ConfirmEmail && !admin_email_proven)
+                    || step
+                        .sections()
+                        .iter()
+                        .any(|s| !validate_section(*s, answers, reference).valid)
             })
             .unwrap_or(Step::Check)
     }
@@ -240,13 +289,19 @@ impl Wizard {
 mod tests {
     use super::*;
 
+    /// Direct enrollment closed; the admin address proven.
+    const PROVEN: Circumstances = Circumstances {
+        direct_enrollment_open: false,
+        admin_email_proven: true,
+    };
+
     fn walk(answers: &Answers) -> Vec<Step> {
         let reference = ReferenceData::vendored();
         let mut wizard = Wizard::default();
         let mut seen = vec![wizard.step];
         while wizard.step != Step::Check {
             wizard
-                .continue_from(answers, &reference, false)
+                .continue_from(answers, &reference, PROVEN)
                 .expect("valid answers");
             seen.push(wizard.step);
         }
@@ -257,9 +312,69 @@ mod tests {
     fn a_valid_application_walks_every_question_to_check_your_answers() {
         assert_eq!(
             walk(&Answers::example()),
-            // Every page before the confirmation and the status.
-            Step::ALL[..8]
+            // Every page before the confirmation and the status, but the
+            // code page: the address is proven.
+            [
+                Step::Start,
+                Step::Model,
+                Step::MpnId,
+                Step::Company,
+                Step::Bank,
+                Step::Admin,
+                Step::Tenant,
+                Step::Check
+            ]
         );
+    }
+
+    #[test]
+    fn an_address_not_yet_proven_is_proven_on_the_next_page_even_after_a_change_link() {
+        let reference = ReferenceData::vendored();
+        let answers = Answers::example();
+        let unproven = Circumstances::default();
+        let mut wizard = Wizard {
+            step: Step::Admin,
+            returning_to_check: false,
+        };
+        assert_eq!(
+            wizard.continue_from(&answers, &reference, unproven),
+            Ok(Step::ConfirmEmail)
+        );
+        assert_eq!(wizard.back_target(), Some(Step::Admin));
+        // Continue without the code stays, with the reason.
+        let report = wizard
+            .continue_from(&answers, &reference, unproven)
+            .unwrap_err();
+        assert_eq!(report.errors[0].code, ProblemCode::AdminEmailUnverified);
+        assert_eq!(
+            wizard.continue_from(&answers, &reference, PROVEN),
+            Ok(Step::Tenant)
+        );
+        // Back from the tenant passes the code page over.
+        assert_eq!(wizard.back_target(), Some(Step::Admin));
+
+        // A Change link to a new address: proven, then back to Check.
+        let mut wizard = Wizard {
+            step: Step::Check,
+            returning_to_check: false,
+        };
+        wizard.change(Step::Admin);
+        assert_eq!(
+            wizard.continue_from(&answers, &reference, unproven),
+            Ok(Step::ConfirmEmail)
+        );
+        // Back to the address and forward again keeps the way to Check.
+        wizard.back();
+        assert_eq!(wizard.step, Step::Admin);
+        assert_eq!(
+            wizard.continue_from(&answers, &reference, unproven),
+            Ok(Step::ConfirmEmail)
+        );
+        assert_eq!(
+            wizard.continue_from(&answers, &reference, PROVEN),
+            Ok(Step::Check)
+        );
+        assert!(!wizard.returning_to_check);
     }
 
     #[test]
@@ -273,7 +388,7 @@ mod tests {
             returning_to_check: false,
         };
         let report = wizard
-            .continue_from(&answers, &reference, false)
+            .continue_from(&answers, &reference, PROVEN)
             .unwrap_err();
         assert_eq!(wizard.step, Step::Bank);
         assert!(
@@ -293,12 +408,16 @@ mod tests {
             returning_to_check: false,
         };
         let report = wizard
-            .continue_from(&answers, &reference, false)
+            .continue_from(&answers, &reference, PROVEN)
             .unwrap_err();
         assert_eq!(report.errors[0].code, ProblemCode::DirectEnrollmentClosed);
         // Reopened by the setting: no code change.
+        let open = Circumstances {
+            direct_enrollment_open: true,
+            ..PROVEN
+        };
         assert_eq!(
-            wizard.continue_from(&answers, &reference, true),
+            wizard.continue_from(&answers, &reference, open),
             Ok(Step::MpnId)
         );
     }
@@ -313,7 +432,7 @@ mod tests {
         wizard.change(Step::Bank);
         assert_eq!(wizard.back_target(), Some(Step::Check));
         assert_eq!(
-            wizard.continue_from(&Answers::example(), &reference, false),
+            wizard.continue_from(&Answers::example(), &reference, PROVEN),
             Ok(Step::Check)
         );
         assert!(!wizard.returning_to_check);
@@ -338,16 +457,21 @@ mod tests {
     fn a_resumed_application_opens_at_its_first_unfinished_step() {
         let reference = ReferenceData::vendored();
         let mut answers = Answers::example();
-        assert_eq!(Wizard::resume_at(&answers, &reference), Step::Check);
-        answers.admin.email = "info@contoso.com".into();
-        assert_eq!(Wizard::resume_at(&answers, &reference), Step::Admin);
+        assert_eq!(Wizard::resume_at(&answers, &reference, true), Step::Check);
+        // Complete but not proven: the code page.
         assert_eq!(
-            Wizard::resume_at(&Answers::default(), &reference),
+            Wizard::resume_at(&answers, &reference, false),
+            Step::ConfirmEmail
+        );
+        answers.admin.email = "info@contoso.com".into();
+        assert_eq!(Wizard::resume_at(&answers, &reference, true), Step::Admin);
+        assert_eq!(
+            Wizard::resume_at(&Answers::default(), &reference, false),
             Step::Model
         );
-        let sent = Wizard::resumed(false, &Answers::default(), &reference);
+        let sent = Wizard::resumed(false, &Answers::default(), &reference, false);
         assert_eq!(sent.step, Step::Status);
-        let open = Wizard::resumed(true, &answers, &reference);
+        let open = Wizard::resumed(true, &answers, &reference, false);
         assert_eq!(open.step, Step::Admin);
     }
 

@@ -6,33 +6,20 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use enroll_core::account::{allowed_actions, Action, Request};
-use enroll_core::{
-    ApiErrorBody, ApplicationStatus, PartnerModel, Problem, ProblemCode, ValidationReport,
+use enroll_core::account::{
+    allowed_actions, AccountView, Action, Request, TotpConfirmed, TotpOffer,
 };
-use serde::{Deserialize, Serialize};
+use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::session::{AccountUser, SignedIn};
+use super::session::SignedIn;
 use super::AppState;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mfa;
 use crate::passwords;
 use crate::store::Session;
-
-/// The account: whose it is, and what the signed-in user may do in it.
-#[derive(Serialize, ToSchema)]
-pub struct AccountView {
-    id: String,
-    /// The company's legal name, from the application.
-    company: String,
-    model: Option<PartnerModel>,
-    status: ApplicationStatus,
-    user: AccountUser,
-    /// What the user's roles allow: the app shows only these.
-    actions: Vec<Action>,
-}
 
 /// The session, if its stage allows `request` and the user's roles allow
 /// `action`: 403 `forbidden` otherwise.
@@ -86,18 +73,6 @@ pub async fn account(
     }))
 }
 
-/// A second factor on offer: put it into an authenticator app, then
-/// confirm with a code from it.
-#[derive(Serialize, ToSchema)]
-pub struct TotpOffer {
-    /// The secret in base32, in groups of 4, to type in by hand.
-    secret: String,
-    /// The `otpauth://` address the QR code holds.
-    uri: String,
-    /// The QR code as an SVG document, made on the server.
-    qr_svg: String,
-}
-
 /// Start setting up a second factor (TOTP)
 ///
 /// A new secret each time; it counts once confirmed.
@@ -136,13 +111,6 @@ pub async fn start_totp(
 pub struct TotpConfirmation {
     /// A code from the authenticator app.
     code: String,
-}
-
-/// The second factor is set up: these recovery codes work once each, in
-/// place of a code, and are shown only now.
-#[derive(Serialize, ToSchema)]
-pub struct TotpConfirmed {
-    recovery_codes: Vec<String>,
 }
 
 /// Confirm the second factor with a code from the app

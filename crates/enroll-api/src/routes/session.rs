@@ -10,10 +10,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::account::{
-    limits, needs_mfa, new_password_problem, Request, Role, SessionStage, SignInState,
+    limits, needs_mfa, new_password_problem, AccountUser, Request, SessionStage, SessionState,
+    SignInState,
 };
 use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::time::Duration;
 use utoipa::ToSchema;
 
@@ -25,16 +26,6 @@ use crate::mfa;
 use crate::passwords;
 use crate::store::{login, Session, User};
 use crate::throttle::Client;
-
-/// The signed-in user, as the app shows them.
-#[derive(Serialize, ToSchema)]
-pub struct AccountUser {
-    pub id: String,
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub roles: Vec<Role>,
-}
 
 impl From<&User> for AccountUser {
     fn from(user: &User) -> Self {
@@ -48,35 +39,9 @@ impl From<&User> for AccountUser {
     }
 }
 
-/// Where a session stands: what it must do before anything else.
-#[derive(Serialize, ToSchema)]
-pub struct SessionState {
-    /// Only on signing in: the bearer token for every later request. Keep
-    /// it in memory only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
-    pub user: AccountUser,
-    /// The second factor's code is due (`POST /session/mfa`).
-    pub mfa_required: bool,
-    /// Signed in with a temporary password: choose a new one first
-    /// (`POST /session/password`).
-    pub must_change_password: bool,
-    /// An admin role without a second factor: set one up first
-    /// (`POST /account/mfa/totp`).
-    pub mfa_enrolment_required: bool,
-}
-
-impl SessionState {
-    fn of(user: &User, mfa_passed: bool, token: Option<String>) -> Self {
-        let stage = stage(user, mfa_passed);
-        Self {
-            token,
-            user: user.into(),
-            mfa_required: stage == SessionStage::NeedsMfaCode,
-            must_change_password: stage == SessionStage::MustChangePassword,
-            mfa_enrolment_required: stage == SessionStage::MustEnrolMfa,
-        }
-    }
+/// Where a session of `user` stands.
+fn state_of(user: &User, mfa_passed: bool, token: Option<String>) -> SessionState {
+    SessionState::at(stage(user, mfa_passed), user.into(), token)
 }
 
 fn stage(user: &User, mfa_passed: bool) -> SessionStage {
@@ -235,7 +200,7 @@ pub async fn sign_in(
         .store
         .create_session(&token_hash(&token), &user.id, now, mfa_passed)
         .await?;
-    Ok(Json(SessionState::of(&user, mfa_passed, Some(token))).into_response())
+    Ok(Json(state_of(&user, mfa_passed, Some(token))).into_response())
 }
 
 /// Sign out
@@ -321,7 +286,7 @@ pub async fn give_mfa_code(
         return Err(wrong("code", ProblemCode::WrongCode));
     }
     state.store.pass_mfa(&session.token_hash).await?;
-    Ok(Json(SessionState::of(user, true, None)).into_response())
+    Ok(Json(state_of(user, true, None)).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -387,5 +352,5 @@ pub async fn change_password(
         .await?;
     let mut changed = user.clone();
     changed.password_temporary = false;
-    Ok(Json(SessionState::of(&changed, session.mfa_passed, None)).into_response())
+    Ok(Json(state_of(&changed, session.mfa_passed, None)).into_response())
 }
