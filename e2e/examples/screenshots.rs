@@ -34,7 +34,7 @@ async fn walk(width: u32, locale: &str) {
         .await;
     stack.shot(&shot("01-start")).await;
 
-    let pages: [(&str, &[(&str, &str)]); 6] = [
+    let pages: [(&str, &[(&str, &str)]); 7] = [
         ("02-model", &[("#f-model-indirect", "")]),
         ("03-mpn", &[("#f-mpn_id", "1234567")]),
         (
@@ -64,6 +64,7 @@ async fn walk(width: u32, locale: &str) {
                 ("#f-admin-email", "jane.doe@contoso.com"),
             ],
         ),
+        ("06-code", &[("#f-code", "{code}")]),
         (
             "07-tenant",
             &[
@@ -81,7 +82,10 @@ async fn walk(width: u32, locale: &str) {
         stack.wait_for(".csp-error-summary").await;
         stack.shot(&shot(&format!("{name}-errors"))).await;
         for &(selector, value) in answers {
-            if value.is_empty() {
+            if value == "{code}" {
+                let code = stack.admin_code(0).await;
+                stack.fill(selector, &code).await;
+            } else if value.is_empty() {
                 stack.click(selector).await;
             } else if selector.ends_with("country") {
                 stack.choose(selector, value).await;

@@ -204,6 +204,25 @@ impl Stack {
         let body: Value = serde_json::from_str(&created.text().await.expect("body")).expect("json");
         let id = body["id"].as_str().expect("id").to_owned();
         let token = body["resume_token"].as_str().expect("token").to_owned();
+        // The admin address proven, as the wizard's code page does.
+        let sent_before = self.admin_codes_sent().await;
+        let asked = http
+            .post(self.url(&format!("/api/v1/applications/{id}/admin-email/code")))
+            .header("Authorization", format!("Bearer {token}"))
+            .send()
+            .await
+            .expect("a code");
+        assert_eq!(asked.status(), 202);
+        let code = self.admin_code(sent_before).await;
+        let proven = http
+            .post(self.url(&format!("/api/v1/applications/{id}/admin-email/verify")))
+            .header("Authorization", format!("Bearer {token}"))
+            .header("Content-Type", "application/json")
+            .body(json!({ "code": code }).to_string())
+            .send()
+            .await
+            .expect("verify");
+        assert_eq!(proven.status(), 200);
         let submitted = http
             .post(self.url(&format!("/api/v1/applications/{id}/submit")))
             .header("Authorization", format!("Bearer {token}"))
@@ -352,6 +371,7 @@ impl Stack {
         self.fill("#f-admin-last_name", "Doe").await;
         self.fill("#f-admin-email", "jane.doe@contoso.com").await;
         self.click("button[type=submit]").await;
+        self.confirm_admin_email().await;
         self.wait_for_text("h1", "tenants").await;
         self.fill("#f-tenant-csp_domain", "contoso.onmicrosoft.com")
             .await;
@@ -360,6 +380,47 @@ impl Stack {
         self.click("#f-attestations-terms_accepted").await;
         self.click("button[type=submit]").await;
         self.wait_for_text("h1", "Check your answers").await;
+    }
+
+    /// The code in the newest email proving an admin address, waiting for
+    /// it to be queued (the outbox is the mail transport).
+    pub async fn admin_code(&self, sent_before: usize) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let codes: Vec<_> = self
+                .api
+                .store
+                .outbox()
+                .await
+                .expect("the outbox")
+                .into_iter()
+                .filter(|e| e.kind == "admin_code")
+                .collect();
+            if codes.len() > sent_before {
+                let body = &codes[codes.len() - 1].body;
+                return body
+                    .split(|c: char| !c.is_ascii_digit())
+                    .find(|run| run.len() == 6)
+                    .expect("6 digits in the email")
+                    .to_owned();
+            }
+            assert!(Instant::now() < deadline, "no admin code was emailed");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// How many admin codes were emailed so far.
+    pub async fn admin_codes_sent(&self) -> usize {
+        let outbox = self.api.store.outbox().await.expect("the outbox");
+        outbox.iter().filter(|e| e.kind == "admin_code").count()
+    }
+
+    /// On the code page: types the emailed code and continues.
+    pub async fn confirm_admin_email(&self) {
+        self.wait_for("#f-code").await;
+        let code = self.admin_code(0).await;
+        self.fill("#f-code", &code).await;
+        self.click("button[type=submit]").await;
     }
 
     /// Runs `script` in the page with `arguments[0]` = `selector` looked up

@@ -60,6 +60,7 @@ fn assert_every_step_heard(events: &[(String, Value)]) {
         "company",
         "bank",
         "admin",
+        "confirm_email",
         "tenant",
         "check",
         "confirmation",
@@ -173,7 +174,7 @@ async fn a_partner_page_on_another_origin_embeds_the_app_and_hears_what_happens(
     assert_every_step_heard(&events);
     assert!(events.contains(&(
         "step".into(),
-        json!({"step": "company", "index": 3, "total": 10})
+        json!({"step": "company", "index": 3, "total": 11})
     )));
     assert!(events.contains(&("saved".into(), json!({ "application_id": id }))));
     let submitted = names
@@ -517,6 +518,12 @@ async fn apply_by_keyboard(chinese: bool) {
     stack
         .type_into("#f-admin-email", "jane.doe@contoso.com")
         .await;
+    stack.press(Key::Enter).await;
+
+    // The code emailed to the admin, typed in by keys.
+    checked_page(&stack, "#f-code", "the code page, by keyboard").await;
+    let code = stack.admin_code(0).await;
+    stack.type_into("#f-code", &code).await;
     stack.press(Key::Enter).await;
 
     checked_page(

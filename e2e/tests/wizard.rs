@@ -110,6 +110,26 @@ async fn an_indirect_reseller_applies_and_is_approved() {
     stack.fill("#f-admin-email", "jane.doe@contoso.com").await;
     stack.click("button[type=submit]").await;
 
+    // The address is proven with the code emailed to it; a wrong code is
+    // refused with the reason first.
+    stack
+        .wait_for_text("h1", "Confirm the admin's email address")
+        .await;
+    stack
+        .wait_for_text("form", "We emailed a 6-digit code to jane.doe@contoso.com")
+        .await;
+    let code = stack.admin_code(0).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    stack.fill("#f-code", wrong).await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(".csp-error-summary", "That code is not right")
+        .await;
+    stack.shot("wizard-6-code-wrong").await;
+    stack.assert_accessible("the code page with an error").await;
+    stack.fill("#f-code", &code).await;
+    stack.click("button[type=submit]").await;
+
     // Tenant and the resale rule.
     stack.wait_for_text("h1", "tenants").await;
     stack
@@ -460,7 +480,11 @@ async fn unreachable_during_a_save_and_a_submit_then_back_it_is_sent_once_with_e
     assert_eq!(statuses, ["draft", "submitted"], "submitted once");
     let emails = stack.api.store.outbox().await.expect("outbox");
     let received: Vec<&str> = emails.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(received, ["status"], "one confirmation email");
+    assert_eq!(
+        received,
+        ["admin_code", "status"],
+        "one code to prove the address, one confirmation email"
+    );
     stack.close().await;
 }
 
