@@ -38,7 +38,9 @@ function start() {
   if (!started) {
     const first = [...document.querySelectorAll(HOSTS)].find((h) => !inIframe(h));
     const start = first && (first.dataset.start ?? first.dataset.view ?? "wizard");
-    if (first && start !== "finder" && !first.cspProgram) {
+    // The program settings are the wizard's: the finder and the account
+    // do without them.
+    if (first && start !== "finder" && start !== "account" && !first.cspProgram) {
       const base = first.dataset.apiBase ?? "";
       first.cspProgram = fetch(`${base}/api/v1/program`, { headers: { Accept: "application/json" } })
         .then((answer) => (answer.ok ? answer.text() : null))

@@ -27,7 +27,6 @@ pub fn App(
     provide_context(api.clone());
     provide_context(config.clone());
     provide_context(DirectoryCache(RwSignal::new(None)));
-    let standalone_finder = config.start == StartAt::Finder;
     let owns_page = config.owns_page;
 
     // The finder on its own: requests go out as the application whose
@@ -48,10 +47,15 @@ pub fn App(
     });
     provide_context(events);
 
-    let content = if standalone_finder {
-        view! { <LaterPart load=move || later::finder(applicant.clone(), None)/> }.into_any()
-    } else {
-        view! { <Wizard api=api early=early_program/> }.into_any()
+    let content = match config.start {
+        StartAt::Finder => {
+            view! { <LaterPart load=Box::new(move || later::finder(applicant.clone(), None))/> }
+                .into_any()
+        }
+        StartAt::Account => {
+            view! { <LaterPart load=Box::new(move || later::account(None, None))/> }.into_any()
+        }
+        StartAt::Wizard => view! { <Wizard api=api early=early_program/> }.into_any(),
     };
     // Inside a partner's page the landmarks are the page's: the app is a
     // region of it, not its `main`.

@@ -1,5 +1,5 @@
 //! The parts of the app that load after the first page: the later wizard
-//! pages and the provider finder.
+//! pages, the provider finder and the partner account.
 //!
 //! In the release build (`cargo xtask`, `--cfg csp_split`) each part is a
 //! wasm file of its own, fetched the first time it is shown, or earlier by
@@ -13,6 +13,7 @@
 //! parts, so nothing typed is lost.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use enroll_core::Step;
@@ -34,24 +35,42 @@ impl From<wasm_split_helpers::SplitLoaderError> for NotLoaded {
     }
 }
 
+/// A part on its way: boxed, so `LaterPart` is compiled once for every
+/// part rather than once per caller (it is on the first page).
+pub type Loading = Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>>>>;
+
+/// What `LaterPart` calls for its part, again on a retry.
+pub type Load = Box<dyn Fn() -> Loading>;
+
 /// The page of a step after the first question: the other questions,
 /// check your answers, the confirmation and the status.
-pub async fn page(step: Step) -> Result<AnyView, NotLoaded> {
-    #[cfg(csp_split)]
-    return split::page_part(step).await;
-    #[cfg(not(csp_split))]
-    return split::page_part(step);
+pub fn page(step: Step) -> Loading {
+    Box::pin(async move {
+        #[cfg(csp_split)]
+        return split::page_part(step).await;
+        #[cfg(not(csp_split))]
+        return split::page_part(step);
+    })
 }
 
 /// The provider finder.
-pub async fn finder(
-    applicant: Option<DraftRef>,
-    on_back: Option<Callback<()>>,
-) -> Result<AnyView, NotLoaded> {
-    #[cfg(csp_split)]
-    return split::finder_part(applicant, on_back).await;
-    #[cfg(not(csp_split))]
-    return split::finder_part(applicant, on_back);
+pub fn finder(applicant: Option<DraftRef>, on_back: Option<Callback<()>>) -> Loading {
+    Box::pin(async move {
+        #[cfg(csp_split)]
+        return split::finder_part(applicant, on_back).await;
+        #[cfg(not(csp_split))]
+        return split::finder_part(applicant, on_back);
+    })
+}
+
+/// The partner account, from signing in on.
+pub fn account(email: Option<String>, on_back: Option<Callback<()>>) -> Loading {
+    Box::pin(async move {
+        #[cfg(csp_split)]
+        return split::account_part(email, on_back).await;
+        #[cfg(not(csp_split))]
+        return split::account_part(email, on_back);
+    })
 }
 
 /// Fetches the wizard's later pages in the background once the browser
@@ -91,6 +110,14 @@ mod split {
     ) -> Result<AnyView, NotLoaded> {
         Ok(crate::finder::finder_page(applicant, on_back))
     }
+
+    #[cfg_attr(csp_split, wasm_split_helpers::wasm_split(account, fallible))]
+    pub fn account_part(
+        email: Option<String>,
+        on_back: Option<Callback<()>>,
+    ) -> Result<AnyView, NotLoaded> {
+        Ok(crate::account::account_page(email, on_back))
+    }
 }
 
 /// Where a part being shown is.
@@ -108,11 +135,7 @@ enum Progress {
 /// Not `Suspense`: rebuilding a `Suspend` always waits a tick, and a page
 /// of a loaded part must appear as synchronously as the first page does.
 #[component]
-pub fn LaterPart<F, Fut>(load: F) -> impl IntoView
-where
-    F: Fn() -> Fut + 'static,
-    Fut: Future<Output = Result<AnyView, NotLoaded>> + 'static,
-{
+pub fn LaterPart(load: Load) -> impl IntoView {
     let i18n = use_i18n();
     let progress = RwSignal::new(Progress::Loading);
     // The part's view, taken by the render below once.
@@ -149,7 +172,7 @@ where
             return;
         };
         owner.with(|| {
-            let Some(mut loading) = load.try_with_value(|(load, _)| Box::pin(load())) else {
+            let Some(mut loading) = load.try_with_value(|(load, _)| load()) else {
                 return;
             };
             let mut now = Context::from_waker(Waker::noop());

@@ -1,6 +1,7 @@
 //! The CSP enrollment app: views and browser glue only. The domain (types,
 //! rules, messages) is `enroll-core`; the host page is `embed`; HTTP is `api`.
 
+pub mod account;
 pub mod api;
 pub mod app;
 pub mod embed;

@@ -3,6 +3,7 @@
 //! backoff and jitter; writes carry If-Match or an Idempotency-Key, so a
 //! retry can never apply twice.
 
+mod account;
 mod directory;
 mod drafts;
 mod failure;
@@ -78,17 +79,30 @@ impl ApiClient {
         locale: Locale,
         draft: Option<&DraftRef>,
     ) -> RequestBuilder {
+        self.request_as(method, path, locale, draft.map(|d| d.token.as_str()))
+    }
+
+    /// A request with `token` (a draft's resume token, or a session's) as
+    /// its bearer.
+    fn request_as(
+        &self,
+        method: &str,
+        path: &str,
+        locale: Locale,
+        token: Option<&str>,
+    ) -> RequestBuilder {
         let url = self.url(path);
         let builder = match method {
             "POST" => Request::post(&url),
             "PUT" => Request::put(&url),
+            "DELETE" => Request::delete(&url),
             _ => Request::get(&url),
         };
         let builder = builder
             .header("Accept", "application/json")
             .header("Accept-Language", locale.tag());
-        match draft {
-            Some(draft) => builder.header("Authorization", &format!("Bearer {}", draft.token)),
+        match token {
+            Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
             None => builder,
         }
     }
@@ -151,6 +165,16 @@ impl ApiClient {
             }
         }
         self.program(locale).await
+    }
+
+    /// A book of messages, each locale's text by its tag.
+    pub async fn messages(
+        &self,
+        book: &str,
+        locale: Locale,
+    ) -> Result<std::collections::BTreeMap<String, String>, ApiFailure> {
+        self.get(&format!("/reference/messages/{book}"), locale, None)
+            .await
     }
 
     pub async fn address_format(

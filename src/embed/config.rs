@@ -49,6 +49,8 @@ pub enum StartAt {
     Wizard,
     /// The provider finder on its own.
     Finder,
+    /// The partner account's sign-in, for companies already approved.
+    Account,
 }
 
 /// `data-mode`.
@@ -155,10 +157,11 @@ impl HostConfig {
                     match value.trim() {
                         "wizard" | "status" => Ok(StartAt::Wizard),
                         "finder" => Ok(StartAt::Finder),
+                        "account" => Ok(StartAt::Account),
                         _ => Err(ConfigProblem {
                             attribute: "data-start",
                             value,
-                            expected: "wizard, finder or status",
+                            expected: "wizard, finder, status or account",
                         }),
                     },
                 )
@@ -399,7 +402,7 @@ mod tests {
         );
         assert_eq!(
             config.problems[1].message(),
-            "data-start=\"shop\" is not understood (wizard, finder or status); the default applies"
+            "data-start=\"shop\" is not understood (wizard, finder, status or account); the default applies"
         );
     }
 

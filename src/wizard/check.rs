@@ -191,6 +191,9 @@ pub fn StatusPage() -> impl IntoView {
                 {(status == ApplicationStatus::MoreInfoNeeded).then(|| view! {
                     <button type="button" class="csp-button" on:click=move |_| state.edit_after_review()>{i18n.t("status.fix")}</button>
                 })}
+                {(status == ApplicationStatus::Approved).then(|| view! {
+                    <button type="button" class="csp-button" data-open-account on:click=move |_| state.account_open.set(true)>{i18n.t("status.sign_in")}</button>
+                })}
                 <FindProvider/>
                 <h2 class="csp-heading-m">{i18n.t("status.history")}</h2>
                 <ul class="csp-list csp-history">{history}</ul>

@@ -61,6 +61,8 @@ pub struct WizardState {
     pub admin_code_resent: RwSignal<bool>,
     /// The provider finder is open over the confirmation or status page.
     pub finder_open: RwSignal<bool>,
+    /// The partner account is open over the status page.
+    pub account_open: RwSignal<bool>,
     /// What the host page hears (none in the browser tests' bare mounts).
     pub events: StoredValue<HostEvents>,
 }
@@ -102,6 +104,7 @@ pub fn WizardView(
         admin_code_sent_to: RwSignal::new(None),
         admin_code_resent: RwSignal::new(false),
         finder_open: RwSignal::new(false),
+        account_open: RwSignal::new(false),
         events: StoredValue::new(use_host_events()),
     };
     provide_context(state);
@@ -204,7 +207,7 @@ pub fn WizardView(
         {move || match step.get() {
             Step::Start => view! { <start::StartPage program=program.clone() on_start=move || state.continue_step()/> }.into_any(),
             Step::Model => steps::first_question_page(),
-            later_step => view! { <LaterPart load=move || later::page(later_step)/> }.into_any(),
+            later_step => view! { <LaterPart load=Box::new(move || later::page(later_step))/> }.into_any(),
         }}
         {move || (Step::QUESTIONS.contains(&step.get()) || step.get() == Step::Check).then(|| view! { <SaveForLater/> })}
         }
@@ -214,10 +217,22 @@ pub fn WizardView(
         state.finder_open.set(false);
         state.refresh_status();
     });
+    // The account opens from the status page, at the admin's address.
+    let close_account = Callback::new(move |_: ()| {
+        state.account_open.set(false);
+        state.refresh_status();
+    });
     move || {
         if state.finder_open.get() {
             let applicant = state.draft.get_untracked();
-            view! { <LaterPart load=move || later::finder(applicant.clone(), Some(close_finder))/> }
+            view! { <LaterPart load=Box::new(move || later::finder(applicant.clone(), Some(close_finder)))/> }
+                .into_any()
+        } else if state.account_open.get() {
+            let email = state
+                .form
+                .answers
+                .with_untracked(|a| a.admin.email.trim().to_owned());
+            view! { <LaterPart load=Box::new(move || later::account(Some(email.clone()), Some(close_account)))/> }
                 .into_any()
         } else {
             wizard_page().into_any()

@@ -50,13 +50,15 @@ impl WizardState {
     }
 
     /// Whether the admin address now in the answers is the one the
-    /// server last said was proven (a changed address is not).
+    /// server last said was proven (a changed address is not). Compared
+    /// in ASCII case: the full Unicode tables would cost the first page
+    /// 2 KB, and the server, which compares in full, has the last word.
     pub fn admin_email_proven(&self) -> bool {
         let proven = self.admin_email_proven.get();
         let typed = self
             .form
             .answers
-            .with(|a| a.admin.email.trim().to_lowercase());
+            .with(|a| a.admin.email.trim().to_ascii_lowercase());
         proven.is_some_and(|address| address == typed)
     }
 
@@ -68,14 +70,14 @@ impl WizardState {
     pub fn saw_proof(&self, application: &Application) {
         let address = application
             .admin_email_confirmed
-            .then(|| application.answers.admin.email.trim().to_lowercase());
+            .then(|| application.answers.admin.email.trim().to_ascii_lowercase());
         self.admin_email_proven.set(address);
     }
 
     /// The admin address was just proven with the code.
     pub fn proved_admin_email(&self, address: &str) {
         self.admin_email_proven
-            .set(Some(address.trim().to_lowercase()));
+            .set(Some(address.trim().to_ascii_lowercase()));
     }
 
     /// Emails a code to the admin address: once per address as the code
@@ -85,7 +87,7 @@ impl WizardState {
         let address = self
             .form
             .answers
-            .with_untracked(|a| a.admin.email.trim().to_lowercase());
+            .with_untracked(|a| a.admin.email.trim().to_ascii_lowercase());
         if !again && self.admin_code_sent_to.get_untracked().as_deref() == Some(address.as_str()) {
             return;
         }

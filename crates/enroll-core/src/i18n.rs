@@ -1,14 +1,49 @@
 //! The message catalog shared by the app and the API.
 //!
-//! Messages live in `locales/<locale>.txt` at the repository root, one
-//! `key = text` per line, `{name}` for a parameter, `\n` for a line break
-//! and `\\` for a backslash. A tiny format instead of
-//! an i18n crate keeps the wasm small and leaves the host page's `<html>`,
-//! cookies and storage alone.
+//! Messages live in `locales/` at the repository root, one `key = text`
+//! per line, `{name}` for a parameter, `\n` for a line break and `\\` for
+//! a backslash. A tiny format instead of an i18n crate keeps the wasm small
+//! and leaves the host page's `<html>`, cookies and storage alone.
+//!
+//! They come in books (`Book`): what the first page and the wizard say is
+//! compiled into every build; the emails only into the server's; the
+//! partner account's the server compiles in and the app fetches with the
+//! account's part (`Catalog::add`), so the first page's download does not
+//! carry them.
 
 use crate::Problem;
 use std::borrow::Cow;
 use std::sync::OnceLock;
+
+type Entry = (&'static str, Cow<'static, str>);
+
+/// The book each locale's catalog was given at run time (by `Locale as
+/// usize`).
+static ADDED: [OnceLock<Vec<Entry>>; 2] = [OnceLock::new(), OnceLock::new()];
+
+fn sorted(mut entries: Vec<Entry>) -> Vec<Entry> {
+    entries.sort_by_key(|(key, _)| *key);
+    entries
+}
+
+fn find_in<'a>(entries: &'a [Entry], key: &str) -> Option<&'a str> {
+    entries
+        .binary_search_by_key(&key, |(k, _)| *k)
+        .ok()
+        .map(|i| entries[i].1.as_ref())
+}
+
+/// The `key = text` lines of a book.
+fn entries_of(source: &'static str) -> impl Iterator<Item = Entry> {
+    source
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| {
+            let (key, text) = line.split_once('=')?;
+            Some((key.trim(), unescape(text.trim())))
+        })
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Locale {
@@ -70,23 +105,62 @@ impl Locale {
         }
     }
 
-    fn source(self) -> &'static str {
+    /// The text of the core book in this locale.
+    fn core_source(self) -> &'static str {
         match self {
             Self::EnUs => include_str!("../../../locales/en-US.txt"),
             Self::ZhCn => include_str!("../../../locales/zh-CN.txt"),
         }
     }
+
+    /// The text of `book` in this locale. Only where every book is built
+    /// in: in the app, naming the others would put their text in the wasm.
+    #[cfg(feature = "all-messages")]
+    pub fn source(self, book: Book) -> &'static str {
+        match (book, self) {
+            (Book::Core, _) => self.core_source(),
+            (Book::Emails, Self::EnUs) => include_str!("../../../locales/emails/en-US.txt"),
+            (Book::Emails, Self::ZhCn) => include_str!("../../../locales/emails/zh-CN.txt"),
+            (Book::Account, Self::EnUs) => include_str!("../../../locales/account/en-US.txt"),
+            (Book::Account, Self::ZhCn) => include_str!("../../../locales/account/zh-CN.txt"),
+        }
+    }
+
+    /// The texts of the books this build carries.
+    fn built_in(self) -> Vec<&'static str> {
+        #[cfg(feature = "all-messages")]
+        return Book::ALL.iter().map(|book| self.source(*book)).collect();
+        #[cfg(not(feature = "all-messages"))]
+        return vec![self.core_source()];
+    }
+}
+
+/// A book of messages: which builds carry it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Book {
+    /// The first page's and the wizard's: every build.
+    Core,
+    /// The emails: the server's build only.
+    Emails,
+    /// The partner account's pages: the server's build, and the app once
+    /// the account's part loads.
+    Account,
+}
+
+impl Book {
+    pub const ALL: [Book; 3] = [Book::Core, Book::Emails, Book::Account];
 }
 
 /// The messages of one locale, falling back to en-US for a missing key.
 #[derive(Debug)]
 pub struct Catalog {
     locale: Locale,
-    entries: Vec<(&'static str, Cow<'static, str>)>,
+    entries: Vec<Entry>,
 }
 
 impl Catalog {
-    /// The catalog of a locale, parsed once per process.
+    /// The catalog of a locale: the books built in, parsed once per
+    /// process, and the one added since, if any.
     pub fn get(locale: Locale) -> &'static Catalog {
         static EN: OnceLock<Catalog> = OnceLock::new();
         static ZH: OnceLock<Catalog> = OnceLock::new();
@@ -94,21 +168,27 @@ impl Catalog {
             Locale::EnUs => &EN,
             Locale::ZhCn => &ZH,
         };
-        cell.get_or_init(|| Catalog::parse(locale, locale.source()))
+        cell.get_or_init(|| Catalog::parse(locale, locale.built_in().into_iter()))
     }
 
-    fn parse(locale: Locale, source: &'static str) -> Self {
-        let mut entries: Vec<(&str, Cow<'static, str>)> = source
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .filter_map(|line| {
-                let (key, text) = line.split_once('=')?;
-                Some((key.trim(), unescape(text.trim())))
-            })
-            .collect();
-        entries.sort_by_key(|(key, _)| *key);
-        Self { locale, entries }
+    /// Adds a book fetched at run time (`text`, in the format above) to the
+    /// locale's catalog; once: a second book, or the same again, is left
+    /// out (the app fetches one, the account's).
+    pub fn add(locale: Locale, text: &'static str) {
+        let _ = ADDED[locale as usize].set(sorted(entries_of(text).collect()));
+    }
+
+    fn parse(locale: Locale, sources: impl Iterator<Item = &'static str>) -> Self {
+        Self {
+            locale,
+            entries: sorted(sources.flat_map(entries_of).collect()),
+        }
+    }
+
+    /// The text of a key in this locale: its built-in books, then the one
+    /// added at run time.
+    fn lookup_own(&self, key: &str) -> Option<&str> {
+        find_in(&self.entries, key).or_else(|| find_in(ADDED[self.locale as usize].get()?, key))
     }
 
     pub fn locale(&self) -> Locale {
@@ -122,11 +202,7 @@ impl Catalog {
 
     /// The raw text of a key, if this locale or en-US has it.
     pub fn lookup(&self, key: &str) -> Option<&str> {
-        let own = self
-            .entries
-            .binary_search_by_key(&key, |(k, _)| *k)
-            .ok()
-            .map(|i| self.entries[i].1.as_ref());
+        let own = self.lookup_own(key);
         match (own, self.locale) {
             (Some(text), _) => Some(text),
             (None, Locale::EnUs) => None,
@@ -274,6 +350,33 @@ mod tests {
         ["zero", "one", "two", "few", "many"]
             .iter()
             .any(|category| key.rsplit('.').next() == Some(category))
+    }
+
+    #[test]
+    fn each_key_is_in_one_book() {
+        for locale in Locale::ALL {
+            let mut seen = std::collections::HashSet::new();
+            for book in Book::ALL {
+                for (key, _) in entries_of(locale.source(book)) {
+                    assert!(seen.insert(key), "{key} twice in {}", locale.tag());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_book_is_looked_up_after_the_built_in_ones() {
+        // Built here without the account's book, which is added after.
+        let core = Catalog::parse(Locale::ZhCn, std::iter::once(Locale::ZhCn.core_source()));
+        assert_eq!(find_in(&core.entries, "account.sign_out"), None);
+        let added = sorted(entries_of(Locale::ZhCn.source(Book::Account)).collect());
+        assert_eq!(find_in(&added, "account.sign_out"), Some("退出登录"));
+        // The shared catalog, built with every book here, finds it as well.
+        Catalog::add(Locale::ZhCn, Locale::ZhCn.source(Book::Account));
+        assert_eq!(
+            Catalog::get(Locale::ZhCn).text("account.sign_out"),
+            "退出登录"
+        );
     }
 
     #[test]

@@ -117,7 +117,7 @@ fn every_key_the_code_names_is_in_every_catalog() {
 /// The keys put together at run time from the domain's values, which the
 /// scan above cannot see: each status's name, what happens next and its
 /// email; each country's names for its address fields; each bank scheme's
-/// account types.
+/// account types; each role's name.
 #[test]
 fn every_key_built_from_a_domain_value_is_in_every_catalog() {
     use enroll_core::address::AddressField;
@@ -150,6 +150,9 @@ fn every_key_built_from_a_domain_value_is_in_every_catalog() {
                 .iter()
                 .map(|kind| format!("bank.account_type.{kind}")),
         );
+    }
+    for role in enroll_core::account::Role::ALL {
+        built.push(format!("role.{}", role.as_str()));
     }
     built.sort();
     built.dedup();

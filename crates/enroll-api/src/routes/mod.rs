@@ -146,6 +146,7 @@ pub fn cacheable_v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .routes(routes!(get_address_format))
         .routes(routes!(get_free_email_domains))
+        .routes(routes!(get_messages))
         .routes(routes!(directory::index))
         .routes(routes!(directory::filters))
 }
@@ -267,6 +268,38 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
         state.reference.free_email_domains_json().to_owned(),
         "public, max-age=86400",
     )
+}
+
+/// A book of messages the app fetches with its part
+///
+/// The partner account's (`account`), in every locale, as the catalog's
+/// text (`key = text` lines): the first page's download does not carry
+/// them.
+#[utoipa::path(
+    get,
+    path = "/reference/messages/{book}",
+    tag = "reference",
+    params(("book" = String, Path, description = "`account`")),
+    responses(
+        (status = 200, description = "Each locale's text by its tag; cacheable for an hour", body = std::collections::BTreeMap<String, String>,
+            headers(("Cache-Control" = String, description = "`public, max-age=3600`"))),
+        (status = 404, description = "`not_found`: no such book", body = ApiErrorBody),
+    ),
+)]
+async fn get_messages(
+    axum::extract::Path(book): axum::extract::Path<String>,
+) -> Result<Response, ApiFailure> {
+    let book = match book.as_str() {
+        "account" => enroll_core::i18n::Book::Account,
+        _ => return Err(ApiFailure::not_found()),
+    };
+    let texts: std::collections::BTreeMap<&str, &str> = enroll_core::Locale::ALL
+        .into_iter()
+        .map(|locale| (locale.tag(), locale.source(book)))
+        .collect();
+    let json = serde_json::to_string(&texts).unwrap_or_default();
+    // An hour: a new release's words reach a page left open soon enough.
+    Ok(cacheable_json(json, "public, max-age=3600"))
 }
 
 /// This document

@@ -1,0 +1,153 @@
+//! The partner account end to end: an applicant proves the admin address
+//! and applies, the operator approves, and the admin signs in with the
+//! temporary password from the outbox, chooses a password, sets up an
+//! authenticator (the test computes its codes, as the app on a phone
+//! would), signs out and back in with a code. Every page passes axe-core
+//! in English and in Chinese.
+
+use e2e::Stack;
+use enroll_api::clock::{Clock, SystemClock};
+use enroll_api::mfa;
+
+/// axe-core on the page as it is, in English, then in Chinese, then back.
+async fn accessible_in_both_languages(stack: &Stack, page: &str) {
+    stack.assert_accessible(&format!("{page} (en-US)")).await;
+    stack.click(".csp-language__option[lang=zh-CN]").await;
+    stack.wait_for(".csp-app[lang=zh-CN]").await;
+    stack.assert_accessible(&format!("{page} (zh-CN)")).await;
+    stack.click(".csp-language__option[lang=en-US]").await;
+    stack.wait_for(".csp-app[lang=en-US]").await;
+}
+
+/// The temporary password in the approval's email.
+async fn temporary_password(stack: &Stack) -> String {
+    let outbox = stack.api.store.outbox().await.expect("the outbox");
+    let email = outbox
+        .iter()
+        .find(|e| e.kind == "temporary_password")
+        .expect("the temporary password was emailed");
+    assert_eq!(email.to, "jane.doe@contoso.com");
+    email
+        .body
+        .lines()
+        .find_map(|line| line.strip_prefix("Temporary password: "))
+        .expect("its line")
+        .trim()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_admin_signs_in_chooses_a_password_sets_up_an_authenticator_and_signs_in_with_a_code() {
+    let stack = Stack::start().await;
+    stack.browser.goto(&stack.url("/")).await.expect("opens");
+    stack.start_as("indirect").await;
+    stack.answer_mpn_id("1234567").await;
+    stack.answer_company_to_tenant().await;
+    stack.click(".csp-summary ~ .csp-button").await;
+    stack.wait_for_text("h1", "Application sent").await;
+    let id = stack.api.store.applications().await.expect("listing")[0]
+        .id
+        .clone();
+    stack.operator(&["review", "start", &id]).await;
+    stack.operator(&["review", "approve", &id]).await;
+
+    // From the status page to the account's sign-in, the address filled.
+    stack.click(".csp-button--secondary").await;
+    stack.wait_for_text("[data-status]", "Approved").await;
+    stack.click("[data-open-account]").await;
+    stack
+        .wait_for_text("h1", "Sign in to your partner account")
+        .await;
+    let filled = stack.in_app("#f-email", "return el.value;").await;
+    assert_eq!(filled, "jane.doe@contoso.com");
+    accessible_in_both_languages(&stack, "sign in").await;
+
+    // A wrong password: said, and nothing else happens.
+    stack.fill("#f-password", "not the password").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(
+            "[role=alert]",
+            "The email address or the password is not right",
+        )
+        .await;
+    stack.shot("account-1-sign-in-wrong").await;
+    accessible_in_both_languages(&stack, "sign in, wrong password").await;
+
+    let temporary = temporary_password(&stack).await;
+    stack.fill("#f-password", &temporary).await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "Choose your own password").await;
+    // A common password is refused with the reason.
+    stack.fill("#f-current_password", &temporary).await;
+    stack.fill("#f-new_password", "Password2026!").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(".csp-error-summary", "one of the most common")
+        .await;
+    stack.shot("account-2-password-common").await;
+    accessible_in_both_languages(&stack, "choose a password, refused").await;
+    stack.fill("#f-new_password", "violet quarry tandem").await;
+    stack.click("button[type=submit]").await;
+
+    // The authenticator: a QR code and the key as text.
+    stack
+        .wait_for_text("h1", "Protect your account with an authenticator app")
+        .await;
+    stack.wait_for(".csp-qr svg").await;
+    let secret = stack.text("[data-secret]").await.unwrap_or_default();
+    let secret = mfa::Secret::from_base32(&secret).expect("the key shown is base32");
+    stack.shot("account-3-authenticator").await;
+    accessible_in_both_languages(&stack, "set up the authenticator").await;
+    let code = mfa::code_at(&secret, SystemClock.now());
+    stack.fill("#f-code", &code).await;
+    stack.click("button[type=submit]").await;
+
+    // The recovery codes, once.
+    stack.wait_for_text("h1", "Keep your recovery codes").await;
+    let codes = stack
+        .in_app(
+            "[data-recovery-codes]",
+            "return el.querySelectorAll('li').length;",
+        )
+        .await;
+    assert_eq!(codes, 10);
+    accessible_in_both_languages(&stack, "recovery codes").await;
+    stack.click(".csp-button").await;
+
+    // The account, as its global admin sees it.
+    stack.wait_for_text("h1", "Contoso Ltd").await;
+    stack.wait_for_text("[data-roles]", "Global admin").await;
+    stack.shot("account-4-home").await;
+    accessible_in_both_languages(&stack, "the account").await;
+
+    // Nothing secret is kept by the browser, nor told to the page.
+    let kept = stack.browser_storage().await;
+    for secret in [temporary.as_str(), "violet quarry tandem", &code] {
+        assert!(!kept.contains(secret), "{secret} kept: {kept}");
+    }
+
+    // Sign out, and back in: now with a code from the app. The code that
+    // set it up is used; the next one (one step ahead) is not.
+    stack.click("[data-sign-out]").await;
+    stack
+        .wait_for_text("[role=status]", "You are signed out")
+        .await;
+    stack.fill("#f-email", "jane.doe@contoso.com").await;
+    stack.fill("#f-password", "violet quarry tandem").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text("h1", "Enter the code from your authenticator app")
+        .await;
+    accessible_in_both_languages(&stack, "the code at sign-in").await;
+    stack.fill("#f-code", &code).await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(".csp-error-summary", "That code is not right")
+        .await;
+    let next = mfa::code_at(&secret, SystemClock.now() + mfa::STEP_SECS);
+    stack.fill("#f-code", &next).await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "Contoso Ltd").await;
+    stack.close().await;
+}

@@ -1,0 +1,227 @@
+//! The account's pages. Thin: each form hands its fields to `AccountState`
+//! and shows what comes back; the error summary and field errors are the
+//! wizard's components.
+
+use enroll_core::account::{Action, Role, TotpOffer};
+use leptos::html::H1;
+use leptos::prelude::*;
+
+use super::{AccountState, Page};
+use crate::i18n::use_i18n;
+use crate::ui::error_summary::ErrorSummary;
+use crate::ui::field::PlainField;
+
+#[component]
+pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let page = Memo::new(move |_| state.page());
+    // A new page starts with its heading focused (screen readers read it,
+    // the keyboard starts from it); its old problems go.
+    let heading = NodeRef::<H1>::new();
+    Effect::new(move |previous: Option<Page>| {
+        let now = page.get();
+        if previous.is_some_and(|p| p != now) {
+            state.errors.set(Vec::new());
+            request_animation_frame(move || {
+                if let Some(h1) = heading.get_untracked() {
+                    let _ = h1.focus();
+                }
+            });
+        }
+        now
+    });
+    let email = RwSignal::new(email);
+    view! {
+        {on_back.map(|back| view! {
+            <button type="button" class="csp-back-link" on:click=move |_| back.run(())>
+                {move || i18n.t("account.back")}
+            </button>
+        })}
+        {move || state.notice.get().map(|failure| view! {
+            <div class="csp-notice csp-notice--problem" role="alert"><p>{move || failure.describe(&i18n)}</p></div>
+        })}
+        <ErrorSummary errors=state.errors/>
+        {move || match page.get() {
+            Page::SignIn => view! { <SignIn heading=heading email=email/> }.into_any(),
+            Page::MfaCode => view! { <MfaCode heading=heading/> }.into_any(),
+            Page::ChangePassword => view! { <ChangePassword heading=heading/> }.into_any(),
+            Page::EnrolMfa => view! { <EnrolMfa heading=heading/> }.into_any(),
+            Page::RecoveryCodes => view! { <RecoveryCodes heading=heading/> }.into_any(),
+            Page::Home => view! { <Home heading=heading/> }.into_any(),
+        }}
+    }
+}
+
+/// The form's button: "Please wait" while its request is on its way.
+#[component]
+fn Submit(label_key: &'static str) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    view! {
+        <button type="submit" class="csp-button" aria-disabled=move || state.busy.get().to_string()>
+            {move || if state.busy.get() { i18n.t("account.wait") } else { i18n.t(label_key) }}
+        </button>
+    }
+}
+
+#[component]
+fn SignIn(heading: NodeRef<H1>, email: RwSignal<String>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let password = RwSignal::new(String::new());
+    view! {
+        <form novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            state.sign_in(email.get_untracked(), password.get_untracked());
+        }>
+            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.sign_in.title")}</h1>
+            {move || state.signed_out.get().then(|| view! {
+                <p class="csp-notice" role="status">{move || i18n.t("account.signed_out")}</p>
+            })}
+            <p>{move || i18n.t("account.sign_in.intro")}</p>
+            <PlainField path="email" label_key="account.email" input_type="email" autocomplete="username" value=email errors=state.errors/>
+            <PlainField path="password" label_key="account.password" input_type="password" autocomplete="current-password" width="csp-input--20" value=password errors=state.errors/>
+            <Submit label_key="account.sign_in.submit"/>
+        </form>
+    }
+}
+
+#[component]
+fn MfaCode(heading: NodeRef<H1>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let code = RwSignal::new(String::new());
+    view! {
+        <form novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            state.give_mfa_code(code.get_untracked());
+        }>
+            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.mfa.title")}</h1>
+            <PlainField path="code" label_key="account.mfa.code" hint_key="account.mfa.code_hint" autocomplete="one-time-code" width="csp-input--10" value=code errors=state.errors/>
+            <Submit label_key="form.continue"/>
+        </form>
+    }
+}
+
+#[component]
+fn ChangePassword(heading: NodeRef<H1>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    view! {
+        <form novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            state.change_password(current.get_untracked(), new.get_untracked());
+        }>
+            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.password.title")}</h1>
+            <p>{move || i18n.t("account.password.intro")}</p>
+            <PlainField path="current_password" label_key="account.password.current" input_type="password" autocomplete="current-password" width="csp-input--20" value=current errors=state.errors/>
+            <PlainField path="new_password" label_key="account.password.new" hint_key="account.password.new_hint" input_type="password" autocomplete="new-password" width="csp-input--20" value=new errors=state.errors/>
+            <Submit label_key="account.password.submit"/>
+        </form>
+    }
+}
+
+#[component]
+fn EnrolMfa(heading: NodeRef<H1>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let offer = RwSignal::new(None::<TotpOffer>);
+    let code = RwSignal::new(String::new());
+    // A secret is asked for as the page opens.
+    state.start_totp(move |made| offer.set(Some(made)));
+    view! {
+        <form novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            state.confirm_totp(code.get_untracked());
+        }>
+            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.enrol.title")}</h1>
+            <p>{move || i18n.t("account.enrol.intro")}</p>
+            <ol class="csp-list csp-list--number">
+                <li>
+                    <p>{move || i18n.t("account.enrol.scan")}</p>
+                    // The QR code is made by the API from the secret alone.
+                    <div class="csp-qr" role="img" aria-label=move || i18n.t("account.enrol.qr_label")
+                        inner_html=move || offer.with(|o| o.as_ref().map(|o| o.qr_svg.clone()).unwrap_or_default())></div>
+                </li>
+                <li>
+                    <p>{move || i18n.t("account.enrol.type")}</p>
+                    <p><code class="csp-secret" data-secret>{move || offer.with(|o| o.as_ref().map(|o| o.secret.clone()).unwrap_or_default())}</code></p>
+                </li>
+                <li>
+                    <PlainField path="code" label_key="account.enrol.code" hint_key="account.enrol.code_hint" autocomplete="one-time-code" inputmode="numeric" width="csp-input--10" value=code errors=state.errors/>
+                </li>
+            </ol>
+            <Submit label_key="form.continue"/>
+        </form>
+    }
+}
+
+#[component]
+fn RecoveryCodes(heading: NodeRef<H1>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let codes = move || {
+        state
+            .recovery_codes
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|code| view! { <li><code>{code}</code></li> })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.codes.title")}</h1>
+        <p>{move || i18n.t("account.codes.intro")}</p>
+        <ul class="csp-list csp-codes" data-recovery-codes>{codes}</ul>
+        <button type="button" class="csp-button" on:click=move |_| state.codes_kept()>
+            {move || i18n.t("account.codes.kept")}
+        </button>
+    }
+}
+
+#[component]
+fn Home(heading: NodeRef<H1>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let roles = move |roles: &[Role]| {
+        let names: Vec<String> = roles
+            .iter()
+            .map(|role| i18n.t(&format!("role.{}", role.as_str())))
+            .collect();
+        i18n.list(&names)
+    };
+    view! {
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>
+            {move || state.account.with(|a| a.as_ref().map(|a| a.company.clone()))
+                .unwrap_or_else(|| i18n.t("account.home.title"))}
+        </h1>
+        {move || state.account.get().map(|account| {
+            let user = account.user.clone();
+            let name = format!("{} {}", user.first_name, user.last_name);
+            let may_manage = account.actions.contains(&Action::ManageOwnSecurity);
+            view! {
+                <dl class="csp-summary" data-account>
+                    <div class="csp-summary__row">
+                        <dt class="csp-summary__key">{move || i18n.t("account.home.signed_in_as")}</dt>
+                        <dd class="csp-summary__value">{name}<br/>{user.email.clone()}</dd>
+                    </div>
+                    <div class="csp-summary__row">
+                        <dt class="csp-summary__key">{move || i18n.t("account.home.roles")}</dt>
+                        <dd class="csp-summary__value" data-roles>{move || roles(&user.roles)}</dd>
+                    </div>
+                    <div class="csp-summary__row">
+                        <dt class="csp-summary__key">{move || i18n.t("account.home.status")}</dt>
+                        <dd class="csp-summary__value">{move || i18n.t(&format!("status.{}", account.status.as_str()))}</dd>
+                    </div>
+                </dl>
+                {may_manage.then(|| view! { <p class="csp-hint">{move || i18n.t("account.home.security")}</p> })}
+            }
+        })}
+        <button type="button" class="csp-button csp-button--secondary" data-sign-out on:click=move |_| state.sign_out()>
+            {move || i18n.t("account.sign_out")}
+        </button>
+    }
+}
