@@ -112,6 +112,7 @@ async fn walk(width: u32, locale: &str) {
     stack.wait_for("[data-status]").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     stack.shot(&shot("10-status")).await;
+    account_pages(&stack, &shot).await;
     stack.click("[data-open-finder]").await;
     stack.wait_for("#finder-count[data-total]").await;
     stack.shot(&shot("11-finder")).await;
@@ -136,4 +137,56 @@ async fn heading_changed(stack: &Stack, before: &str) -> String {
         assert!(Instant::now() < deadline, "the page never left {before:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The partner account's pages, from the status page's "Sign in" to the
+/// account, and back.
+async fn account_pages(stack: &Stack, shot: &dyn Fn(&str) -> String) {
+    use enroll_api::clock::{Clock, SystemClock};
+    stack.click("[data-open-account]").await;
+    stack.wait_for("#f-password").await;
+    stack.shot(&shot("20-sign-in")).await;
+    let outbox = stack.api.store.outbox().await.expect("the outbox");
+    let email = outbox
+        .iter()
+        .find(|e| e.kind == "temporary_password")
+        .expect("a temporary password");
+    // The line after the address: "Temporary password: …" in any language.
+    let temporary = email
+        .body
+        .lines()
+        .find(|line| line.contains("密码：") || line.starts_with("Temporary password: "))
+        .and_then(|line| line.rsplit([' ', '：']).next())
+        .expect("the password's line")
+        .to_owned();
+    stack.fill("#f-password", &temporary).await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for("#f-new_password").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for(".csp-error-summary").await;
+    stack.shot(&shot("21-password-errors")).await;
+    stack.fill("#f-current_password", &temporary).await;
+    stack.fill("#f-new_password", "violet quarry tandem").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for(".csp-qr svg").await;
+    stack.shot(&shot("22-authenticator")).await;
+    let secret = stack.text("[data-secret]").await.unwrap_or_default();
+    let secret = enroll_api::mfa::Secret::from_base32(&secret).expect("base32");
+    let code = enroll_api::mfa::code_at(&secret, SystemClock.now());
+    stack.fill("#f-code", &code).await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for("[data-recovery-codes]").await;
+    stack.shot(&shot("23-recovery-codes")).await;
+    stack.click(".csp-button").await;
+    stack.wait_for("[data-roles]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stack.shot(&shot("24-account")).await;
+    stack.click("[data-sign-out]").await;
+    stack.wait_for("#f-password").await;
+    stack.fill("#f-password", "violet quarry tandem").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for("#f-code").await;
+    stack.shot(&shot("25-code-at-sign-in")).await;
+    stack.click(".csp-back-link").await;
+    stack.wait_for("[data-status]").await;
 }
