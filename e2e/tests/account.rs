@@ -151,3 +151,38 @@ async fn the_admin_signs_in_chooses_a_password_sets_up_an_authenticator_and_sign
     stack.wait_for_text("h1", "Contoso Ltd").await;
     stack.close().await;
 }
+
+/// A partner's page opens the account's sign-in by `data-start="account"`:
+/// the account's messages arrive with its part, and a wrong password is
+/// told in the page's language.
+#[tokio::test]
+async fn a_partner_page_opens_the_sign_in_with_data_start_account() {
+    let stack = Stack::start_with_host_page().await;
+    stack.open_host_page("/").await;
+    stack.wait_for_text("h1", "Apply to join").await;
+    stack
+        .browser
+        .execute(
+            "const host = document.querySelector('csp-enroll');
+             host.setAttribute('data-locale', 'zh-CN');
+             host.setAttribute('data-start', 'account');
+             return true;",
+            vec![],
+        )
+        .await
+        .expect("set");
+    stack.wait_for_text("h1", "登录你的合作伙伴账户").await;
+    stack.fill("#f-email", "nobody@contoso.com").await;
+    stack.fill("#f-password", "not a password").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text("[role=alert]", "电子邮件地址或密码不正确")
+        .await;
+    stack
+        .assert_accessible("the sign-in in the partner's page (zh-CN)")
+        .await;
+    // Nothing of it reached the page's storage or its address.
+    let kept = stack.browser_storage().await;
+    assert!(!kept.contains("not a password"), "{kept}");
+    stack.close().await;
+}
