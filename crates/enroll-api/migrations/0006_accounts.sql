@@ -17,12 +17,16 @@ CREATE TABLE admin_email_codes (
     tries_left     INTEGER NOT NULL
 );
 
--- When codes were sent, for "3 an hour".
+-- When codes were sent, and to whom, for "3 an hour" per application and
+-- per address.
 CREATE TABLE admin_email_code_sends (
     application_id TEXT    NOT NULL REFERENCES applications (id),
+    -- Lower case.
+    email          TEXT    NOT NULL,
     sent_at        INTEGER NOT NULL
 );
 CREATE INDEX admin_email_code_sends_by_application ON admin_email_code_sends (application_id, sent_at);
+CREATE INDEX admin_email_code_sends_by_email ON admin_email_code_sends (email, sent_at);
 
 -- One per approved application.
 CREATE TABLE accounts (
@@ -77,9 +81,11 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_by_user ON sessions (user_id);
 
--- Failed sign-ins, by what they count against: `email:<login>` or
--- `client:<address>`.
+-- Attempts to sign in (a password, a code), by what they count against:
+-- `email:<login>`, `mfa:<user id>`, `client:<address>`, `net:<IPv6 /48>`.
+-- Counted before the password or code is checked; a right one is removed.
 CREATE TABLE sign_in_failures (
+    id    INTEGER PRIMARY KEY AUTOINCREMENT,
     scope TEXT    NOT NULL,
     at    INTEGER NOT NULL
 );

@@ -44,6 +44,11 @@ pub struct Limits {
     /// Resume-link emails one client (IP address) may ask for an hour.
     #[arg(long, default_value_t = 10)]
     pub resume_emails_per_client: u32,
+    /// Codes proving an admin address one address may receive an hour,
+    /// from all drafts together (one draft may send 3 an hour whatever
+    /// this says).
+    #[arg(long, default_value_t = 3)]
+    pub admin_codes_per_recipient: u32,
     /// Drafts one client (IP address) may create an hour. Generous: an
     /// office behind one address is many applicants.
     #[arg(long, default_value_t = 100)]
@@ -71,6 +76,7 @@ impl Default for Limits {
             resume_emails_per_application: 3,
             resume_emails_per_recipient: 3,
             resume_emails_per_client: 10,
+            admin_codes_per_recipient: 3,
             drafts_per_client: 100,
             mpn_lookups_per_client: 300,
             open_provider_requests: 10,
@@ -98,6 +104,7 @@ impl Limits {
             resume_emails_per_application: 1_000,
             resume_emails_per_recipient: 1_000,
             resume_emails_per_client: 1_000,
+            admin_codes_per_recipient: 1_000,
             drafts_per_client: 100_000,
             mpn_lookups_per_client: 100_000,
             ..Self::default()

@@ -28,6 +28,8 @@ pub enum ReviewError {
     NotADecision,
     #[error("the reason holds a control character: write it again without one")]
     ControlCharacter,
+    #[error("the admin's email address is not proven, so no password can go to it: use request-info, and the applicant proves it before sending again")]
+    AdminEmailUnproven,
     #[error("cannot make the partner account: {0}")]
     Random(String),
     #[error(transparent)]
@@ -58,6 +60,18 @@ pub async fn decide(
     // the status page); terminal escapes and bidi overrides are not.
     if reason.is_some_and(|r| r.chars().any(|c| is_forbidden(c, true))) {
         return Err(ReviewError::ControlCharacter);
+    }
+    // The temporary password goes only to a proven address (applications
+    // sent before the proof existed have none: ask for more information,
+    // and the applicant proves it on the way to sending again).
+    if decision == Change::Approve {
+        let record = store
+            .application(id)
+            .await?
+            .ok_or_else(|| ReviewError::Missing(id.to_owned()))?;
+        if !record.admin_email_is_confirmed() {
+            return Err(ReviewError::AdminEmailUnproven);
+        }
     }
     let note = reason.map(str::to_owned);
     // Approval makes the partner account, its first user the admin named

@@ -24,6 +24,8 @@ use crate::limits::RATE_WINDOW;
 pub enum Action {
     CreateDraft,
     ResumeEmail,
+    /// Emailing a code to prove an admin address.
+    AdminCode,
     MpnLookup,
 }
 
@@ -75,10 +77,18 @@ enum Scope {
 }
 
 impl Client {
-    /// The client as limits kept in the database name it (failed
-    /// sign-ins): its address, or its /64.
-    pub fn key(&self) -> String {
-        format!("client:{}", self.address)
+    /// The scopes limits kept in the database count this client against
+    /// (sign-in attempts), each with `limit` scaled as the buckets here
+    /// are: its address (or /64), and an IPv6 client's /48 as a whole.
+    pub fn scopes(&self, limit: u32) -> Vec<(String, u32)> {
+        let mut scopes = vec![(format!("client:{}", self.address), limit)];
+        if let Some(network) = self.network {
+            scopes.push((
+                format!("net:{network}"),
+                limit.saturating_mul(NETWORK_SHARE),
+            ));
+        }
+        scopes
     }
 }
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{complete, start_with, Api, Checked, Draft};
+use common::{complete, start_with, Api, Checked};
 use enroll_api::clock::{Clock, TestClock};
 use enroll_api::mfa;
 use reqwest::Method;
@@ -500,12 +500,174 @@ async fn sign_in_is_throttled_per_address_known_or_not_and_per_client() {
     assert_eq!(throttled.status(), 429);
 }
 
+/// Signed in before the authenticator was set up, a session would have
+/// skipped the code: it ends when another session sets it up.
 #[tokio::test]
-async fn the_draft_answer_says_whether_the_address_is_proven() {
+async fn setting_up_the_authenticator_ends_the_sessions_signed_in_without_it() {
+    let (api, clock) = api_with_clock().await;
+    let (email, temporary) = approved(&api).await;
+    let first = sign_in(&api, &email, &temporary).await.body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        change_password(&api, &first, &temporary, NEW_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let second = sign_in(&api, &email, NEW_PASSWORD).await.body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let offer = as_user(&api, &first, Method::POST, "/account/mfa/totp", None).await;
+    let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
+    let confirm = json!({ "code": mfa::code_at(&secret, clock.now()) });
+    let confirmed = as_user(
+        &api,
+        &first,
+        Method::POST,
+        "/account/mfa/totp/confirm",
+        Some(confirm),
+    )
+    .await;
+    assert_eq!(confirmed.status(), 200);
+    let later = as_user(&api, &second, Method::GET, "/account", None).await;
+    assert_eq!(
+        (later.status().as_u16(), later.code()),
+        (401, "session_expired")
+    );
+    assert_eq!(
+        as_user(&api, &first, Method::GET, "/account", None)
+            .await
+            .status(),
+        200
+    );
+    // Nor can a session swap the authenticator for one of its own.
+    let again = as_user(&api, &first, Method::POST, "/account/mfa/totp", None).await;
+    assert_eq!(
+        (again.status().as_u16(), again.code()),
+        (409, "mfa_already_enrolled")
+    );
+}
+
+/// Wrong codes count per user whatever passwords were right meanwhile.
+#[tokio::test]
+async fn codes_cannot_be_guessed_by_signing_in_again_between_tries() {
+    let (api, clock) = api_with_clock().await;
+    let (_, secret, _) = fully_set_up(&api, &clock).await;
+    let right = mfa::code_at(&secret, clock.now());
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        let token = sign_in(&api, "jane.doe@contoso.com", NEW_PASSWORD)
+            .await
+            .body["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for _ in 0..2 {
+            let answer = as_user(
+                &api,
+                &token,
+                Method::POST,
+                "/session/mfa",
+                Some(json!({ "code": wrong })),
+            )
+            .await;
+            answers.push(answer.status().as_u16());
+        }
+    }
+    assert_eq!(answers, [422, 422, 422, 422, 422, 429]);
+}
+
+/// Attempts sent at once are counted before any is checked: five wrong
+/// passwords for one address are told so, the rest wait.
+#[tokio::test]
+async fn attempts_sent_at_once_cannot_pass_the_count_together() {
     let (api, _) = api_with_clock().await;
-    let draft: Draft = api.create(&complete()).await;
-    let (_, stored) = api.get(&draft).await;
-    assert_eq!(stored["admin_email_confirmed"], true);
+    let (email, _) = approved(&api).await;
+    let api = std::sync::Arc::new(api);
+    let tries: Vec<_> = (0..15)
+        .map(|_| {
+            let (api, email) = (api.clone(), email.clone());
+            tokio::spawn(async move {
+                sign_in(&api, &email, "wrong password here")
+                    .await
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tries {
+        statuses.push(task.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        10,
+        "{statuses:?}"
+    );
+}
+
+/// Three codes an hour reach one address, however many drafts ask.
+#[tokio::test]
+async fn an_address_gets_three_codes_an_hour_from_all_drafts_together() {
+    let clock = TestClock::new();
+    let shared = clock.clone();
+    let api = start_with(move |options| {
+        options.clock = std::sync::Arc::new(shared);
+        options.limits.admin_codes_per_recipient = 3;
+    })
+    .await;
+    let mut answers = complete();
+    answers["admin"]["email"] = json!("not yet");
+    let mut sent = Vec::new();
+    for _ in 0..4 {
+        let draft = api.create(&answers).await;
+        let (etag, mut stored) = api.get(&draft).await;
+        stored["admin"]["email"] = json!("victim@fabrikam.com");
+        api.put(&draft, &etag, &stored).await;
+        sent.push(api.send_admin_code(&draft).await.status().as_u16());
+    }
+    assert_eq!(sent, [202, 202, 202, 429]);
+}
+
+/// Applications sent before the proof existed: approving one would send
+/// the password to an address nobody proved; the operator is told what
+/// to do instead.
+#[tokio::test]
+async fn an_application_without_a_proven_address_is_not_approved() {
+    let (api, _) = api_with_clock().await;
+    let draft = api.create(&complete()).await;
+    assert_eq!(api.submit(&draft, &draft.etag, "k").await.status(), 200);
+    api.operator(&["review", "start", &draft.id]).await.unwrap();
+    let store = enroll_api::store::Store::open(&api.database).await.unwrap();
+    store.forget_admin_email_proof(&draft.id).await.unwrap();
+    let refused = api
+        .operator(&["review", "approve", &draft.id])
+        .await
+        .unwrap_err();
+    assert!(
+        refused.contains("not proven") && refused.contains("request-info"),
+        "{refused}"
+    );
+    assert!(api
+        .outbox()
+        .await
+        .iter()
+        .all(|e| e.kind != "temporary_password"));
+    assert!(api.operator_output(&["accounts", "list"]).trim().is_empty());
 }
 
 /// The account's messages, which the app fetches with the account's part,

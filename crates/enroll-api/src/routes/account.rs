@@ -75,7 +75,8 @@ pub async fn account(
 
 /// Start setting up a second factor (TOTP)
 ///
-/// A new secret each time; it counts once confirmed.
+/// A new secret each time; it counts once confirmed. Only while none is
+/// set up.
 #[utoipa::path(
     post,
     path = "/account/mfa/totp",
@@ -85,6 +86,7 @@ pub async fn account(
         (status = 200, description = "The secret, as text and as a QR code", body = TotpOffer),
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
         (status = 403, description = "`mfa_required` or `password_change_required`: that step first", body = ApiErrorBody),
+        (status = 409, description = "`mfa_already_enrolled`: an authenticator is set up already", body = ApiErrorBody),
     ),
 )]
 pub async fn start_totp(
@@ -92,6 +94,14 @@ pub async fn start_totp(
     signed_in: SignedIn,
 ) -> Result<Json<TotpOffer>, ApiFailure> {
     let session = permitted(&signed_in, Request::EnrolMfa, Action::ManageOwnSecurity)?;
+    // Replacing an authenticator would need the current one's code first:
+    // not offered yet, so a session (or a stolen token) cannot swap it.
+    if session.user.totp_secret.is_some() {
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            "mfa_already_enrolled",
+        ));
+    }
     let secret = mfa::Secret::generate()
         .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
     state

@@ -21,6 +21,7 @@ use crate::mail;
 use crate::openapi::ApplicationPath;
 use crate::passwords::{code_hash, email_code};
 use crate::store::{CodeCheck, CodeSent};
+use crate::throttle::{Action, Client};
 
 /// A code is on its way.
 #[derive(Serialize, ToSchema)]
@@ -48,7 +49,8 @@ pub struct AdminEmailConfirmed {
 ///
 /// To the admin address in the saved answers, which must be a valid work
 /// address. A new code replaces the previous one; it works for 10 minutes
-/// and 5 tries; 3 may be sent an hour.
+/// and 5 tries; 3 may be sent an hour to one application, 3 to one
+/// address, and one client may ask as often as for resume links.
 #[utoipa::path(
     post,
     path = "/applications/{id}/admin-email/code",
@@ -61,13 +63,14 @@ pub struct AdminEmailConfirmed {
         (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
         (status = 409, description = "`not_editable`: already submitted", body = ApiErrorBody),
         (status = 422, description = "The admin address is missing or not a work address: the report says why", body = ValidationReport),
-        (status = 429, description = "`too_many_codes`: 3 were sent in the last hour", body = ApiErrorBody,
+        (status = 429, description = "`too_many_codes`: 3 were sent in the last hour for this application or to this address, or this client asked too often", body = ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until another may be sent"))),
     ),
 )]
 pub async fn send_code(
     State(state): State<AppState>,
     Applicant { record, .. }: Applicant,
+    client: Client,
 ) -> Result<Response, ApiFailure> {
     if !record.status.is_editable() {
         return Err(ApiFailure::new(StatusCode::CONFLICT, "not_editable"));
@@ -80,6 +83,16 @@ pub async fn send_code(
             Vec::new(),
         )));
     }
+    // Emails cost and land in someone's inbox: as many an hour from one
+    // client as resume links.
+    state
+        .throttle
+        .take(
+            Action::AdminCode,
+            client,
+            state.limits.resume_emails_per_client,
+        )
+        .map_err(|wait| ApiFailure::throttled("too_many_codes", wait))?;
     let code =
         email_code().map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
     let now = state.clock.now();
@@ -90,6 +103,7 @@ pub async fn send_code(
             &to,
             &code_hash(&code),
             now,
+            state.limits.admin_codes_per_recipient,
             mail::admin_code_email(&record, &code),
         )
         .await?;

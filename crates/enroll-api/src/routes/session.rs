@@ -92,49 +92,43 @@ impl SignedIn {
     }
 }
 
-/// What counts a failed attempt: the address tried (known or not) and
-/// the client.
+/// An attempt to sign in (a password or a code), counted before it is
+/// checked, against what it is limited by; a right one is given back.
 struct Attempt {
-    email_scope: String,
-    client_scope: String,
+    ids: Vec<i64>,
 }
 
 impl Attempt {
-    fn new(email: &str, client: Client) -> Self {
-        Self {
-            email_scope: format!("email:{}", login(email)),
-            client_scope: client.key(),
+    /// Counts it against `scope` (the address tried, known or not; or the
+    /// user, for codes) with `limit`, and against the client: 429 when
+    /// one is at its limit over the last 15 minutes.
+    async fn begin(
+        state: &AppState,
+        scope: String,
+        limit: u32,
+        client: Client,
+    ) -> Result<Self, ApiFailure> {
+        let mut scopes = vec![(scope, limit)];
+        scopes.extend(client.scopes(limits::SIGN_IN_FAILURES_PER_CLIENT));
+        match state.store.begin_attempt(scopes, state.clock.now()).await? {
+            Ok(ids) => Ok(Self { ids }),
+            Err(wait) => Err(ApiFailure::throttled(
+                "too_many_attempts",
+                Duration::from_secs(wait),
+            )),
         }
     }
 
-    /// 429 when either has failed too often in the window.
-    async fn allowed(&self, state: &AppState) -> Result<(), ApiFailure> {
-        let now = state.clock.now();
-        let since = now.saturating_sub(limits::SIGN_IN_WINDOW_SECS);
-        for (scope, limit) in [
-            (&self.email_scope, limits::SIGN_IN_FAILURES_PER_ADDRESS),
-            (&self.client_scope, limits::SIGN_IN_FAILURES_PER_CLIENT),
-        ] {
-            let (failures, oldest) = state.store.sign_in_failures(scope, since).await?;
-            if failures >= limit {
-                let free_at = oldest.unwrap_or(now) + limits::SIGN_IN_WINDOW_SECS;
-                return Err(ApiFailure::throttled(
-                    "too_many_attempts",
-                    Duration::from_secs(free_at.saturating_sub(now).max(1)),
-                ));
-            }
-        }
+    /// The password or code was right: not a failure.
+    async fn succeeded(self, state: &AppState) -> Result<(), ApiFailure> {
+        state.store.forgive_attempt(self.ids).await?;
         Ok(())
     }
+}
 
-    async fn failed(&self, state: &AppState) -> Result<(), ApiFailure> {
-        let scopes = [self.email_scope.clone(), self.client_scope.clone()];
-        state
-            .store
-            .add_sign_in_failure(&scopes, state.clock.now())
-            .await?;
-        Ok(())
-    }
+/// What a password attempt counts against: the address, known or not.
+fn address_scope(email: &str) -> String {
+    format!("email:{}", login(email))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -148,6 +142,8 @@ pub struct Credentials {
 /// The same answer, taking as long, for an unknown address and a wrong
 /// password. After 5 failures in 15 minutes for one address (known or
 /// not), or 20 from one client: 429 until the oldest leaves the window.
+/// Each attempt is counted before the password is checked, so attempts
+/// sent at once cannot pass the count together.
 #[utoipa::path(
     post,
     path = "/session",
@@ -167,15 +163,19 @@ pub async fn sign_in(
     client: Client,
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> Result<Response, ApiFailure> {
-    let attempt = Attempt::new(&credentials.email, client);
-    attempt.allowed(&state).await?;
+    let attempt = Attempt::begin(
+        &state,
+        address_scope(&credentials.email),
+        limits::SIGN_IN_FAILURES_PER_ADDRESS,
+        client,
+    )
+    .await?;
     let user = state.store.user_by_email(&credentials.email).await?;
     // Bounded before hashing: argon2 over megabytes costs the server.
     let password = credentials.password;
     let right = password.chars().count() <= limits::PASSWORD_MAX_CHARS
         && passwords::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await;
     let (true, Some(user)) = (right, user) else {
-        attempt.failed(&state).await?;
         return Err(ApiFailure::new(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
@@ -188,10 +188,7 @@ pub async fn sign_in(
             "temporary_password_expired",
         ));
     }
-    state
-        .store
-        .clear_sign_in_failures(&attempt.email_scope)
-        .await?;
+    attempt.succeeded(&state).await?;
     let token = random_hex(32)
         .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
     // Without a second factor set up there is no code to wait for.
@@ -238,7 +235,8 @@ fn wrong(field: &str, code: ProblemCode) -> ApiFailure {
 /// Give the second factor's code
 ///
 /// Completes a sign-in that needs it. Each code, and each recovery code,
-/// is accepted once. Failures count with the password's.
+/// is accepted once. 5 wrong codes in 15 minutes for one user (whatever
+/// passwords were right meanwhile), or 20 failures from one client: 429.
 #[utoipa::path(
     post,
     path = "/session/mfa",
@@ -263,8 +261,15 @@ pub async fn give_mfa_code(
 ) -> Result<Response, ApiFailure> {
     let session = signed_in.may(Request::MfaCode)?;
     let user = &session.user;
-    let attempt = Attempt::new(&user.email, client);
-    attempt.allowed(&state).await?;
+    // Codes are counted per user, apart from passwords: a right password
+    // gives back only its own attempt, never a code's.
+    let attempt = Attempt::begin(
+        &state,
+        format!("mfa:{}", user.id),
+        limits::SIGN_IN_FAILURES_PER_ADDRESS,
+        client,
+    )
+    .await?;
     let now = state.clock.now();
     let secret = user
         .totp_secret
@@ -282,9 +287,9 @@ pub async fn give_mfa_code(
             .await?
     };
     if !accepted {
-        attempt.failed(&state).await?;
         return Err(wrong("code", ProblemCode::WrongCode));
     }
+    attempt.succeeded(&state).await?;
     state.store.pass_mfa(&session.token_hash).await?;
     Ok(Json(state_of(user, true, None)).into_response())
 }
@@ -324,15 +329,20 @@ pub async fn change_password(
 ) -> Result<Response, ApiFailure> {
     let session = signed_in.may(Request::ChangePassword)?;
     let user = &session.user;
-    let attempt = Attempt::new(&user.email, client);
-    attempt.allowed(&state).await?;
+    let attempt = Attempt::begin(
+        &state,
+        address_scope(&user.email),
+        limits::SIGN_IN_FAILURES_PER_ADDRESS,
+        client,
+    )
+    .await?;
     let current = change.current_password;
     let right = current.chars().count() <= limits::PASSWORD_MAX_CHARS
         && passwords::verify(current.clone(), Some(user.password_hash.clone())).await;
     if !right {
-        attempt.failed(&state).await?;
         return Err(wrong("current_password", ProblemCode::WrongPassword));
     }
+    attempt.succeeded(&state).await?;
     let new = change.new_password;
     if let Some(code) = new_password_problem(&new, &current, &state.reference.common_passwords) {
         let problem = Problem::at("new_password", code)

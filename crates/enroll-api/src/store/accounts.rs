@@ -162,34 +162,42 @@ pub(super) async fn insert_account(
 impl Store {
     /// Records a new code for the admin address `email` of application
     /// `id` (replacing any earlier one) and queues `message`, which carries
-    /// it; refused when three were sent in the hour before `now`.
+    /// it; refused when three were sent for the application, or
+    /// `per_recipient` to the address, in the hour before `now`.
     pub async fn send_admin_email_code(
         &self,
         id: &str,
         email: &str,
         code_hash: &str,
         now: u64,
+        per_recipient: u32,
         message: NewEmail,
     ) -> Result<CodeSent, StoreError> {
         let (id, email, code_hash) = (id.to_owned(), login(email), code_hash.to_owned());
         self.write(move |tx| {
             Box::pin(async move {
                 let hour_ago = secs(now.saturating_sub(3600));
-                let row = sqlx::query(
-                    "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM admin_email_code_sends
-                     WHERE application_id = ? AND sent_at > ?",
-                )
-                .bind(&id)
-                .bind(hour_ago)
-                .fetch_one(&mut *tx)
-                .await?;
-                let sent: i64 = row.try_get("sent")?;
-                if sent >= i64::from(limits::EMAIL_CODE_SENDS_PER_HOUR) {
-                    let oldest: i64 = row.try_get("oldest")?;
-                    let free_at = unsecs(oldest) + 3600;
-                    return Ok(CodeSent::TooMany {
-                        retry_after_secs: free_at.saturating_sub(now).max(1),
-                    });
+                // Per application, and per address: drafts are free, and
+                // an address is not to be flooded from many of them.
+                let per_application = limits::EMAIL_CODE_SENDS_PER_HOUR;
+                for (column, limit) in [("application_id", per_application), ("email", per_recipient)] {
+                    let value = if column == "email" { &email } else { &id };
+                    let row = sqlx::query(&format!(
+                        "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM admin_email_code_sends
+                         WHERE {column} = ? AND sent_at > ?"
+                    ))
+                    .bind(value)
+                    .bind(hour_ago)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let sent: i64 = row.try_get("sent")?;
+                    if sent >= i64::from(limit) {
+                        let oldest: i64 = row.try_get("oldest")?;
+                        let free_at = unsecs(oldest) + 3600;
+                        return Ok(CodeSent::TooMany {
+                            retry_after_secs: free_at.saturating_sub(now).max(1),
+                        });
+                    }
                 }
                 sqlx::query(
                     "INSERT INTO admin_email_codes (application_id, email, code_hash, expires_at, tries_left)
@@ -205,8 +213,9 @@ impl Store {
                 .bind(i64::from(limits::EMAIL_CODE_TRIES))
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("INSERT INTO admin_email_code_sends (application_id, sent_at) VALUES (?, ?)")
+                sqlx::query("INSERT INTO admin_email_code_sends (application_id, email, sent_at) VALUES (?, ?, ?)")
                     .bind(&id)
+                    .bind(&email)
                     .bind(secs(now))
                     .execute(&mut *tx)
                     .await?;
@@ -272,6 +281,22 @@ impl Store {
         .await
     }
 
+    /// Takes the proof of the admin's address away, as applications sent
+    /// before proofs existed have none (for tests and repairs).
+    pub async fn forget_admin_email_proof(&self, id: &str) -> Result<(), StoreError> {
+        let id = id.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("UPDATE applications SET admin_email_confirmed = NULL WHERE id = ?")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
         let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?"))
             .bind(login(email))
@@ -320,61 +345,66 @@ impl Store {
         Ok(accounts)
     }
 
-    /// The failed sign-ins counted against each of `scopes` since `since`,
-    /// with the oldest of them.
-    pub async fn sign_in_failures(
+    /// Counts an attempt (a password or a code about to be checked)
+    /// against each of `scopes`, each with its limit over the window
+    /// before `now`, in one transaction: so that attempts sent at once
+    /// cannot all pass the count before any is recorded. `Err` holds the
+    /// seconds to wait when a scope is at its limit (nothing recorded);
+    /// `Ok` the rows a right attempt gives back (`forgive_attempt`).
+    pub async fn begin_attempt(
         &self,
-        scope: &str,
-        since: u64,
-    ) -> Result<(u32, Option<u64>), StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS failures, MIN(at) AS oldest FROM sign_in_failures
-             WHERE scope = ? AND at > ?",
-        )
-        .bind(scope)
-        .bind(secs(since))
-        .fetch_one(&self.pool)
-        .await?;
-        let failures: i64 = row.try_get("failures")?;
-        let oldest: Option<i64> = row.try_get("oldest")?;
-        Ok((
-            u32::try_from(failures).unwrap_or(u32::MAX),
-            oldest.map(unsecs),
-        ))
-    }
-
-    /// Counts a failed sign-in against each of `scopes`, and forgets those
-    /// older than any window that counts them.
-    pub async fn add_sign_in_failure(&self, scopes: &[String], now: u64) -> Result<(), StoreError> {
-        let scopes = scopes.to_vec();
+        scopes: Vec<(String, u32)>,
+        now: u64,
+    ) -> Result<Result<Vec<i64>, u64>, StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
+                let since = secs(now.saturating_sub(limits::SIGN_IN_WINDOW_SECS));
                 sqlx::query("DELETE FROM sign_in_failures WHERE at <= ?")
-                    .bind(secs(now.saturating_sub(limits::SIGN_IN_WINDOW_SECS)))
+                    .bind(since)
                     .execute(&mut *tx)
                     .await?;
-                for scope in scopes {
-                    sqlx::query("INSERT INTO sign_in_failures (scope, at) VALUES (?, ?)")
-                        .bind(scope)
-                        .bind(secs(now))
-                        .execute(&mut *tx)
-                        .await?;
+                for (scope, limit) in &scopes {
+                    let row = sqlx::query(
+                        "SELECT COUNT(*) AS attempts, MIN(at) AS oldest FROM sign_in_failures
+                         WHERE scope = ? AND at > ?",
+                    )
+                    .bind(scope)
+                    .bind(since)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let attempts: i64 = row.try_get("attempts")?;
+                    if attempts >= i64::from(*limit) {
+                        let oldest: Option<i64> = row.try_get("oldest")?;
+                        let free_at = oldest.map_or(now, unsecs) + limits::SIGN_IN_WINDOW_SECS;
+                        return Ok(Err(free_at.saturating_sub(now).max(1)));
+                    }
                 }
-                Ok(())
+                let mut ids = Vec::new();
+                for (scope, _) in &scopes {
+                    let done =
+                        sqlx::query("INSERT INTO sign_in_failures (scope, at) VALUES (?, ?)")
+                            .bind(scope)
+                            .bind(secs(now))
+                            .execute(&mut *tx)
+                            .await?;
+                    ids.push(done.last_insert_rowid());
+                }
+                Ok(Ok(ids))
             })
         })
         .await
     }
 
-    /// Forgets the failures counted against `scope` (a right password).
-    pub async fn clear_sign_in_failures(&self, scope: &str) -> Result<(), StoreError> {
-        let scope = scope.to_owned();
+    /// A right attempt: it does not count as a failure.
+    pub async fn forgive_attempt(&self, ids: Vec<i64>) -> Result<(), StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
-                sqlx::query("DELETE FROM sign_in_failures WHERE scope = ?")
-                    .bind(scope)
-                    .execute(&mut *tx)
-                    .await?;
+                for id in ids {
+                    sqlx::query("DELETE FROM sign_in_failures WHERE id = ?")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 Ok(())
             })
         })
@@ -568,7 +598,8 @@ impl Store {
     /// Makes the offered secret the user's second factor, `step` its first
     /// accepted code, with these recovery codes (hashed) replacing any
     /// earlier ones; the session confirming it counts as having given the
-    /// code. False when `offered` is no longer the one offered.
+    /// code, and the user's other sessions end. False when `offered` is no
+    /// longer the one offered.
     pub async fn confirm_totp(
         &self,
         user_id: &str,
@@ -608,7 +639,14 @@ impl Store {
                         .await?;
                 }
                 sqlx::query("UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?")
-                    .bind(token_hash)
+                    .bind(&token_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                // Sessions signed in before, without a code, end: from now
+                // on signing in needs one.
+                sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")
+                    .bind(&user_id)
+                    .bind(&token_hash)
                     .execute(&mut *tx)
                     .await?;
                 Ok(true)
