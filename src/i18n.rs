@@ -41,6 +41,14 @@ impl I18n {
     /// through the browser's `Intl.ListFormat` (a narrow conjunction: no
     /// "and", which a list of facts does not want).
     pub fn list(&self, items: &[String]) -> String {
+        // Browsers before 2021 (Safari 14.0) have no ListFormat; a call
+        // would throw and take the page down with it.
+        let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into());
+        let has_it =
+            intl.is_ok_and(|intl| js_sys::Reflect::has(&intl, &"ListFormat".into()) == Ok(true));
+        if !has_it {
+            return items.join(", ");
+        }
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"type".into(), &"conjunction".into());
         let _ = js_sys::Reflect::set(&options, &"style".into(), &"narrow".into());

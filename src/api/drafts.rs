@@ -124,13 +124,18 @@ impl ApiClient {
         read::<Sent>(response).await.map(|(sent, _)| sent.to)
     }
 
-    /// Proves the admin address with the emailed code.
+    /// Proves the admin address with the emailed code: the address the
+    /// server proved.
     pub async fn verify_admin_code(
         &self,
         draft: &DraftRef,
         code: &str,
         locale: Locale,
-    ) -> Result<(), ApiFailure> {
+    ) -> Result<String, ApiFailure> {
+        #[derive(Deserialize)]
+        struct Proven {
+            email: String,
+        }
         let path = format!("/applications/{}/admin-email/verify", draft.id);
         let response = self
             .request("POST", &path, locale, Some(draft))
@@ -139,7 +144,9 @@ impl ApiClient {
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
-        read::<serde_json::Value>(response).await.map(|_| ())
+        read::<Proven>(response)
+            .await
+            .map(|(proven, _)| proven.email)
     }
 
     /// This applicant's partnership requests, oldest first.

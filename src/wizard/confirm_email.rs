@@ -15,16 +15,22 @@ pub fn ConfirmEmail() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_wizard();
     let code = RwSignal::new(String::new());
-    let address = move || state.form.answers.with(|a| a.admin.email.trim().to_owned());
-    // The code goes to the address the server has: sent once the answers
-    // with it are saved.
+    let typed = move || state.form.answers.with(|a| a.admin.email.trim().to_owned());
+    // Said sent only where the server said it sent it: the address typed.
+    let sent = move || {
+        let typed = typed().to_ascii_lowercase();
+        state
+            .admin_code_sent_to
+            .with(|to| to.as_deref() == Some(typed.as_str()))
+    };
+    // The code goes to the address the server has: asked for once the
+    // answers with it are saved (and again should the save come later).
     Effect::new(move |_| {
         let saved = state.lifecycle.with(|l| l.save_status()) == SaveStatus::Saved;
         if saved {
             state.send_admin_code(false);
         }
     });
-    let sent = move || state.admin_code_sent_to.get().is_some();
     view! {
         <form novalidate on:submit=move |ev| {
             ev.prevent_default();
@@ -33,7 +39,7 @@ pub fn ConfirmEmail() -> impl IntoView {
             <h1 class="csp-heading-l">{move || i18n.t(Step::ConfirmEmail.title_key())}</h1>
             <p>
                 {move || if sent() { i18n.t("confirm_email.sent") } else { i18n.t("confirm_email.sending") }}
-                " "<strong class="csp-address">{address}</strong>
+                " "<strong class="csp-address">{typed}</strong>
             </p>
             <p>{move || i18n.t("confirm_email.why")}</p>
             <PlainField

@@ -55,10 +55,12 @@ pub struct WizardState {
     pub emailed_to: RwSignal<Option<String>>,
     /// The admin address the server last said was proven, lower case.
     pub admin_email_proven: RwSignal<Option<String>>,
-    /// The address a code was last asked for (lower case), and whether
-    /// that was a "send a new code".
+    /// Where the server last said it emailed a code (lower case), and
+    /// whether that was a "send a new code"; the address a request for
+    /// one is on its way for.
     pub admin_code_sent_to: RwSignal<Option<String>>,
     pub admin_code_resent: RwSignal<bool>,
+    pub admin_code_asked: StoredValue<Option<String>>,
     /// The provider finder is open over the confirmation or status page.
     pub finder_open: RwSignal<bool>,
     /// The partner account is open over the status page.
@@ -103,6 +105,7 @@ pub fn WizardView(
         admin_email_proven: RwSignal::new(None),
         admin_code_sent_to: RwSignal::new(None),
         admin_code_resent: RwSignal::new(false),
+        admin_code_asked: StoredValue::new(None),
         finder_open: RwSignal::new(false),
         account_open: RwSignal::new(false),
         events: StoredValue::new(use_host_events()),

@@ -2,6 +2,7 @@
 //! resume link, the resume email, the review status, address formats.
 
 use enroll_core::address::AddressFormat;
+use enroll_core::draft::SaveStatus;
 use enroll_core::{Application, Circumstances, Locale, Step, Wizard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -81,41 +82,60 @@ impl WizardState {
     }
 
     /// Emails a code to the admin address: once per address as the code
-    /// page opens (after the address is saved), or again when asked.
+    /// page opens, or again when asked; only once the address is saved
+    /// (the server sends to the address it has), and one request at a time.
     pub fn send_admin_code(&self, again: bool) {
         let state = *self;
+        let saved = self
+            .lifecycle
+            .with_untracked(|l| l.save_status() == SaveStatus::Saved);
         let address = self
             .form
             .answers
             .with_untracked(|a| a.admin.email.trim().to_ascii_lowercase());
-        if !again && self.admin_code_sent_to.get_untracked().as_deref() == Some(address.as_str()) {
+        let asked = self.admin_code_asked.get_value();
+        let sent = self.admin_code_sent_to.get_untracked();
+        if !saved || asked.is_some() || (!again && sent.as_deref() == Some(address.as_str())) {
             return;
         }
-        // Asked once: a second press while this one is on its way waits.
-        self.admin_code_sent_to.set(Some(address));
+        self.admin_code_asked.set_value(Some(address));
         self.admin_code_resent.set(false);
-        self.ask(
-            move |api, draft, locale| async move { api.send_admin_code(&draft, locale).await },
-            move |_to| state.admin_code_resent.set(again),
-        );
-    }
-
-    /// The code typed on the code page: proven, on to the next step; or
-    /// why not, in the error summary.
-    pub fn verify_admin_code(&self, code: String) {
-        let state = *self;
-        let address = self
-            .form
-            .answers
-            .with_untracked(|a| a.admin.email.trim().to_owned());
         let Some(draft) = self.draft.get_untracked() else {
             return;
         };
         let locale = self.i18n.locale.get_untracked();
         spawn_local(async move {
+            let answer = state.api().send_admin_code(&draft, locale).await;
+            state.admin_code_asked.set_value(None);
+            match answer {
+                // Where the server says it went, not what the page shows.
+                Ok(to) => {
+                    state
+                        .admin_code_sent_to
+                        .set(Some(to.trim().to_ascii_lowercase()));
+                    state.admin_code_resent.set(again);
+                }
+                Err(ApiFailure::Invalid(report)) => state.form.errors.set(report.errors),
+                Err(failure) => state.tell(failure),
+            }
+        });
+    }
+
+    /// The code typed on the code page: proven (the address the server
+    /// proved), on to the next step; or why not, in the error summary.
+    pub fn verify_admin_code(&self, code: String) {
+        let state = *self;
+        let saved = self
+            .lifecycle
+            .with_untracked(|l| l.save_status() == SaveStatus::Saved);
+        let Some(draft) = self.draft.get_untracked().filter(|_| saved) else {
+            return;
+        };
+        let locale = self.i18n.locale.get_untracked();
+        spawn_local(async move {
             match state.api().verify_admin_code(&draft, &code, locale).await {
-                Ok(()) => {
-                    state.proved_admin_email(&address);
+                Ok(proven) => {
+                    state.proved_admin_email(&proven);
                     state.continue_step();
                 }
                 Err(ApiFailure::Invalid(report)) => state.form.errors.set(report.errors),

@@ -172,3 +172,46 @@ fn every_key_built_from_a_domain_value_is_in_every_catalog() {
         missing.join("\n")
     );
 }
+
+/// The app carries one book of messages (`locales/<locale>.txt`) and
+/// fetches the account's with the account's part: every key the app names
+/// outside `src/account/` must be in the book it carries, or it shows as
+/// the bare key. (These tests see every book: enroll-core's tests build
+/// with all of them.)
+#[test]
+fn the_app_names_outside_its_account_part_only_keys_of_the_book_it_carries() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files.retain(|f| !f.starts_with(root.join("src/account")));
+    let english = Catalog::get(Locale::EnUs);
+    let first_words: Vec<&str> = english
+        .keys()
+        .filter_map(|key| key.split('.').next())
+        .collect();
+    let mut outside = Vec::new();
+    for locale in Locale::ALL {
+        let book = std::fs::read_to_string(root.join(format!("locales/{}.txt", locale.tag())))
+            .expect("the core book");
+        let carried: Vec<&str> = book
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| Some(line.split_once('=')?.0.trim()))
+            .collect();
+        for file in &files {
+            let source = std::fs::read_to_string(file).expect("a source file");
+            for (key, in_a_call) in key_shaped(&source) {
+                let first = key.split('.').next().unwrap_or_default();
+                let looks_like_a_key = first_words.contains(&first) && Field::parse(&key).is_none();
+                if (in_a_call || looks_like_a_key) && !carried.contains(&key.as_str()) {
+                    outside.push(format!("{} in {}: {key}", locale.tag(), file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        outside.is_empty(),
+        "keys the app needs before the account's book is fetched, in another book:\n{}",
+        outside.join("\n")
+    );
+}
