@@ -129,11 +129,13 @@ pub fn admin_code_email(record: &Record, code: &str) -> NewEmail {
     }
 }
 
-/// The email giving a new partner account user their temporary password:
-/// the only place it exists in plain text (the outbox is the transport).
-pub fn temporary_password_email(record: &Record, to: &str, password: &str) -> NewEmail {
+/// The email giving a partner account user (`name`, at `to`) their
+/// temporary password: the only place it exists in plain text (the outbox
+/// is the transport). In the application's language.
+pub fn temporary_password_email(record: &Record, name: &str, to: &str, password: &str) -> NewEmail {
     let catalog = catalog_of(record);
-    let (name, company) = names(record);
+    let (_, company) = names(record);
+    let name = one_line(name, caps::PERSON_NAME);
     let days = (limits::TEMPORARY_PASSWORD_SECS / 86_400).to_string();
     let params = [
         ("name", name.as_str()),

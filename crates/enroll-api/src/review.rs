@@ -101,6 +101,7 @@ pub async fn decide(
             let admin = &record.answers.admin;
             emails.push(mail::temporary_password_email(
                 record,
+                &admin.first_name,
                 admin.email.trim(),
                 &password,
             ));

@@ -320,7 +320,18 @@ async fn a_second_factor_is_set_up_once_then_asked_at_every_sign_in() {
     assert_eq!(account.body["status"], "approved");
     assert_eq!(
         account.body["actions"],
-        json!(["view_account", "manage_own_security"])
+        json!([
+            "view_account",
+            "list_users",
+            "add_user",
+            "change_user_roles",
+            "remove_user",
+            "resend_invitation",
+            "view_organization_profile",
+            "edit_organization_profile",
+            "view_provider_requests",
+            "manage_own_security"
+        ])
     );
 
     // Sign out: the token stops working.
@@ -690,4 +701,296 @@ async fn the_account_messages_are_served_in_every_language_and_nothing_else_is()
         .checked()
         .await;
     assert_eq!(emails.status(), 404);
+}
+
+/// The temporary password in the newest email to `to`.
+async fn password_sent_to(api: &Api, to: &str) -> String {
+    let emails = api.outbox().await;
+    let email = emails
+        .iter()
+        .rev()
+        .find(|e| e.kind == "temporary_password" && e.to == to)
+        .unwrap_or_else(|| panic!("no password emailed to {to}"));
+    email
+        .body
+        .lines()
+        .find_map(|line| line.strip_prefix("Temporary password: "))
+        .expect("the password's line")
+        .trim()
+        .to_owned()
+}
+
+/// Adds a user with `roles` as the session `admin`: the answer.
+async fn add_user(api: &Api, admin: &str, email: &str, roles: &[&str]) -> common::Answer {
+    let body = json!({"email": email, "first_name": "Sam", "last_name": "Lee", "roles": roles});
+    as_user(api, admin, Method::POST, "/account/users", Some(body)).await
+}
+
+/// Signs a newly added user in all the way (their own password, and an
+/// authenticator where their roles need one): their session's token.
+async fn signed_in_user(
+    api: &Api,
+    clock: &TestClock,
+    admin: &str,
+    email: &str,
+    roles: &[&str],
+) -> String {
+    let added = add_user(api, admin, email, roles).await;
+    assert_eq!(added.status(), 201, "{}", added.text());
+    let temporary = password_sent_to(api, email).await;
+    let signed_in = sign_in(api, email, &temporary).await;
+    let token = signed_in.body["token"].as_str().unwrap().to_owned();
+    let changed = change_password(api, &token, &temporary, NEW_PASSWORD).await;
+    assert_eq!(changed.status(), 200, "{}", changed.text());
+    if changed.body["mfa_enrolment_required"] == true {
+        let offer = as_user(api, &token, Method::POST, "/account/mfa/totp", None).await;
+        let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
+        let code = json!({ "code": mfa::code_at(&secret, clock.now()) });
+        let done = as_user(
+            api,
+            &token,
+            Method::POST,
+            "/account/mfa/totp/confirm",
+            Some(code),
+        )
+        .await;
+        assert_eq!(done.status(), 200);
+    }
+    token
+}
+
+/// Every role against every user action: allowed or refused (403
+/// `forbidden`) as enroll-core's table says, over HTTP.
+#[tokio::test]
+async fn every_role_may_do_exactly_what_the_table_gives_it() {
+    use enroll_core::account::{allowed_actions, Action, Role};
+    let (api, clock) = api_with_clock().await;
+    let (admin, _, _) = fully_set_up(&api, &clock).await;
+    for (n, role) in Role::ALL.into_iter().enumerate() {
+        let email = format!("user{n}@contoso.com");
+        let token = signed_in_user(&api, &clock, &admin, &email, &[role.as_str()]).await;
+        let allowed = allowed_actions(&[role]);
+        // Someone to act on, added by the global admin each time.
+        let victim = add_user(
+            &api,
+            &admin,
+            &format!("victim{n}@contoso.com"),
+            &["sales_agent"],
+        )
+        .await;
+        let victim = victim.body["id"].as_str().unwrap().to_owned();
+        let tries = [
+            (
+                Action::ViewAccount,
+                Method::GET,
+                "/account".to_owned(),
+                None,
+            ),
+            (
+                Action::ListUsers,
+                Method::GET,
+                "/account/users".to_owned(),
+                None,
+            ),
+            (
+                Action::AddUser,
+                Method::POST,
+                "/account/users".to_owned(),
+                Some(
+                    json!({"email": format!("new{n}@contoso.com"), "first_name": "A", "last_name": "B", "roles": ["helpdesk_agent"]}),
+                ),
+            ),
+            (
+                Action::ChangeUserRoles,
+                Method::PATCH,
+                format!("/account/users/{victim}"),
+                Some(json!({"roles": ["helpdesk_agent"]})),
+            ),
+            (
+                Action::ResendInvitation,
+                Method::POST,
+                format!("/account/users/{victim}/invitation"),
+                None,
+            ),
+            (
+                Action::RemoveUser,
+                Method::DELETE,
+                format!("/account/users/{victim}"),
+                None,
+            ),
+        ];
+        for (action, method, path, body) in tries {
+            let answer = as_user(&api, &token, method.clone(), &path, body).await;
+            let refused = answer.status() == 403 && answer.code() == "forbidden";
+            assert_eq!(
+                !refused,
+                allowed.contains(&action),
+                "{role:?} {action:?} {method} {path}: {} {}",
+                answer.status(),
+                answer.text()
+            );
+            if !refused {
+                assert!(
+                    answer.status().is_success(),
+                    "{role:?} {action:?}: {}",
+                    answer.text()
+                );
+            }
+        }
+    }
+}
+
+/// Only a global admin makes a global admin; the last one stays; a
+/// removed user is signed out at once, a demoted one loses the action at
+/// once; an address that signs in already, or an unknown role, is refused.
+#[tokio::test]
+async fn users_are_changed_within_the_rules_and_at_once() {
+    let (api, clock) = api_with_clock().await;
+    let (admin, _, _) = fully_set_up(&api, &clock).await;
+    let manager = signed_in_user(
+        &api,
+        &clock,
+        &admin,
+        "um@contoso.com",
+        &["user_management_admin"],
+    )
+    .await;
+
+    // A user management admin cannot grant global admin, nor make one.
+    let refused = add_user(&api, &manager, "boss@contoso.com", &["global_admin"]).await;
+    assert_eq!(
+        (refused.status().as_u16(), refused.code()),
+        (403, "forbidden")
+    );
+    let agent = add_user(&api, &manager, "agent@contoso.com", &["sales_agent"]).await;
+    assert_eq!(agent.status(), 201);
+    let agent_id = agent.body["id"].as_str().unwrap().to_owned();
+    let promote = as_user(
+        &api,
+        &manager,
+        Method::PATCH,
+        &format!("/account/users/{agent_id}"),
+        Some(json!({"roles": ["global_admin"]})),
+    )
+    .await;
+    assert_eq!(promote.status(), 403);
+
+    // 409 for an address that signs in already; 422 for an unknown role.
+    let again = add_user(&api, &admin, "Agent@Contoso.com", &["sales_agent"]).await;
+    assert_eq!(
+        (again.status().as_u16(), again.code()),
+        (409, "user_exists")
+    );
+    let unknown = add_user(&api, &admin, "x@contoso.com", &["owner"]).await;
+    assert_eq!(unknown.status(), 422);
+    assert_eq!(
+        problem_code(&unknown),
+        ("roles".into(), "unknown_role".into())
+    );
+
+    // The last global admin can neither be demoted nor removed.
+    let me = as_user(&api, &admin, Method::GET, "/account", None)
+        .await
+        .body["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let demote = as_user(
+        &api,
+        &admin,
+        Method::PATCH,
+        &format!("/account/users/{me}"),
+        Some(json!({"roles": ["account_admin"]})),
+    )
+    .await;
+    assert_eq!(
+        (demote.status().as_u16(), demote.code()),
+        (409, "last_global_admin")
+    );
+    let remove = as_user(
+        &api,
+        &admin,
+        Method::DELETE,
+        &format!("/account/users/{me}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (remove.status().as_u16(), remove.code()),
+        (409, "last_global_admin")
+    );
+
+    // Demoted: the manager's next request lacks the action.
+    let manager_id = as_user(&api, &manager, Method::GET, "/account", None)
+        .await
+        .body["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        as_user(&api, &manager, Method::GET, "/account/users", None)
+            .await
+            .status(),
+        200
+    );
+    let demoted = as_user(
+        &api,
+        &admin,
+        Method::PATCH,
+        &format!("/account/users/{manager_id}"),
+        Some(json!({"roles": ["helpdesk_agent"]})),
+    )
+    .await;
+    assert_eq!(demoted.status(), 200);
+    let now_refused = as_user(&api, &manager, Method::GET, "/account/users", None).await;
+    assert_eq!(
+        (now_refused.status().as_u16(), now_refused.code()),
+        (403, "forbidden")
+    );
+
+    // Removed: signed out at once.
+    let removed = as_user(
+        &api,
+        &admin,
+        Method::DELETE,
+        &format!("/account/users/{manager_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(removed.status(), 204);
+    let gone = as_user(&api, &manager, Method::GET, "/account", None).await;
+    assert_eq!(
+        (gone.status().as_u16(), gone.code()),
+        (401, "session_expired")
+    );
+
+    // The invitation again: a new password, the old one stops working.
+    let first = password_sent_to(&api, "agent@contoso.com").await;
+    let resent = as_user(
+        &api,
+        &admin,
+        Method::POST,
+        &format!("/account/users/{agent_id}/invitation"),
+        None,
+    )
+    .await;
+    assert_eq!(resent.status(), 202);
+    let second = password_sent_to(&api, "agent@contoso.com").await;
+    assert_ne!(first, second);
+    assert_eq!(
+        sign_in(&api, "agent@contoso.com", &first).await.status(),
+        401
+    );
+    assert_eq!(
+        sign_in(&api, "agent@contoso.com", &second).await.status(),
+        200
+    );
+    let users = as_user(&api, &admin, Method::GET, "/account/users", None).await;
+    let listed: Vec<&str> = users.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["jane.doe@contoso.com", "agent@contoso.com"]);
 }

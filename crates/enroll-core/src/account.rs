@@ -33,8 +33,33 @@ pub enum Role {
 pub enum Action {
     /// See the account: the company, its status, oneself.
     ViewAccount,
+    ListUsers,
+    AddUser,
+    ChangeUserRoles,
+    RemoveUser,
+    /// Email a user who has not signed in yet a new temporary password.
+    ResendInvitation,
+    ViewOrganizationProfile,
+    EditOrganizationProfile,
+    /// An indirect reseller's requests to providers, and their answers.
+    ViewProviderRequests,
     /// Change one's own password, set up one's own second factor.
     ManageOwnSecurity,
+}
+
+impl Action {
+    pub const ALL: [Action; 10] = [
+        Action::ViewAccount,
+        Action::ListUsers,
+        Action::AddUser,
+        Action::ChangeUserRoles,
+        Action::RemoveUser,
+        Action::ResendInvitation,
+        Action::ViewOrganizationProfile,
+        Action::EditOrganizationProfile,
+        Action::ViewProviderRequests,
+        Action::ManageOwnSecurity,
+    ];
 }
 
 /// One row of the table: a role, whether it must use a second factor, and
@@ -45,17 +70,64 @@ struct Grant {
     actions: &'static [Action],
 }
 
-const EVERYONE: &[Action] = &[Action::ViewAccount, Action::ManageOwnSecurity];
+use Action::*;
 
-/// The table. The vendor requires a second factor for partner admins: the
-/// roles that manage the account, its users or its money.
+/// Every user: see the account and the organization's profile, and look
+/// after their own sign-in.
+const EVERYONE: &[Action] = &[ViewAccount, ViewOrganizationProfile, ManageOwnSecurity];
+
+/// Managing users (who may grant global admin: `may_assign`).
+const USERS: &[Action] = &[
+    ListUsers,
+    AddUser,
+    ChangeUserRoles,
+    RemoveUser,
+    ResendInvitation,
+];
+
+/// The table, from Partner Center's roles. The vendor requires a second
+/// factor for partner admins: the roles that manage the account, its users
+/// or its money.
 const GRANTS: [Grant; 9] = [
-    grant(Role::GlobalAdmin, true, EVERYONE),
-    grant(Role::AccountAdmin, true, EVERYONE),
-    grant(Role::UserManagementAdmin, true, EVERYONE),
+    grant(
+        Role::GlobalAdmin,
+        true,
+        &[
+            ViewAccount,
+            ListUsers,
+            AddUser,
+            ChangeUserRoles,
+            RemoveUser,
+            ResendInvitation,
+            ViewOrganizationProfile,
+            EditOrganizationProfile,
+            ViewProviderRequests,
+            ManageOwnSecurity,
+        ],
+    ),
+    // The profile and the users, but not global admins (`may_assign`).
+    grant(
+        Role::AccountAdmin,
+        true,
+        &[
+            ViewAccount,
+            ListUsers,
+            AddUser,
+            ChangeUserRoles,
+            RemoveUser,
+            ResendInvitation,
+            ViewOrganizationProfile,
+            EditOrganizationProfile,
+            ViewProviderRequests,
+            ManageOwnSecurity,
+        ],
+    ),
+    grant(Role::UserManagementAdmin, true, USERS),
     grant(Role::BillingAdmin, true, EVERYONE),
-    grant(Role::AdminAgent, true, EVERYONE),
-    grant(Role::SalesAgent, false, EVERYONE),
+    // Admin agents look after customers, through providers too.
+    grant(Role::AdminAgent, true, &[ViewProviderRequests]),
+    // Sales agents sell, through providers too.
+    grant(Role::SalesAgent, false, &[ViewProviderRequests]),
     grant(Role::HelpdeskAgent, false, EVERYONE),
     grant(Role::BusinessProfileAdmin, false, EVERYONE),
     grant(Role::ReferralsAdmin, false, EVERYONE),
@@ -110,15 +182,37 @@ impl Role {
     }
 }
 
-/// What a user holding `roles` may do, in the table's order.
+/// What a user holding `roles` may do, in the table's order: what every
+/// user may, and what each role adds.
 pub fn allowed_actions(roles: &[Role]) -> Vec<Action> {
+    if roles.is_empty() {
+        return Vec::new();
+    }
     let mut actions: Vec<Action> = roles
         .iter()
         .flat_map(|role| role.grant().actions.iter().copied())
+        .chain(EVERYONE.iter().copied())
         .collect();
     actions.sort();
     actions.dedup();
     actions
+}
+
+/// Whether a user holding `actor` may give `role` to a user, or take it
+/// away: global admin only by a global admin (a user management admin or
+/// an account admin cannot make or unmake one).
+pub fn may_assign(actor: &[Role], role: Role) -> bool {
+    role != Role::GlobalAdmin || actor.contains(&Role::GlobalAdmin)
+}
+
+/// Whether `actor` may change a user's roles from `before` to `after`:
+/// every role given or taken must be one `actor` may assign.
+pub fn may_change_roles(actor: &[Role], before: &[Role], after: &[Role]) -> bool {
+    let changed = before
+        .iter()
+        .filter(|r| !after.contains(r))
+        .chain(after.iter().filter(|r| !before.contains(r)));
+    changed.into_iter().all(|role| may_assign(actor, *role))
 }
 
 /// Whether a user holding `roles` must sign in with a second factor.
@@ -299,6 +393,54 @@ pub struct AccountUser {
     pub roles: Vec<Role>,
 }
 
+/// A user as the account's users page lists them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub roles: Vec<Role>,
+    /// Has not chosen a password yet: the invitation may be sent again.
+    pub invited: bool,
+}
+
+/// A user to add: they are emailed a temporary password of their own.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[serde(default)]
+pub struct NewUserRequest {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// Role names (`sales_agent`); an unknown one is refused.
+    pub roles: Vec<String>,
+}
+
+/// A user's roles, replaced.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[serde(default)]
+pub struct RolesChange {
+    pub roles: Vec<String>,
+}
+
+/// The roles named in `names`: `Err` with the problem's code when one is
+/// unknown, or none is named.
+pub fn parse_roles(names: &[String]) -> Result<Vec<Role>, ProblemCode> {
+    if names.is_empty() {
+        return Err(ProblemCode::Required);
+    }
+    let mut roles = names
+        .iter()
+        .map(|name| Role::parse(name.trim()).ok_or(ProblemCode::UnknownRole))
+        .collect::<Result<Vec<_>, _>>()?;
+    roles.sort();
+    roles.dedup();
+    Ok(roles)
+}
+
 /// Where a session stands: what it must do before anything else.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
@@ -420,11 +562,65 @@ mod tests {
                 "{role:?}"
             );
         }
-        assert_eq!(
-            allowed_actions(&[Role::SalesAgent]),
-            [Action::ViewAccount, Action::ManageOwnSecurity]
-        );
         assert!(allowed_actions(&[]).is_empty());
+    }
+
+    /// The whole table, written out: which role may do what.
+    #[test]
+    fn each_role_may_do_what_partner_center_gives_it() {
+        use Action::*;
+        let everyone = [ViewAccount, ViewOrganizationProfile, ManageOwnSecurity];
+        let users = [
+            ListUsers,
+            AddUser,
+            ChangeUserRoles,
+            RemoveUser,
+            ResendInvitation,
+        ];
+        let with = |extra: &[Action]| {
+            let mut all: Vec<Action> = everyone.iter().chain(extra).copied().collect();
+            all.sort();
+            all
+        };
+        let admins = with(&[&users[..], &[EditOrganizationProfile, ViewProviderRequests]].concat());
+        for (role, expected) in [
+            (Role::GlobalAdmin, admins.clone()),
+            (Role::AccountAdmin, admins),
+            (Role::UserManagementAdmin, with(&users)),
+            (Role::BillingAdmin, with(&[])),
+            (Role::AdminAgent, with(&[ViewProviderRequests])),
+            (Role::SalesAgent, with(&[ViewProviderRequests])),
+            (Role::HelpdeskAgent, with(&[])),
+            (Role::BusinessProfileAdmin, with(&[])),
+            (Role::ReferralsAdmin, with(&[])),
+        ] {
+            assert_eq!(allowed_actions(&[role]), expected, "{role:?}");
+        }
+        // Roles add up.
+        let both = allowed_actions(&[Role::SalesAgent, Role::UserManagementAdmin]);
+        assert!(both.contains(&ViewProviderRequests) && both.contains(&AddUser));
+        assert!(!both.contains(&EditOrganizationProfile));
+    }
+
+    #[test]
+    fn only_a_global_admin_makes_or_unmakes_a_global_admin() {
+        use Role::*;
+        assert!(may_assign(&[GlobalAdmin], GlobalAdmin));
+        for actor in [UserManagementAdmin, AccountAdmin] {
+            assert!(!may_assign(&[actor], GlobalAdmin), "{actor:?}");
+            assert!(may_assign(&[actor], SalesAgent), "{actor:?}");
+            assert!(!may_change_roles(
+                &[actor],
+                &[SalesAgent],
+                &[SalesAgent, GlobalAdmin]
+            ));
+            assert!(!may_change_roles(&[actor], &[GlobalAdmin], &[SalesAgent]));
+            assert!(may_change_roles(
+                &[actor],
+                &[GlobalAdmin, SalesAgent],
+                &[GlobalAdmin]
+            ));
+        }
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub enum ProblemCode {
     CodeExpired,
     /// Not the user's current password.
     WrongPassword,
+    /// A role the account does not have.
+    UnknownRole,
     /// A code this version does not know: sent by a newer server.
     #[serde(other)]
     Unknown,
@@ -90,6 +92,7 @@ impl ProblemCode {
             Self::WrongCode => "wrong_code",
             Self::CodeExpired => "code_expired",
             Self::WrongPassword => "wrong_password",
+            Self::UnknownRole => "unknown_role",
             Self::Unknown => "unknown",
         }
     }

@@ -23,7 +23,7 @@ use crate::store::Session;
 
 /// The session, if its stage allows `request` and the user's roles allow
 /// `action`: 403 `forbidden` otherwise.
-fn permitted(
+pub(super) fn permitted(
     signed_in: &SignedIn,
     request: Request,
     action: Action,

@@ -10,6 +10,7 @@ mod preconditions;
 mod resume_email;
 mod session;
 mod submit;
+mod users;
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -132,6 +133,9 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(account::account))
         .routes(routes!(account::start_totp))
         .routes(routes!(account::confirm_totp))
+        .routes(routes!(users::list, users::add))
+        .routes(routes!(users::read, users::change_roles, users::remove))
+        .routes(routes!(users::resend_invitation))
         .routes(routes!(directory::requests_of_application))
         .routes(routes!(directory::mpn_lookup))
         .routes(routes!(directory::search))

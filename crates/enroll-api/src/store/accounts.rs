@@ -82,6 +82,35 @@ pub struct Session {
     pub user: User,
 }
 
+/// What a change to a user came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserChange {
+    Done,
+    /// No such user in this account.
+    Missing,
+    /// The change would leave the account without a global admin.
+    LastGlobalAdmin,
+    /// The user has signed in already: no invitation to send again.
+    SignedInAlready,
+    /// Another user signs in with this address.
+    LoginTaken,
+}
+
+/// How many users of the account hold global admin, but `except`.
+async fn other_global_admins(
+    conn: &mut SqliteConnection,
+    account_id: &str,
+    except: &str,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE account_id = ? AND id != ? AND roles LIKE '%\"global_admin\"%'",
+    )
+    .bind(account_id)
+    .bind(except)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 /// An account as its users see it.
 #[derive(Clone, Debug)]
 pub struct Account {
@@ -125,6 +154,34 @@ pub(super) async fn login_taken(
     )
 }
 
+async fn insert_user(
+    conn: &mut SqliteConnection,
+    account_id: &str,
+    user: &NewUser,
+    now: u64,
+) -> Result<(), StoreError> {
+    let roles = serde_json::to_string(&user.roles)
+        .map_err(|e| StoreError::Corrupt(format!("roles: {e}")))?;
+    sqlx::query(
+        "INSERT INTO users (id, account_id, email, login, first_name, last_name, roles,
+                            password_hash, password_temporary, password_expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+    )
+    .bind(&user.id)
+    .bind(account_id)
+    .bind(user.email.trim())
+    .bind(login(&user.email))
+    .bind(&user.first_name)
+    .bind(&user.last_name)
+    .bind(roles)
+    .bind(&user.password_hash)
+    .bind(secs(user.password_expires_at))
+    .bind(secs(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 pub(super) async fn insert_account(
     conn: &mut SqliteConnection,
     application_id: &str,
@@ -136,27 +193,7 @@ pub(super) async fn insert_account(
         .bind(secs(account.created_at))
         .execute(&mut *conn)
         .await?;
-    let user = &account.user;
-    let roles = serde_json::to_string(&user.roles)
-        .map_err(|e| StoreError::Corrupt(format!("roles: {e}")))?;
-    sqlx::query(
-        "INSERT INTO users (id, account_id, email, login, first_name, last_name, roles,
-                            password_hash, password_temporary, password_expires_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-    )
-    .bind(&user.id)
-    .bind(&account.id)
-    .bind(user.email.trim())
-    .bind(login(&user.email))
-    .bind(&user.first_name)
-    .bind(&user.last_name)
-    .bind(roles)
-    .bind(&user.password_hash)
-    .bind(secs(user.password_expires_at))
-    .bind(secs(account.created_at))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    insert_user(conn, &account.id, &account.user, account.created_at).await
 }
 
 impl Store {
@@ -297,6 +334,180 @@ impl Store {
         .await
     }
 
+    /// The users of an account, in the order they were added.
+    pub async fn users_of(&self, account_id: &str) -> Result<Vec<User>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY created_at, rowid"
+        ))
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(user)
+        .collect()
+    }
+
+    /// A user of the account (none of another account's).
+    pub async fn user_of(&self, account_id: &str, id: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? AND id = ?"
+        ))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(user).transpose()
+    }
+
+    /// Adds a user to the account with the temporary password `message`
+    /// carries, queued in the same transaction.
+    pub async fn add_user(
+        &self,
+        account_id: &str,
+        new: NewUser,
+        now: u64,
+        message: NewEmail,
+    ) -> Result<UserChange, StoreError> {
+        let account_id = account_id.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                if login_taken(tx, &new.email).await? {
+                    return Ok(UserChange::LoginTaken);
+                }
+                insert_user(tx, &account_id, &new, now).await?;
+                insert_email(tx, &message).await?;
+                Ok(UserChange::Done)
+            })
+        })
+        .await
+    }
+
+    /// Gives the user these roles; never leaving the account without a
+    /// global admin. Live sessions see them at their next request.
+    pub async fn set_roles(
+        &self,
+        account_id: &str,
+        id: &str,
+        roles: Vec<Role>,
+    ) -> Result<UserChange, StoreError> {
+        let (account_id, id) = (account_id.to_owned(), id.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let exists: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM users WHERE account_id = ? AND id = ?)",
+                )
+                .bind(&account_id)
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if !exists {
+                    return Ok(UserChange::Missing);
+                }
+                if !roles.contains(&Role::GlobalAdmin)
+                    && other_global_admins(tx, &account_id, &id).await? == 0
+                {
+                    return Ok(UserChange::LastGlobalAdmin);
+                }
+                let roles = serde_json::to_string(&roles)
+                    .map_err(|e| StoreError::Corrupt(format!("roles: {e}")))?;
+                sqlx::query("UPDATE users SET roles = ? WHERE account_id = ? AND id = ?")
+                    .bind(roles)
+                    .bind(&account_id)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(UserChange::Done)
+            })
+        })
+        .await
+    }
+
+    /// Removes the user, their sessions and recovery codes; never the last
+    /// global admin.
+    pub async fn remove_user(&self, account_id: &str, id: &str) -> Result<UserChange, StoreError> {
+        let (account_id, id) = (account_id.to_owned(), id.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let exists: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM users WHERE account_id = ? AND id = ?)",
+                )
+                .bind(&account_id)
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if !exists {
+                    return Ok(UserChange::Missing);
+                }
+                if other_global_admins(tx, &account_id, &id).await? == 0 {
+                    return Ok(UserChange::LastGlobalAdmin);
+                }
+                for table in ["sessions", "recovery_codes"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?"))
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("DELETE FROM users WHERE account_id = ? AND id = ?")
+                    .bind(&account_id)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(UserChange::Done)
+            })
+        })
+        .await
+    }
+
+    /// A new temporary password for a user who has not signed in yet (the
+    /// previous one stops working), queued in `message`.
+    pub async fn renew_invitation(
+        &self,
+        account_id: &str,
+        id: &str,
+        password_hash: &str,
+        expires_at: u64,
+        message: NewEmail,
+    ) -> Result<UserChange, StoreError> {
+        let (account_id, id, hash) = (
+            account_id.to_owned(),
+            id.to_owned(),
+            password_hash.to_owned(),
+        );
+        self.write(move |tx| {
+            Box::pin(async move {
+                let temporary: Option<bool> = sqlx::query_scalar(
+                    "SELECT password_temporary FROM users WHERE account_id = ? AND id = ?",
+                )
+                .bind(&account_id)
+                .bind(&id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match temporary {
+                    None => return Ok(UserChange::Missing),
+                    Some(false) => return Ok(UserChange::SignedInAlready),
+                    Some(true) => {}
+                }
+                sqlx::query(
+                    "UPDATE users SET password_hash = ?, password_expires_at = ? WHERE account_id = ? AND id = ?",
+                )
+                .bind(hash)
+                .bind(secs(expires_at))
+                .bind(&account_id)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+                // Whoever signed in with the old one is signed out.
+                sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_email(tx, &message).await?;
+                Ok(UserChange::Done)
+            })
+        })
+        .await
+    }
+
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
         let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?"))
             .bind(login(email))
@@ -332,7 +543,7 @@ impl Store {
                 continue;
             };
             let users = sqlx::query(&format!(
-                "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY created_at, login"
+                "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY created_at, rowid"
             ))
             .bind(&id)
             .fetch_all(&self.pool)
