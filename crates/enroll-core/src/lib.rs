@@ -13,6 +13,7 @@ pub mod draft;
 pub mod email;
 pub mod field;
 pub mod i18n;
+pub mod organization;
 pub mod pattern;
 pub mod problem;
 pub mod program;

@@ -6,6 +6,7 @@ mod admin_email;
 mod applicant;
 mod applications;
 mod directory;
+mod organization;
 mod preconditions;
 mod resume_email;
 mod session;
@@ -136,6 +137,8 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(users::list, users::add))
         .routes(routes!(users::read, users::change_roles, users::remove))
         .routes(routes!(users::resend_invitation))
+        .routes(routes!(organization::read, organization::save))
+        .routes(routes!(organization::provider_requests))
         .routes(routes!(directory::requests_of_application))
         .routes(routes!(directory::mpn_lookup))
         .routes(routes!(directory::search))

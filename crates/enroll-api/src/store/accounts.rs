@@ -334,6 +334,56 @@ impl Store {
         .await
     }
 
+    /// The saved organization profile (version, JSON), if it was ever saved.
+    pub async fn organization_profile(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<(i64, String)>, StoreError> {
+        let row =
+            sqlx::query("SELECT version, body FROM organization_profiles WHERE account_id = ?")
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|row| Ok((row.try_get("version")?, row.try_get("body")?)))
+            .transpose()
+    }
+
+    /// Saves the profile if `expected` is its current version (0 for one
+    /// never saved): the new version, or `Err` with the current one.
+    pub async fn save_organization_profile(
+        &self,
+        account_id: &str,
+        expected: Option<i64>,
+        body: String,
+    ) -> Result<Result<i64, i64>, StoreError> {
+        let account_id = account_id.to_owned();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let current: i64 = sqlx::query_scalar(
+                    "SELECT version FROM organization_profiles WHERE account_id = ?",
+                )
+                .bind(&account_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .unwrap_or(0);
+                if expected.is_some_and(|v| v != current) {
+                    return Ok(Err(current));
+                }
+                sqlx::query(
+                    "INSERT INTO organization_profiles (account_id, version, body) VALUES (?, ?, ?)
+                     ON CONFLICT (account_id) DO UPDATE SET version = excluded.version, body = excluded.body",
+                )
+                .bind(&account_id)
+                .bind(current + 1)
+                .bind(body)
+                .execute(&mut *tx)
+                .await?;
+                Ok(Ok(current + 1))
+            })
+        })
+        .await
+    }
+
     /// The users of an account, in the order they were added.
     pub async fn users_of(&self, account_id: &str) -> Result<Vec<User>, StoreError> {
         sqlx::query(&format!(
