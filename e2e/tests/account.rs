@@ -198,3 +198,169 @@ async fn a_partner_page_opens_the_sign_in_with_data_start_account() {
     assert!(!kept.contains("not a password"), "{kept}");
     stack.close().await;
 }
+
+/// The temporary password emailed to `to`, newest first.
+async fn password_for(stack: &Stack, to: &str) -> String {
+    let outbox = stack.api.store.outbox().await.expect("the outbox");
+    let email = outbox
+        .iter()
+        .rev()
+        .find(|e| e.kind == "temporary_password" && e.to == to)
+        .unwrap_or_else(|| panic!("no password emailed to {to}"));
+    email
+        .body
+        .lines()
+        .find_map(|line| line.strip_prefix("Temporary password: "))
+        .expect("its line")
+        .trim()
+        .to_owned()
+}
+
+/// From the sign-in page: signs in with `password` and, for a first
+/// sign-in, chooses `new_password` and sets up an authenticator where the
+/// roles need one (its key, if so).
+async fn sign_in_first_time(
+    stack: &Stack,
+    email: &str,
+    password: &str,
+    new_password: &str,
+) -> Option<mfa::Secret> {
+    stack.fill("#f-email", email).await;
+    stack.fill("#f-password", password).await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for("#f-new_password").await;
+    stack.fill("#f-current_password", password).await;
+    stack.fill("#f-new_password", new_password).await;
+    stack.click("button[type=submit]").await;
+    // An admin sets up an authenticator; other roles go to the account.
+    stack.wait_for("[data-secret], [data-account]").await;
+    let secret = stack.text("[data-secret]").await?;
+    stack.wait_for(".csp-qr svg").await;
+    let secret = stack.text("[data-secret]").await.unwrap_or(secret);
+    let secret = mfa::Secret::from_base32(&secret).expect("base32");
+    stack
+        .fill("#f-code", &mfa::code_at(&secret, SystemClock.now()))
+        .await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for("[data-recovery-codes]").await;
+    stack.click(".csp-button").await;
+    stack.wait_for("[data-account]").await;
+    Some(secret)
+}
+
+/// The global admin adds a sales agent and edits the organization profile;
+/// the agent signs in with their own temporary password and sees only what
+/// a sales agent may; the profile is as saved after signing in again.
+#[tokio::test]
+async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
+    let stack = Stack::start().await;
+    let (id, token) = stack.submitted_application().await;
+    stack.operator(&["review", "start", &id]).await;
+    stack.operator(&["review", "approve", &id]).await;
+    stack
+        .browser
+        .goto(&stack.url(&format!("/#resume={id}.{token}")))
+        .await
+        .expect("opens");
+    stack.wait_for_text("[data-status]", "Approved").await;
+    stack.click("[data-open-account]").await;
+    stack.wait_for("#f-password").await;
+    let temporary = password_for(&stack, "jane.doe@contoso.com").await;
+    let secret = sign_in_first_time(
+        &stack,
+        "jane.doe@contoso.com",
+        &temporary,
+        "violet quarry tandem",
+    )
+    .await
+    .expect("a global admin sets up an authenticator");
+
+    // Users: the admin adds Sam as a sales agent.
+    stack.click("[data-nav=users]").await;
+    stack.wait_for_text("h1", "Users and roles").await;
+    stack.wait_for("[data-user='jane.doe@contoso.com']").await;
+    accessible_in_both_languages(&stack, "users and roles").await;
+    stack.fill("#f-email", "sam.lee@contoso.com").await;
+    stack.fill("#f-first_name", "Sam").await;
+    stack.fill("#f-last_name", "Lee").await;
+    stack.click("#roles-sales_agent").await;
+    stack.click(".csp-add-user button[type=submit]").await;
+    stack
+        .wait_for_text(
+            "[role=status]",
+            "We emailed a temporary password to sam.lee@contoso.com",
+        )
+        .await;
+    stack
+        .wait_for_text(
+            "[data-user='sam.lee@contoso.com'] [data-user-roles]",
+            "Sales agent",
+        )
+        .await;
+    stack.shot("account-5-users").await;
+    accessible_in_both_languages(&stack, "users, one added").await;
+
+    // The profile: a support contact added.
+    stack.click("[data-to-account]").await;
+    stack.click("[data-nav=profile]").await;
+    stack.wait_for("[data-profile]").await;
+    stack.click("[data-edit-profile]").await;
+    stack.wait_for("#f-support_contact-email").await;
+    accessible_in_both_languages(&stack, "editing the organization profile").await;
+    stack.fill("#f-support_contact-first_name", "Help").await;
+    stack.fill("#f-support_contact-last_name", "Desk").await;
+    stack
+        .fill("#f-support_contact-email", "support@contoso.com")
+        .await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text("[data-profile]", "support@contoso.com")
+        .await;
+    stack.shot("account-6-profile").await;
+    accessible_in_both_languages(&stack, "the organization profile").await;
+    stack.click("[data-to-account]").await;
+    stack.click("[data-sign-out]").await;
+
+    // Sam signs in with the password emailed to them: a sales agent sees
+    // the profile (not to edit) and the provider requests, not the users.
+    stack.wait_for("#f-password").await;
+    let sams = password_for(&stack, "sam.lee@contoso.com").await;
+    assert_ne!(sams, temporary);
+    let none =
+        sign_in_first_time(&stack, "sam.lee@contoso.com", &sams, "amber canyon lantern").await;
+    assert!(none.is_none(), "a sales agent needs no authenticator");
+    stack.wait_for_text("[data-roles]", "Sales agent").await;
+    assert_eq!(
+        stack.in_app("[data-nav=users]", "return !!el;").await,
+        false
+    );
+    stack.wait_for("[data-nav=providers]").await;
+    accessible_in_both_languages(&stack, "a sales agent's account").await;
+    stack.click("[data-nav=profile]").await;
+    stack
+        .wait_for_text("[data-profile]", "support@contoso.com")
+        .await;
+    assert_eq!(
+        stack.in_app("[data-edit-profile]", "return !!el;").await,
+        false
+    );
+    stack.click("[data-to-account]").await;
+    stack.click("[data-nav=providers]").await;
+    stack.wait_for("[data-provider-requests]").await;
+    accessible_in_both_languages(&stack, "provider requests").await;
+    stack.click("[data-to-account]").await;
+    stack.click("[data-sign-out]").await;
+
+    // The admin again, with a code: the profile as saved.
+    stack.wait_for("#f-password").await;
+    stack.fill("#f-email", "jane.doe@contoso.com").await;
+    stack.fill("#f-password", "violet quarry tandem").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for("#f-code").await;
+    let next = mfa::code_at(&secret, SystemClock.now() + mfa::STEP_SECS);
+    stack.fill("#f-code", &next).await;
+    stack.click("button[type=submit]").await;
+    stack.click("[data-nav=profile]").await;
+    stack.wait_for_text("[data-profile]", "Help Desk").await;
+    stack.close().await;
+}

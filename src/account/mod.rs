@@ -4,6 +4,7 @@
 //! `SessionStage`); the session's token lives in this module's memory only
 //! and goes when the page does.
 
+mod manage;
 mod pages;
 
 use enroll_core::account::{AccountView, SessionStage, SessionState};
@@ -33,8 +34,20 @@ pub struct AccountState {
     pub signed_out: RwSignal<bool>,
     /// A request is on its way: its button says so and does nothing.
     pub busy: RwSignal<bool>,
+    /// Which page of the account is open, once signed in.
+    pub section: RwSignal<Section>,
     api: StoredValue<ApiClient>,
     pub i18n: I18n,
+}
+
+/// The account's pages once signed in, each shown only where the user's
+/// roles allow it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Users,
+    Profile,
+    ProviderRequests,
 }
 
 /// The page a session at this stage sees.
@@ -46,6 +59,9 @@ pub enum Page {
     EnrolMfa,
     RecoveryCodes,
     Home,
+    Users,
+    Profile,
+    ProviderRequests,
 }
 
 impl AccountState {
@@ -59,6 +75,7 @@ impl AccountState {
             notice: RwSignal::new(None),
             signed_out: RwSignal::new(false),
             busy: RwSignal::new(false),
+            section: RwSignal::new(Section::Home),
             api: StoredValue::new(expect_context::<ApiClient>()),
             i18n,
         }
@@ -73,14 +90,19 @@ impl AccountState {
             Some(SessionStage::NeedsMfaCode) => Page::MfaCode,
             Some(SessionStage::MustChangePassword) => Page::ChangePassword,
             Some(SessionStage::MustEnrolMfa) => Page::EnrolMfa,
-            Some(SessionStage::Ready) => Page::Home,
+            Some(SessionStage::Ready) => match self.section.get() {
+                Section::Home => Page::Home,
+                Section::Users => Page::Users,
+                Section::Profile => Page::Profile,
+                Section::ProviderRequests => Page::ProviderRequests,
+            },
         }
     }
 
     /// Runs one request of a form: its failure shown at its fields or
     /// above the form, a session that ended back to signing in, and
     /// `then` given the answer. One at a time: a second press waits.
-    fn run<T: 'static, F>(
+    pub(super) fn run<T: 'static, F>(
         &self,
         call: impl FnOnce(ApiClient, Option<String>, enroll_core::Locale) -> F + 'static,
         then: impl FnOnce(AccountState, T) + 'static,
@@ -125,6 +147,21 @@ impl AccountState {
         self.token.set_value(None);
         self.session.set(None);
         self.account.set(None);
+        self.section.set(Section::Home);
+    }
+
+    /// Whether the signed-in user's roles allow `action` (what the API
+    /// said in `GET /account`).
+    pub fn may(&self, action: enroll_core::account::Action) -> bool {
+        self.account
+            .with(|a| a.as_ref().is_some_and(|a| a.actions.contains(&action)))
+    }
+
+    /// Opens a page of the account; its problems and notices start empty.
+    pub fn open(&self, section: Section) {
+        self.errors.set(Vec::new());
+        self.notice.set(None);
+        self.section.set(section);
     }
 
     /// A new state of the session (the token, when it is a new one).

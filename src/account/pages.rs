@@ -6,7 +6,7 @@ use enroll_core::account::{Action, Role, TotpOffer};
 use leptos::html::H1;
 use leptos::prelude::*;
 
-use super::{AccountState, Page};
+use super::{manage, AccountState, Page};
 use crate::i18n::use_i18n;
 use crate::ui::error_summary::ErrorSummary;
 use crate::ui::field::PlainField;
@@ -33,11 +33,16 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
     });
     let email = RwSignal::new(email);
     view! {
-        {on_back.map(|back| view! {
-            <button type="button" class="csp-back-link" on:click=move |_| back.run(())>
-                {move || i18n.t("account.back")}
-            </button>
-        })}
+        // Back to the application from the account's first pages; its
+        // inner pages lead back to the account instead.
+        {move || {
+            let inner = matches!(page.get(), Page::Users | Page::Profile | Page::ProviderRequests);
+            on_back.filter(|_| !inner).map(|back| view! {
+                <button type="button" class="csp-back-link" on:click=move |_| back.run(())>
+                    {move || i18n.t("account.back")}
+                </button>
+            })
+        }}
         {move || state.notice.get().map(|failure| view! {
             <div class="csp-notice csp-notice--problem" role="alert"><p>{move || failure.describe(&i18n)}</p></div>
         })}
@@ -49,6 +54,9 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
             Page::EnrolMfa => view! { <EnrolMfa heading=heading/> }.into_any(),
             Page::RecoveryCodes => view! { <RecoveryCodes heading=heading/> }.into_any(),
             Page::Home => view! { <Home heading=heading/> }.into_any(),
+            Page::Users => view! { <manage::Users heading=heading/> }.into_any(),
+            Page::Profile => view! { <manage::ProfilePage heading=heading/> }.into_any(),
+            Page::ProviderRequests => view! { <manage::ProviderRequests heading=heading/> }.into_any(),
         }}
     }
 }
@@ -217,6 +225,7 @@ fn Home(heading: NodeRef<H1>) -> impl IntoView {
                         <dd class="csp-summary__value">{move || i18n.t(&format!("status.{}", account.status.as_str()))}</dd>
                     </div>
                 </dl>
+                <manage::AccountNav/>
                 {may_manage.then(|| view! { <p class="csp-hint">{move || i18n.t("account.home.security")}</p> })}
             }
         })}

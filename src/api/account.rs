@@ -3,7 +3,9 @@
 //! in memory only (never in storage, the URL, or an event).
 
 use super::{read, read_text, ApiClient, ApiFailure};
-use enroll_core::account::{AccountView, SessionState, TotpConfirmed, TotpOffer};
+use enroll_core::account::{
+    AccountView, NewUserRequest, SessionState, TotpConfirmed, TotpOffer, UserView,
+};
 use enroll_core::Locale;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -99,5 +101,162 @@ impl ApiClient {
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
         read_text(response).await.map(|_| ())
+    }
+}
+
+/// The organization profile and the version to save it against.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Profile {
+    pub profile: enroll_core::organization::OrganizationProfile,
+    pub etag: String,
+}
+
+impl ApiClient {
+    /// A request as `token` with a JSON body (or none), read as `T`.
+    async fn send_as<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+        locale: Locale,
+    ) -> Result<(T, Option<String>), ApiFailure> {
+        let request = self.request_as(method, path, locale, Some(token));
+        let sent = match body {
+            Some(body) => {
+                request
+                    .json(&body)
+                    .map_err(|_| ApiFailure::Unreadable)?
+                    .send()
+                    .await
+            }
+            None => request.send().await,
+        };
+        read(sent.map_err(|_| ApiFailure::Unreachable)?).await
+    }
+
+    pub async fn users(&self, token: &str, locale: Locale) -> Result<Vec<UserView>, ApiFailure> {
+        #[derive(serde::Deserialize)]
+        struct Users {
+            items: Vec<UserView>,
+        }
+        let (users, _): (Users, _) = self
+            .send_as("GET", "/account/users", token, None, locale)
+            .await?;
+        Ok(users.items)
+    }
+
+    pub async fn add_user(
+        &self,
+        token: &str,
+        user: &NewUserRequest,
+        locale: Locale,
+    ) -> Result<UserView, ApiFailure> {
+        let body = serde_json::to_value(user).map_err(|_| ApiFailure::Unreadable)?;
+        let (added, _) = self
+            .send_as("POST", "/account/users", token, Some(body), locale)
+            .await?;
+        Ok(added)
+    }
+
+    pub async fn change_roles(
+        &self,
+        token: &str,
+        id: &str,
+        roles: &[String],
+        locale: Locale,
+    ) -> Result<UserView, ApiFailure> {
+        let body = json!({ "roles": roles });
+        let path = format!("/account/users/{id}");
+        let (changed, _) = self
+            .send_as("PATCH", &path, token, Some(body), locale)
+            .await?;
+        Ok(changed)
+    }
+
+    pub async fn remove_user(
+        &self,
+        token: &str,
+        id: &str,
+        locale: Locale,
+    ) -> Result<(), ApiFailure> {
+        let response = self
+            .request_as(
+                "DELETE",
+                &format!("/account/users/{id}"),
+                locale,
+                Some(token),
+            )
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Unreachable)?;
+        read_text(response).await.map(|_| ())
+    }
+
+    pub async fn resend_invitation(
+        &self,
+        token: &str,
+        id: &str,
+        locale: Locale,
+    ) -> Result<UserView, ApiFailure> {
+        let path = format!("/account/users/{id}/invitation");
+        let (user, _) = self.send_as("POST", &path, token, None, locale).await?;
+        Ok(user)
+    }
+
+    pub async fn organization_profile(
+        &self,
+        token: &str,
+        locale: Locale,
+    ) -> Result<Profile, ApiFailure> {
+        let (profile, etag) = self
+            .send_as("GET", "/account/organization-profile", token, None, locale)
+            .await?;
+        Ok(Profile {
+            profile,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    pub async fn save_organization_profile(
+        &self,
+        token: &str,
+        profile: &Profile,
+        locale: Locale,
+    ) -> Result<Profile, ApiFailure> {
+        let response = self
+            .request_as("PUT", "/account/organization-profile", locale, Some(token))
+            .header("If-Match", &profile.etag)
+            .json(&profile.profile)
+            .map_err(|_| ApiFailure::Unreadable)?
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Unreachable)?;
+        let (saved, etag) = read(response).await?;
+        Ok(Profile {
+            profile: saved,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    pub async fn provider_relationships(
+        &self,
+        token: &str,
+        locale: Locale,
+    ) -> Result<Vec<enroll_core::ProviderRequest>, ApiFailure> {
+        #[derive(serde::Deserialize)]
+        struct Requests {
+            items: Vec<enroll_core::ProviderRequest>,
+        }
+        let (requests, _): (Requests, _) = self
+            .send_as(
+                "GET",
+                "/account/provider-relationships",
+                token,
+                None,
+                locale,
+            )
+            .await?;
+        Ok(requests.items)
     }
 }

@@ -8,6 +8,7 @@ mod directory;
 mod drafts;
 mod failure;
 
+pub use account::Profile;
 pub use failure::{describe_trouble, ApiFailure};
 
 use enroll_core::address::AddressFormat;
@@ -96,6 +97,7 @@ impl ApiClient {
             "POST" => Request::post(&url),
             "PUT" => Request::put(&url),
             "DELETE" => Request::delete(&url),
+            "PATCH" => Request::patch(&url),
             _ => Request::get(&url),
         };
         let builder = builder

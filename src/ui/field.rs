@@ -205,7 +205,7 @@ pub fn TextField(
 /// a code), its errors those of `errors` at `path`.
 #[component]
 pub fn PlainField(
-    path: &'static str,
+    #[prop(into)] path: String,
     label_key: &'static str,
     #[prop(optional)] hint_key: Option<&'static str>,
     #[prop(default = "text")] input_type: &'static str,
@@ -215,7 +215,8 @@ pub fn PlainField(
     value: RwSignal<String>,
     errors: RwSignal<Vec<Problem>>,
 ) -> impl IntoView {
-    let error = Memo::new(move |_| message_at(&errors, path));
+    let at = path.clone();
+    let error = Memo::new(move |_| message_at(&errors, &at));
     let hint_key = hint_key.unwrap_or_default();
     view! {
         <Input

@@ -1,0 +1,533 @@
+//! The account's pages after signing in: its users, the organization
+//! profile and the provider requests, each shown only where the user's
+//! roles allow (`AccountState::may`, from `GET /account`), each action too.
+
+use enroll_core::account::{may_assign, Action, NewUserRequest, Role, UserView};
+use enroll_core::organization::OrganizationProfile;
+use enroll_core::ProviderRequest;
+use leptos::html::H1;
+use leptos::prelude::*;
+
+use super::{AccountState, Section};
+use crate::api::Profile;
+use crate::i18n::{country_name, use_i18n};
+use crate::ui::field::{capitalized, PlainField};
+
+/// The way back to the account's first page.
+#[component]
+fn ToAccount() -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    view! {
+        <button type="button" class="csp-back-link" data-to-account on:click=move |_| state.open(Section::Home)>
+            {move || i18n.t("account.nav.home")}
+        </button>
+    }
+}
+
+/// Links to the pages the user's roles allow.
+#[component]
+pub fn AccountNav() -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let link = move |action: Action, section: Section, key: &'static str, marker: &'static str| {
+        state.may(action).then(|| {
+            view! {
+                <li>
+                    <button type="button" class="csp-link-button" data-nav=marker on:click=move |_| state.open(section)>
+                        {move || i18n.t(key)}
+                    </button>
+                </li>
+            }
+        })
+    };
+    view! {
+        <nav aria-label=move || i18n.t("account.nav.label")>
+            <ul class="csp-list csp-actions">
+                {move || link(Action::ListUsers, Section::Users, "account.nav.users", "users")}
+                {move || link(Action::ViewOrganizationProfile, Section::Profile, "account.nav.profile", "profile")}
+                {move || link(Action::ViewProviderRequests, Section::ProviderRequests, "account.nav.providers", "providers")}
+            </ul>
+        </nav>
+    }
+}
+
+/// Role names in the current language, as a list.
+fn role_names(roles: &[Role]) -> String {
+    let i18n = use_i18n();
+    let names: Vec<String> = roles
+        .iter()
+        .map(|role| i18n.t(&format!("role.{}", role.as_str())))
+        .collect();
+    i18n.list(&names)
+}
+
+/// A checkbox per role the signed-in user may give, in `chosen`.
+#[component]
+fn RoleChoice(
+    /// Ids are made unique by it.
+    prefix: String,
+    chosen: RwSignal<Vec<Role>>,
+) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let actor = state
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.user.roles.clone()).unwrap_or_default());
+    let boxes = Role::ALL
+        .into_iter()
+        .filter(|role| may_assign(&actor, *role))
+        .map(|role| {
+            let id = format!("{prefix}-{}", role.as_str());
+            view! {
+                <div class="csp-checkbox">
+                    <input class="csp-checkbox__input" type="checkbox" id=id.clone() value=role.as_str()
+                        prop:checked=move || chosen.with(|c| c.contains(&role))
+                        on:change:target=move |ev| {
+                            let on = ev.target().checked();
+                            chosen.update(|c| {
+                                c.retain(|r| *r != role);
+                                if on { c.push(role) }
+                            });
+                        }/>
+                    <label class="csp-checkbox__label" for=id>{move || i18n.t(&format!("role.{}", role.as_str()))}</label>
+                </div>
+            }
+        })
+        .collect::<Vec<_>>();
+    let error = move || {
+        state.errors.with(|e| {
+            e.iter()
+                .find(|p| p.field == "roles")
+                .map(|p| enroll_core::Catalog::get(i18n.locale.get()).problem_message(p))
+        })
+    };
+    view! {
+        <fieldset class="csp-fieldset" id=format!("f-{prefix}") tabindex="-1">
+            <legend class="csp-label">{move || i18n.t("account.users.roles")}</legend>
+            {move || error().map(|m| view! { <p class="csp-error-message">{m}</p> })}
+            {boxes}
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn Users(heading: NodeRef<H1>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let users = RwSignal::new(None::<Vec<UserView>>);
+    let load = move || {
+        state.run(
+            |api, token, locale| async move { api.users(&token.unwrap_or_default(), locale).await },
+            move |_, list| users.set(Some(list)),
+        )
+    };
+    load();
+    // Adding a user.
+    let email = RwSignal::new(String::new());
+    let first_name = RwSignal::new(String::new());
+    let last_name = RwSignal::new(String::new());
+    let roles = RwSignal::new(Vec::<Role>::new());
+    let added = RwSignal::new(None::<String>);
+    let add = move || {
+        let user = NewUserRequest {
+            email: email.get_untracked(),
+            first_name: first_name.get_untracked(),
+            last_name: last_name.get_untracked(),
+            roles: roles
+                .get_untracked()
+                .iter()
+                .map(|r| r.as_str().to_owned())
+                .collect(),
+        };
+        state.run(
+            move |api, token, locale| async move {
+                api.add_user(&token.unwrap_or_default(), &user, locale)
+                    .await
+            },
+            move |_, user| {
+                added.set(Some(user.email));
+                for field in [email, first_name, last_name] {
+                    field.set(String::new());
+                }
+                roles.set(Vec::new());
+                load();
+            },
+        )
+    };
+    view! {
+        <ToAccount/>
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.users.title")}</h1>
+        {move || added.get().map(|to| view! {
+            <p class="csp-notice" role="status">{move || i18n.tf("account.users.added", &[("email", &to)])}</p>
+        })}
+        <ul class="csp-list csp-users" data-users>
+            {move || users.get().unwrap_or_default().into_iter().map(|user| view! { <UserRow user=user on_change=Callback::new(move |()| load())/> }).collect::<Vec<_>>()}
+        </ul>
+        {move || state.may(Action::AddUser).then(|| view! {
+            <form novalidate class="csp-add-user" on:submit=move |ev| { ev.prevent_default(); add(); }>
+                <h2 class="csp-heading-m">{move || i18n.t("account.users.add")}</h2>
+                <p>{move || i18n.t("account.users.add_intro")}</p>
+                <PlainField path="email" label_key="account.users.email" input_type="email" autocomplete="off" value=email errors=state.errors/>
+                <PlainField path="first_name" label_key="account.users.first_name" width="csp-input--20" value=first_name errors=state.errors/>
+                <PlainField path="last_name" label_key="account.users.last_name" width="csp-input--20" value=last_name errors=state.errors/>
+                <RoleChoice prefix="roles".into() chosen=roles/>
+                <button type="submit" class="csp-button">{move || i18n.t("account.users.add_submit")}</button>
+            </form>
+        })}
+    }
+}
+
+/// One user: who, their roles, and what the signed-in user may do to them.
+#[component]
+fn UserRow(user: UserView, on_change: Callback<()>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let editing = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let chosen = RwSignal::new(user.roles.clone());
+    let name = format!("{} {}", user.first_name, user.last_name);
+    let id = user.id.clone();
+    let roles = user.roles.clone();
+    let save_roles = {
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            let names: Vec<String> = chosen
+                .get_untracked()
+                .iter()
+                .map(|r| r.as_str().to_owned())
+                .collect();
+            state.run(
+                move |api, token, locale| async move {
+                    api.change_roles(&token.unwrap_or_default(), &id, &names, locale)
+                        .await
+                },
+                move |_, _| {
+                    editing.set(false);
+                    on_change.run(());
+                },
+            )
+        }
+    };
+    let remove = {
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            state.run(
+                move |api, token, locale| async move {
+                    api.remove_user(&token.unwrap_or_default(), &id, locale)
+                        .await
+                },
+                move |_, ()| on_change.run(()),
+            )
+        }
+    };
+    let resend = {
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            state.run(
+                move |api, token, locale| async move {
+                    api.resend_invitation(&token.unwrap_or_default(), &id, locale)
+                        .await
+                },
+                move |_, _| on_change.run(()),
+            )
+        }
+    };
+    let invited = user.invited;
+    let label = name.clone();
+    view! {
+        <li class="csp-user" data-user=user.email.clone()>
+            <p><strong>{name.clone()}</strong>" "{user.email.clone()}
+                {invited.then(|| view! { " "<span class="csp-tag">{move || i18n.t("account.users.invited")}</span> })}</p>
+            <p class="csp-hint" data-user-roles>{move || role_names(&roles)}</p>
+            {move || (editing.get()).then(|| {
+                let save_roles = save_roles.clone();
+                view! {
+                    <form novalidate on:submit=move |ev| { ev.prevent_default(); save_roles(); }>
+                        <RoleChoice prefix=format!("roles-{}", id.clone()) chosen=chosen/>
+                        <button type="submit" class="csp-button">{move || i18n.t("account.users.save_roles")}</button>
+                    </form>
+                }
+            })}
+            <ul class="csp-list csp-actions">
+                {state.may(Action::ChangeUserRoles).then(|| view! {
+                    <li><button type="button" class="csp-link-button" data-change-roles on:click=move |_| editing.update(|e| *e = !*e)>
+                        {move || i18n.t("account.users.change_roles")}<span class="csp-visually-hidden">{format!(" {label}")}</span>
+                    </button></li>
+                })}
+                {(invited && state.may(Action::ResendInvitation)).then(|| {
+                    let resend = resend.clone();
+                    view! {
+                        <li><button type="button" class="csp-link-button" data-resend on:click=move |_| resend()>
+                            {move || i18n.t("account.users.resend")}
+                        </button></li>
+                    }
+                })}
+                {state.may(Action::RemoveUser).then(|| {
+                    let remove = remove.clone();
+                    let name = name.clone();
+                    view! {
+                        <li>
+                            {move || if confirming.get() {
+                                let remove = remove.clone();
+                                view! {
+                                    <span class="csp-confirm" role="group">
+                                        {i18n.tf("account.users.remove_confirm", &[("name", &name)])}" "
+                                        <button type="button" class="csp-button csp-button--warning" data-remove-yes on:click=move |_| remove()>
+                                            {move || i18n.t("account.users.remove_yes")}
+                                        </button>" "
+                                        <button type="button" class="csp-link-button" on:click=move |_| confirming.set(false)>
+                                            {move || i18n.t("account.users.remove_no")}
+                                        </button>
+                                    </span>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <button type="button" class="csp-link-button" data-remove on:click=move |_| confirming.set(true)>
+                                        {move || i18n.t("account.users.remove")}
+                                    </button>
+                                }.into_any()
+                            }}
+                        </li>
+                    }
+                })}
+            </ul>
+        </li>
+    }
+}
+
+#[component]
+pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let profile = RwSignal::new(None::<Profile>);
+    let editing = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    state.run(
+        |api, token, locale| async move {
+            api.organization_profile(&token.unwrap_or_default(), locale)
+                .await
+        },
+        move |_, loaded| profile.set(Some(loaded)),
+    );
+    view! {
+        <ToAccount/>
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.profile.title")}</h1>
+        {move || saved.get().then(|| view! { <p class="csp-notice" role="status">{move || i18n.t("account.profile.saved")}</p> })}
+        {move || match (profile.get(), editing.get()) {
+            (None, _) => ().into_any(),
+            (Some(current), false) => view! {
+                <ProfileView profile=current.profile.clone()/>
+                {state.may(Action::EditOrganizationProfile).then(|| view! {
+                    <button type="button" class="csp-button csp-button--secondary" data-edit-profile on:click=move |_| {
+                        saved.set(false);
+                        editing.set(true);
+                    }>{move || i18n.t("account.profile.edit")}</button>
+                })}
+            }.into_any(),
+            (Some(current), true) => view! {
+                <ProfileForm current=current on_saved=Callback::new(move |new: Profile| {
+                    profile.set(Some(new));
+                    editing.set(false);
+                    saved.set(true);
+                })/>
+            }.into_any(),
+        }}
+    }
+}
+
+/// The profile as written.
+#[component]
+fn ProfileView(profile: OrganizationProfile) -> impl IntoView {
+    let i18n = use_i18n();
+    let address = profile.address.clone();
+    let address = move || {
+        let a = &address;
+        let country = country_name(&a.country, i18n.locale.get());
+        a.lines
+            .iter()
+            .chain([&a.locality, &a.region, &a.postal_code, &country])
+            .filter(|l| !l.trim().is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let contact = |c: &enroll_core::organization::Contact| {
+        [
+            format!("{} {}", c.first_name, c.last_name),
+            c.email.clone(),
+            c.phone.clone(),
+        ]
+        .into_iter()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+    };
+    let row = move |key: &'static str, value: String| {
+        view! {
+            <div class="csp-summary__row">
+                <dt class="csp-summary__key">{move || capitalized(i18n.t(key))}</dt>
+                <dd class="csp-summary__value">{value}</dd>
+            </div>
+        }
+    };
+    view! {
+        <dl class="csp-summary" data-profile>
+            {row("account.profile.legal_name", profile.legal_name.clone())}
+            <div class="csp-summary__row">
+                <dt class="csp-summary__key">{move || i18n.t("account.profile.address")}</dt>
+                <dd class="csp-summary__value">{address}</dd>
+            </div>
+            {row("account.profile.primary_contact", contact(&profile.primary_contact))}
+            {row("account.profile.support_contact", contact(&profile.support_contact))}
+        </dl>
+    }
+}
+
+/// Editing the profile: the fields of the one loaded, saved against its
+/// version.
+#[component]
+fn ProfileForm(current: Profile, on_saved: Callback<Profile>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let p = &current.profile;
+    let field = |value: &str| RwSignal::new(value.to_owned());
+    let legal_name = field(&p.legal_name);
+    let country = field(&p.address.country);
+    let line1 = field(
+        p.address
+            .lines
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default(),
+    );
+    let line2 = field(
+        p.address
+            .lines
+            .get(1)
+            .map(String::as_str)
+            .unwrap_or_default(),
+    );
+    let locality = field(&p.address.locality);
+    let region = field(&p.address.region);
+    let postal_code = field(&p.address.postal_code);
+    let contact_fields = |c: &enroll_core::organization::Contact| {
+        (
+            field(&c.first_name),
+            field(&c.last_name),
+            field(&c.email),
+            field(&c.phone),
+        )
+    };
+    let primary = contact_fields(&p.primary_contact);
+    let support = contact_fields(&p.support_contact);
+    let etag = current.etag.clone();
+    let base = current.profile.clone();
+    let save = move || {
+        let mut profile = base.clone();
+        profile.legal_name = legal_name.get_untracked();
+        profile.address.country = country.get_untracked().trim().to_uppercase();
+        profile.address.lines = [line1.get_untracked(), line2.get_untracked()]
+            .into_iter()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        profile.address.locality = locality.get_untracked();
+        profile.address.region = region.get_untracked();
+        profile.address.postal_code = postal_code.get_untracked();
+        let read = |(f, l, e, ph): (
+            RwSignal<String>,
+            RwSignal<String>,
+            RwSignal<String>,
+            RwSignal<String>,
+        )| {
+            enroll_core::organization::Contact {
+                first_name: f.get_untracked(),
+                last_name: l.get_untracked(),
+                email: e.get_untracked(),
+                phone: ph.get_untracked(),
+            }
+        };
+        profile.primary_contact = read(primary);
+        profile.support_contact = read(support);
+        let sent = Profile {
+            profile,
+            etag: etag.clone(),
+        };
+        state.run(
+            move |api, token, locale| async move {
+                api.save_organization_profile(&token.unwrap_or_default(), &sent, locale)
+                    .await
+            },
+            move |_, saved| on_saved.run(saved),
+        )
+    };
+    let contact_view = move |prefix: &'static str,
+                             legend: &'static str,
+                             (f, l, e, ph): (
+        RwSignal<String>,
+        RwSignal<String>,
+        RwSignal<String>,
+        RwSignal<String>,
+    )| {
+        let path = |name: &str| format!("{prefix}.{name}");
+        view! {
+            <fieldset class="csp-fieldset">
+                <legend class="csp-heading-m">{move || i18n.t(legend)}</legend>
+                <PlainField path=path("first_name") label_key="account.users.first_name" width="csp-input--20" value=f errors=state.errors/>
+                <PlainField path=path("last_name") label_key="account.users.last_name" width="csp-input--20" value=l errors=state.errors/>
+                <PlainField path=path("email") label_key="account.users.email" input_type="email" value=e errors=state.errors/>
+                <PlainField path=path("phone") label_key="account.profile.phone" input_type="tel" width="csp-input--20" value=ph errors=state.errors/>
+            </fieldset>
+        }
+    };
+    view! {
+        <form novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
+            <PlainField path="legal_name" label_key="account.profile.legal_name" value=legal_name errors=state.errors/>
+            <fieldset class="csp-fieldset">
+                <legend class="csp-heading-m">{move || i18n.t("account.profile.address")}</legend>
+                <PlainField path="address.country" label_key="account.profile.country" hint_key="account.profile.country_hint" width="csp-input--4" value=country errors=state.errors/>
+                <PlainField path="address.lines.0" label_key="account.profile.line1" value=line1 errors=state.errors/>
+                <PlainField path="address.lines.1" label_key="account.profile.line2" value=line2 errors=state.errors/>
+                <PlainField path="address.locality" label_key="account.profile.locality" width="csp-input--20" value=locality errors=state.errors/>
+                <PlainField path="address.region" label_key="account.profile.region" width="csp-input--20" value=region errors=state.errors/>
+                <PlainField path="address.postal_code" label_key="account.profile.postal_code" width="csp-input--10" value=postal_code errors=state.errors/>
+            </fieldset>
+            {contact_view("primary_contact", "account.profile.primary_contact", primary)}
+            {contact_view("support_contact", "account.profile.support_contact", support)}
+            <button type="submit" class="csp-button">{move || i18n.t("account.profile.save")}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn ProviderRequests(heading: NodeRef<H1>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let requests = RwSignal::new(None::<Vec<ProviderRequest>>);
+    state.run(
+        |api, token, locale| async move {
+            api.provider_relationships(&token.unwrap_or_default(), locale)
+                .await
+        },
+        move |_, list| requests.set(Some(list)),
+    );
+    view! {
+        <ToAccount/>
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.providers.title")}</h1>
+        {move || requests.get().map(|list| if list.is_empty() {
+            view! { <p data-provider-requests>{move || i18n.t("account.providers.none")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="csp-list csp-history" data-provider-requests>
+                    {list.into_iter().map(|r| {
+                        let status = i18n.t(&format!("finder.request.status.{}", r.status));
+                        view! { <li><strong>{r.provider_name}</strong>" — "{status}" · "{i18n.date(&r.created_at, false)}</li> }
+                    }).collect::<Vec<_>>()}
+                </ul>
+            }.into_any()
+        })}
+    }
+}
