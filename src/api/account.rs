@@ -20,19 +20,8 @@ impl ApiClient {
         body: Option<serde_json::Value>,
         locale: Locale,
     ) -> Result<T, ApiFailure> {
-        let request = self.request_as("POST", path, locale, token);
-        let sent = match body {
-            Some(body) => {
-                request
-                    .json(&body)
-                    .map_err(|_| ApiFailure::Unreadable)?
-                    .send()
-                    .await
-            }
-            None => request.send().await,
-        };
-        let response = sent.map_err(|_| ApiFailure::Unreachable)?;
-        read(response).await.map(|(value, _)| value)
+        let (value, _) = self.send_as("POST", path, token, body, locale).await?;
+        Ok(value)
     }
 
     pub async fn sign_in(
@@ -70,12 +59,10 @@ impl ApiClient {
     }
 
     pub async fn account(&self, token: &str, locale: Locale) -> Result<AccountView, ApiFailure> {
-        let response = self
-            .request_as("GET", "/account", locale, Some(token))
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        read(response).await.map(|(value, _)| value)
+        let (account, _) = self
+            .send_as("GET", "/account", Some(token), None, locale)
+            .await?;
+        Ok(account)
     }
 
     pub async fn start_totp(&self, token: &str, locale: Locale) -> Result<TotpOffer, ApiFailure> {
@@ -95,8 +82,13 @@ impl ApiClient {
     }
 
     pub async fn sign_out(&self, token: &str, locale: Locale) -> Result<(), ApiFailure> {
+        self.delete_as("/session", token, locale).await
+    }
+
+    /// A DELETE as `token`; its answer has no body.
+    async fn delete_as(&self, path: &str, token: &str, locale: Locale) -> Result<(), ApiFailure> {
         let response = self
-            .request_as("DELETE", "/session", locale, Some(token))
+            .request_as("DELETE", path, locale, Some(token))
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
@@ -117,11 +109,11 @@ impl ApiClient {
         &self,
         method: &str,
         path: &str,
-        token: &str,
+        token: Option<&str>,
         body: Option<serde_json::Value>,
         locale: Locale,
     ) -> Result<(T, Option<String>), ApiFailure> {
-        let request = self.request_as(method, path, locale, Some(token));
+        let request = self.request_as(method, path, locale, token);
         let sent = match body {
             Some(body) => {
                 request
@@ -141,7 +133,7 @@ impl ApiClient {
             items: Vec<UserView>,
         }
         let (users, _): (Users, _) = self
-            .send_as("GET", "/account/users", token, None, locale)
+            .send_as("GET", "/account/users", Some(token), None, locale)
             .await?;
         Ok(users.items)
     }
@@ -154,7 +146,7 @@ impl ApiClient {
     ) -> Result<UserView, ApiFailure> {
         let body = serde_json::to_value(user).map_err(|_| ApiFailure::Unreadable)?;
         let (added, _) = self
-            .send_as("POST", "/account/users", token, Some(body), locale)
+            .send_as("POST", "/account/users", Some(token), Some(body), locale)
             .await?;
         Ok(added)
     }
@@ -169,7 +161,7 @@ impl ApiClient {
         let body = json!({ "roles": roles });
         let path = format!("/account/users/{id}");
         let (changed, _) = self
-            .send_as("PATCH", &path, token, Some(body), locale)
+            .send_as("PATCH", &path, Some(token), Some(body), locale)
             .await?;
         Ok(changed)
     }
@@ -180,17 +172,8 @@ impl ApiClient {
         id: &str,
         locale: Locale,
     ) -> Result<(), ApiFailure> {
-        let response = self
-            .request_as(
-                "DELETE",
-                &format!("/account/users/{id}"),
-                locale,
-                Some(token),
-            )
-            .send()
+        self.delete_as(&format!("/account/users/{id}"), token, locale)
             .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        read_text(response).await.map(|_| ())
     }
 
     pub async fn resend_invitation(
@@ -200,7 +183,9 @@ impl ApiClient {
         locale: Locale,
     ) -> Result<UserView, ApiFailure> {
         let path = format!("/account/users/{id}/invitation");
-        let (user, _) = self.send_as("POST", &path, token, None, locale).await?;
+        let (user, _) = self
+            .send_as("POST", &path, Some(token), None, locale)
+            .await?;
         Ok(user)
     }
 
@@ -210,7 +195,13 @@ impl ApiClient {
         locale: Locale,
     ) -> Result<Profile, ApiFailure> {
         let (profile, etag) = self
-            .send_as("GET", "/account/organization-profile", token, None, locale)
+            .send_as(
+                "GET",
+                "/account/organization-profile",
+                Some(token),
+                None,
+                locale,
+            )
             .await?;
         Ok(Profile {
             profile,
@@ -252,7 +243,7 @@ impl ApiClient {
             .send_as(
                 "GET",
                 "/account/provider-relationships",
-                token,
+                Some(token),
                 None,
                 locale,
             )

@@ -82,6 +82,24 @@ pub struct Session {
     pub user: User,
 }
 
+/// A value bound to one of `Store::execute`'s statements.
+pub(crate) enum Param {
+    Text(String),
+    Int(i64),
+}
+
+impl From<&str> for Param {
+    fn from(text: &str) -> Self {
+        Self::Text(text.to_owned())
+    }
+}
+
+impl From<u64> for Param {
+    fn from(value: u64) -> Self {
+        Self::Int(secs(value))
+    }
+}
+
 /// What a change to a user came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UserChange {
@@ -197,6 +215,24 @@ pub(super) async fn insert_account(
 }
 
 impl Store {
+    /// One statement in a transaction of its own, with `params` bound in
+    /// order: how many rows it changed.
+    async fn execute(&self, sql: &'static str, params: Vec<Param>) -> Result<u64, StoreError> {
+        self.write(move |tx| {
+            Box::pin(async move {
+                let mut query = sqlx::query(sql);
+                for param in params {
+                    query = match param {
+                        Param::Text(text) => query.bind(text),
+                        Param::Int(value) => query.bind(value),
+                    };
+                }
+                Ok(query.execute(&mut *tx).await?.rows_affected())
+            })
+        })
+        .await
+    }
+
     /// Records a new code for the admin address `email` of application
     /// `id` (replacing any earlier one) and queues `message`, which carries
     /// it; refused when three were sent for the application, or
@@ -321,17 +357,8 @@ impl Store {
     /// Takes the proof of the admin's address away, as applications sent
     /// before proofs existed have none (for tests and repairs).
     pub async fn forget_admin_email_proof(&self, id: &str) -> Result<(), StoreError> {
-        let id = id.to_owned();
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("UPDATE applications SET admin_email_confirmed = NULL WHERE id = ?")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
+        let sql = "UPDATE applications SET admin_email_confirmed = NULL WHERE id = ?";
+        self.execute(sql, vec![id.into()]).await.map(drop)
     }
 
     /// The saved organization profile (version, JSON), if it was ever saved.
@@ -679,24 +706,16 @@ impl Store {
         now: u64,
         mfa_passed: bool,
     ) -> Result<(), StoreError> {
-        let (token_hash, user_id) = (token_hash.to_owned(), user_id.to_owned());
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, mfa_passed)
-                     VALUES (?, ?, ?, ?, ?)",
-                )
-                .bind(token_hash)
-                .bind(user_id)
-                .bind(secs(now))
-                .bind(secs(now))
-                .bind(mfa_passed)
-                .execute(&mut *tx)
-                .await?;
-                Ok(())
-            })
-        })
-        .await
+        let sql = "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, mfa_passed)
+                   VALUES (?, ?, ?, ?, ?)";
+        let params = vec![
+            token_hash.into(),
+            user_id.into(),
+            now.into(),
+            now.into(),
+            u64::from(mfa_passed).into(),
+        ];
+        self.execute(sql, params).await.map(drop)
     }
 
     /// The session whose token hashes to `token_hash`, if it is still
@@ -755,17 +774,8 @@ impl Store {
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let token_hash = token_hash.to_owned();
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-                    .bind(token_hash)
-                    .execute(&mut *tx)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
+        let sql = "DELETE FROM sessions WHERE token_hash = ?";
+        self.execute(sql, vec![token_hash.into()]).await.map(drop)
     }
 
     /// Ends every session of the user signing in as `email`; how many.
@@ -793,17 +803,8 @@ impl Store {
 
     /// The second factor's code was given: the session is signed in.
     pub async fn pass_mfa(&self, token_hash: &str) -> Result<(), StoreError> {
-        let token_hash = token_hash.to_owned();
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?")
-                    .bind(token_hash)
-                    .execute(&mut *tx)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
+        let sql = "UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?";
+        self.execute(sql, vec![token_hash.into()]).await.map(drop)
     }
 
     /// Replaces the user's password with one they chose; the user's other
@@ -842,18 +843,10 @@ impl Store {
 
     /// Offers a new TOTP secret to the user (not used until confirmed).
     pub async fn offer_totp(&self, user_id: &str, secret: &str) -> Result<(), StoreError> {
-        let (user_id, secret) = (user_id.to_owned(), secret.to_owned());
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("UPDATE users SET totp_offered = ? WHERE id = ?")
-                    .bind(secret)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                Ok(())
-            })
-        })
-        .await
+        let sql = "UPDATE users SET totp_offered = ? WHERE id = ?";
+        self.execute(sql, vec![secret.into(), user_id.into()])
+            .await
+            .map(drop)
     }
 
     /// Makes the offered secret the user's second factor, `step` its first
@@ -919,21 +912,11 @@ impl Store {
     /// Accepts the TOTP code of time step `step` for the user once: false
     /// when that step, or a later one, was accepted before (a replay).
     pub async fn accept_totp_step(&self, user_id: &str, step: u64) -> Result<bool, StoreError> {
-        let user_id = user_id.to_owned();
-        self.write(move |tx| {
-            Box::pin(async move {
-                let done = sqlx::query(
-                    "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?",
-                )
-                .bind(secs(step))
-                .bind(user_id)
-                .bind(secs(step))
-                .execute(&mut *tx)
-                .await?;
-                Ok(done.rows_affected() == 1)
-            })
-        })
-        .await
+        let sql = "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?";
+        let changed = self
+            .execute(sql, vec![step.into(), user_id.into(), step.into()])
+            .await?;
+        Ok(changed == 1)
     }
 
     /// Uses up one of the user's recovery codes: false when it is not one
@@ -944,21 +927,11 @@ impl Store {
         code_hash: &str,
         now: u64,
     ) -> Result<bool, StoreError> {
-        let (user_id, code_hash) = (user_id.to_owned(), code_hash.to_owned());
-        self.write(move |tx| {
-            Box::pin(async move {
-                let done = sqlx::query(
-                    "UPDATE recovery_codes SET used_at = ?
-                     WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
-                )
-                .bind(secs(now))
-                .bind(user_id)
-                .bind(code_hash)
-                .execute(&mut *tx)
-                .await?;
-                Ok(done.rows_affected() == 1)
-            })
-        })
-        .await
+        let sql = "UPDATE recovery_codes SET used_at = ?
+                   WHERE user_id = ? AND code_hash = ? AND used_at IS NULL";
+        let changed = self
+            .execute(sql, vec![now.into(), user_id.into(), code_hash.into()])
+            .await?;
+        Ok(changed == 1)
     }
 }
