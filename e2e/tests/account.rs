@@ -300,6 +300,61 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     stack.shot("account-5-users").await;
     accessible_in_both_languages(&stack, "users, one added").await;
 
+    // Another, invited again, then removed after the question.
+    stack.fill("#f-email", "temp@contoso.com").await;
+    stack.fill("#f-first_name", "Tem").await;
+    stack.fill("#f-last_name", "Porary").await;
+    stack.click("#roles-helpdesk_agent").await;
+    stack.click(".csp-add-user button[type=submit]").await;
+    stack
+        .wait_for("[data-user='temp@contoso.com'] [data-resend]")
+        .await;
+    stack
+        .click("[data-user='temp@contoso.com'] [data-resend]")
+        .await;
+    stack
+        .wait_for_text(
+            "[role=status]",
+            "We emailed a new temporary password to temp@contoso.com",
+        )
+        .await;
+    stack
+        .click("[data-user='temp@contoso.com'] [data-remove]")
+        .await;
+    stack
+        .wait_for_text(
+            "[data-user='temp@contoso.com'] .csp-confirm",
+            "Remove Tem Porary from the account?",
+        )
+        .await;
+    accessible_in_both_languages(&stack, "the question before removing").await;
+    assert!(
+        stack.focused().await.contains("csp-button--warning"),
+        "focus on the answer: {}",
+        stack.focused().await
+    );
+    stack.click("[data-remove-yes]").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while stack
+        .in_app("[data-user='temp@contoso.com']", "return !!el;")
+        .await
+        == true
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the user was not removed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // The global admin's own row offers nothing to do to themselves.
+    let own = stack
+        .in_app(
+            "[data-user='jane.doe@contoso.com'] [data-remove]",
+            "return !!el;",
+        )
+        .await;
+    assert_eq!(own, false);
+
     // The profile: a support contact added.
     stack.click("[data-to-account]").await;
     stack.click("[data-nav=profile]").await;

@@ -926,7 +926,9 @@ async fn users_are_changed_within_the_rules_and_at_once() {
         ("roles".into(), "unknown_role".into())
     );
 
-    // The last global admin can neither be demoted nor removed.
+    // The last global admin can neither be demoted nor removed: only a
+    // global admin acts on one, and nobody on themselves (the store's own
+    // last-admin guard stays behind that, for any other way in).
     let me = as_user(&api, &admin, Method::GET, "/account", None)
         .await
         .body["user"]["id"]
@@ -943,7 +945,7 @@ async fn users_are_changed_within_the_rules_and_at_once() {
     .await;
     assert_eq!(
         (demote.status().as_u16(), demote.code()),
-        (409, "last_global_admin")
+        (403, "forbidden")
     );
     let remove = as_user(
         &api,
@@ -955,7 +957,7 @@ async fn users_are_changed_within_the_rules_and_at_once() {
     .await;
     assert_eq!(
         (remove.status().as_u16(), remove.code()),
-        (409, "last_global_admin")
+        (403, "forbidden")
     );
 
     // Demoted: the manager's next request lacks the action.
@@ -1082,7 +1084,10 @@ async fn the_organization_profile_is_the_applications_then_saved_with_its_versio
     assert_eq!(saved.status(), 200, "{}", saved.text());
     assert_eq!(saved.etag(), "\"1\"");
     let stale = put(admin.clone(), Some("\"0\""), profile.clone()).await;
-    assert_eq!((stale.status().as_u16(), stale.code()), (412, "stale_etag"));
+    assert_eq!(
+        (stale.status().as_u16(), stale.code()),
+        (412, "profile_changed")
+    );
 
     let mut wrong = profile.clone();
     wrong["address"]["postal_code"] = json!("1011");
@@ -1138,4 +1143,136 @@ async fn the_organization_profile_is_the_applications_then_saved_with_its_versio
     )
     .await;
     assert_eq!(hidden.status(), 403);
+}
+
+/// Acting on a global admin needs a global admin; nobody changes their
+/// own roles; another account's users are not found; a signed-in user has
+/// no invitation to resend; a profile is saved trimmed.
+#[tokio::test]
+async fn the_edges_of_who_may_change_whom() {
+    let (api, clock) = api_with_clock().await;
+    let (admin, _, _) = fully_set_up(&api, &clock).await;
+    let second = signed_in_user(&api, &clock, &admin, "ga2@contoso.com", &["global_admin"]).await;
+    let account_admin =
+        signed_in_user(&api, &clock, &admin, "aa@contoso.com", &["account_admin"]).await;
+    let id_of = |token: String| {
+        let api = &api;
+        async move {
+            as_user(api, &token, Method::GET, "/account", None)
+                .await
+                .body["user"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let ga2 = id_of(second.clone()).await;
+    let me = id_of(account_admin.clone()).await;
+    for (method, path, body) in [
+        (
+            Method::PATCH,
+            format!("/account/users/{ga2}"),
+            Some(json!({"roles": ["sales_agent"]})),
+        ),
+        (Method::DELETE, format!("/account/users/{ga2}"), None),
+        (
+            Method::POST,
+            format!("/account/users/{ga2}/invitation"),
+            None,
+        ),
+        // Their own rights, up or away.
+        (
+            Method::PATCH,
+            format!("/account/users/{me}"),
+            Some(json!({"roles": ["account_admin", "billing_admin"]})),
+        ),
+        (Method::DELETE, format!("/account/users/{me}"), None),
+    ] {
+        let answer = as_user(&api, &account_admin, method.clone(), &path, body).await;
+        assert_eq!(
+            (answer.status().as_u16(), answer.code()),
+            (403, "forbidden"),
+            "{method} {path}"
+        );
+    }
+    // A global admin may; a user who signed in has no invitation to resend.
+    let resend = as_user(
+        &api,
+        &admin,
+        Method::POST,
+        &format!("/account/users/{ga2}/invitation"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (resend.status().as_u16(), resend.code()),
+        (409, "signed_in_already")
+    );
+
+    // Another company's account: its global admin finds none of these.
+    let mut answers = complete();
+    answers["mpn_id"] = json!("7654321");
+    answers["admin"]["email"] = json!("kim@fabrikam.com");
+    answers["company"]["legal_name"] = json!("Fabrikam GmbH");
+    let draft = api.create(&answers).await;
+    assert_eq!(api.submit(&draft, &draft.etag, "k").await.status(), 200);
+    api.operator(&["review", "start", &draft.id]).await.unwrap();
+    api.operator(&["review", "approve", &draft.id])
+        .await
+        .unwrap();
+    let kims = password_sent_to(&api, "kim@fabrikam.com").await;
+    let kim = sign_in(&api, "kim@fabrikam.com", &kims).await.body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        change_password(&api, &kim, &kims, NEW_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    let offer = as_user(&api, &kim, Method::POST, "/account/mfa/totp", None).await;
+    let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
+    let code = json!({ "code": mfa::code_at(&secret, clock.now()) });
+    as_user(
+        &api,
+        &kim,
+        Method::POST,
+        "/account/mfa/totp/confirm",
+        Some(code),
+    )
+    .await;
+    for (method, path) in [
+        (Method::GET, format!("/account/users/{ga2}")),
+        (Method::DELETE, format!("/account/users/{ga2}")),
+        (Method::POST, format!("/account/users/{ga2}/invitation")),
+    ] {
+        let answer = as_user(&api, &kim, method.clone(), &path, None).await;
+        assert_eq!(answer.status(), 404, "{method} {path}");
+    }
+    let theirs = as_user(&api, &kim, Method::GET, "/account/users", None).await;
+    assert_eq!(theirs.body["items"].as_array().unwrap().len(), 1);
+
+    // Saved as typed, without the spaces around.
+    let mut profile = as_user(
+        &api,
+        &admin,
+        Method::GET,
+        "/account/organization-profile",
+        None,
+    )
+    .await
+    .body;
+    profile["legal_name"] = json!("   Contoso Ltd   ");
+    profile["support_contact"] = json!({"first_name": " ", "last_name": " ", "email": "  "});
+    let saved = api
+        .request(Method::PUT, "/account/organization-profile")
+        .bearer_auth(&admin)
+        .header("If-Match", "\"0\"")
+        .json(&profile)
+        .checked()
+        .await;
+    assert_eq!(saved.status(), 200, "{}", saved.text());
+    assert_eq!(saved.body["legal_name"], "Contoso Ltd");
+    assert_eq!(saved.body["support_contact"]["email"], "");
 }

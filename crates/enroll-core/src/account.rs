@@ -154,13 +154,16 @@ impl Role {
         Role::ReferralsAdmin,
     ];
 
-    fn grant(self) -> &'static Grant {
-        GRANTS.iter().find(|g| g.role == self).unwrap_or(&GRANTS[0])
+    /// Its row of the table; none for a role the table lacks, which then
+    /// may do nothing (and must use a second factor): a row forgotten
+    /// fails closed.
+    fn grant(self) -> Option<&'static Grant> {
+        GRANTS.iter().find(|g| g.role == self)
     }
 
     /// Whether a user holding this role must sign in with a second factor.
     pub fn needs_mfa(self) -> bool {
-        self.grant().needs_mfa
+        self.grant().is_none_or(|g| g.needs_mfa)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -190,7 +193,7 @@ pub fn allowed_actions(roles: &[Role]) -> Vec<Action> {
     }
     let mut actions: Vec<Action> = roles
         .iter()
-        .flat_map(|role| role.grant().actions.iter().copied())
+        .flat_map(|role| role.grant().map_or(&[][..], |g| g.actions).iter().copied())
         .chain(EVERYONE.iter().copied())
         .collect();
     actions.sort();
@@ -205,8 +208,11 @@ pub fn may_assign(actor: &[Role], role: Role) -> bool {
     role != Role::GlobalAdmin || actor.contains(&Role::GlobalAdmin)
 }
 
-/// Whether `actor` may change a user's roles from `before` to `after`:
-/// every role given or taken must be one `actor` may assign.
+/// Whether `actor` may change a user's roles from `before` to `after`
+/// (`after` empty: remove the user, or send their invitation again):
+/// every role given or taken must be one `actor` may assign. Nobody
+/// changes their own roles (`route` checks the user is another): no one
+/// raises their own rights, nor locks themselves out.
 pub fn may_change_roles(actor: &[Role], before: &[Role], after: &[Role]) -> bool {
     let changed = before
         .iter()

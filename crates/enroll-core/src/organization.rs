@@ -67,6 +67,33 @@ impl OrganizationProfile {
         }
     }
 
+    /// As typed, without the spaces around each answer (a contact of only
+    /// spaces is none).
+    pub fn trimmed(&self) -> Self {
+        let text = |t: &String| t.trim().to_owned();
+        let contact = |c: &Contact| Contact {
+            first_name: text(&c.first_name),
+            last_name: text(&c.last_name),
+            email: text(&c.email),
+            phone: text(&c.phone),
+        };
+        let a = &self.address;
+        Self {
+            legal_name: text(&self.legal_name),
+            address: Address {
+                country: text(&a.country).to_ascii_uppercase(),
+                lines: a.lines.iter().map(text).filter(|l| !l.is_empty()).collect(),
+                locality: text(&a.locality),
+                region: text(&a.region),
+                postal_code: text(&a.postal_code),
+                dependent_locality: text(&a.dependent_locality),
+                sorting_code: text(&a.sorting_code),
+            },
+            primary_contact: contact(&self.primary_contact),
+            support_contact: contact(&self.support_contact),
+        }
+    }
+
     /// What is wrong with it, by the application's rules: the legal name
     /// as the company's, the address by its country, each contact as the
     /// admin (a work email address). Fields are the profile's own

@@ -95,7 +95,7 @@ pub async fn read(
             headers(("ETag" = String, description = "Its new version"))),
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`, or a step of signing in first", body = ApiErrorBody),
-        (status = 412, description = "`stale_etag`: saved by someone else since", body = ApiErrorBody),
+        (status = 412, description = "`profile_changed`: saved by someone else since the version `If-Match` names", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
         (status = 422, description = "The report (`legal_name`, `address.*`, `primary_contact.*`, `support_contact.*`); or `wrong_shape`", body = crate::openapi::Unprocessable),
         (status = 428, description = "`if_match_required`", body = ApiErrorBody),
@@ -107,6 +107,7 @@ pub async fn save(
     headers: HeaderMap,
     JsonBody(profile): JsonBody<OrganizationProfile>,
 ) -> Result<Response, ApiFailure> {
+    let profile = profile.trimmed();
     let session = permitted(
         &signed_in,
         Request::Account,
@@ -130,7 +131,7 @@ pub async fn save(
         Ok(version) => Ok(with_etag(&profile, version)),
         Err(_) => Err(ApiFailure::new(
             StatusCode::PRECONDITION_FAILED,
-            "stale_etag",
+            "profile_changed",
         )),
     }
 }

@@ -58,6 +58,7 @@ fn outcome(change: UserChange) -> Result<(), ApiFailure> {
             Err(ApiFailure::new(StatusCode::CONFLICT, "signed_in_already"))
         }
         UserChange::LoginTaken => Err(ApiFailure::new(StatusCode::CONFLICT, "user_exists")),
+        UserChange::Forbidden => Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden")),
     }
 }
 
@@ -194,6 +195,16 @@ pub async fn add(
     Ok((StatusCode::CREATED, Json(view(&added))).into_response())
 }
 
+/// Another user than the signed-in one: nobody changes their own roles,
+/// removes themselves or resends their own invitation (no one raises their
+/// own rights, nor locks themselves out).
+fn someone_else(session: &Session, id: &str) -> Result<(), ApiFailure> {
+    if session.user.id == id {
+        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
+    }
+    Ok(())
+}
+
 /// The user the path names, in the signed-in user's account.
 async fn target(state: &AppState, session: &Session, id: &str) -> Result<User, ApiFailure> {
     state
@@ -255,16 +266,16 @@ pub async fn change_roles(
     JsonBody(change): JsonBody<RolesChange>,
 ) -> Result<Json<UserView>, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::ChangeUserRoles)?;
+    someone_else(session, &id)?;
     let roles =
         parse_roles(&change.roles).map_err(|code| invalid(vec![Problem::at("roles", code)]))?;
-    let user = target(&state, session, &id).await?;
-    if !may_change_roles(&session.user.roles, &user.roles, &roles) {
-        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
-    }
+    // Who may change them is checked against the roles as stored, in the
+    // transaction that writes: a promotion committed meanwhile counts.
+    let actor = session.user.roles.clone();
     outcome(
         state
             .store
-            .set_roles(&session.user.account_id, &id, roles)
+            .set_roles(&session.user.account_id, &id, actor, roles)
             .await?,
     )?;
     Ok(Json(view(&target(&state, session, &id).await?)))
@@ -294,14 +305,12 @@ pub async fn remove(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::RemoveUser)?;
-    let user = target(&state, session, &id).await?;
-    if !may_change_roles(&session.user.roles, &user.roles, &[]) {
-        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
-    }
+    someone_else(session, &id)?;
+    let actor = session.user.roles.clone();
     outcome(
         state
             .store
-            .remove_user(&session.user.account_id, &id)
+            .remove_user(&session.user.account_id, &id, actor)
             .await?,
     )?;
     Ok(StatusCode::NO_CONTENT)
@@ -331,7 +340,12 @@ pub async fn resend_invitation(
     Path(id): Path<String>,
 ) -> Result<Response, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::ResendInvitation)?;
+    someone_else(session, &id)?;
     let user = target(&state, session, &id).await?;
+    // A global admin's password is reset by a global admin only.
+    if !may_change_roles(&session.user.roles, &user.roles, &[]) {
+        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
+    }
     let record = application_of(&state, session).await?;
     let (password, hash) = temporary().await?;
     let expires_at = state.clock.now() + limits::TEMPORARY_PASSWORD_SECS;

@@ -2,7 +2,7 @@
 //! sessions, second factors and failed sign-ins. Every time comes from the
 //! caller (the API's one clock), in seconds since the Unix epoch.
 
-use enroll_core::account::{limits, Role};
+use enroll_core::account::{limits, may_change_roles, Role};
 use sqlx::{Row, SqliteConnection};
 
 use super::outbox::insert_email;
@@ -110,6 +110,8 @@ pub enum UserChange {
     LastGlobalAdmin,
     /// The user has signed in already: no invitation to send again.
     SignedInAlready,
+    /// The roles of who asks do not allow it (found in the transaction).
+    Forbidden,
     /// Another user signs in with this address.
     LoginTaken,
 }
@@ -459,26 +461,44 @@ impl Store {
         .await
     }
 
-    /// Gives the user these roles; never leaving the account without a
-    /// global admin. Live sessions see them at their next request.
+    /// The roles of a user of the account, read in `conn`'s transaction.
+    async fn stored_roles(
+        conn: &mut SqliteConnection,
+        account_id: &str,
+        id: &str,
+    ) -> Result<Option<Vec<Role>>, StoreError> {
+        let roles: Option<String> =
+            sqlx::query_scalar("SELECT roles FROM users WHERE account_id = ? AND id = ?")
+                .bind(account_id)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        roles
+            .map(|r| {
+                serde_json::from_str(&r).map_err(|e| StoreError::Corrupt(format!("roles: {e}")))
+            })
+            .transpose()
+    }
+
+    /// Gives the user these roles, if `actor` (the roles of who asks) may
+    /// change them from what they are now, checked in the same transaction
+    /// as the write; never leaving the account without a global admin.
+    /// Live sessions see them at their next request.
     pub async fn set_roles(
         &self,
         account_id: &str,
         id: &str,
+        actor: Vec<Role>,
         roles: Vec<Role>,
     ) -> Result<UserChange, StoreError> {
         let (account_id, id) = (account_id.to_owned(), id.to_owned());
         self.write(move |tx| {
             Box::pin(async move {
-                let exists: bool = sqlx::query_scalar(
-                    "SELECT EXISTS (SELECT 1 FROM users WHERE account_id = ? AND id = ?)",
-                )
-                .bind(&account_id)
-                .bind(&id)
-                .fetch_one(&mut *tx)
-                .await?;
-                if !exists {
+                let Some(before) = Self::stored_roles(tx, &account_id, &id).await? else {
                     return Ok(UserChange::Missing);
+                };
+                if !may_change_roles(&actor, &before, &roles) {
+                    return Ok(UserChange::Forbidden);
                 }
                 if !roles.contains(&Role::GlobalAdmin)
                     && other_global_admins(tx, &account_id, &id).await? == 0
@@ -499,21 +519,23 @@ impl Store {
         .await
     }
 
-    /// Removes the user, their sessions and recovery codes; never the last
-    /// global admin.
-    pub async fn remove_user(&self, account_id: &str, id: &str) -> Result<UserChange, StoreError> {
+    /// Removes the user, their sessions and recovery codes, if `actor` may
+    /// take all their roles (checked in the same transaction); never the
+    /// last global admin.
+    pub async fn remove_user(
+        &self,
+        account_id: &str,
+        id: &str,
+        actor: Vec<Role>,
+    ) -> Result<UserChange, StoreError> {
         let (account_id, id) = (account_id.to_owned(), id.to_owned());
         self.write(move |tx| {
             Box::pin(async move {
-                let exists: bool = sqlx::query_scalar(
-                    "SELECT EXISTS (SELECT 1 FROM users WHERE account_id = ? AND id = ?)",
-                )
-                .bind(&account_id)
-                .bind(&id)
-                .fetch_one(&mut *tx)
-                .await?;
-                if !exists {
+                let Some(before) = Self::stored_roles(tx, &account_id, &id).await? else {
                     return Ok(UserChange::Missing);
+                };
+                if !may_change_roles(&actor, &before, &[]) {
+                    return Ok(UserChange::Forbidden);
                 }
                 if other_global_admins(tx, &account_id, &id).await? == 0 {
                     return Ok(UserChange::LastGlobalAdmin);
