@@ -13,9 +13,9 @@ use crate::api::Profile;
 use crate::i18n::{country_name, use_i18n};
 use crate::ui::field::{capitalized, message_at, PlainField};
 
-/// The way back to the account's first page.
+/// The way back to the account's first page, from its inner pages.
 #[component]
-fn ToAccount() -> impl IntoView {
+pub fn ToAccount() -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
     view! {
@@ -162,7 +162,6 @@ pub fn Users(heading: NodeRef<H1>) -> impl IntoView {
         )
     };
     view! {
-        <ToAccount/>
         <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.users.title")}</h1>
         {move || added.get().map(|told| view! { <p class="csp-notice" role="status">{told}</p> })}
         <ul class="csp-list csp-users" data-users>
@@ -373,7 +372,6 @@ pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
         }
     });
     view! {
-        <ToAccount/>
         <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.profile.title")}</h1>
         {move || saved.get().then(|| view! { <p class="csp-notice" role="status">{move || i18n.t("account.profile.saved")}</p> })}
         {move || match (profile.get(), editing.get()) {
@@ -578,7 +576,6 @@ pub fn ProviderRequests(heading: NodeRef<H1>) -> impl IntoView {
         move |_, list| requests.set(Some(list)),
     );
     view! {
-        <ToAccount/>
         <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.providers.title")}</h1>
         {move || requests.get().map(|list| if list.is_empty() {
             view! { <p data-provider-requests>{move || i18n.t("account.providers.none")}</p> }.into_any()

@@ -35,13 +35,17 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
     view! {
         // Back to the application from the account's first pages; its
         // inner pages lead back to the account instead.
+        // (Both before the error summary, as on the wizard's pages.)
         {move || {
             let inner = matches!(page.get(), Page::Users | Page::Profile | Page::ProviderRequests);
-            on_back.filter(|_| !inner).map(|back| view! {
+            if inner {
+                return Some(view! { <manage::ToAccount/> }.into_any());
+            }
+            on_back.map(|back| view! {
                 <button type="button" class="csp-back-link" on:click=move |_| back.run(())>
                     {move || i18n.t("account.back")}
                 </button>
-            })
+            }.into_any())
         }}
         {move || state.notice.get().map(|failure| view! {
             <div class="csp-notice csp-notice--problem" role="alert"><p>{move || failure.describe(&i18n)}</p></div>
