@@ -413,10 +413,11 @@ impl Store {
         .await
     }
 
-    /// The users of an account, in the order they were added.
+    /// The users of an account, in the order they were added (by row: the
+    /// clock of an operator's approval and the API's may differ).
     pub async fn users_of(&self, account_id: &str) -> Result<Vec<User>, StoreError> {
         sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY created_at, rowid"
+            "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY rowid"
         ))
         .bind(account_id)
         .fetch_all(&self.pool)
@@ -642,7 +643,7 @@ impl Store {
                 continue;
             };
             let users = sqlx::query(&format!(
-                "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY created_at, rowid"
+                "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY rowid"
             ))
             .bind(&id)
             .fetch_all(&self.pool)
