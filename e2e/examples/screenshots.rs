@@ -146,19 +146,7 @@ async fn account_pages(stack: &Stack, shot: &dyn Fn(&str) -> String) {
     stack.click("[data-open-account]").await;
     stack.wait_for("#f-password").await;
     stack.shot(&shot("20-sign-in")).await;
-    let outbox = stack.api.store.outbox().await.expect("the outbox");
-    let email = outbox
-        .iter()
-        .find(|e| e.kind == "temporary_password")
-        .expect("a temporary password");
-    // The line after the address: "Temporary password: …" in any language.
-    let temporary = email
-        .body
-        .lines()
-        .find(|line| line.contains("密码：") || line.starts_with("Temporary password: "))
-        .and_then(|line| line.rsplit([' ', '：']).next())
-        .expect("the password's line")
-        .to_owned();
+    let temporary = stack.temporary_password("jane.doe@contoso.com").await;
     stack.fill("#f-password", &temporary).await;
     stack.click("button[type=submit]").await;
     stack.wait_for("#f-new_password").await;

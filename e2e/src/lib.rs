@@ -409,6 +409,27 @@ impl Stack {
         }
     }
 
+    /// The temporary password in the newest email giving one to `to` (the
+    /// outbox is the mail transport), in English or in Chinese.
+    pub async fn temporary_password(&self, to: &str) -> String {
+        let outbox = self.api.store.outbox().await.expect("the outbox");
+        let email = outbox
+            .iter()
+            .rev()
+            .find(|e| e.kind == "temporary_password" && e.to == to)
+            .unwrap_or_else(|| panic!("no password emailed to {to}"));
+        email
+            .body
+            .lines()
+            .find_map(|line| {
+                line.strip_prefix("Temporary password: ")
+                    .or_else(|| line.strip_prefix("临时密码："))
+            })
+            .expect("the password's line")
+            .trim()
+            .to_owned()
+    }
+
     /// How many admin codes were emailed so far.
     pub async fn admin_codes_sent(&self) -> usize {
         let outbox = self.api.store.outbox().await.expect("the outbox");

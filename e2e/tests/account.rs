@@ -19,23 +19,6 @@ async fn accessible_in_both_languages(stack: &Stack, page: &str) {
     stack.wait_for(".csp-app[lang=en-US]").await;
 }
 
-/// The temporary password in the approval's email.
-async fn temporary_password(stack: &Stack) -> String {
-    let outbox = stack.api.store.outbox().await.expect("the outbox");
-    let email = outbox
-        .iter()
-        .find(|e| e.kind == "temporary_password")
-        .expect("the temporary password was emailed");
-    assert_eq!(email.to, "jane.doe@contoso.com");
-    email
-        .body
-        .lines()
-        .find_map(|line| line.strip_prefix("Temporary password: "))
-        .expect("its line")
-        .trim()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn the_admin_signs_in_chooses_a_password_sets_up_an_authenticator_and_signs_in_with_a_code() {
     let stack = Stack::start().await;
@@ -74,7 +57,7 @@ async fn the_admin_signs_in_chooses_a_password_sets_up_an_authenticator_and_sign
     stack.shot("account-1-sign-in-wrong").await;
     accessible_in_both_languages(&stack, "sign in, wrong password").await;
 
-    let temporary = temporary_password(&stack).await;
+    let temporary = stack.temporary_password("jane.doe@contoso.com").await;
     stack.fill("#f-password", &temporary).await;
     stack.click("button[type=submit]").await;
     stack.wait_for_text("h1", "Choose your own password").await;
@@ -199,23 +182,6 @@ async fn a_partner_page_opens_the_sign_in_with_data_start_account() {
     stack.close().await;
 }
 
-/// The temporary password emailed to `to`, newest first.
-async fn password_for(stack: &Stack, to: &str) -> String {
-    let outbox = stack.api.store.outbox().await.expect("the outbox");
-    let email = outbox
-        .iter()
-        .rev()
-        .find(|e| e.kind == "temporary_password" && e.to == to)
-        .unwrap_or_else(|| panic!("no password emailed to {to}"));
-    email
-        .body
-        .lines()
-        .find_map(|line| line.strip_prefix("Temporary password: "))
-        .expect("its line")
-        .trim()
-        .to_owned()
-}
-
 /// From the sign-in page: signs in with `password` and, for a first
 /// sign-in, chooses `new_password` and sets up an authenticator where the
 /// roles need one (its key, if so).
@@ -265,7 +231,7 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     stack.wait_for_text("[data-status]", "Approved").await;
     stack.click("[data-open-account]").await;
     stack.wait_for("#f-password").await;
-    let temporary = password_for(&stack, "jane.doe@contoso.com").await;
+    let temporary = stack.temporary_password("jane.doe@contoso.com").await;
     let secret = sign_in_first_time(
         &stack,
         "jane.doe@contoso.com",
@@ -379,7 +345,7 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     // Sam signs in with the password emailed to them: a sales agent sees
     // the profile (not to edit) and the provider requests, not the users.
     stack.wait_for("#f-password").await;
-    let sams = password_for(&stack, "sam.lee@contoso.com").await;
+    let sams = stack.temporary_password("sam.lee@contoso.com").await;
     assert_ne!(sams, temporary);
     let none =
         sign_in_first_time(&stack, "sam.lee@contoso.com", &sams, "amber canyon lantern").await;

@@ -2,7 +2,6 @@
 //! before the application can be sent (review emails and the partner
 //! account's password go only to a proven address).
 
-use enroll_core::draft::SaveStatus;
 use enroll_core::Step;
 use leptos::prelude::*;
 
@@ -26,8 +25,7 @@ pub fn ConfirmEmail() -> impl IntoView {
     // The code goes to the address the server has: asked for once the
     // answers with it are saved (and again should the save come later).
     Effect::new(move |_| {
-        let saved = state.lifecycle.with(|l| l.save_status()) == SaveStatus::Saved;
-        if saved {
+        if state.answers_saved() {
             state.send_admin_code(false);
         }
     });

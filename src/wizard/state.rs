@@ -81,14 +81,19 @@ impl WizardState {
             .set(Some(address.trim().to_ascii_lowercase()));
     }
 
+    /// Whether the server has the answers on screen (the code goes to the
+    /// address it has). Tracked: the code page waits on it.
+    pub fn answers_saved(&self) -> bool {
+        self.lifecycle
+            .with(|l| l.save_status() == SaveStatus::Saved)
+    }
+
     /// Emails a code to the admin address: once per address as the code
     /// page opens, or again when asked; only once the address is saved
     /// (the server sends to the address it has), and one request at a time.
     pub fn send_admin_code(&self, again: bool) {
         let state = *self;
-        let saved = self
-            .lifecycle
-            .with_untracked(|l| l.save_status() == SaveStatus::Saved);
+        let saved = self.answers_saved();
         let address = self
             .form
             .answers
@@ -125,9 +130,7 @@ impl WizardState {
     /// proved), on to the next step; or why not, in the error summary.
     pub fn verify_admin_code(&self, code: String) {
         let state = *self;
-        let saved = self
-            .lifecycle
-            .with_untracked(|l| l.save_status() == SaveStatus::Saved);
+        let saved = self.answers_saved();
         let Some(draft) = self.draft.get_untracked().filter(|_| saved) else {
             return;
         };

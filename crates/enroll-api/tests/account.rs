@@ -28,24 +28,10 @@ async fn approved(api: &Api) -> (String, String) {
     api.operator(&["review", "approve", &draft.id])
         .await
         .unwrap();
-    ("jane.doe@contoso.com".into(), temporary_password(api).await)
-}
-
-/// The temporary password in the latest email that carries one.
-async fn temporary_password(api: &Api) -> String {
-    let emails = api.outbox().await;
-    let email = emails
-        .iter()
-        .rev()
-        .find(|e| e.kind == "temporary_password")
-        .expect("a temporary password email");
-    email
-        .body
-        .lines()
-        .find_map(|line| line.strip_prefix("Temporary password: "))
-        .expect("the password's line")
-        .trim()
-        .to_owned()
+    (
+        "jane.doe@contoso.com".into(),
+        password_sent_to(api, "jane.doe@contoso.com").await,
+    )
 }
 
 async fn sign_in(api: &Api, email: &str, password: &str) -> common::Answer {

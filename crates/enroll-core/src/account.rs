@@ -47,21 +47,6 @@ pub enum Action {
     ManageOwnSecurity,
 }
 
-impl Action {
-    pub const ALL: [Action; 10] = [
-        Action::ViewAccount,
-        Action::ListUsers,
-        Action::AddUser,
-        Action::ChangeUserRoles,
-        Action::RemoveUser,
-        Action::ResendInvitation,
-        Action::ViewOrganizationProfile,
-        Action::EditOrganizationProfile,
-        Action::ViewProviderRequests,
-        Action::ManageOwnSecurity,
-    ];
-}
-
 /// One row of the table: a role, whether it must use a second factor, and
 /// what it may do.
 struct Grant {

@@ -19,7 +19,7 @@ use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mfa;
 use crate::passwords;
-use crate::store::Session;
+use crate::store::{Account, Record, Session};
 
 /// The session, if its stage allows `request` and the user's roles allow
 /// `action`: 403 `forbidden` otherwise.
@@ -33,6 +33,30 @@ pub(super) fn permitted(
         return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
     }
     Ok(session)
+}
+
+/// The signed-in user's account.
+pub(super) async fn account_of(state: &AppState, session: &Session) -> Result<Account, ApiFailure> {
+    state
+        .store
+        .account(&session.user.account_id)
+        .await?
+        .ok_or(ApiFailure::not_found())
+}
+
+/// The signed-in user's account and the application it was made from (its
+/// company, its answers, the language of its emails).
+pub(super) async fn application_of(
+    state: &AppState,
+    session: &Session,
+) -> Result<(Account, Record), ApiFailure> {
+    let account = account_of(state, session).await?;
+    let application = state
+        .store
+        .application(&account.application_id)
+        .await?
+        .ok_or(ApiFailure::not_found())?;
+    Ok((account, application))
 }
 
 /// The account
@@ -53,16 +77,7 @@ pub async fn account(
 ) -> Result<Json<AccountView>, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::ViewAccount)?;
     let user = &session.user;
-    let account = state
-        .store
-        .account(&user.account_id)
-        .await?
-        .ok_or(ApiFailure::not_found())?;
-    let application = state
-        .store
-        .application(&account.application_id)
-        .await?
-        .ok_or(ApiFailure::not_found())?;
+    let (account, application) = application_of(&state, session).await?;
     Ok(Json(AccountView {
         id: account.id,
         company: application.answers.company.legal_name.trim().to_owned(),

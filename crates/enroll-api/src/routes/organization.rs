@@ -12,7 +12,7 @@ use enroll_core::{ApiErrorBody, ProviderRequest};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::account::permitted;
+use super::account::{account_of, application_of, permitted};
 use super::preconditions::{if_match, IfMatch};
 use super::session::SignedIn;
 use super::AppState;
@@ -32,16 +32,7 @@ async fn current(
             .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
         return Ok((profile, version));
     }
-    let account = state
-        .store
-        .account(account_id)
-        .await?
-        .ok_or(ApiFailure::not_found())?;
-    let application = state
-        .store
-        .application(&account.application_id)
-        .await?
-        .ok_or(ApiFailure::not_found())?;
+    let (_, application) = application_of(state, session).await?;
     Ok((
         OrganizationProfile::from_application(&application.answers),
         0,
@@ -161,11 +152,7 @@ pub async fn provider_requests(
     signed_in: SignedIn,
 ) -> Result<Json<ProviderRequests>, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::ViewProviderRequests)?;
-    let account = state
-        .store
-        .account(&session.user.account_id)
-        .await?
-        .ok_or(ApiFailure::not_found())?;
+    let account = account_of(&state, session).await?;
     let items = state
         .store
         .provider_requests(&account.application_id)

@@ -17,7 +17,7 @@ use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::account::permitted;
+use super::account::{application_of, permitted};
 use super::session::SignedIn;
 use super::AppState;
 use crate::auth::random_hex;
@@ -60,23 +60,6 @@ fn outcome(change: UserChange) -> Result<(), ApiFailure> {
         UserChange::LoginTaken => Err(ApiFailure::new(StatusCode::CONFLICT, "user_exists")),
         UserChange::Forbidden => Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden")),
     }
-}
-
-/// The account's application: the company and the language of its emails.
-async fn application_of(
-    state: &AppState,
-    session: &Session,
-) -> Result<crate::store::Record, ApiFailure> {
-    let account = state
-        .store
-        .account(&session.user.account_id)
-        .await?
-        .ok_or(ApiFailure::not_found())?;
-    state
-        .store
-        .application(&account.application_id)
-        .await?
-        .ok_or(ApiFailure::not_found())
 }
 
 /// A temporary password and its hash.
@@ -166,7 +149,7 @@ pub async fn add(
     if !may_change_roles(&session.user.roles, &[], &roles) {
         return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
     }
-    let record = application_of(&state, session).await?;
+    let (_, record) = application_of(&state, session).await?;
     let (password, hash) = temporary().await?;
     let now = state.clock.now();
     let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal");
@@ -346,7 +329,7 @@ pub async fn resend_invitation(
     if !may_change_roles(&session.user.roles, &user.roles, &[]) {
         return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
     }
-    let record = application_of(&state, session).await?;
+    let (_, record) = application_of(&state, session).await?;
     let (password, hash) = temporary().await?;
     let expires_at = state.clock.now() + limits::TEMPORARY_PASSWORD_SECS;
     let message = mail::temporary_password_email(&record, &user.first_name, &user.email, &password);

@@ -131,6 +131,38 @@ async fn other_global_admins(
     .await?)
 }
 
+/// Why the user `id` of the account may not be given the roles `after`
+/// (none: removed) by someone holding `actor`, read in `conn`'s
+/// transaction from the roles as stored: no such user, roles `actor` may
+/// not give or take, or the account left without a global admin.
+async fn refusal(
+    conn: &mut SqliteConnection,
+    account_id: &str,
+    id: &str,
+    actor: &[Role],
+    after: &[Role],
+) -> Result<Option<UserChange>, StoreError> {
+    let roles: Option<String> =
+        sqlx::query_scalar("SELECT roles FROM users WHERE account_id = ? AND id = ?")
+            .bind(account_id)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(roles) = roles else {
+        return Ok(Some(UserChange::Missing));
+    };
+    let before: Vec<Role> =
+        serde_json::from_str(&roles).map_err(|e| StoreError::Corrupt(format!("roles: {e}")))?;
+    if !may_change_roles(actor, &before, after) {
+        return Ok(Some(UserChange::Forbidden));
+    }
+    if !after.contains(&Role::GlobalAdmin) && other_global_admins(conn, account_id, id).await? == 0
+    {
+        return Ok(Some(UserChange::LastGlobalAdmin));
+    }
+    Ok(None)
+}
+
 /// An account as its users see it.
 #[derive(Clone, Debug)]
 pub struct Account {
@@ -462,25 +494,6 @@ impl Store {
         .await
     }
 
-    /// The roles of a user of the account, read in `conn`'s transaction.
-    async fn stored_roles(
-        conn: &mut SqliteConnection,
-        account_id: &str,
-        id: &str,
-    ) -> Result<Option<Vec<Role>>, StoreError> {
-        let roles: Option<String> =
-            sqlx::query_scalar("SELECT roles FROM users WHERE account_id = ? AND id = ?")
-                .bind(account_id)
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        roles
-            .map(|r| {
-                serde_json::from_str(&r).map_err(|e| StoreError::Corrupt(format!("roles: {e}")))
-            })
-            .transpose()
-    }
-
     /// Gives the user these roles, if `actor` (the roles of who asks) may
     /// change them from what they are now, checked in the same transaction
     /// as the write; never leaving the account without a global admin.
@@ -495,16 +508,8 @@ impl Store {
         let (account_id, id) = (account_id.to_owned(), id.to_owned());
         self.write(move |tx| {
             Box::pin(async move {
-                let Some(before) = Self::stored_roles(tx, &account_id, &id).await? else {
-                    return Ok(UserChange::Missing);
-                };
-                if !may_change_roles(&actor, &before, &roles) {
-                    return Ok(UserChange::Forbidden);
-                }
-                if !roles.contains(&Role::GlobalAdmin)
-                    && other_global_admins(tx, &account_id, &id).await? == 0
-                {
-                    return Ok(UserChange::LastGlobalAdmin);
+                if let Some(refused) = refusal(tx, &account_id, &id, &actor, &roles).await? {
+                    return Ok(refused);
                 }
                 let roles = serde_json::to_string(&roles)
                     .map_err(|e| StoreError::Corrupt(format!("roles: {e}")))?;
@@ -532,14 +537,8 @@ impl Store {
         let (account_id, id) = (account_id.to_owned(), id.to_owned());
         self.write(move |tx| {
             Box::pin(async move {
-                let Some(before) = Self::stored_roles(tx, &account_id, &id).await? else {
-                    return Ok(UserChange::Missing);
-                };
-                if !may_change_roles(&actor, &before, &[]) {
-                    return Ok(UserChange::Forbidden);
-                }
-                if other_global_admins(tx, &account_id, &id).await? == 0 {
-                    return Ok(UserChange::LastGlobalAdmin);
+                if let Some(refused) = refusal(tx, &account_id, &id, &actor, &[]).await? {
+                    return Ok(refused);
                 }
                 for table in ["sessions", "recovery_codes"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?"))
