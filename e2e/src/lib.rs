@@ -1,8 +1,12 @@
 //! Harness for the end-to-end tests: the real API (in-process, real HTTP,
-//! a fresh SQLite file) serving the real release build from dist/, and a
-//! real headless Chromium driven through chromedriver.
+//! a fresh SQLite file) serving the real release build from dist/,
+//! delivering its emails over SMTP to a real relay (test-relay) where the
+//! tests read them, and a real headless Chromium driven through
+//! chromedriver.
 
 use enroll_api::limits::Limits;
+use enroll_api::mail::relay::{RelayAddress, RelayLogin, RelaySettings, Security};
+use enroll_api::mail::sender::MailOptions;
 use enroll_api::{cli, RunningServer, ServeOptions};
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};
@@ -10,6 +14,8 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use test_relay::mail::Mail;
+use test_relay::{Relay, RelayOptions};
 
 /// Chromium flags for this machine (TOOLCHAIN.md): no sandbox as root, and
 /// no background traffic to the internet.
@@ -30,6 +36,8 @@ const PATIENCE: Duration = Duration::from_secs(15);
 
 pub struct Stack {
     pub api: RunningServer,
+    /// The SMTP relay the API delivers to: the applicant's inbox.
+    pub relay: Relay,
     pub database: String,
     pub browser: Client,
     driver: Child,
@@ -114,8 +122,29 @@ impl Stack {
             .expect("seed arguments");
             cli::run(command).await.expect("the directory is generated");
         }
+        let relay = Relay::start(RelayOptions::default()).await;
+        let login = RelayOptions::default().credentials.expect("a login");
+        let mail = MailOptions {
+            relay: Some(RelaySettings {
+                address: RelayAddress {
+                    host: "localhost".into(),
+                    port: relay.addr().port(),
+                    security: Security::StartTls,
+                },
+                login: Some(RelayLogin {
+                    username: login.0,
+                    password: login.1,
+                }),
+                extra_roots: vec![relay.certificate_pem()],
+                timeout: Duration::from_secs(5),
+                connections: 4,
+            }),
+            poll: Duration::from_millis(200),
+            ..MailOptions::default()
+        };
         let api = RunningServer::start(ServeOptions {
             static_dir: Some(site),
+            mail,
             seed_demo: providers.is_none(),
             // The suite creates many drafts from one address.
             limits: Limits::generous(),
@@ -144,6 +173,7 @@ impl Stack {
         let browser = open_browser(port, width, &dir.path().join("chromium-profile-0")).await;
         Stack {
             api,
+            relay,
             database,
             browser,
             driver,
@@ -382,58 +412,66 @@ impl Stack {
         self.wait_for_text("h1", "Check your answers").await;
     }
 
-    /// The code in the newest email proving an admin address, waiting for
-    /// it to be queued (the outbox is the mail transport).
-    pub async fn admin_code(&self, sent_before: usize) -> String {
+    /// The emails that arrived so far, oldest first.
+    pub fn inbox(&self) -> Vec<Mail> {
+        self.relay.messages().iter().map(Mail::from).collect()
+    }
+
+    /// The newest email of `kind` to `to` once more than `before` of them
+    /// arrived, waiting for it as a person waits for their mail.
+    pub async fn mail_to(&self, kind: &str, to: &str, before: usize) -> Mail {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            let codes: Vec<_> = self
-                .api
-                .store
-                .outbox()
-                .await
-                .expect("the outbox")
+            let mine: Vec<Mail> = self
+                .inbox()
                 .into_iter()
-                .filter(|e| e.kind == "admin_code")
+                .filter(|m| m.kind == kind && m.to.eq_ignore_ascii_case(to))
                 .collect();
-            if codes.len() > sent_before {
-                let body = &codes[codes.len() - 1].body;
-                return body
-                    .split(|c: char| !c.is_ascii_digit())
-                    .find(|run| run.len() == 6)
-                    .expect("6 digits in the email")
-                    .to_owned();
+            if mine.len() > before {
+                return mine.last().cloned().expect("one");
             }
-            assert!(Instant::now() < deadline, "no admin code was emailed");
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert!(
+                Instant::now() < deadline,
+                "no {kind} email arrived for {to} (arrived: {:?})",
+                self.inbox()
+                    .iter()
+                    .map(|m| (&m.kind, &m.to))
+                    .collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
-    /// The temporary password in the newest email giving one to `to` (the
-    /// outbox is the mail transport), in English or in Chinese.
-    pub async fn temporary_password(&self, to: &str) -> String {
-        let outbox = self.api.store.outbox().await.expect("the outbox");
-        let email = outbox
-            .iter()
-            .rev()
-            .find(|e| e.kind == "temporary_password" && e.to == to)
-            .unwrap_or_else(|| panic!("no password emailed to {to}"));
-        email
-            .body
-            .lines()
-            .find_map(|line| {
-                line.strip_prefix("Temporary password: ")
-                    .or_else(|| line.strip_prefix("临时密码："))
-            })
-            .expect("the password's line")
-            .trim()
-            .to_owned()
+    /// The code in the newest email proving an admin address, once more
+    /// than `sent_before` such emails arrived.
+    pub async fn admin_code(&self, sent_before: usize) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let codes: Vec<Mail> = self
+                .inbox()
+                .into_iter()
+                .filter(|m| m.kind == "admin_code")
+                .collect();
+            if codes.len() > sent_before {
+                return codes[codes.len() - 1].code();
+            }
+            assert!(Instant::now() < deadline, "no admin code arrived");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
-    /// How many admin codes were emailed so far.
+    /// The temporary password in the newest email giving one to `to`
+    /// (English or Chinese), waiting for it to arrive.
+    pub async fn temporary_password(&self, to: &str) -> String {
+        self.mail_to("temporary_password", to, 0)
+            .await
+            .temporary_password()
+    }
+
+    /// How many admin codes arrived so far.
     pub async fn admin_codes_sent(&self) -> usize {
-        let outbox = self.api.store.outbox().await.expect("the outbox");
-        outbox.iter().filter(|e| e.kind == "admin_code").count()
+        let inbox = self.inbox();
+        inbox.iter().filter(|m| m.kind == "admin_code").count()
     }
 
     /// On the code page: types the emailed code and continues.

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::error::ApiFailure;
 
 /// How long a resume link works.
-pub const TOKEN_DAYS: u32 = 30;
+pub const TOKEN_DAYS: u32 = (enroll_core::outbox::RESUME_LINK_SECS / 86_400) as u32;
 
 /// `bytes` random bytes as lower-case hex.
 pub fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {

@@ -6,15 +6,21 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SystemClock};
 use crate::limits::Limits;
+use crate::mail::message::Identity;
+use crate::mail::relay::{parse_relay_url, RelayLogin, RelaySettings};
+use crate::mail::sender::{defaults, MailOptions};
 use crate::review;
 use crate::seed::seed;
 use crate::server::{RunningServer, ServeOptions};
+use crate::store::{Delivery, Email};
 use crate::store::{Store, StoreError};
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::text::escape_unprintable;
 use enroll_core::{Change, Locale};
+use lettre::message::Mailbox;
+use std::time::Duration;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -56,6 +62,8 @@ pub enum Command {
         public_url: Option<String>,
         #[command(flatten)]
         limits: Limits,
+        #[command(flatten)]
+        mail: Box<MailFlags>,
     },
     /// Serve a partner's page that embeds the app (examples/host/) from
     /// another origin, for trying the embedding; `{{APP}}` in its pages
@@ -81,10 +89,17 @@ pub enum Command {
         #[command(subcommand)]
         action: ReviewAction,
     },
-    /// List the queued emails.
+    /// The emails: each one's state, attempts, next attempt and the
+    /// relay's last reply (`outbox retry ID` sends a failed one again).
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Outbox {
-        #[arg(long, env = "ENROLL_DATABASE")]
-        database: String,
+        #[command(subcommand)]
+        action: Option<OutboxAction>,
+        /// Only the emails in this state.
+        #[arg(long, value_enum)]
+        state: Option<OutboxState>,
+        #[arg(long, env = "ENROLL_DATABASE", required = true)]
+        database: Option<String>,
     },
     /// Read or change the program settings.
     Program {
@@ -96,6 +111,159 @@ pub enum Command {
         #[command(subcommand)]
         action: AccountsAction,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OutboxAction {
+    /// Queue a failed email again (a status email; one that carried a
+    /// code, a password or a link was erased: ask for a new one instead).
+    Retry {
+        id: i64,
+        #[arg(long, env = "ENROLL_DATABASE")]
+        database: String,
+    },
+}
+
+/// The states `outbox --state` filters on.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutboxState {
+    Queued,
+    Sending,
+    Retrying,
+    Failed,
+    Sent,
+    Expired,
+}
+
+impl OutboxState {
+    fn delivery(self) -> Delivery {
+        match self {
+            Self::Queued => Delivery::Queued,
+            Self::Sending => Delivery::Sending,
+            Self::Retrying => Delivery::Retrying,
+            Self::Failed => Delivery::Failed,
+            Self::Sent => Delivery::Sent,
+            Self::Expired => Delivery::Expired,
+        }
+    }
+}
+
+/// How `serve` delivers the outbox. The relay's user and password come
+/// from the environment only (`ENROLL_SMTP_USERNAME`,
+/// `ENROLL_SMTP_PASSWORD`): a flag shows in `ps` and shell history.
+#[derive(clap::Args, Debug, Clone)]
+pub struct MailFlags {
+    /// The SMTP relay: smtp://host:587 (STARTTLS required), smtps://host:465
+    /// (TLS from the start), or smtp://127.0.0.1:25?tls=none (loopback only).
+    /// Without it (and without --mail-dir) emails stay in the outbox.
+    #[arg(long, env = "ENROLL_SMTP")]
+    smtp: Option<String>,
+    /// The sender, e.g. "Contoso CSP <csp@contoso.com>" (required with --smtp).
+    #[arg(long)]
+    mail_from: Option<String>,
+    /// Where answers to the emails go.
+    #[arg(long)]
+    reply_to: Option<String>,
+    /// A PEM file of a certificate to trust for the relay besides the
+    /// public roots (a private CA); repeatable.
+    #[arg(long = "smtp-root-cert")]
+    smtp_root_certs: Vec<PathBuf>,
+    /// Emails handed to the relay a minute, at most, by this process.
+    #[arg(long, default_value_t = defaults::PER_MINUTE)]
+    smtp_per_minute: u32,
+    /// The longest one send may take, connecting included.
+    #[arg(long, default_value_t = defaults::TIMEOUT_SECS)]
+    smtp_timeout_secs: u64,
+    /// Connections to the relay kept open (and so sends at once).
+    #[arg(long, default_value_t = defaults::CONNECTIONS)]
+    smtp_connections: u32,
+    /// How long a sender holds an email it took; past it, another
+    /// process takes it up (the first is taken for dead).
+    #[arg(long, default_value_t = defaults::LEASE_SECS)]
+    mail_lease_secs: u64,
+    /// How long stopping waits for the sends in flight.
+    #[arg(long, default_value_t = defaults::SHUTDOWN_WAIT_SECS)]
+    mail_shutdown_secs: u64,
+    /// Write every email as a .eml file here too (with no --smtp, instead
+    /// of sending: for development). They hold codes and passwords.
+    #[arg(long)]
+    mail_dir: Option<PathBuf>,
+}
+
+impl MailFlags {
+    /// The sender's options; what cannot work is said before serving.
+    pub fn options(self) -> Result<MailOptions, String> {
+        let mailbox = |flag: &str, value: &str| -> Result<Mailbox, String> {
+            value.parse().map_err(|e| {
+                format!("{flag} {value:?}: not \"Name <address>\" or an address ({e})")
+            })
+        };
+        let identity = match &self.mail_from {
+            Some(from) => Identity {
+                from: mailbox("--mail-from", from)?,
+                reply_to: None,
+            },
+            None if self.smtp.is_some() => {
+                return Err(
+                    "--smtp needs --mail-from \"Name <address>\": who the emails are from".into(),
+                )
+            }
+            None => Identity::development(),
+        };
+        let identity = Identity {
+            reply_to: self
+                .reply_to
+                .as_deref()
+                .map(|r| mailbox("--reply-to", r))
+                .transpose()?,
+            ..identity
+        };
+        let relay = match &self.smtp {
+            None => None,
+            Some(url) => {
+                let address = parse_relay_url(url)?;
+                let username = std::env::var("ENROLL_SMTP_USERNAME")
+                    .ok()
+                    .filter(|u| !u.is_empty());
+                let password = std::env::var("ENROLL_SMTP_PASSWORD").ok();
+                let login =
+                    match (username, password) {
+                        (Some(username), Some(password)) => Some(RelayLogin { username, password }),
+                        (None, None) => None,
+                        _ => return Err(
+                            "set both ENROLL_SMTP_USERNAME and ENROLL_SMTP_PASSWORD, or neither"
+                                .into(),
+                        ),
+                    };
+                let extra_roots = self
+                    .smtp_root_certs
+                    .iter()
+                    .map(|path| {
+                        std::fs::read_to_string(path)
+                            .map_err(|e| format!("--smtp-root-cert {}: {e}", path.display()))
+                    })
+                    .collect::<Result<_, _>>()?;
+                Some(RelaySettings {
+                    address,
+                    login,
+                    extra_roots,
+                    timeout: Duration::from_secs(self.smtp_timeout_secs.max(1)),
+                    connections: self.smtp_connections.max(1),
+                })
+            }
+        };
+        let options = MailOptions {
+            relay,
+            mail_dir: self.mail_dir,
+            identity,
+            per_minute: self.smtp_per_minute,
+            lease_secs: self.mail_lease_secs,
+            shutdown_wait: Duration::from_secs(self.mail_shutdown_secs),
+            poll: Duration::from_secs(defaults::POLL_SECS),
+        };
+        options.check()?;
+        Ok(options)
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -214,8 +382,27 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             seed_demo,
             public_url,
             limits,
+            mail,
         } => {
-            let server = RunningServer::start(ServeOptions {
+            let mail = mail.options()?;
+            let delivery = match (&mail.relay, &mail.mail_dir) {
+                (Some(relay), dir) => format!(
+                    "emails go to the relay {}:{}{}",
+                    relay.address.host,
+                    relay.address.port,
+                    dir.as_ref()
+                        .map(|d| format!(", and as .eml files to {}", d.display()))
+                        .unwrap_or_default()
+                ),
+                (None, Some(dir)) => format!(
+                    "emails are written as .eml files to {} (no relay: nothing is sent)",
+                    dir.display()
+                ),
+                (None, None) => "no --smtp: emails stay in the outbox (`enroll-api outbox` \
+                                 lists them); nothing is sent"
+                    .to_owned(),
+            };
+            let mut server = RunningServer::start(ServeOptions {
                 listen,
                 database,
                 static_dir,
@@ -225,19 +412,28 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                 public_url,
                 limits,
                 clock: crate::clock::system(),
+                mail,
             })
             .await?;
             println!("enroll-api listening on {}", server.url());
+            println!("enroll-api: {delivery}");
             if !server.store.has_mpn_directory().await? {
                 println!(
                     "enroll-api: no MPN directory: submit does not check MPN IDs \
                      (load one with `enroll-api seed`, or serve with --seed-demo)"
                 );
             }
+            let RunningServer { task, .. } = &mut server;
             tokio::select! {
-                result = server.task => result??,
-                _ = tokio::signal::ctrl_c() => println!("enroll-api: stopped"),
+                result = task => {
+                    result??;
+                    return Ok(());
+                }
+                _ = stop_signal() => {}
             }
+            // Stops taking emails and waits briefly for those in flight.
+            server.shutdown().await;
+            println!("enroll-api: stopped");
         }
         Command::ExampleHost { listen, dir, app } => {
             let listener = tokio::net::TcpListener::bind(listen)
@@ -258,20 +454,25 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             seed(&store, providers).await?;
             println!("directory replaced: {providers} providers, demo MPN IDs (1234567 is Contoso Ltd, DE)");
         }
-        Command::Outbox { database } => {
-            // Escaped: the addresses and names come from applicants, and
-            // a terminal obeys the escape sequences they may hold.
-            for email in Store::open(&database).await?.outbox().await? {
-                let body: Vec<String> = email.body.lines().map(escape_unprintable).collect();
-                println!(
-                    "#{} {} {}\nTo: {}\nSubject: {}\n\n{}\n",
-                    email.id,
-                    email.created_at,
-                    email.kind,
-                    escape_unprintable(&email.to),
-                    escape_unprintable(&email.subject),
-                    body.join("\n")
-                );
+        Command::Outbox {
+            action: Some(OutboxAction::Retry { id, database }),
+            ..
+        } => {
+            let store = Store::open(&database).await?;
+            match store.retry_email(id, SystemClock.now()).await? {
+                Ok(()) => println!("email #{id} is queued again"),
+                Err(refused) => return Err(refused.to_string().into()),
+            }
+        }
+        Command::Outbox {
+            action: None,
+            state,
+            database,
+        } => {
+            let database = database.ok_or("--database (or ENROLL_DATABASE) is required")?;
+            let store = Store::open(&database).await?;
+            for email in store.outbox(state.map(OutboxState::delivery)).await? {
+                print!("{}", shown(&email));
             }
         }
         Command::Review { action } => {
@@ -362,6 +563,55 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
         },
     }
     Ok(())
+}
+
+/// One email as the operator reads it: its state, attempts, next attempt
+/// and the relay's last reply, then the message (or that it was erased).
+/// Escaped: the addresses and names come from applicants, and a terminal
+/// obeys the escape sequences they may hold.
+fn shown(email: &Email) -> String {
+    let mut state = format!("{}, {} attempt(s)", email.state.as_str(), email.attempts);
+    if let Some(next) = &email.next_attempt_at {
+        state.push_str(&format!(", next at {next}"));
+    }
+    if let Some(sent) = &email.sent_at {
+        state.push_str(&format!(", sent at {sent}"));
+    }
+    let reply = email
+        .last_reply
+        .as_deref()
+        .map(|r| format!("Relay: {}\n", escape_unprintable(r)))
+        .unwrap_or_default();
+    let body = if email.erased {
+        "(body erased: it carried a code, a password or a link)".to_owned()
+    } else {
+        let lines: Vec<String> = email.body.lines().map(escape_unprintable).collect();
+        lines.join("\n")
+    };
+    format!(
+        "#{} {} {} [{state}]\nTo: {}\nSubject: {}\n{reply}\n{body}\n\n",
+        email.id,
+        email.created_at,
+        email.kind,
+        escape_unprintable(&email.to),
+        escape_unprintable(&email.subject),
+    )
+}
+
+/// Ctrl-C, or SIGTERM (what a service manager or container stop sends).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Prints every account, its company, and each user with their roles and

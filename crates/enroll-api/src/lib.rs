@@ -19,6 +19,7 @@ pub mod passwords;
 pub mod reference;
 pub mod review;
 pub mod routes;
+pub mod runner;
 pub mod seed;
 pub mod server;
 pub mod store;

@@ -94,7 +94,7 @@ pub async fn decide(
     // does): no reference data needed.
     let reference = ReferenceData::none();
     let then = move |record: &Record| {
-        let mut emails: Vec<_> = mail::status_email(record, note.as_deref(), &reference)
+        let mut emails: Vec<_> = mail::status_email(record, note.as_deref(), &reference, now)
             .into_iter()
             .collect();
         let account = first_admin.map(|(password, hash, account_id, user_id)| {
@@ -104,6 +104,7 @@ pub async fn decide(
                 &admin.first_name,
                 admin.email.trim(),
                 &password,
+                now,
             ));
             NewAccount {
                 id: account_id,

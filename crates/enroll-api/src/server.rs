@@ -15,8 +15,10 @@ use crate::clock::SharedClock;
 use crate::directory::Directory;
 use crate::guards;
 use crate::limits::Limits;
+use crate::mail::sender::MailOptions;
 use crate::reference::Reference;
 use crate::routes::{api_v1, cacheable_v1, AppState, ResumeLinks};
+use crate::runner::Runner;
 use crate::store::{Store, StoreError};
 use crate::throttle::Throttle;
 use std::sync::Arc;
@@ -40,8 +42,12 @@ pub struct ServeOptions {
     /// request names one of `allow_origins`; `http://{listen}/` when absent.
     pub public_url: Option<String>,
     pub limits: Limits,
-    /// The time of the partner account's rules; tests give a `TestClock`.
+    /// The time of the partner account's rules and of the outbox; tests
+    /// give a `TestClock`.
     pub clock: SharedClock,
+    /// How the outbox is delivered (a relay, a folder of `.eml` files, or
+    /// nothing: it stays in the database).
+    pub mail: MailOptions,
 }
 
 impl ServeOptions {
@@ -57,6 +63,7 @@ impl ServeOptions {
             public_url: None,
             limits: Limits::default(),
             clock: crate::clock::system(),
+            mail: MailOptions::default(),
         }
     }
 }
@@ -67,12 +74,16 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     pub store: Store,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The background jobs (the sender), when anything delivers mail.
+    runner: Option<Runner>,
+    shutdown_wait: std::time::Duration,
 }
 
 impl RunningServer {
     /// Binds, then serves on the current tokio runtime with
     /// `options.limits`' timeouts and connection cap (`transport`).
     pub async fn start(options: ServeOptions) -> Result<Self, StartError> {
+        options.mail.check().map_err(StartError::Mail)?;
         let store = Store::open(&options.database).await?;
         if options.seed_demo && store.provider_count().await? == 0 {
             crate::seed::seed(&store, DEMO_PROVIDERS).await?;
@@ -91,23 +102,51 @@ impl RunningServer {
         let app = router(store.clone(), directory, &options);
         let limits = options.limits.clone();
         let task = tokio::spawn(crate::transport::serve(listener, app, limits));
-        Ok(Self { addr, store, task })
+        let runner = options.mail.delivers().then(|| {
+            let mut runner = Runner::new(options.clock.clone(), options.mail.poll);
+            let (store, mail) = (store.clone(), options.mail.clone());
+            runner.spawn(move |context| crate::mail::sender::run(store, mail, context));
+            runner
+        });
+        Ok(Self {
+            addr,
+            store,
+            task,
+            runner,
+            shutdown_wait: options.mail.shutdown_wait,
+        })
     }
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections and closes the database (what a
-    /// restart does to the file).
+    /// Stops accepting connections, stops taking emails and waits (up to
+    /// the shutdown wait) for the sends in flight, then closes the
+    /// database (what a restart does to the file).
     pub async fn shutdown(self) {
         self.task.abort();
+        if let Some(runner) = self.runner {
+            runner.shutdown(self.shutdown_wait).await;
+        }
+        self.store.close().await;
+    }
+
+    /// Ends everything at once, sends in flight included, as a crash
+    /// would: their claims stay until their lease runs out.
+    pub async fn crash(self) {
+        self.task.abort();
+        if let Some(runner) = self.runner {
+            runner.abort();
+        }
         self.store.close().await;
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("{0}")]
+    Mail(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("cannot listen on {addr}: {source}")]

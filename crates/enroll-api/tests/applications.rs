@@ -191,7 +191,7 @@ async fn emails_read_as_written_in_both_languages() {
         let outbox = api.outbox().await;
         let mine: Vec<_> = outbox
             .iter()
-            .filter(|e| e.application_id.as_deref() == Some(draft.id.as_str()))
+            .filter(|e| e.parsed.header("Content-Language").as_deref() == Some(locale))
             .collect();
         assert_eq!(mine.len(), 3, "submitted, in review, more info: one each");
         for email in &mine {

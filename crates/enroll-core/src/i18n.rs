@@ -221,7 +221,12 @@ impl Catalog {
     /// itself holds `{name}` is never filled in again. A placeholder with
     /// no value stays as written.
     pub fn format(&self, key: &str, params: &[(&str, &str)]) -> String {
-        let text = self.lookup(key).unwrap_or(key);
+        Self::fill(self.lookup(key).unwrap_or(key), params)
+    }
+
+    /// `text` with its `{name}` placeholders filled in, as `format` does
+    /// (the API's emails fill an HTML-escaped message this way).
+    pub fn fill(text: &str, params: &[(&str, &str)]) -> String {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
         while let Some(open) = rest.find('{') {

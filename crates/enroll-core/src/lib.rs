@@ -14,6 +14,7 @@ pub mod email;
 pub mod field;
 pub mod i18n;
 pub mod organization;
+pub mod outbox;
 pub mod pattern;
 pub mod problem;
 pub mod program;

@@ -45,6 +45,44 @@ pub struct AdminEmailConfirmed {
     email: String,
 }
 
+/// Where the newest code's email is on its way.
+#[derive(Serialize, ToSchema)]
+pub struct AdminEmailDelivery {
+    /// `queued` or `sending`: on its way; `retrying`: the mail relay said
+    /// "later" and it is tried again; `sent`: the relay took it (it may
+    /// still be in a spam folder); `failed` or `expired`: it will not
+    /// arrive (check the address, or send a new code).
+    delivery: enroll_core::outbox::Delivery,
+}
+
+/// Where the emailed code is
+///
+/// Whether the email carrying the newest code reached the mail relay, so
+/// an applicant waiting for it can be told when it will not arrive.
+#[utoipa::path(
+    get,
+    path = "/applications/{id}/admin-email/code",
+    tag = "applications",
+    params(ApplicationPath),
+    security(("resumeToken" = [])),
+    responses(
+        (status = 200, description = "The newest code's email", body = AdminEmailDelivery),
+        (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
+        (status = 404, description = "`not_found`: no such application, or no code was sent", body = ApiErrorBody),
+    ),
+)]
+pub async fn code_delivery(
+    State(state): State<AppState>,
+    Applicant { record, .. }: Applicant,
+) -> Result<Response, ApiFailure> {
+    let delivery = state
+        .store
+        .admin_code_delivery(&record.id)
+        .await?
+        .ok_or_else(ApiFailure::not_found)?;
+    Ok(Json(AdminEmailDelivery { delivery }).into_response())
+}
+
 /// Email a code to the admin address
 ///
 /// To the admin address in the saved answers, which must be a valid work
@@ -104,7 +142,7 @@ pub async fn send_code(
             &code_hash(&code),
             now,
             state.limits.admin_codes_per_recipient,
-            mail::admin_code_email(&record, &code),
+            mail::admin_code_email(&record, &code, now),
         )
         .await?;
     match sent {

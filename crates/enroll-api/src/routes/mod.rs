@@ -126,7 +126,7 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(submit::submit))
         .routes(routes!(applications::status))
         .routes(routes!(resume_email::resume_email))
-        .routes(routes!(admin_email::send_code))
+        .routes(routes!(admin_email::send_code, admin_email::code_delivery))
         .routes(routes!(admin_email::verify_code))
         .routes(routes!(session::sign_in, session::sign_out))
         .routes(routes!(session::give_mfa_code))

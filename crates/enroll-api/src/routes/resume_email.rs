@@ -96,7 +96,7 @@ pub async fn resume_email(
         state
             .store
             .queue_resume_email(
-                mail::resume_email(&record, &to, &link, request_key),
+                mail::resume_email(&record, &to, &link, request_key, state.clock.now()),
                 limits.resume_emails_per_application,
                 limits.resume_emails_per_recipient,
             )

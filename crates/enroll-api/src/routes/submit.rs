@@ -116,10 +116,11 @@ pub async fn submit(
     // transaction as the submission: a replay queues nothing, and a client
     // that hangs up cannot leave one without the other.
     let formats = state.reference.data.clone();
+    let now = state.clock.now();
     let render = move |record: &Record| {
         (
             serde_json::to_string(&public(record)).unwrap_or_default(),
-            mail::status_email(record, None, &formats),
+            mail::status_email(record, None, &formats, now),
         )
     };
     let (code, body) = state

@@ -162,7 +162,7 @@ pub async fn add(
         password_hash: hash,
         password_expires_at: now + limits::TEMPORARY_PASSWORD_SECS,
     };
-    let message = mail::temporary_password_email(&record, &new.first_name, &email, &password);
+    let message = mail::temporary_password_email(&record, &new.first_name, &email, &password, now);
     let id = new.id.clone();
     outcome(
         state
@@ -332,7 +332,13 @@ pub async fn resend_invitation(
     let (_, record) = application_of(&state, session).await?;
     let (password, hash) = temporary().await?;
     let expires_at = state.clock.now() + limits::TEMPORARY_PASSWORD_SECS;
-    let message = mail::temporary_password_email(&record, &user.first_name, &user.email, &password);
+    let message = mail::temporary_password_email(
+        &record,
+        &user.first_name,
+        &user.email,
+        &password,
+        expires_at - limits::TEMPORARY_PASSWORD_SECS,
+    );
     outcome(
         state
             .store

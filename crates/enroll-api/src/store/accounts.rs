@@ -281,7 +281,7 @@ impl Store {
         message: NewEmail,
     ) -> Result<CodeSent, StoreError> {
         let (id, email, code_hash) = (id.to_owned(), login(email), code_hash.to_owned());
-        self.write(move |tx| {
+        self.write_queuing(move |tx| {
             Box::pin(async move {
                 let hour_ago = secs(now.saturating_sub(3600));
                 // Per application, and per address: drafts are free, and
@@ -481,7 +481,7 @@ impl Store {
         message: NewEmail,
     ) -> Result<UserChange, StoreError> {
         let account_id = account_id.to_owned();
-        self.write(move |tx| {
+        self.write_queuing(move |tx| {
             Box::pin(async move {
                 if login_taken(tx, &new.email).await? {
                     return Ok(UserChange::LoginTaken);
@@ -572,7 +572,7 @@ impl Store {
             id.to_owned(),
             password_hash.to_owned(),
         );
-        self.write(move |tx| {
+        self.write_queuing(move |tx| {
             Box::pin(async move {
                 let temporary: Option<bool> = sqlx::query_scalar(
                     "SELECT password_temporary FROM users WHERE account_id = ? AND id = ?",

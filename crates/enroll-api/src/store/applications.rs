@@ -267,7 +267,7 @@ impl Store {
         R: FnOnce(&Record) -> (String, Option<NewEmail>) + Send + 'static,
     {
         let (id, key) = (id.to_owned(), key.to_owned());
-        self.write(move |tx| {
+        self.write_queuing(move |tx| {
             Box::pin(async move {
                 let recorded = sqlx::query(
                     "SELECT status_code, body FROM submit_answers
@@ -375,7 +375,7 @@ impl Store {
         E: FnOnce(&Record) -> Consequences + Send + 'static,
     {
         let (id, reason) = (id.to_owned(), reason.map(str::to_owned));
-        self.write(move |tx| {
+        self.write_queuing(move |tx| {
             Box::pin(async move {
                 let Some(current) = load(tx, &id).await? else {
                     return Ok(StatusChange::Missing);

@@ -10,7 +10,9 @@ pub use accounts::*;
 
 pub use applications::{Consequences, HistoryEntry, NewDraft, Record, StatusChange, UpdateOutcome};
 pub use directory::{MpnEntry, RequestOutcome};
-pub use outbox::{Email, EmailKind, NewEmail, Throttled};
+pub use outbox::{
+    queued_signal, Claim, Claimed, Delivery, Email, EmailKind, NewEmail, RetryRefused, Throttled,
+};
 
 use enroll_core::{Locale, ProgramLinks, ProgramSettings};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -1,44 +1,49 @@
-//! Emails waiting to be sent. The outbox is the mail transport: what is
-//! queued here is what a mail relay would deliver.
+//! The outbox: emails queued in the transaction of what they tell, then
+//! claimed by a sender (`crate::mail::sender`) and handed to the relay.
+//! The rules (kinds, priorities, lives, retries) are enroll-core's
+//! `outbox`; this is where they meet SQL.
 
 use sqlx::{Row, SqliteConnection};
 use std::time::Duration;
 
-use super::{Store, StoreError};
+use enroll_core::outbox::{after_attempt, Attempt, Outcome};
+pub use enroll_core::outbox::{Delivery, EmailKind};
 
-#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
+use super::{Store, StoreError, WriteFuture};
+
+/// Queued emails wake the senders of this process (others find them when
+/// they next look).
+static QUEUED: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// What a sender waits on between looks at the outbox. Take `notified()`
+/// and `enable()` it before looking, so a wake during the look is kept.
+pub fn queued_signal() -> &'static tokio::sync::Notify {
+    &QUEUED
+}
+
+/// An email as the outbox holds it (what `enroll-api outbox` shows).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Email {
     pub id: i64,
     pub kind: String,
     pub application_id: Option<String>,
     pub to: String,
+    pub locale: String,
     pub subject: String,
+    /// The text part; empty once erased.
     pub body: String,
+    /// The HTML part; empty once erased.
+    pub html: String,
     pub created_at: String,
-}
-
-/// What an email is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EmailKind {
-    /// A change of an application's status.
-    Status,
-    /// The link that resumes a draft.
-    Resume,
-    /// The code proving the admin's address.
-    AdminCode,
-    /// A partner account user's temporary password.
-    TemporaryPassword,
-}
-
-impl EmailKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Status => "status",
-            Self::Resume => "resume",
-            Self::AdminCode => "admin_code",
-            Self::TemporaryPassword => "temporary_password",
-        }
-    }
+    pub state: Delivery,
+    pub attempts: u32,
+    /// When it is tried next (retrying), UTC.
+    pub next_attempt_at: Option<String>,
+    pub last_reply: Option<String>,
+    /// When the relay took it, UTC.
+    pub sent_at: Option<String>,
+    /// The body held a secret and was erased.
+    pub erased: bool,
 }
 
 /// An email to queue.
@@ -47,16 +52,62 @@ pub struct NewEmail {
     pub kind: EmailKind,
     pub application_id: String,
     pub to: String,
+    /// The recipient's language tag (en-US, zh-CN).
+    pub locale: String,
     pub subject: String,
     pub body: String,
+    pub html: String,
     /// The Idempotency-Key of the request asking for it, if it sent one.
     pub request_key: Option<String>,
+    /// When it was queued, by the server's clock.
+    pub queued_at: u64,
+}
+
+/// An email a sender claimed: it alone sends it until `claimed_until`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claimed {
+    pub id: i64,
+    pub kind: EmailKind,
+    pub to: String,
+    pub locale: String,
+    pub subject: String,
+    pub body: String,
+    pub html: String,
+    pub message_id: String,
+    /// This attempt's number (1 for the first).
+    pub attempt: u32,
+    pub queued_at: u64,
+    /// The claim's token: only its holder records the outcome.
+    pub claim: String,
+}
+
+/// What a look for work found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// Send this one.
+    Email(Box<Claimed>),
+    /// This one ran out before it could be sent: marked expired.
+    Expired {
+        id: i64,
+        kind: EmailKind,
+        to: String,
+    },
+    /// Nothing is due.
+    Nothing,
 }
 
 /// A limit was reached: try again after this long.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Throttled {
     pub retry_after: Duration,
+}
+
+fn secs(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+fn unsecs(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
 }
 
 /// The mailbox an address delivers to: lower case, without a `+tag`
@@ -88,21 +139,35 @@ async fn resume_queued(
     .await?)
 }
 
+/// Queues `email`, due at once, with a Message-ID of its own. Inside the
+/// caller's transaction: the email exists exactly when what it tells does.
+/// Callers reach it through `Store::write_queuing`, which wakes the sender.
 pub(super) async fn insert_email(
     conn: &mut SqliteConnection,
     email: &NewEmail,
 ) -> Result<(), StoreError> {
+    let message_id = crate::auth::random_hex(16)
+        .map_err(|e| StoreError::Interrupted(format!("no randomness for a Message-ID: {e}")))?;
     sqlx::query(
-        "INSERT INTO outbox (kind, application_id, to_address, mailbox, subject, body, request_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (kind, application_id, to_address, mailbox, locale, subject, body,
+                            html, request_key, message_id, priority, state, queued_at,
+                            next_attempt_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
     )
     .bind(email.kind.as_str())
     .bind(&email.application_id)
     .bind(&email.to)
     .bind(mailbox(&email.to))
+    .bind(&email.locale)
     .bind(&email.subject)
     .bind(&email.body)
+    .bind(&email.html)
     .bind(&email.request_key)
+    .bind(message_id)
+    .bind(i64::from(email.kind.priority()))
+    .bind(secs(email.queued_at))
+    .bind(secs(email.queued_at))
+    .bind(secs(email.queued_at + email.kind.lifetime_secs()))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -136,7 +201,68 @@ async fn wait_for_slot(
     }))
 }
 
+/// The body's columns as an outcome leaves them: a secret goes once the
+/// email is done with (sent, failed or expired).
+const ERASE_IF_DONE: &str = "
+    body = CASE WHEN ?1 THEN '' ELSE body END,
+    html = CASE WHEN ?1 THEN '' ELSE html END,
+    erased_at = CASE WHEN ?1 THEN ?2 ELSE erased_at END";
+
+fn erases(kind: EmailKind, state: Delivery) -> bool {
+    kind.carries_secret() && state.is_final()
+}
+
+fn email_of(row: &sqlx::sqlite::SqliteRow) -> Result<Email, StoreError> {
+    let state: String = row.try_get("state")?;
+    let next: Option<String> = row.try_get("next_attempt")?;
+    let state = Delivery::parse(&state)
+        .ok_or_else(|| StoreError::Corrupt(format!("outbox state {state:?}")))?;
+    Ok(Email {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        application_id: row.try_get("application_id")?,
+        to: row.try_get("to_address")?,
+        locale: row.try_get("locale")?,
+        subject: row.try_get("subject")?,
+        body: row.try_get("body")?,
+        html: row.try_get("html")?,
+        created_at: row.try_get("created_at")?,
+        next_attempt_at: next.filter(|_| state == Delivery::Retrying),
+        state,
+        attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0),
+        last_reply: row.try_get("last_reply")?,
+        sent_at: row.try_get("sent")?,
+        erased: row.try_get::<Option<i64>, _>("erased_at")?.is_some(),
+    })
+}
+
+/// Why `enroll-api outbox retry` did not queue an email again.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RetryRefused {
+    #[error("no email #{0}")]
+    Missing(i64),
+    #[error("email #{id} is {state}: only a failed email is sent again")]
+    NotFailed { id: i64, state: &'static str },
+    #[error(
+        "email #{0} carried a code, a password or a link, erased when it failed: \
+         ask for a new one instead (a new code, the invitation sent again)"
+    )]
+    Erased(i64),
+}
+
 impl Store {
+    /// `write`, for work that may queue emails: the senders of this
+    /// process are woken once it has committed.
+    pub(crate) async fn write_queuing<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection) -> WriteFuture<'c, T> + Send + 'static,
+    {
+        let result = self.write(work).await;
+        QUEUED.notify_waiters();
+        result
+    }
+
     /// Queues a resume-link email unless its application or its recipient
     /// had `per_application` / `per_recipient` of them in the last hour.
     /// Counted and queued in one transaction: concurrent asks cannot both
@@ -148,7 +274,7 @@ impl Store {
         per_application: u32,
         per_recipient: u32,
     ) -> Result<Result<(), Throttled>, StoreError> {
-        self.write(move |tx| {
+        self.write_queuing(move |tx| {
             Box::pin(async move {
                 let kind = EmailKind::Resume;
                 if let Some(key) = &email.request_key {
@@ -187,25 +313,216 @@ impl Store {
         resume_queued(&mut conn, application_id, key).await
     }
 
-    pub async fn outbox(&self) -> Result<Vec<Email>, StoreError> {
+    /// Every email, oldest first; only those in `state` when given.
+    pub async fn outbox(&self, state: Option<Delivery>) -> Result<Vec<Email>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, kind, application_id, to_address, subject, body, created_at
-             FROM outbox ORDER BY id",
+            "SELECT id, kind, application_id, to_address, locale, subject, body, html, created_at,
+                    state, attempts, last_reply, erased_at,
+                    strftime('%Y-%m-%dT%H:%M:%SZ', next_attempt_at, 'unixepoch') AS next_attempt,
+                    strftime('%Y-%m-%dT%H:%M:%SZ', sent_at, 'unixepoch') AS sent
+             FROM outbox WHERE ?1 IS NULL OR state = ?1 ORDER BY id",
         )
+        .bind(state.map(Delivery::as_str))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Email {
-                    id: row.try_get("id")?,
-                    kind: row.try_get("kind")?,
-                    application_id: row.try_get("application_id")?,
-                    to: row.try_get("to_address")?,
+        rows.iter().map(email_of).collect()
+    }
+
+    /// Where the newest code proving application `id`'s admin address is
+    /// on its way (None: no code was sent).
+    pub async fn admin_code_delivery(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
+        let state: Option<String> = sqlx::query_scalar(
+            "SELECT state FROM outbox WHERE application_id = ? AND kind = ?
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(id)
+        .bind(EmailKind::AdminCode.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(state.as_deref().and_then(Delivery::parse))
+    }
+
+    /// When the next email falls due (clock seconds; at or before `now`
+    /// means now), if any is waiting. A read: a sender looks often.
+    pub async fn next_email_due(&self) -> Result<Option<u64>, StoreError> {
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(CASE state WHEN 'queued' THEN 0
+                                   WHEN 'sending' THEN claimed_until
+                                   ELSE next_attempt_at END)
+             FROM outbox WHERE state IN ('queued', 'retrying', 'sending')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(due.map(unsecs))
+    }
+
+    /// Claims the most urgent due email for `lease` seconds under the
+    /// token `claim`: queued (due at once, whichever clock queued it: an
+    /// operator's command has its own), retrying and due, or sending
+    /// under a lease that ran out (its sender died). Codes, passwords and links first,
+    /// then the oldest. One write transaction: two senders never hold one
+    /// email at once. An email found past its life is marked expired
+    /// instead (and its secret erased).
+    pub async fn claim_email(
+        &self,
+        now: u64,
+        lease: u64,
+        claim: String,
+    ) -> Result<Claim, StoreError> {
+        self.write(move |tx| {
+            Box::pin(async move {
+                let row = sqlx::query(
+                    "SELECT id, kind, to_address, locale, subject, body, html, message_id,
+                            attempts, queued_at, expires_at
+                     FROM outbox
+                     WHERE state = 'queued'
+                        OR (state = 'retrying' AND next_attempt_at <= ?1)
+                        OR (state = 'sending' AND claimed_until <= ?1)
+                     ORDER BY priority, queued_at, id LIMIT 1",
+                )
+                .bind(secs(now))
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else {
+                    return Ok(Claim::Nothing);
+                };
+                let id: i64 = row.try_get("id")?;
+                let kind: String = row.try_get("kind")?;
+                let kind = EmailKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("outbox kind {kind:?}")))?;
+                let to: String = row.try_get("to_address")?;
+                if now >= unsecs(row.try_get("expires_at")?) {
+                    let erase = erases(kind, Delivery::Expired);
+                    sqlx::query(&format!(
+                        "UPDATE outbox SET state = 'expired', claim = NULL, claimed_until = NULL,
+                             last_reply = 'not sent: what it carried had run out', {ERASE_IF_DONE}
+                         WHERE id = ?3"
+                    ))
+                    .bind(erase)
+                    .bind(secs(now))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    return Ok(Claim::Expired { id, kind, to });
+                }
+                let attempt = u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0) + 1;
+                sqlx::query(
+                    "UPDATE outbox SET state = 'sending', claim = ?, claimed_until = ?,
+                         attempts = ? WHERE id = ?",
+                )
+                .bind(&claim)
+                .bind(secs(now + lease))
+                .bind(i64::from(attempt))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                Ok(Claim::Email(Box::new(Claimed {
+                    id,
+                    kind,
+                    to,
+                    locale: row.try_get("locale")?,
                     subject: row.try_get("subject")?,
                     body: row.try_get("body")?,
-                    created_at: row.try_get("created_at")?,
+                    html: row.try_get("html")?,
+                    message_id: row.try_get("message_id")?,
+                    attempt,
+                    queued_at: unsecs(row.try_get("queued_at")?),
+                    claim,
+                })))
+            })
+        })
+        .await
+    }
+
+    /// Records how the attempt on `email` ended at `now`, if its claim is
+    /// still the holder's (a sender whose lease ran out records nothing:
+    /// another has the email). The outcome, by enroll-core's rules.
+    pub async fn finish_email(
+        &self,
+        email: &Claimed,
+        attempt: Attempt,
+        now: u64,
+        jitter: u16,
+    ) -> Result<Option<Outcome>, StoreError> {
+        let outcome = after_attempt(
+            email.kind,
+            email.queued_at,
+            email.attempt,
+            now,
+            attempt,
+            jitter,
+        );
+        let erase = erases(email.kind, outcome.state);
+        let (id, claim, recorded) = (email.id, email.claim.clone(), outcome.clone());
+        let changed = self
+            .write(move |tx| {
+                Box::pin(async move {
+                    let sent_at = (recorded.state == Delivery::Sent).then_some(secs(now));
+                    let result = sqlx::query(&format!(
+                        "UPDATE outbox SET state = ?4, last_reply = ?5, sent_at = ?6,
+                             next_attempt_at = COALESCE(?7, next_attempt_at),
+                             claim = NULL, claimed_until = NULL, {ERASE_IF_DONE}
+                         WHERE id = ?3 AND claim = ?8"
+                    ))
+                    .bind(erase)
+                    .bind(secs(now))
+                    .bind(id)
+                    .bind(recorded.state.as_str())
+                    .bind(&recorded.reply)
+                    .bind(sent_at)
+                    .bind(recorded.next_attempt_at.map(secs))
+                    .bind(claim)
+                    .execute(&mut *tx)
+                    .await?;
+                    Ok(result.rows_affected())
                 })
             })
-            .collect()
+            .await?;
+        Ok((changed == 1).then_some(outcome))
+    }
+
+    /// Queues failed email `id` again, due at `now` (the operator's
+    /// `outbox retry`), with a day of retries from now.
+    pub async fn retry_email(
+        &self,
+        id: i64,
+        now: u64,
+    ) -> Result<Result<(), RetryRefused>, StoreError> {
+        self.write_queuing(move |tx| {
+            Box::pin(async move {
+                let row = sqlx::query("SELECT state, erased_at, kind FROM outbox WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(row) = row else {
+                    return Ok(Err(RetryRefused::Missing(id)));
+                };
+                let state: String = row.try_get("state")?;
+                let state = Delivery::parse(&state)
+                    .ok_or_else(|| StoreError::Corrupt(format!("outbox state {state:?}")))?;
+                if state != Delivery::Failed {
+                    return Ok(Err(RetryRefused::NotFailed {
+                        id,
+                        state: state.as_str(),
+                    }));
+                }
+                if row.try_get::<Option<i64>, _>("erased_at")?.is_some() {
+                    return Ok(Err(RetryRefused::Erased(id)));
+                }
+                let kind: String = row.try_get("kind")?;
+                let life = EmailKind::parse(&kind).map_or(0, EmailKind::lifetime_secs);
+                sqlx::query(
+                    "UPDATE outbox SET state = 'queued', queued_at = ?1, next_attempt_at = ?1,
+                         expires_at = ?2, attempts = 0 WHERE id = ?3",
+                )
+                .bind(secs(now))
+                .bind(secs(now + life))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                Ok(Ok(()))
+            })
+        })
+        .await
     }
 }

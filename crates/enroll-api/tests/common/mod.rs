@@ -1,20 +1,35 @@
-//! A real server on a loopback port with a fresh SQLite file, and a client.
+//! A real server on a loopback port with a fresh SQLite file, a client,
+//! and a real SMTP relay (test-relay) the server delivers its emails to:
+//! the tests read their mail there, as a person reads their inbox.
 #![allow(dead_code)] // each test file uses its own part of this
 
 use enroll_api::limits::Limits;
+use enroll_api::mail::relay::{RelayAddress, RelayLogin, RelaySettings, Security};
+use enroll_api::mail::sender::MailOptions;
+use enroll_api::store::{Delivery, Store};
 use enroll_api::{cli, RunningServer, ServeOptions};
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use test_relay::mail::Mail;
+use test_relay::{Relay, RelayOptions};
 
 pub struct Api {
     pub server: RunningServer,
     pub database: String,
     pub client: Client,
+    /// The SMTP relay the server delivers to.
+    pub relay: Relay,
+    /// The options it was started with (a restart reuses them).
+    options: ServeOptions,
     _dir: tempfile::TempDir,
 }
+
+/// How long a test waits for an email to arrive.
+pub const MAIL_PATIENCE: Duration = Duration::from_secs(15);
 
 pub async fn start(seed_demo: bool) -> Api {
     start_with(|options| options.seed_demo = seed_demo).await
@@ -23,25 +38,61 @@ pub async fn start(seed_demo: bool) -> Api {
 /// A server with generous limits, one host origin
 /// (`https://partner.example`), and whatever `configure` changes.
 pub async fn start_with(configure: impl FnOnce(&mut ServeOptions)) -> Api {
+    let relay = Relay::start(RelayOptions::default()).await;
+    start_with_relay(relay, configure).await
+}
+
+/// A server delivering to `relay`, configured as `start_with`.
+pub async fn start_with_relay(relay: Relay, configure: impl FnOnce(&mut ServeOptions)) -> Api {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("api.db").display());
-    let mut options = options(&database);
+    let mut options = options(&database, &relay);
     configure(&mut options);
-    let server = RunningServer::start(options).await.unwrap();
+    let server = RunningServer::start(options.clone()).await.unwrap();
     Api {
         server,
         database,
         client: Client::new(),
+        relay,
+        options,
         _dir: dir,
     }
 }
 
-/// Generous limits and one host origin, serving `database` on a free port.
-fn options(database: &str) -> ServeOptions {
+/// Generous limits and one host origin, serving `database` on a free port,
+/// delivering mail to `relay` over STARTTLS with its login.
+fn options(database: &str, relay: &Relay) -> ServeOptions {
     ServeOptions {
         limits: Limits::generous(),
         allow_origins: vec!["https://partner.example".into()],
+        mail: mail_to(relay),
         ..ServeOptions::new("127.0.0.1:0".parse().unwrap(), database)
+    }
+}
+
+/// Delivery to the test relay as `serve --smtp smtp://127.0.0.1:PORT` with
+/// its certificate trusted and its login in the environment would set it
+/// up, with short waits (a test's time is short).
+pub fn mail_to(relay: &Relay) -> MailOptions {
+    MailOptions {
+        relay: Some(RelaySettings {
+            address: RelayAddress {
+                host: "localhost".into(),
+                port: relay.addr().port(),
+                security: Security::StartTls,
+            },
+            login: Some(RelayLogin {
+                username: "relay-user".into(),
+                password: "relay-secret".into(),
+            }),
+            extra_roots: vec![relay.certificate_pem()],
+            timeout: Duration::from_secs(2),
+            connections: 4,
+        }),
+        lease_secs: 10,
+        shutdown_wait: Duration::from_secs(2),
+        poll: Duration::from_millis(100),
+        ..MailOptions::default()
     }
 }
 
@@ -107,7 +158,7 @@ impl Api {
     }
 
     /// Proves the draft's admin address as an applicant does: asks for a
-    /// code, reads it in the outbox (the mail transport), types it back.
+    /// code, reads it in the inbox, types it back.
     pub async fn confirm_admin_email(&self, draft: &Draft) {
         let sent = self.send_admin_code(draft).await;
         assert_eq!(sent.status(), 202, "{}", sent.text());
@@ -137,7 +188,7 @@ impl Api {
         .await
     }
 
-    /// The code in the latest admin-code email.
+    /// The code in the latest admin-code email that arrived.
     pub async fn last_admin_code(&self) -> String {
         let emails = self.all_emails().await;
         let email = emails
@@ -145,13 +196,7 @@ impl Api {
             .rev()
             .find(|e| e.kind == "admin_code")
             .expect("an admin code email");
-        let digits: String = email
-            .body
-            .split(|c: char| !c.is_ascii_digit())
-            .find(|run| run.len() == 6)
-            .expect("6 digits in the email")
-            .to_owned();
-        digits
+        email.code()
     }
 
     pub async fn get(&self, draft: &Draft) -> (String, Value) {
@@ -188,23 +233,68 @@ impl Api {
         request.checked().await.body
     }
 
-    /// The queued emails, oldest first, but for the admin codes the
-    /// harness asked for itself (`create` proves every admin address):
-    /// the emails a test is about.
-    pub async fn outbox(&self) -> Vec<enroll_api::store::Email> {
+    /// The emails that arrived, oldest first, once everything queued was
+    /// handed over, but for the admin codes the harness asked for itself
+    /// (`create` proves every admin address): the emails a test is about.
+    pub async fn outbox(&self) -> Vec<Mail> {
         let mut emails = self.all_emails().await;
         emails.retain(|e| e.kind != "admin_code");
         emails
     }
 
-    /// Every queued email, oldest first.
-    pub async fn all_emails(&self) -> Vec<enroll_api::store::Email> {
-        enroll_api::store::Store::open(&self.database)
-            .await
-            .unwrap()
-            .outbox()
-            .await
-            .unwrap()
+    /// Every email that arrived at the relay, oldest first, once nothing
+    /// is queued or being sent.
+    pub async fn all_emails(&self) -> Vec<Mail> {
+        self.settle().await;
+        self.relay.messages().iter().map(Mail::from).collect()
+    }
+
+    /// Waits until the outbox has no email queued or being sent (each was
+    /// handed over, or is waiting for a retry, or was given up).
+    pub async fn settle(&self) {
+        let deadline = Instant::now() + MAIL_PATIENCE;
+        loop {
+            let pending = self.server.store.outbox(None).await.unwrap();
+            let pending: Vec<_> = pending
+                .iter()
+                .filter(|e| matches!(e.state, Delivery::Queued | Delivery::Sending))
+                .collect();
+            if pending.is_empty() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "emails still not handed over after {MAIL_PATIENCE:?}: {pending:#?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The outbox table as the operator's `enroll-api outbox` reads it.
+    pub async fn outbox_rows(&self) -> Vec<enroll_api::store::Email> {
+        self.server.store.outbox(None).await.unwrap()
+    }
+
+    /// Waits until email `id` of the outbox is in `state`, and returns it.
+    pub async fn email_reaches(&self, id: i64, state: Delivery) -> enroll_api::store::Email {
+        let deadline = Instant::now() + MAIL_PATIENCE;
+        loop {
+            let rows = self.outbox_rows().await;
+            let row = rows.iter().find(|e| e.id == id).expect("the email").clone();
+            if row.state == state {
+                return row;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "email #{id} never became {state:?}: {row:#?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// A store of its own on the server's database (as another process).
+    pub async fn store(&self) -> Store {
+        Store::open(&self.database).await.unwrap()
     }
 
     /// `POST /validate` of `answers`, its report.
@@ -230,14 +320,18 @@ impl Api {
             server,
             database,
             client,
+            relay,
+            options,
             _dir,
         } = self;
         server.shutdown().await;
-        let server = RunningServer::start(options(&database)).await.unwrap();
+        let server = RunningServer::start(options.clone()).await.unwrap();
         Api {
             server,
             database,
             client,
+            relay,
+            options,
             _dir,
         }
     }

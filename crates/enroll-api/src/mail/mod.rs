@@ -1,0 +1,280 @@
+//! Emails to applicants and partner users, worded from the catalog in the
+//! recipient's locale, as plain text and as simple HTML carrying the same
+//! words. No bank secret is ever part of one. Subjects are fixed per kind
+//! and language: nothing anyone typed reaches a header but the validated
+//! To address, and no code, password or link is in a subject (it shows on
+//! lock screens, and stays in the outbox once the body is erased). What
+//! the applicant typed goes into the body as one short line
+//! (`text::one_line`): a draft may hold control characters or a name of
+//! 60,000 characters until it is validated.
+//!
+//! `message` makes the MIME message, `relay` talks to the SMTP relay,
+//! `sender` is the background job delivering the outbox.
+
+pub mod message;
+pub mod relay;
+pub mod sender;
+
+use enroll_core::account::limits;
+use enroll_core::address::AddressFormat;
+use enroll_core::reference::Lookup;
+use enroll_core::text::{caps, one_line};
+use enroll_core::{ApplicationStatus, Catalog, Locale, ReferenceData};
+
+use crate::store::{EmailKind, NewEmail, Record};
+
+/// A value put into a message: text, or our own link (made a real link in
+/// the HTML part), or a code or password (set apart in the HTML part).
+#[derive(Clone, Copy)]
+enum Value<'a> {
+    Text(&'a str),
+    Link(&'a str),
+    Secret(&'a str),
+}
+
+/// The words of one email, as text and as HTML, built message by message
+/// from the catalog.
+struct Letter {
+    catalog: &'static Catalog,
+    subject: String,
+    text: String,
+    html: String,
+}
+
+/// `s` escaped for HTML text and attribute values.
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+impl Letter {
+    /// A letter under the fixed subject `subject_key`.
+    fn new(catalog: &'static Catalog, subject_key: &str) -> Self {
+        Self {
+            catalog,
+            subject: catalog.text(subject_key),
+            text: String::new(),
+            html: String::new(),
+        }
+    }
+
+    /// Adds the message `key` with its placeholders filled: into the text
+    /// as it is, into the HTML escaped, a paragraph per blank line and a
+    /// line break per line.
+    fn add(&mut self, key: &str, params: &[(&str, Value)]) {
+        let plain: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(name, value)| match value {
+                Value::Text(v) | Value::Link(v) | Value::Secret(v) => (*name, *v),
+            })
+            .collect();
+        if !self.text.is_empty() {
+            self.text.push_str("\n\n");
+        }
+        self.text.push_str(&self.catalog.format(key, &plain));
+        // The template is escaped before the values go in, each escaped
+        // on its own: a value can never become markup.
+        let marked: Vec<(String, String)> = params
+            .iter()
+            .map(|(name, value)| {
+                let shown = match value {
+                    Value::Text(v) => escape_html(v),
+                    Value::Link(url) => {
+                        let url = escape_html(url);
+                        format!("<a href=\"{url}\">{url}</a>")
+                    }
+                    Value::Secret(v) => format!(
+                        "<strong style=\"font-size:1.5em;letter-spacing:0.1em\">{}</strong>",
+                        escape_html(v)
+                    ),
+                };
+                ((*name).to_owned(), shown)
+            })
+            .collect();
+        let template = escape_html(self.catalog.lookup(key).unwrap_or(key));
+        let marked: Vec<(&str, &str)> = marked
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let filled = Catalog::fill(&template, &marked);
+        for paragraph in filled.split("\n\n") {
+            self.html.push_str("<p>");
+            self.html.push_str(&paragraph.replace('\n', "<br>\n"));
+            self.html.push_str("</p>\n");
+        }
+    }
+
+    fn into_email(self, kind: EmailKind, record: &Record, to: &str, now: u64) -> NewEmail {
+        let lang = self.catalog.locale().tag();
+        let subject = escape_html(&self.subject);
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>{subject}</title>\n</head>\n\
+             <body style=\"font-family:sans-serif;font-size:16px;line-height:1.5;color:#1b1b1b;max-width:40em\">\n\
+             <h1 style=\"font-size:1.4em\">{subject}</h1>\n{}</body>\n</html>\n",
+            self.html
+        );
+        NewEmail {
+            kind,
+            application_id: record.id.clone(),
+            to: to.to_owned(),
+            locale: lang.to_owned(),
+            subject: self.subject,
+            body: self.text,
+            html,
+            request_key: None,
+            queued_at: now,
+        }
+    }
+}
+
+fn catalog_of(record: &Record) -> &'static Catalog {
+    Catalog::get(Locale::from_tag(&record.locale).unwrap_or_default())
+}
+
+/// A name or company as one clean line: controls and the Unicode line and
+/// paragraph separators go (they would break the line in the text part).
+fn clean(value: &str, cap: usize) -> String {
+    one_line(value, cap).replace(['\u{2028}', '\u{2029}'], " ")
+}
+
+/// The greeting's name and the company, as one clean line each.
+fn names(record: &Record) -> (String, String) {
+    (
+        clean(&record.answers.admin.first_name, caps::PERSON_NAME),
+        clean(&record.answers.company.legal_name, caps::LEGAL_NAME),
+    )
+}
+
+/// The email telling the admin address that the status changed (and why,
+/// if a reviewer said why), queued at `now`. Drafts get none. The receipt
+/// for a submission repeats the business address, as its country writes
+/// it (`reference` has the country's format).
+pub fn status_email(
+    record: &Record,
+    reason: Option<&str>,
+    reference: &ReferenceData,
+    now: u64,
+) -> Option<NewEmail> {
+    let to = record.answers.admin.email.trim();
+    let key = record.status.email_key()?;
+    if to.is_empty() {
+        return None;
+    }
+    let (name, company) = names(record);
+    let mut letter = Letter::new(catalog_of(record), &format!("{key}.subject"));
+    letter.add(
+        &format!("{key}.body"),
+        &[
+            ("name", Value::Text(&name)),
+            ("company", Value::Text(&company)),
+        ],
+    );
+    if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
+        letter.add("email.reason", &[("reason", Value::Text(reason.trim()))]);
+    }
+    if record.status == ApplicationStatus::Submitted {
+        let address = written_address(record, reference);
+        letter.add("email.address", &[("address", Value::Text(&address))]);
+    }
+    Some(letter.into_email(EmailKind::Status, record, to, now))
+}
+
+/// The business address in its country's written order, each line made
+/// one clean line, the country's postal name last ("GERMANY", as the post
+/// writes it on international mail).
+/// A written line holds up to three fields ("Bridgetown, St. Michael
+/// BB11000"), each within `caps::ADDRESS_FIELD` once submitted.
+const WRITTEN_LINE: usize = 3 * caps::ADDRESS_FIELD;
+
+fn written_address(record: &Record, reference: &ReferenceData) -> String {
+    let address = &record.answers.address;
+    let fallback = AddressFormat::fallback();
+    let format = match reference.address_format(&address.country) {
+        Lookup::Found(format) => format,
+        Lookup::Absent | Lookup::Unknown => &fallback,
+    };
+    format
+        .written_lines(address)
+        .iter()
+        .map(|line| clean(line, WRITTEN_LINE))
+        .chain((!format.name.is_empty()).then(|| format.name.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The email that sends the admin address the link resuming the draft.
+pub fn resume_email(
+    record: &Record,
+    to: &str,
+    link: &str,
+    request_key: Option<String>,
+    now: u64,
+) -> NewEmail {
+    let (name, _) = names(record);
+    let mut letter = Letter::new(catalog_of(record), "email.resume.subject");
+    letter.add(
+        "email.resume.body",
+        &[("name", Value::Text(&name)), ("link", Value::Link(link))],
+    );
+    NewEmail {
+        request_key,
+        ..letter.into_email(EmailKind::Resume, record, to, now)
+    }
+}
+
+/// The email carrying the code that proves the admin's address, to that
+/// address, in the applicant's language.
+pub fn admin_code_email(record: &Record, code: &str, now: u64) -> NewEmail {
+    let (name, _) = names(record);
+    let minutes = (limits::EMAIL_CODE_SECS / 60).to_string();
+    let mut letter = Letter::new(catalog_of(record), "email.admin_code.subject");
+    letter.add(
+        "email.admin_code.body",
+        &[
+            ("name", Value::Text(&name)),
+            ("code", Value::Secret(code)),
+            ("minutes", Value::Text(&minutes)),
+        ],
+    );
+    let to = record.answers.admin.email.trim();
+    letter.into_email(EmailKind::AdminCode, record, to, now)
+}
+
+/// The email giving a partner account user (`name`, at `to`) their
+/// temporary password: the only place it exists in plain text, erased
+/// from the outbox once delivered. In the application's language.
+pub fn temporary_password_email(
+    record: &Record,
+    name: &str,
+    to: &str,
+    password: &str,
+    now: u64,
+) -> NewEmail {
+    let (_, company) = names(record);
+    let name = clean(name, caps::PERSON_NAME);
+    let days = (limits::TEMPORARY_PASSWORD_SECS / 86_400).to_string();
+    let mut letter = Letter::new(catalog_of(record), "email.temporary_password.subject");
+    letter.add(
+        "email.temporary_password.body",
+        &[
+            ("name", Value::Text(&name)),
+            ("company", Value::Text(&company)),
+            ("email", Value::Text(to)),
+            ("password", Value::Secret(password)),
+            ("days", Value::Text(&days)),
+        ],
+    );
+    letter.into_email(EmailKind::TemporaryPassword, record, to, now)
+}
