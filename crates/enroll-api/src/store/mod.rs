@@ -64,6 +64,9 @@ impl Store {
             // with FULL and a fsync-bound throughput.
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
+            // Deleted and overwritten content is zeroed in the file: an
+            // erased code, password or link is not left in free space.
+            .pragma("secure_delete", "on")
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

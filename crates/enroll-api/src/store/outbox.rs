@@ -369,69 +369,75 @@ impl Store {
         lease: u64,
         claim: String,
     ) -> Result<Claim, StoreError> {
-        self.write(move |tx| {
-            Box::pin(async move {
-                let row = sqlx::query(
-                    "SELECT id, kind, to_address, locale, subject, body, html, message_id,
+        let claimed = self
+            .write(move |tx| {
+                Box::pin(async move {
+                    let row = sqlx::query(
+                        "SELECT id, kind, to_address, locale, subject, body, html, message_id,
                             attempts, queued_at, expires_at
                      FROM outbox
                      WHERE state = 'queued'
                         OR (state = 'retrying' AND next_attempt_at <= ?1)
                         OR (state = 'sending' AND claimed_until <= ?1)
                      ORDER BY priority, queued_at, id LIMIT 1",
-                )
-                .bind(secs(now))
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(row) = row else {
-                    return Ok(Claim::Nothing);
-                };
-                let id: i64 = row.try_get("id")?;
-                let kind: String = row.try_get("kind")?;
-                let kind = EmailKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Corrupt(format!("outbox kind {kind:?}")))?;
-                let to: String = row.try_get("to_address")?;
-                if now >= unsecs(row.try_get("expires_at")?) {
-                    let erase = erases(kind, Delivery::Expired);
-                    sqlx::query(&format!(
+                    )
+                    .bind(secs(now))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some(row) = row else {
+                        return Ok(Claim::Nothing);
+                    };
+                    let id: i64 = row.try_get("id")?;
+                    let kind: String = row.try_get("kind")?;
+                    let kind = EmailKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("outbox kind {kind:?}")))?;
+                    let to: String = row.try_get("to_address")?;
+                    if now >= unsecs(row.try_get("expires_at")?) {
+                        let erase = erases(kind, Delivery::Expired);
+                        sqlx::query(&format!(
                         "UPDATE outbox SET state = 'expired', claim = NULL, claimed_until = NULL,
                              last_reply = 'not sent: what it carried had run out', {ERASE_IF_DONE}
                          WHERE id = ?3"
                     ))
-                    .bind(erase)
-                    .bind(secs(now))
+                        .bind(erase)
+                        .bind(secs(now))
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        return Ok(Claim::Expired { id, kind, to });
+                    }
+                    let attempt =
+                        u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0) + 1;
+                    sqlx::query(
+                        "UPDATE outbox SET state = 'sending', claim = ?, claimed_until = ?,
+                         attempts = ? WHERE id = ?",
+                    )
+                    .bind(&claim)
+                    .bind(secs(now + lease))
+                    .bind(i64::from(attempt))
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                    return Ok(Claim::Expired { id, kind, to });
-                }
-                let attempt = u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0) + 1;
-                sqlx::query(
-                    "UPDATE outbox SET state = 'sending', claim = ?, claimed_until = ?,
-                         attempts = ? WHERE id = ?",
-                )
-                .bind(&claim)
-                .bind(secs(now + lease))
-                .bind(i64::from(attempt))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                Ok(Claim::Email(Box::new(Claimed {
-                    id,
-                    kind,
-                    to,
-                    locale: row.try_get("locale")?,
-                    subject: row.try_get("subject")?,
-                    body: row.try_get("body")?,
-                    html: row.try_get("html")?,
-                    message_id: row.try_get("message_id")?,
-                    attempt,
-                    queued_at: unsecs(row.try_get("queued_at")?),
-                    claim,
-                })))
+                    Ok(Claim::Email(Box::new(Claimed {
+                        id,
+                        kind,
+                        to,
+                        locale: row.try_get("locale")?,
+                        subject: row.try_get("subject")?,
+                        body: row.try_get("body")?,
+                        html: row.try_get("html")?,
+                        message_id: row.try_get("message_id")?,
+                        attempt,
+                        queued_at: unsecs(row.try_get("queued_at")?),
+                        claim,
+                    })))
+                })
             })
-        })
-        .await
+            .await?;
+        if matches!(&claimed, Claim::Expired { kind, .. } if kind.carries_secret()) {
+            self.flush_erased().await;
+        }
+        Ok(claimed)
     }
 
     /// Records how the attempt on `email` ended at `now`, if its claim is
@@ -478,7 +484,23 @@ impl Store {
                 })
             })
             .await?;
+        if changed == 1 && erase {
+            self.flush_erased().await;
+        }
         Ok((changed == 1).then_some(outcome))
+    }
+
+    /// Writes the write-ahead log into the file and empties it: the log
+    /// still holds the pages as they were before a secret was erased.
+    /// Best effort (readers may hold the log; the next erase tries again,
+    /// and SQLite's own checkpoints follow).
+    async fn flush_erased(&self) {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+        {
+            tracing::warn!("cannot checkpoint after erasing an email: {e}");
+        }
     }
 
     /// Queues failed email `id` again, due at `now` (the operator's
