@@ -735,3 +735,48 @@ async fn check_your_answers_writes_each_address_as_its_country_does() {
     stack.shot("check-answers-jp").await;
     stack.close().await;
 }
+
+/// The relay refuses the email with the code: the code page says it will
+/// not arrive and what to do, instead of leaving the applicant waiting; a
+/// new code sent once the relay takes mail again arrives and works.
+#[tokio::test]
+async fn a_code_that_cannot_be_delivered_is_said_on_the_code_page() {
+    let stack = Stack::start().await;
+    stack
+        .relay
+        .script("jane.doe@contoso.com", [test_relay::Behaviour::Reply(550)]);
+    at_the_company_page(&stack).await;
+    stack.answer_company().await;
+    stack.choose("#f-bank-country", "DE").await;
+    stack.fill("#f-bank-account_holder", "Contoso Ltd").await;
+    stack.fill("#f-bank-iban", "DE89370400440532013000").await;
+    stack.fill("#f-bank-bic", "COBADEFF").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "admin").await;
+    stack.fill("#f-admin-first_name", "Jane").await;
+    stack.fill("#f-admin-last_name", "Doe").await;
+    stack.fill("#f-admin-email", "jane.doe@contoso.com").await;
+    stack.click("button[type=submit]").await;
+    stack
+        .wait_for_text(
+            "form",
+            "We could not deliver the code to jane.doe@contoso.com",
+        )
+        .await;
+    stack
+        .wait_for_text("form", "Check the email address, or send a new code.")
+        .await;
+    stack.shot("wizard-6-code-undelivered").await;
+    stack
+        .assert_accessible("the code page, its email undelivered")
+        .await;
+    stack.click(".csp-actions li:first-child button").await;
+    let code = stack.admin_code(0).await;
+    stack
+        .wait_for_text("form", "We emailed a 6-digit code to jane.doe@contoso.com")
+        .await;
+    stack.fill("#f-code", &code).await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for_text("h1", "tenants").await;
+    stack.close().await;
+}

@@ -2,6 +2,7 @@
 //! resume email and the review status. Each call needs the draft's token.
 
 use super::{new_idempotency_key, read, ApiClient, ApiFailure, DraftRef, Saved, StatusView};
+use enroll_core::outbox::Delivery;
 use enroll_core::{Answers, Application, Locale, ProviderRequest};
 use gloo_net::http::Request;
 use serde::Deserialize;
@@ -147,6 +148,21 @@ impl ApiClient {
         read::<Proven>(response)
             .await
             .map(|(proven, _)| proven.email)
+    }
+
+    /// Where the email with the newest code is on its way.
+    pub async fn admin_code_delivery(
+        &self,
+        draft: &DraftRef,
+        locale: Locale,
+    ) -> Result<Delivery, ApiFailure> {
+        #[derive(Deserialize)]
+        struct Answer {
+            delivery: Delivery,
+        }
+        let path = format!("/applications/{}/admin-email/code", draft.id);
+        let answer: Answer = self.get(&path, locale, Some(draft)).await?;
+        Ok(answer.delivery)
     }
 
     /// This applicant's partnership requests, oldest first.

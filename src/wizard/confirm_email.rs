@@ -2,12 +2,17 @@
 //! before the application can be sent (review emails and the partner
 //! account's password go only to a proven address).
 
+use enroll_core::outbox::Delivery;
 use enroll_core::Step;
 use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
 
 use super::use_wizard;
 use crate::i18n::use_i18n;
 use crate::ui::field::PlainField;
+
+/// How often the page asks whether the code's email reached the relay.
+const DELIVERY_CHECK_MILLIS: u32 = 3_000;
 
 #[component]
 pub fn ConfirmEmail() -> impl IntoView {
@@ -29,6 +34,42 @@ pub fn ConfirmEmail() -> impl IntoView {
             state.send_admin_code(false);
         }
     });
+    // Whether the email reached the mail relay: someone waiting for a code
+    // that will not come is told so here, not left waiting. Asked every
+    // few seconds after each send until it is known (and no longer once
+    // the page is left).
+    let delivery = RwSignal::new(None::<Delivery>);
+    Effect::new(move |_| {
+        if !sent() {
+            return;
+        }
+        state.admin_code_resent.track();
+        delivery.set(None);
+        spawn_local_scoped_with_cancellation(async move {
+            let Some(draft) = state.draft.get_untracked() else {
+                return;
+            };
+            loop {
+                gloo_timers::future::TimeoutFuture::new(DELIVERY_CHECK_MILLIS).await;
+                let locale = i18n.locale.get_untracked();
+                if let Ok(now) = state.api().admin_code_delivery(&draft, locale).await {
+                    delivery.set(Some(now));
+                    if now.is_final() {
+                        return;
+                    }
+                }
+            }
+        });
+    });
+    let undelivered = move || delivery.get().is_some_and(Delivery::is_undelivered);
+    let delivery_note = move || match delivery.get() {
+        Some(Delivery::Retrying) => Some(("csp-hint", i18n.t("confirm_email.delayed"))),
+        Some(state) if state.is_undelivered() => Some((
+            "csp-error-message",
+            i18n.t("confirm_email.undelivered_help"),
+        )),
+        _ => None,
+    };
     view! {
         <form novalidate on:submit=move |ev| {
             ev.prevent_default();
@@ -36,8 +77,17 @@ pub fn ConfirmEmail() -> impl IntoView {
         }>
             <h1 class="csp-heading-l">{move || i18n.t(Step::ConfirmEmail.title_key())}</h1>
             <p>
-                {move || if sent() { i18n.t("confirm_email.sent") } else { i18n.t("confirm_email.sending") }}
+                {move || i18n.t(if undelivered() {
+                    "confirm_email.undelivered"
+                } else if sent() {
+                    "confirm_email.sent"
+                } else {
+                    "confirm_email.sending"
+                })}
                 " "<strong class="csp-address">{typed}</strong>
+            </p>
+            <p role="status">
+                {move || delivery_note().map(|(class, text)| view! { <strong class=class>{text}</strong> })}
             </p>
             <p>{move || i18n.t("confirm_email.why")}</p>
             <PlainField

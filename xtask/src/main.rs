@@ -180,6 +180,11 @@ fn run(args: &[&str]) -> Result {
     println!("\nThe app: {app}/   (API under {app}/api/v1, Ctrl-C stops)");
     println!("A partner's page embedding it, from another origin: {partner}/ (iframe mode: {partner}/iframe.html)");
     println!("Database: {database}");
+    // No relay here: every email is written as a .eml file, opened with any
+    // mail program (codes, temporary passwords and resume links are there).
+    let mail_dir = root().join("target/mail");
+    println!("Emails: {}  (one .eml file each)", mail_dir.display());
+    let mail_dir = mail_dir.display().to_string();
     let served = sh(
         "target/release/enroll-api",
         &[
@@ -195,6 +200,8 @@ fn run(args: &[&str]) -> Result {
             &partner,
             "--frame-ancestor",
             &partner,
+            "--mail-dir",
+            &mail_dir,
         ],
     );
     let _ = partner_page.kill();

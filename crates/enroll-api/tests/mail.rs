@@ -676,3 +676,96 @@ async fn a_server_killed_mid_send_delivers_after_the_lease() {
     assert_eq!((rows[0].state, rows[0].attempts), (Delivery::Sent, 2));
     assert_eq!(relay.messages().len(), 1);
 }
+
+/// `--mail-dir` alone: each email is written as a `.eml` file a mail
+/// program opens, and that is its delivery.
+#[tokio::test]
+async fn with_a_mail_dir_and_no_relay_each_email_is_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("mail");
+    let to = folder.clone();
+    let api = start_with(move |options| {
+        options.mail.relay = None;
+        options.mail.mail_dir = Some(to);
+    })
+    .await;
+    let created = api
+        .request(Method::POST, "/applications")
+        .json(&complete())
+        .checked()
+        .await;
+    let (id, token) = (
+        created.body["id"].as_str().unwrap().to_owned(),
+        created.body["resume_token"].as_str().unwrap().to_owned(),
+    );
+    let asked = api
+        .request(
+            Method::POST,
+            &format!("/applications/{id}/admin-email/code"),
+        )
+        .bearer_auth(&token)
+        .checked()
+        .await;
+    assert_eq!(asked.status(), 202);
+    let row = newest(&api, "admin_code").await;
+    let row = api.email_reaches(row.id, Delivery::Sent).await;
+    assert!(row.last_reply.unwrap_or_default().contains("written to"));
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].extension().is_some_and(|e| e == "eml"));
+    let received = test_relay::Received {
+        from: String::new(),
+        to: vec![JANE.into()],
+        data: std::fs::read(&files[0]).unwrap(),
+        tls: false,
+        authenticated_as: None,
+    };
+    let mail = Mail::from(&received);
+    assert_eq!(mail.kind, "admin_code");
+    assert_eq!(mail.code().len(), 6);
+    assert!(api.relay.attempts().is_empty());
+}
+
+/// Two servers on one database send each email once between them.
+#[tokio::test]
+async fn two_servers_on_one_database_never_send_one_email_twice() {
+    let api = common::start(false).await;
+    let mut second_options = api.options().clone();
+    second_options.listen = "127.0.0.1:0".parse().unwrap();
+    let second = enroll_api::RunningServer::start(second_options)
+        .await
+        .unwrap();
+    let mut drafts = Vec::new();
+    for n in 0..8 {
+        let mut answers = complete();
+        answers["admin"]["email"] = json!(format!("jane{n}@contoso.com"));
+        drafts.push(api.create(&answers).await);
+    }
+    for draft in &drafts {
+        // A link asked of each server.
+        for server in [api.server.url(), second.url()] {
+            let asked = reqwest::Client::new()
+                .post(format!(
+                    "{server}/api/v1/applications/{}/resume-email",
+                    draft.id
+                ))
+                .bearer_auth(&draft.token)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(asked.status(), 202);
+        }
+    }
+    let emails = api.all_emails().await;
+    assert_eq!(emails.len(), 8 * 3, "a code and two links each");
+    let mut ids: Vec<&str> = emails.iter().map(|m| m.message_id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), emails.len(), "none twice");
+    assert_eq!(api.relay.attempts().len(), emails.len());
+    second.shutdown().await;
+}

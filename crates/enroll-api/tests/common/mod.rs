@@ -292,6 +292,11 @@ impl Api {
         }
     }
 
+    /// The options the server was started with.
+    pub fn options(&self) -> &ServeOptions {
+        &self.options
+    }
+
     /// A store of its own on the server's database (as another process).
     pub async fn store(&self) -> Store {
         Store::open(&self.database).await.unwrap()
