@@ -67,7 +67,11 @@ pub fn size() -> Result {
 
 /// Draft autosave throughput and latency on loopback: the release API on a
 /// fresh SQLite file, driven by wrk (Debian's package, installed when
-/// missing) with `xtask/bench/autosave.lua`.
+/// missing) with `xtask/bench/autosave.lua`, where one request in ten asks
+/// for a resume-link email. Twice: with no sender (the outbox stays in the
+/// database), then with the sender delivering to a relay that takes
+/// `SLOW_RELAY_MS` to answer each message (test-relay's `slow_relay`): the
+/// sender must cost the requests nothing.
 pub fn api() -> Result {
     if Command::new("wrk").arg("--version").output().is_err() {
         step("install wrk (Debian package)", || {
@@ -77,21 +81,90 @@ pub fn api() -> Result {
             })
         })?;
     }
-    step("build enroll-api (release)", || {
-        sh("cargo", &["build", "--release", "-p", "enroll-api"])
+    step("build enroll-api (release) and the slow relay", || {
+        sh("cargo", &["build", "--release", "-p", "enroll-api"])?;
+        sh(
+            "cargo",
+            &[
+                "build",
+                "--release",
+                "-p",
+                "test-relay",
+                "--example",
+                "slow_relay",
+            ],
+        )
     })?;
     let dir = root().join("target/bench-api");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let database = format!("sqlite://{}", dir.join("bench.db").display());
+    println!("\n## No sender: emails stay in the outbox\n");
+    serve_and_load(&dir.join("none.db"), &[])?;
+    let certificate = dir.join("relay.pem");
+    let mut relay = Command::new(root().join("target/release/examples/slow_relay"))
+        .args(["--delay-ms", &SLOW_RELAY_MS.to_string()])
+        .arg("--certificate")
+        .arg(&certificate)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start the slow relay: {e}"))?;
+    let port = {
+        use std::io::BufRead;
+        let stdout = relay.stdout.take().ok_or("the relay's output")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        line.trim()
+            .strip_prefix("listening on ")
+            .map(str::to_owned)
+            .ok_or_else(|| format!("the relay said {line:?}"))?
+    };
+    println!(
+        "\n## The sender delivering to a relay answering each message after {SLOW_RELAY_MS} ms\n"
+    );
+    let smtp = format!("smtp://localhost:{port}");
+    let certificate = certificate.display().to_string();
+    let result = serve_and_load(
+        &dir.join("sender.db"),
+        &[
+            "--smtp",
+            &smtp,
+            "--mail-from",
+            "CSP bench <bench@contoso.example>",
+            "--smtp-root-cert",
+            &certificate,
+        ],
+    );
+    let _ = relay.kill();
+    let _ = relay.wait();
+    result
+}
+
+/// How long the bench's relay takes to answer each message.
+const SLOW_RELAY_MS: u64 = 500;
+
+/// Serves a fresh database at `database` with `extra` flags and runs wrk
+/// against it; then prints how the outbox ended.
+fn serve_and_load(database: &std::path::Path, extra: &[&str]) -> Result {
+    let database = format!("sqlite://{}", database.display());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .map_err(|e| e.to_string())?;
     let listen = format!("127.0.0.1:{port}");
+    let unlimited = "1000000";
     let mut server = Command::new(root().join("target/release/enroll-api"))
         .args(["serve", "--listen", &listen, "--database", &database])
+        .args(["--resume-emails-per-application", unlimited])
+        .args(["--resume-emails-per-recipient", unlimited])
+        .args(["--resume-emails-per-client", unlimited])
+        .args(extra)
+        .env("ENROLL_SMTP_USERNAME", "relay-user")
+        .env("ENROLL_SMTP_PASSWORD", "relay-secret")
         .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot start enroll-api: {e}"))?;
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -112,6 +185,20 @@ pub fn api() -> Result {
     );
     let _ = server.kill();
     let _ = server.wait();
+    let states = Command::new(root().join("target/release/enroll-api"))
+        .args(["outbox", "--database", &database])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let listing = String::from_utf8_lossy(&states.stdout);
+    let mut counts = std::collections::BTreeMap::new();
+    for state in listing
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .filter_map(|l| l.split('[').nth(1)?.split(',').next())
+    {
+        *counts.entry(state.to_owned()).or_insert(0) += 1;
+    }
+    println!("outbox after the run: {counts:?}");
     result
 }
 

@@ -221,6 +221,7 @@ async fn a_relay_without_starttls_is_refused_unless_told_it_is_on_loopback() {
     let plain = Relay::start(RelayOptions {
         starttls: false,
         credentials: None,
+        ..RelayOptions::default()
     })
     .await;
     let api = start_with_relay(plain.clone(), |options| {
@@ -768,4 +769,69 @@ async fn two_servers_on_one_database_never_send_one_email_twice() {
     assert_eq!(ids.len(), emails.len(), "none twice");
     assert_eq!(api.relay.attempts().len(), emails.len());
     second.shutdown().await;
+}
+
+/// Names with CR/LF and the Unicode line and paragraph separators, through
+/// every kind of email: nothing typed reaches a header, no line of the
+/// body is started by them, and the email goes to the admin alone.
+#[tokio::test]
+async fn typed_line_breaks_reach_no_header_and_start_no_line() {
+    let (api, _) = api_with_clock().await;
+    // A draft may hold control characters: the code and the link go out
+    // from drafts.
+    let mut raw = complete();
+    raw["admin"]["first_name"] = json!("Jane\r\nBcc: evil@attacker.example\r\n\r\nClick");
+    let draft = api.create(&raw).await;
+    let resume = api
+        .request(
+            Method::POST,
+            &format!("/applications/{}/resume-email", draft.id),
+        )
+        .bearer_auth(&draft.token)
+        .json(&json!({}))
+        .checked()
+        .await;
+    assert_eq!(resume.status(), 202);
+    // What validation lets through to a submission: the separators.
+    let mut submitted = complete();
+    submitted["mpn_id"] = json!("7654321");
+    submitted["admin"]["first_name"] = json!("Jane\u{2028}Bcc: evil@attacker.example");
+    submitted["company"]["legal_name"] = json!("Contoso\u{2029}Subject: You won");
+    let other = api.create(&submitted).await;
+    let answer = api.submit(&other, &other.etag, "k").await;
+    assert_eq!(answer.status(), 200, "{}", answer.text());
+    api.operator(&["review", "start", &other.id]).await.unwrap();
+    api.operator(&["review", "approve", &other.id])
+        .await
+        .unwrap();
+    let emails = api.all_emails().await;
+    let mut kinds: Vec<&str> = emails.iter().map(|m| m.kind.as_str()).collect();
+    kinds.sort();
+    kinds.dedup();
+    assert_eq!(
+        kinds,
+        ["admin_code", "resume", "status", "temporary_password"]
+    );
+    for (mail, received) in emails.iter().zip(api.relay.messages()) {
+        let what = format!("{} email", mail.kind);
+        assert_eq!(received.to, [JANE], "{what}: to the admin alone");
+        let text = raw_text(&received);
+        let headers = text.split("\r\n\r\n").next().unwrap_or_default();
+        assert!(
+            !headers.contains("evil") && !headers.contains("won") && !headers.contains("Click"),
+            "{what}: {headers}"
+        );
+        assert!(mail.parsed.header("Bcc").is_none(), "{what}");
+        for line in mail.body.lines() {
+            assert!(
+                !line.starts_with("Bcc:") && !line.starts_with("Subject:") && line != "Click",
+                "{what}: a line of its own: {line:?}"
+            );
+        }
+        assert!(
+            !mail.body.contains(['\u{2028}', '\u{2029}', '\r']),
+            "{what}: {:?}",
+            mail.body
+        );
+    }
 }

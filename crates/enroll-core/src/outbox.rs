@@ -353,6 +353,24 @@ mod tests {
         assert!(!Delivery::Retrying.is_final() && !Delivery::Sending.is_final());
     }
 
+    /// A subject shows on lock screens and stays once a body is erased:
+    /// no placeholder, so no code, link or anything typed, ever.
+    #[test]
+    fn every_email_subject_is_fixed_text() {
+        for locale in crate::Locale::ALL {
+            let catalog = crate::Catalog::get(locale);
+            let subjects: Vec<&str> = catalog
+                .keys()
+                .filter(|k| k.starts_with("email.") && k.ends_with(".subject"))
+                .collect();
+            assert!(subjects.len() >= 8, "{locale:?}: {subjects:?}");
+            for key in subjects {
+                let text = catalog.text(key);
+                assert!(!text.contains('{'), "{locale:?} {key}: {text}");
+            }
+        }
+    }
+
     #[test]
     fn an_email_is_worth_sending_for_its_kinds_life() {
         let q = 5_000;

@@ -42,6 +42,9 @@ pub struct RelayOptions {
     /// advertised on the plain connection. `None`: no AUTH at all, MAIL is
     /// accepted at once.
     pub credentials: Option<(String, String)>,
+    /// How long the relay waits before answering each message's DATA
+    /// (default none): a slow relay, for `cargo xtask bench api`.
+    pub answer_delay: Duration,
 }
 
 impl Default for RelayOptions {
@@ -50,6 +53,7 @@ impl Default for RelayOptions {
         RelayOptions {
             starttls: true,
             credentials: Some(("relay-user".to_owned(), "relay-secret".to_owned())),
+            answer_delay: Duration::ZERO,
         }
     }
 }

@@ -226,6 +226,10 @@ where
                     reply(&mut io, "552 5.3.4 Message too big").await?;
                     continue;
                 }
+                // A slow relay (the API bench): every answer to a message late.
+                if !shared.options.answer_delay.is_zero() {
+                    tokio::time::sleep(shared.options.answer_delay).await;
+                }
                 match shared.take_behaviour(&received.to) {
                     None => {
                         shared.finish(attempt(&received, Outcome::Accepted), Some(received));

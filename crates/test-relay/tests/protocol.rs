@@ -176,6 +176,7 @@ async fn a_421_reply_closes_the_connection() {
     let relay = Relay::start(RelayOptions {
         starttls: false,
         credentials: None,
+        ..RelayOptions::default()
     })
     .await;
     relay.script("b@example.com", [test_relay::Behaviour::Reply(421)]);
@@ -239,6 +240,7 @@ async fn next_to_waits_in_real_time_under_a_paused_clock() {
     let relay = Relay::start(RelayOptions {
         starttls: false,
         credentials: None,
+        ..RelayOptions::default()
     })
     .await;
     let addr = relay.addr();
