@@ -31,30 +31,27 @@ impl JobContext {
     }
 
     /// Waits until `due` (clock seconds), a wake from this process, the
-    /// next poll, or the stop signal, whichever comes first; `wake` must
+    /// next poll, or the stop signal, whichever comes first. `wake` must
     /// have been enabled before the job last looked, so that nothing
-    /// queued meanwhile is missed. False once stopping.
+    /// queued meanwhile is missed. The clock may be a test's, moved by
+    /// hand: a due time is never waited for longer than a poll.
     pub async fn wait(
         &mut self,
         due: Option<u64>,
         wake: std::pin::Pin<&mut tokio::sync::futures::Notified<'_>>,
-    ) -> bool {
-        if self.stopping() {
-            return false;
-        }
+    ) {
         let now = self.clock.now();
-        let until_due = due.map_or(self.poll, |due| {
-            Duration::from_secs(due.saturating_sub(now)).min(self.poll)
-        });
-        if due.is_some_and(|due| due <= now) {
-            return true;
+        if self.stopping() || due.is_some_and(|due| due <= now) {
+            return;
         }
+        let until_due = due.map_or(self.poll, |due| {
+            Duration::from_secs(due - now).min(self.poll)
+        });
         tokio::select! {
             _ = wake => {}
             _ = tokio::time::sleep(until_due) => {}
             _ = self.stop.changed() => {}
         }
-        !self.stopping()
     }
 
     /// Resolves once the stop signal is given.

@@ -692,18 +692,12 @@ async fn the_account_messages_are_served_in_every_language_and_nothing_else_is()
 /// The temporary password in the newest email to `to`.
 async fn password_sent_to(api: &Api, to: &str) -> String {
     let emails = api.outbox().await;
-    let email = emails
+    emails
         .iter()
         .rev()
         .find(|e| e.kind == "temporary_password" && e.to == to)
-        .unwrap_or_else(|| panic!("no password emailed to {to}"));
-    email
-        .body
-        .lines()
-        .find_map(|line| line.strip_prefix("Temporary password: "))
-        .expect("the password's line")
-        .trim()
-        .to_owned()
+        .unwrap_or_else(|| panic!("no password emailed to {to}"))
+        .temporary_password()
 }
 
 /// Adds a user with `roles` as the session `admin`: the answer.

@@ -6,7 +6,7 @@
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 use crate::store::Claimed;
 
@@ -117,11 +117,4 @@ pub fn build(email: &Claimed, identity: &Identity) -> Result<Message, String> {
             email.html.clone(),
         ))
         .map_err(|e| format!("not sent: the message could not be made ({e})"))
-}
-
-/// Seconds since the epoch, for a file name.
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }

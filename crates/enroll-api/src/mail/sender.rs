@@ -195,8 +195,8 @@ struct Pace {
 }
 
 impl Pace {
-    /// None if a send may start now (and counts it), else how long to wait.
-    fn take(&mut self) -> Option<Duration> {
+    /// None if a send may start now, else how long until one may.
+    fn wait(&mut self) -> Option<Duration> {
         let now = Instant::now();
         while self
             .recent
@@ -205,12 +205,16 @@ impl Pace {
         {
             self.recent.pop_front();
         }
-        if self.recent.len() >= self.per_minute {
-            let oldest = *self.recent.front()?;
-            return Some(Duration::from_secs(60).saturating_sub(now.duration_since(oldest)));
+        if self.recent.len() < self.per_minute {
+            return None;
         }
-        self.recent.push_back(now);
-        None
+        let oldest = *self.recent.front()?;
+        Some(Duration::from_secs(60).saturating_sub(now.duration_since(oldest)))
+    }
+
+    /// Counts a send that starts now.
+    fn count(&mut self) {
+        self.recent.push_back(Instant::now());
     }
 }
 
@@ -240,72 +244,57 @@ pub async fn run(store: Store, options: MailOptions, mut context: JobContext) {
         recent: VecDeque::new(),
     };
     let mut in_flight = JoinSet::new();
-    loop {
+    while !context.stopping() {
+        // Enabled before looking: an email queued meanwhile wakes the wait.
         let wake = queued_signal().notified();
         tokio::pin!(wake);
         wake.as_mut().enable();
-        if context.stopping() {
-            break;
-        }
         while in_flight.try_join_next().is_some() {}
-        // Claim while there is room and pace: each claim is one email.
-        let mut paused = None;
-        while slots.available_permits() > 0 {
-            if let Some(wait) = pace.take() {
-                paused = Some(wait);
-                break;
-            }
-            let Ok(claim) = random_hex(12) else { break };
-            let now = context.clock.now();
-            match store.claim_email(now, options.lease_secs, claim).await {
-                Ok(Claim::Email(email)) => {
-                    let Ok(permit) = slots.clone().acquire_owned().await else {
-                        break;
-                    };
-                    let (delivery, task_context) = (delivery.clone(), context.clone());
-                    in_flight.spawn(async move {
-                        delivery.attempt(*email, &task_context).await;
-                        drop(permit);
-                    });
-                }
-                Ok(Claim::Expired { id, kind, to }) => {
-                    pace.recent.pop_back();
-                    tracing::info!(
-                        email = id,
-                        kind = kind.as_str(),
-                        domain = domain_of(&to),
-                        state = "expired",
-                        "email not sent: what it carried ran out"
-                    );
-                }
-                Ok(Claim::Nothing) => {
-                    pace.recent.pop_back();
-                    break;
-                }
-                Err(e) => {
-                    pace.recent.pop_back();
-                    tracing::error!("cannot claim an email: {e}");
-                    break;
-                }
-            }
-        }
-        let due = if slots.available_permits() == 0 {
-            None
-        } else if let Some(wait) = paused {
-            Some(context.clock.now() + wait.as_secs().max(1))
-        } else {
-            store.next_email_due().await.unwrap_or(None)
-        };
         if slots.available_permits() == 0 {
-            // Full: wait for a send to end (or the stop signal).
+            // Every connection busy: wait for a send to end.
             tokio::select! {
                 _ = in_flight.join_next() => {}
-                _ = context.stopped() => break,
+                _ = context.stopped() => {}
             }
             continue;
         }
-        if !context.wait(due, wake).await {
-            break;
+        if let Some(wait) = pace.wait() {
+            let due = context.clock.now() + wait.as_secs().max(1);
+            context.wait(Some(due), wake).await;
+            continue;
+        }
+        let Ok(claim) = random_hex(12) else { break };
+        match store
+            .claim_email(context.clock.now(), options.lease_secs, claim)
+            .await
+        {
+            Ok(Claim::Email(email)) => {
+                pace.count();
+                let Ok(permit) = slots.clone().acquire_owned().await else {
+                    break;
+                };
+                let (delivery, task_context) = (delivery.clone(), context.clone());
+                in_flight.spawn(async move {
+                    delivery.attempt(*email, &task_context).await;
+                    drop(permit);
+                });
+            }
+            Ok(Claim::Expired { id, kind, to }) => tracing::info!(
+                email = id,
+                kind = kind.as_str(),
+                domain = domain_of(&to),
+                state = "expired",
+                "email not sent: what it carried ran out"
+            ),
+            Ok(Claim::Nothing) => {
+                store.flush_if_needed().await;
+                let due = store.next_email_due().await.unwrap_or(None);
+                context.wait(due, wake).await;
+            }
+            Err(e) => {
+                tracing::error!("cannot claim an email: {e}");
+                context.wait(None, wake).await;
+            }
         }
     }
     // Stopping: no new claims; the sends in flight finish (the runner
@@ -326,10 +315,11 @@ mod tests {
             per_minute: 3,
             recent: VecDeque::new(),
         };
-        assert_eq!(pace.take(), None);
-        assert_eq!(pace.take(), None);
-        assert_eq!(pace.take(), None);
-        let wait = pace.take().expect("the fourth waits");
+        for _ in 0..3 {
+            assert_eq!(pace.wait(), None);
+            pace.count();
+        }
+        let wait = pace.wait().expect("the fourth waits");
         assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(59));
     }
 

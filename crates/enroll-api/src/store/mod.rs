@@ -45,6 +45,9 @@ pub(crate) type WriteFuture<'c, T> =
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// A secret was erased and the write-ahead log may still hold it
+    /// (`outbox::flush_if_needed`).
+    unflushed: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Store {
@@ -80,7 +83,10 @@ impl Store {
             .await
             .map_err(open_error)?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            unflushed: Default::default(),
+        })
     }
 
     /// Runs `work` in a transaction (`BEGIN IMMEDIATE`: writers queue for

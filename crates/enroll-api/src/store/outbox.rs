@@ -492,14 +492,27 @@ impl Store {
 
     /// Writes the write-ahead log into the file and empties it: the log
     /// still holds the pages as they were before a secret was erased.
-    /// Best effort (readers may hold the log; the next erase tries again,
-    /// and SQLite's own checkpoints follow).
+    /// Readers may hold the log; then it is left to `flush_if_needed`,
+    /// which the sender calls whenever it has nothing to send.
     async fn flush_erased(&self) {
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await
-        {
-            tracing::warn!("cannot checkpoint after erasing an email: {e}");
+        self.unflushed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.flush_if_needed().await;
+    }
+
+    /// Empties the write-ahead log if a secret was erased since it was
+    /// last emptied.
+    pub async fn flush_if_needed(&self) {
+        use std::sync::atomic::Ordering;
+        if !self.unflushed.swap(false, Ordering::SeqCst) {
+            return;
+        }
+        let done: Result<(i64, i64, i64), _> = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&self.pool)
+            .await;
+        if !matches!(done, Ok((0, _, _))) {
+            // Busy (a reader holds the log) or failed: try again later.
+            self.unflushed.store(true, Ordering::SeqCst);
         }
     }
 
