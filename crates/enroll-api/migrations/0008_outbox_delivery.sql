@@ -27,18 +27,23 @@ ALTER TABLE outbox ADD COLUMN sent_at INTEGER;
 -- When a body carrying a secret (code, password, link) was erased.
 ALTER TABLE outbox ADD COLUMN erased_at INTEGER;
 
--- Emails queued before this version: due now, each with its own id and
--- the life of its kind from when it was queued.
+-- Emails queued before this version were handed on by the operator from
+-- `enroll-api outbox` (the outbox was the end of the road): they are not
+-- sent now. Their codes, passwords and links are erased like any other
+-- email done with.
 UPDATE outbox SET
+    state = 'expired',
+    last_reply = 'queued before emails were delivered: not sent',
     queued_at = CAST(strftime('%s', created_at) AS INTEGER),
     next_attempt_at = CAST(strftime('%s', created_at) AS INTEGER),
+    expires_at = CAST(strftime('%s', created_at) AS INTEGER),
     message_id = lower(hex(randomblob(16))),
     priority = CASE kind WHEN 'status' THEN 1 ELSE 0 END,
-    expires_at = CAST(strftime('%s', created_at) AS INTEGER) + CASE kind
-        WHEN 'admin_code' THEN 600
-        WHEN 'temporary_password' THEN 604800
-        WHEN 'resume' THEN 2592000
-        ELSE 86400 END;
+    body = CASE kind WHEN 'status' THEN body ELSE '' END,
+    erased_at = CASE kind WHEN 'status' THEN NULL
+                ELSE CAST(strftime('%s', 'now') AS INTEGER) END;
 
--- What a sender looks for: due emails by priority, oldest first.
-CREATE INDEX outbox_due ON outbox (state, priority, next_attempt_at, id);
+-- What a sender looks for: by state, then due time.
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+-- Whether an earlier code or password is waiting (replaced by a newer one).
+CREATE INDEX outbox_application_kind ON outbox (application_id, kind, state);

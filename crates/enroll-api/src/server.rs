@@ -127,7 +127,11 @@ impl RunningServer {
     pub async fn shutdown(self) {
         self.task.abort();
         if let Some(runner) = self.runner {
-            runner.shutdown(self.shutdown_wait).await;
+            // The sender waits `shutdown_wait` for its sends itself, then
+            // gives back what is still under way: a moment more for that.
+            runner
+                .shutdown(self.shutdown_wait + std::time::Duration::from_secs(2))
+                .await;
         }
         self.store.close().await;
     }

@@ -24,6 +24,24 @@ async fn api_with_clock() -> (Api, TestClock) {
     (api, clock)
 }
 
+/// Sends given up after 2 s: for the tests of a relay that never answers.
+fn short_timeout(options: &mut enroll_api::ServeOptions) {
+    if let Some(relay) = &mut options.mail.relay {
+        relay.timeout = Duration::from_secs(2);
+    }
+}
+
+async fn api_with_short_timeout() -> (Api, TestClock) {
+    let clock = TestClock::new();
+    let shared = clock.clone();
+    let api = start_with(move |options| {
+        options.clock = Arc::new(shared);
+        short_timeout(options);
+    })
+    .await;
+    (api, clock)
+}
+
 /// The newest outbox row of `kind`.
 async fn newest(api: &Api, kind: &str) -> enroll_api::store::Email {
     let rows = api.outbox_rows().await;
@@ -92,6 +110,7 @@ async fn every_kind_of_email_arrives_once_as_a_mail_program_reads_it() {
         "each handed over once"
     );
     let mut ids: Vec<&str> = emails.iter().map(|m| m.message_id.as_str()).collect();
+    ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), emails.len(), "a Message-ID of its own each");
     let received = api.relay.messages();
@@ -350,12 +369,21 @@ async fn a_relay_saying_never_fails_the_email_until_the_operator_retries_it() {
         .await
         .unwrap_err();
     assert!(again.contains("only a failed email"), "{again}");
+    // A failed code was erased: the operator is told to have a new one sent.
+    let editable = api.create(&complete()).await;
+    api.relay.script(JANE, [Behaviour::Reply(550)]);
+    let sent = api.send_admin_code(&editable).await;
+    assert_eq!(sent.status(), 202);
     let code = newest(&api, "admin_code").await;
+    api.email_reaches(code.id, Delivery::Failed).await;
     let erased = api
         .operator(&["outbox", "retry", &code.id.to_string()])
         .await
         .unwrap_err();
-    assert!(erased.contains("failed email"), "{erased}");
+    assert!(
+        erased.contains("erased") && erased.contains("new one"),
+        "{erased}"
+    );
 }
 
 /// The connection closes after the message, before the relay's answer:
@@ -403,7 +431,7 @@ async fn a_connection_cut_before_the_answer_sends_the_same_message_again() {
 /// retried.
 #[tokio::test]
 async fn a_relay_that_never_answers_holds_up_no_request() {
-    let (api, clock) = api_with_clock().await;
+    let (api, clock) = api_with_short_timeout().await;
     let draft = api.create(&complete()).await;
     api.relay.set_silent(true);
     // Queue emails the sender will hang on: resume links ask for them.
@@ -510,6 +538,7 @@ async fn secrets_leave_the_database_once_delivered() {
     let shared = clock.clone();
     let api = start_with_relay(relay.clone(), move |options| {
         options.clock = Arc::new(shared);
+        short_timeout(options);
     })
     .await;
     let created = api
@@ -602,7 +631,7 @@ fn serve(
         .args(["--mail-from", "CSP enrollment <csp@contoso.example>"])
         .arg("--smtp-root-cert")
         .arg(certificate)
-        .args(["--smtp-timeout-secs", "2", "--mail-lease-secs", "3"])
+        .args(["--smtp-timeout-secs", "2", "--mail-lease-secs", "7"])
         .env("ENROLL_SMTP_USERNAME", "relay-user")
         .env("ENROLL_SMTP_PASSWORD", "relay-secret")
         .stdout(std::process::Stdio::piped())
@@ -842,4 +871,34 @@ async fn typed_line_breaks_reach_no_header_and_start_no_line() {
             mail.body
         );
     }
+}
+
+/// Status emails about one application arrive in the order they tell:
+/// "in review" waits behind a "received" that the relay put off.
+#[tokio::test]
+async fn status_emails_arrive_in_the_order_of_what_happened() {
+    let (api, clock) = api_with_clock().await;
+    let draft = api.create(&complete()).await;
+    api.relay.script(JANE, [Behaviour::Reply(451)]);
+    assert_eq!(api.submit(&draft, &draft.etag, "k").await.status(), 200);
+    let received = newest(&api, "status").await.id;
+    assert_eq!(attempted(&api, received, 1).await.state, Delivery::Retrying);
+    api.operator(&["review", "start", &draft.id]).await.unwrap();
+    let in_review = newest(&api, "status").await.id;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        attempted(&api, in_review, 0).await.state,
+        Delivery::Queued,
+        "waits its turn"
+    );
+    clock.advance(60);
+    api.email_reaches(in_review, Delivery::Sent).await;
+    let subjects: Vec<String> = api.outbox().await.into_iter().map(|m| m.subject).collect();
+    assert_eq!(
+        subjects,
+        [
+            "We have received your CSP application",
+            "Your CSP application is being reviewed"
+        ]
+    );
 }

@@ -330,10 +330,11 @@ mod tests {
         );
         assert_eq!(text, "Reviewer's note: Use {reason} and {name}, 100% \\n");
         let text = en.format(
-            "email.status.submitted.subject",
-            &[("company", "{company}")],
+            "email.status.submitted.body",
+            &[("company", "{company}"), ("name", "{name}")],
         );
-        assert!(text.ends_with("for {company}"), "{text}");
+        assert!(text.starts_with("Hello {name},"), "{text}");
+        assert!(text.contains("application of {company}."), "{text}");
         // A placeholder without a value, or a lone brace, stays.
         assert_eq!(en.format("email.reason", &[]), "Reviewer's note: {reason}");
         assert_eq!(en.format("{ {x} }{", &[("x", "1")]), "{ 1 }{");

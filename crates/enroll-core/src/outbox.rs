@@ -79,6 +79,21 @@ impl EmailKind {
         }
     }
 
+    /// Whether the emails of this kind about one application arrive in the
+    /// order they were queued: "in review" never after "approved". The
+    /// others may overtake each other (a new code replaces the last).
+    pub fn in_order(self) -> bool {
+        matches!(self, Self::Status)
+    }
+
+    /// Whether a newer email of this kind makes the earlier ones useless,
+    /// so those not yet sent never are: a new code replaces the
+    /// application's earlier code, a new temporary password the user's
+    /// earlier one. (A resume link does not: every link works.)
+    pub fn replaced_by_newer(self) -> bool {
+        matches!(self, Self::AdminCode | Self::TemporaryPassword)
+    }
+
     /// Whether the body holds something that opens a door (a code, a
     /// password, a link with a token): erased once the email is done with.
     pub fn carries_secret(self) -> bool {

@@ -205,21 +205,37 @@ impl Relay {
     }
 }
 
-/// A failed send, as "later" or "never".
+/// Replies refusing our login (RFC 4954): the relay's settings or ours
+/// are wrong, not the email; retried while the operator fixes them.
+const LOGIN_REFUSED: [&str; 4] = ["530", "534", "535", "538"];
+
+/// A failed send, as "later" or "never". "Never" is for the email alone
+/// (a 5xx to its message or recipient) and for a relay that would take it
+/// in the clear; a relay that refuses our login or whose certificate does
+/// not check out fails every email alike, so those are retried (and
+/// logged as the operator's to fix) rather than given up, which would
+/// erase every code and password waiting.
 fn classify(error: &lettre::transport::smtp::Error) -> Attempt {
     let said = error.to_string();
-    if error.is_permanent() {
-        Attempt::Permanent(said)
-    } else if error.is_transient() || error.is_timeout() {
-        Attempt::Transient(said)
-    } else if error.is_client() && said.contains("STARTTLS") {
+    let code = error.status().map(|code| code.to_string());
+    if error.is_client() && said.contains("STARTTLS") {
         Attempt::Permanent(
             "refused: the relay does not offer STARTTLS, and emails are not sent in the clear \
              (smtps:// for TLS from the start, or ?tls=none for a relay on this machine)"
                 .into(),
         )
+    } else if code.as_deref().is_some_and(|c| LOGIN_REFUSED.contains(&c)) {
+        tracing::warn!(
+            "the relay refused our login: check ENROLL_SMTP_USERNAME and ENROLL_SMTP_PASSWORD"
+        );
+        Attempt::Transient(format!("the relay refused our login: {said}"))
+    } else if error.is_permanent() {
+        Attempt::Permanent(said)
+    } else if error.is_transient() || error.is_timeout() {
+        Attempt::Transient(said)
     } else if error.is_tls() {
-        Attempt::Permanent(format!("refused: TLS with the relay failed ({said})"))
+        tracing::warn!("TLS with the relay failed: check its certificate (--smtp-root-cert)");
+        Attempt::Transient(format!("TLS with the relay failed: {said}"))
     } else {
         // Refused or cut connections, and answers cut short: the relay may
         // have taken the email; the resend carries the same Message-ID.

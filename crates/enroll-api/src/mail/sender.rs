@@ -76,24 +76,35 @@ impl MailOptions {
         self.relay.is_some() || self.mail_dir.is_some()
     }
 
-    /// Settings that cannot work together, said before the server starts.
+    /// Settings that cannot work, said before the server starts: a lease
+    /// that a send still under way could outlive (another process would
+    /// send the email again), a relay whose TLS settings or certificates
+    /// do not load.
     pub fn check(&self) -> Result<(), String> {
-        if let Some(relay) = &self.relay {
-            if relay.timeout.as_secs() >= self.lease_secs {
-                return Err(format!(
-                    "--mail-lease-secs ({}) must be longer than --smtp-timeout-secs ({}): \
-                     a send still under way must not be taken by another sender",
-                    self.lease_secs,
-                    relay.timeout.as_secs()
-                ));
-            }
+        let timeout = self
+            .relay
+            .as_ref()
+            .map_or(0, |relay| relay.timeout.as_secs());
+        if self.lease_secs < timeout + LEASE_MARGIN_SECS {
+            return Err(format!(
+                "--mail-lease-secs ({}) must be at least --smtp-timeout-secs ({timeout}) + \
+                 {LEASE_MARGIN_SECS}: a send still under way must not be taken by another sender",
+                self.lease_secs
+            ));
         }
         if self.per_minute == 0 {
             return Err("--smtp-per-minute: at least 1".into());
         }
+        if let Some(relay) = &self.relay {
+            Relay::new(relay)?;
+        }
         Ok(())
     }
 }
+
+/// What a lease must leave beyond the longest send: recording the outcome,
+/// and the clock's whole seconds.
+pub const LEASE_MARGIN_SECS: u64 = 5;
 
 /// The recipient's domain, what the log may name of an address.
 fn domain_of(address: &str) -> &str {
@@ -107,67 +118,105 @@ fn jitter() -> u16 {
     u16::from_le_bytes(bytes) % 1001
 }
 
+/// Where emails go.
+enum Target {
+    /// To the relay, and a copy of each one it took to `copies`.
+    Relay {
+        relay: Relay,
+        copies: Option<PathBuf>,
+    },
+    /// Only written to a folder: the writing is the delivery.
+    Folder(PathBuf),
+}
+
 /// What an attempt needs, shared by the sends in flight.
-struct Delivery {
+struct Courier {
     store: Store,
-    relay: Option<Relay>,
-    mail_dir: Option<PathBuf>,
+    target: Target,
     identity: Identity,
 }
 
-impl Delivery {
-    /// Makes and hands over one email, then records how it went.
-    async fn attempt(&self, email: Claimed, context: &JobContext) {
-        let attempt = match message::build(&email, &self.identity) {
-            Err(reason) => Attempt::Permanent(reason),
-            Ok(message) => match &self.relay {
-                Some(relay) => {
-                    let attempt = relay.send(&message).await;
-                    if let (Attempt::Accepted(_), Some(dir)) = (&attempt, &self.mail_dir) {
-                        if let Err(e) = write_eml(dir, &email, &message.formatted()).await {
-                            tracing::warn!(email = email.id, "mail dir: {e}");
-                        }
-                    }
-                    attempt
-                }
-                None => match &self.mail_dir {
-                    Some(dir) => match write_eml(dir, &email, &message.formatted()).await {
-                        Ok(path) => Attempt::Accepted(format!("written to {}", path.display())),
-                        Err(e) => Attempt::Transient(format!("cannot write to the mail dir: {e}")),
-                    },
-                    None => return,
-                },
-            },
+/// The relay's reply code in `reply` ("451", "550"), for the log: the
+/// rest of a reply may repeat the address.
+fn reply_code(reply: &str) -> &str {
+    let digits = |w: &&str| w.len() == 3 && w.bytes().all(|b| b.is_ascii_digit());
+    reply
+        .split(|c: char| !c.is_ascii_digit())
+        .find(digits)
+        .unwrap_or("-")
+}
+
+impl Courier {
+    /// Makes and hands over one email.
+    async fn hand_over(&self, email: &Claimed) -> Attempt {
+        let message = match message::build(email, &self.identity) {
+            Ok(message) => message,
+            Err(reason) => return Attempt::Permanent(reason),
         };
-        let result = match &attempt {
-            Attempt::Accepted(_) => "accepted".to_owned(),
+        match &self.target {
+            Target::Relay { relay, copies } => {
+                let attempt = relay.send(&message).await;
+                if let (Attempt::Accepted(_), Some(dir)) = (&attempt, copies) {
+                    if let Err(e) = write_eml(dir, email, &message.formatted()).await {
+                        tracing::warn!(email = email.id, "mail dir: {e}");
+                    }
+                }
+                attempt
+            }
+            Target::Folder(dir) => match write_eml(dir, email, &message.formatted()).await {
+                Ok(path) => Attempt::Accepted(format!("written to {}", path.display())),
+                Err(e) => Attempt::Transient(format!("cannot write to the mail dir: {e}")),
+            },
+        }
+    }
+
+    /// Hands over one email and records how it went. Recording is tried
+    /// again a few times: an email the relay took but not recorded so
+    /// would be sent again once its lease ran out.
+    async fn attempt(&self, email: Claimed, context: &JobContext) {
+        let attempt = self.hand_over(&email).await;
+        let (accepted, code) = match &attempt {
+            Attempt::Accepted(reply) => (true, reply_code(reply).to_owned()),
             Attempt::Transient(reply) | Attempt::Permanent(reply) => {
-                // The relay's first word (a code) at most: its text may
-                // repeat the address.
-                reply.split_whitespace().next().unwrap_or("").to_owned()
+                (false, reply_code(reply).to_owned())
             }
         };
-        let now = context.clock.now();
-        match self
-            .store
-            .finish_email(&email, attempt, now, jitter())
-            .await
-        {
-            Ok(Some(outcome)) => tracing::info!(
-                email = email.id,
-                kind = email.kind.as_str(),
-                domain = domain_of(&email.to),
-                attempt = email.attempt,
-                state = outcome.state.as_str(),
-                result,
-                "email attempt"
-            ),
-            Ok(None) => tracing::warn!(
-                email = email.id,
-                kind = email.kind.as_str(),
-                "email attempt outlived its lease: another sender has it"
-            ),
-            Err(e) => tracing::error!(email = email.id, "cannot record an email attempt: {e}"),
+        let jitter = jitter();
+        let mut failure = None;
+        for pause_ms in [0, 200, 1_000, 5_000] {
+            tokio::time::sleep(Duration::from_millis(pause_ms)).await;
+            let now = context.clock.now();
+            match self
+                .store
+                .finish_email(&email, attempt.clone(), now, jitter)
+                .await
+            {
+                Ok(Some(outcome)) => {
+                    tracing::info!(
+                        email = email.id,
+                        kind = email.kind.as_str(),
+                        domain = domain_of(&email.to),
+                        attempt = email.attempt,
+                        state = outcome.state.as_str(),
+                        accepted,
+                        reply = code,
+                        "email attempt"
+                    );
+                    return;
+                }
+                Ok(None) => {
+                    tracing::warn!(
+                        email = email.id,
+                        kind = email.kind.as_str(),
+                        "email attempt outlived its lease: another sender has it"
+                    );
+                    return;
+                }
+                Err(e) => failure = Some(e),
+            }
+        }
+        if let Some(e) = failure {
+            tracing::error!(email = email.id, "cannot record an email attempt: {e}");
         }
     }
 }
@@ -218,34 +267,52 @@ impl Pace {
     }
 }
 
-/// The sender's job: runs until the stop signal, then waits for the sends
-/// in flight (the runner bounds that wait).
+/// The sender's job: runs until the stop signal, then waits up to the
+/// shutdown wait for the sends in flight; those still running then are
+/// ended and their emails made due again at once (the same Message-ID: a
+/// receiver sees one message), not left to their lease.
 pub async fn run(store: Store, options: MailOptions, mut context: JobContext) {
-    let relay = match options.relay.as_ref().map(Relay::new).transpose() {
-        Ok(relay) => relay,
-        Err(e) => {
-            tracing::error!("the sender cannot start: {e}");
-            return;
-        }
+    let target = match (&options.relay, &options.mail_dir) {
+        (Some(settings), copies) => match Relay::new(settings) {
+            Ok(relay) => Target::Relay {
+                relay,
+                copies: copies.clone(),
+            },
+            Err(e) => {
+                // `MailOptions::check` refused this before serving.
+                tracing::error!("the sender cannot start: {e}");
+                return;
+            }
+        },
+        (None, Some(dir)) => Target::Folder(dir.clone()),
+        (None, None) => return,
     };
     let connections = options
         .relay
         .as_ref()
         .map_or(1, |relay| relay.connections.max(1)) as usize;
-    let delivery = Arc::new(Delivery {
+    let courier = Arc::new(Courier {
         store: store.clone(),
-        relay: relay.clone(),
-        mail_dir: options.mail_dir.clone(),
+        target,
         identity: options.identity.clone(),
     });
+    // Every claim of this sender starts with its own token: what shutdown
+    // gives back.
+    let Ok(sender) = random_hex(8) else {
+        tracing::error!("the sender cannot start: no randomness");
+        return;
+    };
     let slots = Arc::new(Semaphore::new(connections));
     let mut pace = Pace {
         per_minute: options.per_minute.max(1) as usize,
         recent: VecDeque::new(),
     };
     let mut in_flight = JoinSet::new();
+    // The emails this sender is sending: never claimed again meanwhile.
+    let ids_in_flight = Arc::new(std::sync::Mutex::new(Vec::<i64>::new()));
+    let mut claims = 0u64;
     while !context.stopping() {
-        // Enabled before looking: an email queued meanwhile wakes the wait.
+        // Made before looking: an email queued meanwhile ends the wait.
         let wake = queued_signal().notified();
         tokio::pin!(wake);
         wake.as_mut().enable();
@@ -263,9 +330,14 @@ pub async fn run(store: Store, options: MailOptions, mut context: JobContext) {
             context.wait(Some(due), wake).await;
             continue;
         }
-        let Ok(claim) = random_hex(12) else { break };
+        claims += 1;
+        let claim = format!("{sender}.{claims}");
+        let sending: Vec<i64> = ids_in_flight
+            .lock()
+            .map(|ids| ids.clone())
+            .unwrap_or_default();
         match store
-            .claim_email(context.clock.now(), options.lease_secs, claim)
+            .claim_email(context.clock.now(), options.lease_secs, claim, &sending)
             .await
         {
             Ok(Claim::Email(email)) => {
@@ -273,9 +345,17 @@ pub async fn run(store: Store, options: MailOptions, mut context: JobContext) {
                 let Ok(permit) = slots.clone().acquire_owned().await else {
                     break;
                 };
-                let (delivery, task_context) = (delivery.clone(), context.clone());
+                let (courier, task_context) = (courier.clone(), context.clone());
+                let ids = ids_in_flight.clone();
+                if let Ok(mut ids) = ids.lock() {
+                    ids.push(email.id);
+                }
                 in_flight.spawn(async move {
-                    delivery.attempt(*email, &task_context).await;
+                    let id = email.id;
+                    courier.attempt(*email, &task_context).await;
+                    if let Ok(mut ids) = ids.lock() {
+                        ids.retain(|sent| *sent != id);
+                    }
                     drop(permit);
                 });
             }
@@ -297,12 +377,26 @@ pub async fn run(store: Store, options: MailOptions, mut context: JobContext) {
             }
         }
     }
-    // Stopping: no new claims; the sends in flight finish (the runner
-    // ends them after its wait).
-    while in_flight.join_next().await.is_some() {}
-    if let Some(relay) = relay {
+    // Stopping: no new claims; the sends in flight get the shutdown wait.
+    let drained = tokio::time::timeout(options.shutdown_wait, async {
+        while in_flight.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        in_flight.abort_all();
+        while in_flight.join_next().await.is_some() {}
+        match store.release_claims(&sender, context.clock.now()).await {
+            Ok(released) => tracing::warn!(
+                released,
+                "sends still under way at shutdown were ended; their emails are due again"
+            ),
+            Err(e) => tracing::error!("cannot give back the emails being sent: {e}"),
+        }
+    }
+    if let Target::Relay { relay, .. } = &courier.target {
         relay.close().await;
     }
+    store.flush_if_needed().await;
 }
 
 #[cfg(test)]
@@ -321,6 +415,16 @@ mod tests {
         }
         let wait = pace.wait().expect("the fourth waits");
         assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(59));
+    }
+
+    #[test]
+    fn the_log_takes_the_reply_code_alone() {
+        assert_eq!(reply_code("250 2.0.0 Ok: queued"), "250");
+        assert_eq!(
+            reply_code("permanent error (550): 5.1.1 <jane@x.example>"),
+            "550"
+        );
+        assert_eq!(reply_code("no answer from the relay within 30 s"), "-");
     }
 
     #[test]

@@ -331,14 +331,10 @@ pub async fn resend_invitation(
     }
     let (_, record) = application_of(&state, session).await?;
     let (password, hash) = temporary().await?;
-    let expires_at = state.clock.now() + limits::TEMPORARY_PASSWORD_SECS;
-    let message = mail::temporary_password_email(
-        &record,
-        &user.first_name,
-        &user.email,
-        &password,
-        expires_at - limits::TEMPORARY_PASSWORD_SECS,
-    );
+    let now = state.clock.now();
+    let expires_at = now + limits::TEMPORARY_PASSWORD_SECS;
+    let message =
+        mail::temporary_password_email(&record, &user.first_name, &user.email, &password, now);
     outcome(
         state
             .store

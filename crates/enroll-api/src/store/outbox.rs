@@ -21,8 +21,9 @@ pub fn queued_signal() -> &'static tokio::sync::Notify {
     &QUEUED
 }
 
-/// An email as the outbox holds it (what `enroll-api outbox` shows).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An email as the outbox holds it (what `enroll-api outbox` shows). Its
+/// `Debug` leaves the body out: it may hold a code or a password.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Email {
     pub id: i64,
     pub kind: String,
@@ -46,8 +47,8 @@ pub struct Email {
     pub erased: bool,
 }
 
-/// An email to queue.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An email to queue (`Debug` without the body).
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewEmail {
     pub kind: EmailKind,
     pub application_id: String,
@@ -63,8 +64,9 @@ pub struct NewEmail {
     pub queued_at: u64,
 }
 
-/// An email a sender claimed: it alone sends it until `claimed_until`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An email a sender claimed: it alone sends it until `claimed_until`
+/// (`Debug` without the body).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Claimed {
     pub id: i64,
     pub kind: EmailKind,
@@ -79,6 +81,45 @@ pub struct Claimed {
     pub queued_at: u64,
     /// The claim's token: only its holder records the outcome.
     pub claim: String,
+}
+
+impl std::fmt::Debug for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Email")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("state", &self.state)
+            .field("attempts", &self.attempts)
+            .field("next_attempt_at", &self.next_attempt_at)
+            .field("last_reply", &self.last_reply)
+            .field("subject", &self.subject)
+            .field(
+                "body",
+                &format_args!("{} characters", self.body.chars().count()),
+            )
+            .field("erased", &self.erased)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for NewEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewEmail")
+            .field("kind", &self.kind)
+            .field("application_id", &self.application_id)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Claimed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Claimed")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("attempt", &self.attempt)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What a look for work found.
@@ -148,7 +189,7 @@ pub(super) async fn insert_email(
 ) -> Result<(), StoreError> {
     let message_id = crate::auth::random_hex(16)
         .map_err(|e| StoreError::Interrupted(format!("no randomness for a Message-ID: {e}")))?;
-    sqlx::query(
+    let id = sqlx::query(
         "INSERT INTO outbox (kind, application_id, to_address, mailbox, locale, subject, body,
                             html, request_key, message_id, priority, state, queued_at,
                             next_attempt_at, expires_at)
@@ -169,7 +210,39 @@ pub(super) async fn insert_email(
     .bind(secs(email.queued_at))
     .bind(secs(email.queued_at + email.kind.lifetime_secs()))
     .execute(&mut *conn)
-    .await?;
+    .await?
+    .last_insert_rowid();
+    if email.kind == EmailKind::Resume {
+        // A link works as long as the draft's token: not past it.
+        sqlx::query(
+            "UPDATE outbox SET expires_at = MIN(expires_at, COALESCE(
+                 (SELECT CAST(strftime('%s', token_expires_at) AS INTEGER)
+                  FROM applications WHERE id = outbox.application_id), expires_at))
+             WHERE id = ?",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if email.kind.replaced_by_newer() {
+        // An earlier code (of the application) or temporary password (of
+        // the same user) not yet handed over is dead: never sent.
+        sqlx::query(&format!(
+            "UPDATE outbox SET state = 'expired', last_reply = 'not sent: a newer one replaced it',
+                 {ERASE_IF_DONE}
+             WHERE id < ?3 AND kind = ?4 AND application_id = ?5
+               AND (?4 = 'admin_code' OR mailbox = ?6)
+               AND state IN ('queued', 'retrying')"
+        ))
+        .bind(true)
+        .bind(secs(email.queued_at))
+        .bind(id)
+        .bind(email.kind.as_str())
+        .bind(&email.application_id)
+        .bind(mailbox(&email.to))
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -200,6 +273,38 @@ async fn wait_for_slot(
         retry_after: Duration::from_secs(wait.clamp(1, 3600).unsigned_abs()),
     }))
 }
+
+/// Not behind an earlier email of its application that must arrive first
+/// (enroll-core's `EmailKind::in_order`: status emails, so "in review"
+/// never arrives after "approved").
+macro_rules! in_turn {
+    () => {
+        "(kind <> 'status' OR NOT EXISTS (SELECT 1 FROM outbox AS earlier
+            WHERE earlier.application_id = outbox.application_id AND earlier.kind = 'status'
+              AND earlier.id < outbox.id AND earlier.state IN ('queued', 'sending', 'retrying')))"
+    };
+}
+
+/// Which emails a sender may take at `$now` (a parameter): queued (due at
+/// once, whichever clock queued it: an operator's command has its own),
+/// retrying and due, or sending under a lease that ran out (its sender
+/// died); and in turn.
+macro_rules! claimable_at {
+    ($now:literal) => {
+        concat!(
+            "(state = 'queued' OR (state = 'retrying' AND next_attempt_at <= ",
+            $now,
+            ") OR (state = 'sending' AND claimed_until <= ",
+            $now,
+            ")) AND ",
+            in_turn!()
+        )
+    };
+}
+
+const CLAIMABLE: &str = claimable_at!("?1");
+const CLAIMABLE_AT_4: &str = claimable_at!("?4");
+const IN_TURN: &str = in_turn!();
 
 /// The body's columns as an outcome leaves them: a secret goes once the
 /// email is done with (sent, failed or expired).
@@ -259,6 +364,9 @@ impl Store {
         F: for<'c> FnOnce(&'c mut SqliteConnection) -> WriteFuture<'c, T> + Send + 'static,
     {
         let result = self.write(work).await;
+        // A queued code or password may have replaced (and erased) an
+        // earlier one.
+        self.secret_erased();
         QUEUED.notify_waiters();
         result
     }
@@ -345,43 +453,47 @@ impl Store {
     /// When the next email falls due (clock seconds; at or before `now`
     /// means now), if any is waiting. A read: a sender looks often.
     pub async fn next_email_due(&self) -> Result<Option<u64>, StoreError> {
-        let due: Option<i64> = sqlx::query_scalar(
+        let due: Option<i64> = sqlx::query_scalar(&format!(
             "SELECT MIN(CASE state WHEN 'queued' THEN 0
                                    WHEN 'sending' THEN claimed_until
                                    ELSE next_attempt_at END)
-             FROM outbox WHERE state IN ('queued', 'retrying', 'sending')",
-        )
+             FROM outbox WHERE state IN ('queued', 'retrying', 'sending') AND {IN_TURN}"
+        ))
         .fetch_one(&self.pool)
         .await?;
         Ok(due.map(unsecs))
     }
 
-    /// Claims the most urgent due email for `lease` seconds under the
-    /// token `claim`: queued (due at once, whichever clock queued it: an
-    /// operator's command has its own), retrying and due, or sending
-    /// under a lease that ran out (its sender died). Codes, passwords and links first,
-    /// then the oldest. One write transaction: two senders never hold one
-    /// email at once. An email found past its life is marked expired
-    /// instead (and its secret erased).
+    /// Claims the most urgent due email (`CLAIMABLE`, and not one of
+    /// `in_flight`) for `lease` seconds under the token `claim`: codes,
+    /// passwords and links first, then the oldest. An email found past its
+    /// life is marked expired instead (and its secret erased). Each update
+    /// is guarded by the condition of the look, so that where another
+    /// process may claim meanwhile (PostgreSQL under read committed;
+    /// SQLite's one writer already excludes it) only one claim matches.
     pub async fn claim_email(
         &self,
         now: u64,
         lease: u64,
         claim: String,
+        in_flight: &[i64],
     ) -> Result<Claim, StoreError> {
+        // Never one this sender is still sending: a clock moved forward
+        // (a test's, or a step of the machine's) may end a lease early.
+        let skip = serde_json::to_string(in_flight)
+            .map_err(|e| StoreError::Corrupt(format!("in-flight ids: {e}")))?;
         let claimed = self
             .write(move |tx| {
                 Box::pin(async move {
-                    let row = sqlx::query(
+                    let row = sqlx::query(&format!(
                         "SELECT id, kind, to_address, locale, subject, body, html, message_id,
-                            attempts, queued_at, expires_at
-                     FROM outbox
-                     WHERE state = 'queued'
-                        OR (state = 'retrying' AND next_attempt_at <= ?1)
-                        OR (state = 'sending' AND claimed_until <= ?1)
-                     ORDER BY priority, queued_at, id LIMIT 1",
-                    )
+                                attempts, queued_at, expires_at
+                         FROM outbox WHERE ({CLAIMABLE})
+                           AND id NOT IN (SELECT value FROM json_each(?2))
+                         ORDER BY priority, queued_at, id LIMIT 1"
+                    ))
                     .bind(secs(now))
+                    .bind(skip)
                     .fetch_optional(&mut *tx)
                     .await?;
                     let Some(row) = row else {
@@ -393,31 +505,39 @@ impl Store {
                         .ok_or_else(|| StoreError::Corrupt(format!("outbox kind {kind:?}")))?;
                     let to: String = row.try_get("to_address")?;
                     if now >= unsecs(row.try_get("expires_at")?) {
-                        let erase = erases(kind, Delivery::Expired);
-                        sqlx::query(&format!(
-                        "UPDATE outbox SET state = 'expired', claim = NULL, claimed_until = NULL,
-                             last_reply = 'not sent: what it carried had run out', {ERASE_IF_DONE}
-                         WHERE id = ?3"
-                    ))
-                        .bind(erase)
+                        let expired = sqlx::query(&format!(
+                            "UPDATE outbox SET state = 'expired', claim = NULL, claimed_until = NULL,
+                                 last_reply = 'not sent: what it carried had run out', {ERASE_IF_DONE}
+                             WHERE id = ?3 AND ({CLAIMABLE_AT_4})"
+                        ))
+                        .bind(erases(kind, Delivery::Expired))
                         .bind(secs(now))
                         .bind(id)
+                        .bind(secs(now))
                         .execute(&mut *tx)
                         .await?;
-                        return Ok(Claim::Expired { id, kind, to });
+                        return Ok(if expired.rows_affected() == 1 {
+                            Claim::Expired { id, kind, to }
+                        } else {
+                            Claim::Nothing
+                        });
                     }
                     let attempt =
                         u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0) + 1;
-                    sqlx::query(
-                        "UPDATE outbox SET state = 'sending', claim = ?, claimed_until = ?,
-                         attempts = ? WHERE id = ?",
-                    )
+                    let taken = sqlx::query(&format!(
+                        "UPDATE outbox SET state = 'sending', claim = ?1, claimed_until = ?2,
+                             attempts = ?3 WHERE id = ?5 AND ({CLAIMABLE_AT_4})"
+                    ))
                     .bind(&claim)
                     .bind(secs(now + lease))
                     .bind(i64::from(attempt))
+                    .bind(secs(now))
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
+                    if taken.rows_affected() != 1 {
+                        return Ok(Claim::Nothing);
+                    }
                     Ok(Claim::Email(Box::new(Claimed {
                         id,
                         kind,
@@ -435,7 +555,7 @@ impl Store {
             })
             .await?;
         if matches!(&claimed, Claim::Expired { kind, .. } if kind.carries_secret()) {
-            self.flush_erased().await;
+            self.secret_erased();
         }
         Ok(claimed)
     }
@@ -485,35 +605,68 @@ impl Store {
             })
             .await?;
         if changed == 1 && erase {
-            self.flush_erased().await;
+            self.secret_erased();
         }
         Ok((changed == 1).then_some(outcome))
     }
 
-    /// Writes the write-ahead log into the file and empties it: the log
-    /// still holds the pages as they were before a secret was erased.
-    /// Readers may hold the log; then it is left to `flush_if_needed`,
-    /// which the sender calls whenever it has nothing to send.
-    async fn flush_erased(&self) {
+    /// Notes that a secret was erased: the write-ahead log may still hold
+    /// the page as it was, until `flush_if_needed` empties it.
+    fn secret_erased(&self) {
         self.unflushed
             .store(true, std::sync::atomic::Ordering::SeqCst);
-        self.flush_if_needed().await;
     }
 
-    /// Empties the write-ahead log if a secret was erased since it was
-    /// last emptied.
+    /// Writes the write-ahead log into the file and empties it, if a
+    /// secret was erased since it was last emptied; the sender calls it
+    /// whenever it has nothing to send. Emptying waits for readers and
+    /// holds writers meanwhile: on a connection told to wait 100 ms at
+    /// most, so a save is never held longer; a busy log is tried again at
+    /// the next idle moment.
     pub async fn flush_if_needed(&self) {
         use std::sync::atomic::Ordering;
         if !self.unflushed.swap(false, Ordering::SeqCst) {
             return;
         }
-        let done: Result<(i64, i64, i64), _> = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-            .fetch_one(&self.pool)
-            .await;
-        if !matches!(done, Ok((0, _, _))) {
-            // Busy (a reader holds the log) or failed: try again later.
-            self.unflushed.store(true, Ordering::SeqCst);
+        let emptied = async {
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA busy_timeout = 100")
+                .execute(&mut *conn)
+                .await?;
+            let done: Result<(i64, i64, i64), sqlx::Error> =
+                sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .fetch_one(&mut *conn)
+                    .await;
+            sqlx::query("PRAGMA busy_timeout = 5000")
+                .execute(&mut *conn)
+                .await?;
+            done.map(|(busy, _, _)| busy == 0)
+        };
+        let emptied: Result<bool, sqlx::Error> = emptied.await;
+        if !matches!(emptied, Ok(true)) {
+            self.secret_erased();
         }
+    }
+
+    /// Gives back the emails a stopping sender (claims starting with
+    /// `sender.`) still holds: due again at `now`, not after their lease.
+    pub async fn release_claims(&self, sender: &str, now: u64) -> Result<u64, StoreError> {
+        let pattern = format!("{sender}.%");
+        self.write(move |tx| {
+            Box::pin(async move {
+                let released = sqlx::query(
+                    "UPDATE outbox SET state = 'retrying', next_attempt_at = ?, claim = NULL,
+                         claimed_until = NULL
+                     WHERE state = 'sending' AND claim LIKE ?",
+                )
+                .bind(secs(now))
+                .bind(pattern)
+                .execute(&mut *tx)
+                .await?;
+                Ok(released.rows_affected())
+            })
+        })
+        .await
     }
 
     /// Queues failed email `id` again, due at `now` (the operator's

@@ -86,10 +86,11 @@ pub fn mail_to(relay: &Relay) -> MailOptions {
                 password: "relay-secret".into(),
             }),
             extra_roots: vec![relay.certificate_pem()],
-            timeout: Duration::from_secs(2),
+            // Generous: a debug build's TLS handshake on a busy machine.
+            timeout: Duration::from_secs(10),
             connections: 4,
         }),
-        lease_secs: 10,
+        lease_secs: 20,
         shutdown_wait: Duration::from_secs(2),
         poll: Duration::from_millis(100),
         ..MailOptions::default()
@@ -243,10 +244,19 @@ impl Api {
     }
 
     /// Every email that arrived at the relay, oldest first, once nothing
-    /// is queued or being sent.
+    /// is queued or being sent; every email queued must have arrived (a
+    /// test of "nothing was sent" fails on one queued and failed too).
     pub async fn all_emails(&self) -> Vec<Mail> {
         self.settle().await;
-        self.relay.messages().iter().map(Mail::from).collect()
+        let rows = self.outbox_rows().await;
+        let undelivered: Vec<_> = rows.iter().filter(|r| r.state != Delivery::Sent).collect();
+        assert!(
+            undelivered.is_empty(),
+            "emails not delivered: {undelivered:#?}"
+        );
+        let arrived = self.relay.messages();
+        assert_eq!(arrived.len(), rows.len(), "each email arrived once");
+        arrived.iter().map(Mail::from).collect()
     }
 
     /// Waits until the outbox has no email queued or being sent (each was
