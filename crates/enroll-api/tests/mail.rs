@@ -902,3 +902,64 @@ async fn status_emails_arrive_in_the_order_of_what_happened() {
         ]
     );
 }
+
+/// A new code replaces the last: the earlier email, put off by the relay,
+/// is never sent (its code no longer works), the new one arrives.
+#[tokio::test]
+async fn a_replaced_code_is_never_sent() {
+    let (api, clock) = api_with_clock().await;
+    let mut answers = complete();
+    answers["admin"]["email"] = json!("not yet");
+    let draft = api.create(&answers).await;
+    let (etag, mut stored) = api.get(&draft).await;
+    stored["admin"]["email"] = json!(JANE);
+    assert_eq!(api.put(&draft, &etag, &stored).await.status(), 200);
+    api.relay.script(JANE, [Behaviour::Reply(451)]);
+    assert_eq!(api.send_admin_code(&draft).await.status(), 202);
+    let first = newest(&api, "admin_code").await.id;
+    assert_eq!(attempted(&api, first, 1).await.state, Delivery::Retrying);
+    assert_eq!(api.send_admin_code(&draft).await.status(), 202);
+    let replaced = api.email_reaches(first, Delivery::Expired).await;
+    assert!(replaced.erased, "{replaced:#?}");
+    clock.advance(120);
+    let mail = api.relay.next_to(JANE, 0, MAIL_PATIENCE).await;
+    let code = Mail::from(&mail).code();
+    let verified = api.verify_admin_code(&draft, &code).await;
+    assert_eq!(verified.status(), 200, "the code that arrived works");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        api.relay.messages().len(),
+        1,
+        "the replaced code never came"
+    );
+}
+
+/// Stopping waits briefly for a send; one still under way then is ended
+/// and its email is due again at once, not after its lease.
+#[tokio::test]
+async fn a_send_cut_short_by_shutdown_is_due_again_at_once() {
+    let relay = Relay::start(RelayOptions::default()).await;
+    let api = start_with_relay(relay.clone(), |options| {
+        options.mail.shutdown_wait = Duration::from_millis(300);
+    })
+    .await;
+    let draft = api.create(&complete()).await;
+    relay.script(JANE, [Behaviour::Stall]);
+    assert_eq!(api.submit(&draft, &draft.etag, "k").await.status(), 200);
+    let id = newest(&api, "status").await.id;
+    let deadline = Instant::now() + MAIL_PATIENCE;
+    while relay.attempts().len() < 2 {
+        assert!(Instant::now() < deadline, "never handed over");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let store = api.store().await;
+    api.server.shutdown().await;
+    let row = store
+        .outbox(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == id)
+        .unwrap();
+    assert_eq!(row.state, Delivery::Retrying, "{row:#?}");
+}
