@@ -2,6 +2,7 @@
 //! before the application can be sent (review emails and the partner
 //! account's password go only to a proven address).
 
+use enroll_core::account::limits;
 use enroll_core::outbox::Delivery;
 use enroll_core::Step;
 use leptos::prelude::*;
@@ -49,14 +50,18 @@ pub fn ConfirmEmail() -> impl IntoView {
             let Some(draft) = state.draft.get_untracked() else {
                 return;
             };
-            loop {
+            // For as long as the code works, and not past an answer that
+            // is not one (no code sent, a token no longer valid).
+            let checks = limits::EMAIL_CODE_SECS * 1000 / u64::from(DELIVERY_CHECK_MILLIS);
+            for _ in 0..checks {
                 gloo_timers::future::TimeoutFuture::new(DELIVERY_CHECK_MILLIS).await;
                 let locale = i18n.locale.get_untracked();
-                if let Ok(now) = state.api().admin_code_delivery(&draft, locale).await {
-                    delivery.set(Some(now));
-                    if now.is_final() {
-                        return;
-                    }
+                let Ok(now) = state.api().admin_code_delivery(&draft, locale).await else {
+                    return;
+                };
+                delivery.set(Some(now));
+                if now.is_final() {
+                    return;
                 }
             }
         });
@@ -64,7 +69,7 @@ pub fn ConfirmEmail() -> impl IntoView {
     let undelivered = move || delivery.get().is_some_and(Delivery::is_undelivered);
     let delivery_note = move || match delivery.get() {
         Some(Delivery::Retrying) => Some(("csp-hint", i18n.t("confirm_email.delayed"))),
-        Some(state) if state.is_undelivered() => Some((
+        Some(known) if known.is_undelivered() => Some((
             "csp-error-message",
             i18n.t("confirm_email.undelivered_help"),
         )),
