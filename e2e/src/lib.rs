@@ -795,6 +795,8 @@ async fn open_browser(port: u16, width: u32, profile: &std::path::Path) -> Clien
     }
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("goog:chromeOptions".into(), options);
+    // Two crypto providers are built in (ring, aws-lc-rs): say which.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     ClientBuilder::rustls()
         .expect("TLS roots for the WebDriver client")
         .capabilities(capabilities)
