@@ -5,7 +5,7 @@
 //! chromedriver.
 
 use enroll_api::limits::Limits;
-use enroll_api::mail::relay::{RelayAddress, RelayLogin, RelaySettings, Security};
+use enroll_api::mail::relay::{RelayLogin, RelaySettings};
 use enroll_api::mail::sender::MailOptions;
 use enroll_api::{cli, RunningServer, ServeOptions};
 use fantoccini::{Client, ClientBuilder};
@@ -123,22 +123,14 @@ impl Stack {
             cli::run(command).await.expect("the directory is generated");
         }
         let relay = Relay::start(RelayOptions::default()).await;
-        let login = RelayOptions::default().credentials.expect("a login");
+        let (username, password) = RelayOptions::default().credentials.expect("a login");
         let mail = MailOptions {
-            relay: Some(RelaySettings {
-                address: RelayAddress {
-                    host: "localhost".into(),
-                    port: relay.addr().port(),
-                    security: Security::StartTls,
-                },
-                login: Some(RelayLogin {
-                    username: login.0,
-                    password: login.1,
-                }),
-                extra_roots: vec![relay.certificate_pem()],
-                timeout: Duration::from_secs(5),
-                connections: 4,
-            }),
+            relay: Some(RelaySettings::on_this_machine(
+                relay.addr().port(),
+                relay.certificate_pem(),
+                Some(RelayLogin { username, password }),
+                Duration::from_secs(10),
+            )),
             poll: Duration::from_millis(200),
             ..MailOptions::default()
         };
@@ -391,6 +383,21 @@ impl Stack {
     /// Answers the bank (a German account held by `holder`), admin and
     /// tenant pages, on to Check your answers.
     pub async fn answer_bank_to_tenant(&self, holder: &str) {
+        self.answer_bank_and_admin(holder).await;
+        self.confirm_admin_email().await;
+        self.wait_for_text("h1", "tenants").await;
+        self.fill("#f-tenant-csp_domain", "contoso.onmicrosoft.com")
+            .await;
+        self.click("#f-attestations-no_resale_to_csp_partners")
+            .await;
+        self.click("#f-attestations-terms_accepted").await;
+        self.click("button[type=submit]").await;
+        self.wait_for_text("h1", "Check your answers").await;
+    }
+
+    /// Answers the bank (a German account held by `holder`) and admin
+    /// pages, on to the code page.
+    pub async fn answer_bank_and_admin(&self, holder: &str) {
         self.choose("#f-bank-country", "DE").await;
         self.fill("#f-bank-account_holder", holder).await;
         self.fill("#f-bank-iban", "DE89370400440532013000").await;
@@ -401,15 +408,6 @@ impl Stack {
         self.fill("#f-admin-last_name", "Doe").await;
         self.fill("#f-admin-email", "jane.doe@contoso.com").await;
         self.click("button[type=submit]").await;
-        self.confirm_admin_email().await;
-        self.wait_for_text("h1", "tenants").await;
-        self.fill("#f-tenant-csp_domain", "contoso.onmicrosoft.com")
-            .await;
-        self.click("#f-attestations-no_resale_to_csp_partners")
-            .await;
-        self.click("#f-attestations-terms_accepted").await;
-        self.click("button[type=submit]").await;
-        self.wait_for_text("h1", "Check your answers").await;
     }
 
     /// The emails that arrived so far, oldest first.

@@ -747,16 +747,7 @@ async fn a_code_that_cannot_be_delivered_is_said_on_the_code_page() {
         .script("jane.doe@contoso.com", [test_relay::Behaviour::Reply(550)]);
     at_the_company_page(&stack).await;
     stack.answer_company().await;
-    stack.choose("#f-bank-country", "DE").await;
-    stack.fill("#f-bank-account_holder", "Contoso Ltd").await;
-    stack.fill("#f-bank-iban", "DE89370400440532013000").await;
-    stack.fill("#f-bank-bic", "COBADEFF").await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for_text("h1", "admin").await;
-    stack.fill("#f-admin-first_name", "Jane").await;
-    stack.fill("#f-admin-last_name", "Doe").await;
-    stack.fill("#f-admin-email", "jane.doe@contoso.com").await;
-    stack.click("button[type=submit]").await;
+    stack.answer_bank_and_admin("Contoso Ltd").await;
     stack
         .wait_for_text(
             "form",

@@ -42,6 +42,27 @@ async fn api_with_short_timeout() -> (Api, TestClock) {
     (api, clock)
 }
 
+/// A draft created over HTTP, its admin address not yet proven (no code
+/// asked for): its id and token.
+async fn unproven_draft(api: &Api) -> (String, String) {
+    let created = api.request(Method::POST, "/applications").json(&complete());
+    let created = created.checked().await;
+    assert_eq!(created.status(), 201);
+    let field = |name: &str| created.body[name].as_str().unwrap().to_owned();
+    (field("id"), field("resume_token"))
+}
+
+/// Asks `/applications/{id}/{path}` for an email (a code, a link): 202.
+async fn ask(api: &Api, id: &str, token: &str, path: &str) {
+    let asked = api
+        .request(Method::POST, &format!("/applications/{id}/{path}"))
+        .bearer_auth(token)
+        .json(&json!({}))
+        .checked()
+        .await;
+    assert_eq!(asked.status(), 202, "{}", asked.text());
+}
+
 /// The newest outbox row of `kind`.
 async fn newest(api: &Api, kind: &str) -> enroll_api::store::Email {
     let rows = api.outbox_rows().await;
@@ -74,16 +95,7 @@ async fn every_kind_of_email_arrives_once_as_a_mail_program_reads_it() {
     let mut answers = complete();
     answers["locale"] = json!("zh-CN");
     let draft = api.create(&answers).await;
-    let resume = api
-        .request(
-            Method::POST,
-            &format!("/applications/{}/resume-email", draft.id),
-        )
-        .bearer_auth(&draft.token)
-        .json(&json!({}))
-        .checked()
-        .await;
-    assert_eq!(resume.status(), 202);
+    ask(&api, &draft.id, &draft.token, "resume-email").await;
     assert_eq!(api.submit(&draft, &draft.etag, "k").await.status(), 200);
     api.operator(&["review", "start", &draft.id]).await.unwrap();
     api.operator(&["review", "approve", &draft.id])
@@ -241,21 +253,8 @@ async fn a_relay_without_starttls_is_refused_unless_told_it_is_on_loopback() {
         }
     })
     .await;
-    let draft = api.request(Method::POST, "/applications").json(&complete());
-    let draft = draft.checked().await;
-    let (id, token) = (
-        draft.body["id"].as_str().unwrap().to_owned(),
-        draft.body["resume_token"].as_str().unwrap().to_owned(),
-    );
-    let sent = api
-        .request(
-            Method::POST,
-            &format!("/applications/{id}/admin-email/code"),
-        )
-        .bearer_auth(&token)
-        .checked()
-        .await;
-    assert_eq!(sent.status(), 202);
+    let (id, token) = unproven_draft(&api).await;
+    ask(&api, &id, &token, "admin-email/code").await;
     let row = newest(&api, "admin_code").await;
     let row = api.email_reaches(row.id, Delivery::Failed).await;
     assert!(
@@ -436,16 +435,7 @@ async fn a_relay_that_never_answers_holds_up_no_request() {
     api.relay.set_silent(true);
     // Queue emails the sender will hang on: resume links ask for them.
     for _ in 0..3 {
-        let asked = api
-            .request(
-                Method::POST,
-                &format!("/applications/{}/resume-email", draft.id),
-            )
-            .bearer_auth(&draft.token)
-            .json(&json!({}))
-            .checked()
-            .await;
-        assert_eq!(asked.status(), 202);
+        ask(&api, &draft.id, &draft.token, "resume-email").await;
     }
     let mut etag = draft.etag.clone();
     for n in 0..10 {
@@ -478,24 +468,8 @@ async fn a_relay_that_never_answers_holds_up_no_request() {
 async fn a_code_still_undelivered_after_its_ten_minutes_expires() {
     let (api, clock) = api_with_clock().await;
     api.relay.script(JANE, [Behaviour::Reply(451); 20]);
-    let created = api
-        .request(Method::POST, "/applications")
-        .json(&complete())
-        .checked()
-        .await;
-    let (id, token) = (
-        created.body["id"].as_str().unwrap().to_owned(),
-        created.body["resume_token"].as_str().unwrap().to_owned(),
-    );
-    let sent = api
-        .request(
-            Method::POST,
-            &format!("/applications/{id}/admin-email/code"),
-        )
-        .bearer_auth(&token)
-        .checked()
-        .await;
-    assert_eq!(sent.status(), 202);
+    let (id, token) = unproven_draft(&api).await;
+    ask(&api, &id, &token, "admin-email/code").await;
     let delivery = || async {
         let answer = api
             .request(Method::GET, &format!("/applications/{id}/admin-email/code"))
@@ -541,23 +515,9 @@ async fn secrets_leave_the_database_once_delivered() {
         short_timeout(options);
     })
     .await;
-    let created = api
-        .request(Method::POST, "/applications")
-        .json(&complete())
-        .checked()
-        .await;
-    let (id, token) = (
-        created.body["id"].as_str().unwrap().to_owned(),
-        created.body["resume_token"].as_str().unwrap().to_owned(),
-    );
+    let (id, token) = unproven_draft(&api).await;
     for path in ["admin-email/code", "resume-email"] {
-        let asked = api
-            .request(Method::POST, &format!("/applications/{id}/{path}"))
-            .bearer_auth(&token)
-            .json(&json!({}))
-            .checked()
-            .await;
-        assert_eq!(asked.status(), 202);
+        ask(&api, &id, &token, path).await;
     }
     let rows = api.outbox_rows().await;
     assert!(rows.iter().all(|r| !r.body.is_empty() && !r.erased));
@@ -727,24 +687,8 @@ async fn with_a_mail_dir_and_no_relay_each_email_is_a_file() {
         options.mail.mail_dir = Some(to);
     })
     .await;
-    let created = api
-        .request(Method::POST, "/applications")
-        .json(&complete())
-        .checked()
-        .await;
-    let (id, token) = (
-        created.body["id"].as_str().unwrap().to_owned(),
-        created.body["resume_token"].as_str().unwrap().to_owned(),
-    );
-    let asked = api
-        .request(
-            Method::POST,
-            &format!("/applications/{id}/admin-email/code"),
-        )
-        .bearer_auth(&token)
-        .checked()
-        .await;
-    assert_eq!(asked.status(), 202);
+    let (id, token) = unproven_draft(&api).await;
+    ask(&api, &id, &token, "admin-email/code").await;
     let row = newest(&api, "admin_code").await;
     let row = api.email_reaches(row.id, Delivery::Sent).await;
     assert!(row.last_reply.unwrap_or_default().contains("written to"));
@@ -819,16 +763,7 @@ async fn typed_line_breaks_reach_no_header_and_start_no_line() {
     let mut raw = complete();
     raw["admin"]["first_name"] = json!("Jane\r\nBcc: evil@attacker.example\r\n\r\nClick");
     let draft = api.create(&raw).await;
-    let resume = api
-        .request(
-            Method::POST,
-            &format!("/applications/{}/resume-email", draft.id),
-        )
-        .bearer_auth(&draft.token)
-        .json(&json!({}))
-        .checked()
-        .await;
-    assert_eq!(resume.status(), 202);
+    ask(&api, &draft.id, &draft.token, "resume-email").await;
     // What validation lets through to a submission: the separators.
     let mut submitted = complete();
     submitted["mpn_id"] = json!("7654321");

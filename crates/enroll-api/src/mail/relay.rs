@@ -64,6 +64,30 @@ pub struct RelaySettings {
     pub connections: u32,
 }
 
+impl RelaySettings {
+    /// A relay on this machine (`localhost:port`) speaking STARTTLS with a
+    /// certificate of its own (`certificate_pem`, trusted besides the
+    /// public roots): a development relay, or the tests'.
+    pub fn on_this_machine(
+        port: u16,
+        certificate_pem: String,
+        login: Option<RelayLogin>,
+        timeout: Duration,
+    ) -> Self {
+        Self {
+            address: RelayAddress {
+                host: "localhost".into(),
+                port,
+                security: Security::StartTls,
+            },
+            login,
+            extra_roots: vec![certificate_pem],
+            timeout,
+            connections: crate::mail::sender::defaults::CONNECTIONS,
+        }
+    }
+}
+
 fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host

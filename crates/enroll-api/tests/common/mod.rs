@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each test file uses its own part of this
 
 use enroll_api::limits::Limits;
-use enroll_api::mail::relay::{RelayAddress, RelayLogin, RelaySettings, Security};
+use enroll_api::mail::relay::{RelayLogin, RelaySettings};
 use enroll_api::mail::sender::MailOptions;
 use enroll_api::store::{Delivery, Store};
 use enroll_api::{cli, RunningServer, ServeOptions};
@@ -75,21 +75,16 @@ fn options(database: &str, relay: &Relay) -> ServeOptions {
 /// up, with short waits (a test's time is short).
 pub fn mail_to(relay: &Relay) -> MailOptions {
     MailOptions {
-        relay: Some(RelaySettings {
-            address: RelayAddress {
-                host: "localhost".into(),
-                port: relay.addr().port(),
-                security: Security::StartTls,
-            },
-            login: Some(RelayLogin {
+        relay: Some(RelaySettings::on_this_machine(
+            relay.addr().port(),
+            relay.certificate_pem(),
+            Some(RelayLogin {
                 username: "relay-user".into(),
                 password: "relay-secret".into(),
             }),
-            extra_roots: vec![relay.certificate_pem()],
             // Generous: a debug build's TLS handshake on a busy machine.
-            timeout: Duration::from_secs(10),
-            connections: 4,
-        }),
+            Duration::from_secs(10),
+        )),
         lease_secs: 20,
         shutdown_wait: Duration::from_secs(2),
         poll: Duration::from_millis(100),
