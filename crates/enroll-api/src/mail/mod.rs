@@ -91,7 +91,8 @@ impl Letter {
                     Value::Text(v) => escape_html(v),
                     Value::Link(url) => {
                         let url = escape_html(url);
-                        format!("<a href=\"{url}\">{url}</a>")
+                        // Long links wrap on a phone's narrow screen.
+                        format!("<a href=\"{url}\" style=\"overflow-wrap:anywhere\">{url}</a>")
                     }
                     Value::Secret(v) => format!(
                         "<strong style=\"font-size:1.5em;letter-spacing:0.1em\">{}</strong>",
