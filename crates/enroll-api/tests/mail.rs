@@ -200,9 +200,9 @@ async fn every_kind_of_email_arrives_once_as_a_mail_program_reads_it() {
         .find(|l| l.starts_with("http"))
         .expect("the link");
     assert!(
-        resume
-            .html
-            .contains(&format!("<a href=\"{link}\">{link}</a>")),
+        resume.html.contains(&format!(
+            "<a href=\"{link}\" style=\"overflow-wrap:anywhere\">{link}</a>"
+        )),
         "a real link: {}",
         resume.html
     );
