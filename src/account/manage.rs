@@ -254,12 +254,16 @@ fn UserRow(user: UserView, on_change: Callback<Option<String>>) -> impl IntoView
         }
     });
     let invited = user.invited;
+    let undelivered = user.invitation_undelivered;
     let email = user.email.clone();
     let confirm_id = format!("confirm-{}", user.id);
     view! {
         <li class="csp-user" data-user=user.email.clone()>
             <p><strong>{name.clone()}</strong>" "{user.email.clone()}
                 {invited.then(|| view! { " "<span class="csp-tag">{move || i18n.t("account.users.invited")}</span> })}</p>
+            {undelivered.then(|| view! {
+                <p class="csp-error-message" data-undelivered>{move || i18n.t("account.users.undelivered")}</p>
+            })}
             <p class="csp-hint" data-user-roles>{move || role_names(&roles)}</p>
             {
                 let save_roles = save_roles.clone();

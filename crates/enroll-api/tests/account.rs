@@ -1256,3 +1256,61 @@ async fn the_edges_of_who_may_change_whom() {
     assert_eq!(saved.body["legal_name"], "Contoso Ltd");
     assert_eq!(saved.body["support_contact"]["email"], "");
 }
+
+/// An invitation whose email the relay refuses is shown to the admins on
+/// the users list (the invited user cannot be told); sent again, and
+/// delivered, it is not.
+#[tokio::test]
+async fn an_invitation_that_could_not_be_delivered_is_shown_to_the_admins() {
+    let (api, clock) = api_with_clock().await;
+    let (admin, _, _) = fully_set_up(&api, &clock).await;
+    api.relay
+        .script("agent@contoso.com", [test_relay::Behaviour::Reply(550)]);
+    let added = add_user(&api, &admin, "agent@contoso.com", &["sales_agent"]).await;
+    assert_eq!(added.status(), 201);
+    let agent_id = added.body["id"].as_str().unwrap().to_owned();
+    let flag = || async {
+        let list = as_user(&api, &admin, Method::GET, "/account/users", None).await;
+        let items = list.body["items"].as_array().unwrap().clone();
+        let agent = items.iter().find(|u| u["id"] == agent_id.as_str()).unwrap();
+        agent["invitation_undelivered"].as_bool().unwrap()
+    };
+    let deadline = std::time::Instant::now() + common::MAIL_PATIENCE;
+    while !flag().await {
+        assert!(std::time::Instant::now() < deadline, "never shown");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let read = as_user(
+        &api,
+        &admin,
+        Method::GET,
+        &format!("/account/users/{agent_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(read.body["invitation_undelivered"], true);
+    let resent = as_user(
+        &api,
+        &admin,
+        Method::POST,
+        &format!("/account/users/{agent_id}/invitation"),
+        None,
+    )
+    .await;
+    assert_eq!(resent.status(), 202);
+    let arrived = api
+        .relay
+        .next_to("agent@contoso.com", 0, common::MAIL_PATIENCE)
+        .await;
+    assert!(!test_relay::mail::Mail::from(&arrived)
+        .temporary_password()
+        .is_empty());
+    let deadline = std::time::Instant::now() + common::MAIL_PATIENCE;
+    while flag().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the newest one arrived"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

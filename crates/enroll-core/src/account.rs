@@ -395,6 +395,11 @@ pub struct UserView {
     pub roles: Vec<Role>,
     /// Has not chosen a password yet: the invitation may be sent again.
     pub invited: bool,
+    /// The email with their newest temporary password could not be
+    /// delivered (failed or expired): the admin checks the address or
+    /// sends the invitation again.
+    #[serde(default)]
+    pub invitation_undelivered: bool,
 }
 
 /// A user to add: they are emailed a temporary password of their own.

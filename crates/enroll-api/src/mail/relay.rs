@@ -101,7 +101,9 @@ fn is_loopback(host: &str) -> bool {
 pub fn parse_relay_url(url: &str) -> Result<RelayAddress, String> {
     let (scheme, rest) = url
         .split_once("://")
-        .ok_or_else(|| format!("--smtp {url}: expected smtp://host:587 or smtps://host:465"))?;
+        // The URL is not repeated: a password pasted into it stays out of
+        // the terminal and the logs.
+        .ok_or("--smtp: expected smtp://host:587 or smtps://host:465")?;
     let (authority, query) = match rest.split_once('?') {
         Some((authority, query)) => (authority, Some(query)),
         None => (rest, None),
@@ -129,7 +131,7 @@ pub fn parse_relay_url(url: &str) -> Result<RelayAddress, String> {
     };
     let host = host.trim_start_matches('[').trim_end_matches(']');
     if host.is_empty() {
-        return Err(format!("--smtp {url}: no host"));
+        return Err("--smtp: no host".into());
     }
     match query {
         None | Some("") => {}
@@ -318,6 +320,8 @@ mod tests {
         assert!(login.contains("ENROLL_SMTP_PASSWORD"), "{login}");
         assert!(!login.contains("secret"), "the password is not repeated");
         assert!(parse_relay_url("http://relay.example").is_err());
+        let pasted = parse_relay_url("mailer:hunter2@relay.example").unwrap_err();
+        assert!(!pasted.contains("hunter2"), "{pasted}");
         assert!(parse_relay_url("smtp://relay.example:x").is_err());
         assert!(parse_relay_url("smtps://127.0.0.1?tls=none").is_err());
     }

@@ -25,9 +25,11 @@ use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mail;
 use crate::passwords;
-use crate::store::{NewUser, Session, User, UserChange};
+use crate::store::{login, NewUser, Session, User, UserChange};
 
-fn view(user: &User) -> UserView {
+/// A user as listed; `undelivered`: their newest invitation email did not
+/// arrive (only while they are invited).
+fn view(user: &User, undelivered: bool) -> UserView {
     UserView {
         id: user.id.clone(),
         email: user.email.clone(),
@@ -35,7 +37,18 @@ fn view(user: &User) -> UserView {
         last_name: user.last_name.clone(),
         roles: user.roles.clone(),
         invited: user.password_temporary,
+        invitation_undelivered: user.password_temporary && undelivered,
     }
+}
+
+/// The sign-in addresses of the account's users whose newest invitation
+/// email will not arrive.
+async fn undelivered(
+    state: &AppState,
+    account_id: &str,
+) -> Result<std::collections::HashSet<String>, ApiFailure> {
+    let addresses = state.store.undelivered_invitations(account_id).await?;
+    Ok(addresses.iter().map(|a| login(a)).collect())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -90,8 +103,12 @@ pub async fn list(
 ) -> Result<Json<Users>, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::ListUsers)?;
     let users = state.store.users_of(&session.user.account_id).await?;
+    let undelivered = undelivered(&state, &session.user.account_id).await?;
     Ok(Json(Users {
-        items: users.iter().map(view).collect(),
+        items: users
+            .iter()
+            .map(|user| view(user, undelivered.contains(&login(&user.email))))
+            .collect(),
     }))
 }
 
@@ -175,7 +192,7 @@ pub async fn add(
         .user_of(&session.user.account_id, &id)
         .await?
         .ok_or(ApiFailure::not_found())?;
-    Ok((StatusCode::CREATED, Json(view(&added))).into_response())
+    Ok((StatusCode::CREATED, Json(view(&added, false))).into_response())
 }
 
 /// Another user than the signed-in one: nobody changes their own roles,
@@ -217,7 +234,9 @@ pub async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<UserView>, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::ListUsers)?;
-    Ok(Json(view(&target(&state, session, &id).await?)))
+    let user = target(&state, session, &id).await?;
+    let undelivered = undelivered(&state, &user.account_id).await?;
+    Ok(Json(view(&user, undelivered.contains(&login(&user.email)))))
 }
 
 /// Change a user's roles
@@ -261,7 +280,9 @@ pub async fn change_roles(
             .set_roles(&session.user.account_id, &id, actor, roles)
             .await?,
     )?;
-    Ok(Json(view(&target(&state, session, &id).await?)))
+    let user = target(&state, session, &id).await?;
+    let undelivered = undelivered(&state, &user.account_id).await?;
+    Ok(Json(view(&user, undelivered.contains(&login(&user.email)))))
 }
 
 /// Remove a user
@@ -341,5 +362,5 @@ pub async fn resend_invitation(
             .renew_invitation(&session.user.account_id, &id, &hash, expires_at, message)
             .await?,
     )?;
-    Ok((StatusCode::ACCEPTED, Json(view(&user))).into_response())
+    Ok((StatusCode::ACCEPTED, Json(view(&user, false))).into_response())
 }

@@ -450,6 +450,26 @@ impl Store {
         Ok(state.as_deref().and_then(Delivery::parse))
     }
 
+    /// The addresses of account `account_id`'s users whose newest
+    /// temporary-password email failed or expired.
+    pub async fn undelivered_invitations(
+        &self,
+        account_id: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT sent.to_address FROM outbox AS sent
+             JOIN accounts ON accounts.application_id = sent.application_id
+             WHERE accounts.id = ? AND sent.kind = 'temporary_password'
+               AND sent.state IN ('failed', 'expired')
+               AND sent.id = (SELECT MAX(newer.id) FROM outbox AS newer
+                              WHERE newer.application_id = sent.application_id
+                                AND newer.kind = sent.kind AND newer.mailbox = sent.mailbox)",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// When the next email falls due (clock seconds; at or before `now`
     /// means now), if any is waiting. A read: a sender looks often.
     pub async fn next_email_due(&self) -> Result<Option<u64>, StoreError> {
