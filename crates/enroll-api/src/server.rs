@@ -256,6 +256,23 @@ pub fn content_security_policy(frame_ancestors: &[String]) -> HeaderValue {
     })
 }
 
+/// Every method the contract's operations use (`openapi::document`): what
+/// a partner's page may send. Read from the contract, so an operation
+/// added with a new method is callable from another origin too.
+fn contract_methods() -> Vec<Method> {
+    let mut methods: Vec<Method> = crate::openapi::document()["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(|operations| operations.as_object())
+        .flat_map(|operations| operations.keys())
+        .filter_map(|name| Method::from_bytes(name.to_ascii_uppercase().as_bytes()).ok())
+        .collect();
+    methods.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    methods.dedup();
+    methods
+}
+
 fn cors(origins: &[String]) -> CorsLayer {
     let allowed: Vec<HeaderValue> = origins
         .iter()
@@ -263,7 +280,7 @@ fn cors(origins: &[String]) -> CorsLayer {
         .collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(allowed))
-        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_methods(contract_methods())
         .allow_headers([
             header::CONTENT_TYPE,
             header::AUTHORIZATION,

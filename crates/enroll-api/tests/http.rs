@@ -286,6 +286,52 @@ async fn cors_answers_only_the_configured_origin() {
     );
 }
 
+/// A partner's page may call every operation of the contract: the
+/// browser's preflight for each method and path is answered yes (sign
+/// out is a DELETE, changing roles a PATCH).
+#[tokio::test]
+async fn cors_allows_every_method_the_contract_uses() {
+    let api = start(None).await;
+    let client = reqwest::Client::new();
+    let paths = enroll_api::openapi::document()["paths"].as_object().unwrap();
+    let mut asked = 0;
+    for (template, operations) in paths {
+        let path: String = template
+            .split('/')
+            .map(|segment| if segment.starts_with('{') { "x" } else { segment })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in operations.as_object().unwrap().keys() {
+            let method = method.to_ascii_uppercase();
+            let preflight = client
+                .request(
+                    reqwest::Method::OPTIONS,
+                    format!("{}/api/v1{path}", api.server.url()),
+                )
+                .header("Origin", "https://partner.example")
+                .header("Access-Control-Request-Method", &method)
+                .header(
+                    "Access-Control-Request-Headers",
+                    "authorization,content-type,if-match,idempotency-key,accept-language",
+                )
+                .send()
+                .await
+                .unwrap();
+            let allowed = preflight
+                .headers()
+                .get("access-control-allow-methods")
+                .map(|v| v.to_str().unwrap().to_ascii_uppercase())
+                .unwrap_or_default();
+            assert!(
+                allowed.split(',').any(|m| m.trim() == method),
+                "{method} {template}: the preflight allows {allowed:?}"
+            );
+            asked += 1;
+        }
+    }
+    assert!(asked > 20, "every operation: {asked}");
+}
+
 #[tokio::test]
 async fn the_apps_files_are_for_any_origin_the_api_is_not() {
     let dist = tempfile::tempdir().unwrap();
