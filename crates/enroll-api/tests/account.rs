@@ -638,6 +638,23 @@ async fn an_address_gets_three_codes_an_hour_from_all_drafts_together() {
         sent.push(api.send_admin_code(&draft).await.status().as_u16());
     }
     assert_eq!(sent, [202, 202, 202, 429]);
+
+    // One inbox however it is written: a +tag or capitals are no way
+    // round the limit.
+    let mut sent = Vec::new();
+    for address in [
+        "target+1@fabrikam.com",
+        "Target+2@fabrikam.com",
+        "target@FABRIKAM.com",
+        "target+4@fabrikam.com",
+    ] {
+        let draft = api.create(&answers).await;
+        let (etag, mut stored) = api.get(&draft).await;
+        stored["admin"]["email"] = json!(address);
+        api.put(&draft, &etag, &stored).await;
+        sent.push(api.send_admin_code(&draft).await.status().as_u16());
+    }
+    assert_eq!(sent, [202, 202, 202, 429]);
 }
 
 /// Applications sent before the proof existed: approving one would send

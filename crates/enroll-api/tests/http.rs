@@ -293,12 +293,20 @@ async fn cors_answers_only_the_configured_origin() {
 async fn cors_allows_every_method_the_contract_uses() {
     let api = start(None).await;
     let client = reqwest::Client::new();
-    let paths = enroll_api::openapi::document()["paths"].as_object().unwrap();
+    let paths = enroll_api::openapi::document()["paths"]
+        .as_object()
+        .unwrap();
     let mut asked = 0;
     for (template, operations) in paths {
         let path: String = template
             .split('/')
-            .map(|segment| if segment.starts_with('{') { "x" } else { segment })
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    "x"
+                } else {
+                    segment
+                }
+            })
             .collect::<Vec<_>>()
             .join("/");
         for method in operations.as_object().unwrap().keys() {

@@ -5,7 +5,7 @@
 use enroll_core::account::{limits, may_change_roles, Role};
 use sqlx::{Row, SqliteConnection};
 
-use super::outbox::insert_email;
+use super::outbox::{insert_email, mailbox};
 use super::{login, NewEmail, Store, StoreError};
 
 fn secs(value: u64) -> i64 {
@@ -281,6 +281,9 @@ impl Store {
         message: NewEmail,
     ) -> Result<CodeSent, StoreError> {
         let (id, email, code_hash) = (id.to_owned(), login(email), code_hash.to_owned());
+        // Counted per inbox: jane+1@ and Jane@ are one (the `+tag`
+        // would otherwise give each spelling its own three).
+        let inbox = mailbox(&email);
         self.write_queuing(move |tx| {
             Box::pin(async move {
                 let hour_ago = secs(now.saturating_sub(3600));
@@ -288,7 +291,7 @@ impl Store {
                 // an address is not to be flooded from many of them.
                 let per_application = limits::EMAIL_CODE_SENDS_PER_HOUR;
                 for (column, limit) in [("application_id", per_application), ("email", per_recipient)] {
-                    let value = if column == "email" { &email } else { &id };
+                    let value = if column == "email" { &inbox } else { &id };
                     let row = sqlx::query(&format!(
                         "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM admin_email_code_sends
                          WHERE {column} = ? AND sent_at > ?"
@@ -322,7 +325,7 @@ impl Store {
                 .await?;
                 sqlx::query("INSERT INTO admin_email_code_sends (application_id, email, sent_at) VALUES (?, ?, ?)")
                     .bind(&id)
-                    .bind(&email)
+                    .bind(&inbox)
                     .bind(secs(now))
                     .execute(&mut *tx)
                     .await?;

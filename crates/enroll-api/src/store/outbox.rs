@@ -153,7 +153,7 @@ fn unsecs(value: i64) -> u64 {
 
 /// The mailbox an address delivers to: lower case, without a `+tag`
 /// (jane+1@contoso.com and Jane@contoso.com are one inbox).
-fn mailbox(address: &str) -> String {
+pub(super) fn mailbox(address: &str) -> String {
     let address = address.trim().to_lowercase();
     match address.rsplit_once('@') {
         Some((local, domain)) => {
