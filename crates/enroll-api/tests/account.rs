@@ -1331,3 +1331,40 @@ async fn an_invitation_that_could_not_be_delivered_is_shown_to_the_admins() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// A user's names are refused as the application's are, at their field,
+/// never silently changed: a control character, over 100 characters.
+#[tokio::test]
+async fn a_users_names_are_refused_at_their_field_not_changed() {
+    let (api, clock) = api_with_clock().await;
+    let (admin, _, _) = fully_set_up(&api, &clock).await;
+    let long = "L".repeat(101);
+    for (first, last, field, code) in [
+        ("Sam\u{1b}[2J", "Lee", "first_name", "control_character"),
+        ("Sam", "Lee\u{202e}", "last_name", "control_character"),
+        ("Sam", long.as_str(), "last_name", "too_long"),
+    ] {
+        let body = json!({"email": "sam@contoso.com", "first_name": first, "last_name": last,
+                          "roles": ["sales_agent"]});
+        let refused = as_user(&api, &admin, Method::POST, "/account/users", Some(body)).await;
+        assert_eq!(
+            refused.status(),
+            422,
+            "{first:?} {last:?}: {}",
+            refused.text()
+        );
+        assert_eq!(problem_code(&refused), (field.to_owned(), code.to_owned()));
+    }
+    let list = as_user(&api, &admin, Method::GET, "/account/users", None).await;
+    assert_eq!(
+        list.body["items"].as_array().unwrap().len(),
+        1,
+        "nobody added"
+    );
+    // What pasting brings along (a zero-width space) goes, as in answers.
+    let body = json!({"email": "sam@contoso.com", "first_name": "Sam\u{200b}", "last_name": "Lee",
+                      "roles": ["sales_agent"]});
+    let added = as_user(&api, &admin, Method::POST, "/account/users", Some(body)).await;
+    assert_eq!(added.status(), 201, "{}", added.text());
+    assert_eq!(added.body["first_name"], "Sam");
+}

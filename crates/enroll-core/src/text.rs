@@ -153,6 +153,20 @@ pub fn character_problems(answers: &Answers) -> Vec<Problem> {
     problems
 }
 
+/// What is wrong with `value` as one line of at most `max` characters,
+/// where `path` names it: a character no answer may hold, or too long.
+/// For text outside the application's answers (a user added to an
+/// account), refused as the answers' are, never silently changed.
+pub fn line_problem(path: &str, value: &str, max: usize) -> Option<Problem> {
+    if value.chars().any(|c| is_forbidden(c, false)) {
+        Some(Problem::at(path, ProblemCode::ControlCharacter))
+    } else if value.chars().count() > max {
+        Some(Problem::at(path, ProblemCode::TooLong).with_param("max", max.to_string()))
+    } else {
+        None
+    }
+}
+
 /// Removes what pasting brings along from every answer.
 pub fn strip_pasted_answers(answers: &mut Answers) {
     answers.each_text_mut(|_, value| {
@@ -165,6 +179,23 @@ pub fn strip_pasted_answers(answers: &mut Answers) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_is_refused_for_a_control_character_then_for_its_length() {
+        assert_eq!(line_problem("name", "Sam Lee", 7), None);
+        let long = line_problem("name", "Sam Lee!", 7).expect("too long");
+        assert_eq!(
+            (long.code, long.params.get("max").map(String::as_str)),
+            (ProblemCode::TooLong, Some("7"))
+        );
+        let control = line_problem("name", "Sam\u{1b}", 100).expect("a control");
+        assert_eq!(control.code, ProblemCode::ControlCharacter);
+        assert_eq!(
+            line_problem("name", "Zoë\u{200d}", 100),
+            None,
+            "joiners stay"
+        );
+    }
 
     #[test]
     fn controls_and_bidi_controls_are_forbidden_joiners_are_not() {

@@ -12,7 +12,7 @@ use enroll_core::account::{
     limits, may_change_roles, parse_roles, Action, NewUserRequest, Request, RolesChange, UserView,
 };
 use enroll_core::email::parse_email;
-use enroll_core::text::{caps, one_line};
+use enroll_core::text::{caps, line_problem, strip_pasted};
 use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -128,7 +128,7 @@ pub async fn list(
         (status = 403, description = "`forbidden` (by the roles, or a role this user may not give), or a step of signing in first", body = ApiErrorBody),
         (status = 409, description = "`user_exists`: the address signs in already", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "The report: `email`, `first_name`, `last_name` (`required`, `invalid_format`), `roles` (`required`, `unknown_role`); or `wrong_shape`", body = crate::openapi::Unprocessable),
+        (status = 422, description = "The report: `email`, `first_name`, `last_name` (`required`, `control_character`, `too_long` with `max`), `roles` (`required`, `unknown_role`); or `wrong_shape`", body = crate::openapi::Unprocessable),
     ),
 )]
 pub async fn add(
@@ -138,9 +138,12 @@ pub async fn add(
 ) -> Result<Response, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::AddUser)?;
     let email = request.email.trim().to_owned();
+    // Names are refused as the application's are (a control character,
+    // over 100 characters), never silently changed; what pasting brings
+    // along goes, as there.
     let (first_name, last_name) = (
-        one_line(&request.first_name, caps::PERSON_NAME),
-        one_line(&request.last_name, caps::PERSON_NAME),
+        strip_pasted(request.first_name.trim()),
+        strip_pasted(request.last_name.trim()),
     );
     let mut problems = Vec::new();
     if email.is_empty() {
@@ -151,6 +154,8 @@ pub async fn add(
     for (path, value) in [("first_name", &first_name), ("last_name", &last_name)] {
         if value.trim().is_empty() {
             problems.push(Problem::at(path, ProblemCode::Required));
+        } else if let Some(problem) = line_problem(path, value, caps::PERSON_NAME) {
+            problems.push(problem);
         }
     }
     let roles = match parse_roles(&request.roles) {
