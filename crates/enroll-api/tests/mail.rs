@@ -432,7 +432,10 @@ async fn a_connection_cut_before_the_answer_sends_the_same_message_again() {
 async fn a_relay_that_never_answers_holds_up_no_request() {
     let (api, clock) = api_with_short_timeout().await;
     let draft = api.create(&complete()).await;
+    // New connections get no greeting; one the pool kept from the code's
+    // delivery gets no answer to its message.
     api.relay.set_silent(true);
+    api.relay.script(JANE, [Behaviour::Stall; 8]);
     // Queue emails the sender will hang on: resume links ask for them.
     for _ in 0..3 {
         ask(&api, &draft.id, &draft.token, "resume-email").await;
@@ -458,6 +461,7 @@ async fn a_relay_that_never_answers_holds_up_no_request() {
         "{timed_out:#?}"
     );
     api.relay.set_silent(false);
+    api.relay.clear_script(JANE);
     clock.advance(3600);
     api.email_reaches(id, Delivery::Sent).await;
 }

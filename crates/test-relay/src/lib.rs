@@ -257,6 +257,16 @@ impl Relay {
             .extend(behaviours);
     }
 
+    /// Forgets what is still scripted for `recipient`: its next messages
+    /// are accepted.
+    pub fn clear_script(&self, recipient: &str) {
+        self.inner
+            .shared
+            .record()
+            .scripts
+            .remove(&recipient.to_ascii_lowercase());
+    }
+
     /// When true, new connections are accepted and then nothing at all is
     /// ever written or read (no greeting) until the client gives up;
     /// existing connections unaffected.
