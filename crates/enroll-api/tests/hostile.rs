@@ -235,6 +235,19 @@ async fn control_characters_are_refused_in_every_text_field() {
         "a\r\nBcc: x@evil.example",
         "\u{85}",
         "\u{2067}",
+        // Invisible ones: line and paragraph separators, directional
+        // marks, the word joiner, interlinear annotation, a tag, Hangul
+        // fillers.
+        "a\u{2028}b",
+        "\u{2029}",
+        "\u{200e}",
+        "\u{200f}",
+        "\u{61c}",
+        "\u{2060}",
+        "\u{fffa}",
+        "\u{e0041}",
+        "\u{3164}",
+        "\u{ffa0}",
     ] {
         for pointer in TEXT_FIELDS {
             let mut answers = complete();
@@ -462,13 +475,13 @@ async fn submit_enforces_the_program() {
 async fn operator_output_escapes_what_applicants_typed() {
     let api = start(false).await;
     let mut answers = complete();
-    answers["company"]["legal_name"] = json!("Evil\u{1b}]0;pwned\u{7}\u{202e}Ltd");
+    answers["company"]["legal_name"] = json!("Evil\u{1b}]0;pwned\u{7}\u{202e}Ltd\u{2028}\u{e0041}");
     answers["admin"]["first_name"] = json!("Jane\u{1b}[2J");
     let draft = api.create(&answers).await;
     assert_eq!(ask_resume_email(&api, &draft, None).await.status(), 202);
     let list = api.operator_output(&["review", "list"]);
     assert!(
-        list.contains("Evil\\u{1b}]0;pwned\\u{7}\\u{202e}Ltd"),
+        list.contains("Evil\\u{1b}]0;pwned\\u{7}\\u{202e}Ltd\\u{2028}\\u{e0041}"),
         "{list}"
     );
     for args in [vec!["review", "list"], vec!["outbox"]] {

@@ -769,11 +769,15 @@ async fn typed_line_breaks_reach_no_header_and_start_no_line() {
     raw["admin"]["first_name"] = json!("Jane\r\nBcc: evil@attacker.example\r\n\r\nClick");
     let draft = api.create(&raw).await;
     ask(&api, &draft.id, &draft.token, "resume-email").await;
-    // What validation lets through to a submission: the separators.
+    raw["admin"]["first_name"] = json!("Jane\u{2028}Bcc: evil@attacker.example\u{2029}Click");
+    let separators = api.create(&raw).await;
+    ask(&api, &separators.id, &separators.token, "resume-email").await;
+    // Validation refuses line breaks in names: a submission carries what
+    // it lets through, a header's words on the name's line.
     let mut submitted = complete();
     submitted["mpn_id"] = json!("7654321");
-    submitted["admin"]["first_name"] = json!("Jane\u{2028}Bcc: evil@attacker.example");
-    submitted["company"]["legal_name"] = json!("Contoso\u{2029}Subject: You won");
+    submitted["admin"]["first_name"] = json!("Jane Bcc: evil@attacker.example");
+    submitted["company"]["legal_name"] = json!("Contoso Subject: You won");
     let other = api.create(&submitted).await;
     let answer = api.submit(&other, &other.etag, "k").await;
     assert_eq!(answer.status(), 200, "{}", answer.text());

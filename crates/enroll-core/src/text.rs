@@ -26,11 +26,27 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Invisible characters that change how text reads or hide in it: the
+/// directional marks (U+200E, U+200F, U+061C), the word joiner and the
+/// invisible operators (U+2060–2064), interlinear annotation
+/// (U+FFF9–FFFB), tag characters (U+E0000–E007F) and the Hangul fillers
+/// (U+115F, U+1160, U+3164, U+FFA0). Zero-width joiner and non-joiner are
+/// not among them: scripts need them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2060}'..='\u{2064}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E007F}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
+}
+
 /// Whether `c` may not appear in an answer; `multiline` answers may hold
-/// line breaks (LF, and CR as in CRLF) and tabs.
+/// line breaks (LF, CR as in CRLF, and the Unicode line and paragraph
+/// separators U+2028, U+2029) and tabs.
 pub fn is_forbidden(c: char, multiline: bool) -> bool {
-    let allowed_in_multiline = matches!(c, '\n' | '\r' | '\t');
-    is_bidi_control(c) || (is_control(c) && !(multiline && allowed_in_multiline))
+    let line_break = matches!(c, '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}');
+    let allowed_in_multiline = line_break;
+    is_bidi_control(c)
+        || is_invisible(c)
+        || ((is_control(c) || line_break) && !(multiline && allowed_in_multiline))
 }
 
 /// Whether `typed` holds an invisible character pasting brings along.
@@ -195,6 +211,39 @@ mod tests {
             None,
             "joiners stay"
         );
+    }
+
+    #[test]
+    fn invisible_characters_are_forbidden_the_joiners_are_not() {
+        for c in [
+            '\u{200e}',
+            '\u{200f}',
+            '\u{61c}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{fff9}',
+            '\u{fffb}',
+            '\u{e0001}',
+            '\u{e007f}',
+            '\u{115f}',
+            '\u{1160}',
+            '\u{3164}',
+            '\u{ffa0}',
+        ] {
+            assert!(is_forbidden(c, false), "{c:?}");
+            assert!(is_forbidden(c, true), "{c:?} in multi-line text");
+            assert!(
+                escape_unprintable(&format!("a{c}b")).contains("\\u{"),
+                "{c:?} shown escaped"
+            );
+        }
+        for c in ['\u{2028}', '\u{2029}'] {
+            assert!(is_forbidden(c, false), "{c:?} breaks a one-line answer");
+            assert!(!is_forbidden(c, true), "{c:?} is a line break in a message");
+        }
+        for c in ['\u{200d}', '\u{200c}', 'é', '中', '👍'] {
+            assert!(!is_forbidden(c, false), "{c:?}");
+        }
     }
 
     #[test]
