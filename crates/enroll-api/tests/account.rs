@@ -717,6 +717,12 @@ async fn password_sent_to(api: &Api, to: &str) -> String {
         .temporary_password()
 }
 
+/// Sends user `id` their invitation again as the session `admin`.
+async fn resend_invitation(api: &Api, admin: &str, id: &str) -> common::Answer {
+    let path = format!("/account/users/{id}/invitation");
+    as_user(api, admin, Method::POST, &path, None).await
+}
+
 /// Adds a user with `roles` as the session `admin`: the answer.
 async fn add_user(api: &Api, admin: &str, email: &str, roles: &[&str]) -> common::Answer {
     let body = json!({"email": email, "first_name": "Sam", "last_name": "Lee", "roles": roles});
@@ -1003,14 +1009,7 @@ async fn users_are_changed_within_the_rules_and_at_once() {
 
     // The invitation again: a new password, the old one stops working.
     let first = password_sent_to(&api, "agent@contoso.com").await;
-    let resent = as_user(
-        &api,
-        &admin,
-        Method::POST,
-        &format!("/account/users/{agent_id}/invitation"),
-        None,
-    )
-    .await;
+    let resent = resend_invitation(&api, &admin, &agent_id).await;
     assert_eq!(resent.status(), 202);
     let second = password_sent_to(&api, "agent@contoso.com").await;
     assert_ne!(first, second);
@@ -1306,14 +1305,7 @@ async fn an_invitation_that_could_not_be_delivered_is_shown_to_the_admins() {
     )
     .await;
     assert_eq!(read.body["invitation_undelivered"], true);
-    let resent = as_user(
-        &api,
-        &admin,
-        Method::POST,
-        &format!("/account/users/{agent_id}/invitation"),
-        None,
-    )
-    .await;
+    let resent = resend_invitation(&api, &admin, &agent_id).await;
     assert_eq!(resent.status(), 202);
     let arrived = api
         .relay
