@@ -415,22 +415,23 @@ impl Stack {
         self.relay.messages().iter().map(Mail::from).collect()
     }
 
-    /// The newest email of `kind` to `to` once more than `before` of them
-    /// arrived, waiting for it as a person waits for their mail.
-    pub async fn mail_to(&self, kind: &str, to: &str, before: usize) -> Mail {
+    /// The newest email of `kind` (to `to`, when given) once more than
+    /// `before` of them arrived, waiting for it as a person waits for
+    /// their mail.
+    pub async fn mail_to(&self, kind: &str, to: Option<&str>, before: usize) -> Mail {
         let deadline = Instant::now() + PATIENCE;
         loop {
             let mine: Vec<Mail> = self
                 .inbox()
                 .into_iter()
-                .filter(|m| m.kind == kind && m.to.eq_ignore_ascii_case(to))
+                .filter(|m| m.kind == kind && to.is_none_or(|to| m.to.eq_ignore_ascii_case(to)))
                 .collect();
             if mine.len() > before {
                 return mine.last().cloned().expect("one");
             }
             assert!(
                 Instant::now() < deadline,
-                "no {kind} email arrived for {to} (arrived: {:?})",
+                "no {kind} email arrived for {to:?} (arrived: {:?})",
                 self.inbox()
                     .iter()
                     .map(|m| (&m.kind, &m.to))
@@ -443,25 +444,13 @@ impl Stack {
     /// The code in the newest email proving an admin address, once more
     /// than `sent_before` such emails arrived.
     pub async fn admin_code(&self, sent_before: usize) -> String {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let codes: Vec<Mail> = self
-                .inbox()
-                .into_iter()
-                .filter(|m| m.kind == "admin_code")
-                .collect();
-            if codes.len() > sent_before {
-                return codes[codes.len() - 1].code();
-            }
-            assert!(Instant::now() < deadline, "no admin code arrived");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        self.mail_to("admin_code", None, sent_before).await.code()
     }
 
     /// The temporary password in the newest email giving one to `to`
     /// (English or Chinese), waiting for it to arrive.
     pub async fn temporary_password(&self, to: &str) -> String {
-        self.mail_to("temporary_password", to, 0)
+        self.mail_to("temporary_password", Some(to), 0)
             .await
             .temporary_password()
     }

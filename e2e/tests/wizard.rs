@@ -478,7 +478,9 @@ async fn unreachable_during_a_save_and_a_submit_then_back_it_is_sent_once_with_e
         .expect("history");
     let statuses: Vec<&str> = history.iter().map(|h| h.status.as_str()).collect();
     assert_eq!(statuses, ["draft", "submitted"], "submitted once");
-    stack.mail_to("status", "jane.doe@contoso.com", 0).await;
+    stack
+        .mail_to("status", Some("jane.doe@contoso.com"), 0)
+        .await;
     let emails = stack.inbox();
     let received: Vec<&str> = emails.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(

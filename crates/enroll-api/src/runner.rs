@@ -21,7 +21,7 @@ pub struct JobContext {
     pub clock: SharedClock,
     /// How often a job looks for work nobody woke it for (queued by
     /// another process, or due by the clock).
-    pub poll: Duration,
+    poll: Duration,
     stop: watch::Receiver<bool>,
 }
 
@@ -113,10 +113,5 @@ impl Runner {
             );
             self.jobs.abort_all();
         }
-    }
-
-    /// Ends every job at once, as a crash would (tests of the lease).
-    pub fn abort(mut self) {
-        self.jobs.abort_all();
     }
 }

@@ -135,16 +135,6 @@ impl RunningServer {
         }
         self.store.close().await;
     }
-
-    /// Ends everything at once, sends in flight included, as a crash
-    /// would: their claims stay until their lease runs out.
-    pub async fn crash(self) {
-        self.task.abort();
-        if let Some(runner) = self.runner {
-            runner.abort();
-        }
-        self.store.close().await;
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -75,16 +75,11 @@ async fn newest(api: &Api, kind: &str) -> enroll_api::store::Email {
 
 /// Waits until the email's row has made `attempts` attempts.
 async fn attempted(api: &Api, id: i64, attempts: u32) -> enroll_api::store::Email {
-    let deadline = Instant::now() + MAIL_PATIENCE;
-    loop {
-        let rows = api.outbox_rows().await;
-        let row = rows.into_iter().find(|e| e.id == id).expect("the email");
-        if row.attempts >= attempts && row.state != Delivery::Sending {
-            return row;
-        }
-        assert!(Instant::now() < deadline, "never attempted: {row:#?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let what = format!("attempted {attempts} time(s)");
+    api.email_when(id, &what, |row| {
+        row.attempts >= attempts && row.state != Delivery::Sending
+    })
+    .await
 }
 
 /// Every kind of email, each delivered once over STARTTLS with AUTH, read

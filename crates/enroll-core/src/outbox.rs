@@ -171,6 +171,15 @@ pub enum Attempt {
     Permanent(String),
 }
 
+impl Attempt {
+    /// What the relay said, or why the attempt ended.
+    pub fn reply(&self) -> &str {
+        match self {
+            Self::Accepted(reply) | Self::Transient(reply) | Self::Permanent(reply) => reply,
+        }
+    }
+}
+
 /// What the outbox records after an attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {

@@ -175,12 +175,8 @@ impl Courier {
     /// would be sent again once its lease ran out.
     async fn attempt(&self, email: Claimed, context: &JobContext) {
         let attempt = self.hand_over(&email).await;
-        let (accepted, code) = match &attempt {
-            Attempt::Accepted(reply) => (true, reply_code(reply).to_owned()),
-            Attempt::Transient(reply) | Attempt::Permanent(reply) => {
-                (false, reply_code(reply).to_owned())
-            }
-        };
+        let accepted = matches!(attempt, Attempt::Accepted(_));
+        let code = reply_code(attempt.reply()).to_owned();
         let jitter = jitter();
         let mut failure = None;
         for pause_ms in [0, 200, 1_000, 5_000] {

@@ -6,15 +6,7 @@ use enroll_core::account::{limits, may_change_roles, Role};
 use sqlx::{Row, SqliteConnection};
 
 use super::outbox::{insert_email, mailbox};
-use super::{login, NewEmail, Store, StoreError};
-
-fn secs(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
-fn unsecs(value: i64) -> u64 {
-    u64::try_from(value).unwrap_or(0)
-}
+use super::{login, secs, unsecs, NewEmail, Store, StoreError};
 
 /// The answer to asking for a code to be emailed to the admin address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

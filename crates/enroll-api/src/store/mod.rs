@@ -199,6 +199,16 @@ impl Store {
     }
 }
 
+/// A time of the clock (seconds) as the database stores it.
+fn secs(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// A stored time back as the clock's seconds.
+fn unsecs(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
 /// An email address as sign-in and the admin's proof compare it: trimmed,
 /// lower case.
 pub fn login(email: &str) -> String {

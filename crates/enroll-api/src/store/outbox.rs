@@ -9,7 +9,7 @@ use std::time::Duration;
 use enroll_core::outbox::{after_attempt, Attempt, Outcome};
 pub use enroll_core::outbox::{Delivery, EmailKind};
 
-use super::{Store, StoreError, WriteFuture};
+use super::{secs, unsecs, Store, StoreError, WriteFuture};
 
 /// Queued emails wake the senders of this process (others find them when
 /// they next look).
@@ -141,14 +141,6 @@ pub enum Claim {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Throttled {
     pub retry_after: Duration,
-}
-
-fn secs(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
-fn unsecs(value: i64) -> u64 {
-    u64::try_from(value).unwrap_or(0)
 }
 
 /// The mailbox an address delivers to: lower case, without a `+tag`

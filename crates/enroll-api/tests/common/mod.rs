@@ -282,16 +282,28 @@ impl Api {
 
     /// Waits until email `id` of the outbox is in `state`, and returns it.
     pub async fn email_reaches(&self, id: i64, state: Delivery) -> enroll_api::store::Email {
+        self.email_when(id, &format!("{state:?}"), |row| row.state == state)
+            .await
+    }
+
+    /// Waits until email `id` of the outbox is as `wanted` says (`what`
+    /// words it for a failure), and returns it.
+    pub async fn email_when(
+        &self,
+        id: i64,
+        what: &str,
+        wanted: impl Fn(&enroll_api::store::Email) -> bool,
+    ) -> enroll_api::store::Email {
         let deadline = Instant::now() + MAIL_PATIENCE;
         loop {
             let rows = self.outbox_rows().await;
-            let row = rows.iter().find(|e| e.id == id).expect("the email").clone();
-            if row.state == state {
+            let row = rows.into_iter().find(|e| e.id == id).expect("the email");
+            if wanted(&row) {
                 return row;
             }
             assert!(
                 Instant::now() < deadline,
-                "email #{id} never became {state:?}: {row:#?}"
+                "email #{id} never {what}: {row:#?}"
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
