@@ -1360,3 +1360,73 @@ async fn a_users_names_are_refused_at_their_field_not_changed() {
     assert_eq!(added.status(), 201, "{}", added.text());
     assert_eq!(added.body["first_name"], "Sam");
 }
+
+/// Roles are given only within one's own rights (enroll-core's grant
+/// column): a user management admin cannot make an account admin (who
+/// edits the profile it cannot), and only a global admin touches anything
+/// of a global admin, the roles beside it too.
+#[tokio::test]
+async fn roles_are_granted_only_within_ones_own_rights() {
+    let (api, clock) = api_with_clock().await;
+    let (admin, _, _) = fully_set_up(&api, &clock).await;
+    let users = signed_in_user(
+        &api,
+        &clock,
+        &admin,
+        "uma@contoso.com",
+        &["user_management_admin"],
+    )
+    .await;
+    let account_admin =
+        signed_in_user(&api, &clock, &admin, "aa@contoso.com", &["account_admin"]).await;
+    let added = add_user(
+        &api,
+        &admin,
+        "ga2@contoso.com",
+        &["global_admin", "sales_agent"],
+    )
+    .await;
+    let ga2 = added.body["id"].as_str().unwrap().to_owned();
+
+    for (token, role) in [
+        (&users, "account_admin"),
+        (&users, "billing_admin"),
+        (&users, "global_admin"),
+        (&account_admin, "global_admin"),
+    ] {
+        let answer = add_user(&api, token, "new@contoso.com", &[role]).await;
+        assert_eq!(
+            (answer.status().as_u16(), answer.code()),
+            (403, "forbidden"),
+            "giving {role}"
+        );
+    }
+    for token in [&users, &account_admin] {
+        let answer = as_user(
+            &api,
+            token,
+            Method::PATCH,
+            &format!("/account/users/{ga2}"),
+            Some(json!({"roles": ["global_admin"]})),
+        )
+        .await;
+        assert_eq!(
+            (answer.status().as_u16(), answer.code()),
+            (403, "forbidden")
+        );
+    }
+    // Within their rights, they may.
+    let agent = add_user(&api, &users, "agent@contoso.com", &["helpdesk_agent"]).await;
+    assert_eq!(agent.status(), 201, "{}", agent.text());
+    let another = add_user(&api, &account_admin, "aa2@contoso.com", &["account_admin"]).await;
+    assert_eq!(another.status(), 201, "{}", another.text());
+    let by_global = as_user(
+        &api,
+        &admin,
+        Method::PATCH,
+        &format!("/account/users/{ga2}"),
+        Some(json!({"roles": ["global_admin"]})),
+    )
+    .await;
+    assert_eq!(by_global.status(), 200, "{}", by_global.text());
+}

@@ -47,12 +47,15 @@ pub enum Action {
     ManageOwnSecurity,
 }
 
-/// One row of the table: a role, whether it must use a second factor, and
-/// what it may do.
+/// One row of the table: a role, whether it must use a second factor, what
+/// it may do, and which roles it may give to (or take from) another user.
+/// The last is stated per role, never derived from the actions, so that an
+/// action added later cannot silently widen who may grant what.
 struct Grant {
     role: Role,
     needs_mfa: bool,
     actions: &'static [Action],
+    grants: &'static [Role],
 }
 
 use Action::*;
@@ -68,6 +71,30 @@ const USERS: &[Action] = &[
     ChangeUserRoles,
     RemoveUser,
     ResendInvitation,
+];
+
+/// What a user management admin may grant: the agents and the profile and
+/// referral roles, none of which can do more than it (edit the organization
+/// profile, see the money, or manage the account as a whole).
+const STAFF: &[Role] = &[
+    Role::UserManagementAdmin,
+    Role::AdminAgent,
+    Role::SalesAgent,
+    Role::HelpdeskAgent,
+    Role::BusinessProfileAdmin,
+    Role::ReferralsAdmin,
+];
+
+/// What an account admin may grant: every role but global admin.
+const ALL_BUT_GLOBAL_ADMIN: &[Role] = &[
+    Role::AccountAdmin,
+    Role::UserManagementAdmin,
+    Role::BillingAdmin,
+    Role::AdminAgent,
+    Role::SalesAgent,
+    Role::HelpdeskAgent,
+    Role::BusinessProfileAdmin,
+    Role::ReferralsAdmin,
 ];
 
 /// The table, from Partner Center's roles. The vendor requires a second
@@ -89,8 +116,9 @@ const GRANTS: [Grant; 9] = [
             ViewProviderRequests,
             ManageOwnSecurity,
         ],
+        &Role::ALL,
     ),
-    // The profile and the users, but not global admins (`may_assign`).
+    // The profile and the users, but not global admins.
     grant(
         Role::AccountAdmin,
         true,
@@ -106,23 +134,30 @@ const GRANTS: [Grant; 9] = [
             ViewProviderRequests,
             ManageOwnSecurity,
         ],
+        ALL_BUT_GLOBAL_ADMIN,
     ),
-    grant(Role::UserManagementAdmin, true, USERS),
-    grant(Role::BillingAdmin, true, EVERYONE),
+    grant(Role::UserManagementAdmin, true, USERS, STAFF),
+    grant(Role::BillingAdmin, true, EVERYONE, &[]),
     // Admin agents look after customers, through providers too.
-    grant(Role::AdminAgent, true, &[ViewProviderRequests]),
+    grant(Role::AdminAgent, true, &[ViewProviderRequests], &[]),
     // Sales agents sell, through providers too.
-    grant(Role::SalesAgent, false, &[ViewProviderRequests]),
-    grant(Role::HelpdeskAgent, false, EVERYONE),
-    grant(Role::BusinessProfileAdmin, false, EVERYONE),
-    grant(Role::ReferralsAdmin, false, EVERYONE),
+    grant(Role::SalesAgent, false, &[ViewProviderRequests], &[]),
+    grant(Role::HelpdeskAgent, false, EVERYONE, &[]),
+    grant(Role::BusinessProfileAdmin, false, EVERYONE, &[]),
+    grant(Role::ReferralsAdmin, false, EVERYONE, &[]),
 ];
 
-const fn grant(role: Role, needs_mfa: bool, actions: &'static [Action]) -> Grant {
+const fn grant(
+    role: Role,
+    needs_mfa: bool,
+    actions: &'static [Action],
+    grants: &'static [Role],
+) -> Grant {
     Grant {
         role,
         needs_mfa,
         actions,
+        grants,
     }
 }
 
@@ -187,18 +222,24 @@ pub fn allowed_actions(roles: &[Role]) -> Vec<Action> {
 }
 
 /// Whether a user holding `actor` may give `role` to a user, or take it
-/// away: global admin only by a global admin (a user management admin or
-/// an account admin cannot make or unmake one).
+/// away: one of `actor`'s roles grants it (the table's last column).
 pub fn may_assign(actor: &[Role], role: Role) -> bool {
-    role != Role::GlobalAdmin || actor.contains(&Role::GlobalAdmin)
+    actor
+        .iter()
+        .filter_map(|r| r.grant())
+        .any(|g| g.grants.contains(&role))
 }
 
 /// Whether `actor` may change a user's roles from `before` to `after`
 /// (`after` empty: remove the user, or send their invitation again):
-/// every role given or taken must be one `actor` may assign. Nobody
-/// changes their own roles (`route` checks the user is another): no one
-/// raises their own rights, nor locks themselves out.
+/// every role given or taken must be one `actor` may assign, and nobody but
+/// a global admin changes anything of a global admin (not even the roles
+/// beside it). Nobody changes their own roles (`route` checks the user is
+/// another): no one raises their own rights, nor locks themselves out.
 pub fn may_change_roles(actor: &[Role], before: &[Role], after: &[Role]) -> bool {
+    if before.contains(&Role::GlobalAdmin) && !actor.contains(&Role::GlobalAdmin) {
+        return false;
+    }
     let changed = before
         .iter()
         .filter(|r| !after.contains(r))
@@ -611,11 +652,88 @@ mod tests {
                 &[SalesAgent, GlobalAdmin]
             ));
             assert!(!may_change_roles(&[actor], &[GlobalAdmin], &[SalesAgent]));
-            assert!(may_change_roles(
+            // Nor the roles beside it.
+            assert!(!may_change_roles(
                 &[actor],
                 &[GlobalAdmin, SalesAgent],
                 &[GlobalAdmin]
             ));
+        }
+        assert!(may_change_roles(
+            &[GlobalAdmin],
+            &[GlobalAdmin, SalesAgent],
+            &[GlobalAdmin]
+        ));
+    }
+
+    /// The grant column over every pair of roles: the actor's role down,
+    /// the role granted across. A role grants nothing beyond what it could
+    /// do itself.
+    #[test]
+    fn who_grants_which_role_over_every_pair() {
+        use Role::*;
+        let expected: [(Role, &[Role]); 9] = [
+            (GlobalAdmin, &Role::ALL),
+            (
+                AccountAdmin,
+                &[
+                    AccountAdmin,
+                    UserManagementAdmin,
+                    BillingAdmin,
+                    AdminAgent,
+                    SalesAgent,
+                    HelpdeskAgent,
+                    BusinessProfileAdmin,
+                    ReferralsAdmin,
+                ],
+            ),
+            (
+                UserManagementAdmin,
+                &[
+                    UserManagementAdmin,
+                    AdminAgent,
+                    SalesAgent,
+                    HelpdeskAgent,
+                    BusinessProfileAdmin,
+                    ReferralsAdmin,
+                ],
+            ),
+            (BillingAdmin, &[]),
+            (AdminAgent, &[]),
+            (SalesAgent, &[]),
+            (HelpdeskAgent, &[]),
+            (BusinessProfileAdmin, &[]),
+            (ReferralsAdmin, &[]),
+        ];
+        for (actor, grants) in expected {
+            for role in Role::ALL {
+                assert_eq!(
+                    may_assign(&[actor], role),
+                    grants.contains(&role),
+                    "{actor:?} granting {role:?}"
+                );
+                // Giving and taking away are the same right.
+                assert_eq!(
+                    may_change_roles(&[actor], &[SalesAgent], &[SalesAgent, role]),
+                    grants.contains(&role) || role == SalesAgent,
+                    "{actor:?} adding {role:?}"
+                );
+            }
+            // Whoever grants a role may also make every change it makes, so
+            // no grant raises a user beyond the granter's own rights (an
+            // agent's reading of its provider requests is its own work).
+            for role in grants {
+                let granter = allowed_actions(&[actor]);
+                let changes = allowed_actions(&[*role])
+                    .into_iter()
+                    .filter(|a| !matches!(a, ViewProviderRequests));
+                for action in changes {
+                    assert!(
+                        granter.contains(&action),
+                        "{actor:?} grants {role:?}, which may {action:?}"
+                    );
+                }
+            }
         }
     }
 
