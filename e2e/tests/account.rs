@@ -341,6 +341,57 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
         .await;
     assert_eq!(own, false);
 
+    // Users only in the account's domains: fabrikam.com is proven with the
+    // code emailed to an address there, then Kim of Fabrikam is added.
+    stack.fill("#f-email", "kim@fabrikam.com").await;
+    stack.fill("#f-first_name", "Kim").await;
+    stack.fill("#f-last_name", "Ito").await;
+    stack.click("#roles-sales_agent").await;
+    stack.click(".csp-add-user button[type=submit]").await;
+    stack
+        .wait_for_text("#f-email-error", "in one of the account's domains")
+        .await;
+    stack.click("[data-to-account]").await;
+    stack.click("[data-nav=domains]").await;
+    stack.wait_for_text("h1", "Your company's domains").await;
+    stack
+        .wait_for_text("[data-domains] li", "contoso.com")
+        .await;
+    accessible_in_both_languages(&stack, "domains").await;
+    stack.fill("#f-domain", "fabrikam.com").await;
+    stack.fill("#f-email", "it@fabrikam.com").await;
+    stack.click(".csp-prove-domain button[type=submit]").await;
+    stack
+        .wait_for_text("[role=status]", "We emailed a code to it@fabrikam.com")
+        .await;
+    let code = stack
+        .mail_to("domain_code", Some("it@fabrikam.com"), 0)
+        .await
+        .code();
+    stack.fill("#f-code", &code).await;
+    stack.click(".csp-prove-domain button[type=submit]").await;
+    stack
+        .wait_for_text("[role=status]", "fabrikam.com is proven")
+        .await;
+    stack
+        .wait_for_text("[data-domains] li:nth-child(2)", "fabrikam.com")
+        .await;
+    stack.shot("account-6-domains").await;
+    accessible_in_both_languages(&stack, "domains, one proven").await;
+    stack.click("[data-to-account]").await;
+    stack.click("[data-nav=users]").await;
+    stack.fill("#f-email", "kim@fabrikam.com").await;
+    stack.fill("#f-first_name", "Kim").await;
+    stack.fill("#f-last_name", "Ito").await;
+    stack.click("#roles-sales_agent").await;
+    stack.click(".csp-add-user button[type=submit]").await;
+    stack
+        .wait_for_text(
+            "[role=status]",
+            "We emailed a temporary password to kim@fabrikam.com",
+        )
+        .await;
+
     // The profile: a support contact added.
     stack.click("[data-to-account]").await;
     stack.click("[data-nav=profile]").await;

@@ -46,6 +46,7 @@ pub struct AccountState {
 pub enum Section {
     Home,
     Users,
+    Domains,
     Profile,
     ProviderRequests,
 }
@@ -60,6 +61,7 @@ pub enum Page {
     RecoveryCodes,
     Home,
     Users,
+    Domains,
     Profile,
     ProviderRequests,
 }
@@ -93,6 +95,7 @@ impl AccountState {
             Some(SessionStage::Ready) => match self.section.get() {
                 Section::Home => Page::Home,
                 Section::Users => Page::Users,
+                Section::Domains => Page::Domains,
                 Section::Profile => Page::Profile,
                 Section::ProviderRequests => Page::ProviderRequests,
             },

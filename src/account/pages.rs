@@ -37,7 +37,7 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
         // inner pages lead back to the account instead.
         // (Both before the error summary, as on the wizard's pages.)
         {move || {
-            let inner = matches!(page.get(), Page::Users | Page::Profile | Page::ProviderRequests);
+            let inner = matches!(page.get(), Page::Users | Page::Domains | Page::Profile | Page::ProviderRequests);
             if inner {
                 return Some(view! { <manage::ToAccount/> }.into_any());
             }
@@ -59,6 +59,7 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
             Page::RecoveryCodes => view! { <RecoveryCodes heading=heading/> }.into_any(),
             Page::Home => view! { <Home heading=heading/> }.into_any(),
             Page::Users => view! { <manage::Users heading=heading/> }.into_any(),
+            Page::Domains => view! { <manage::DomainsPage heading=heading/> }.into_any(),
             Page::Profile => view! { <manage::ProfilePage heading=heading/> }.into_any(),
             Page::ProviderRequests => view! { <manage::ProviderRequests heading=heading/> }.into_any(),
         }}

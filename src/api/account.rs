@@ -6,6 +6,7 @@ use super::{read, read_text, ApiClient, ApiFailure};
 use enroll_core::account::{
     AccountView, NewUserRequest, SessionState, TotpConfirmed, TotpOffer, UserView,
 };
+use enroll_core::domains::{AccountDomains, DomainCode, DomainCodeSent, DomainProofRequest};
 use enroll_core::Locale;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -187,6 +188,39 @@ impl ApiClient {
             .send_as("POST", &path, Some(token), None, locale)
             .await?;
         Ok(user)
+    }
+
+    /// The domains the account's users may have addresses in.
+    pub async fn domains(&self, token: &str, locale: Locale) -> Result<AccountDomains, ApiFailure> {
+        let (domains, _) = self
+            .send_as("GET", "/account/domains", Some(token), None, locale)
+            .await?;
+        Ok(domains)
+    }
+
+    /// Emails a code proving `request.domain` to `request.email`.
+    pub async fn prove_domain(
+        &self,
+        token: &str,
+        request: &DomainProofRequest,
+        locale: Locale,
+    ) -> Result<DomainCodeSent, ApiFailure> {
+        let body = serde_json::to_value(request).map_err(|_| ApiFailure::Unreadable)?;
+        self.post_as("/account/domains", Some(token), Some(body), locale)
+            .await
+    }
+
+    /// The emailed code for `domain`: the account's domains once proven.
+    pub async fn verify_domain(
+        &self,
+        token: &str,
+        domain: &str,
+        code: &DomainCode,
+        locale: Locale,
+    ) -> Result<AccountDomains, ApiFailure> {
+        let body = serde_json::to_value(code).map_err(|_| ApiFailure::Unreadable)?;
+        let path = format!("/account/domains/{domain}/verify");
+        self.post_as(&path, Some(token), Some(body), locale).await
     }
 
     pub async fn organization_profile(

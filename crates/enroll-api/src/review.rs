@@ -120,7 +120,11 @@ pub async fn decide(
                 },
             }
         });
-        Consequences { emails, account }
+        Consequences {
+            emails,
+            account,
+            withdrawal_notice: Some(mail::invitation_withdrawn_email),
+        }
     };
     match store.change_status(id, decision, reason, then).await? {
         StatusChange::Changed(record) => Ok(*record),

@@ -45,6 +45,8 @@ pub enum Action {
     ViewProviderRequests,
     /// Change one's own password, set up one's own second factor.
     ManageOwnSecurity,
+    /// Prove another domain for the account's users' addresses.
+    ProveDomain,
 }
 
 /// One row of the table: a role, whether it must use a second factor, what
@@ -115,6 +117,7 @@ const GRANTS: [Grant; 9] = [
             EditOrganizationProfile,
             ViewProviderRequests,
             ManageOwnSecurity,
+            ProveDomain,
         ],
         &Role::ALL,
     ),
@@ -620,8 +623,12 @@ mod tests {
             all
         };
         let admins = with(&[&users[..], &[EditOrganizationProfile, ViewProviderRequests]].concat());
+        // Only a global admin proves another domain for the users.
+        let mut global = admins.clone();
+        global.push(ProveDomain);
+        global.sort();
         for (role, expected) in [
-            (Role::GlobalAdmin, admins.clone()),
+            (Role::GlobalAdmin, global),
             (Role::AccountAdmin, admins),
             (Role::UserManagementAdmin, with(&users)),
             (Role::BillingAdmin, with(&[])),

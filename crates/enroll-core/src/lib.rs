@@ -9,6 +9,7 @@ pub mod address;
 pub mod application;
 pub mod bank;
 pub mod company;
+pub mod domains;
 pub mod draft;
 pub mod email;
 pub mod field;

@@ -19,6 +19,11 @@ pub enum EmailKind {
     AdminCode,
     /// A partner account user's temporary password.
     TemporaryPassword,
+    /// The code proving a domain for a partner account's users.
+    DomainCode,
+    /// Telling a partner account's admins that an invitation was
+    /// withdrawn (its address became another account's admin).
+    InvitationWithdrawn,
 }
 
 /// A resume link works this long after it is made (the draft's token).
@@ -38,11 +43,13 @@ pub mod delivery {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 4] = [
+    pub const ALL: [EmailKind; 6] = [
         EmailKind::AdminCode,
         EmailKind::TemporaryPassword,
         EmailKind::Resume,
         EmailKind::Status,
+        EmailKind::DomainCode,
+        EmailKind::InvitationWithdrawn,
     ];
 
     /// The name stored in the outbox and shown to the operator.
@@ -52,6 +59,8 @@ impl EmailKind {
             Self::Resume => "resume",
             Self::AdminCode => "admin_code",
             Self::TemporaryPassword => "temporary_password",
+            Self::DomainCode => "domain_code",
+            Self::InvitationWithdrawn => "invitation_withdrawn",
         }
     }
 
@@ -63,8 +72,8 @@ impl EmailKind {
     /// password or a link; a status email can wait behind them.
     pub fn priority(self) -> u8 {
         match self {
-            Self::AdminCode | Self::TemporaryPassword | Self::Resume => 0,
-            Self::Status => 1,
+            Self::AdminCode | Self::TemporaryPassword | Self::Resume | Self::DomainCode => 0,
+            Self::Status | Self::InvitationWithdrawn => 1,
         }
     }
 
@@ -72,10 +81,10 @@ impl EmailKind {
     /// of what it carries (a code past its 10 minutes opens nothing).
     pub fn lifetime_secs(self) -> u64 {
         match self {
-            Self::AdminCode => limits::EMAIL_CODE_SECS,
+            Self::AdminCode | Self::DomainCode => limits::EMAIL_CODE_SECS,
             Self::TemporaryPassword => limits::TEMPORARY_PASSWORD_SECS,
             Self::Resume => RESUME_LINK_SECS,
-            Self::Status => delivery::GIVE_UP_SECS,
+            Self::Status | Self::InvitationWithdrawn => delivery::GIVE_UP_SECS,
         }
     }
 
@@ -91,13 +100,16 @@ impl EmailKind {
     /// application's earlier code, a new temporary password the user's
     /// earlier one. (A resume link does not: every link works.)
     pub fn replaced_by_newer(self) -> bool {
-        matches!(self, Self::AdminCode | Self::TemporaryPassword)
+        matches!(
+            self,
+            Self::AdminCode | Self::TemporaryPassword | Self::DomainCode
+        )
     }
 
     /// Whether the body holds something that opens a door (a code, a
     /// password, a link with a token): erased once the email is done with.
     pub fn carries_secret(self) -> bool {
-        !matches!(self, Self::Status)
+        !matches!(self, Self::Status | Self::InvitationWithdrawn)
     }
 }
 

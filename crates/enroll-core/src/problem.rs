@@ -52,6 +52,11 @@ pub enum ProblemCode {
     WrongPassword,
     /// A role the account does not have.
     UnknownRole,
+    /// An address outside the account's proven domains (or one that signs
+    /// in to another account: told apart from nothing else).
+    OutsideAccountDomains,
+    /// An address not in the domain it is to prove.
+    NotInDomain,
     /// A code this version does not know: sent by a newer server.
     #[serde(other)]
     Unknown,
@@ -93,6 +98,8 @@ impl ProblemCode {
             Self::CodeExpired => "code_expired",
             Self::WrongPassword => "wrong_password",
             Self::UnknownRole => "unknown_role",
+            Self::OutsideAccountDomains => "outside_account_domains",
+            Self::NotInDomain => "not_in_domain",
             Self::Unknown => "unknown",
         }
     }

@@ -2,6 +2,7 @@
 //! subject, fixed per kind and language), the code or temporary password
 //! in it. What the API tests and the end-to-end tests both read.
 
+use enroll_core::outbox::EmailKind;
 use enroll_core::{Catalog, Locale};
 
 use crate::{Parsed, Received};
@@ -40,13 +41,8 @@ pub fn kind_of(subject: &str) -> &'static str {
                 continue;
             };
             if catalog.text(key) == subject {
-                return match kind.split('.').next() {
-                    Some("admin_code") => "admin_code",
-                    Some("temporary_password") => "temporary_password",
-                    Some("resume") => "resume",
-                    Some("status") => "status",
-                    _ => "unknown",
-                };
+                let kind = kind.split('.').next().unwrap_or_default();
+                return EmailKind::parse(kind).map_or("unknown", EmailKind::as_str);
             }
         }
     }

@@ -236,21 +236,59 @@ pub fn resume_email(
 }
 
 /// The email carrying the code that proves the admin's address, to that
-/// address, in the applicant's language.
+/// address, in the applicant's language. The address is not proven yet,
+/// so nothing typed is in it: no name, no company.
 pub fn admin_code_email(record: &Record, code: &str, now: u64) -> NewEmail {
-    let (name, _) = names(record);
     let minutes = (limits::EMAIL_CODE_SECS / 60).to_string();
     let mut letter = Letter::new(catalog_of(record), "email.admin_code.subject");
     letter.add(
         "email.admin_code.body",
         &[
-            ("name", Value::Text(&name)),
             ("code", Value::Secret(code)),
             ("minutes", Value::Text(&minutes)),
         ],
     );
     let to = record.answers.admin.email.trim();
     letter.into_email(EmailKind::AdminCode, record, to, now)
+}
+
+/// The email carrying the code that proves a domain for the users of the
+/// account whose application is `record`, to `to` in that domain. Only
+/// the approved company's name is in it: nothing else anyone typed.
+pub fn domain_code_email(record: &Record, to: &str, code: &str, now: u64) -> NewEmail {
+    let (_, company) = names(record);
+    let minutes = (limits::EMAIL_CODE_SECS / 60).to_string();
+    let mut letter = Letter::new(catalog_of(record), "email.domain_code.subject");
+    letter.add(
+        "email.domain_code.body",
+        &[
+            ("company", Value::Text(&company)),
+            ("code", Value::Secret(code)),
+            ("minutes", Value::Text(&minutes)),
+        ],
+    );
+    letter.into_email(EmailKind::DomainCode, record, to, now)
+}
+
+/// The email telling an admin (at `to`) of the account whose application
+/// is `holder` that the invitation of `withdrawn` was withdrawn: that
+/// address became the admin of another, approved account.
+pub fn invitation_withdrawn_email(
+    holder: &Record,
+    to: &str,
+    withdrawn: &str,
+    now: u64,
+) -> NewEmail {
+    let (_, company) = names(holder);
+    let mut letter = Letter::new(catalog_of(holder), "email.invitation_withdrawn.subject");
+    letter.add(
+        "email.invitation_withdrawn.body",
+        &[
+            ("email", Value::Text(withdrawn)),
+            ("company", Value::Text(&company)),
+        ],
+    );
+    letter.into_email(EmailKind::InvitationWithdrawn, holder, to, now)
 }
 
 /// The email giving a partner account user (`name`, at `to`) their

@@ -20,7 +20,7 @@ use crate::json::JsonBody;
 use crate::mail;
 use crate::openapi::ApplicationPath;
 use crate::passwords::{code_hash, email_code};
-use crate::store::{CodeCheck, CodeSent};
+use crate::store::{CodeCheck, CodeSent, NewCode, Proof};
 use crate::throttle::{Action, Client};
 
 /// A code is on its way.
@@ -136,28 +136,65 @@ pub async fn send_code(
     let now = state.clock.now();
     let sent = state
         .store
-        .send_admin_email_code(
-            &record.id,
-            &to,
-            &code_hash(&code),
+        .send_email_code(
+            NewCode {
+                application_id: record.id.clone(),
+                email: to.clone(),
+                proof: Proof::AdminAddress,
+                code_hash: code_hash(&code),
+            },
             now,
             state.limits.admin_codes_per_recipient,
             mail::admin_code_email(&record, &code, now),
         )
         .await?;
+    sent_or_throttled(sent)?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(AdminEmailCodeSent {
+            to,
+            expires_in_secs: limits::EMAIL_CODE_SECS,
+        }),
+    )
+        .into_response())
+}
+
+/// 429 `too_many_codes` when the code was not sent for the hour's limits.
+pub(super) fn sent_or_throttled(sent: CodeSent) -> Result<(), ApiFailure> {
     match sent {
-        CodeSent::Sent => Ok((
-            StatusCode::ACCEPTED,
-            Json(AdminEmailCodeSent {
-                to,
-                expires_in_secs: limits::EMAIL_CODE_SECS,
-            }),
-        )
-            .into_response()),
+        CodeSent::Sent => Ok(()),
         CodeSent::TooMany { retry_after_secs } => Err(ApiFailure::throttled(
             "too_many_codes",
             Duration::from_secs(retry_after_secs),
         )),
+    }
+}
+
+/// The code as typed, without spaces; 422 `required` on `code` if none.
+pub(super) fn typed_code(code: &str) -> Result<String, ApiFailure> {
+    let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if typed.is_empty() {
+        return Err(code_problem(Problem::at("code", ProblemCode::Required)));
+    }
+    Ok(typed)
+}
+
+fn code_problem(problem: Problem) -> ApiFailure {
+    ApiFailure::invalid(ValidationReport::from_problems(vec![problem], Vec::new()))
+}
+
+/// A checked code's answer: nothing when it was right, else 422 on `code`
+/// (`wrong_code` with `tries_left`, or `code_expired`).
+pub(super) fn confirmed_or_problem(check: CodeCheck) -> Result<(), ApiFailure> {
+    match check {
+        CodeCheck::Confirmed => Ok(()),
+        CodeCheck::Wrong { tries_left } if tries_left > 0 => Err(code_problem(
+            Problem::at("code", ProblemCode::WrongCode)
+                .with_param("tries_left", tries_left.to_string()),
+        )),
+        CodeCheck::Wrong { .. } | CodeCheck::Expired => {
+            Err(code_problem(Problem::at("code", ProblemCode::CodeExpired)))
+        }
     }
 }
 
@@ -183,28 +220,21 @@ pub async fn verify_code(
     JsonBody(body): JsonBody<AdminEmailCode>,
 ) -> Result<Response, ApiFailure> {
     let email = record.answers.admin.email.trim().to_owned();
-    let typed: String = body.code.chars().filter(|c| !c.is_whitespace()).collect();
-    let problem =
-        |code| ApiFailure::invalid(ValidationReport::from_problems(vec![code], Vec::new()));
-    if typed.is_empty() {
-        return Err(problem(Problem::at("code", ProblemCode::Required)));
-    }
+    let typed = typed_code(&body.code)?;
     let check = state
         .store
-        .check_admin_email_code(&record.id, &email, &code_hash(&typed), state.clock.now())
+        .check_email_code(
+            &record.id,
+            &email,
+            Proof::AdminAddress,
+            &code_hash(&typed),
+            state.clock.now(),
+        )
         .await?;
-    match check {
-        CodeCheck::Confirmed => Ok(Json(AdminEmailConfirmed {
-            confirmed: true,
-            email,
-        })
-        .into_response()),
-        CodeCheck::Wrong { tries_left } if tries_left > 0 => Err(problem(
-            Problem::at("code", ProblemCode::WrongCode)
-                .with_param("tries_left", tries_left.to_string()),
-        )),
-        CodeCheck::Wrong { .. } | CodeCheck::Expired => {
-            Err(problem(Problem::at("code", ProblemCode::CodeExpired)))
-        }
-    }
+    confirmed_or_problem(check)?;
+    Ok(Json(AdminEmailConfirmed {
+        confirmed: true,
+        email,
+    })
+    .into_response())
 }

@@ -6,6 +6,7 @@ mod admin_email;
 mod applicant;
 mod applications;
 mod directory;
+mod domains;
 mod organization;
 mod preconditions;
 mod resume_email;
@@ -137,6 +138,8 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(users::list, users::add))
         .routes(routes!(users::read, users::change_roles, users::remove))
         .routes(routes!(users::resend_invitation))
+        .routes(routes!(domains::list, domains::start_proof))
+        .routes(routes!(domains::verify))
         .routes(routes!(organization::read, organization::save))
         .routes(routes!(organization::provider_requests))
         .routes(routes!(directory::requests_of_application))

@@ -71,6 +71,10 @@ fn outcome(change: UserChange) -> Result<(), ApiFailure> {
             Err(ApiFailure::new(StatusCode::CONFLICT, "signed_in_already"))
         }
         UserChange::LoginTaken => Err(ApiFailure::new(StatusCode::CONFLICT, "user_exists")),
+        UserChange::OutsideDomains => Err(invalid(vec![Problem::at(
+            "email",
+            ProblemCode::OutsideAccountDomains,
+        )])),
         UserChange::Forbidden => Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden")),
     }
 }
@@ -126,9 +130,9 @@ pub async fn list(
         (status = 201, description = "Added and emailed", body = UserView),
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
         (status = 403, description = "`forbidden` (by the roles, or a role this user may not give), or a step of signing in first", body = ApiErrorBody),
-        (status = 409, description = "`user_exists`: the address signs in already", body = ApiErrorBody),
+        (status = 409, description = "`user_exists`: a user of this account signs in with the address already", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "The report: `email`, `first_name`, `last_name` (`required`, `control_character`, `too_long` with `max`), `roles` (`required`, `unknown_role`); or `wrong_shape`", body = crate::openapi::Unprocessable),
+        (status = 422, description = "The report: `email` (`required`, `invalid_format`, `outside_account_domains`: not in the account's domains, or another account's), `first_name`, `last_name` (`required`, `control_character`, `too_long` with `max`), `roles` (`required`, `unknown_role`); or `wrong_shape`", body = crate::openapi::Unprocessable),
     ),
 )]
 pub async fn add(

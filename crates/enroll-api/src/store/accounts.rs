@@ -2,11 +2,12 @@
 //! sessions, second factors and failed sign-ins. Every time comes from the
 //! caller (the API's one clock), in seconds since the Unix epoch.
 
-use enroll_core::account::{limits, may_change_roles, Role};
+use enroll_core::account::{allowed_actions, limits, may_change_roles, Action, Role};
+use enroll_core::domains::domain_of;
 use sqlx::{Row, SqliteConnection};
 
 use super::outbox::{insert_email, mailbox};
-use super::{login, secs, unsecs, NewEmail, Store, StoreError};
+use super::{login, secs, unsecs, NewEmail, Record, Store, StoreError};
 
 /// The answer to asking for a code to be emailed to the admin address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +28,35 @@ pub enum CodeCheck {
     },
     /// Too old, tried too often, sent to another address, or never sent.
     Expired,
+}
+
+/// What an emailed code proves once typed back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proof {
+    /// That the application's admin address is the applicant's.
+    AdminAddress,
+    /// That the account (of the application) has an address in the
+    /// address's domain.
+    Domain,
+}
+
+impl Proof {
+    fn purpose(self) -> &'static str {
+        match self {
+            Self::AdminAddress => "admin",
+            Self::Domain => "domain",
+        }
+    }
+}
+
+/// A code to email: sent for an application (an applicant's, or an
+/// account's own) to `email`, to prove `proof`; stored as `code_hash`.
+#[derive(Clone, Debug)]
+pub struct NewCode {
+    pub application_id: String,
+    pub email: String,
+    pub proof: Proof,
+    pub code_hash: String,
 }
 
 /// A user to create (the first admin on approval).
@@ -104,8 +134,11 @@ pub enum UserChange {
     SignedInAlready,
     /// The roles of who asks do not allow it (found in the transaction).
     Forbidden,
-    /// Another user signs in with this address.
+    /// Another user of this account signs in with this address.
     LoginTaken,
+    /// The address is outside the account's proven domains, or signs in
+    /// to another account.
+    OutsideDomains,
 }
 
 /// How many users of the account hold global admin, but `except`.
@@ -186,18 +219,6 @@ fn user(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
     })
 }
 
-pub(super) async fn login_taken(
-    conn: &mut SqliteConnection,
-    email: &str,
-) -> Result<bool, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE login = ?)")
-            .bind(login(email))
-            .fetch_one(&mut *conn)
-            .await?,
-    )
-}
-
 async fn insert_user(
     conn: &mut SqliteConnection,
     account_id: &str,
@@ -226,6 +247,77 @@ async fn insert_user(
     Ok(())
 }
 
+/// What became of another account's hold on an address that is to be a
+/// new account's admin.
+pub(super) enum Withdrawal {
+    /// No user signs in with it.
+    Free,
+    /// A user who has chosen a password signs in with it: left alone.
+    SignedIn,
+    /// An invited user who never signed in was removed; the admins of
+    /// their account (the application `holder`) are to be told.
+    Withdrawn {
+        holder: Box<Record>,
+        admins: Vec<String>,
+    },
+}
+
+/// Withdraws the invitation of `email` to another account, if it was never
+/// taken up (the user removed, with nothing of theirs left), so no account
+/// can stall another's approval by inviting its admin's address.
+pub(super) async fn withdraw_invitation(
+    conn: &mut SqliteConnection,
+    email: &str,
+) -> Result<Withdrawal, StoreError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.account_id, u.password_temporary, a.application_id
+         FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.login = ?",
+    )
+    .bind(login(email))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Withdrawal::Free);
+    };
+    let temporary: i64 = row.try_get("password_temporary")?;
+    if temporary == 0 {
+        return Ok(Withdrawal::SignedIn);
+    }
+    let (user_id, account_id, application_id): (String, String, String) = (
+        row.try_get("id")?,
+        row.try_get("account_id")?,
+        row.try_get("application_id")?,
+    );
+    for sql in [
+        "DELETE FROM sessions WHERE user_id = ?",
+        "DELETE FROM recovery_codes WHERE user_id = ?",
+        "DELETE FROM users WHERE id = ?",
+    ] {
+        sqlx::query(sql).bind(&user_id).execute(&mut *conn).await?;
+    }
+    // Told: whoever of that account may add users (and so invited them).
+    let rows = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY rowid"
+    ))
+    .bind(&account_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut admins = Vec::new();
+    for row in &rows {
+        let admin = user(row)?;
+        if allowed_actions(&admin.roles).contains(&Action::AddUser) {
+            admins.push(admin.email);
+        }
+    }
+    let holder = super::applications::load(conn, &application_id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("account {account_id} has no application")))?;
+    Ok(Withdrawal::Withdrawn {
+        holder: Box::new(holder),
+        admins,
+    })
+}
+
 pub(super) async fn insert_account(
     conn: &mut SqliteConnection,
     application_id: &str,
@@ -237,7 +329,19 @@ pub(super) async fn insert_account(
         .bind(secs(account.created_at))
         .execute(&mut *conn)
         .await?;
-    insert_user(conn, &account.id, &account.user, account.created_at).await
+    insert_user(conn, &account.id, &account.user, account.created_at).await?;
+    // Its users' addresses may be in the proven admin address's domain.
+    let email = login(&account.user.email);
+    sqlx::query(
+        "INSERT INTO account_domains (account_id, domain, proven_by, proven_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(&account.id)
+    .bind(domain_of(&email).unwrap_or_default())
+    .bind(&email)
+    .bind(secs(account.created_at))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 impl Store {
@@ -259,20 +363,24 @@ impl Store {
         .await
     }
 
-    /// Records a new code for the admin address `email` of application
-    /// `id` (replacing any earlier one) and queues `message`, which carries
-    /// it; refused when three were sent for the application, or
-    /// `per_recipient` to the address, in the hour before `now`.
-    pub async fn send_admin_email_code(
+    /// Records a new code (replacing any earlier code of its application)
+    /// and queues `message`, which carries it; refused when three were
+    /// sent for the application, or `per_recipient` to the address, in the
+    /// hour before `now`.
+    pub async fn send_email_code(
         &self,
-        id: &str,
-        email: &str,
-        code_hash: &str,
+        code: NewCode,
         now: u64,
         per_recipient: u32,
         message: NewEmail,
     ) -> Result<CodeSent, StoreError> {
-        let (id, email, code_hash) = (id.to_owned(), login(email), code_hash.to_owned());
+        let NewCode {
+            application_id: id,
+            email,
+            proof,
+            code_hash,
+        } = code;
+        let email = login(&email);
         // Counted per inbox: jane+1@ and Jane@ are one (the `+tag`
         // would otherwise give each spelling its own three).
         let inbox = mailbox(&email);
@@ -285,7 +393,7 @@ impl Store {
                 for (column, limit) in [("application_id", per_application), ("email", per_recipient)] {
                     let value = if column == "email" { &inbox } else { &id };
                     let row = sqlx::query(&format!(
-                        "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM admin_email_code_sends
+                        "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM email_code_sends
                          WHERE {column} = ? AND sent_at > ?"
                     ))
                     .bind(value)
@@ -302,20 +410,21 @@ impl Store {
                     }
                 }
                 sqlx::query(
-                    "INSERT INTO admin_email_codes (application_id, email, code_hash, expires_at, tries_left)
-                     VALUES (?, ?, ?, ?, ?)
+                    "INSERT INTO email_codes (application_id, email, purpose, code_hash, expires_at, tries_left)
+                     VALUES (?, ?, ?, ?, ?, ?)
                      ON CONFLICT (application_id) DO UPDATE SET email = excluded.email,
-                         code_hash = excluded.code_hash, expires_at = excluded.expires_at,
-                         tries_left = excluded.tries_left",
+                         purpose = excluded.purpose, code_hash = excluded.code_hash,
+                         expires_at = excluded.expires_at, tries_left = excluded.tries_left",
                 )
                 .bind(&id)
                 .bind(&email)
+                .bind(proof.purpose())
                 .bind(&code_hash)
                 .bind(secs(now + limits::EMAIL_CODE_SECS))
                 .bind(i64::from(limits::EMAIL_CODE_TRIES))
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query("INSERT INTO admin_email_code_sends (application_id, email, sent_at) VALUES (?, ?, ?)")
+                sqlx::query("INSERT INTO email_code_sends (application_id, email, sent_at) VALUES (?, ?, ?)")
                     .bind(&id)
                     .bind(&inbox)
                     .bind(secs(now))
@@ -328,20 +437,22 @@ impl Store {
         .await
     }
 
-    /// Checks a typed code against the one sent to `email` for
-    /// application `id`; a right one proves the address.
-    pub async fn check_admin_email_code(
+    /// Checks a typed code against the one sent for application `id` to
+    /// prove `proof` of `proves` (the admin address; or the domain, for
+    /// the account): a right one proves it.
+    pub async fn check_email_code(
         &self,
         id: &str,
-        email: &str,
+        proves: &str,
+        proof: Proof,
         code_hash: &str,
         now: u64,
     ) -> Result<CodeCheck, StoreError> {
-        let (id, email, code_hash) = (id.to_owned(), login(email), code_hash.to_owned());
+        let (id, proves, code_hash) = (id.to_owned(), login(proves), code_hash.to_owned());
         self.write(move |tx| {
             Box::pin(async move {
                 let row = sqlx::query(
-                    "SELECT email, code_hash, expires_at, tries_left FROM admin_email_codes
+                    "SELECT email, purpose, code_hash, expires_at, tries_left FROM email_codes
                      WHERE application_id = ?",
                 )
                 .bind(&id)
@@ -350,16 +461,26 @@ impl Store {
                 let Some(row) = row else {
                     return Ok(CodeCheck::Expired);
                 };
-                let sent_to: String = row.try_get("email")?;
+                let email: String = row.try_get("email")?;
+                let purpose: String = row.try_get("purpose")?;
                 let expires_at: i64 = row.try_get("expires_at")?;
                 let tries_left: i64 = row.try_get("tries_left")?;
-                if sent_to != email || unsecs(expires_at) <= now || tries_left <= 0 {
+                let domain = domain_of(&email).unwrap_or_default();
+                let sent_for = match proof {
+                    Proof::AdminAddress => &email,
+                    Proof::Domain => &domain,
+                };
+                if *sent_for != proves
+                    || purpose != proof.purpose()
+                    || unsecs(expires_at) <= now
+                    || tries_left <= 0
+                {
                     return Ok(CodeCheck::Expired);
                 }
                 let expected: String = row.try_get("code_hash")?;
                 if expected != code_hash {
                     sqlx::query(
-                        "UPDATE admin_email_codes SET tries_left = tries_left - 1 WHERE application_id = ?",
+                        "UPDATE email_codes SET tries_left = tries_left - 1 WHERE application_id = ?",
                     )
                     .bind(&id)
                     .execute(&mut *tx)
@@ -368,19 +489,53 @@ impl Store {
                         tries_left: u32::try_from(tries_left - 1).unwrap_or(0),
                     });
                 }
-                sqlx::query("DELETE FROM admin_email_codes WHERE application_id = ?")
+                sqlx::query("DELETE FROM email_codes WHERE application_id = ?")
                     .bind(&id)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("UPDATE applications SET admin_email_confirmed = ? WHERE id = ?")
-                    .bind(&email)
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
+                match proof {
+                    Proof::AdminAddress => {
+                        sqlx::query("UPDATE applications SET admin_email_confirmed = ? WHERE id = ?")
+                            .bind(&email)
+                            .bind(&id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Proof::Domain => {
+                        sqlx::query(
+                            "INSERT OR IGNORE INTO account_domains (account_id, domain, proven_by, proven_at)
+                             SELECT id, ?, ?, ? FROM accounts WHERE application_id = ?",
+                        )
+                        .bind(&domain)
+                        .bind(&email)
+                        .bind(secs(now))
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
                 Ok(CodeCheck::Confirmed)
             })
         })
         .await
+    }
+
+    /// The account's proven domains, in the order they were proven:
+    /// (domain, proven at).
+    pub async fn account_domains(
+        &self,
+        account_id: &str,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT domain, proven_at FROM account_domains WHERE account_id = ?
+             ORDER BY rowid",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("domain")?, unsecs(row.try_get("proven_at")?))))
+            .collect()
     }
 
     /// Takes the proof of the admin's address away, as applications sent
@@ -478,8 +633,28 @@ impl Store {
         let account_id = account_id.to_owned();
         self.write_queuing(move |tx| {
             Box::pin(async move {
-                if login_taken(tx, &new.email).await? {
-                    return Ok(UserChange::LoginTaken);
+                let holder: Option<String> =
+                    sqlx::query_scalar("SELECT account_id FROM users WHERE login = ?")
+                        .bind(login(&new.email))
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                match holder {
+                    Some(holder) if holder == account_id => return Ok(UserChange::LoginTaken),
+                    // Another account's user is answered as any address
+                    // outside the domains: nothing tells them apart.
+                    Some(_) => return Ok(UserChange::OutsideDomains),
+                    None => {}
+                }
+                let domain = domain_of(&new.email).unwrap_or_default();
+                let ours: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM account_domains WHERE account_id = ? AND domain = ?)",
+                )
+                .bind(&account_id)
+                .bind(&domain)
+                .fetch_one(&mut *tx)
+                .await?;
+                if !ours {
+                    return Ok(UserChange::OutsideDomains);
                 }
                 insert_user(tx, &account_id, &new, now).await?;
                 insert_email(tx, &message).await?;

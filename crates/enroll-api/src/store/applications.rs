@@ -5,7 +5,7 @@ use enroll_core::company::normalize_mpn_id;
 use enroll_core::{Answers, ApplicationStatus, Change};
 use sqlx::{Row, SqliteConnection};
 
-use super::accounts::{insert_account, login_taken, NewAccount};
+use super::accounts::{insert_account, withdraw_invitation, NewAccount, Withdrawal};
 use super::outbox::insert_email;
 use super::{NewEmail, Store, StoreError};
 
@@ -63,12 +63,20 @@ pub enum UpdateOutcome {
     Missing,
 }
 
+/// The email telling an admin (at `to`) of the account whose application
+/// is `holder` that the invitation of `withdrawn` was withdrawn, queued at
+/// `now`.
+pub type WithdrawalNotice = fn(holder: &Record, to: &str, withdrawn: &str, now: u64) -> NewEmail;
+
 /// What a status change brings with it.
 #[derive(Debug, Default)]
 pub struct Consequences {
     pub emails: Vec<NewEmail>,
     /// On approval: the partner account and its first user.
     pub account: Option<NewAccount>,
+    /// On approval, where another account invited the admin's address and
+    /// the invitation was withdrawn: how its admins are told.
+    pub withdrawal_notice: Option<WithdrawalNotice>,
 }
 
 #[derive(Debug)]
@@ -108,7 +116,10 @@ fn answers_json(answers: &Answers) -> Result<String, StoreError> {
     serde_json::to_string(answers).map_err(|e| StoreError::Corrupt(format!("answers: {e}")))
 }
 
-async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Option<Record>, StoreError> {
+pub(super) async fn load(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<Option<Record>, StoreError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM applications WHERE id = ?"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -386,10 +397,22 @@ impl Store {
                 let changed = enter_status(tx, &id, to, reason.as_deref()).await?;
                 let consequences = then(&changed);
                 if let Some(account) = &consequences.account {
-                    if login_taken(tx, &account.user.email).await? {
+                    // No other account can stall an approval: an invitation
+                    // of the address that was never taken up is withdrawn.
+                    let email = &account.user.email;
+                    match withdraw_invitation(tx, email).await? {
+                        Withdrawal::Free => {}
                         // Nothing of the change is kept: the transaction
                         // rolls back on this error.
-                        return Err(StoreError::LoginTaken(account.user.email.clone()));
+                        Withdrawal::SignedIn => return Err(StoreError::LoginTaken(email.clone())),
+                        Withdrawal::Withdrawn { holder, admins } => {
+                            if let Some(notice) = consequences.withdrawal_notice {
+                                for admin in admins {
+                                    let told = notice(&holder, &admin, email, account.created_at);
+                                    insert_email(tx, &told).await?;
+                                }
+                            }
+                        }
                     }
                     insert_account(tx, &id, account).await?;
                 }

@@ -8,7 +8,9 @@ mod outbox;
 
 pub use accounts::*;
 
-pub use applications::{Consequences, HistoryEntry, NewDraft, Record, StatusChange, UpdateOutcome};
+pub use applications::{
+    Consequences, HistoryEntry, NewDraft, Record, StatusChange, UpdateOutcome, WithdrawalNotice,
+};
 pub use directory::{MpnEntry, RequestOutcome};
 pub use outbox::{
     queued_signal, Claim, Claimed, Delivery, Email, EmailKind, NewEmail, RetryRefused, Throttled,
@@ -34,7 +36,7 @@ pub enum StoreError {
     Corrupt(String),
     #[error("a database write stopped before its end: {0}")]
     Interrupted(String),
-    #[error("{0} already signs in to a partner account")]
+    #[error("{0} signs in to another partner account already (and has chosen a password there): ask the applicant for another admin address with request-info --reason")]
     LoginTaken(String),
 }
 

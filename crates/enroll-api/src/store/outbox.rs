@@ -217,13 +217,14 @@ pub(super) async fn insert_email(
         .await?;
     }
     if email.kind.replaced_by_newer() {
-        // An earlier code (of the application) or temporary password (of
+        // An earlier code (of the application: one at a time, for the
+        // admin's address or a domain) or temporary password (of
         // the same user) not yet handed over is dead: never sent.
         sqlx::query(&format!(
             "UPDATE outbox SET state = 'expired', last_reply = 'not sent: a newer one replaced it',
                  {ERASE_IF_DONE}
              WHERE id < ?3 AND kind = ?4 AND application_id = ?5
-               AND (?4 = 'admin_code' OR mailbox = ?6)
+               AND (?4 IN ('admin_code', 'domain_code') OR mailbox = ?6)
                AND state IN ('queued', 'retrying')"
         ))
         .bind(true)
