@@ -1616,3 +1616,89 @@ async fn users_are_added_only_in_proven_domains_and_no_account_stalls_an_approva
     let own = add_user(&api, &admin, "sam@contoso.com", &["sales_agent"]).await;
     assert_eq!((own.status().as_u16(), own.code()), (409, "user_exists"));
 }
+
+/// A new password that an attacker would try early is refused with the
+/// reason, in the user's language (NIST SP 800-63B, by the zxcvbn
+/// estimator given the user's own words); passphrases pass.
+#[tokio::test]
+async fn guessable_passwords_are_refused_with_the_reason() {
+    let (api, _clock) = api_with_clock().await;
+    let (email, temporary) = approved(&api).await;
+    let token = sign_in(&api, &email, &temporary).await.body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (weak, why) in [
+        ("123456789012", "a sequence"),
+        ("aaaaaaaaaaaa", "repeats"),
+        ("abcdefghijkl", "a sequence"),
+        ("qwertyuiopas", "common password"),
+        (
+            "jane.doe@contoso.com",
+            "your name, your email address, your company",
+        ),
+        ("contosocontoso", "your company"),
+        ("Contoso Ltd. 2026", "your company"),
+    ] {
+        let refused = change_password(&api, &token, &temporary, weak).await;
+        assert_eq!(refused.status(), 422, "{weak}: {}", refused.text());
+        assert_eq!(
+            problem_code(&refused),
+            ("new_password".into(), "weak_password".into()),
+            "{weak}"
+        );
+        let message = refused.body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(why), "{weak}: {message}");
+    }
+    // In Chinese for a reader of Chinese.
+    let chinese = api
+        .request(Method::POST, "/session/password")
+        .bearer_auth(&token)
+        .header("Accept-Language", "zh-CN")
+        .json(&json!({"current_password": temporary, "new_password": "abcdefghijkl"}))
+        .checked()
+        .await;
+    let message = chinese.body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("序列"), "{message}");
+    // Passphrases pass: one in place of the temporary password, the next
+    // in place of that (the session may change it again).
+    let mut current = temporary;
+    for strong in [
+        "correct horse battery staple lantern",
+        "Seven tall ships sail at noon",
+    ] {
+        let changed = change_password(&api, &token, &current, strong).await;
+        assert_eq!(changed.status(), 200, "{strong}: {}", changed.text());
+        current = strong.to_owned();
+    }
+}
+
+/// Every user sets up a second factor before anything else, not only the
+/// admin roles: a sales agent, a helpdesk agent and a referrals admin too.
+#[tokio::test]
+async fn every_user_sets_up_a_second_factor() {
+    let (api, clock) = api_with_clock().await;
+    let (admin, _, _) = fully_set_up(&api, &clock).await;
+    for (email, role) in [
+        ("sales@contoso.com", "sales_agent"),
+        ("help@contoso.com", "helpdesk_agent"),
+        ("refer@contoso.com", "referrals_admin"),
+    ] {
+        let added = add_user(&api, &admin, email, &[role]).await;
+        assert_eq!(added.status(), 201, "{}", added.text());
+        let temporary = password_sent_to(&api, email).await;
+        let token = sign_in(&api, email, &temporary).await.body["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let changed = change_password(&api, &token, &temporary, NEW_PASSWORD).await;
+        assert_eq!(changed.status(), 200, "{}", changed.text());
+        assert_eq!(changed.body["mfa_enrolment_required"], true, "{role}");
+        let account = as_user(&api, &token, Method::GET, "/account", None).await;
+        assert_eq!(
+            (account.status().as_u16(), account.code()),
+            (403, "mfa_enrolment_required"),
+            "{role}"
+        );
+    }
+}

@@ -1,6 +1,5 @@
 //! The partner account after approval, stated once: the roles (Partner
-//! Center's set) and which of them must protect their sign-in with a second
-//! factor, what each role may do, the numbers of signing in, the rule for a
+//! Center's set), what each role may do and grant, the numbers of signing in, the rule for a
 //! new password, and what a session may do at each stage of signing in.
 //! The API enforces it; the app reads it to show only what a user may do.
 
@@ -49,13 +48,12 @@ pub enum Action {
     ProveDomain,
 }
 
-/// One row of the table: a role, whether it must use a second factor, what
-/// it may do, and which roles it may give to (or take from) another user.
+/// One row of the table: a role, what it may do, and which roles it may
+/// give to (or take from) another user.
 /// The last is stated per role, never derived from the actions, so that an
 /// action added later cannot silently widen who may grant what.
 struct Grant {
     role: Role,
-    needs_mfa: bool,
     actions: &'static [Action],
     grants: &'static [Role],
 }
@@ -99,13 +97,12 @@ const ALL_BUT_GLOBAL_ADMIN: &[Role] = &[
     Role::ReferralsAdmin,
 ];
 
-/// The table, from Partner Center's roles. The vendor requires a second
-/// factor for partner admins: the roles that manage the account, its users
-/// or its money.
+/// The table, from Partner Center's roles. Every user, whatever the roles,
+/// signs in with a second factor (`SessionStage`): the vendor's partner
+/// security requirements ask it of every user in a partner's tenant.
 const GRANTS: [Grant; 9] = [
     grant(
         Role::GlobalAdmin,
-        true,
         &[
             ViewAccount,
             ListUsers,
@@ -124,7 +121,6 @@ const GRANTS: [Grant; 9] = [
     // The profile and the users, but not global admins.
     grant(
         Role::AccountAdmin,
-        true,
         &[
             ViewAccount,
             ListUsers,
@@ -139,26 +135,20 @@ const GRANTS: [Grant; 9] = [
         ],
         ALL_BUT_GLOBAL_ADMIN,
     ),
-    grant(Role::UserManagementAdmin, true, USERS, STAFF),
-    grant(Role::BillingAdmin, true, EVERYONE, &[]),
+    grant(Role::UserManagementAdmin, USERS, STAFF),
+    grant(Role::BillingAdmin, EVERYONE, &[]),
     // Admin agents look after customers, through providers too.
-    grant(Role::AdminAgent, true, &[ViewProviderRequests], &[]),
+    grant(Role::AdminAgent, &[ViewProviderRequests], &[]),
     // Sales agents sell, through providers too.
-    grant(Role::SalesAgent, false, &[ViewProviderRequests], &[]),
-    grant(Role::HelpdeskAgent, false, EVERYONE, &[]),
-    grant(Role::BusinessProfileAdmin, false, EVERYONE, &[]),
-    grant(Role::ReferralsAdmin, false, EVERYONE, &[]),
+    grant(Role::SalesAgent, &[ViewProviderRequests], &[]),
+    grant(Role::HelpdeskAgent, EVERYONE, &[]),
+    grant(Role::BusinessProfileAdmin, EVERYONE, &[]),
+    grant(Role::ReferralsAdmin, EVERYONE, &[]),
 ];
 
-const fn grant(
-    role: Role,
-    needs_mfa: bool,
-    actions: &'static [Action],
-    grants: &'static [Role],
-) -> Grant {
+const fn grant(role: Role, actions: &'static [Action], grants: &'static [Role]) -> Grant {
     Grant {
         role,
-        needs_mfa,
         actions,
         grants,
     }
@@ -178,15 +168,9 @@ impl Role {
     ];
 
     /// Its row of the table; none for a role the table lacks, which then
-    /// may do nothing (and must use a second factor): a row forgotten
-    /// fails closed.
+    /// may do nothing: a row forgotten fails closed.
     fn grant(self) -> Option<&'static Grant> {
         GRANTS.iter().find(|g| g.role == self)
-    }
-
-    /// Whether a user holding this role must sign in with a second factor.
-    pub fn needs_mfa(self) -> bool {
-        self.grant().is_none_or(|g| g.needs_mfa)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -250,11 +234,6 @@ pub fn may_change_roles(actor: &[Role], before: &[Role], after: &[Role]) -> bool
     changed.into_iter().all(|role| may_assign(actor, *role))
 }
 
-/// Whether a user holding `roles` must sign in with a second factor.
-pub fn needs_mfa(roles: &[Role]) -> bool {
-    roles.iter().any(|role| role.needs_mfa())
-}
-
 /// The numbers of signing in (ARCHITECTURE.md, "The partner account"), in
 /// seconds where they are times.
 pub mod limits {
@@ -284,6 +263,10 @@ pub mod limits {
     pub const PASSWORD_MIN_CHARS: usize = 12;
     /// The longest: enough for any passphrase, and bounded for hashing.
     pub const PASSWORD_MAX_CHARS: usize = 256;
+    /// The lowest score (0 to 4) the zxcvbn estimator may give a new
+    /// password: 3 is "safely unguessable", over 10^8 guesses, far beyond
+    /// what the sign-in limits let anyone try.
+    pub const PASSWORD_MIN_SCORE: u8 = 3;
 }
 
 /// Passwords too common to be chosen: a vendored list (the API loads it;
@@ -344,6 +327,126 @@ pub fn new_password_problem(
     }
 }
 
+/// Words of the product itself, which a password should not lean on.
+pub const PRODUCT_WORDS: &[&str] = &[
+    "csp",
+    "cloud solution provider",
+    "partner",
+    "partner center",
+    "enroll",
+    "enrollment",
+];
+
+/// Why a new password is easy to guess: the part that weighs most in the
+/// estimate. Each has a message (`password.why.<name>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guessable {
+    /// It leans on the user's own address, name, company, or the product.
+    OwnWords,
+    /// Common words, names or passwords.
+    CommonWords,
+    /// A row or pattern of keys (`qwertyuiop`).
+    Keyboard,
+    /// One character or a group repeated (`aaaa`, `abcabc`).
+    Repeat,
+    /// A sequence (`abcdef`, `123456`).
+    Sequence,
+    /// Dates and recent years.
+    Dates,
+    /// Too little of anything to be hard to guess.
+    Short,
+}
+
+impl Guessable {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OwnWords => "own_words",
+            Self::CommonWords => "common_words",
+            Self::Keyboard => "keyboard",
+            Self::Repeat => "repeat",
+            Self::Sequence => "sequence",
+            Self::Dates => "dates",
+            Self::Short => "short",
+        }
+    }
+}
+
+/// The words a password of this user should not lean on: the address and
+/// its parts, the names, the company's words, the product's words; lower
+/// case, each of 3 characters or more.
+pub fn own_words(email: &str, names: &[&str]) -> Vec<String> {
+    let mut words: Vec<String> = vec![email.trim().to_lowercase()];
+    for text in std::iter::once(email).chain(names.iter().copied()) {
+        let lower = text.trim().to_lowercase();
+        words.push(lower.clone());
+        words.extend(
+            lower
+                .split(|c: char| !c.is_alphanumeric())
+                .map(str::to_owned),
+        );
+    }
+    words.extend(PRODUCT_WORDS.iter().map(|w| (*w).to_owned()));
+    // In the order given: the estimator ranks the first as likeliest.
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| w.chars().count() >= 3 && seen.insert(w.clone()));
+    words
+}
+
+/// What is left of `password` (lower case) once the user's own words are
+/// taken out, in letters: fewer than `OWN_WORDS_MIN_REST` and the password
+/// is only those words dressed up ("Contoso Ltd. 2026").
+#[cfg(feature = "password-strength")]
+fn letters_beside_own_words(password: &str, own_words: &[String]) -> Option<usize> {
+    let lower = password.to_lowercase();
+    let mut longest_first: Vec<&String> = own_words.iter().collect();
+    longest_first.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    let mut rest = lower.clone();
+    for word in longest_first {
+        rest = rest.replace(word.as_str(), " ");
+    }
+    (rest != lower).then(|| rest.chars().filter(|c| c.is_alphabetic()).count())
+}
+
+/// Fewer letters than this beside the user's own words, and a password is
+/// refused as built on them.
+#[cfg(feature = "password-strength")]
+const OWN_WORDS_MIN_REST: usize = 6;
+
+/// Whether `new` is too easy to guess (NIST SP 800-63B: compare it with
+/// what attackers try first), and why: the zxcvbn estimator, given the
+/// user's `own_words`, scores it below `limits::PASSWORD_MIN_SCORE`.
+/// Only the API has the estimator (feature `password-strength`).
+#[cfg(feature = "password-strength")]
+pub fn guessable_password(new: &str, own_words: &[String]) -> Option<Guessable> {
+    use zxcvbn::matching::patterns::MatchPattern;
+    let beside_own = letters_beside_own_words(new, own_words);
+    if beside_own.is_some_and(|letters| letters < OWN_WORDS_MIN_REST) {
+        return Some(Guessable::OwnWords);
+    }
+    let inputs: Vec<&str> = own_words.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(new, &inputs);
+    if u8::from(estimate.score()) >= limits::PASSWORD_MIN_SCORE {
+        return None;
+    }
+    if beside_own.is_some() {
+        return Some(Guessable::OwnWords);
+    }
+    // The pattern covering most of the password says why.
+    let widest = estimate
+        .sequence()
+        .iter()
+        .filter(|m| !matches!(m.pattern, MatchPattern::BruteForce))
+        .max_by_key(|m| m.j + 1 - m.i);
+    Some(match widest.map(|m| &m.pattern) {
+        Some(MatchPattern::Dictionary(_)) => Guessable::CommonWords,
+        Some(MatchPattern::Spatial(_)) => Guessable::Keyboard,
+        Some(MatchPattern::Repeat(_)) => Guessable::Repeat,
+        Some(MatchPattern::Sequence(_)) => Guessable::Sequence,
+        Some(MatchPattern::Date(_) | MatchPattern::Regex(_)) => Guessable::Dates,
+        Some(MatchPattern::BruteForce) | None => Guessable::Short,
+    })
+}
+
 /// How far a session has come in signing in, and so what it may do. A
 /// password alone is not enough where a second factor is set up; a
 /// temporary password allows only choosing a new one; an admin without a
@@ -367,8 +470,6 @@ pub struct SignInState {
     /// The session gave the second factor's code.
     pub mfa_passed: bool,
     pub temporary_password: bool,
-    /// One of the user's roles needs a second factor.
-    pub roles_need_mfa: bool,
 }
 
 /// The kind of request a session makes, as the stages tell them apart.
@@ -392,7 +493,7 @@ impl SessionStage {
             Self::NeedsMfaCode
         } else if state.temporary_password {
             Self::MustChangePassword
-        } else if state.roles_need_mfa && !state.mfa_enrolled {
+        } else if !state.mfa_enrolled {
             Self::MustEnrolMfa
         } else {
             Self::Ready
@@ -566,31 +667,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn roles_round_trip_and_the_admin_roles_need_a_second_factor() {
+    fn roles_round_trip() {
         for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Some(role));
             let json = serde_json::to_value(role).unwrap();
             assert_eq!(json, role.as_str());
         }
         assert_eq!(Role::parse("root"), None);
-        let with_mfa: Vec<&str> = Role::ALL
-            .into_iter()
-            .filter(|r| r.needs_mfa())
-            .map(Role::as_str)
-            .collect();
-        assert_eq!(
-            with_mfa,
-            [
-                "global_admin",
-                "account_admin",
-                "user_management_admin",
-                "billing_admin",
-                "admin_agent"
-            ]
-        );
-        assert!(needs_mfa(&[Role::SalesAgent, Role::BillingAdmin]));
-        assert!(!needs_mfa(&[Role::SalesAgent, Role::ReferralsAdmin]));
-        assert!(!needs_mfa(&[]));
     }
 
     #[test]
@@ -744,6 +827,43 @@ mod tests {
         }
     }
 
+    /// The examples: what an attacker tries first is refused, with
+    /// the reason; passphrases pass.
+    #[test]
+    fn a_guessable_password_is_refused_with_the_reason() {
+        let own = own_words("sam.lee@fabrikam.com", &["Sam", "Lee", "Fabrikam Inc."]);
+        let why = |password: &str| guessable_password(password, &own);
+        for (password, reason) in [
+            ("123456789012", Guessable::Sequence),
+            ("aaaaaaaaaaaa", Guessable::Repeat),
+            ("abcdefghijkl", Guessable::Sequence),
+            ("qwertyuiopas", Guessable::CommonWords),
+            ("zxcvfdsaqwer", Guessable::Keyboard),
+            ("07/12/1987", Guessable::Dates),
+            ("长城长城长城长城长城长城", Guessable::Repeat),
+            ("sam.lee@fabrikam.com", Guessable::OwnWords),
+            ("fabrikamfabrikam", Guessable::OwnWords),
+            ("Fabrikam Inc. 2026", Guessable::OwnWords),
+            ("Fabrikam Ltd. 2026!", Guessable::OwnWords),
+            ("Sam Lee of Fabrikam", Guessable::OwnWords),
+            ("password1234", Guessable::CommonWords),
+        ] {
+            assert_eq!(why(password), Some(reason), "{password}");
+        }
+        for strong in [
+            "correct horse battery staple lantern",
+            "Seven tall ships sail at noon",
+            // The tests' own passwords.
+            "violet quarry tandem",
+            "amber canyon lantern",
+            "七只白鹤飞过蓝色山脉上空",
+            // Their own words beside enough of something else.
+            "Fabrikam ferries violet quartz",
+        ] {
+            assert_eq!(why(strong), None, "{strong}");
+        }
+    }
+
     #[test]
     fn a_new_password_is_long_new_and_uncommon() {
         let common = CommonPasswords::from_lines("password\nqwertyuiop\n1q2w3e4r5t6y\n");
@@ -780,21 +900,20 @@ mod tests {
 
     #[test]
     fn each_stage_allows_only_its_step() {
-        let state = |mfa_enrolled, mfa_passed, temporary_password, roles_need_mfa| {
+        let state = |mfa_enrolled, mfa_passed, temporary_password| {
             SessionStage::of(SignInState {
                 mfa_enrolled,
                 mfa_passed,
                 temporary_password,
-                roles_need_mfa,
             })
         };
         use Request::*;
         use SessionStage::*;
-        assert_eq!(state(true, false, false, true), NeedsMfaCode);
-        assert_eq!(state(false, false, true, true), MustChangePassword);
-        assert_eq!(state(false, false, false, true), MustEnrolMfa);
-        assert_eq!(state(false, false, false, false), Ready);
-        assert_eq!(state(true, true, false, true), Ready);
+        assert_eq!(state(true, false, false), NeedsMfaCode);
+        assert_eq!(state(false, false, true), MustChangePassword);
+        // Every user sets up a second factor, whatever the roles.
+        assert_eq!(state(false, false, false), MustEnrolMfa);
+        assert_eq!(state(true, true, false), Ready);
 
         assert_eq!(NeedsMfaCode.refusal(Account), Some("mfa_required"));
         assert_eq!(NeedsMfaCode.refusal(ChangePassword), Some("mfa_required"));

@@ -42,6 +42,9 @@ pub enum ProblemCode {
     SameAsPrevious,
     /// A new password on the list of common ones.
     CommonPassword,
+    /// A new password the estimator finds easy to guess (`label_key` says
+    /// why).
+    WeakPassword,
     /// The admin's address has not been proven with the emailed code.
     AdminEmailUnverified,
     /// A code (emailed, or from an authenticator app) that is not the one.
@@ -93,6 +96,7 @@ impl ProblemCode {
             Self::MpnCountryMismatch => "mpn_country_mismatch",
             Self::SameAsPrevious => "same_as_previous",
             Self::CommonPassword => "common_password",
+            Self::WeakPassword => "weak_password",
             Self::AdminEmailUnverified => "admin_email_unverified",
             Self::WrongCode => "wrong_code",
             Self::CodeExpired => "code_expired",

@@ -10,8 +10,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::account::{
-    limits, needs_mfa, new_password_problem, AccountUser, Request, SessionStage, SessionState,
-    SignInState,
+    guessable_password, limits, new_password_problem, own_words, AccountUser, Request,
+    SessionStage, SessionState, SignInState,
 };
 use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
 use serde::Deserialize;
@@ -49,7 +49,6 @@ fn stage(user: &User, mfa_passed: bool) -> SessionStage {
         mfa_enrolled: user.totp_secret.is_some(),
         mfa_passed,
         temporary_password: user.password_temporary,
-        roles_need_mfa: needs_mfa(&user.roles),
     })
 }
 
@@ -303,8 +302,9 @@ pub struct PasswordChange {
 /// Choose a new password
 ///
 /// The only thing a session signed in with a temporary password may do.
-/// At least 12 characters, not the current one, not a common one. The
-/// user's other sessions end.
+/// At least 12 characters, not the current one, not a common one, and not
+/// easy to guess (zxcvbn's score of 3 or more, given the user's address,
+/// names and company). The user's other sessions end.
 #[utoipa::path(
     post,
     path = "/session/password",
@@ -316,7 +316,7 @@ pub struct PasswordChange {
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
         (status = 403, description = "`mfa_required`", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "`wrong_password` on `current_password`; `required`, `too_short` (`min`), `too_long` (`max`), `same_as_previous` or `common_password` on `new_password`; or `wrong_shape`: JSON, but not this body", body = crate::openapi::Unprocessable),
+        (status = 422, description = "`wrong_password` on `current_password`; `required`, `too_short` (`min`), `too_long` (`max`), `same_as_previous`, `common_password` or `weak_password` (its `label_key` names why) on `new_password`; or `wrong_shape`: JSON, but not this body", body = crate::openapi::Unprocessable),
         (status = 429, description = "`too_many_attempts`", body = ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until another try is counted"))),
     ),
@@ -348,6 +348,25 @@ pub async fn change_password(
         let problem = Problem::at("new_password", code)
             .with_param("min", limits::PASSWORD_MIN_CHARS.to_string())
             .with_param("max", limits::PASSWORD_MAX_CHARS.to_string());
+        return Err(ApiFailure::invalid(ValidationReport::from_problems(
+            vec![problem],
+            Vec::new(),
+        )));
+    }
+    // Guessable from what anyone knows of the user: their address and
+    // names, their company, the product.
+    let (_, application) = super::account::application_of(&state, session).await?;
+    let words = own_words(
+        &user.email,
+        &[
+            &user.first_name,
+            &user.last_name,
+            &application.answers.company.legal_name,
+        ],
+    );
+    if let Some(why) = guessable_password(&new, &words) {
+        let problem = Problem::at("new_password", ProblemCode::WeakPassword)
+            .with_param("label_key", format!("password.why.{}", why.as_str()));
         return Err(ApiFailure::invalid(ValidationReport::from_problems(
             vec![problem],
             Vec::new(),
