@@ -1702,3 +1702,94 @@ async fn every_user_sets_up_a_second_factor() {
         );
     }
 }
+
+/// Signs in from the client at loopback address `from`.
+async fn sign_in_from(api: &Api, from: [u8; 4], email: &str, password: &str) -> common::Answer {
+    api.request_from(from, Method::POST, "/session")
+        .json(&json!({"email": email, "password": password}))
+        .checked()
+        .await
+}
+
+/// Lockouts an attacker cannot aim: failures for an address hold back only
+/// the client they come from (passwords, and second-factor codes too);
+/// 100 in a row from everywhere lock the address for an hour and tell its
+/// owner, once.
+#[tokio::test]
+async fn an_attacker_cannot_lock_the_owner_out() {
+    let (api, clock) = api_with_clock().await;
+    let (_, secret, _) = fully_set_up(&api, &clock).await;
+    let email = "jane.doe@contoso.com";
+    let attacker = [127, 0, 0, 2];
+    let owner = [127, 0, 0, 3];
+    for _ in 0..5 {
+        let wrong = sign_in_from(&api, attacker, email, "not the password").await;
+        assert_eq!(wrong.status(), 401);
+    }
+    // The attacker's client waits, even with the right password...
+    let held = sign_in_from(&api, attacker, email, NEW_PASSWORD).await;
+    assert_eq!(held.status(), 429);
+    // ...and the owner, elsewhere, signs in.
+    let signed_in = sign_in_from(&api, owner, email, NEW_PASSWORD).await;
+    assert_eq!(signed_in.status(), 200, "{}", signed_in.text());
+
+    // Wrong codes count per address and client too: the owner's client
+    // after 5, not the attacker's.
+    let token = signed_in.body["token"].as_str().unwrap().to_owned();
+    for _ in 0..5 {
+        let wrong = api
+            .request_from(owner, Method::POST, "/session/mfa")
+            .bearer_auth(&token)
+            .json(&json!({"code": "000000"}))
+            .checked()
+            .await;
+        assert_eq!(wrong.status(), 422);
+    }
+    let code = json!({ "code": mfa::code_at(&secret, clock.now()) });
+    let held = api
+        .request_from(owner, Method::POST, "/session/mfa")
+        .bearer_auth(&token)
+        .json(&code)
+        .checked()
+        .await;
+    assert_eq!(held.status(), 429);
+    clock.advance(900);
+
+    // 100 failures in a row from many clients (4 each, under every
+    // client's limit; the 10 above count) lock the address for an hour,
+    // for everyone, and its owner is told.
+    let emails_before = api.outbox().await.len();
+    for failure in 10..100u8 {
+        let client = [127, 0, 1, failure / 4];
+        let wrong = sign_in_from(&api, client, email, "not the password").await;
+        assert_eq!(wrong.status(), 401, "failure {failure}");
+    }
+    let locked = sign_in_from(&api, [127, 0, 2, 1], email, NEW_PASSWORD).await;
+    assert_eq!(locked.status(), 429);
+    let wait: u64 = locked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((3000..=3600).contains(&wait), "{wait}");
+    let again = sign_in_from(&api, [127, 0, 2, 2], email, NEW_PASSWORD).await;
+    assert_eq!(again.status(), 429);
+    let told: Vec<_> = api
+        .outbox()
+        .await
+        .into_iter()
+        .skip(emails_before)
+        .filter(|e| e.kind == "sign_in_locked")
+        .collect();
+    assert_eq!(told.len(), 1, "told once");
+    assert_eq!(told[0].to, email);
+    assert!(
+        told[0].body.contains("100 failed attempts"),
+        "{}",
+        told[0].body
+    );
+    // After the hour, the right password signs in again.
+    clock.advance(3600);
+    let back = sign_in_from(&api, [127, 0, 2, 3], email, NEW_PASSWORD).await;
+    assert_eq!(back.status(), 200, "{}", back.text());
+}

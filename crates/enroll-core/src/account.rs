@@ -253,12 +253,22 @@ pub mod limits {
     pub const SESSION_IDLE_SECS: u64 = 12 * 3600;
     /// and this long after signing in, whatever happens.
     pub const SESSION_MAX_SECS: u64 = 7 * 24 * 3600;
-    /// Failed sign-ins are counted over this window:
+    /// Failed attempts to sign in (passwords, current passwords, second
+    /// factor codes) are counted over this window:
     pub const SIGN_IN_WINDOW_SECS: u64 = 15 * 60;
-    /// this many for one email address (known or not),
+    /// this many for one email address (known or not) from one client,
+    /// then that client waits (others still sign in: an attacker cannot
+    /// lock the owner out);
     pub const SIGN_IN_FAILURES_PER_ADDRESS: u32 = 5;
-    /// this many from one client, then 429.
+    /// this many from one client across addresses (password spraying),
+    /// then 429.
     pub const SIGN_IN_FAILURES_PER_CLIENT: u32 = 20;
+    /// For one address from all clients together, this many failures in
+    /// a row (NIST SP 800-63B: at most 100) over this window
+    pub const SIGN_IN_FAILURES_PER_ADDRESS_DAY: u32 = 100;
+    pub const SIGN_IN_ADDRESS_WINDOW_SECS: u64 = 24 * 3600;
+    /// lock the address this long, and its owner is emailed.
+    pub const SIGN_IN_ADDRESS_LOCK_SECS: u64 = 3600;
     /// The shortest new password, in characters.
     pub const PASSWORD_MIN_CHARS: usize = 12;
     /// The longest: enough for any passphrase, and bounded for hashing.

@@ -24,6 +24,9 @@ pub enum EmailKind {
     /// Telling a partner account's admins that an invitation was
     /// withdrawn (its address became another account's admin).
     InvitationWithdrawn,
+    /// Telling a user that signing in with their address is paused after
+    /// too many failed attempts.
+    SignInLocked,
 }
 
 /// A resume link works this long after it is made (the draft's token).
@@ -43,13 +46,14 @@ pub mod delivery {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 6] = [
+    pub const ALL: [EmailKind; 7] = [
         EmailKind::AdminCode,
         EmailKind::TemporaryPassword,
         EmailKind::Resume,
         EmailKind::Status,
         EmailKind::DomainCode,
         EmailKind::InvitationWithdrawn,
+        EmailKind::SignInLocked,
     ];
 
     /// The name stored in the outbox and shown to the operator.
@@ -61,6 +65,7 @@ impl EmailKind {
             Self::TemporaryPassword => "temporary_password",
             Self::DomainCode => "domain_code",
             Self::InvitationWithdrawn => "invitation_withdrawn",
+            Self::SignInLocked => "sign_in_locked",
         }
     }
 
@@ -73,7 +78,7 @@ impl EmailKind {
     pub fn priority(self) -> u8 {
         match self {
             Self::AdminCode | Self::TemporaryPassword | Self::Resume | Self::DomainCode => 0,
-            Self::Status | Self::InvitationWithdrawn => 1,
+            Self::Status | Self::InvitationWithdrawn | Self::SignInLocked => 1,
         }
     }
 
@@ -84,7 +89,7 @@ impl EmailKind {
             Self::AdminCode | Self::DomainCode => limits::EMAIL_CODE_SECS,
             Self::TemporaryPassword => limits::TEMPORARY_PASSWORD_SECS,
             Self::Resume => RESUME_LINK_SECS,
-            Self::Status | Self::InvitationWithdrawn => delivery::GIVE_UP_SECS,
+            Self::Status | Self::InvitationWithdrawn | Self::SignInLocked => delivery::GIVE_UP_SECS,
         }
     }
 
@@ -109,7 +114,10 @@ impl EmailKind {
     /// Whether the body holds something that opens a door (a code, a
     /// password, a link with a token): erased once the email is done with.
     pub fn carries_secret(self) -> bool {
-        !matches!(self, Self::Status | Self::InvitationWithdrawn)
+        !matches!(
+            self,
+            Self::Status | Self::InvitationWithdrawn | Self::SignInLocked
+        )
     }
 }
 

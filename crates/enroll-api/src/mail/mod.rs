@@ -291,6 +291,25 @@ pub fn invitation_withdrawn_email(
     letter.into_email(EmailKind::InvitationWithdrawn, holder, to, now)
 }
 
+/// The email telling a user (at `to`) of the account whose application is
+/// `holder` that signing in with their address is paused after too many
+/// failed attempts from everywhere.
+pub fn sign_in_locked_email(holder: &Record, to: &str, now: u64) -> NewEmail {
+    let (_, company) = names(holder);
+    let count = limits::SIGN_IN_FAILURES_PER_ADDRESS_DAY.to_string();
+    let minutes = (limits::SIGN_IN_ADDRESS_LOCK_SECS / 60).to_string();
+    let mut letter = Letter::new(catalog_of(holder), "email.sign_in_locked.subject");
+    letter.add(
+        "email.sign_in_locked.body",
+        &[
+            ("count", Value::Text(&count)),
+            ("company", Value::Text(&company)),
+            ("minutes", Value::Text(&minutes)),
+        ],
+    );
+    letter.into_email(EmailKind::SignInLocked, holder, to, now)
+}
+
 /// The email giving a partner account user (`name`, at `to`) their
 /// temporary password: the only place it exists in plain text, erased
 /// from the outbox once delivered. In the application's language.

@@ -22,9 +22,10 @@ use super::AppState;
 use crate::auth::{random_hex, token_hash};
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
+use crate::mail;
 use crate::mfa;
 use crate::passwords;
-use crate::store::{login, Session, User};
+use crate::store::{login, AttemptLimit, Lockout, Session, User};
 use crate::throttle::Client;
 
 impl From<&User> for AccountUser {
@@ -98,18 +99,59 @@ struct Attempt {
 }
 
 impl Attempt {
-    /// Counts it against `scope` (the address tried, known or not; or the
-    /// user, for codes) with `limit`, and against the client: 429 when
-    /// one is at its limit over the last 15 minutes.
+    /// Counts an attempt with the address `email` (known or not; the
+    /// signed-in user's for codes and current passwords) from `client`:
+    /// 429 while the address has failed 5 times from this client, or the
+    /// client 20 times, in 15 minutes; or while the address is locked
+    /// after 100 failures in 24 hours from everywhere (its `owner`, if
+    /// any, is emailed when that happens).
     async fn begin(
         state: &AppState,
-        scope: String,
-        limit: u32,
+        email: &str,
         client: Client,
+        owner: Option<&User>,
     ) -> Result<Self, ApiFailure> {
-        let mut scopes = vec![(scope, limit)];
-        scopes.extend(client.scopes(limits::SIGN_IN_FAILURES_PER_CLIENT));
-        match state.store.begin_attempt(scopes, state.clock.now()).await? {
+        let login = login(email);
+        let window = limits::SIGN_IN_WINDOW_SECS;
+        let mut counted = vec![AttemptLimit {
+            scope: format!("pair:{login}|{}", client.key()),
+            limit: limits::SIGN_IN_FAILURES_PER_ADDRESS,
+            window_secs: window,
+        }];
+        counted.extend(
+            client
+                .scopes(limits::SIGN_IN_FAILURES_PER_CLIENT)
+                .into_iter()
+                .map(|(scope, limit)| AttemptLimit {
+                    scope,
+                    limit,
+                    window_secs: window,
+                }),
+        );
+        let now = state.clock.now();
+        let notice = match owner {
+            Some(user) => {
+                let holder = state
+                    .store
+                    .account(&user.account_id)
+                    .await?
+                    .map(|account| account.application_id);
+                let application = match holder {
+                    Some(id) => state.store.application(&id).await?,
+                    None => None,
+                };
+                application.map(|record| mail::sign_in_locked_email(&record, &user.email, now))
+            }
+            None => None,
+        };
+        let lockout = Lockout {
+            scope: address_scope(email),
+            limit: limits::SIGN_IN_FAILURES_PER_ADDRESS_DAY,
+            window_secs: limits::SIGN_IN_ADDRESS_WINDOW_SECS,
+            lock_secs: limits::SIGN_IN_ADDRESS_LOCK_SECS,
+            notice,
+        };
+        match state.store.begin_attempt(counted, lockout, now).await? {
             Ok(ids) => Ok(Self { ids }),
             Err(wait) => Err(ApiFailure::throttled(
                 "too_many_attempts",
@@ -125,7 +167,7 @@ impl Attempt {
     }
 }
 
-/// What a password attempt counts against: the address, known or not.
+/// What the lockout of an address counts against, from all clients.
 fn address_scope(email: &str) -> String {
     format!("email:{}", login(email))
 }
@@ -140,7 +182,10 @@ pub struct Credentials {
 ///
 /// The same answer, taking as long, for an unknown address and a wrong
 /// password. After 5 failures in 15 minutes for one address (known or
-/// not), or 20 from one client: 429 until the oldest leaves the window.
+/// not) from one client, or 20 from one client: 429 for that client until
+/// the oldest leaves the window (other clients still sign in). After 100
+/// failures in a row for one address from all clients within 24 hours:
+/// 429 for an hour for everyone, and the owner is emailed.
 /// Each attempt is counted before the password is checked, so attempts
 /// sent at once cannot pass the count together.
 #[utoipa::path(
@@ -162,14 +207,8 @@ pub async fn sign_in(
     client: Client,
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> Result<Response, ApiFailure> {
-    let attempt = Attempt::begin(
-        &state,
-        address_scope(&credentials.email),
-        limits::SIGN_IN_FAILURES_PER_ADDRESS,
-        client,
-    )
-    .await?;
     let user = state.store.user_by_email(&credentials.email).await?;
+    let attempt = Attempt::begin(&state, &credentials.email, client, user.as_ref()).await?;
     // Bounded before hashing: argon2 over megabytes costs the server.
     let password = credentials.password;
     let right = password.chars().count() <= limits::PASSWORD_MAX_CHARS
@@ -234,8 +273,10 @@ fn wrong(field: &str, code: ProblemCode) -> ApiFailure {
 /// Give the second factor's code
 ///
 /// Completes a sign-in that needs it. Each code, and each recovery code,
-/// is accepted once. 5 wrong codes in 15 minutes for one user (whatever
-/// passwords were right meanwhile), or 20 failures from one client: 429.
+/// is accepted once. Wrong codes count with failed passwords: 5 in 15
+/// minutes for the user's address from one client (whatever passwords
+/// were right meanwhile), 20 failures from one client, or 100 in a row
+/// from everywhere: 429.
 #[utoipa::path(
     post,
     path = "/session/mfa",
@@ -260,15 +301,9 @@ pub async fn give_mfa_code(
 ) -> Result<Response, ApiFailure> {
     let session = signed_in.may(Request::MfaCode)?;
     let user = &session.user;
-    // Codes are counted per user, apart from passwords: a right password
-    // gives back only its own attempt, never a code's.
-    let attempt = Attempt::begin(
-        &state,
-        format!("mfa:{}", user.id),
-        limits::SIGN_IN_FAILURES_PER_ADDRESS,
-        client,
-    )
-    .await?;
+    // Codes count with the passwords, per address and client: a right
+    // password gives back only its own attempt, never a code's.
+    let attempt = Attempt::begin(&state, &user.email, client, Some(user)).await?;
     let now = state.clock.now();
     let secret = user
         .totp_secret
@@ -329,13 +364,7 @@ pub async fn change_password(
 ) -> Result<Response, ApiFailure> {
     let session = signed_in.may(Request::ChangePassword)?;
     let user = &session.user;
-    let attempt = Attempt::begin(
-        &state,
-        address_scope(&user.email),
-        limits::SIGN_IN_FAILURES_PER_ADDRESS,
-        client,
-    )
-    .await?;
+    let attempt = Attempt::begin(&state, &user.email, client, Some(user)).await?;
     let current = change.current_password;
     let right = current.chars().count() <= limits::PASSWORD_MAX_CHARS
         && passwords::verify(current.clone(), Some(user.password_hash.clone())).await;

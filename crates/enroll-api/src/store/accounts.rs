@@ -122,6 +122,26 @@ impl From<u64> for Param {
     }
 }
 
+/// A limit on attempts to sign in: at most `limit` counted against `scope`
+/// over the last `window_secs`.
+#[derive(Clone, Debug)]
+pub struct AttemptLimit {
+    pub scope: String,
+    pub limit: u32,
+    pub window_secs: u64,
+}
+
+/// The bound past which a scope (an address, from all clients) is locked
+/// for `lock_secs`, and `notice` (to its owner, if any) queued.
+#[derive(Clone, Debug)]
+pub struct Lockout {
+    pub scope: String,
+    pub limit: u32,
+    pub window_secs: u64,
+    pub lock_secs: u64,
+    pub notice: Option<NewEmail>,
+}
+
 /// What a change to a user came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UserChange {
@@ -342,6 +362,85 @@ pub(super) async fn insert_account(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// `Store::begin_attempt`'s work, in its transaction.
+async fn count_attempt(
+    tx: &mut SqliteConnection,
+    limits: Vec<AttemptLimit>,
+    lockout: Lockout,
+    now: u64,
+) -> Result<Result<Vec<i64>, u64>, StoreError> {
+    let longest = limits
+        .iter()
+        .map(|l| l.window_secs)
+        .chain([lockout.window_secs])
+        .max()
+        .unwrap_or(0);
+    sqlx::query("DELETE FROM sign_in_failures WHERE at <= ?")
+        .bind(secs(now.saturating_sub(longest)))
+        .execute(&mut *tx)
+        .await?;
+    let locked: Option<i64> = sqlx::query_scalar("SELECT until FROM sign_in_locks WHERE scope = ?")
+        .bind(&lockout.scope)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(until) = locked.map(unsecs).filter(|until| *until > now) {
+        return Ok(Err(until - now));
+    }
+    for limit in &limits {
+        let since = secs(now.saturating_sub(limit.window_secs));
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS attempts, MIN(at) AS oldest FROM sign_in_failures
+                 WHERE scope = ? AND at > ?",
+        )
+        .bind(&limit.scope)
+        .bind(since)
+        .fetch_one(&mut *tx)
+        .await?;
+        let attempts: i64 = row.try_get("attempts")?;
+        if attempts >= i64::from(limit.limit) {
+            let oldest: Option<i64> = row.try_get("oldest")?;
+            let free_at = oldest.map_or(now, unsecs) + limit.window_secs;
+            return Ok(Err(free_at.saturating_sub(now).max(1)));
+        }
+    }
+    let since = secs(now.saturating_sub(lockout.window_secs));
+    let failures: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE scope = ? AND at > ?")
+            .bind(&lockout.scope)
+            .bind(since)
+            .fetch_one(&mut *tx)
+            .await?;
+    if failures >= i64::from(lockout.limit) {
+        sqlx::query(
+            "INSERT INTO sign_in_locks (scope, until) VALUES (?, ?)
+                 ON CONFLICT (scope) DO UPDATE SET until = excluded.until",
+        )
+        .bind(&lockout.scope)
+        .bind(secs(now + lockout.lock_secs))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE scope = ?")
+            .bind(&lockout.scope)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(notice) = &lockout.notice {
+            insert_email(tx, notice).await?;
+        }
+        return Ok(Err(lockout.lock_secs));
+    }
+    let mut ids = Vec::new();
+    let scopes = limits.iter().map(|l| &l.scope).chain([&lockout.scope]);
+    for scope in scopes {
+        let done = sqlx::query("INSERT INTO sign_in_failures (scope, at) VALUES (?, ?)")
+            .bind(scope)
+            .bind(secs(now))
+            .execute(&mut *tx)
+            .await?;
+        ids.push(done.last_insert_rowid());
+    }
+    Ok(Ok(ids))
 }
 
 impl Store {
@@ -825,54 +924,26 @@ impl Store {
         Ok(accounts)
     }
 
-    /// Counts an attempt (a password or a code about to be checked)
-    /// against each of `scopes`, each with its limit over the window
-    /// before `now`, in one transaction: so that attempts sent at once
-    /// cannot all pass the count before any is recorded. `Err` holds the
-    /// seconds to wait when a scope is at its limit (nothing recorded);
-    /// `Ok` the rows a right attempt gives back (`forgive_attempt`).
+    /// Counts an attempt to sign in (a password or a code) before it is
+    /// checked, against each of `limits` (over its own window), and
+    /// against `lockout`: refused (the seconds to wait) while any is at
+    /// its limit or the lockout's scope is locked. Reaching the lockout's
+    /// limit locks its scope for `lock_secs`, forgets its count (so the
+    /// next lock needs as many failures again) and queues `notice`. The
+    /// ids counted, for `forgive_attempt` when it was right.
     pub async fn begin_attempt(
         &self,
-        scopes: Vec<(String, u32)>,
+        limits: Vec<AttemptLimit>,
+        lockout: Lockout,
         now: u64,
     ) -> Result<Result<Vec<i64>, u64>, StoreError> {
-        self.write(move |tx| {
-            Box::pin(async move {
-                let since = secs(now.saturating_sub(limits::SIGN_IN_WINDOW_SECS));
-                sqlx::query("DELETE FROM sign_in_failures WHERE at <= ?")
-                    .bind(since)
-                    .execute(&mut *tx)
-                    .await?;
-                for (scope, limit) in &scopes {
-                    let row = sqlx::query(
-                        "SELECT COUNT(*) AS attempts, MIN(at) AS oldest FROM sign_in_failures
-                         WHERE scope = ? AND at > ?",
-                    )
-                    .bind(scope)
-                    .bind(since)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let attempts: i64 = row.try_get("attempts")?;
-                    if attempts >= i64::from(*limit) {
-                        let oldest: Option<i64> = row.try_get("oldest")?;
-                        let free_at = oldest.map_or(now, unsecs) + limits::SIGN_IN_WINDOW_SECS;
-                        return Ok(Err(free_at.saturating_sub(now).max(1)));
-                    }
-                }
-                let mut ids = Vec::new();
-                for (scope, _) in &scopes {
-                    let done =
-                        sqlx::query("INSERT INTO sign_in_failures (scope, at) VALUES (?, ?)")
-                            .bind(scope)
-                            .bind(secs(now))
-                            .execute(&mut *tx)
-                            .await?;
-                    ids.push(done.last_insert_rowid());
-                }
-                Ok(Ok(ids))
-            })
-        })
-        .await
+        if lockout.notice.is_some() {
+            self.write_queuing(move |tx| Box::pin(count_attempt(tx, limits, lockout, now)))
+                .await
+        } else {
+            self.write(move |tx| Box::pin(count_attempt(tx, limits, lockout, now)))
+                .await
+        }
     }
 
     /// A right attempt: it does not count as a failure.

@@ -123,6 +123,17 @@ impl Api {
         self.client.request(method, self.url(path))
     }
 
+    /// A request from another client: a connection from `from`, one of
+    /// the loopback addresses (127.0.0.0/8), which the API tells apart as
+    /// it would two machines.
+    pub fn request_from(&self, from: [u8; 4], method: Method, path: &str) -> RequestBuilder {
+        let client = Client::builder()
+            .local_address(std::net::IpAddr::from(from))
+            .build()
+            .expect("a client bound to a loopback address");
+        client.request(method, self.url(path))
+    }
+
     /// GET without a token, the body as JSON.
     pub async fn get_json(&self, path: &str) -> Value {
         self.request(Method::GET, path).checked().await.body
