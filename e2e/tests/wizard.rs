@@ -118,6 +118,17 @@ async fn an_indirect_reseller_applies_and_is_approved() {
     stack
         .wait_for_text("form", "We emailed a 6-digit code to jane.doe@contoso.com")
         .await;
+    // Until the address is proven, the resume link is only to copy: our
+    // sender mails nobody an address they have not shown is theirs.
+    stack.click(".csp-later .csp-link-button").await;
+    stack.wait_for("[data-resume-unproven]").await;
+    assert_eq!(
+        stack.in_app("[data-email-link]", "return !!el;").await,
+        false
+    );
+    stack
+        .assert_accessible("the code page, the link to copy")
+        .await;
     let code = stack.admin_code(0).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     stack.fill("#f-code", wrong).await;
@@ -130,8 +141,16 @@ async fn an_indirect_reseller_applies_and_is_approved() {
     stack.fill("#f-code", &code).await;
     stack.click("button[type=submit]").await;
 
-    // Tenant and the resale rule.
+    // Tenant and the resale rule. Proven now, the link may be emailed.
     stack.wait_for_text("h1", "tenants").await;
+    stack.click("[data-email-link]").await;
+    stack
+        .wait_for_text("[data-resume-emailed]", "jane.doe@contoso.com")
+        .await;
+    let emailed = stack
+        .mail_to("resume", Some("jane.doe@contoso.com"), 0)
+        .await;
+    assert!(emailed.body.contains("#resume="), "{}", emailed.body);
     stack
         .fill("#f-tenant-csp_domain", "contoso.onmicrosoft.com")
         .await;
@@ -218,6 +237,10 @@ async fn resume_in_a_fresh_browser_then_fix_and_resubmit_after_a_review() {
         link.starts_with(&stack.url("/")) && link.contains("#resume="),
         "{link}"
     );
+    // No admin address yet: nothing to email it to.
+    stack
+        .wait_for_text("[data-resume-panel]", "Enter the admin's work email")
+        .await;
     stack.shot("wizard-later").await;
 
     // Another browser, nothing shared but the link: back at the company page.

@@ -42,9 +42,13 @@ pub fn SaveForLater() -> impl IntoView {
                                 <p class="csp-hint">{i18n.t("later.private")}</p>
                                 {if email.is_empty() {
                                     view! { <p>{i18n.t("later.no_email")}</p> }.into_any()
+                                } else if !state.admin_email_proven() {
+                                    // Our sender mails only an address shown
+                                    // to be the applicant's.
+                                    view! { <p data-resume-unproven="">{i18n.t("later.unproven")}</p> }.into_any()
                                 } else {
                                     view! {
-                                        <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.email_resume_link()>
+                                        <button type="button" class="csp-button csp-button--secondary" data-email-link="" on:click=move |_| state.email_resume_link()>
                                             {i18n.tf("later.email_button", &[("email", &email)])}
                                         </button>
                                     }.into_any()

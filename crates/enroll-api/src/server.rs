@@ -99,6 +99,12 @@ impl RunningServer {
             addr: options.listen,
             source,
         })?;
+        // Links point at the address bound (a port 0 asked for becomes
+        // the one given), not the one asked for.
+        let options = ServeOptions {
+            listen: addr,
+            ..options
+        };
         let app = router(store.clone(), directory, &options);
         let limits = options.limits.clone();
         let task = tokio::spawn(crate::transport::serve(listener, app, limits));

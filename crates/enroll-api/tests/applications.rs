@@ -301,6 +301,11 @@ async fn a_replayed_resume_email_request_sends_one_email() {
     }
     let outbox = api.outbox().await;
     assert_eq!(outbox.len(), 2, "one email per request, replays send none");
+    // The link opens the server's own page on the port it was given (the
+    // test asked for port 0).
+    let link = format!("{}/#resume={}.{}", api.server.url(), draft.id, draft.token);
+    let resume = outbox.iter().find(|e| e.kind == "resume").expect("a link");
+    assert!(resume.body.contains(&link), "{}", resume.body);
 }
 
 #[tokio::test]

@@ -529,3 +529,51 @@ async fn open_partnership_requests_are_capped_per_applicant() {
         "asking again is not a new request"
     );
 }
+
+/// Our sender carries nothing an attacker wrote to an address nobody has
+/// proven: a draft with a lure for a first name and someone else's
+/// address gets no resume email (the app offers the link to copy), and
+/// the code that would prove the address carries neither name nor
+/// company.
+#[tokio::test]
+async fn nothing_typed_reaches_an_unproven_address() {
+    let api = start(false).await;
+    let mut answers = complete();
+    answers["admin"]["first_name"] = json!("Winner! Claim your prize at https://evil.example/x");
+    answers["company"]["legal_name"] = json!("Prize Desk https://evil.example/claim");
+    for victim in ["victim@contoso.com", "victim@gmail.com"] {
+        answers["admin"]["email"] = json!(victim);
+        let created = api
+            .request(Method::POST, "/applications")
+            .json(&answers)
+            .checked()
+            .await;
+        assert_eq!(created.status(), 201);
+        let draft = Draft {
+            id: created.body["id"].as_str().unwrap().to_owned(),
+            token: created.body["resume_token"].as_str().unwrap().to_owned(),
+            etag: created.etag(),
+            body: created.body.clone(),
+        };
+        let refused = ask_resume_email(&api, &draft, None).await;
+        assert_eq!(
+            (refused.status().as_u16(), refused.code()),
+            (422, "admin_email_unverified"),
+            "{victim}"
+        );
+        api.send_admin_code(&draft).await;
+    }
+    let emails = api.all_emails().await;
+    assert!(emails.iter().all(|e| e.kind != "resume"), "no resume email");
+    // The work address gets its code (the free-mail one is refused), and
+    // nothing typed is in it.
+    let codes: Vec<_> = emails.iter().filter(|e| e.kind == "admin_code").collect();
+    assert_eq!(codes.len(), 1);
+    for email in codes {
+        assert_eq!(email.to, "victim@contoso.com");
+        for lure in ["Winner", "evil.example", "Prize Desk"] {
+            assert!(!email.body.contains(lure), "{lure} in {}", email.body);
+            assert!(!email.html.contains(lure), "{lure} in the HTML part");
+        }
+    }
+}

@@ -1,5 +1,7 @@
-//! The resume link by email: to the admin address only, pointing only to
-//! the app's own address or a host page, a limited number of times.
+//! The resume link by email: to the admin address only, once it is proven
+//! (before that, the app offers the link to copy: our sender never mails
+//! an address nobody has shown is theirs), pointing only to the app's own
+//! address or a host page, a limited number of times.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -38,7 +40,7 @@ pub struct ResumeEmailQueued {
 
 /// Email the resume link to the admin address
 ///
-/// The body may be left out. With an `Idempotency-Key`, a repeated request
+/// Only to a proven admin address. The body may be left out. With an `Idempotency-Key`, a repeated request
 /// queues no second email and costs nothing against the limits.
 #[utoipa::path(
     post,
@@ -51,7 +53,7 @@ pub struct ResumeEmailQueued {
         (status = 202, description = "Queued (or queued already, for a replay)", body = ResumeEmailQueued),
         (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
         (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
-        (status = 422, description = "`no_admin_email` (no valid admin address yet), `bad_link_base` (not on a host origin), or `wrong_shape`", body = ApiErrorBody),
+        (status = 422, description = "`no_admin_email` (no valid admin address yet), `admin_email_unverified` (not proven with the emailed code yet: offer the link to copy), `bad_link_base` (not on a host origin), or `wrong_shape`", body = ApiErrorBody),
         (status = 429, description = "`too_many_resume_emails`: for this client, application or address", body = ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until another may be sent"))),
     ),
@@ -68,6 +70,12 @@ pub async fn resume_email(
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "no_admin_email",
+        ));
+    }
+    if !record.admin_email_is_confirmed() {
+        return Err(ApiFailure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "admin_email_unverified",
         ));
     }
     let base = state
