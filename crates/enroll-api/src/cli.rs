@@ -15,8 +15,9 @@ use crate::review;
 use crate::seed::seed;
 use crate::server::{RunningServer, ServeOptions};
 use crate::store::{Delivery, Email};
-use crate::store::{Store, StoreError};
+use crate::store::{MpnEntry, Record, Store, StoreError};
 use enroll_core::company::normalize_mpn_id;
+use enroll_core::domains::{admin_matches_website, domain_of, website_domain};
 use enroll_core::text::escape_unprintable;
 use enroll_core::{Change, Locale};
 use lettre::message::Mailbox;
@@ -655,26 +656,75 @@ async fn review_list(store: &Store) -> Result<(), StoreError> {
         "{:<32}  {:<16}  {:<10}  {:<20}  company",
         "id", "status", "mpn_id", "updated"
     );
-    for record in store.applications().await? {
-        let mpn_id = normalize_mpn_id(&record.answers.mpn_id);
-        let company = record.answers.company.legal_name.trim();
-        let mut shown = escape_unprintable(company);
-        if let Some(entry) = store.mpn_entry(&mpn_id).await? {
-            if !same_company_name(company, &entry.company_name) {
-                let registered = escape_unprintable(&entry.company_name);
-                shown.push_str(&format!("  [directory: {registered}]"));
+    let records = store.applications().await?;
+    // Applications for one MPN ID side by side (the group where its newest
+    // is), so the reviewer compares them before approving one.
+    let mut shown_mpn: Vec<String> = Vec::new();
+    for first in &records {
+        let mpn_id = normalize_mpn_id(&first.answers.mpn_id);
+        if !mpn_id.is_empty() {
+            if shown_mpn.contains(&mpn_id) {
+                continue;
             }
+            shown_mpn.push(mpn_id.clone());
         }
-        println!(
-            "{:<32}  {:<16}  {:<10}  {:<20}  {}",
-            record.id,
-            record.status.as_str(),
-            escape_unprintable(&mpn_id),
-            record.updated_at,
-            shown
-        );
+        let group: Vec<&Record> = if mpn_id.is_empty() {
+            vec![first]
+        } else {
+            records
+                .iter()
+                .filter(|r| normalize_mpn_id(&r.answers.mpn_id) == mpn_id)
+                .collect()
+        };
+        let registered = store.mpn_entry(&mpn_id).await?;
+        if group.len() > 1 {
+            println!(
+                "-- {} applications for MPN ID {}: approve one, reject the others with --reason",
+                group.len(),
+                escape_unprintable(&mpn_id)
+            );
+        }
+        for record in group {
+            println!(
+                "{:<32}  {:<16}  {:<10}  {:<20}  {}",
+                record.id,
+                record.status.as_str(),
+                escape_unprintable(&mpn_id),
+                record.updated_at,
+                shown_company(record, registered.as_ref())
+            );
+        }
     }
     Ok(())
+}
+
+/// The company as the applicant named it, with the reviewer's signals:
+/// whether the name is the directory's, and whether the admin's address
+/// is in the domain of the company's website.
+fn shown_company(record: &Record, registered: Option<&MpnEntry>) -> String {
+    let company = record.answers.company.legal_name.trim();
+    let mut shown = escape_unprintable(company);
+    if let Some(entry) = registered {
+        if same_company_name(company, &entry.company_name) {
+            shown.push_str("  [name = directory]");
+        } else {
+            let name = escape_unprintable(&entry.company_name);
+            shown.push_str(&format!("  [directory: {name}]"));
+        }
+    }
+    let answers = &record.answers;
+    let admin = domain_of(&answers.admin.email).unwrap_or_default();
+    if admin_matches_website(&answers.admin.email, &answers.company.website) {
+        shown.push_str("  [admin domain = website]");
+    } else {
+        let site = website_domain(&answers.company.website).unwrap_or_default();
+        shown.push_str(&format!(
+            "  [admin domain {} != website {}]",
+            escape_unprintable(&admin),
+            escape_unprintable(&site)
+        ));
+    }
+    shown
 }
 
 /// Names compared as a reviewer would: case, spaces and punctuation aside

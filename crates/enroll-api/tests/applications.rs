@@ -343,22 +343,95 @@ async fn submit_needs_its_headers_and_valid_answers() {
 }
 
 #[tokio::test]
-async fn one_enrollment_per_mpn_id() {
-    let api = start(false).await;
-    let first = api.create(&complete()).await;
-    assert_eq!(api.submit(&first, &first.etag, "a").await.status(), 200);
-    let second = api.create(&complete()).await;
-    let refused = api.submit(&second, &second.etag, "b").await;
-    assert_eq!(refused.status(), 409);
-    let body: Value = refused.body.clone();
-    assert_eq!(body["error"]["code"], "mpn_already_enrolled");
+async fn one_approved_enrollment_per_mpn_id_and_no_squatting() {
+    let api = start(true).await;
+    // A stranger who knows Contoso's MPN ID and country applies first.
+    let mut squat = complete();
+    squat["company"]["legal_name"] = json!("Squat Holdings LLC");
+    squat["admin"]["email"] = json!("kim@squat.example");
+    let stranger = api.create(&squat).await;
+    let sent = api.submit(&stranger, &stranger.etag, "a").await;
+    assert_eq!(sent.status(), 200, "{}", sent.text());
+    // The real owner can still apply: a submission holds nothing.
+    let owner = api.create(&complete()).await;
+    let sent = api.submit(&owner, &owner.etag, "b").await;
+    assert_eq!(sent.status(), 200, "{}", sent.text());
+    for id in [&stranger.id, &owner.id] {
+        api.operator(&["review", "start", id]).await.unwrap();
+    }
 
-    // Once the first is rejected, the MPN ID is free again.
-    api.operator(&["review", "reject", &first.id, "--reason", "Duplicate"])
+    // The reviewer sees them side by side, with the signals.
+    let listed = api.operator_output(&["review", "list"]);
+    assert!(
+        listed.contains("-- 2 applications for MPN ID 1234567"),
+        "{listed}"
+    );
+    let line = |id: &str| {
+        listed
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("{id} in {listed}"))
+            .to_owned()
+    };
+    let owner_line = line(&owner.id);
+    assert!(owner_line.contains("[name = directory]"), "{owner_line}");
+    assert!(
+        owner_line.contains("[admin domain = website]"),
+        "{owner_line}"
+    );
+    let stranger_line = line(&stranger.id);
+    assert!(
+        stranger_line.contains("[directory: Contoso Ltd]"),
+        "{stranger_line}"
+    );
+    assert!(
+        stranger_line.contains("[admin domain squat.example != website contoso.com]"),
+        "{stranger_line}"
+    );
+
+    // Approving one refuses approving the other, saying why; the reviewer
+    // rejects it, and its applicant is emailed the reason.
+    api.operator(&["review", "approve", &owner.id])
         .await
         .unwrap();
-    let third = api.submit(&second, &second.etag, "c").await;
-    assert_eq!(third.status(), 200);
+    let refused = api
+        .operator(&["review", "approve", &stranger.id])
+        .await
+        .unwrap_err();
+    assert!(
+        refused.contains(&format!("approved application {}", owner.id)),
+        "{refused}"
+    );
+    assert_eq!(api.status(&stranger).await["status"], "in_review");
+    api.operator(&[
+        "review",
+        "reject",
+        &stranger.id,
+        "--reason",
+        "This MPN ID belongs to another company.",
+    ])
+    .await
+    .unwrap();
+    let told = api
+        .outbox()
+        .await
+        .into_iter()
+        .rev()
+        .find(|e| e.to == "kim@squat.example" && e.kind == "status")
+        .expect("the stranger is told");
+    assert!(
+        told.body.contains("belongs to another company"),
+        "{}",
+        told.body
+    );
+
+    // Once one is approved, the MPN ID is taken.
+    let late = api.create(&complete()).await;
+    let refused = api.submit(&late, &late.etag, "c").await;
+    assert_eq!(
+        (refused.status().as_u16(), refused.code()),
+        (409, "mpn_already_enrolled")
+    );
 }
 
 #[tokio::test]

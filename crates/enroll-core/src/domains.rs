@@ -95,6 +95,25 @@ pub fn proof_problems(domain: &str, email: &str, reference: &ReferenceData) -> V
     problems
 }
 
+/// The domain of a company's website address (`https://www.contoso.com/`
+/// is `contoso.com`: a leading `www.` aside), if it has one.
+pub fn website_domain(website: &str) -> Option<String> {
+    let rest = website.trim();
+    let rest = rest.split_once("://").map_or(rest, |(_, after)| after);
+    let host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    parse_domain(host)
+}
+
+/// A reviewer's signal: whether the admin's address is in the domain of
+/// the company's website (the one, or a subdomain of it).
+pub fn admin_matches_website(admin_email: &str, website: &str) -> bool {
+    match (domain_of(admin_email), website_domain(website)) {
+        (Some(admin), Some(site)) => admin == site || admin.ends_with(&format!(".{site}")),
+        _ => false,
+    }
+}
+
 /// Whether `email` is in one of `domains` (each lower case).
 pub fn in_domains(email: &str, domains: &[String]) -> bool {
     domain_of(email).is_some_and(|domain| domains.contains(&domain))
@@ -119,6 +138,30 @@ mod tests {
         // Neither a subdomain nor a look-alike.
         assert!(!in_domains("sam@eu.contoso.com", &ours));
         assert!(!in_domains("sam@contoso.com.evil.example", &ours));
+    }
+
+    #[test]
+    fn the_admin_matches_the_website_in_its_domain_or_below() {
+        assert_eq!(
+            website_domain("https://www.Contoso.com/about").as_deref(),
+            Some("contoso.com")
+        );
+        assert_eq!(website_domain("contoso.de").as_deref(), Some("contoso.de"));
+        assert_eq!(website_domain("").as_deref(), None);
+        assert!(admin_matches_website(
+            "jane@contoso.com",
+            "https://www.contoso.com"
+        ));
+        assert!(admin_matches_website("jane@eu.contoso.com", "contoso.com"));
+        assert!(!admin_matches_website(
+            "jane@contoso.com.evil.example",
+            "contoso.com"
+        ));
+        assert!(!admin_matches_website(
+            "jane@fabrikam.com",
+            "https://contoso.com"
+        ));
+        assert!(!admin_matches_website("jane@contoso.com", ""));
     }
 
     #[test]

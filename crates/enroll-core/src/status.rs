@@ -94,16 +94,18 @@ impl ApplicationStatus {
     }
 
     /// Whether this application holds its MPN ID: another application with
-    /// the same MPN ID cannot be submitted meanwhile. Everything sent and
-    /// not turned down.
+    /// the same MPN ID can be neither submitted nor approved. Only an
+    /// approved one: a submission holds nothing, so a stranger who knows
+    /// a company's MPN ID cannot keep the company out by applying first;
+    /// several may be in review together, and the reviewer approves one.
     pub fn holds_mpn_id(self) -> bool {
-        matches!(self, Submitted | InReview | Approved)
+        matches!(self, Approved)
     }
 
     /// Whether the applicant may ask indirect providers to partner: once
     /// the application is sent, as long as it is not turned down.
     pub fn may_ask_providers(self) -> bool {
-        self.holds_mpn_id()
+        matches!(self, Submitted | InReview | Approved)
     }
 
     /// The catalog key prefix of the email sent on entering this status;
@@ -155,7 +157,7 @@ mod tests {
             .into_iter()
             .filter(|s| s.holds_mpn_id())
             .collect();
-        assert_eq!(holding, [Submitted, InReview, Approved]);
+        assert_eq!(holding, [Approved]);
         assert_eq!(Draft.email_key(), None);
         for status in [Submitted, InReview, Approved, Rejected, MoreInfoNeeded] {
             assert_eq!(

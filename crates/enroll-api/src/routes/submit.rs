@@ -36,7 +36,7 @@ use crate::store::Record;
         (status = 400, description = "`idempotency_key_required`", body = ApiErrorBody),
         (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
         (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
-        (status = 409, description = "`not_editable` (already submitted), or `mpn_already_enrolled`: another application with this MPN ID is submitted, in review or approved", body = ApiErrorBody),
+        (status = 409, description = "`not_editable` (already submitted), or `mpn_already_enrolled`: another application with this MPN ID is approved", body = ApiErrorBody),
         (status = 412, description = "`stale_etag`: changed since the version `If-Match` names", body = ApiErrorBody),
         (status = 422, description = "Not valid: the full validation's report, program rules included; `admin_email_unverified` on `admin.email` until the admin address is proven (`/admin-email/verify`)", body = ValidationReport),
         (status = 428, description = "`if_match_required`", body = ApiErrorBody),

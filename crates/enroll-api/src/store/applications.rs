@@ -116,6 +116,31 @@ fn answers_json(answers: &Answers) -> Result<String, StoreError> {
     serde_json::to_string(answers).map_err(|e| StoreError::Corrupt(format!("answers: {e}")))
 }
 
+/// The application that holds `record`'s MPN ID (`holds_mpn_id`: an
+/// approved one), other than `record` itself.
+async fn mpn_holder(
+    conn: &mut SqliteConnection,
+    record: &Record,
+) -> Result<Option<String>, StoreError> {
+    let holders: Vec<&str> = ApplicationStatus::ALL
+        .into_iter()
+        .filter(|s| s.holds_mpn_id())
+        .map(ApplicationStatus::as_str)
+        .collect();
+    let sql = format!(
+        "SELECT id FROM applications
+         WHERE mpn_id = ? AND mpn_id != '' AND id != ? AND status IN ({}) LIMIT 1",
+        vec!["?"; holders.len()].join(", ")
+    );
+    let mut query = sqlx::query_scalar(&sql)
+        .bind(normalize_mpn_id(&record.answers.mpn_id))
+        .bind(&record.id);
+    for status in holders {
+        query = query.bind(status);
+    }
+    Ok(query.fetch_optional(&mut *conn).await?)
+}
+
 pub(super) async fn load(
     conn: &mut SqliteConnection,
     id: &str,
@@ -298,23 +323,7 @@ impl Store {
                 let Some(current) = load(tx, &id).await? else {
                     return Ok(None);
                 };
-                let holders: Vec<&str> = ApplicationStatus::ALL
-                    .into_iter()
-                    .filter(|s| s.holds_mpn_id())
-                    .map(ApplicationStatus::as_str)
-                    .collect();
-                let sql = format!(
-                    "SELECT EXISTS (SELECT 1 FROM applications
-                     WHERE mpn_id = ? AND mpn_id != '' AND id != ? AND status IN ({}))",
-                    vec!["?"; holders.len()].join(", ")
-                );
-                let mut holder_query = sqlx::query_scalar(&sql)
-                    .bind(normalize_mpn_id(&current.answers.mpn_id))
-                    .bind(&id);
-                for status in holders {
-                    holder_query = holder_query.bind(status);
-                }
-                let mpn_taken: bool = holder_query.fetch_one(&mut *tx).await?;
+                let mpn_taken = mpn_holder(tx, &current).await?.is_some();
                 let answer = match (
                     check(&current, mpn_taken),
                     current.status.after(Change::Submit),
@@ -394,6 +403,17 @@ impl Store {
                 let Some(to) = current.status.after(change) else {
                     return Ok(StatusChange::NotAllowed(current.status));
                 };
+                // One approved application per MPN ID (a partial unique
+                // index holds it too): the others in review are refused
+                // with the reason.
+                if to.holds_mpn_id() {
+                    if let Some(holder) = mpn_holder(tx, &current).await? {
+                        return Err(StoreError::MpnApproved {
+                            mpn_id: normalize_mpn_id(&current.answers.mpn_id),
+                            holder,
+                        });
+                    }
+                }
                 let changed = enter_status(tx, &id, to, reason.as_deref()).await?;
                 let consequences = then(&changed);
                 if let Some(account) = &consequences.account {
