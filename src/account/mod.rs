@@ -255,6 +255,10 @@ impl AccountState {
                     .await
             },
             |state, confirmed| {
+                // A new stage, a new token: the one before stops working.
+                if let Some(token) = confirmed.token {
+                    state.token.set_value(Some(token));
+                }
                 state.recovery_codes.set(Some(confirmed.recovery_codes));
                 // Confirming gave the code: the session is signed in.
                 state.session.update(|s| {

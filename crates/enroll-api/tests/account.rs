@@ -66,6 +66,15 @@ async fn change_password(api: &Api, token: &str, current: &str, new: &str) -> co
     .await
 }
 
+/// The session's token an answer gives: on signing in, and at each later
+/// step of it (the one before stops working).
+fn token_of(answer: &common::Answer) -> String {
+    answer.body["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token in {}", answer.text()))
+        .to_owned()
+}
+
 fn problem_code(answer: &common::Answer) -> (String, String) {
     let problem = &answer.body["errors"][0];
     (
@@ -84,12 +93,9 @@ async fn fully_set_up(api: &Api, clock: &TestClock) -> (String, mfa::Secret, Vec
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(
-        change_password(api, &token, &temporary, NEW_PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    let changed = change_password(api, &token, &temporary, NEW_PASSWORD).await;
+    assert_eq!(changed.status(), 200);
+    let token = token_of(&changed);
     let offer = as_user(api, &token, Method::POST, "/account/mfa/totp", None).await;
     let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
     let code = mfa::code_at(&secret, clock.now());
@@ -102,6 +108,7 @@ async fn fully_set_up(api: &Api, clock: &TestClock) -> (String, mfa::Secret, Vec
     )
     .await;
     assert_eq!(confirmed.status(), 200, "{}", confirmed.text());
+    let token = token_of(&confirmed);
     let codes = confirmed.body["recovery_codes"]
         .as_array()
         .unwrap()
@@ -277,6 +284,14 @@ async fn approval_makes_the_account_and_a_temporary_password_allows_only_changin
     let changed = change_password(&api, &token, &temporary, NEW_PASSWORD).await;
     assert_eq!(changed.status(), 200);
     assert_eq!(changed.body["must_change_password"], false);
+    // A new stage, a new token: the one that signed in with the temporary
+    // password no longer works.
+    let old = as_user(&api, &token, Method::GET, "/account", None).await;
+    assert_eq!(
+        (old.status().as_u16(), old.code()),
+        (401, "session_expired")
+    );
+    let token = token_of(&changed);
     // A global admin sets up a second factor before anything else.
     assert_eq!(changed.body["mfa_enrolment_required"], true);
     let refused = as_user(&api, &token, Method::GET, "/account", None).await;
@@ -358,9 +373,13 @@ async fn a_second_factor_is_set_up_once_then_asked_at_every_sign_in() {
     );
     clock.advance(30);
     let code = mfa::code_at(&secret, clock.now());
-    assert_eq!(give(code.clone()).await.status(), 200);
+    let passed = give(code.clone()).await;
+    assert_eq!(passed.status(), 200);
+    // The token that waited for the code is spent; the new one signs in.
+    let waiting = as_user(&api, &token, Method::GET, "/account", None).await;
+    assert_eq!(waiting.status(), 401);
     assert_eq!(
-        as_user(&api, &token, Method::GET, "/account", None)
+        as_user(&api, &token_of(&passed), Method::GET, "/account", None)
             .await
             .status(),
         200
@@ -508,12 +527,9 @@ async fn setting_up_the_authenticator_ends_the_sessions_signed_in_without_it() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(
-        change_password(&api, &first, &temporary, NEW_PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    let changed = change_password(&api, &first, &temporary, NEW_PASSWORD).await;
+    assert_eq!(changed.status(), 200);
+    let first = token_of(&changed);
     let second = sign_in(&api, &email, NEW_PASSWORD).await.body["token"]
         .as_str()
         .unwrap()
@@ -530,6 +546,7 @@ async fn setting_up_the_authenticator_ends_the_sessions_signed_in_without_it() {
     )
     .await;
     assert_eq!(confirmed.status(), 200);
+    let first = token_of(&confirmed);
     let later = as_user(&api, &second, Method::GET, "/account", None).await;
     assert_eq!(
         (later.status().as_u16(), later.code()),
@@ -746,21 +763,22 @@ async fn signed_in_user(
     let token = signed_in.body["token"].as_str().unwrap().to_owned();
     let changed = change_password(api, &token, &temporary, NEW_PASSWORD).await;
     assert_eq!(changed.status(), 200, "{}", changed.text());
-    if changed.body["mfa_enrolment_required"] == true {
-        let offer = as_user(api, &token, Method::POST, "/account/mfa/totp", None).await;
-        let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
-        let code = json!({ "code": mfa::code_at(&secret, clock.now()) });
-        let done = as_user(
-            api,
-            &token,
-            Method::POST,
-            "/account/mfa/totp/confirm",
-            Some(code),
-        )
-        .await;
-        assert_eq!(done.status(), 200);
-    }
-    token
+    // Every user sets up an authenticator.
+    assert_eq!(changed.body["mfa_enrolment_required"], true);
+    let token = token_of(&changed);
+    let offer = as_user(api, &token, Method::POST, "/account/mfa/totp", None).await;
+    let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
+    let code = json!({ "code": mfa::code_at(&secret, clock.now()) });
+    let done = as_user(
+        api,
+        &token,
+        Method::POST,
+        "/account/mfa/totp/confirm",
+        Some(code),
+    )
+    .await;
+    assert_eq!(done.status(), 200);
+    token_of(&done)
 }
 
 /// Every role against every action of the account: allowed or refused
@@ -1222,16 +1240,13 @@ async fn the_edges_of_who_may_change_whom() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(
-        change_password(&api, &kim, &kims, NEW_PASSWORD)
-            .await
-            .status(),
-        200
-    );
+    let changed = change_password(&api, &kim, &kims, NEW_PASSWORD).await;
+    assert_eq!(changed.status(), 200);
+    let kim = token_of(&changed);
     let offer = as_user(&api, &kim, Method::POST, "/account/mfa/totp", None).await;
     let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
     let code = json!({ "code": mfa::code_at(&secret, clock.now()) });
-    as_user(
+    let confirmed = as_user(
         &api,
         &kim,
         Method::POST,
@@ -1239,6 +1254,7 @@ async fn the_edges_of_who_may_change_whom() {
         Some(code),
     )
     .await;
+    let kim = token_of(&confirmed);
     for (method, path) in [
         (Method::GET, format!("/account/users/{ga2}")),
         (Method::DELETE, format!("/account/users/{ga2}")),
@@ -1662,7 +1678,7 @@ async fn guessable_passwords_are_refused_with_the_reason() {
     assert!(message.contains("序列"), "{message}");
     // Passphrases pass: one in place of the temporary password, the next
     // in place of that (the session may change it again).
-    let mut current = temporary;
+    let (mut current, mut token) = (temporary, token);
     for strong in [
         "correct horse battery staple lantern",
         "Seven tall ships sail at noon",
@@ -1670,6 +1686,7 @@ async fn guessable_passwords_are_refused_with_the_reason() {
         let changed = change_password(&api, &token, &current, strong).await;
         assert_eq!(changed.status(), 200, "{strong}: {}", changed.text());
         current = strong.to_owned();
+        token = token_of(&changed);
     }
 }
 
@@ -1694,7 +1711,7 @@ async fn every_user_sets_up_a_second_factor() {
         let changed = change_password(&api, &token, &temporary, NEW_PASSWORD).await;
         assert_eq!(changed.status(), 200, "{}", changed.text());
         assert_eq!(changed.body["mfa_enrolment_required"], true, "{role}");
-        let account = as_user(&api, &token, Method::GET, "/account", None).await;
+        let account = as_user(&api, &token_of(&changed), Method::GET, "/account", None).await;
         assert_eq!(
             (account.status().as_u16(), account.code()),
             (403, "mfa_enrolment_required"),

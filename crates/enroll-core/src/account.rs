@@ -596,8 +596,9 @@ pub fn parse_roles(names: &[String]) -> Result<Vec<Role>, ProblemCode> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct SessionState {
-    /// Only on signing in: the bearer token for every later request. Kept
-    /// in memory only.
+    /// The bearer token for every later request: on signing in, and at
+    /// each later step of signing in (a code given, a password chosen),
+    /// when the one before stops working. Kept in memory only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     pub user: AccountUser,
@@ -670,6 +671,9 @@ pub struct TotpOffer {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct TotpConfirmed {
     pub recovery_codes: Vec<String>,
+    /// The session's token from now on: the one it had stops working.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 #[cfg(test)]

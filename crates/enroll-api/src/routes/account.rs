@@ -179,15 +179,17 @@ pub async fn confirm_totp(
         .iter()
         .map(|code| passwords::code_hash(&mfa::normalize_recovery_code(code)))
         .collect();
+    let (token, rotation) = super::session::next_token(session)?;
     let confirmed = state
         .store
-        .confirm_totp(&user.id, &offered, step, hashes, &session.token_hash)
+        .confirm_totp(&user.id, &offered, step, hashes, &rotation)
         .await?;
     if !confirmed {
         return Err(ApiFailure::new(StatusCode::CONFLICT, "no_totp_offered"));
     }
     Ok(Json(TotpConfirmed {
         recovery_codes: codes,
+        token: Some(token),
     })
     .into_response())
 }

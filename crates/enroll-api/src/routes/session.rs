@@ -25,7 +25,7 @@ use crate::json::JsonBody;
 use crate::mail;
 use crate::mfa;
 use crate::passwords;
-use crate::store::{login, AttemptLimit, Lockout, Session, User};
+use crate::store::{login, AttemptLimit, Lockout, NewToken, Session, User};
 use crate::throttle::Client;
 
 impl From<&User> for AccountUser {
@@ -324,8 +324,21 @@ pub async fn give_mfa_code(
         return Err(wrong("code", ProblemCode::WrongCode));
     }
     attempt.succeeded(&state).await?;
-    state.store.pass_mfa(&session.token_hash).await?;
-    Ok(Json(state_of(user, true, None)).into_response())
+    let (token, rotation) = next_token(session)?;
+    state.store.pass_mfa(&rotation).await?;
+    Ok(Json(state_of(user, true, Some(token))).into_response())
+}
+
+/// A new token for `session`, which moves to another stage of signing in:
+/// the token (for the answer) and the change to store.
+pub(super) fn next_token(session: &Session) -> Result<(String, NewToken), ApiFailure> {
+    let token = random_hex(32)
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+    let rotation = NewToken {
+        old_hash: session.token_hash.clone(),
+        new_hash: token_hash(&token),
+    };
+    Ok((token, rotation))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -404,11 +417,9 @@ pub async fn change_password(
     let hash = passwords::hash(new)
         .await
         .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
-    state
-        .store
-        .set_password(&user.id, &hash, &session.token_hash)
-        .await?;
+    let (token, rotation) = next_token(session)?;
+    state.store.set_password(&user.id, &hash, &rotation).await?;
     let mut changed = user.clone();
     changed.password_temporary = false;
-    Ok(Json(state_of(&changed, session.mfa_passed, None)).into_response())
+    Ok(Json(state_of(&changed, session.mfa_passed, Some(token))).into_response())
 }

@@ -104,6 +104,15 @@ pub struct Session {
     pub user: User,
 }
 
+/// A session's token (as stored: hashed) before and after a change of its
+/// stage: each step of signing in gets a token of its own, so a token seen
+/// before the step (over a shoulder, in a log) is worth nothing after it.
+#[derive(Clone, Debug)]
+pub struct NewToken {
+    pub old_hash: String,
+    pub new_hash: String,
+}
+
 /// A value bound to one of `Store::execute`'s statements.
 pub(crate) enum Param {
     Text(String),
@@ -1065,9 +1074,13 @@ impl Store {
     }
 
     /// The second factor's code was given: the session is signed in.
-    pub async fn pass_mfa(&self, token_hash: &str) -> Result<(), StoreError> {
-        let sql = "UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?";
-        self.execute(sql, vec![token_hash.into()]).await.map(drop)
+    pub async fn pass_mfa(&self, token: &NewToken) -> Result<(), StoreError> {
+        let sql = "UPDATE sessions SET mfa_passed = 1, token_hash = ? WHERE token_hash = ?";
+        let params = vec![
+            token.new_hash.as_str().into(),
+            token.old_hash.as_str().into(),
+        ];
+        self.execute(sql, params).await.map(drop)
     }
 
     /// Replaces the user's password with one they chose; the user's other
@@ -1076,12 +1089,12 @@ impl Store {
         &self,
         user_id: &str,
         password_hash: &str,
-        keep_session: &str,
+        session: &NewToken,
     ) -> Result<(), StoreError> {
-        let (user_id, password_hash, keep) = (
+        let (user_id, password_hash, session) = (
             user_id.to_owned(),
             password_hash.to_owned(),
-            keep_session.to_owned(),
+            session.clone(),
         );
         self.write(move |tx| {
             Box::pin(async move {
@@ -1095,7 +1108,12 @@ impl Store {
                 .await?;
                 sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")
                     .bind(&user_id)
-                    .bind(keep)
+                    .bind(&session.old_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE sessions SET token_hash = ? WHERE token_hash = ?")
+                    .bind(&session.new_hash)
+                    .bind(&session.old_hash)
                     .execute(&mut *tx)
                     .await?;
                 Ok(())
@@ -1123,13 +1141,9 @@ impl Store {
         offered: &str,
         step: u64,
         recovery_hashes: Vec<String>,
-        token_hash: &str,
+        session: &NewToken,
     ) -> Result<bool, StoreError> {
-        let (user_id, offered, token_hash) = (
-            user_id.to_owned(),
-            offered.to_owned(),
-            token_hash.to_owned(),
-        );
+        let (user_id, offered, session) = (user_id.to_owned(), offered.to_owned(), session.clone());
         self.write(move |tx| {
             Box::pin(async move {
                 let done = sqlx::query(
@@ -1155,15 +1169,18 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                sqlx::query("UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?")
-                    .bind(&token_hash)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE sessions SET mfa_passed = 1, token_hash = ? WHERE token_hash = ?",
+                )
+                .bind(&session.new_hash)
+                .bind(&session.old_hash)
+                .execute(&mut *tx)
+                .await?;
                 // Sessions signed in before, without a code, end: from now
                 // on signing in needs one.
                 sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")
                     .bind(&user_id)
-                    .bind(&token_hash)
+                    .bind(&session.new_hash)
                     .execute(&mut *tx)
                     .await?;
                 Ok(true)
