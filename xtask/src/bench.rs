@@ -157,6 +157,7 @@ fn serve_and_load(database: &std::path::Path, extra: &[&str]) -> Result {
     let unlimited = "1000000";
     let mut server = Command::new(root().join("target/release/enroll-api"))
         .args(["serve", "--listen", &listen, "--database", &database])
+        .args(["--dev-secret-key", "target/dev-secret-key"])
         .args(["--resume-emails-per-application", unlimited])
         .args(["--resume-emails-per-recipient", unlimited])
         .args(["--resume-emails-per-client", unlimited])

@@ -202,6 +202,10 @@ fn run(args: &[&str]) -> Result {
             &partner,
             "--mail-dir",
             &mail_dir,
+            // A development key (made once, kept under target/): production
+            // sets ENROLL_SECRET_KEY instead (README, "Security").
+            "--dev-secret-key",
+            "target/dev-secret-key",
         ],
     );
     let _ = partner_page.kill();

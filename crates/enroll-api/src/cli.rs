@@ -12,6 +12,7 @@ use crate::mail::message::Identity;
 use crate::mail::relay::{parse_relay_url, RelayLogin, RelaySettings};
 use crate::mail::sender::{defaults, MailOptions};
 use crate::review;
+use crate::secret::{SecretKeyError, SecretKeys};
 use crate::seed::seed;
 use crate::server::{RunningServer, ServeOptions};
 use crate::store::{Delivery, Email};
@@ -61,11 +62,19 @@ pub enum Command {
         /// Default: http://LISTEN/.
         #[arg(long)]
         public_url: Option<String>,
+        /// Development only: keep the secret key in FILE (made the first
+        /// time) when ENROLL_SECRET_KEY is not set. `cargo xtask run`
+        /// passes one under target/.
+        #[arg(long, value_name = "FILE")]
+        dev_secret_key: Option<PathBuf>,
         #[command(flatten)]
         limits: Limits,
         #[command(flatten)]
         mail: Box<MailFlags>,
     },
+    /// Print a new secret key (32 random bytes, base64) for
+    /// ENROLL_SECRET_KEY.
+    NewSecretKey,
     /// Serve a partner's page that embeds the app (examples/host/) from
     /// another origin, for trying the embedding; `{{APP}}` in its pages
     /// becomes --app.
@@ -382,9 +391,11 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             frame_ancestors,
             seed_demo,
             public_url,
+            dev_secret_key,
             limits,
             mail,
         } => {
+            let (secret_keys, which) = secret_keys(dev_secret_key.as_deref())?;
             let mail = mail.options()?;
             let delivery = match (&mail.relay, &mail.mail_dir) {
                 (Some(relay), dir) => format!(
@@ -414,10 +425,12 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                 limits,
                 clock: crate::clock::system(),
                 mail,
+                secret_keys,
             })
             .await?;
             println!("enroll-api listening on {}", server.url());
             println!("enroll-api: {delivery}");
+            println!("enroll-api: {which}");
             if !server.store.has_mpn_directory().await? {
                 println!(
                     "enroll-api: no MPN directory: submit does not check MPN IDs \
@@ -436,6 +449,7 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             server.shutdown().await;
             println!("enroll-api: stopped");
         }
+        Command::NewSecretKey => println!("{}", SecretKeys::new_base64()?),
         Command::ExampleHost { listen, dir, app } => {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
@@ -651,6 +665,34 @@ async fn accounts_list(store: &Store) -> Result<(), StoreError> {
 /// company name differs from the one the directory has for its MPN ID,
 /// the directory's name follows: someone who knows another company's MPN
 /// ID and country can apply first, and the reviewer is who notices.
+/// The server's secret keys: ENROLL_SECRET_KEY (and, while rotating,
+/// ENROLL_PREVIOUS_SECRET_KEY) from the environment, never a flag (a flag
+/// shows in the process list); else the development key in `dev_file`;
+/// else none, and `serve` does not start. With what was used, to print.
+fn secret_keys(dev_file: Option<&std::path::Path>) -> Result<(SecretKeys, String), SecretKeyError> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    match (var("ENROLL_SECRET_KEY"), dev_file) {
+        (Some(key), _) => {
+            let previous = var("ENROLL_PREVIOUS_SECRET_KEY");
+            let keys = SecretKeys::from_base64(&key, previous.as_deref())?;
+            let which = if previous.is_some() {
+                "secret key from ENROLL_SECRET_KEY; codes made under ENROLL_PREVIOUS_SECRET_KEY still work"
+            } else {
+                "secret key from ENROLL_SECRET_KEY"
+            };
+            Ok((keys, which.to_owned()))
+        }
+        (None, Some(path)) => Ok((
+            SecretKeys::development(path)?,
+            format!(
+                "a development secret key, kept in {} (set ENROLL_SECRET_KEY in production)",
+                path.display()
+            ),
+        )),
+        (None, None) => Err(SecretKeyError::Missing),
+    }
+}
+
 async fn review_list(store: &Store) -> Result<(), StoreError> {
     println!(
         "{:<32}  {:<16}  {:<10}  {:<20}  company",

@@ -20,6 +20,7 @@ pub mod reference;
 pub mod review;
 pub mod routes;
 pub mod runner;
+pub mod secret;
 pub mod seed;
 pub mod server;
 pub mod store;

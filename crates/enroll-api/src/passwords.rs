@@ -49,9 +49,9 @@ pub fn email_code() -> Result<String, getrandom::Error> {
     random_text(b"0123456789", limits::EMAIL_CODE_DIGITS)
 }
 
-/// What the database keeps of an emailed code or a recovery code (short
-/// lived or single use, and tried a limited number of times: SHA-256 is
-/// enough; passwords get argon2id).
+/// What the database keeps of a recovery code (single use, tried a limited
+/// number of times, and long enough that SHA-256 is enough; passwords get
+/// argon2id, emailed codes of six digits a keyed hash: `secret.rs`).
 pub fn code_hash(code: &str) -> String {
     token_hash(code.trim())
 }

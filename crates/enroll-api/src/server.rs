@@ -19,6 +19,7 @@ use crate::mail::sender::MailOptions;
 use crate::reference::Reference;
 use crate::routes::{api_v1, cacheable_v1, AppState, ResumeLinks};
 use crate::runner::Runner;
+use crate::secret::SecretKeys;
 use crate::store::{Store, StoreError};
 use crate::throttle::Throttle;
 use std::sync::Arc;
@@ -48,6 +49,9 @@ pub struct ServeOptions {
     /// How the outbox is delivered (a relay, a folder of `.eml` files, or
     /// nothing: it stays in the database).
     pub mail: MailOptions,
+    /// The server's secret key (and the previous one while rotating): the
+    /// same on every instance. `new` gives one of this process alone.
+    pub secret_keys: SecretKeys,
 }
 
 impl ServeOptions {
@@ -64,6 +68,8 @@ impl ServeOptions {
             limits: Limits::default(),
             clock: crate::clock::system(),
             mail: MailOptions::default(),
+            // Only the OS's randomness failing could stop this.
+            secret_keys: SecretKeys::ephemeral().expect("the OS gives random bytes"),
         }
     }
 }
@@ -225,6 +231,7 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
         )),
         throttle: Throttle::default(),
         clock: options.clock.clone(),
+        secrets: Arc::new(options.secret_keys.clone()),
     })
 }
 

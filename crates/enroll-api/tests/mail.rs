@@ -7,6 +7,7 @@ mod common;
 use common::{complete, start_with, start_with_relay, Api, Checked, MAIL_PATIENCE};
 use enroll_api::clock::TestClock;
 use enroll_api::mail::relay::Security;
+use enroll_api::secret::SecretKeys;
 use enroll_api::store::Delivery;
 use reqwest::Method;
 use serde_json::json;
@@ -612,6 +613,7 @@ fn serve(
         .args(["--smtp-timeout-secs", "5", "--mail-lease-secs", "10"])
         .env("ENROLL_SMTP_USERNAME", "relay-user")
         .env("ENROLL_SMTP_PASSWORD", "relay-secret")
+        .env("ENROLL_SECRET_KEY", SecretKeys::new_base64().unwrap())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -19,7 +19,7 @@ use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mail;
 use crate::openapi::ApplicationPath;
-use crate::passwords::{code_hash, email_code};
+use crate::passwords::email_code;
 use crate::store::{CodeCheck, CodeSent, NewCode, Proof};
 use crate::throttle::{Action, Client};
 
@@ -141,7 +141,7 @@ pub async fn send_code(
                 application_id: record.id.clone(),
                 email: to.clone(),
                 proof: Proof::AdminAddress,
-                code_hash: code_hash(&code),
+                code_hash: state.secrets.code_hash(&code),
             },
             now,
             state.limits.admin_codes_per_recipient,
@@ -227,7 +227,7 @@ pub async fn verify_code(
             &record.id,
             &email,
             Proof::AdminAddress,
-            &code_hash(&typed),
+            state.secrets.code_hashes(&typed),
             state.clock.now(),
         )
         .await?;

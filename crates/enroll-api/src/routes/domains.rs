@@ -20,7 +20,7 @@ use super::AppState;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mail;
-use crate::passwords::{code_hash, email_code};
+use crate::passwords::email_code;
 use crate::store::{NewCode, Proof};
 
 async fn domains(state: &AppState, account_id: &str) -> Result<AccountDomains, ApiFailure> {
@@ -109,7 +109,7 @@ pub async fn start_proof(
                 application_id: account.application_id.clone(),
                 email: to.clone(),
                 proof: Proof::Domain,
-                code_hash: code_hash(&code),
+                code_hash: state.secrets.code_hash(&code),
             },
             now,
             state.limits.admin_codes_per_recipient,
@@ -157,7 +157,7 @@ pub async fn verify(
             &account.application_id,
             &domain,
             Proof::Domain,
-            &code_hash(&typed),
+            state.secrets.code_hashes(&typed),
             state.clock.now(),
         )
         .await?;

@@ -32,6 +32,7 @@ use crate::error::{ApiFailure, RequestLocale};
 use crate::json::JsonBody;
 use crate::limits::Limits;
 use crate::reference::Reference;
+use crate::secret::SecretKeys;
 use crate::store::Store;
 use crate::throttle::Throttle;
 use enroll_core::ApiErrorBody;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub throttle: Throttle,
     /// The one clock of the partner account's rules.
     pub clock: SharedClock,
+    /// Keys derived from the server's secret key (emailed codes' hashes).
+    pub secrets: Arc<SecretKeys>,
 }
 
 /// Where resume links may point: the server's public address, or a page

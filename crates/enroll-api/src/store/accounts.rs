@@ -545,18 +545,19 @@ impl Store {
         .await
     }
 
-    /// Checks a typed code against the one sent for application `id` to
-    /// prove `proof` of `proves` (the admin address; or the domain, for
-    /// the account): a right one proves it.
+    /// Checks a typed code (`code_hashes`: its hashes under each key in
+    /// use) against the one sent for application `id` to prove `proof` of
+    /// `proves` (the admin address; or the domain, for the account): a
+    /// right one proves it.
     pub async fn check_email_code(
         &self,
         id: &str,
         proves: &str,
         proof: Proof,
-        code_hash: &str,
+        code_hashes: Vec<String>,
         now: u64,
     ) -> Result<CodeCheck, StoreError> {
-        let (id, proves, code_hash) = (id.to_owned(), login(proves), code_hash.to_owned());
+        let (id, proves) = (id.to_owned(), login(proves));
         self.write(move |tx| {
             Box::pin(async move {
                 let row = sqlx::query(
@@ -585,8 +586,9 @@ impl Store {
                 {
                     return Ok(CodeCheck::Expired);
                 }
+                // Under the current key, or the previous one (rotating).
                 let expected: String = row.try_get("code_hash")?;
-                if expected != code_hash {
+                if !code_hashes.contains(&expected) {
                     sqlx::query(
                         "UPDATE email_codes SET tries_left = tries_left - 1 WHERE application_id = ?",
                     )

@@ -349,6 +349,12 @@ impl Api {
 
     /// The server stopped and started again on the same database file.
     pub async fn restart(self) -> Api {
+        self.restart_with(|_| {}).await
+    }
+
+    /// The server stopped and started again on the same database file,
+    /// with its options changed by `change` (a new secret key, say).
+    pub async fn restart_with(self, change: impl FnOnce(&mut ServeOptions)) -> Api {
         let Api {
             server,
             database,
@@ -358,6 +364,8 @@ impl Api {
             _dir,
         } = self;
         server.shutdown().await;
+        let mut options = options;
+        change(&mut options);
         let server = RunningServer::start(options.clone()).await.unwrap();
         Api {
             server,
