@@ -83,6 +83,8 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, app: Router, limi
     let io = TokioIo::new(Watched {
         io: stream,
         clock: clock.clone(),
+        pending: Vec::new(),
+        heads: 0,
     });
     let body_timeout = limits.body_timeout();
     let service_clock = clock.clone();
@@ -140,6 +142,8 @@ struct ClockState {
     since: Instant,
     /// An answer is being written; when its last bytes went out.
     writing: Option<Instant>,
+    /// Requests handed to our service on this connection.
+    served: u64,
 }
 
 impl Clock {
@@ -150,6 +154,7 @@ impl Clock {
                 in_head: false,
                 since: Instant::now(),
                 writing: None,
+                served: 0,
             }),
             changed: Notify::new(),
         }
@@ -222,6 +227,7 @@ impl Busy {
         {
             let mut s = clock.state();
             s.busy += 1;
+            s.served += 1;
             s.in_head = false;
         }
         clock.changed.notify_one();
@@ -244,10 +250,78 @@ impl Drop for Busy {
     }
 }
 
-/// The socket, telling the clock when bytes arrive.
+/// The socket, telling the clock when bytes arrive, and giving hyper's own
+/// error answers a body like every other error's.
 struct Watched {
     io: TcpStream,
     clock: Arc<Clock>,
+    /// Bytes of a rewritten answer still to go out, before anything else.
+    pending: Vec<u8>,
+    /// Final answer heads written for our service's answers.
+    heads: u64,
+}
+
+impl Watched {
+    /// Writes what is pending; ready once nothing is.
+    fn poll_pending(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        while !self.pending.is_empty() {
+            match Pin::new(&mut self.io).poll_write(cx, &self.pending) {
+                Poll::Ready(Ok(0)) => {
+                    return Poll::Ready(Err(std::io::ErrorKind::WriteZero.into()))
+                }
+                Poll::Ready(Ok(n)) => {
+                    self.pending.drain(..n);
+                    self.clock.bytes_sent();
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// The status of an answer head `bytes` start with (`HTTP/1.1 200 …`).
+fn head_status(bytes: &[u8]) -> Option<u16> {
+    let rest = bytes.strip_prefix(b"HTTP/1.1 ")?;
+    std::str::from_utf8(rest.get(..3)?).ok()?.parse().ok()
+}
+
+/// hyper answers a request it cannot parse by itself, before any handler
+/// runs: a status line and no body. Such an answer (a head written when
+/// every request our service took has had its own) is given the JSON body
+/// every other error has, in English (nothing of the request can be read,
+/// its Accept-Language neither).
+fn with_json_body(head: &[u8]) -> Option<Vec<u8>> {
+    let head = std::str::from_utf8(head).ok()?;
+    let (status_line, rest) = head.split_once("\r\n")?;
+    let code = head_status(head.as_bytes())?;
+    let empty = rest
+        .split("\r\n")
+        .any(|line| line.eq_ignore_ascii_case("content-length: 0"));
+    if code < 400 || !empty || !head.ends_with("\r\n\r\n") {
+        return None;
+    }
+    let status = axum::http::StatusCode::from_u16(code).ok()?;
+    let error = match code {
+        400 => "malformed_request",
+        414 => "uri_too_long",
+        431 => "headers_too_large",
+        _ => "error",
+    };
+    let body = crate::error::ApiFailure::new(status, error).worded(enroll_core::Locale::default());
+    let mut out = format!("{status_line}\r\n");
+    for line in rest.split("\r\n").filter(|l| !l.is_empty()) {
+        if !line.to_ascii_lowercase().starts_with("content-length:") {
+            out.push_str(line);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str(&format!(
+        "content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    ));
+    Some(out.into_bytes())
 }
 
 impl AsyncRead for Watched {
@@ -271,9 +345,31 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
+        if let Poll::Ready(Err(e)) = self.poll_pending(cx) {
+            return Poll::Ready(Err(e));
+        }
+        if !self.pending.is_empty() {
+            return Poll::Pending;
+        }
+        // A final answer's head (not a `100 Continue`): our service's,
+        // or, when every request it took has had one, hyper's own.
+        let head = head_status(buf).is_some_and(|code| code >= 200);
+        let ours = head && self.heads < self.clock.state().served;
+        if head && !ours {
+            if let Some(answer) = with_json_body(buf) {
+                self.pending = answer;
+                // Taken whole; `poll_flush` sends what is left.
+                let _ = self.poll_pending(cx);
+                return Poll::Ready(Ok(buf.len()));
+            }
+        }
         let result = Pin::new(&mut self.io).poll_write(cx, buf);
         if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
             self.clock.bytes_sent();
+            // Counted once it went out (a write retried is the same head).
+            if ours {
+                self.heads += 1;
+            }
         }
         result
     }
@@ -282,6 +378,12 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
+        // hyper's own answers are looked at whole, as `poll_write` does.
+        let first = bufs.iter().find(|b| !b.is_empty());
+        if !self.pending.is_empty() || first.is_some_and(|b| b.starts_with(b"HTTP/1.1 ")) {
+            let whole: Vec<u8> = bufs.iter().flat_map(|b| b.iter().copied()).collect();
+            return self.poll_write(cx, &whole);
+        }
         let result = Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
         if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
             self.clock.bytes_sent();
@@ -292,9 +394,11 @@ impl AsyncWrite for Watched {
         self.io.is_write_vectored()
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        std::task::ready!(self.poll_pending(cx))?;
         Pin::new(&mut self.io).poll_flush(cx)
     }
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        std::task::ready!(self.poll_pending(cx))?;
         Pin::new(&mut self.io).poll_shutdown(cx)
     }
 }
