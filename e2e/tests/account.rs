@@ -453,3 +453,83 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     stack.wait_for_text("[data-profile]", "Help Desk").await;
     stack.close().await;
 }
+
+/// On a partner's page (another origin), the admin signs in, adds a user
+/// and removes them, and signs out: every method the contract uses passes
+/// the browser's CORS check (DELETE and PATCH too, not only GET, POST and
+/// PUT), and the server has ended the session.
+#[tokio::test]
+async fn on_a_partners_page_the_admin_removes_a_user_and_signs_out() {
+    let stack = Stack::start_with_host_page().await;
+    let (id, _) = stack.submitted_application().await;
+    stack.operator(&["review", "start", &id]).await;
+    stack.operator(&["review", "approve", &id]).await;
+    stack.open_host_page("/").await;
+    stack.wait_for_text("h1", "Apply to join").await;
+    stack
+        .browser
+        .execute(
+            "document.querySelector('csp-enroll').setAttribute('data-start', 'account'); return true;",
+            vec![],
+        )
+        .await
+        .expect("set");
+    stack.wait_for("#f-password").await;
+    let temporary = stack.temporary_password("jane.doe@contoso.com").await;
+    sign_in_first_time(
+        &stack,
+        "jane.doe@contoso.com",
+        &temporary,
+        "violet quarry tandem",
+    )
+    .await;
+
+    stack.click("[data-nav=users]").await;
+    stack.wait_for("[data-user='jane.doe@contoso.com']").await;
+    stack.fill("#f-email", "sam.lee@contoso.com").await;
+    stack.fill("#f-first_name", "Sam").await;
+    stack.fill("#f-last_name", "Lee").await;
+    stack.click("#roles-sales_agent").await;
+    stack.click(".csp-add-user button[type=submit]").await;
+    stack
+        .wait_for("[data-user='sam.lee@contoso.com'] [data-remove]")
+        .await;
+    stack
+        .click("[data-user='sam.lee@contoso.com'] [data-remove]")
+        .await;
+    stack.click("[data-remove-yes]").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while stack
+        .in_app("[data-user='sam.lee@contoso.com']", "return !!el;")
+        .await
+        == true
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the user was not removed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let gone = stack
+        .api
+        .store
+        .user_by_email("sam.lee@contoso.com")
+        .await
+        .expect("the store answers");
+    assert!(gone.is_none(), "removed on the server");
+
+    stack.click("[data-to-account]").await;
+    stack.click("[data-sign-out]").await;
+    stack
+        .wait_for_text("[role=status]", "You are signed out")
+        .await;
+    // The server ended it: no live session of Jane's is left to end.
+    let left = stack
+        .api
+        .store
+        .revoke_sessions("jane.doe@contoso.com")
+        .await
+        .expect("the store answers");
+    assert_eq!(left, Some(0));
+    stack.close().await;
+}
