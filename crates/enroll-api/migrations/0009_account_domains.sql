@@ -10,12 +10,16 @@ CREATE TABLE account_domains (
     PRIMARY KEY (account_id, domain)
 );
 
--- Accounts made before: the domain of their first user, the admin named
--- in the application, whose address was proven by the code.
+-- Accounts made before: the domain of the admin address their application
+-- proved with the code (every approved application has one: approval
+-- needs it).
 INSERT OR IGNORE INTO account_domains (account_id, domain, proven_by, proven_at)
-SELECT u.account_id, substr(u.login, instr(u.login, '@') + 1), u.login, u.created_at
-FROM users u
-WHERE u.created_at = (SELECT MIN(created_at) FROM users WHERE account_id = u.account_id);
+SELECT a.id,
+       substr(p.admin_email_confirmed, instr(p.admin_email_confirmed, '@') + 1),
+       p.admin_email_confirmed,
+       a.created_at
+FROM accounts a JOIN applications p ON p.id = a.application_id
+WHERE p.admin_email_confirmed IS NOT NULL AND instr(p.admin_email_confirmed, '@') > 0;
 
 -- The emailed codes now prove a domain too (sent for the account's
 -- application): one name for both.

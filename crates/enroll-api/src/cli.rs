@@ -661,10 +661,6 @@ async fn accounts_list(store: &Store) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Prints every application for a reviewer, newest first. Where the
-/// company name differs from the one the directory has for its MPN ID,
-/// the directory's name follows: someone who knows another company's MPN
-/// ID and country can apply first, and the reviewer is who notices.
 /// The server's secret keys: ENROLL_SECRET_KEY (and, while rotating,
 /// ENROLL_PREVIOUS_SECRET_KEY) from the environment, never a flag (a flag
 /// shows in the process list); else the development key in `dev_file`;
@@ -693,6 +689,12 @@ fn secret_keys(dev_file: Option<&std::path::Path>) -> Result<(SecretKeys, String
     }
 }
 
+/// Prints every application for a reviewer, newest first, those for one
+/// MPN ID side by side, each with the signals a reviewer weighs: whether
+/// the company name is the directory's for its MPN ID, and whether the
+/// admin's address is in the website's domain (someone who knows another
+/// company's MPN ID and country can apply too, and the reviewer is who
+/// notices).
 async fn review_list(store: &Store) -> Result<(), StoreError> {
     println!(
         "{:<32}  {:<16}  {:<10}  {:<20}  company",

@@ -137,6 +137,9 @@ impl ApiFailure {
 /// generic internal error.
 impl From<StoreError> for ApiFailure {
     fn from(err: StoreError) -> Self {
+        if matches!(err, StoreError::SessionEnded) {
+            return Self::new(StatusCode::UNAUTHORIZED, "session_expired");
+        }
         tracing::error!(error = %err, "store failure");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
     }

@@ -77,14 +77,14 @@ enum Scope {
 }
 
 impl Client {
-    /// The scopes limits kept in the database count this client against
-    /// (sign-in attempts), each with `limit` scaled as the buckets here
-    /// are: its address (or /64), and an IPv6 client's /48 as a whole.
     /// The client alone (its address, or IPv6 /64), as a key.
     pub fn key(&self) -> String {
         self.address.to_string()
     }
 
+    /// The scopes limits kept in the database count this client against
+    /// (sign-in attempts), each with `limit` scaled as the buckets here
+    /// are: its address (or /64), and an IPv6 client's /48 as a whole.
     pub fn scopes(&self, limit: u32) -> Vec<(String, u32)> {
         let mut scopes = vec![(format!("client:{}", self.address), limit)];
         if let Some(network) = self.network {

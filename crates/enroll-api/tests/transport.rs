@@ -490,32 +490,15 @@ async fn a_request_that_is_not_http_is_a_json_400() {
         // Nothing more comes on that connection.
         assert!(closed_within(&mut stream).await.is_some());
     }
-    // After answers of our own on a kept-alive connection, the same; and
-    // our own answers are left as they are (a HEAD's 404 gets no body).
+    // After answers of our own on a kept-alive connection, the same.
     let mut stream = api.connect().await;
-    stream.write_all(GET_PROGRAM).await.unwrap();
-    assert_eq!(read_answer(&mut stream).await.status, 200);
-    stream
-        .write_all(b"HEAD /api/v1/applications/none HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        .await
-        .unwrap();
-    let head_only = read_head(&mut stream).await;
-    assert!(head_only.starts_with("HTTP/1.1 4"), "{head_only}");
+    for _ in 0..2 {
+        stream.write_all(GET_PROGRAM).await.unwrap();
+        assert_eq!(read_answer(&mut stream).await.status, 200);
+    }
     stream.write_all(b"BROKEN\r\n\r\n").await.unwrap();
     let answer = read_answer(&mut stream).await;
     assert_eq!(answer.status, 400);
     let body: Value = serde_json::from_str(&answer.body).unwrap();
     assert_eq!(body["error"]["code"], "malformed_request");
-}
-
-/// The head of an answer that has no body (to a HEAD request), as text.
-async fn read_head(stream: &mut TcpStream) -> String {
-    let mut bytes = Vec::new();
-    let mut byte = [0u8; 1];
-    while !bytes.ends_with(b"\r\n\r\n") {
-        let n = stream.read(&mut byte).await.unwrap();
-        assert!(n > 0, "closed before a head: {bytes:?}");
-        bytes.push(byte[0]);
-    }
-    String::from_utf8(bytes).unwrap()
 }

@@ -219,12 +219,13 @@ pub fn may_assign(actor: &[Role], role: Role) -> bool {
 
 /// Whether `actor` may change a user's roles from `before` to `after`
 /// (`after` empty: remove the user, or send their invitation again):
-/// every role given or taken must be one `actor` may assign, and nobody but
-/// a global admin changes anything of a global admin (not even the roles
-/// beside it). Nobody changes their own roles (`route` checks the user is
-/// another): no one raises their own rights, nor locks themselves out.
+/// every role given or taken must be one `actor` may assign, and nobody
+/// changes anything of a user holding a role `actor` may not assign (so
+/// only a global admin touches a global admin, the roles beside it too).
+/// Nobody changes their own roles (`route` checks the user is another): no
+/// one raises their own rights, nor locks themselves out.
 pub fn may_change_roles(actor: &[Role], before: &[Role], after: &[Role]) -> bool {
-    if before.contains(&Role::GlobalAdmin) && !actor.contains(&Role::GlobalAdmin) {
+    if !before.iter().all(|role| may_assign(actor, *role)) {
         return false;
     }
     let changed = before
@@ -263,11 +264,15 @@ pub mod limits {
     /// this many from one client across addresses (password spraying),
     /// then 429.
     pub const SIGN_IN_FAILURES_PER_CLIENT: u32 = 20;
-    /// For one address from all clients together, this many failures in
-    /// a row (NIST SP 800-63B: at most 100) over this window
+    /// Wrong second-factor codes for one user from all clients together
+    /// in that window (only someone with the password can try them).
+    pub const MFA_CODE_FAILURES_PER_USER: u32 = 20;
+    /// For one address from all clients together, this many failures
+    /// within this window (NIST SP 800-63B: at most 100 consecutive)
     pub const SIGN_IN_FAILURES_PER_ADDRESS_DAY: u32 = 100;
     pub const SIGN_IN_ADDRESS_WINDOW_SECS: u64 = 24 * 3600;
-    /// lock the address this long, and its owner is emailed.
+    /// lock the address this long, and again while that many are left in
+    /// the window; its owner is emailed, once a window.
     pub const SIGN_IN_ADDRESS_LOCK_SECS: u64 = 3600;
     /// The shortest new password, in characters.
     pub const PASSWORD_MIN_CHARS: usize = 12;
@@ -277,6 +282,10 @@ pub mod limits {
     /// password: 3 is "safely unguessable", over 10^8 guesses, far beyond
     /// what the sign-in limits let anyone try.
     pub const PASSWORD_MIN_SCORE: u8 = 3;
+    /// The estimator judges a password by this many characters at most:
+    /// its time grows fast with the length, and a passphrase is strong by
+    /// then.
+    pub const PASSWORD_ESTIMATE_CHARS: usize = 100;
 }
 
 /// Passwords too common to be chosen: a vendored list (the API loads it;
@@ -429,6 +438,8 @@ const OWN_WORDS_MIN_REST: usize = 6;
 #[cfg(feature = "password-strength")]
 pub fn guessable_password(new: &str, own_words: &[String]) -> Option<Guessable> {
     use zxcvbn::matching::patterns::MatchPattern;
+    let new: String = new.chars().take(limits::PASSWORD_ESTIMATE_CHARS).collect();
+    let new = new.as_str();
     let beside_own = letters_beside_own_words(new, own_words);
     if beside_own.is_some_and(|letters| letters < OWN_WORDS_MIN_REST) {
         return Some(Guessable::OwnWords);
@@ -768,6 +779,17 @@ mod tests {
             &[GlobalAdmin, SalesAgent],
             &[GlobalAdmin]
         ));
+        // Likewise a user management admin and an account admin's roles.
+        assert!(!may_change_roles(
+            &[UserManagementAdmin],
+            &[AccountAdmin, SalesAgent],
+            &[AccountAdmin]
+        ));
+        assert!(may_change_roles(
+            &[AccountAdmin],
+            &[AccountAdmin, SalesAgent],
+            &[AccountAdmin]
+        ));
     }
 
     /// The grant column over every pair of roles: the actor's role down,
@@ -816,10 +838,11 @@ mod tests {
                     grants.contains(&role),
                     "{actor:?} granting {role:?}"
                 );
-                // Giving and taking away are the same right.
+                // Giving and taking away are the same right, over a user
+                // whose roles the actor may assign.
                 assert_eq!(
                     may_change_roles(&[actor], &[SalesAgent], &[SalesAgent, role]),
-                    grants.contains(&role) || role == SalesAgent,
+                    grants.contains(&SalesAgent) && grants.contains(&role),
                     "{actor:?} adding {role:?}"
                 );
             }

@@ -253,16 +253,14 @@ pub fn admin_code_email(record: &Record, code: &str, now: u64) -> NewEmail {
 }
 
 /// The email carrying the code that proves a domain for the users of the
-/// account whose application is `record`, to `to` in that domain. Only
-/// the approved company's name is in it: nothing else anyone typed.
+/// account whose application is `record`, to `to` in that domain. The
+/// address is not proven yet: nothing anyone typed is in it.
 pub fn domain_code_email(record: &Record, to: &str, code: &str, now: u64) -> NewEmail {
-    let (_, company) = names(record);
     let minutes = (limits::EMAIL_CODE_SECS / 60).to_string();
     let mut letter = Letter::new(catalog_of(record), "email.domain_code.subject");
     letter.add(
         "email.domain_code.body",
         &[
-            ("company", Value::Text(&company)),
             ("code", Value::Secret(code)),
             ("minutes", Value::Text(&minutes)),
         ],

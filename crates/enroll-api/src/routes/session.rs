@@ -100,16 +100,17 @@ struct Attempt {
 
 impl Attempt {
     /// Counts an attempt with the address `email` (known or not; the
-    /// signed-in user's for codes and current passwords) from `client`:
-    /// 429 while the address has failed 5 times from this client, or the
-    /// client 20 times, in 15 minutes; or while the address is locked
-    /// after 100 failures in 24 hours from everywhere (its `owner`, if
-    /// any, is emailed when that happens).
+    /// signed-in user's for codes and current passwords) from `client`,
+    /// and against `also` (a second-factor code's own limit): 429 while
+    /// the address has failed 5 times from this client, or the client 20
+    /// times, in 15 minutes; or while the address is locked after 100
+    /// failures within 24 hours from everywhere (its owner is emailed,
+    /// once a day).
     async fn begin(
         state: &AppState,
         email: &str,
         client: Client,
-        owner: Option<&User>,
+        also: Option<AttemptLimit>,
     ) -> Result<Self, ApiFailure> {
         let login = login(email);
         let window = limits::SIGN_IN_WINDOW_SECS;
@@ -128,29 +129,16 @@ impl Attempt {
                     window_secs: window,
                 }),
         );
-        let now = state.clock.now();
-        let notice = match owner {
-            Some(user) => {
-                let holder = state
-                    .store
-                    .account(&user.account_id)
-                    .await?
-                    .map(|account| account.application_id);
-                let application = match holder {
-                    Some(id) => state.store.application(&id).await?,
-                    None => None,
-                };
-                application.map(|record| mail::sign_in_locked_email(&record, &user.email, now))
-            }
-            None => None,
-        };
+        counted.extend(also);
         let lockout = Lockout {
-            scope: address_scope(email),
+            scope: format!("email:{login}"),
+            login,
             limit: limits::SIGN_IN_FAILURES_PER_ADDRESS_DAY,
             window_secs: limits::SIGN_IN_ADDRESS_WINDOW_SECS,
             lock_secs: limits::SIGN_IN_ADDRESS_LOCK_SECS,
-            notice,
+            notice: Some(mail::sign_in_locked_email),
         };
+        let now = state.clock.now();
         match state.store.begin_attempt(counted, lockout, now).await? {
             Ok(ids) => Ok(Self { ids }),
             Err(wait) => Err(ApiFailure::throttled(
@@ -167,11 +155,6 @@ impl Attempt {
     }
 }
 
-/// What the lockout of an address counts against, from all clients.
-fn address_scope(email: &str) -> String {
-    format!("email:{}", login(email))
-}
-
 #[derive(Deserialize, ToSchema)]
 pub struct Credentials {
     email: String,
@@ -184,8 +167,9 @@ pub struct Credentials {
 /// password. After 5 failures in 15 minutes for one address (known or
 /// not) from one client, or 20 from one client: 429 for that client until
 /// the oldest leaves the window (other clients still sign in). After 100
-/// failures in a row for one address from all clients within 24 hours:
-/// 429 for an hour for everyone, and the owner is emailed.
+/// failures for one address from all clients within 24 hours: 429 for an
+/// hour for everyone, and again while 100 are left in the 24 hours; the
+/// owner is emailed, once a day.
 /// Each attempt is counted before the password is checked, so attempts
 /// sent at once cannot pass the count together.
 #[utoipa::path(
@@ -208,7 +192,7 @@ pub async fn sign_in(
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> Result<Response, ApiFailure> {
     let user = state.store.user_by_email(&credentials.email).await?;
-    let attempt = Attempt::begin(&state, &credentials.email, client, user.as_ref()).await?;
+    let attempt = Attempt::begin(&state, &credentials.email, client, None).await?;
     // Bounded before hashing: argon2 over megabytes costs the server.
     let password = credentials.password;
     let right = password.chars().count() <= limits::PASSWORD_MAX_CHARS
@@ -275,8 +259,9 @@ fn wrong(field: &str, code: ProblemCode) -> ApiFailure {
 /// Completes a sign-in that needs it. Each code, and each recovery code,
 /// is accepted once. Wrong codes count with failed passwords: 5 in 15
 /// minutes for the user's address from one client (whatever passwords
-/// were right meanwhile), 20 failures from one client, or 100 in a row
-/// from everywhere: 429.
+/// were right meanwhile), 20 wrong codes for the user from all clients, 20
+/// failures from one client, or 100 for the address within 24 hours from
+/// everywhere: 429.
 #[utoipa::path(
     post,
     path = "/session/mfa",
@@ -301,9 +286,16 @@ pub async fn give_mfa_code(
 ) -> Result<Response, ApiFailure> {
     let session = signed_in.may(Request::MfaCode)?;
     let user = &session.user;
-    // Codes count with the passwords, per address and client: a right
-    // password gives back only its own attempt, never a code's.
-    let attempt = Attempt::begin(&state, &user.email, client, Some(user)).await?;
+    // Codes count with the passwords, per address and client, and on their
+    // own per user across clients (against someone holding the password
+    // on many machines): a right password gives back only its own
+    // attempt, never a code's.
+    let per_user = AttemptLimit {
+        scope: format!("mfa:{}", user.id),
+        limit: limits::MFA_CODE_FAILURES_PER_USER,
+        window_secs: limits::SIGN_IN_WINDOW_SECS,
+    };
+    let attempt = Attempt::begin(&state, &user.email, client, Some(per_user)).await?;
     let now = state.clock.now();
     let secret = user
         .totp_secret
@@ -377,7 +369,7 @@ pub async fn change_password(
 ) -> Result<Response, ApiFailure> {
     let session = signed_in.may(Request::ChangePassword)?;
     let user = &session.user;
-    let attempt = Attempt::begin(&state, &user.email, client, Some(user)).await?;
+    let attempt = Attempt::begin(&state, &user.email, client, None).await?;
     let current = change.current_password;
     let right = current.chars().count() <= limits::PASSWORD_MAX_CHARS
         && passwords::verify(current.clone(), Some(user.password_hash.clone())).await;
@@ -406,7 +398,12 @@ pub async fn change_password(
             &application.answers.company.legal_name,
         ],
     );
-    if let Some(why) = guessable_password(&new, &words) {
+    // The estimator is CPU work: off the async workers.
+    let judged = new.clone();
+    let guessable = tokio::task::spawn_blocking(move || guessable_password(&judged, &words))
+        .await
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+    if let Some(why) = guessable {
         let problem = Problem::at("new_password", ProblemCode::WeakPassword)
             .with_param("label_key", format!("password.why.{}", why.as_str()));
         return Err(ApiFailure::invalid(ValidationReport::from_problems(

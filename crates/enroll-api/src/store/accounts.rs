@@ -113,6 +113,21 @@ pub struct NewToken {
     pub new_hash: String,
 }
 
+/// Gives the session its new token; `SessionEnded` (the transaction rolls
+/// back) when it is gone: signed out meanwhile, or the same step taken
+/// twice at once, so no answer carries a token that does not work.
+async fn rotate(conn: &mut SqliteConnection, token: &NewToken) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE sessions SET token_hash = ? WHERE token_hash = ?")
+        .bind(&token.new_hash)
+        .bind(&token.old_hash)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::SessionEnded);
+    }
+    Ok(())
+}
+
 /// A value bound to one of `Store::execute`'s statements.
 pub(crate) enum Param {
     Text(String),
@@ -140,15 +155,20 @@ pub struct AttemptLimit {
     pub window_secs: u64,
 }
 
-/// The bound past which a scope (an address, from all clients) is locked
-/// for `lock_secs`, and `notice` (to its owner, if any) queued.
+/// The email telling the user (at `to`) of the account whose application
+/// is `holder` that signing in with their address is paused.
+pub type LockNotice = fn(holder: &Record, to: &str, now: u64) -> NewEmail;
+
+/// The bound past which a scope (the address `login`, from all clients) is
+/// locked for `lock_secs`, and `notice` queued to its owner, if it has one.
 #[derive(Clone, Debug)]
 pub struct Lockout {
     pub scope: String,
+    pub login: String,
     pub limit: u32,
     pub window_secs: u64,
     pub lock_secs: u64,
-    pub notice: Option<NewEmail>,
+    pub notice: Option<LockNotice>,
 }
 
 /// What a change to a user came to.
@@ -281,7 +301,8 @@ async fn insert_user(
 pub(super) enum Withdrawal {
     /// No user signs in with it.
     Free,
-    /// A user who has chosen a password signs in with it: left alone.
+    /// A user who has chosen a password signs in with it, or a global
+    /// admin: left alone.
     SignedIn,
     /// An invited user who never signed in was removed; the admins of
     /// their account (the application `holder`) are to be told.
@@ -299,7 +320,7 @@ pub(super) async fn withdraw_invitation(
     email: &str,
 ) -> Result<Withdrawal, StoreError> {
     let row = sqlx::query(
-        "SELECT u.id, u.account_id, u.password_temporary, a.application_id
+        "SELECT u.id, u.account_id, u.password_temporary, u.roles, a.application_id
          FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.login = ?",
     )
     .bind(login(email))
@@ -309,7 +330,10 @@ pub(super) async fn withdraw_invitation(
         return Ok(Withdrawal::Free);
     };
     let temporary: i64 = row.try_get("password_temporary")?;
-    if temporary == 0 {
+    let roles: String = row.try_get("roles")?;
+    // A global admin is never withdrawn (it may be that account's only
+    // one, its first admin not signed in yet): the approval stops instead.
+    if temporary == 0 || roles.contains("\"global_admin\"") {
         return Ok(Withdrawal::SignedIn);
     }
     let (user_id, account_id, application_id): (String, String, String) = (
@@ -373,29 +397,41 @@ pub(super) async fn insert_account(
     Ok(())
 }
 
+/// What counting an attempt came to: its rows (to forgive if it was
+/// right), or the seconds to wait; and whether an email was queued.
+type Counted = (Result<Vec<i64>, u64>, bool);
+
 /// `Store::begin_attempt`'s work, in its transaction.
 async fn count_attempt(
     tx: &mut SqliteConnection,
     limits: Vec<AttemptLimit>,
     lockout: Lockout,
     now: u64,
-) -> Result<Result<Vec<i64>, u64>, StoreError> {
+) -> Result<Counted, StoreError> {
     let longest = limits
         .iter()
         .map(|l| l.window_secs)
         .chain([lockout.window_secs])
         .max()
         .unwrap_or(0);
-    sqlx::query("DELETE FROM sign_in_failures WHERE at <= ?")
-        .bind(secs(now.saturating_sub(longest)))
-        .execute(&mut *tx)
-        .await?;
-    let locked: Option<i64> = sqlx::query_scalar("SELECT until FROM sign_in_locks WHERE scope = ?")
+    let forgotten = secs(now.saturating_sub(longest));
+    for sql in [
+        "DELETE FROM sign_in_failures WHERE at <= ?",
+        // A lock over for a whole window: its notice may go again.
+        "DELETE FROM sign_in_locks WHERE until <= ?",
+    ] {
+        sqlx::query(sql).bind(forgotten).execute(&mut *tx).await?;
+    }
+    let lock = sqlx::query("SELECT until, notified_at FROM sign_in_locks WHERE scope = ?")
         .bind(&lockout.scope)
         .fetch_optional(&mut *tx)
         .await?;
-    if let Some(until) = locked.map(unsecs).filter(|until| *until > now) {
-        return Ok(Err(until - now));
+    let (until, notified_at): (Option<i64>, Option<i64>) = match &lock {
+        Some(row) => (row.try_get("until")?, row.try_get("notified_at")?),
+        None => (None, None),
+    };
+    if let Some(until) = until.map(unsecs).filter(|until| *until > now) {
+        return Ok((Err(until - now), false));
     }
     for limit in &limits {
         let since = secs(now.saturating_sub(limit.window_secs));
@@ -411,7 +447,7 @@ async fn count_attempt(
         if attempts >= i64::from(limit.limit) {
             let oldest: Option<i64> = row.try_get("oldest")?;
             let free_at = oldest.map_or(now, unsecs) + limit.window_secs;
-            return Ok(Err(free_at.saturating_sub(now).max(1)));
+            return Ok((Err(free_at.saturating_sub(now).max(1)), false));
         }
     }
     let since = secs(now.saturating_sub(lockout.window_secs));
@@ -422,22 +458,28 @@ async fn count_attempt(
             .fetch_one(&mut *tx)
             .await?;
     if failures >= i64::from(lockout.limit) {
+        // Locked for the hour; the failures stay counted, so after it the
+        // address locks again until fewer than the limit are left in the
+        // window: at most `limit` guesses a window, however many clients.
+        // Its owner is told once a window.
+        let due = notified_at.is_none_or(|at| unsecs(at) + lockout.window_secs <= now);
+        let mut queued = false;
+        if due {
+            if let Some(notice) = lockout.notice {
+                queued = queue_lock_notice(tx, &lockout.login, notice, now).await?;
+            }
+        }
         sqlx::query(
-            "INSERT INTO sign_in_locks (scope, until) VALUES (?, ?)
-                 ON CONFLICT (scope) DO UPDATE SET until = excluded.until",
+            "INSERT INTO sign_in_locks (scope, until, notified_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (scope) DO UPDATE SET until = ?2,
+                 notified_at = COALESCE(?3, sign_in_locks.notified_at)",
         )
         .bind(&lockout.scope)
         .bind(secs(now + lockout.lock_secs))
+        .bind(due.then(|| secs(now)))
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM sign_in_failures WHERE scope = ?")
-            .bind(&lockout.scope)
-            .execute(&mut *tx)
-            .await?;
-        if let Some(notice) = &lockout.notice {
-            insert_email(tx, notice).await?;
-        }
-        return Ok(Err(lockout.lock_secs));
+        return Ok((Err(lockout.lock_secs), queued));
     }
     let mut ids = Vec::new();
     let scopes = limits.iter().map(|l| &l.scope).chain([&lockout.scope]);
@@ -449,7 +491,34 @@ async fn count_attempt(
             .await?;
         ids.push(done.last_insert_rowid());
     }
-    Ok(Ok(ids))
+    Ok((Ok(ids), false))
+}
+
+/// Queues the lock's notice to the user signing in as `login`, if there is
+/// one (an unknown address has nobody to tell): whether it was queued.
+async fn queue_lock_notice(
+    tx: &mut SqliteConnection,
+    login: &str,
+    notice: LockNotice,
+    now: u64,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query(
+        "SELECT u.email, a.application_id FROM users u JOIN accounts a ON a.id = u.account_id
+         WHERE u.login = ?",
+    )
+    .bind(login)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let (email, application_id): (String, String) =
+        (row.try_get("email")?, row.try_get("application_id")?);
+    let Some(holder) = super::applications::load(tx, &application_id).await? else {
+        return Ok(false);
+    };
+    insert_email(tx, &notice(&holder, &email, now)).await?;
+    Ok(true)
 }
 
 impl Store {
@@ -948,13 +1017,13 @@ impl Store {
         lockout: Lockout,
         now: u64,
     ) -> Result<Result<Vec<i64>, u64>, StoreError> {
-        if lockout.notice.is_some() {
-            self.write_queuing(move |tx| Box::pin(count_attempt(tx, limits, lockout, now)))
-                .await
-        } else {
-            self.write(move |tx| Box::pin(count_attempt(tx, limits, lockout, now)))
-                .await
+        let (counted, queued) = self
+            .write(move |tx| Box::pin(count_attempt(tx, limits, lockout, now)))
+            .await?;
+        if queued {
+            super::outbox::wake_senders();
         }
+        Ok(counted)
     }
 
     /// A right attempt: it does not count as a failure.
@@ -1077,12 +1146,17 @@ impl Store {
 
     /// The second factor's code was given: the session is signed in.
     pub async fn pass_mfa(&self, token: &NewToken) -> Result<(), StoreError> {
-        let sql = "UPDATE sessions SET mfa_passed = 1, token_hash = ? WHERE token_hash = ?";
-        let params = vec![
-            token.new_hash.as_str().into(),
-            token.old_hash.as_str().into(),
-        ];
-        self.execute(sql, params).await.map(drop)
+        let token = token.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?")
+                    .bind(&token.old_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                rotate(tx, &token).await
+            })
+        })
+        .await
     }
 
     /// Replaces the user's password with one they chose; the user's other
@@ -1100,6 +1174,8 @@ impl Store {
         );
         self.write(move |tx| {
             Box::pin(async move {
+                // First: a session that ended meanwhile changes nothing.
+                rotate(tx, &session).await?;
                 sqlx::query(
                     "UPDATE users SET password_hash = ?, password_temporary = 0, password_expires_at = NULL
                      WHERE id = ?",
@@ -1110,12 +1186,7 @@ impl Store {
                 .await?;
                 sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")
                     .bind(&user_id)
-                    .bind(&session.old_hash)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("UPDATE sessions SET token_hash = ? WHERE token_hash = ?")
                     .bind(&session.new_hash)
-                    .bind(&session.old_hash)
                     .execute(&mut *tx)
                     .await?;
                 Ok(())
@@ -1171,13 +1242,11 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                sqlx::query(
-                    "UPDATE sessions SET mfa_passed = 1, token_hash = ? WHERE token_hash = ?",
-                )
-                .bind(&session.new_hash)
-                .bind(&session.old_hash)
-                .execute(&mut *tx)
-                .await?;
+                sqlx::query("UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?")
+                    .bind(&session.old_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                rotate(tx, &session).await?;
                 // Sessions signed in before, without a code, end: from now
                 // on signing in needs one.
                 sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")

@@ -38,6 +38,10 @@ pub enum StoreError {
     Interrupted(String),
     #[error("{0} signs in to another partner account already (and has chosen a password there): ask the applicant for another admin address with request-info --reason")]
     LoginTaken(String),
+    /// The session a step of signing in was taken in ended meanwhile
+    /// (signed out, or the same step taken twice at once).
+    #[error("the session ended before its token could be replaced")]
+    SessionEnded,
     #[error("MPN ID {mpn_id} belongs to the approved application {holder} already: reject this one with --reason (its applicant is emailed why)")]
     MpnApproved { mpn_id: String, holder: String },
 }

@@ -15,6 +15,11 @@ use super::{secs, unsecs, Store, StoreError, WriteFuture};
 /// they next look).
 static QUEUED: tokio::sync::Notify = tokio::sync::Notify::const_new();
 
+/// Wakes this process's senders: an email was queued.
+pub(super) fn wake_senders() {
+    QUEUED.notify_waiters();
+}
+
 /// What a sender waits on between looks at the outbox. Take `notified()`
 /// and `enable()` it before looking, so a wake during the look is kept.
 pub fn queued_signal() -> &'static tokio::sync::Notify {
