@@ -85,6 +85,11 @@ async fn walk(width: u32, locale: &str) {
         if name == "06-code" {
             stack.wait_for(".csp-error-message").await;
             stack.shot(&shot("06-code-undelivered")).await;
+            // Before the proof, the resume link is only to copy.
+            stack.click(".csp-later .csp-link-button").await;
+            stack.wait_for("[data-resume-unproven]").await;
+            stack.shot(&shot("06-code-later")).await;
+            stack.click(".csp-later .csp-link-button").await;
             stack.click(".csp-actions li:first-child button").await;
             stack.admin_code(0).await;
         }
@@ -165,6 +170,12 @@ async fn account_pages(stack: &Stack, shot: &dyn Fn(&str) -> String) {
     stack.wait_for(".csp-error-summary").await;
     stack.shot(&shot("21-password-errors")).await;
     stack.fill("#f-current_password", &temporary).await;
+    stack.fill("#f-new_password", "Contoso Ltd. 2026").await;
+    stack.click("button[type=submit]").await;
+    stack.wait_for(".csp-error-summary").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stack.shot(&shot("21-password-weak")).await;
+    stack.fill("#f-current_password", &temporary).await;
     stack.fill("#f-new_password", "violet quarry tandem").await;
     stack.click("button[type=submit]").await;
     stack.wait_for(".csp-qr svg").await;
@@ -180,14 +191,33 @@ async fn account_pages(stack: &Stack, shot: &dyn Fn(&str) -> String) {
     stack.wait_for("[data-roles]").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     stack.shot(&shot("24-account")).await;
-    stack.click("[data-nav=users]").await;
-    stack.wait_for("[data-users] [data-user]").await;
+    open_section(stack, "users", "[data-users] [data-user]").await;
     stack.click(".csp-add-user button[type=submit]").await;
     stack.wait_for(".csp-error-summary").await;
     stack.shot(&shot("26-users-errors")).await;
+    let outside = [
+        ("#f-email", "kim@fabrikam.com"),
+        ("#f-first_name", "Kim"),
+        ("#f-last_name", "Ito"),
+    ];
+    fill_in(stack, &outside).await;
+    stack.click("#roles-sales_agent").await;
+    stack.click(".csp-add-user button[type=submit]").await;
+    stack.wait_for("#f-email-error").await;
+    stack.shot(&shot("26-users-outside-domains")).await;
     stack.click("[data-to-account]").await;
-    stack.click("[data-nav=profile]").await;
-    stack.wait_for("[data-profile]").await;
+    open_section(stack, "domains", "[data-domains] li").await;
+    stack.shot(&shot("28-domains")).await;
+    let domain = [
+        ("#f-domain", "fabrikam.com"),
+        ("#f-email", "it@fabrikam.com"),
+    ];
+    fill_in(stack, &domain).await;
+    stack.click(".csp-prove-domain button[type=submit]").await;
+    stack.wait_for("#f-code").await;
+    stack.shot(&shot("28-domains-code")).await;
+    stack.click("[data-to-account]").await;
+    open_section(stack, "profile", "[data-profile]").await;
     stack.click("[data-edit-profile]").await;
     stack.wait_for("#f-support_contact-email").await;
     stack.fill("#f-support_contact-email", "help@qq.com").await;
@@ -204,4 +234,17 @@ async fn account_pages(stack: &Stack, shot: &dyn Fn(&str) -> String) {
     stack.shot(&shot("25-code-at-sign-in")).await;
     stack.click(".csp-back-link").await;
     stack.wait_for("[data-status]").await;
+}
+
+/// Types each value into its field.
+async fn fill_in(stack: &Stack, fields: &[(&str, &str)]) {
+    for (selector, value) in fields {
+        stack.fill(selector, value).await;
+    }
+}
+
+/// Opens the account's page `nav` and waits for `ready` on it.
+async fn open_section(stack: &Stack, nav: &str, ready: &str) {
+    stack.click(&format!("[data-nav={nav}]")).await;
+    stack.wait_for(ready).await;
 }

@@ -226,9 +226,11 @@ pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
                     .await
             },
             move |_, answer: DomainCodeSent| {
-                told.set(Some(
-                    i18n.tf("account.domains.sent", &[("email", &answer.to)]),
-                ));
+                let minutes = (answer.expires_in_secs / 60).to_string();
+                told.set(Some(i18n.tf(
+                    "account.domains.sent",
+                    &[("email", &answer.to), ("minutes", &minutes)],
+                )));
                 code.set(String::new());
                 sent.set(Some(answer));
             },
@@ -280,6 +282,12 @@ pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
                     <form novalidate class="csp-prove-domain" on:submit=move |ev| { ev.prevent_default(); verify(); }>
                         <PlainField path="code" label_key="account.domains.code" width="csp-input--10" autocomplete="one-time-code" inputmode="numeric" value=code errors=state.errors/>
                         <button type="submit" class="csp-button">{move || i18n.t("account.domains.verify")}</button>
+                        <p>
+                            <button type="button" class="csp-link-button" data-another-address on:click=move |_| {
+                                sent.set(None);
+                                told.set(None);
+                            }>{move || i18n.t("account.domains.another")}</button>
+                        </p>
                     </form>
                 }.into_any(),
             })}
