@@ -344,6 +344,12 @@ impl Api {
             .args(["--database", &self.database])
             .output()
             .unwrap();
+        // A command that failed says why here, not as an empty output.
+        assert!(
+            output.status.success(),
+            "enroll-api {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         String::from_utf8(output.stdout).unwrap()
     }
 
