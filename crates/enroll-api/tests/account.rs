@@ -85,37 +85,56 @@ fn problem_code(answer: &common::Answer) -> (String, String) {
 
 const NEW_PASSWORD: &str = "violet quarry tandem";
 
-/// Signs in with the temporary password, changes it, enrols TOTP: the
-/// session's token, the secret and the recovery codes.
+/// Approves the example application and signs its admin in for the first
+/// time: the session's token, the secret and the recovery codes.
 async fn fully_set_up(api: &Api, clock: &TestClock) -> (String, mfa::Secret, Vec<String>) {
     let (email, temporary) = approved(api).await;
-    let token = sign_in(api, &email, &temporary).await.body["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let changed = change_password(api, &token, &temporary, NEW_PASSWORD).await;
-    assert_eq!(changed.status(), 200);
-    let token = token_of(&changed);
-    let offer = as_user(api, &token, Method::POST, "/account/mfa/totp", None).await;
-    let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
-    let code = mfa::code_at(&secret, clock.now());
-    let confirmed = as_user(
-        api,
-        &token,
-        Method::POST,
-        "/account/mfa/totp/confirm",
-        Some(json!({ "code": code })),
-    )
-    .await;
-    assert_eq!(confirmed.status(), 200, "{}", confirmed.text());
-    let token = token_of(&confirmed);
+    first_sign_in(api, clock, &email, &temporary).await
+}
+
+/// Signs `email` in with its temporary password, chooses a new one and
+/// sets up an authenticator, as every user does the first time: the
+/// session's token, the secret and the recovery codes.
+async fn first_sign_in(
+    api: &Api,
+    clock: &TestClock,
+    email: &str,
+    temporary: &str,
+) -> (String, mfa::Secret, Vec<String>) {
+    let token = token_of(&sign_in(api, email, temporary).await);
+    let changed = change_password(api, &token, temporary, NEW_PASSWORD).await;
+    assert_eq!(changed.status(), 200, "{}", changed.text());
+    assert_eq!(changed.body["mfa_enrolment_required"], true);
+    let (confirmed, secret) = enrol_authenticator(api, clock, &token_of(&changed)).await;
     let codes = confirmed.body["recovery_codes"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c.as_str().unwrap().to_owned())
         .collect();
-    (token, secret, codes)
+    (token_of(&confirmed), secret, codes)
+}
+
+/// Sets up an authenticator for the session `token`, its password chosen:
+/// the confirmation's answer (with the session's new token) and the key.
+async fn enrol_authenticator(
+    api: &Api,
+    clock: &TestClock,
+    token: &str,
+) -> (common::Answer, mfa::Secret) {
+    let offer = as_user(api, token, Method::POST, "/account/mfa/totp", None).await;
+    let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
+    let code = json!({ "code": mfa::code_at(&secret, clock.now()) });
+    let confirmed = as_user(
+        api,
+        token,
+        Method::POST,
+        "/account/mfa/totp/confirm",
+        Some(code),
+    )
+    .await;
+    assert_eq!(confirmed.status(), 200, "{}", confirmed.text());
+    (confirmed, secret)
 }
 
 #[tokio::test]
@@ -534,18 +553,7 @@ async fn setting_up_the_authenticator_ends_the_sessions_signed_in_without_it() {
         .as_str()
         .unwrap()
         .to_owned();
-    let offer = as_user(&api, &first, Method::POST, "/account/mfa/totp", None).await;
-    let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
-    let confirm = json!({ "code": mfa::code_at(&secret, clock.now()) });
-    let confirmed = as_user(
-        &api,
-        &first,
-        Method::POST,
-        "/account/mfa/totp/confirm",
-        Some(confirm),
-    )
-    .await;
-    assert_eq!(confirmed.status(), 200);
+    let (confirmed, _) = enrol_authenticator(&api, &clock, &first).await;
     let first = token_of(&confirmed);
     let later = as_user(&api, &second, Method::GET, "/account", None).await;
     assert_eq!(
@@ -759,26 +767,7 @@ async fn signed_in_user(
     let added = add_user(api, admin, email, roles).await;
     assert_eq!(added.status(), 201, "{}", added.text());
     let temporary = password_sent_to(api, email).await;
-    let signed_in = sign_in(api, email, &temporary).await;
-    let token = signed_in.body["token"].as_str().unwrap().to_owned();
-    let changed = change_password(api, &token, &temporary, NEW_PASSWORD).await;
-    assert_eq!(changed.status(), 200, "{}", changed.text());
-    // Every user sets up an authenticator.
-    assert_eq!(changed.body["mfa_enrolment_required"], true);
-    let token = token_of(&changed);
-    let offer = as_user(api, &token, Method::POST, "/account/mfa/totp", None).await;
-    let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
-    let code = json!({ "code": mfa::code_at(&secret, clock.now()) });
-    let done = as_user(
-        api,
-        &token,
-        Method::POST,
-        "/account/mfa/totp/confirm",
-        Some(code),
-    )
-    .await;
-    assert_eq!(done.status(), 200);
-    token_of(&done)
+    first_sign_in(api, clock, email, &temporary).await.0
 }
 
 /// Every role against every action of the account: allowed or refused
@@ -1236,25 +1225,7 @@ async fn the_edges_of_who_may_change_whom() {
         .await
         .unwrap();
     let kims = password_sent_to(&api, "kim@fabrikam.com").await;
-    let kim = sign_in(&api, "kim@fabrikam.com", &kims).await.body["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let changed = change_password(&api, &kim, &kims, NEW_PASSWORD).await;
-    assert_eq!(changed.status(), 200);
-    let kim = token_of(&changed);
-    let offer = as_user(&api, &kim, Method::POST, "/account/mfa/totp", None).await;
-    let secret = mfa::Secret::from_base32(offer.body["secret"].as_str().unwrap()).unwrap();
-    let code = json!({ "code": mfa::code_at(&secret, clock.now()) });
-    let confirmed = as_user(
-        &api,
-        &kim,
-        Method::POST,
-        "/account/mfa/totp/confirm",
-        Some(code),
-    )
-    .await;
-    let kim = token_of(&confirmed);
+    let (kim, _, _) = first_sign_in(&api, &clock, "kim@fabrikam.com", &kims).await;
     for (method, path) in [
         (Method::GET, format!("/account/users/{ga2}")),
         (Method::DELETE, format!("/account/users/{ga2}")),
