@@ -182,6 +182,29 @@ async fn a_partner_page_opens_the_sign_in_with_data_start_account() {
     stack.close().await;
 }
 
+/// On the users page: fills in the form to add a user (`email`, first and
+/// last name, one role) and sends it.
+async fn add_user(stack: &Stack, email: &str, (first, last): (&str, &str), role: &str) {
+    stack.fill("#f-email", email).await;
+    stack.fill("#f-first_name", first).await;
+    stack.fill("#f-last_name", last).await;
+    stack.click(&format!("#roles-{role}")).await;
+    stack.click(".csp-add-user button[type=submit]").await;
+}
+
+/// Waits (10 s at most) until the users page no longer lists `email`.
+async fn wait_until_removed(stack: &Stack, email: &str) {
+    let row = format!("[data-user='{email}']");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while stack.in_app(&row, "return !!el;").await == true {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the user was not removed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// From the sign-in page: signs in with `password` and, for a first
 /// sign-in, chooses `new_password` and sets up an authenticator, as every
 /// user does: its key.
@@ -244,11 +267,7 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     stack.wait_for_text("h1", "Users and roles").await;
     stack.wait_for("[data-user='jane.doe@contoso.com']").await;
     accessible_in_both_languages(&stack, "users and roles").await;
-    stack.fill("#f-email", "sam.lee@contoso.com").await;
-    stack.fill("#f-first_name", "Sam").await;
-    stack.fill("#f-last_name", "Lee").await;
-    stack.click("#roles-sales_agent").await;
-    stack.click(".csp-add-user button[type=submit]").await;
+    add_user(&stack, "sam.lee@contoso.com", ("Sam", "Lee"), "sales_agent").await;
     stack
         .wait_for_text(
             "[role=status]",
@@ -270,11 +289,13 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     stack
         .relay
         .script("temp@contoso.com", [test_relay::Behaviour::Reply(550)]);
-    stack.fill("#f-email", "temp@contoso.com").await;
-    stack.fill("#f-first_name", "Tem").await;
-    stack.fill("#f-last_name", "Porary").await;
-    stack.click("#roles-helpdesk_agent").await;
-    stack.click(".csp-add-user button[type=submit]").await;
+    add_user(
+        &stack,
+        "temp@contoso.com",
+        ("Tem", "Porary"),
+        "helpdesk_agent",
+    )
+    .await;
     stack
         .wait_for("[data-user='temp@contoso.com'] [data-resend]")
         .await;
@@ -318,18 +339,7 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
         stack.focused().await
     );
     stack.click("[data-remove-yes]").await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while stack
-        .in_app("[data-user='temp@contoso.com']", "return !!el;")
-        .await
-        == true
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the user was not removed"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    wait_until_removed(&stack, "temp@contoso.com").await;
     // The global admin's own row offers nothing to do to themselves.
     let own = stack
         .in_app(
@@ -341,11 +351,7 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
 
     // Users only in the account's domains: fabrikam.com is proven with the
     // code emailed to an address there, then Kim of Fabrikam is added.
-    stack.fill("#f-email", "kim@fabrikam.com").await;
-    stack.fill("#f-first_name", "Kim").await;
-    stack.fill("#f-last_name", "Ito").await;
-    stack.click("#roles-sales_agent").await;
-    stack.click(".csp-add-user button[type=submit]").await;
+    add_user(&stack, "kim@fabrikam.com", ("Kim", "Ito"), "sales_agent").await;
     stack
         .wait_for_text("#f-email-error", "in one of the account's domains")
         .await;
@@ -387,11 +393,7 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     accessible_in_both_languages(&stack, "domains, one proven").await;
     stack.click("[data-to-account]").await;
     stack.click("[data-nav=users]").await;
-    stack.fill("#f-email", "kim@fabrikam.com").await;
-    stack.fill("#f-first_name", "Kim").await;
-    stack.fill("#f-last_name", "Ito").await;
-    stack.click("#roles-sales_agent").await;
-    stack.click(".csp-add-user button[type=submit]").await;
+    add_user(&stack, "kim@fabrikam.com", ("Kim", "Ito"), "sales_agent").await;
     stack
         .wait_for_text(
             "[role=status]",
@@ -495,11 +497,7 @@ async fn on_a_partners_page_the_admin_removes_a_user_and_signs_out() {
 
     stack.click("[data-nav=users]").await;
     stack.wait_for("[data-user='jane.doe@contoso.com']").await;
-    stack.fill("#f-email", "sam.lee@contoso.com").await;
-    stack.fill("#f-first_name", "Sam").await;
-    stack.fill("#f-last_name", "Lee").await;
-    stack.click("#roles-sales_agent").await;
-    stack.click(".csp-add-user button[type=submit]").await;
+    add_user(&stack, "sam.lee@contoso.com", ("Sam", "Lee"), "sales_agent").await;
     stack
         .wait_for("[data-user='sam.lee@contoso.com'] [data-remove]")
         .await;
@@ -507,18 +505,7 @@ async fn on_a_partners_page_the_admin_removes_a_user_and_signs_out() {
         .click("[data-user='sam.lee@contoso.com'] [data-remove]")
         .await;
     stack.click("[data-remove-yes]").await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while stack
-        .in_app("[data-user='sam.lee@contoso.com']", "return !!el;")
-        .await
-        == true
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the user was not removed"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    wait_until_removed(&stack, "sam.lee@contoso.com").await;
     let gone = stack
         .api
         .store

@@ -239,33 +239,32 @@ pub fn resume_email(
 /// address, in the applicant's language. The address is not proven yet,
 /// so nothing typed is in it: no name, no company.
 pub fn admin_code_email(record: &Record, code: &str, now: u64) -> NewEmail {
-    let minutes = (limits::EMAIL_CODE_SECS / 60).to_string();
-    let mut letter = Letter::new(catalog_of(record), "email.admin_code.subject");
-    letter.add(
-        "email.admin_code.body",
-        &[
-            ("code", Value::Secret(code)),
-            ("minutes", Value::Text(&minutes)),
-        ],
-    );
     let to = record.answers.admin.email.trim();
-    letter.into_email(EmailKind::AdminCode, record, to, now)
+    code_email(EmailKind::AdminCode, record, to, code, now)
 }
 
 /// The email carrying the code that proves a domain for the users of the
 /// account whose application is `record`, to `to` in that domain. The
 /// address is not proven yet: nothing anyone typed is in it.
 pub fn domain_code_email(record: &Record, to: &str, code: &str, now: u64) -> NewEmail {
+    code_email(EmailKind::DomainCode, record, to, code, now)
+}
+
+/// An email of `kind` carrying an emailed code, worded by the kind's
+/// `email.<kind>.subject` and `.body`: the code and its minutes, nothing
+/// else (its address is not proven yet).
+fn code_email(kind: EmailKind, record: &Record, to: &str, code: &str, now: u64) -> NewEmail {
     let minutes = (limits::EMAIL_CODE_SECS / 60).to_string();
-    let mut letter = Letter::new(catalog_of(record), "email.domain_code.subject");
+    let key = format!("email.{}", kind.as_str());
+    let mut letter = Letter::new(catalog_of(record), &format!("{key}.subject"));
     letter.add(
-        "email.domain_code.body",
+        &format!("{key}.body"),
         &[
             ("code", Value::Secret(code)),
             ("minutes", Value::Text(&minutes)),
         ],
     );
-    letter.into_email(EmailKind::DomainCode, record, to, now)
+    letter.into_email(kind, record, to, now)
 }
 
 /// The email telling an admin (at `to`) of the account whose application

@@ -128,6 +128,19 @@ async fn rotate(conn: &mut SqliteConnection, token: &NewToken) -> Result<(), Sto
     Ok(())
 }
 
+/// The session gave its second factor (by a code, or by setting one up):
+/// it is signed in, under its new token.
+async fn pass_mfa_and_rotate(
+    conn: &mut SqliteConnection,
+    token: &NewToken,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?")
+        .bind(&token.old_hash)
+        .execute(&mut *conn)
+        .await?;
+    rotate(conn, token).await
+}
+
 /// A value bound to one of `Store::execute`'s statements.
 pub(crate) enum Param {
     Text(String),
@@ -1147,16 +1160,8 @@ impl Store {
     /// The second factor's code was given: the session is signed in.
     pub async fn pass_mfa(&self, token: &NewToken) -> Result<(), StoreError> {
         let token = token.clone();
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query("UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?")
-                    .bind(&token.old_hash)
-                    .execute(&mut *tx)
-                    .await?;
-                rotate(tx, &token).await
-            })
-        })
-        .await
+        self.write(move |tx| Box::pin(async move { pass_mfa_and_rotate(tx, &token).await }))
+            .await
     }
 
     /// Replaces the user's password with one they chose; the user's other
@@ -1242,11 +1247,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                sqlx::query("UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?")
-                    .bind(&session.old_hash)
-                    .execute(&mut *tx)
-                    .await?;
-                rotate(tx, &session).await?;
+                pass_mfa_and_rotate(tx, &session).await?;
                 // Sessions signed in before, without a code, end: from now
                 // on signing in needs one.
                 sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")
