@@ -5,7 +5,7 @@
 use enroll_core::account::{may_assign, may_change_roles, Action, NewUserRequest, Role, UserView};
 use enroll_core::domains::{AccountDomains, DomainCode, DomainCodeSent, DomainProofRequest};
 use enroll_core::organization::OrganizationProfile;
-use enroll_core::ProviderRequest;
+use enroll_core::{ErrorCode, ProviderRequest};
 use leptos::html::H1;
 use leptos::prelude::*;
 
@@ -472,7 +472,7 @@ pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
     Effect::new(move |_| {
         let changed = state
             .notice
-            .with(|n| n.as_ref().and_then(|f| f.code()) == Some("profile_changed"));
+            .with(|n| n.as_ref().and_then(|f| f.code()) == Some(ErrorCode::ProfileChanged));
         if changed {
             editing.set(false);
             load();

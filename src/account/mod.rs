@@ -8,7 +8,7 @@ mod manage;
 mod pages;
 
 use enroll_core::account::{AccountView, SessionStage, SessionState};
-use enroll_core::{Catalog, Problem, ProblemCode};
+use enroll_core::{Catalog, ErrorCode, Problem, ProblemCode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
@@ -133,8 +133,10 @@ impl AccountState {
                     state.errors.set(report.errors);
                 }
                 Err(failure) => {
-                    let ended =
-                        matches!(failure.code(), Some("session_expired" | "session_required"));
+                    let ended = matches!(
+                        failure.code(),
+                        Some(ErrorCode::SessionExpired | ErrorCode::SessionRequired)
+                    );
                     if ended {
                         // The session ended (idle, revoked): sign in again.
                         state.forget_session();

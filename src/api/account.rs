@@ -2,14 +2,17 @@
 //! call after signing in carries the session's token, which the app keeps
 //! in memory only (never in storage, the URL, or an event).
 
-use super::{read, read_text, ApiClient, ApiFailure};
+use super::{body_of, read, read_text, ApiClient, ApiFailure};
+use enroll_core::account::RolesChange;
 use enroll_core::account::{
     AccountView, NewUserRequest, SessionState, TotpConfirmed, TotpOffer, UserView,
+};
+use enroll_core::contract::{
+    Credentials, MfaCode, PasswordChange, ProviderRequests, TotpConfirmation, Users,
 };
 use enroll_core::domains::{AccountDomains, DomainCode, DomainCodeSent, DomainProofRequest};
 use enroll_core::Locale;
 use serde::de::DeserializeOwned;
-use serde_json::json;
 
 impl ApiClient {
     /// A POST of `body` (JSON) as `token`, its answer read as `T`. Not
@@ -31,7 +34,10 @@ impl ApiClient {
         password: &str,
         locale: Locale,
     ) -> Result<SessionState, ApiFailure> {
-        let body = json!({ "email": email, "password": password });
+        let body = body_of(&Credentials {
+            email: email.to_owned(),
+            password: password.to_owned(),
+        })?;
         self.post_as("/session", None, Some(body), locale).await
     }
 
@@ -42,7 +48,9 @@ impl ApiClient {
         code: &str,
         locale: Locale,
     ) -> Result<SessionState, ApiFailure> {
-        let body = json!({ "code": code });
+        let body = body_of(&MfaCode {
+            code: code.to_owned(),
+        })?;
         self.post_as("/session/mfa", Some(token), Some(body), locale)
             .await
     }
@@ -54,7 +62,10 @@ impl ApiClient {
         new: &str,
         locale: Locale,
     ) -> Result<SessionState, ApiFailure> {
-        let body = json!({ "current_password": current, "new_password": new });
+        let body = body_of(&PasswordChange {
+            current_password: current.to_owned(),
+            new_password: new.to_owned(),
+        })?;
         self.post_as("/session/password", Some(token), Some(body), locale)
             .await
     }
@@ -77,7 +88,9 @@ impl ApiClient {
         code: &str,
         locale: Locale,
     ) -> Result<TotpConfirmed, ApiFailure> {
-        let body = json!({ "code": code });
+        let body = body_of(&TotpConfirmation {
+            code: code.to_owned(),
+        })?;
         self.post_as("/account/mfa/totp/confirm", Some(token), Some(body), locale)
             .await
     }
@@ -129,10 +142,6 @@ impl ApiClient {
     }
 
     pub async fn users(&self, token: &str, locale: Locale) -> Result<Vec<UserView>, ApiFailure> {
-        #[derive(serde::Deserialize)]
-        struct Users {
-            items: Vec<UserView>,
-        }
         let (users, _): (Users, _) = self
             .send_as("GET", "/account/users", Some(token), None, locale)
             .await?;
@@ -145,7 +154,7 @@ impl ApiClient {
         user: &NewUserRequest,
         locale: Locale,
     ) -> Result<UserView, ApiFailure> {
-        let body = serde_json::to_value(user).map_err(|_| ApiFailure::Unreadable)?;
+        let body = body_of(user)?;
         let (added, _) = self
             .send_as("POST", "/account/users", Some(token), Some(body), locale)
             .await?;
@@ -159,7 +168,9 @@ impl ApiClient {
         roles: &[String],
         locale: Locale,
     ) -> Result<UserView, ApiFailure> {
-        let body = json!({ "roles": roles });
+        let body = body_of(&RolesChange {
+            roles: roles.to_vec(),
+        })?;
         let path = format!("/account/users/{id}");
         let (changed, _) = self
             .send_as("PATCH", &path, Some(token), Some(body), locale)
@@ -205,7 +216,7 @@ impl ApiClient {
         request: &DomainProofRequest,
         locale: Locale,
     ) -> Result<DomainCodeSent, ApiFailure> {
-        let body = serde_json::to_value(request).map_err(|_| ApiFailure::Unreadable)?;
+        let body = body_of(request)?;
         self.post_as("/account/domains", Some(token), Some(body), locale)
             .await
     }
@@ -218,7 +229,7 @@ impl ApiClient {
         code: &DomainCode,
         locale: Locale,
     ) -> Result<AccountDomains, ApiFailure> {
-        let body = serde_json::to_value(code).map_err(|_| ApiFailure::Unreadable)?;
+        let body = body_of(code)?;
         let path = format!("/account/domains/{domain}/verify");
         self.post_as(&path, Some(token), Some(body), locale).await
     }
@@ -269,11 +280,7 @@ impl ApiClient {
         token: &str,
         locale: Locale,
     ) -> Result<Vec<enroll_core::ProviderRequest>, ApiFailure> {
-        #[derive(serde::Deserialize)]
-        struct Requests {
-            items: Vec<enroll_core::ProviderRequest>,
-        }
-        let (requests, _): (Requests, _) = self
+        let (requests, _): (ProviderRequests, _) = self
             .send_as(
                 "GET",
                 "/account/provider-relationships",

@@ -1,7 +1,8 @@
 //! The provider directory and the MPN lookup: public reads, and the
 //! applicant's requests to partner.
 
-use super::{read, ApiClient, ApiFailure, DraftRef, MpnEntry};
+use super::{body_of, read, ApiClient, ApiFailure, DraftRef};
+use enroll_core::contract::{MpnEntry, PartnershipRequest};
 use enroll_core::{Locale, Provider, ProviderPage, ProviderRequest};
 use enroll_finder::{CompactDirectory, Facets, FinderQuery, SortOrder};
 
@@ -89,7 +90,9 @@ impl ApiClient {
                 locale,
                 Some(draft),
             )
-            .json(&serde_json::json!({ "message": message }))
+            .json(&body_of(&PartnershipRequest {
+                message: message.to_owned(),
+            })?)
             .map_err(|_| ApiFailure::Unreadable)?
             .send()
             .await

@@ -1,11 +1,15 @@
 //! The applicant's own application: create, read, save, submit, the
 //! resume email and the review status. Each call needs the draft's token.
 
-use super::{new_idempotency_key, read, ApiClient, ApiFailure, DraftRef, Saved, StatusView};
+use super::{body_of, new_idempotency_key, read, ApiClient, ApiFailure, DraftRef, Saved};
+use enroll_core::contract::{
+    AdminEmailCode, AdminEmailCodeSent, AdminEmailConfirmed, AdminEmailDelivery,
+    CreatedApplication, DraftAnswers, ProviderRequests, ResumeEmailQueued, ResumeEmailRequest,
+    StatusHistory,
+};
 use enroll_core::outbox::Delivery;
-use enroll_core::{Answers, Application, Locale, ProviderRequest};
+use enroll_core::{Answers, Locale, ProviderRequest};
 use gloo_net::http::Request;
-use serde::Deserialize;
 
 impl ApiClient {
     /// Creates the draft (on the first Continue).
@@ -21,16 +25,14 @@ impl ApiClient {
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
-        let (value, etag): (serde_json::Value, _) = read(response).await?;
-        let token = value["resume_token"]
-            .as_str()
-            .ok_or(ApiFailure::Unreadable)?
-            .to_owned();
-        let application: Application =
-            serde_json::from_value(value).map_err(|_| ApiFailure::Unreadable)?;
+        let (created, etag): (CreatedApplication, _) = read(response).await?;
+        let CreatedApplication {
+            application,
+            resume_token,
+        } = created;
         let draft = DraftRef {
             id: application.id.clone(),
-            token,
+            token: resume_token,
         };
         Ok((
             draft,
@@ -97,12 +99,14 @@ impl ApiClient {
             // One key per press: should this request be sent again (a
             // retry, a proxy), the server queues the email once.
             .header("Idempotency-Key", &new_idempotency_key())
-            .json(&serde_json::json!({ "link_base": link_base }))
+            .json(&body_of(&ResumeEmailRequest {
+                link_base: Some(link_base.to_owned()),
+            })?)
             .map_err(|_| ApiFailure::Unreadable)?
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
-        read::<serde_json::Value>(response).await.map(|_| ())
+        read::<ResumeEmailQueued>(response).await.map(|_| ())
     }
 
     /// Emails a code to the admin address of the saved answers; where it
@@ -112,17 +116,15 @@ impl ApiClient {
         draft: &DraftRef,
         locale: Locale,
     ) -> Result<String, ApiFailure> {
-        #[derive(Deserialize)]
-        struct Sent {
-            to: String,
-        }
         let path = format!("/applications/{}/admin-email/code", draft.id);
         let response = self
             .request("POST", &path, locale, Some(draft))
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
-        read::<Sent>(response).await.map(|(sent, _)| sent.to)
+        read::<AdminEmailCodeSent>(response)
+            .await
+            .map(|(sent, _)| sent.to)
     }
 
     /// Proves the admin address with the emailed code: the address the
@@ -133,19 +135,17 @@ impl ApiClient {
         code: &str,
         locale: Locale,
     ) -> Result<String, ApiFailure> {
-        #[derive(Deserialize)]
-        struct Proven {
-            email: String,
-        }
         let path = format!("/applications/{}/admin-email/verify", draft.id);
         let response = self
             .request("POST", &path, locale, Some(draft))
-            .json(&serde_json::json!({ "code": code }))
+            .json(&body_of(&AdminEmailCode {
+                code: code.to_owned(),
+            })?)
             .map_err(|_| ApiFailure::Unreadable)?
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
-        read::<Proven>(response)
+        read::<AdminEmailConfirmed>(response)
             .await
             .map(|(proven, _)| proven.email)
     }
@@ -156,12 +156,8 @@ impl ApiClient {
         draft: &DraftRef,
         locale: Locale,
     ) -> Result<Delivery, ApiFailure> {
-        #[derive(Deserialize)]
-        struct Answer {
-            delivery: Delivery,
-        }
         let path = format!("/applications/{}/admin-email/code", draft.id);
-        let answer: Answer = self.get(&path, locale, Some(draft)).await?;
+        let answer: AdminEmailDelivery = self.get(&path, locale, Some(draft)).await?;
         Ok(answer.delivery)
     }
 
@@ -171,11 +167,7 @@ impl ApiClient {
         draft: &DraftRef,
         locale: Locale,
     ) -> Result<Vec<ProviderRequest>, ApiFailure> {
-        #[derive(Deserialize)]
-        struct Requests {
-            items: Vec<ProviderRequest>,
-        }
-        let list: Requests = self
+        let list: ProviderRequests = self
             .get(
                 &format!("/applications/{}/provider-requests", draft.id),
                 locale,
@@ -185,7 +177,11 @@ impl ApiClient {
         Ok(list.items)
     }
 
-    pub async fn status(&self, draft: &DraftRef, locale: Locale) -> Result<StatusView, ApiFailure> {
+    pub async fn status(
+        &self,
+        draft: &DraftRef,
+        locale: Locale,
+    ) -> Result<StatusHistory, ApiFailure> {
         self.get(
             &format!("/applications/{}/status", draft.id),
             locale,
@@ -198,9 +194,10 @@ impl ApiClient {
 /// The answers as a save sends them, with the applicant's language (for
 /// the emails the server sends later).
 fn answers_body(answers: &Answers, locale: Locale) -> Result<serde_json::Value, ApiFailure> {
-    let mut body = serde_json::to_value(answers).map_err(|_| ApiFailure::Unreadable)?;
-    body["locale"] = serde_json::Value::String(locale.tag().to_owned());
-    Ok(body)
+    body_of(&DraftAnswers {
+        answers: answers.clone(),
+        locale: Some(locale.tag().to_owned()),
+    })
 }
 
 /// Sends a request about the draft; the application it answers with, and

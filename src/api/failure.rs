@@ -3,7 +3,7 @@
 
 use crate::i18n::I18n;
 use enroll_core::draft::{Answer, Trouble};
-use enroll_core::ValidationReport;
+use enroll_core::{ErrorCode, ValidationReport};
 
 /// Why a request did not give what was asked.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,7 +14,7 @@ pub enum ApiFailure {
     /// message in the user's locale when it said why.
     Status {
         status: u16,
-        code: Option<String>,
+        code: Option<ErrorCode>,
         message: Option<String>,
         /// Retry-After, in seconds, when the server gave it (429).
         retry_after: Option<u32>,
@@ -35,7 +35,7 @@ impl ApiFailure {
         match self {
             Self::Status {
                 code: Some(code), ..
-            } if i18n.has(&format!("api.error.{code}")) => i18n.t(&format!("api.error.{code}")),
+            } if i18n.has(code.message_key()) => i18n.t(code.message_key()),
             Self::Status {
                 message: Some(message),
                 ..
@@ -46,9 +46,9 @@ impl ApiFailure {
         }
     }
 
-    pub fn code(&self) -> Option<&str> {
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            Self::Status { code, .. } => code.as_deref(),
+            Self::Status { code, .. } => *code,
             _ => None,
         }
     }
@@ -89,7 +89,7 @@ pub fn describe_trouble(trouble: &Trouble, i18n: &I18n) -> String {
         // As `ApiFailure::describe`: the code's wording follows a switch.
         Trouble::Refused {
             code: Some(code), ..
-        } if i18n.has(&format!("api.error.{code}")) => i18n.t(&format!("api.error.{code}")),
+        } if i18n.has(code.message_key()) => i18n.t(code.message_key()),
         Trouble::Refused {
             message: Some(message),
             ..

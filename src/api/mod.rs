@@ -15,7 +15,6 @@ use enroll_core::address::AddressFormat;
 use enroll_core::{ApiErrorBody, Application, Locale, ProgramSettings, ValidationReport};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 /// The draft this browser tab works on. The token lives only in memory
 /// (and in the resume link the user keeps): never in storage or the URL.
@@ -23,26 +22,6 @@ use serde::Deserialize;
 pub struct DraftRef {
     pub id: String,
     pub token: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct MpnEntry {
-    pub mpn_id: String,
-    pub company_name: String,
-    pub country: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct HistoryEntry {
-    pub status: enroll_core::ApplicationStatus,
-    pub reason: Option<String>,
-    pub at: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct StatusView {
-    pub status: enroll_core::ApplicationStatus,
-    pub history: Vec<HistoryEntry>,
 }
 
 /// An application as saved, with the ETag to send next.
@@ -198,6 +177,12 @@ impl ApiClient {
     }
 }
 
+/// A request's body (one of the contract's types) as JSON. Turned to a
+/// value here so that sending it is compiled once, not once per body type.
+fn body_of<T: serde::Serialize>(body: &T) -> Result<serde_json::Value, ApiFailure> {
+    serde_json::to_value(body).map_err(|_| ApiFailure::Unreadable)
+}
+
 /// The body of a 2xx answer and its ETag, or the failure it describes.
 async fn read<T: DeserializeOwned>(response: Response) -> Result<(T, Option<String>), ApiFailure> {
     let (text, etag) = read_text(response).await?;
@@ -224,7 +209,7 @@ async fn read_text(response: Response) -> Result<(String, Option<String>), ApiFa
         let body = serde_json::from_str::<ApiErrorBody>(&text).ok();
         return Err(ApiFailure::Status {
             status,
-            code: body.as_ref().map(|b| b.error.code.clone()),
+            code: body.as_ref().map(|b| b.error.code),
             message: body.map(|b| b.error.message),
             retry_after,
         });

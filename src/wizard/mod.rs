@@ -15,12 +15,13 @@ use enroll_core::{Answers, PartnerModel, ProgramSettings, ReferenceData, Step, W
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{ApiClient, ApiFailure, DraftRef, StatusView};
+use crate::api::{ApiClient, ApiFailure, DraftRef};
 use crate::embed::{use_host_events, ErrorCode, HostConfig, HostEvent, HostEvents};
 use crate::i18n::use_i18n;
 use crate::later::{self, LaterPart};
 use crate::ui::error_summary::ErrorSummary;
 use crate::ui::field::FormState;
+use enroll_core::contract::StatusHistory;
 use save::{SaveForLater, SaveIndicator};
 
 /// Everything the steps share, provided as context.
@@ -38,7 +39,7 @@ pub struct WizardState {
     /// be opened, the resume email, the status).
     /// Kept as the failure, worded when shown: a language switch re-words it.
     pub notice: RwSignal<Option<ApiFailure>>,
-    pub status: RwSignal<Option<StatusView>>,
+    pub status: RwSignal<Option<StatusHistory>>,
     pub program: StoredValue<ProgramSettings>,
     /// Kept here, not looked up: async tasks run without the reactive
     /// owner, where `use_context` finds nothing.

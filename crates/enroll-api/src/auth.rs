@@ -3,6 +3,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
+use enroll_core::ErrorCode;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiFailure;
@@ -41,7 +42,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
             .and_then(bearer_token)
             .filter(|t| t.len() <= 256)
             .map(|t| Bearer(t.to_owned()))
-            .ok_or(ApiFailure::new(StatusCode::UNAUTHORIZED, "token_required"))
+            .ok_or(ApiFailure::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::TokenRequired,
+            ))
     }
 }
 

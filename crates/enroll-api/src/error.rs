@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use enroll_core::{ApiError, ApiErrorBody, Catalog, Locale, ValidationReport};
+use enroll_core::{ApiError, ApiErrorBody, Catalog, ErrorCode, Locale, ValidationReport};
 use std::time::Duration;
 
 use crate::store::StoreError;
@@ -40,7 +40,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestLocale {
 #[derive(Clone, Debug)]
 pub struct ApiFailure {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// For 429: when to try again (`Retry-After`, whole seconds).
     pub retry_after: Option<Duration>,
     /// For 422 on answers: the validation report, which is then the body.
@@ -48,7 +48,7 @@ pub struct ApiFailure {
 }
 
 impl ApiFailure {
-    pub fn new(status: StatusCode, code: &'static str) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode) -> Self {
         Self {
             status,
             code,
@@ -61,12 +61,12 @@ impl ApiFailure {
     pub fn invalid(report: ValidationReport) -> Self {
         Self {
             report: Some(Box::new(report)),
-            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_answers")
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidAnswers)
         }
     }
 
     /// 429: a limit was reached; `code` says which, `wait` when to retry.
-    pub fn throttled(code: &'static str, wait: Duration) -> Self {
+    pub fn throttled(code: ErrorCode, wait: Duration) -> Self {
         Self {
             retry_after: Some(wait),
             ..Self::new(StatusCode::TOO_MANY_REQUESTS, code)
@@ -74,7 +74,7 @@ impl ApiFailure {
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found")
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound)
     }
 
     /// The body in `locale`: the report, or `{"error": {"code", "message"}}`.
@@ -87,8 +87,8 @@ impl ApiFailure {
         }
         let body = ApiErrorBody {
             error: ApiError {
-                code: self.code.to_owned(),
-                message: catalog.text(&format!("api.error.{}", self.code)),
+                code: self.code,
+                message: catalog.text(self.code.message_key()),
             },
         };
         serde_json::to_string(&body).unwrap_or_default()
@@ -138,10 +138,10 @@ impl ApiFailure {
 impl From<StoreError> for ApiFailure {
     fn from(err: StoreError) -> Self {
         if matches!(err, StoreError::SessionEnded) {
-            return Self::new(StatusCode::UNAUTHORIZED, "session_expired");
+            return Self::new(StatusCode::UNAUTHORIZED, ErrorCode::SessionExpired);
         }
         tracing::error!(error = %err, "store failure");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
     }
 }
 

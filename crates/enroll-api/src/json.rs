@@ -4,6 +4,7 @@
 use axum::extract::rejection::{BytesRejection, JsonRejection};
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
+use enroll_core::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiFailure;
@@ -23,13 +24,13 @@ where
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(match rejection {
                 JsonRejection::MissingJsonContentType(_) => {
-                    ApiFailure::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_required")
+                    ApiFailure::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::JsonRequired)
                 }
                 JsonRejection::JsonDataError(_) => {
-                    ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape")
+                    ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::WrongShape)
                 }
                 JsonRejection::BytesRejection(e) => body_failure(&e),
-                _ => ApiFailure::new(StatusCode::BAD_REQUEST, "invalid_json"),
+                _ => ApiFailure::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidJson),
             }),
         }
     }
@@ -53,10 +54,10 @@ where
             return Ok(Self(T::default()));
         }
         let value: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, "invalid_json"))?;
+            .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidJson))?;
         serde_json::from_value(value)
             .map(Self)
-            .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape"))
+            .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::WrongShape))
     }
 }
 
@@ -64,10 +65,10 @@ where
 /// (the transport's body deadline), or broken off.
 fn body_failure(rejection: &BytesRejection) -> ApiFailure {
     if BodyTimeout::caused(rejection) {
-        ApiFailure::new(StatusCode::REQUEST_TIMEOUT, "request_timeout")
+        ApiFailure::new(StatusCode::REQUEST_TIMEOUT, ErrorCode::RequestTimeout)
     } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+        ApiFailure::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge)
     } else {
-        ApiFailure::new(StatusCode::BAD_REQUEST, "bad_request")
+        ApiFailure::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
     }
 }

@@ -7,8 +7,8 @@
 
 use std::sync::OnceLock;
 
-use enroll_core::{Answers, ApiErrorBody, ValidationReport};
-use serde::{Deserialize, Serialize};
+use enroll_core::{ApiErrorBody, ValidationReport};
+use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -69,8 +69,76 @@ pub fn document() -> &'static Value {
         // Serializing utoipa's own model cannot fail (string keys only).
         let mut document = serde_json::to_value(openapi).unwrap_or_default();
         add_shared_answers(&mut document);
+        add_examples(&mut document);
         document
     })
+}
+
+/// An example of each body, one JSON file each in `contract-examples/`,
+/// named for its schema: written by hand, as a reader of the document
+/// would see a real one (tests/contract_examples.rs checks each against
+/// its schema and reads it with the app's type).
+macro_rules! examples {
+    ($($name:ident),* $(,)?) => {
+        &[$((stringify!($name), include_str!(concat!("../contract-examples/", stringify!($name), ".json"))),)*]
+    };
+}
+
+const EXAMPLES: &[(&str, &str)] = examples!(
+    AccountDomains,
+    AccountView,
+    AddressFormat,
+    AdminEmailCode,
+    AdminEmailCodeSent,
+    AdminEmailConfirmed,
+    AdminEmailDelivery,
+    Answers,
+    ApiErrorBody,
+    Application,
+    CompactDirectory,
+    CreatedApplication,
+    Credentials,
+    DomainCode,
+    DomainCodeSent,
+    DomainProofRequest,
+    DraftAnswers,
+    Facets,
+    MfaCode,
+    MpnEntry,
+    NewUserRequest,
+    OrganizationProfile,
+    PartnershipRequest,
+    PasswordChange,
+    ProgramSettings,
+    Provider,
+    ProviderPage,
+    ProviderRequest,
+    ProviderRequests,
+    ResumeEmailQueued,
+    ResumeEmailRequest,
+    RolesChange,
+    SessionState,
+    StatusHistory,
+    TotpConfirmation,
+    TotpConfirmed,
+    TotpOffer,
+    Unprocessable,
+    UserView,
+    Users,
+    ValidationReport
+);
+
+/// Each schema's example, as JSON Schema 2020-12 puts it (`examples`).
+fn add_examples(document: &mut Value) {
+    for (name, text) in EXAMPLES {
+        let schema = &mut document["components"]["schemas"][*name];
+        // The files are this crate's, read by the test: never malformed.
+        if let (Some(schema), Ok(example)) =
+            (schema.as_object_mut(), serde_json::from_str::<Value>(text))
+        {
+            schema.insert("examples".to_owned(), json!([example]));
+        }
+    }
 }
 
 /// Answers any route may give, from the middleware and the body extractors
@@ -161,17 +229,6 @@ fn add_shared_answers(document: &mut Value) {
             }
         }
     }
-}
-
-/// The body of `POST /applications` and `PUT /applications/{id}`: the
-/// answers (any may be left out) and the draft's locale.
-#[derive(Deserialize, ToSchema)]
-pub struct DraftAnswers {
-    #[serde(flatten)]
-    pub answers: Answers,
-    /// `en-US` or `zh-CN`: the language of the application's emails; any
-    /// other value keeps the draft's (at creation, the request's).
-    pub locale: Option<String>,
 }
 
 /// A 422 on answers: their validation report when an answer is longer

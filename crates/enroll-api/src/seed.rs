@@ -4,7 +4,8 @@
 
 use enroll_core::Provider;
 
-use crate::store::{MpnEntry, Store, StoreError};
+use crate::store::{Store, StoreError};
+use enroll_core::contract::MpnEntry;
 
 /// SplitMix64: tiny, fast, and reproducible everywhere.
 struct Rng(u64);

@@ -19,6 +19,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::ConnectInfo;
 use axum::http::Request;
 use axum::Router;
+use enroll_core::ErrorCode;
 use http_body::{Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -304,10 +305,10 @@ fn with_json_body(head: &[u8]) -> Option<Vec<u8>> {
     }
     let status = axum::http::StatusCode::from_u16(code).ok()?;
     let error = match code {
-        400 => "malformed_request",
-        414 => "uri_too_long",
-        431 => "headers_too_large",
-        _ => "error",
+        400 => ErrorCode::MalformedRequest,
+        414 => ErrorCode::UriTooLong,
+        431 => ErrorCode::HeadersTooLarge,
+        _ => ErrorCode::BadRequest,
     };
     let body = crate::error::ApiFailure::new(status, error).worded(enroll_core::Locale::default());
     let mut out = format!("{status_line}\r\n");

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-use crate::ProblemCode;
+use crate::{ErrorCode, ProblemCode};
 
 /// A role in the partner account, as Partner Center names it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -523,17 +523,17 @@ impl SessionStage {
 
     /// Why a session at this stage may not make `request`: the error code
     /// the API answers, or `None` when it may.
-    pub fn refusal(self, request: Request) -> Option<&'static str> {
+    pub fn refusal(self, request: Request) -> Option<ErrorCode> {
         use Request::*;
         match (self, request) {
             (_, SignOut) => None,
             (Self::NeedsMfaCode, MfaCode) => None,
-            (Self::NeedsMfaCode, _) => Some("mfa_required"),
-            (_, MfaCode) => Some("mfa_not_due"),
+            (Self::NeedsMfaCode, _) => Some(ErrorCode::MfaRequired),
+            (_, MfaCode) => Some(ErrorCode::MfaNotDue),
             (Self::MustChangePassword, ChangePassword) => None,
-            (Self::MustChangePassword, _) => Some("password_change_required"),
+            (Self::MustChangePassword, _) => Some(ErrorCode::PasswordChangeRequired),
             (Self::MustEnrolMfa, EnrolMfa | ChangePassword) => None,
-            (Self::MustEnrolMfa, _) => Some("mfa_enrolment_required"),
+            (Self::MustEnrolMfa, _) => Some(ErrorCode::MfaEnrolmentRequired),
             (Self::Ready, _) => None,
         }
     }
@@ -952,24 +952,27 @@ mod tests {
         assert_eq!(state(false, false, false), MustEnrolMfa);
         assert_eq!(state(true, true, false), Ready);
 
-        assert_eq!(NeedsMfaCode.refusal(Account), Some("mfa_required"));
-        assert_eq!(NeedsMfaCode.refusal(ChangePassword), Some("mfa_required"));
+        assert_eq!(NeedsMfaCode.refusal(Account), Some(ErrorCode::MfaRequired));
+        assert_eq!(
+            NeedsMfaCode.refusal(ChangePassword),
+            Some(ErrorCode::MfaRequired)
+        );
         assert_eq!(NeedsMfaCode.refusal(MfaCode), None);
         assert_eq!(
             MustChangePassword.refusal(Account),
-            Some("password_change_required")
+            Some(ErrorCode::PasswordChangeRequired)
         );
         assert_eq!(
             MustChangePassword.refusal(EnrolMfa),
-            Some("password_change_required")
+            Some(ErrorCode::PasswordChangeRequired)
         );
         assert_eq!(MustChangePassword.refusal(ChangePassword), None);
         assert_eq!(
             MustEnrolMfa.refusal(Account),
-            Some("mfa_enrolment_required")
+            Some(ErrorCode::MfaEnrolmentRequired)
         );
         assert_eq!(MustEnrolMfa.refusal(EnrolMfa), None);
-        assert_eq!(Ready.refusal(MfaCode), Some("mfa_not_due"));
+        assert_eq!(Ready.refusal(MfaCode), Some(ErrorCode::MfaNotDue));
         for stage in [NeedsMfaCode, MustChangePassword, MustEnrolMfa, Ready] {
             assert_eq!(stage.refusal(SignOut), None, "{stage:?}");
         }

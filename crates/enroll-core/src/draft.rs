@@ -16,7 +16,7 @@
 //!   presses; a new one only after a refusal or when a reviewer asks for
 //!   more information.
 
-use crate::ValidationReport;
+use crate::{ErrorCode, ValidationReport};
 
 /// What the app must do next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,7 +69,7 @@ pub enum Answer {
     /// applicant's language when it gave one (409 `not_editable`, 409
     /// `mpn_already_enrolled`, …).
     Refused {
-        code: Option<String>,
+        code: Option<ErrorCode>,
         message: Option<String>,
     },
 }
@@ -102,7 +102,7 @@ pub enum Trouble {
     Invalid(ValidationReport),
     /// Refused for a reason the server states.
     Refused {
-        code: Option<String>,
+        code: Option<ErrorCode>,
         message: Option<String>,
     },
 }
@@ -370,9 +370,10 @@ impl Lifecycle {
                     Answer::Gone => Trouble::Gone,
                     Answer::Stale => Trouble::Conflict,
                     Answer::Invalid(report) => Trouble::Invalid(report),
-                    Answer::Refused { code, .. } if code.as_deref() == Some("not_editable") => {
-                        Trouble::AlreadySubmitted
-                    }
+                    Answer::Refused {
+                        code: Some(ErrorCode::NotEditable),
+                        ..
+                    } => Trouble::AlreadySubmitted,
                     Answer::Refused { code, message } => Trouble::Refused { code, message },
                     _ => unreachable!("handled above"),
                 });
@@ -799,7 +800,7 @@ mod tests {
         let mut draft = saved();
         draft.submit_pressed("k1".into());
         let refusal = Answer::Refused {
-            code: Some("mpn_already_enrolled".into()),
+            code: Some(ErrorCode::MpnAlreadyEnrolled),
             message: Some("This MPN ID is already enrolled".into()),
         };
         assert_eq!(draft.answered(Request::Submit, refusal), []);
@@ -842,7 +843,7 @@ mod tests {
         draft.edited();
         draft.autosave_due();
         let refusal = Answer::Refused {
-            code: Some("not_editable".into()),
+            code: Some(ErrorCode::NotEditable),
             message: None,
         };
         draft.answered(Request::Save, refusal);

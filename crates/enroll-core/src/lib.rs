@@ -9,6 +9,7 @@ pub mod address;
 pub mod application;
 pub mod bank;
 pub mod company;
+pub mod contract;
 pub mod domains;
 pub mod draft;
 pub mod email;
@@ -33,7 +34,7 @@ pub use application::{
 };
 pub use field::Field;
 pub use i18n::{Catalog, Locale};
-pub use problem::{ApiError, ApiErrorBody, Problem, ProblemCode, ValidationReport};
+pub use problem::{ApiError, ApiErrorBody, ErrorCode, Problem, ProblemCode, ValidationReport};
 pub use program::{program_problems, MpnRecord, ProgramLinks, ProgramSettings};
 pub use provider::{Provider, ProviderPage, ProviderRequest};
 pub use reference::ReferenceData;

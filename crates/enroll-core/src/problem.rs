@@ -185,10 +185,110 @@ pub struct ApiErrorBody {
     pub error: ApiError,
 }
 
+/// Declares [`ErrorCode`]: each variant with its spelling on the wire,
+/// stated once (serde's name, `as_str`, the message key and `ALL` all come
+/// from it). `$code` is a `tt`, not a `literal`: a `literal` reaches the
+/// derives wrapped in an invisible group, which utoipa does not read, and
+/// the document would then name the variants instead.
+macro_rules! error_codes {
+    ($($variant:ident = $code:tt,)*) => {
+        /// The stable `error.code` of every non-2xx answer that is not a
+        /// validation report; the app matches these, never strings.
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $(#[serde(rename = $code)] $variant,)*
+            /// A code this version does not know: sent by a newer server.
+            /// The app then shows the server's own message.
+            #[serde(other, rename = "other")]
+            Other,
+        }
+
+        impl ErrorCode {
+            /// Every code but `Other`.
+            pub const ALL: &'static [ErrorCode] = &[$(Self::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)*
+                    Self::Other => "other",
+                }
+            }
+
+            /// The catalog's words for the code, `api.error.<code>`.
+            pub fn message_key(self) -> &'static str {
+                match self {
+                    $(Self::$variant => concat!("api.error.", $code),)*
+                    Self::Other => "app.server_error",
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    AdminEmailUnverified = "admin_email_unverified",
+    BadLinkBase = "bad_link_base",
+    BadQuery = "bad_query",
+    BadRequest = "bad_request",
+    DomainProven = "domain_proven",
+    Forbidden = "forbidden",
+    HeadersTooLarge = "headers_too_large",
+    IdempotencyKeyRequired = "idempotency_key_required",
+    IfMatchRequired = "if_match_required",
+    Internal = "internal",
+    InvalidAnswers = "invalid_answers",
+    InvalidCredentials = "invalid_credentials",
+    InvalidJson = "invalid_json",
+    InvalidMpnId = "invalid_mpn_id",
+    InvalidToken = "invalid_token",
+    JsonRequired = "json_required",
+    LastGlobalAdmin = "last_global_admin",
+    LengthRequired = "length_required",
+    MalformedRequest = "malformed_request",
+    MessageControlCharacter = "message_control_character",
+    MessageTooLong = "message_too_long",
+    MethodNotAllowed = "method_not_allowed",
+    MfaAlreadyEnrolled = "mfa_already_enrolled",
+    MfaEnrolmentRequired = "mfa_enrolment_required",
+    MfaNotDue = "mfa_not_due",
+    MfaRequired = "mfa_required",
+    MpnAlreadyEnrolled = "mpn_already_enrolled",
+    MpnNotFound = "mpn_not_found",
+    NoAdminEmail = "no_admin_email",
+    NoSuchRoute = "no_such_route",
+    NoTotpOffered = "no_totp_offered",
+    NotEditable = "not_editable",
+    NotFound = "not_found",
+    NotIndirectReseller = "not_indirect_reseller",
+    NotSubmitted = "not_submitted",
+    PasswordChangeRequired = "password_change_required",
+    ProfileChanged = "profile_changed",
+    RequestTimeout = "request_timeout",
+    SessionExpired = "session_expired",
+    SessionRequired = "session_required",
+    SignedInAlready = "signed_in_already",
+    StaleEtag = "stale_etag",
+    TemporaryPasswordExpired = "temporary_password_expired",
+    TokenRequired = "token_required",
+    TooLarge = "too_large",
+    TooManyAttempts = "too_many_attempts",
+    TooManyCodes = "too_many_codes",
+    TooManyDrafts = "too_many_drafts",
+    TooManyLookups = "too_many_lookups",
+    TooManyOpenRequests = "too_many_open_requests",
+    TooManyResumeEmails = "too_many_resume_emails",
+    UnknownSection = "unknown_section",
+    UnsupportedMediaType = "unsupported_media_type",
+    UriTooLong = "uri_too_long",
+    UserExists = "user_exists",
+    WrongShape = "wrong_shape",
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -204,6 +304,35 @@ mod tests {
             serde_json::to_value(&problem).unwrap(),
             serde_json::json!({"field": "bank.iban", "code": "required", "params": {"min": "15"}})
         );
+    }
+
+    /// The API words every failure from these keys (in the main book and
+    /// the account's, which the API carries whole).
+    #[test]
+    fn every_error_code_has_words_in_every_language() {
+        use crate::{Catalog, Locale};
+        for code in ErrorCode::ALL {
+            let key = code.message_key();
+            let english = Catalog::get(Locale::EnUs).lookup(key);
+            assert!(english.is_some(), "{key} in en-US");
+            // zh-CN falls back to en-US: a missing line shows as English.
+            let chinese = Catalog::get(Locale::ZhCn).lookup(key);
+            assert_ne!(chinese, english, "{key} in zh-CN");
+        }
+    }
+
+    #[test]
+    fn error_codes_travel_as_their_names_and_a_newer_one_as_other() {
+        let body: ApiErrorBody =
+            serde_json::from_str(r#"{"error":{"code":"stale_etag","message":"m"}}"#).unwrap();
+        assert_eq!(body.error.code, ErrorCode::StaleEtag);
+        assert_eq!(
+            serde_json::to_value(ErrorCode::TooManyCodes).unwrap(),
+            serde_json::json!("too_many_codes")
+        );
+        let newer: ApiErrorBody =
+            serde_json::from_str(r#"{"error":{"code":"brand_new","message":"m"}}"#).unwrap();
+        assert_eq!(newer.error.code, ErrorCode::Other);
     }
 
     #[test]

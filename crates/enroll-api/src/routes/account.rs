@@ -9,9 +9,9 @@ use axum::Json;
 use enroll_core::account::{
     allowed_actions, AccountView, Action, Request, TotpConfirmed, TotpOffer,
 };
+use enroll_core::contract::TotpConfirmation;
+use enroll_core::ErrorCode;
 use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
-use serde::Deserialize;
-use utoipa::ToSchema;
 
 use super::session::SignedIn;
 use super::AppState;
@@ -30,7 +30,7 @@ pub(super) fn permitted(
 ) -> Result<&Session, ApiFailure> {
     let session = signed_in.may(request)?;
     if !allowed_actions(&session.user.roles).contains(&action) {
-        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
+        return Err(ApiFailure::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden));
     }
     Ok(session)
 }
@@ -114,11 +114,11 @@ pub async fn start_totp(
     if session.user.totp_secret.is_some() {
         return Err(ApiFailure::new(
             StatusCode::CONFLICT,
-            "mfa_already_enrolled",
+            ErrorCode::MfaAlreadyEnrolled,
         ));
     }
     let secret = mfa::Secret::generate()
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
     state
         .store
         .offer_totp(&session.user.id, &secret.to_base32())
@@ -130,12 +130,6 @@ pub async fn start_totp(
         qr_svg: mfa::qr_svg(&uri),
         uri,
     }))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct TotpConfirmation {
-    /// A code from the authenticator app.
-    code: String,
 }
 
 /// Confirm the second factor with a code from the app
@@ -161,12 +155,14 @@ pub async fn confirm_totp(
 ) -> Result<Response, ApiFailure> {
     let session = permitted(&signed_in, Request::EnrolMfa, Action::ManageOwnSecurity)?;
     let user = &session.user;
-    let offered = user
-        .totp_offered
-        .clone()
-        .ok_or(ApiFailure::new(StatusCode::CONFLICT, "no_totp_offered"))?;
-    let secret = mfa::Secret::from_base32(&offered)
-        .ok_or(ApiFailure::new(StatusCode::CONFLICT, "no_totp_offered"))?;
+    let offered = user.totp_offered.clone().ok_or(ApiFailure::new(
+        StatusCode::CONFLICT,
+        ErrorCode::NoTotpOffered,
+    ))?;
+    let secret = mfa::Secret::from_base32(&offered).ok_or(ApiFailure::new(
+        StatusCode::CONFLICT,
+        ErrorCode::NoTotpOffered,
+    ))?;
     let Some(step) = mfa::matching_step(&secret, &body.code, state.clock.now()) else {
         return Err(ApiFailure::invalid(ValidationReport::from_problems(
             vec![Problem::at("code", ProblemCode::WrongCode)],
@@ -174,7 +170,7 @@ pub async fn confirm_totp(
         )));
     };
     let codes = mfa::recovery_codes()
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
     let hashes = codes
         .iter()
         .map(|code| passwords::code_hash(&mfa::normalize_recovery_code(code)))
@@ -185,7 +181,10 @@ pub async fn confirm_totp(
         .confirm_totp(&user.id, &offered, step, hashes, &rotation)
         .await?;
     if !confirmed {
-        return Err(ApiFailure::new(StatusCode::CONFLICT, "no_totp_offered"));
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            ErrorCode::NoTotpOffered,
+        ));
     }
     Ok(Json(TotpConfirmed {
         recovery_codes: codes,

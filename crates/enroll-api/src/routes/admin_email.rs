@@ -7,11 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::account::limits;
+use enroll_core::contract::{
+    AdminEmailCode, AdminEmailCodeSent, AdminEmailConfirmed, AdminEmailDelivery,
+};
 use enroll_core::email::email_problems;
+use enroll_core::ErrorCode;
 use enroll_core::{ApiErrorBody, Field, Problem, ProblemCode, ValidationReport};
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use utoipa::ToSchema;
 
 use super::applicant::Applicant;
 use super::AppState;
@@ -22,38 +24,6 @@ use crate::openapi::ApplicationPath;
 use crate::passwords::email_code;
 use crate::store::{CodeCheck, CodeSent, NewCode, Proof};
 use crate::throttle::{Action, Client};
-
-/// A code is on its way.
-#[derive(Serialize, ToSchema)]
-pub struct AdminEmailCodeSent {
-    /// The admin address it went to.
-    to: String,
-    /// How long the code works.
-    expires_in_secs: u64,
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct AdminEmailCode {
-    /// The 6 digits from the email (spaces are fine).
-    code: String,
-}
-
-/// The admin address is proven.
-#[derive(Serialize, ToSchema)]
-pub struct AdminEmailConfirmed {
-    confirmed: bool,
-    email: String,
-}
-
-/// Where the newest code's email is on its way.
-#[derive(Serialize, ToSchema)]
-pub struct AdminEmailDelivery {
-    /// `queued` or `sending`: on its way; `retrying`: the mail relay said
-    /// "later" and it is tried again; `sent`: the relay took it (it may
-    /// still be in a spam folder); `failed` or `expired`: it will not
-    /// arrive (check the address, or send a new code).
-    delivery: enroll_core::outbox::Delivery,
-}
 
 /// Where the emailed code is
 ///
@@ -111,7 +81,10 @@ pub async fn send_code(
     client: Client,
 ) -> Result<Response, ApiFailure> {
     if !record.status.is_editable() {
-        return Err(ApiFailure::new(StatusCode::CONFLICT, "not_editable"));
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            ErrorCode::NotEditable,
+        ));
     }
     let to = record.answers.admin.email.trim().to_owned();
     let (errors, _) = email_problems(Field::Email, &to, &state.reference.data);
@@ -130,9 +103,9 @@ pub async fn send_code(
             client,
             state.limits.resume_emails_per_client,
         )
-        .map_err(|wait| ApiFailure::throttled("too_many_codes", wait))?;
-    let code =
-        email_code().map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+        .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyCodes, wait))?;
+    let code = email_code()
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
     let now = state.clock.now();
     let sent = state
         .store
@@ -164,7 +137,7 @@ pub(super) fn sent_or_throttled(sent: CodeSent) -> Result<(), ApiFailure> {
     match sent {
         CodeSent::Sent => Ok(()),
         CodeSent::TooMany { retry_after_secs } => Err(ApiFailure::throttled(
-            "too_many_codes",
+            ErrorCode::TooManyCodes,
             Duration::from_secs(retry_after_secs),
         )),
     }

@@ -4,6 +4,7 @@
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
+use enroll_core::ErrorCode;
 
 use super::AppState;
 use crate::auth::{token_hash, Bearer};
@@ -25,23 +26,24 @@ impl FromRequestParts<AppState> for Applicant {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiFailure> {
         let Path(id) = Path::<String>::from_request_parts(parts, state)
             .await
-            .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_request"))?;
-        let TokenHolder { record, token } =
-            match TokenHolder::from_request_parts(parts, state).await {
-                Ok(holder) if holder.record.id == id => holder,
-                // No token, or the store failed: said as it is.
-                Err(failure)
-                    if failure.code == "token_required" || failure.status.is_server_error() =>
-                {
-                    return Err(failure)
-                }
-                _ => {
-                    return Err(match state.store.application(&id).await? {
-                        None => ApiFailure::not_found(),
-                        Some(_) => ApiFailure::new(StatusCode::UNAUTHORIZED, "invalid_token"),
-                    })
-                }
-            };
+            .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest))?;
+        let TokenHolder { record, token } = match TokenHolder::from_request_parts(parts, state)
+            .await
+        {
+            Ok(holder) if holder.record.id == id => holder,
+            // No token, or the store failed: said as it is.
+            Err(failure)
+                if failure.code == ErrorCode::TokenRequired || failure.status.is_server_error() =>
+            {
+                return Err(failure)
+            }
+            _ => {
+                return Err(match state.store.application(&id).await? {
+                    None => ApiFailure::not_found(),
+                    Some(_) => ApiFailure::new(StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken),
+                })
+            }
+        };
         Ok(Self { record, token })
     }
 }
@@ -62,7 +64,10 @@ impl FromRequestParts<AppState> for TokenHolder {
             .store
             .application_by_token(&token_hash(&token))
             .await?
-            .ok_or(ApiFailure::new(StatusCode::UNAUTHORIZED, "invalid_token"))?;
+            .ok_or(ApiFailure::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::InvalidToken,
+            ))?;
         Ok(Self { record, token })
     }
 }

@@ -7,13 +7,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::bank::{clear_unused, is_masked, mask_secrets, secrets_mut};
 use enroll_core::company::normalize_mpn_id;
+use enroll_core::contract::{CreatedApplication, DraftAnswers, StatusHistory};
 use enroll_core::text::{cap_problems, strip_pasted_answers};
-use enroll_core::{
-    Answers, ApiErrorBody, Application, ApplicationStatus, Locale, ValidationReport,
-};
-use serde::Serialize;
+use enroll_core::ErrorCode;
+use enroll_core::{Answers, ApiErrorBody, Application, Locale, ValidationReport};
 use serde_json::Value;
-use utoipa::ToSchema;
 
 use super::applicant::Applicant;
 use super::preconditions::{if_match, IfMatch};
@@ -21,8 +19,8 @@ use super::AppState;
 use crate::auth::{random_hex, token_hash, TOKEN_DAYS};
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::JsonBody;
-use crate::openapi::{ApplicationPath, DraftAnswers, IfMatchHeader, Unprocessable};
-use crate::store::{HistoryEntry, NewDraft, Record, UpdateOutcome};
+use crate::openapi::{ApplicationPath, IfMatchHeader, Unprocessable};
+use crate::store::{NewDraft, Record, UpdateOutcome};
 use crate::throttle::{Action, Client};
 
 /// The application as the API shows it: bank secrets masked.
@@ -54,7 +52,7 @@ fn with_etag(status: StatusCode, record: &Record, body: Value) -> Response {
 /// secret left out, or sent back masked, keeps the stored value.
 fn merge_answers(body: &Value, stored: &Answers) -> Result<Answers, ApiFailure> {
     let mut answers: Answers = serde_json::from_value(body.clone())
-        .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_shape"))?;
+        .map_err(|_| ApiFailure::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::WrongShape))?;
     let mut stored_bank = stored.bank.clone();
     let stored_secrets = secrets_mut(&mut stored_bank);
     for ((field, new), (_, old)) in secrets_mut(&mut answers.bank)
@@ -88,17 +86,6 @@ fn body_locale(body: &Value, fallback: &str) -> String {
         .unwrap_or_else(|| fallback.to_owned())
 }
 
-/// A new draft as `POST /applications` answers it: the application and,
-/// this once, the secret that opens it.
-#[derive(Serialize, ToSchema)]
-pub struct CreatedApplication {
-    #[serde(flatten)]
-    application: Application,
-    /// Bearer token of every `/applications/{id}/...` request; shown only
-    /// here (the server keeps its hash).
-    resume_token: String,
-}
-
 /// Create a draft
 ///
 /// Answers the draft with its `id` and a secret `resume_token`; the ETag is
@@ -129,15 +116,15 @@ pub async fn create(
     if !body.is_object() {
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "wrong_shape",
+            ErrorCode::WrongShape,
         ));
     }
     state
         .throttle
         .take(Action::CreateDraft, client, state.limits.drafts_per_client)
-        .map_err(|wait| ApiFailure::throttled("too_many_drafts", wait))?;
+        .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyDrafts, wait))?;
     let answers = merge_answers(&body, &Answers::default())?;
-    let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+    let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal);
     let id = random_hex(16).map_err(internal)?;
     let token = random_hex(32).map_err(internal)?;
     let draft_locale = body_locale(&body, locale.tag());
@@ -224,7 +211,7 @@ pub async fn update(
     if !body.is_object() {
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "wrong_shape",
+            ErrorCode::WrongShape,
         ));
     }
     let answers = merge_answers(&body, &current.answers)?;
@@ -247,22 +234,14 @@ pub async fn update(
         )),
         UpdateOutcome::Stale { .. } => Err(ApiFailure::new(
             StatusCode::PRECONDITION_FAILED,
-            "stale_etag",
+            ErrorCode::StaleEtag,
         )),
-        UpdateOutcome::NotEditable(_) => Err(ApiFailure::new(StatusCode::CONFLICT, "not_editable")),
+        UpdateOutcome::NotEditable(_) => Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            ErrorCode::NotEditable,
+        )),
         UpdateOutcome::Missing => Err(ApiFailure::not_found()),
     }
-}
-
-/// Where an application is, and how it got there.
-#[derive(Serialize, ToSchema)]
-pub struct StatusHistory {
-    id: String,
-    status: ApplicationStatus,
-    /// When the status last changed (UTC, RFC 3339).
-    updated_at: String,
-    /// Every status it has had, oldest first, with the reviewer's reasons.
-    history: Vec<HistoryEntry>,
 }
 
 /// Status and its history, with reasons

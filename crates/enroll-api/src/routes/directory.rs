@@ -5,10 +5,10 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::company::normalize_mpn_id;
+use enroll_core::contract::{MpnEntry, PartnershipRequest, ProviderRequests};
+use enroll_core::ErrorCode;
 use enroll_core::{PartnerModel, Provider, ProviderPage};
 use enroll_finder::{Facets, SortOrder};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::applicant::{Applicant, TokenHolder};
 use super::AppState;
@@ -16,7 +16,7 @@ use crate::directory::ProviderQuery;
 use crate::error::ApiFailure;
 use crate::json::OptionalJsonBody;
 use crate::openapi::{ApplicationPath, ProviderPath};
-use crate::store::{MpnEntry, RequestOutcome};
+use crate::store::RequestOutcome;
 use crate::throttle::{Action, Client};
 use enroll_core::text::{caps, is_forbidden, strip_pasted};
 use enroll_core::{ApiErrorBody, ProviderRequest};
@@ -50,14 +50,20 @@ pub async fn mpn_lookup(
             client,
             state.limits.mpn_lookups_per_client,
         )
-        .map_err(|wait| ApiFailure::throttled("too_many_lookups", wait))?;
+        .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyLookups, wait))?;
     // Only what could be an MPN ID is looked up (the applicant's rule).
     if enroll_core::company::mpn_id(&mpn_id).is_err() {
-        return Err(ApiFailure::new(StatusCode::BAD_REQUEST, "invalid_mpn_id"));
+        return Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidMpnId,
+        ));
     }
     let id = normalize_mpn_id(&mpn_id);
     let entry = state.store.mpn_entry(&id).await?;
-    let entry = entry.ok_or(ApiFailure::new(StatusCode::NOT_FOUND, "mpn_not_found"))?;
+    let entry = entry.ok_or(ApiFailure::new(
+        StatusCode::NOT_FOUND,
+        ErrorCode::MpnNotFound,
+    ))?;
     Ok(Json(entry))
 }
 
@@ -86,7 +92,7 @@ pub async fn search(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<ProviderPage>, ApiFailure> {
     let query = ProviderQuery::parse(&pairs)
-        .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, "bad_query"))?;
+        .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, ErrorCode::BadQuery))?;
     Ok(Json(state.directory.search(&query)))
 }
 
@@ -169,13 +175,6 @@ pub async fn provider(
         .ok_or(ApiFailure::not_found())
 }
 
-#[derive(Deserialize, Default, ToSchema)]
-#[serde(default)]
-pub struct PartnershipRequest {
-    /// To the provider, several lines at most 1,000 characters.
-    message: String,
-}
-
 /// Ask a provider to partner
 ///
 /// For a submitted indirect reseller (its resume token). Asking the same
@@ -209,26 +208,29 @@ pub async fn request_partnership(
         .get(&provider_id)
         .ok_or(ApiFailure::not_found())?;
     if !applicant.status.may_ask_providers() {
-        return Err(ApiFailure::new(StatusCode::CONFLICT, "not_submitted"));
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            ErrorCode::NotSubmitted,
+        ));
     }
     if applicant.answers.model != Some(PartnerModel::IndirectReseller) {
         return Err(ApiFailure::new(
             StatusCode::CONFLICT,
-            "not_indirect_reseller",
+            ErrorCode::NotIndirectReseller,
         ));
     }
     let message = strip_pasted(body.message.trim());
     if message.chars().count() > caps::MESSAGE {
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "message_too_long",
+            ErrorCode::MessageTooLong,
         ));
     }
     // A message may have several lines; nothing that is not text.
     if message.chars().any(|c| is_forbidden(c, true)) {
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "message_control_character",
+            ErrorCode::MessageControlCharacter,
         ));
     }
     let outcome = state
@@ -244,16 +246,9 @@ pub async fn request_partnership(
         RequestOutcome::Created(request) => (StatusCode::CREATED, Json(request)).into_response(),
         RequestOutcome::Existing(request) => (StatusCode::OK, Json(request)).into_response(),
         RequestOutcome::TooManyOpen => {
-            ApiFailure::new(StatusCode::CONFLICT, "too_many_open_requests").into_response()
+            ApiFailure::new(StatusCode::CONFLICT, ErrorCode::TooManyOpenRequests).into_response()
         }
     })
-}
-
-/// An applicant's partnership requests.
-#[derive(Serialize, ToSchema)]
-pub struct ProviderRequests {
-    /// Oldest first.
-    items: Vec<ProviderRequest>,
 }
 
 /// This applicant's partnership requests and their status

@@ -11,6 +11,7 @@ use enroll_core::domains::{
     parse_domain, proof_problems, AccountDomain, AccountDomains, DomainCode, DomainCodeSent,
     DomainProofRequest,
 };
+use enroll_core::ErrorCode;
 use enroll_core::{ApiErrorBody, ValidationReport};
 
 use super::account::{application_of, permitted};
@@ -96,11 +97,14 @@ pub async fn start_proof(
     let to = request.email.trim().to_owned();
     let proven = domains(&state, &session.user.account_id).await?;
     if proven.items.iter().any(|d| d.domain == domain) {
-        return Err(ApiFailure::new(StatusCode::CONFLICT, "domain_proven"));
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            ErrorCode::DomainProven,
+        ));
     }
     let (account, record) = application_of(&state, session).await?;
-    let code =
-        email_code().map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+    let code = email_code()
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
     let now = state.clock.now();
     let sent = state
         .store

@@ -18,6 +18,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use enroll_core::ErrorCode;
 use enroll_core::{
     validate, validate_sections, Answers, Catalog, ProgramSettings, Section, ValidationReport,
 };
@@ -218,7 +219,9 @@ async fn post_validate(
                 .split(',')
                 .map(|name| Section::of_field(name.trim()))
                 .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| ApiFailure::new(StatusCode::BAD_REQUEST, "unknown_section"))?;
+                .ok_or_else(|| {
+                    ApiFailure::new(StatusCode::BAD_REQUEST, ErrorCode::UnknownSection)
+                })?;
             validate_sections(&sections, &answers, &state.reference.data)
         }
     };
@@ -273,7 +276,8 @@ async fn get_address_format(
     tag = "reference",
     responses(
         (status = 200, description = "Lower-case domain names; cacheable for a day", body = Vec<String>,
-            headers(("Cache-Control" = String, description = "`public, max-age=86400`"))),
+            headers(("Cache-Control" = String, description = "`public, max-age=86400`")),
+            example = json!(["gmail.com", "outlook.com", "qq.com"])),
     ),
 )]
 async fn get_free_email_domains(State(state): State<AppState>) -> Response {
@@ -295,7 +299,8 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
     params(("book" = String, Path, description = "`account`")),
     responses(
         (status = 200, description = "Each locale's text by its tag; cacheable for an hour", body = std::collections::BTreeMap<String, String>,
-            headers(("Cache-Control" = String, description = "`public, max-age=3600`"))),
+            headers(("Cache-Control" = String, description = "`public, max-age=3600`")),
+            example = json!({"en-US": "account.nav.users = Users and roles\n", "zh-CN": "account.nav.users = 用户和角色\n"})),
         (status = 404, description = "`not_found`: no such book", body = ApiErrorBody),
     ),
 )]
@@ -320,7 +325,8 @@ async fn get_messages(
     get,
     path = "/openapi.json",
     tag = "program",
-    responses((status = 200, description = "The contract as OpenAPI 3.1", body = serde_json::Value)),
+    responses((status = 200, description = "The contract as OpenAPI 3.1", body = serde_json::Value,
+        example = json!({"openapi": "3.1.0", "info": {"title": "CSP enrollment API", "version": "1"}, "paths": {}}))),
 )]
 async fn openapi() -> Json<&'static serde_json::Value> {
     Json(crate::openapi::document())
@@ -328,7 +334,7 @@ async fn openapi() -> Json<&'static serde_json::Value> {
 
 /// No such route: told apart from "no such application" by its code.
 async fn unknown_route() -> ApiFailure {
-    ApiFailure::new(StatusCode::NOT_FOUND, "no_such_route")
+    ApiFailure::new(StatusCode::NOT_FOUND, ErrorCode::NoSuchRoute)
 }
 
 #[cfg(test)]

@@ -7,10 +7,10 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::account::{Action, Request};
+use enroll_core::contract::ProviderRequests;
 use enroll_core::organization::OrganizationProfile;
-use enroll_core::{ApiErrorBody, ProviderRequest};
-use serde::Serialize;
-use utoipa::ToSchema;
+use enroll_core::ApiErrorBody;
+use enroll_core::ErrorCode;
 
 use super::account::{account_of, application_of, permitted};
 use super::preconditions::{if_match, IfMatch};
@@ -29,7 +29,7 @@ async fn current(
     let account_id = &session.user.account_id;
     if let Some((version, body)) = state.store.organization_profile(account_id).await? {
         let profile = serde_json::from_str(&body)
-            .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+            .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
         return Ok((profile, version));
     }
     let (_, application) = application_of(state, session).await?;
@@ -113,7 +113,7 @@ pub async fn save(
         return Err(ApiFailure::invalid(report));
     }
     let body = serde_json::to_string(&profile)
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
     match state
         .store
         .save_organization_profile(&session.user.account_id, expected, body)
@@ -122,14 +122,9 @@ pub async fn save(
         Ok(version) => Ok(with_etag(&profile, version)),
         Err(_) => Err(ApiFailure::new(
             StatusCode::PRECONDITION_FAILED,
-            "profile_changed",
+            ErrorCode::ProfileChanged,
         )),
     }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ProviderRequests {
-    items: Vec<ProviderRequest>,
 }
 
 /// The provider requests

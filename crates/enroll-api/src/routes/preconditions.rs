@@ -3,6 +3,7 @@
 //! often a request is sent).
 
 use axum::http::{header, HeaderMap, StatusCode};
+use enroll_core::ErrorCode;
 
 use crate::error::ApiFailure;
 
@@ -20,7 +21,7 @@ pub fn if_match(headers: &HeaderMap) -> Result<IfMatch, ApiFailure> {
         .map(str::trim)
         .ok_or(ApiFailure::new(
             StatusCode::PRECONDITION_REQUIRED,
-            "if_match_required",
+            ErrorCode::IfMatchRequired,
         ))?;
     if value == "*" {
         return Ok(IfMatch::Any);

@@ -7,10 +7,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use enroll_core::contract::{ResumeEmailQueued, ResumeEmailRequest};
 use enroll_core::email::parse_email;
 use enroll_core::ApiErrorBody;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use enroll_core::ErrorCode;
 
 use super::applicant::Applicant;
 use super::preconditions::idempotency_key;
@@ -20,23 +20,6 @@ use crate::json::OptionalJsonBody;
 use crate::mail;
 use crate::openapi::{ApplicationPath, ReplayKeyHeader};
 use crate::throttle::{Action, Client};
-
-#[derive(Deserialize, Default, ToSchema)]
-#[serde(default)]
-pub struct ResumeEmailRequest {
-    /// The page the link opens (the app's address on the host site): an
-    /// address on one of the configured host origins; defaults to the
-    /// server's public address.
-    link_base: Option<String>,
-}
-
-/// What `POST .../resume-email` queued, and to whom.
-#[derive(Serialize, ToSchema)]
-pub struct ResumeEmailQueued {
-    queued: bool,
-    /// The admin address the link goes to.
-    to: String,
-}
 
 /// Email the resume link to the admin address
 ///
@@ -69,13 +52,13 @@ pub async fn resume_email(
     if parse_email(&to).is_none() {
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "no_admin_email",
+            ErrorCode::NoAdminEmail,
         ));
     }
     if !record.admin_email_is_confirmed() {
         return Err(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "admin_email_unverified",
+            ErrorCode::AdminEmailUnverified,
         ));
     }
     let base = state
@@ -83,7 +66,7 @@ pub async fn resume_email(
         .base(body.link_base.as_deref())
         .ok_or(ApiFailure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_link_base",
+            ErrorCode::BadLinkBase,
         ))?;
     let request_key = idempotency_key(&headers);
     // A replay of a request whose email is queued: the same answer, and no
@@ -97,7 +80,7 @@ pub async fn resume_email(
         state
             .throttle
             .take(Action::ResumeEmail, client, limits.resume_emails_per_client)
-            .map_err(|wait| ApiFailure::throttled("too_many_resume_emails", wait))?;
+            .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyResumeEmails, wait))?;
         // The token travels in the fragment: never sent to a server, never
         // in a server log or a Referer.
         let link = format!("{base}#resume={}.{}", record.id, token);
@@ -109,7 +92,7 @@ pub async fn resume_email(
                 limits.resume_emails_per_recipient,
             )
             .await?
-            .map_err(|t| ApiFailure::throttled("too_many_resume_emails", t.retry_after))?;
+            .map_err(|t| ApiFailure::throttled(ErrorCode::TooManyResumeEmails, t.retry_after))?;
     }
     Ok((
         StatusCode::ACCEPTED,

@@ -13,10 +13,10 @@ use enroll_core::account::{
     guessable_password, limits, new_password_problem, own_words, AccountUser, Request,
     SessionStage, SessionState, SignInState,
 };
+use enroll_core::contract::{Credentials, MfaCode, PasswordChange};
+use enroll_core::ErrorCode;
 use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
-use serde::Deserialize;
 use std::time::Duration;
-use utoipa::ToSchema;
 
 use super::AppState;
 use crate::auth::{random_hex, token_hash};
@@ -70,13 +70,16 @@ impl FromRequestParts<AppState> for SignedIn {
             .filter(|t| t.len() <= 256)
             .ok_or(ApiFailure::new(
                 StatusCode::UNAUTHORIZED,
-                "session_required",
+                ErrorCode::SessionRequired,
             ))?;
         let session = state
             .store
             .live_session(&token_hash(token), state.clock.now())
             .await?
-            .ok_or(ApiFailure::new(StatusCode::UNAUTHORIZED, "session_expired"))?;
+            .ok_or(ApiFailure::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::SessionExpired,
+            ))?;
         Ok(Self(session))
     }
 }
@@ -142,7 +145,7 @@ impl Attempt {
         match state.store.begin_attempt(counted, lockout, now).await? {
             Ok(ids) => Ok(Self { ids }),
             Err(wait) => Err(ApiFailure::throttled(
-                "too_many_attempts",
+                ErrorCode::TooManyAttempts,
                 Duration::from_secs(wait),
             )),
         }
@@ -153,12 +156,6 @@ impl Attempt {
         state.store.forgive_attempt(self.ids).await?;
         Ok(())
     }
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct Credentials {
-    email: String,
-    password: String,
 }
 
 /// Sign in
@@ -200,19 +197,19 @@ pub async fn sign_in(
     let (true, Some(user)) = (right, user) else {
         return Err(ApiFailure::new(
             StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
+            ErrorCode::InvalidCredentials,
         ));
     };
     let now = state.clock.now();
     if user.password_temporary && user.password_expires_at.is_some_and(|end| end <= now) {
         return Err(ApiFailure::new(
             StatusCode::UNAUTHORIZED,
-            "temporary_password_expired",
+            ErrorCode::TemporaryPasswordExpired,
         ));
     }
     attempt.succeeded(&state).await?;
     let token = random_hex(32)
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
     // Without a second factor set up there is no code to wait for.
     let mfa_passed = user.totp_secret.is_none();
     state
@@ -239,12 +236,6 @@ pub async fn sign_out(
 ) -> Result<StatusCode, ApiFailure> {
     state.store.end_session(&session.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct MfaCode {
-    /// 6 digits from the authenticator app, or a recovery code.
-    code: String,
 }
 
 fn wrong(field: &str, code: ProblemCode) -> ApiFailure {
@@ -325,18 +316,12 @@ pub async fn give_mfa_code(
 /// the token (for the answer) and the change to store.
 pub(super) fn next_token(session: &Session) -> Result<(String, NewToken), ApiFailure> {
     let token = random_hex(32)
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
     let rotation = NewToken {
         old_hash: session.token_hash.clone(),
         new_hash: token_hash(&token),
     };
     Ok((token, rotation))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct PasswordChange {
-    current_password: String,
-    new_password: String,
 }
 
 /// Choose a new password
@@ -402,7 +387,7 @@ pub async fn change_password(
     let judged = new.clone();
     let guessable = tokio::task::spawn_blocking(move || guessable_password(&judged, &words))
         .await
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
     if let Some(why) = guessable {
         let problem = Problem::at("new_password", ProblemCode::WeakPassword)
             .with_param("label_key", format!("password.why.{}", why.as_str()));
@@ -413,7 +398,7 @@ pub async fn change_password(
     }
     let hash = passwords::hash(new)
         .await
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
     let (token, rotation) = next_token(session)?;
     state.store.set_password(&user.id, &hash, &rotation).await?;
     let mut changed = user.clone();

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use enroll_core::company::normalize_mpn_id;
+use enroll_core::ErrorCode;
 use enroll_core::{
     program_problems, validate, ApiErrorBody, Application, Field, MpnRecord, Problem, ProblemCode,
     ValidationReport,
@@ -52,7 +53,7 @@ pub async fn submit(
     let expected = if_match(&headers)?;
     let key = idempotency_key(&headers).ok_or(ApiFailure::new(
         StatusCode::BAD_REQUEST,
-        "idempotency_key_required",
+        ErrorCode::IdempotencyKeyRequired,
     ))?;
     // The program's rules need the settings and the directory; read here,
     // for the MPN ID the check below finds unchanged.
@@ -66,14 +67,17 @@ pub async fn submit(
     let reference = state.reference.data.clone();
     let check = move |record: &Record, mpn_taken: bool| {
         if !record.status.is_editable() {
-            return Err(ApiFailure::new(StatusCode::CONFLICT, "not_editable"));
+            return Err(ApiFailure::new(
+                StatusCode::CONFLICT,
+                ErrorCode::NotEditable,
+            ));
         }
         let changed = normalize_mpn_id(&record.answers.mpn_id) != mpn_id;
         let stale = matches!(expected, IfMatch::Version(v) if v != record.version);
         if stale || changed {
             return Err(ApiFailure::new(
                 StatusCode::PRECONDITION_FAILED,
-                "stale_etag",
+                ErrorCode::StaleEtag,
             ));
         }
         let mpn = match (&entry, directory_on) {
@@ -102,7 +106,7 @@ pub async fn submit(
         if mpn_taken {
             return Err(ApiFailure::new(
                 StatusCode::CONFLICT,
-                "mpn_already_enrolled",
+                ErrorCode::MpnAlreadyEnrolled,
             ));
         }
         Ok(())

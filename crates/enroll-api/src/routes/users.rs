@@ -11,11 +11,11 @@ use axum::Json;
 use enroll_core::account::{
     limits, may_change_roles, parse_roles, Action, NewUserRequest, Request, RolesChange, UserView,
 };
+use enroll_core::contract::Users;
 use enroll_core::email::parse_email;
 use enroll_core::text::{caps, line_problem, strip_pasted};
+use enroll_core::ErrorCode;
 use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use super::account::{application_of, permitted};
 use super::session::SignedIn;
@@ -51,11 +51,6 @@ async fn undelivered(
     Ok(addresses.iter().map(|a| login(a)).collect())
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Users {
-    items: Vec<UserView>,
-}
-
 fn invalid(problems: Vec<Problem>) -> ApiFailure {
     ApiFailure::invalid(ValidationReport::from_problems(problems, Vec::new()))
 }
@@ -64,28 +59,30 @@ fn outcome(change: UserChange) -> Result<(), ApiFailure> {
     match change {
         UserChange::Done => Ok(()),
         UserChange::Missing => Err(ApiFailure::not_found()),
-        UserChange::LastGlobalAdmin => {
-            Err(ApiFailure::new(StatusCode::CONFLICT, "last_global_admin"))
-        }
-        UserChange::SignedInAlready => {
-            Err(ApiFailure::new(StatusCode::CONFLICT, "signed_in_already"))
-        }
-        UserChange::LoginTaken => Err(ApiFailure::new(StatusCode::CONFLICT, "user_exists")),
+        UserChange::LastGlobalAdmin => Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            ErrorCode::LastGlobalAdmin,
+        )),
+        UserChange::SignedInAlready => Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            ErrorCode::SignedInAlready,
+        )),
+        UserChange::LoginTaken => Err(ApiFailure::new(StatusCode::CONFLICT, ErrorCode::UserExists)),
         UserChange::OutsideDomains => Err(invalid(vec![Problem::at(
             "email",
             ProblemCode::OutsideAccountDomains,
         )])),
-        UserChange::Forbidden => Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden")),
+        UserChange::Forbidden => Err(ApiFailure::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden)),
     }
 }
 
 /// A temporary password and its hash.
 async fn temporary() -> Result<(String, String), ApiFailure> {
-    let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+    let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal);
     let password = passwords::temporary_password().map_err(internal)?;
     let hash = passwords::hash(password.clone())
         .await
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
     Ok((password, hash))
 }
 
@@ -173,12 +170,12 @@ pub async fn add(
         return Err(invalid(problems));
     }
     if !may_change_roles(&session.user.roles, &[], &roles) {
-        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
+        return Err(ApiFailure::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden));
     }
     let (_, record) = application_of(&state, session).await?;
     let (password, hash) = temporary().await?;
     let now = state.clock.now();
-    let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+    let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal);
     let new = NewUser {
         id: random_hex(16).map_err(internal)?,
         email: email.clone(),
@@ -209,7 +206,7 @@ pub async fn add(
 /// own rights, nor locks themselves out).
 fn someone_else(session: &Session, id: &str) -> Result<(), ApiFailure> {
     if session.user.id == id {
-        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
+        return Err(ApiFailure::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden));
     }
     Ok(())
 }
@@ -357,7 +354,7 @@ pub async fn resend_invitation(
     let user = target(&state, session, &id).await?;
     // A global admin's password is reset by a global admin only.
     if !may_change_roles(&session.user.roles, &user.roles, &[]) {
-        return Err(ApiFailure::new(StatusCode::FORBIDDEN, "forbidden"));
+        return Err(ApiFailure::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden));
     }
     let (_, record) = application_of(&state, session).await?;
     let (password, hash) = temporary().await?;

@@ -2,6 +2,7 @@
 
 use enroll_core::bank::clear_unused;
 use enroll_core::company::normalize_mpn_id;
+use enroll_core::contract::HistoryEntry;
 use enroll_core::{Answers, ApplicationStatus, Change};
 use sqlx::{Row, SqliteConnection};
 
@@ -42,13 +43,6 @@ pub struct NewDraft<'a> {
     pub locale: &'a str,
     pub answers: &'a Answers,
     pub mpn_id: &'a str,
-}
-
-#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq, utoipa::ToSchema)]
-pub struct HistoryEntry {
-    pub status: ApplicationStatus,
-    pub reason: Option<String>,
-    pub at: String,
 }
 
 #[derive(Debug)]

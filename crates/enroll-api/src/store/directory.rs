@@ -1,16 +1,10 @@
 //! The MPN directory and the indirect providers.
 
+use enroll_core::contract::MpnEntry;
 use enroll_core::{Provider, ProviderRequest};
 use sqlx::Row;
 
 use super::{Store, StoreError};
-
-#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq, utoipa::ToSchema)]
-pub struct MpnEntry {
-    pub mpn_id: String,
-    pub company_name: String,
-    pub country: String,
-}
 
 pub enum RequestOutcome {
     Created(ProviderRequest),

@@ -9,9 +9,9 @@ mod outbox;
 pub use accounts::*;
 
 pub use applications::{
-    Consequences, HistoryEntry, NewDraft, Record, StatusChange, UpdateOutcome, WithdrawalNotice,
+    Consequences, NewDraft, Record, StatusChange, UpdateOutcome, WithdrawalNotice,
 };
-pub use directory::{MpnEntry, RequestOutcome};
+pub use directory::RequestOutcome;
 pub use outbox::{
     queued_signal, Claim, Claimed, Delivery, Email, EmailKind, NewEmail, RetryRefused, Throttled,
 };

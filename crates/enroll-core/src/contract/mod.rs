@@ -1,0 +1,18 @@
+//! The bodies of the API's requests and answers that are not values of the
+//! domain themselves (those live beside their rules: `Application`,
+//! `AccountView`, `ProviderRequest`, ...). One type per body, used by the
+//! server to read and write it and by the app to write and read it, so the
+//! two cannot drift; the `openapi` feature describes each for the API's
+//! document, with an example that a test of the API decodes back into it.
+
+mod account;
+mod applications;
+mod directory;
+
+pub use account::{Credentials, MfaCode, PasswordChange, TotpConfirmation, Users};
+pub use applications::{
+    AdminEmailCode, AdminEmailCodeSent, AdminEmailConfirmed, AdminEmailDelivery,
+    CreatedApplication, DraftAnswers, HistoryEntry, ResumeEmailQueued, ResumeEmailRequest,
+    StatusHistory,
+};
+pub use directory::{MpnEntry, PartnershipRequest, ProviderRequests};
