@@ -10,9 +10,11 @@ use std::sync::OnceLock;
 use enroll_core::{Answers, ApiErrorBody, ValidationReport};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::Required;
+use utoipa::openapi::{RefOr, Required};
 use utoipa::{IntoParams, Modify, OpenApi, PartialSchema, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
@@ -62,15 +64,62 @@ impl Modify for ResumeToken {
 pub fn document() -> &'static Value {
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
-        let openapi = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+        let mut openapi = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
             .merge(api_v1())
             .merge(cacheable_v1())
             .into_openapi();
+        link_new_application(&mut openapi);
         // Serializing utoipa's own model cannot fail (string keys only).
         let mut document = serde_json::to_value(openapi).unwrap_or_default();
         add_shared_answers(&mut document);
         document
     })
+}
+
+/// The new application's `id` (`POST /applications`' 201) is the `{id}` of
+/// every `/applications/{id}...` operation: said as OpenAPI links, one per
+/// operation, so that a client (or a generator) can follow them. Made here
+/// from the routes rather than listed in `create`'s attribute, so that a
+/// route added under `/applications/{id}` is linked without a second edit.
+fn link_new_application(openapi: &mut utoipa::openapi::OpenApi) {
+    let targets: Vec<String> = openapi
+        .paths
+        .paths
+        .iter()
+        .filter(|(path, _)| {
+            *path == "/applications/{id}" || path.starts_with("/applications/{id}/")
+        })
+        .flat_map(|(_, item)| {
+            [
+                &item.get,
+                &item.put,
+                &item.post,
+                &item.delete,
+                &item.patch,
+                &item.head,
+                &item.options,
+                &item.trace,
+            ]
+        })
+        .filter_map(|operation| operation.as_ref()?.operation_id.clone())
+        .collect();
+    let created = openapi
+        .paths
+        .paths
+        .get_mut("/applications")
+        .and_then(|item| item.post.as_mut())
+        .and_then(|create| create.responses.responses.get_mut("201"));
+    let Some(RefOr::T(created)) = created else {
+        return;
+    };
+    for operation_id in targets {
+        let link = LinkBuilder::new()
+            .operation_id(&operation_id)
+            .parameter("id", "$response.body#/id")
+            .description("The new application's `id`; its `resume_token` is the bearer token")
+            .build();
+        created.links.insert(operation_id, RefOr::T(link));
+    }
 }
 
 /// Answers any route may give, from the middleware and the body extractors
@@ -191,6 +240,17 @@ fn string_parameter(
     required: bool,
     description: &str,
 ) -> Parameter {
+    parameter(name, place, required, description, String::schema())
+}
+
+/// A parameter of the request, with `schema` for its value.
+fn parameter(
+    name: &str,
+    place: ParameterIn,
+    required: bool,
+    description: &str,
+    schema: impl Into<RefOr<Schema>>,
+) -> Parameter {
     ParameterBuilder::new()
         .name(name)
         .parameter_in(place)
@@ -200,36 +260,81 @@ fn string_parameter(
             Required::False
         })
         .description(Some(description))
-        .schema(Some(String::schema()))
+        .schema(Some(schema))
         .build()
 }
 
-/// `{id}` of the `/applications/{id}/...` routes.
-pub struct ApplicationPath;
-
-impl IntoParams for ApplicationPath {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![string_parameter(
-            "id",
-            ParameterIn::Path,
-            true,
-            "The application's id, as `POST /applications` answered it",
-        )]
-    }
+/// A string of `pattern`: the schema of a `{name}` of the path, so that a
+/// client (and a generated one) knows the shape of a value before it sends
+/// one.
+fn string_of(pattern: String) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
 }
 
-/// `{id}` of the `/providers/{id}/...` routes.
-pub struct ProviderPath;
+/// `IntoParams` types of one `{name}` of the path each: the type, then
+/// the name, its description and its schema.
+macro_rules! path_parameters {
+    ($($(#[$doc:meta])* $type:ident => ($name:literal, $description:literal, $schema:expr);)*) => {$(
+        $(#[$doc])*
+        pub struct $type;
 
-impl IntoParams for ProviderPath {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![string_parameter(
-            "id",
-            ParameterIn::Path,
-            true,
-            "The provider's id",
-        )]
-    }
+        impl IntoParams for $type {
+            fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+                vec![parameter($name, ParameterIn::Path, true, $description, $schema)]
+            }
+        }
+    )*};
+}
+
+/// A domain as `enroll_core::domains::parse_domain` takes it: two labels
+/// or more of letters, digits and inner hyphens (1 to 63 characters each,
+/// as `parse_email` checks a label), any case, a trailing dot allowed.
+const DOMAIN_PATTERN: &str = r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$";
+
+path_parameters! {
+    /// `{id}` of the `/applications/{id}/...` routes.
+    ApplicationPath => (
+        "id",
+        "The application's id, as `POST /applications` answered it",
+        string_of(crate::auth::id_pattern())
+    );
+    /// `{id}` of the `/providers/{id}/...` routes.
+    ProviderPath => (
+        "id",
+        "The provider's id",
+        string_of(crate::seed::provider_id_pattern())
+    );
+    /// `{id}` of the `/account/users/{id}/...` routes.
+    UserPath => ("id", "The user's id", string_of(crate::auth::id_pattern()));
+    /// `{mpn_id}` of `GET /mpn/{mpn_id}`.
+    MpnIdPath => (
+        "mpn_id",
+        "The MPN ID: 6 to 10 digits, spaces ignored",
+        string_of(enroll_core::company::mpn_id_pattern())
+    );
+    /// `{domain}` of `/account/domains/{domain}/verify`.
+    DomainPath => (
+        "domain",
+        "The domain being proven, as `POST /account/domains` named it (any case)",
+        string_of(DOMAIN_PATTERN.to_owned())
+    );
+    /// `{country}` of `/reference/address-formats/{country}`.
+    CountryPath => (
+        "country",
+        "ISO 3166-1 alpha-2 code, any case",
+        string_of("^[A-Za-z]{2}$".to_owned())
+    );
+    /// `{book}` of `/reference/messages/{book}`: the names served, listed
+    /// rather than described by a pattern.
+    BookPath => (
+        "book",
+        "The book's name",
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(crate::routes::SERVED_BOOKS.map(|(name, _)| name)))
+    );
 }
 
 /// `If-Match` of the routes that change an application.

@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use super::applicant::Applicant;
 use super::preconditions::{if_match, IfMatch};
 use super::AppState;
-use crate::auth::{random_hex, token_hash, TOKEN_DAYS};
+use crate::auth::{new_id, random_hex, token_hash, TOKEN_DAYS};
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::JsonBody;
 use crate::openapi::{ApplicationPath, DraftAnswers, IfMatchHeader, Unprocessable};
@@ -138,7 +138,7 @@ pub async fn create(
         .map_err(|wait| ApiFailure::throttled("too_many_drafts", wait))?;
     let answers = merge_answers(&body, &Answers::default())?;
     let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal");
-    let id = random_hex(16).map_err(internal)?;
+    let id = new_id().map_err(internal)?;
     let token = random_hex(32).map_err(internal)?;
     let draft_locale = body_locale(&body, locale.tag());
     let record = state
@@ -168,6 +168,8 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/applications/{id}",
+    // Unique: the default (the function's name) is another operation's too.
+    operation_id = "read_application",
     tag = "applications",
     params(ApplicationPath),
     security(("resumeToken" = [])),

@@ -20,6 +20,7 @@ use super::AppState;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mail;
+use crate::openapi::DomainPath;
 use crate::passwords::email_code;
 use crate::store::{NewCode, Proof};
 
@@ -40,6 +41,8 @@ async fn domains(state: &AppState, account_id: &str) -> Result<AccountDomains, A
 #[utoipa::path(
     get,
     path = "/account/domains",
+    // Unique: the default (the function's name) is another operation's too.
+    operation_id = "list_domains",
     tag = "account",
     security(("session" = [])),
     responses(
@@ -131,7 +134,7 @@ pub async fn start_proof(
     path = "/account/domains/{domain}/verify",
     tag = "account",
     security(("session" = [])),
-    params(("domain" = String, Path, description = "The domain being proven")),
+    params(DomainPath),
     request_body = DomainCode,
     responses(
         (status = 200, description = "Proven: the account's domains", body = AccountDomains),

@@ -31,6 +31,7 @@ use crate::directory::Directory;
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::JsonBody;
 use crate::limits::Limits;
+use crate::openapi::{BookPath, CountryPath};
 use crate::reference::Reference;
 use crate::secret::SecretKeys;
 use crate::store::Store;
@@ -248,7 +249,7 @@ fn cacheable_json(body: String, cache_control: &'static str) -> Response {
     get,
     path = "/reference/address-formats/{country}",
     tag = "reference",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-2 code, any case")),
+    params(CountryPath),
     responses(
         (status = 200, description = "The format; cacheable for a day", body = enroll_core::address::AddressFormat,
             headers(("Cache-Control" = String, description = "`public, max-age=86400`"))),
@@ -283,6 +284,11 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
     )
 }
 
+/// The books `GET /reference/messages/{book}` serves, by their `{book}`
+/// (the contract's `BookPath` lists the same names).
+pub const SERVED_BOOKS: [(&str, enroll_core::i18n::Book); 1] =
+    [("account", enroll_core::i18n::Book::Account)];
+
 /// A book of messages the app fetches with its part
 ///
 /// The partner account's (`account`), in every locale, as the catalog's
@@ -292,7 +298,7 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
     get,
     path = "/reference/messages/{book}",
     tag = "reference",
-    params(("book" = String, Path, description = "`account`")),
+    params(BookPath),
     responses(
         (status = 200, description = "Each locale's text by its tag; cacheable for an hour", body = std::collections::BTreeMap<String, String>,
             headers(("Cache-Control" = String, description = "`public, max-age=3600`"))),
@@ -302,10 +308,11 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
 async fn get_messages(
     axum::extract::Path(book): axum::extract::Path<String>,
 ) -> Result<Response, ApiFailure> {
-    let book = match book.as_str() {
-        "account" => enroll_core::i18n::Book::Account,
-        _ => return Err(ApiFailure::not_found()),
-    };
+    let book = SERVED_BOOKS
+        .iter()
+        .find(|(name, _)| *name == book)
+        .map(|(_, book)| *book)
+        .ok_or(ApiFailure::not_found())?;
     let texts: std::collections::BTreeMap<&str, &str> = enroll_core::Locale::ALL
         .into_iter()
         .map(|locale| (locale.tag(), locale.source(book)))

@@ -48,6 +48,8 @@ fn with_etag(profile: &OrganizationProfile, version: i64) -> Response {
 #[utoipa::path(
     get,
     path = "/account/organization-profile",
+    // Unique: the default (the function's name) is another operation's too.
+    operation_id = "read_organization_profile",
     tag = "account",
     security(("session" = [])),
     responses(

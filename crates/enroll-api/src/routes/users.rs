@@ -20,10 +20,11 @@ use utoipa::ToSchema;
 use super::account::{application_of, permitted};
 use super::session::SignedIn;
 use super::AppState;
-use crate::auth::random_hex;
+use crate::auth::new_id;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mail;
+use crate::openapi::UserPath;
 use crate::passwords;
 use crate::store::{login, NewUser, Session, User, UserChange};
 
@@ -93,6 +94,8 @@ async fn temporary() -> Result<(String, String), ApiFailure> {
 #[utoipa::path(
     get,
     path = "/account/users",
+    // Unique: the default (the function's name) is another operation's too.
+    operation_id = "list_users",
     tag = "account",
     security(("session" = [])),
     responses(
@@ -180,7 +183,7 @@ pub async fn add(
     let now = state.clock.now();
     let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal");
     let new = NewUser {
-        id: random_hex(16).map_err(internal)?,
+        id: new_id().map_err(internal)?,
         email: email.clone(),
         first_name,
         last_name,
@@ -227,9 +230,11 @@ async fn target(state: &AppState, session: &Session, id: &str) -> Result<User, A
 #[utoipa::path(
     get,
     path = "/account/users/{id}",
+    // Unique: the default (the function's name) is another operation's too.
+    operation_id = "read_user",
     tag = "account",
     security(("session" = [])),
-    params(("id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 200, description = "The user", body = UserView),
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
@@ -258,7 +263,7 @@ pub async fn read(
     path = "/account/users/{id}",
     tag = "account",
     security(("session" = [])),
-    params(("id" = String, Path, description = "The user's id")),
+    params(UserPath),
     request_body = RolesChange,
     responses(
         (status = 200, description = "The user, with the new roles", body = UserView),
@@ -303,7 +308,7 @@ pub async fn change_roles(
     path = "/account/users/{id}",
     tag = "account",
     security(("session" = [])),
-    params(("id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 204, description = "Removed"),
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
@@ -338,7 +343,7 @@ pub async fn remove(
     path = "/account/users/{id}/invitation",
     tag = "account",
     security(("session" = [])),
-    params(("id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 202, description = "Emailed", body = UserView),
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
