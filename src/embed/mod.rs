@@ -19,7 +19,7 @@ use web_sys::{
 
 pub use config::{
     parse_locale, parse_resume_fragment, ConfigProblem, HostConfig, Mode, StartAt,
-    REMOUNTING_ATTRIBUTES,
+    IN_BROWSER_LIMIT, REMOUNTING_ATTRIBUTES,
 };
 pub use events::{use_host_events, ErrorCode, HostEvent, HostEvents};
 

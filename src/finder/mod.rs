@@ -1,7 +1,8 @@
 //! The provider finder: where an indirect reseller finds an indirect
 //! provider and asks it to partner.
 //!
-//! Up to `IN_BROWSER_LIMIT` providers, the whole directory is downloaded
+//! Up to the host's in-browser limit (`embed::IN_BROWSER_LIMIT` unless it
+//! sets one) providers, the whole directory is downloaded
 //! once (`GET /providers/index`, revalidated by its ETag) and searched in
 //! the browser on every keystroke with enroll-finder's index. Beyond that the
 //! download would outweigh the app itself, so each search goes to
@@ -26,11 +27,6 @@ pub fn finder_page(applicant: Option<DraftRef>, on_back: Option<Callback<()>>) -
     FinderPage(views::FinderPageProps { applicant, on_back }).into_any()
 }
 
-/// Largest directory searched in the browser. At 25,000 providers the
-/// compact index is about 2 MB of JSON, ~370 KB gzipped (measured by
-/// `cargo xtask bench finder`: 100,000 are 8.3 MB / 1.5 MB), about the
-/// size of the app itself; beyond that the server searches.
-pub const IN_BROWSER_LIMIT: usize = 25_000;
 /// Results shown at first and added by "Show more".
 pub const PAGE_SIZE: usize = 20;
 /// Server searches wait this long after the last keystroke.

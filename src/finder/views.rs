@@ -24,7 +24,9 @@ pub fn FinderPage(
     let i18n = use_i18n();
     let cache = use_context::<DirectoryCache>().unwrap_or(DirectoryCache(RwSignal::new(None)));
     let limit = use_context::<crate::embed::HostConfig>()
-        .map_or(super::IN_BROWSER_LIMIT, |c| c.finder_in_browser_limit);
+        .map_or(crate::embed::IN_BROWSER_LIMIT, |c| {
+            c.finder_in_browser_limit
+        });
     let state = FinderState::new(expect_context::<ApiClient>(), i18n, cache, applicant, limit);
     provide_context(state);
     state.load();

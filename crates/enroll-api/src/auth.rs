@@ -18,6 +18,21 @@ pub fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
     Ok(hex(&buf))
 }
 
+/// Random bytes in an id of an application, an account or a user.
+const ID_BYTES: usize = 16;
+
+/// A new id of an application, an account or a user: [`ID_BYTES`] random
+/// bytes as lower-case hex.
+pub fn new_id() -> Result<String, getrandom::Error> {
+    random_hex(ID_BYTES)
+}
+
+/// The shape of every [`new_id`] (ECMA-262, as JSON Schema's `pattern`
+/// reads it): the contract's `{id}` of an application or a user.
+pub fn id_pattern() -> String {
+    format!("^[0-9a-f]{{{}}}$", ID_BYTES * 2)
+}
+
 /// `bytes` as lower-case hex: tokens, token hashes, ETags.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

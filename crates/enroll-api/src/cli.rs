@@ -8,9 +8,10 @@ use std::process::ExitCode;
 
 use crate::clock::{Clock, SystemClock};
 use crate::limits::Limits;
+use crate::mail::defaults;
 use crate::mail::message::Identity;
 use crate::mail::relay::{parse_relay_url, RelayLogin, RelaySettings};
-use crate::mail::sender::{defaults, MailOptions};
+use crate::mail::sender::MailOptions;
 use crate::review;
 use crate::secret::{SecretKeyError, SecretKeys};
 use crate::seed::seed;

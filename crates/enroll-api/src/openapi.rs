@@ -7,16 +7,16 @@
 
 use std::sync::OnceLock;
 
-use enroll_core::{ApiErrorBody, ValidationReport};
-use serde::Serialize;
 use serde_json::{json, Value};
-use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::Required;
-use utoipa::{IntoParams, Modify, OpenApi, PartialSchema, ToSchema};
+use utoipa::openapi::RefOr;
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::routes::{api_v1, cacheable_v1, AppState};
+use axum::Json;
+use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -62,16 +62,37 @@ impl Modify for ResumeToken {
 pub fn document() -> &'static Value {
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
-        let openapi = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
+        let mut openapi = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
             .merge(api_v1())
             .merge(cacheable_v1())
+            .merge(router())
             .into_openapi();
+        link_new_application(&mut openapi);
         // Serializing utoipa's own model cannot fail (string keys only).
         let mut document = serde_json::to_value(openapi).unwrap_or_default();
         add_shared_answers(&mut document);
         add_examples(&mut document);
         document
     })
+}
+
+/// `GET /openapi.json`: served beside `routes::api_v1` (server.rs), and
+/// kept here so that the routes need not know the document built from
+/// them.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default().routes(routes!(serve_document))
+}
+
+/// This document
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "program",
+    responses((status = 200, description = "The contract as OpenAPI 3.1", body = serde_json::Value,
+        example = json!({"openapi": "3.1.0", "info": {"title": "CSP enrollment API", "version": "1"}, "paths": {}}))),
+)]
+async fn serve_document() -> Json<&'static Value> {
+    Json(document())
 }
 
 /// An example of each body, one JSON file each in `contract-examples/`,
@@ -138,6 +159,52 @@ fn add_examples(document: &mut Value) {
         {
             schema.insert("examples".to_owned(), json!([example]));
         }
+    }
+}
+
+/// The new application's `id` (`POST /applications`' 201) is the `{id}` of
+/// every `/applications/{id}...` operation: said as OpenAPI links, one per
+/// operation, so that a client (or a generator) can follow them. Made here
+/// from the routes rather than listed in `create`'s attribute, so that a
+/// route added under `/applications/{id}` is linked without a second edit.
+fn link_new_application(openapi: &mut utoipa::openapi::OpenApi) {
+    let targets: Vec<String> = openapi
+        .paths
+        .paths
+        .iter()
+        .filter(|(path, _)| {
+            *path == "/applications/{id}" || path.starts_with("/applications/{id}/")
+        })
+        .flat_map(|(_, item)| {
+            [
+                &item.get,
+                &item.put,
+                &item.post,
+                &item.delete,
+                &item.patch,
+                &item.head,
+                &item.options,
+                &item.trace,
+            ]
+        })
+        .filter_map(|operation| operation.as_ref()?.operation_id.clone())
+        .collect();
+    let created = openapi
+        .paths
+        .paths
+        .get_mut("/applications")
+        .and_then(|item| item.post.as_mut())
+        .and_then(|create| create.responses.responses.get_mut("201"));
+    let Some(RefOr::T(created)) = created else {
+        return;
+    };
+    for operation_id in targets {
+        let link = LinkBuilder::new()
+            .operation_id(&operation_id)
+            .parameter("id", "$response.body#/id")
+            .description("The new application's `id`; its `resume_token` is the bearer token")
+            .build();
+        created.links.insert(operation_id, RefOr::T(link));
     }
 }
 
@@ -228,108 +295,6 @@ fn add_shared_answers(document: &mut Value) {
                 }
             }
         }
-    }
-}
-
-/// A 422 on answers: their validation report when an answer is longer
-/// than any answer needs, the error `wrong_shape` when the body is not
-/// answers at all.
-#[derive(Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum Unprocessable {
-    Report(ValidationReport),
-    Error(ApiErrorBody),
-}
-
-/// A parameter of the request, with a string value.
-fn string_parameter(
-    name: &str,
-    place: ParameterIn,
-    required: bool,
-    description: &str,
-) -> Parameter {
-    ParameterBuilder::new()
-        .name(name)
-        .parameter_in(place)
-        .required(if required {
-            Required::True
-        } else {
-            Required::False
-        })
-        .description(Some(description))
-        .schema(Some(String::schema()))
-        .build()
-}
-
-/// `{id}` of the `/applications/{id}/...` routes.
-pub struct ApplicationPath;
-
-impl IntoParams for ApplicationPath {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![string_parameter(
-            "id",
-            ParameterIn::Path,
-            true,
-            "The application's id, as `POST /applications` answered it",
-        )]
-    }
-}
-
-/// `{id}` of the `/providers/{id}/...` routes.
-pub struct ProviderPath;
-
-impl IntoParams for ProviderPath {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![string_parameter(
-            "id",
-            ParameterIn::Path,
-            true,
-            "The provider's id",
-        )]
-    }
-}
-
-/// `If-Match` of the routes that change an application.
-pub struct IfMatchHeader;
-
-impl IntoParams for IfMatchHeader {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![string_parameter(
-            "If-Match",
-            ParameterIn::Header,
-            true,
-            "The ETag of the version the applicant saw (`\"3\"`, `W/\"3\"`), or `*` for any: \
-             428 without it, 412 when it is not the stored version",
-        )]
-    }
-}
-
-/// `Idempotency-Key` where it is required (submit).
-pub struct IdempotencyKeyHeader;
-
-impl IntoParams for IdempotencyKeyHeader {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![string_parameter(
-            "Idempotency-Key",
-            ParameterIn::Header,
-            true,
-            "Up to 255 characters, new for each submission: a request repeated with the same \
-             key answers what the first one did (400 without it)",
-        )]
-    }
-}
-
-/// `Idempotency-Key` where it is optional (the resume email).
-pub struct ReplayKeyHeader;
-
-impl IntoParams for ReplayKeyHeader {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![string_parameter(
-            "Idempotency-Key",
-            ParameterIn::Header,
-            false,
-            "Up to 255 characters: a request repeated with the same key queues no second email",
-        )]
     }
 }
 

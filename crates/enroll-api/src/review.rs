@@ -4,7 +4,6 @@
 
 use enroll_core::{ApplicationStatus, Change, ReferenceData};
 
-use crate::auth::random_hex;
 use crate::clock::Clock;
 use crate::mail;
 use crate::passwords;
@@ -38,7 +37,7 @@ pub enum ReviewError {
 
 /// A random id for an account or a user.
 fn new_id() -> Result<String, ReviewError> {
-    random_hex(16).map_err(|e| ReviewError::Random(e.to_string()))
+    crate::auth::new_id().map_err(|e| ReviewError::Random(e.to_string()))
 }
 
 pub async fn decide(

@@ -254,6 +254,26 @@ pub const SERVICES: &[&str] = &[
     "deployment",
 ];
 
+/// A provider's id: this prefix, then its index with at least
+/// [`PROVIDER_ID_DIGITS`] digits (`p000042`). The demo directory is the only
+/// source of providers, so this is the shape of every `{id}` of
+/// `/providers/{id}`.
+const PROVIDER_ID_PREFIX: &str = "p";
+const PROVIDER_ID_DIGITS: usize = 6;
+
+fn provider_id(index: usize) -> String {
+    format!(
+        "{PROVIDER_ID_PREFIX}{index:0width$}",
+        width = PROVIDER_ID_DIGITS
+    )
+}
+
+/// The shape of every [`provider_id`] (ECMA-262, as JSON Schema's
+/// `pattern` reads it), for the contract's `{id}` of a provider.
+pub fn provider_id_pattern() -> String {
+    format!("^{PROVIDER_ID_PREFIX}[0-9]{{{PROVIDER_ID_DIGITS},}}$")
+}
+
 fn slug(index: usize) -> String {
     format!("provider{index:06}")
 }
@@ -300,7 +320,7 @@ pub fn generate_providers(count: usize) -> Vec<Provider> {
             let service_count = 1 + rng.below(4);
             let slug = slug(index);
             Provider {
-                id: format!("p{index:06}"),
+                id: provider_id(index),
                 name,
                 country: country.to_owned(),
                 city: city.to_owned(),

@@ -168,7 +168,7 @@ pub const DEMO_PROVIDERS: usize = 5_000;
 pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -> Router {
     // The documents of both are `openapi::document()`'s; here only their
     // routes are served.
-    let (api, _) = api_v1().split_for_parts();
+    let (api, _) = api_v1().merge(crate::openapi::router()).split_for_parts();
     let (reference, _) = cacheable_v1().split_for_parts();
     let api = api
         .layer(SetResponseHeaderLayer::overriding(

@@ -1,7 +1,7 @@
 //! The company: its MPN ID, legal name, website and tax ID.
 
 use crate::email::parse_email;
-use crate::validate::broken;
+use crate::problem::broken;
 use crate::ProblemCode;
 use validator::ValidationError;
 
@@ -38,6 +38,17 @@ pub fn mpn_id(typed: &str) -> Result<(), ValidationError> {
         return Ok(());
     };
     Err(broken(code, &[("min", &min), ("max", &max)]))
+}
+
+/// [`mpn_id`]'s rule as a regular expression (ECMA-262, as JSON Schema's
+/// `pattern` reads it), for the contract's `{mpn_id}`: the digits, with
+/// the whitespace [`normalize_mpn_id`] drops allowed around and among them.
+pub fn mpn_id_pattern() -> String {
+    format!(
+        r"^\s*(?:[0-9]\s*){{{},{}}}$",
+        MPN_ID_DIGITS.start(),
+        MPN_ID_DIGITS.end()
+    )
 }
 
 /// The legal name's form, once it is there and not over its cap (the

@@ -109,6 +109,19 @@ impl ProblemCode {
     }
 }
 
+/// An error of a custom `#[validate]` rule (validator's type): the
+/// contract's code and params, turned into a `Problem` by `validate`.
+pub(crate) fn broken(
+    code: ProblemCode,
+    params: &[(&'static str, &str)],
+) -> validator::ValidationError {
+    let mut error = validator::ValidationError::new(code.as_str());
+    for (name, value) in params {
+        error.add_param(std::borrow::Cow::Borrowed(*name), value);
+    }
+    error
+}
+
 /// One thing wrong with one answer.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! separate tenant for the company's own use. Both are Microsoft Entra
 //! initial domains, `<name>.onmicrosoft.com`.
 
-use crate::validate::broken;
+use crate::problem::broken;
 use crate::{Field, Problem, ProblemCode, Tenant};
 use validator::ValidationError;
 

@@ -15,6 +15,7 @@
 use crate::address::address_problems;
 use crate::bank::bank_problems;
 use crate::email::email_problems;
+use crate::problem::broken;
 use crate::reference::{Lookup, ReferenceData};
 use crate::tenant::same_tenant_problem;
 use crate::text::{character_problems, holds_pasted, strip_pasted};
@@ -279,15 +280,6 @@ fn from_validator(fields: &[(&str, Field)], errors: ValidationErrors) -> Vec<Pro
         problems.push(problem);
     }
     problems
-}
-
-/// An error of a custom `#[validate]` rule: the contract's code and params.
-pub(crate) fn broken(code: ProblemCode, params: &[(&'static str, &str)]) -> ValidationError {
-    let mut error = ValidationError::new(code.as_str());
-    for (name, value) in params {
-        error.add_param(Cow::Borrowed(*name), value);
-    }
-    error
 }
 
 /// An answer that must be given.

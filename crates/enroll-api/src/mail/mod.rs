@@ -11,6 +11,7 @@
 //! `message` makes the MIME message, `relay` talks to the SMTP relay,
 //! `sender` is the background job delivering the outbox.
 
+pub mod defaults;
 pub mod message;
 pub mod relay;
 pub mod sender;

@@ -83,7 +83,7 @@ impl RelaySettings {
             login,
             extra_roots: vec![certificate_pem],
             timeout,
-            connections: crate::mail::sender::defaults::CONNECTIONS,
+            connections: super::defaults::CONNECTIONS,
         }
     }
 }

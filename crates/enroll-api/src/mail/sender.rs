@@ -20,6 +20,7 @@ use tokio::time::Instant;
 
 use enroll_core::outbox::Attempt;
 
+use super::defaults;
 use super::message::{self, Identity};
 use super::relay::{Relay, RelaySettings};
 use crate::auth::random_hex;
@@ -43,17 +44,6 @@ pub struct MailOptions {
     pub shutdown_wait: Duration,
     /// How often the sender looks for emails nobody woke it for.
     pub poll: Duration,
-}
-
-/// The defaults of `serve`'s flags.
-pub mod defaults {
-    pub const PER_MINUTE: u32 = 120;
-    pub const TIMEOUT_SECS: u64 = 30;
-    pub const LEASE_SECS: u64 = 120;
-    pub const SHUTDOWN_WAIT_SECS: u64 = 5;
-    /// Connections to the relay, and so sends at once.
-    pub const CONNECTIONS: u32 = 4;
-    pub const POLL_SECS: u64 = 5;
 }
 
 impl Default for MailOptions {

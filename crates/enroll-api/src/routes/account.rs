@@ -13,51 +13,12 @@ use enroll_core::contract::TotpConfirmation;
 use enroll_core::ErrorCode;
 use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
 
-use super::session::SignedIn;
+use super::signed_in::{application_of, permitted, SignedIn};
 use super::AppState;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mfa;
 use crate::passwords;
-use crate::store::{Account, Record, Session};
-
-/// The session, if its stage allows `request` and the user's roles allow
-/// `action`: 403 `forbidden` otherwise.
-pub(super) fn permitted(
-    signed_in: &SignedIn,
-    request: Request,
-    action: Action,
-) -> Result<&Session, ApiFailure> {
-    let session = signed_in.may(request)?;
-    if !allowed_actions(&session.user.roles).contains(&action) {
-        return Err(ApiFailure::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden));
-    }
-    Ok(session)
-}
-
-/// The signed-in user's account.
-pub(super) async fn account_of(state: &AppState, session: &Session) -> Result<Account, ApiFailure> {
-    state
-        .store
-        .account(&session.user.account_id)
-        .await?
-        .ok_or(ApiFailure::not_found())
-}
-
-/// The signed-in user's account and the application it was made from (its
-/// company, its answers, the language of its emails).
-pub(super) async fn application_of(
-    state: &AppState,
-    session: &Session,
-) -> Result<(Account, Record), ApiFailure> {
-    let account = account_of(state, session).await?;
-    let application = state
-        .store
-        .application(&account.application_id)
-        .await?
-        .ok_or(ApiFailure::not_found())?;
-    Ok((account, application))
-}
 
 /// The account
 #[utoipa::path(
@@ -145,7 +106,7 @@ pub async fn start_totp(
         (status = 403, description = "`mfa_required` or `password_change_required`: that step first", body = ApiErrorBody),
         (status = 409, description = "`no_totp_offered`: start with `POST /account/mfa/totp`", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "`wrong_code` on `code`; or `wrong_shape`: JSON, but not this body", body = crate::openapi::Unprocessable),
+        (status = 422, description = "`wrong_code` on `code`; or `wrong_shape`: JSON, but not this body", body = super::parameters::Unprocessable),
     ),
 )]
 pub async fn confirm_totp(

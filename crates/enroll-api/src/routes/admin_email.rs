@@ -16,11 +16,11 @@ use enroll_core::{ApiErrorBody, Field, Problem, ProblemCode, ValidationReport};
 use std::time::Duration;
 
 use super::applicant::Applicant;
+use super::parameters::ApplicationPath;
 use super::AppState;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mail;
-use crate::openapi::ApplicationPath;
 use crate::passwords::email_code;
 use crate::store::{CodeCheck, CodeSent, NewCode, Proof};
 use crate::throttle::{Action, Client};
@@ -184,7 +184,7 @@ pub(super) fn confirmed_or_problem(check: CodeCheck) -> Result<(), ApiFailure> {
         (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
         (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "A problem on `code`: `wrong_code` (with `tries_left`), or `code_expired` (too old, tried 5 times, or sent to an address since changed): ask for a new one; or `wrong_shape`: JSON, but not this body", body = crate::openapi::Unprocessable),
+        (status = 422, description = "A problem on `code`: `wrong_code` (with `tries_left`), or `code_expired` (too old, tried 5 times, or sent to an address since changed): ask for a new one; or `wrong_shape`: JSON, but not this body", body = super::parameters::Unprocessable),
     ),
 )]
 pub async fn verify_code(

@@ -14,12 +14,12 @@ use enroll_core::{Answers, ApiErrorBody, Application, Locale, ValidationReport};
 use serde_json::Value;
 
 use super::applicant::Applicant;
+use super::parameters::{ApplicationPath, IfMatchHeader, Unprocessable};
 use super::preconditions::{if_match, IfMatch};
 use super::AppState;
-use crate::auth::{random_hex, token_hash, TOKEN_DAYS};
+use crate::auth::{new_id, random_hex, token_hash, TOKEN_DAYS};
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::JsonBody;
-use crate::openapi::{ApplicationPath, IfMatchHeader, Unprocessable};
 use crate::store::{NewDraft, Record, UpdateOutcome};
 use crate::throttle::{Action, Client};
 
@@ -125,7 +125,7 @@ pub async fn create(
         .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyDrafts, wait))?;
     let answers = merge_answers(&body, &Answers::default())?;
     let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal);
-    let id = random_hex(16).map_err(internal)?;
+    let id = new_id().map_err(internal)?;
     let token = random_hex(32).map_err(internal)?;
     let draft_locale = body_locale(&body, locale.tag());
     let record = state
@@ -155,6 +155,8 @@ pub async fn create(
 #[utoipa::path(
     get,
     path = "/applications/{id}",
+    // Unique: the default (the function's name) is another operation's too.
+    operation_id = "read_application",
     tag = "applications",
     params(ApplicationPath),
     security(("resumeToken" = [])),

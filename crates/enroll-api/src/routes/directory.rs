@@ -11,11 +11,11 @@ use enroll_core::{PartnerModel, Provider, ProviderPage};
 use enroll_finder::{Facets, SortOrder};
 
 use super::applicant::{Applicant, TokenHolder};
+use super::parameters::{ApplicationPath, MpnIdPath, ProviderPath};
 use super::AppState;
 use crate::directory::ProviderQuery;
 use crate::error::ApiFailure;
 use crate::json::OptionalJsonBody;
-use crate::openapi::{ApplicationPath, ProviderPath};
 use crate::store::RequestOutcome;
 use crate::throttle::{Action, Client};
 use enroll_core::text::{caps, is_forbidden, strip_pasted};
@@ -27,7 +27,7 @@ use enroll_finder::CompactDirectory;
     get,
     path = "/mpn/{mpn_id}",
     tag = "directory",
-    params(("mpn_id" = String, Path, description = "The MPN ID: 6 to 10 digits, spaces ignored")),
+    params(MpnIdPath),
     responses(
         (status = 200, description = "The company the MPN ID is registered to", body = MpnEntry),
         (status = 400, description = "`invalid_mpn_id`: not 6 to 10 digits", body = ApiErrorBody),

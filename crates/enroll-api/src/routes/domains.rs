@@ -14,9 +14,10 @@ use enroll_core::domains::{
 use enroll_core::ErrorCode;
 use enroll_core::{ApiErrorBody, ValidationReport};
 
-use super::account::{application_of, permitted};
 use super::admin_email::{confirmed_or_problem, sent_or_throttled, typed_code};
-use super::session::SignedIn;
+use super::parameters::DomainPath;
+use super::signed_in::SignedIn;
+use super::signed_in::{application_of, permitted};
 use super::AppState;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
@@ -41,6 +42,8 @@ async fn domains(state: &AppState, account_id: &str) -> Result<AccountDomains, A
 #[utoipa::path(
     get,
     path = "/account/domains",
+    // Unique: the default (the function's name) is another operation's too.
+    operation_id = "list_domains",
     tag = "account",
     security(("session" = [])),
     responses(
@@ -135,14 +138,14 @@ pub async fn start_proof(
     path = "/account/domains/{domain}/verify",
     tag = "account",
     security(("session" = [])),
-    params(("domain" = String, Path, description = "The domain being proven")),
+    params(DomainPath),
     request_body = DomainCode,
     responses(
         (status = 200, description = "Proven: the account's domains", body = AccountDomains),
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`: global admins only", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "`code`: `wrong_code` (with `tries_left`) or `code_expired` (too old, tried 5 times, or sent for another domain)", body = crate::openapi::Unprocessable),
+        (status = 422, description = "`code`: `wrong_code` (with `tries_left`) or `code_expired` (too old, tried 5 times, or sent for another domain)", body = super::parameters::Unprocessable),
     ),
 )]
 pub async fn verify(
@@ -153,7 +156,7 @@ pub async fn verify(
 ) -> Result<Json<AccountDomains>, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::ProveDomain)?;
     let typed = typed_code(&body.code)?;
-    let account = super::account::account_of(&state, session).await?;
+    let account = super::signed_in::account_of(&state, session).await?;
     let domain = parse_domain(&domain).unwrap_or_default();
     let check = state
         .store

@@ -8,9 +8,11 @@ mod applications;
 mod directory;
 mod domains;
 mod organization;
+pub mod parameters;
 mod preconditions;
 mod resume_email;
 mod session;
+mod signed_in;
 mod submit;
 mod users;
 
@@ -37,6 +39,7 @@ use crate::secret::SecretKeys;
 use crate::store::Store;
 use crate::throttle::Throttle;
 use enroll_core::ApiErrorBody;
+use parameters::{BookPath, CountryPath};
 use std::net::SocketAddr;
 use utoipa::IntoParams;
 
@@ -121,7 +124,7 @@ impl ResumeLinks {
 
 /// The routes under `/api/v1` whose answers must not be cached. Each is
 /// registered with its `#[utoipa::path]`, so serving it documents it
-/// (`crate::openapi::document`); clippy refuses a plain `.route()`.
+/// (`super::parameters::document`); clippy refuses a plain `.route()`.
 pub fn api_v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .routes(routes!(get_program))
@@ -151,7 +154,6 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(directory::search))
         .routes(routes!(directory::provider))
         .routes(routes!(directory::request_partnership))
-        .routes(routes!(openapi))
         .fallback(unknown_route)
 }
 
@@ -251,7 +253,7 @@ fn cacheable_json(body: String, cache_control: &'static str) -> Response {
     get,
     path = "/reference/address-formats/{country}",
     tag = "reference",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-2 code, any case")),
+    params(CountryPath),
     responses(
         (status = 200, description = "The format; cacheable for a day", body = enroll_core::address::AddressFormat,
             headers(("Cache-Control" = String, description = "`public, max-age=86400`"))),
@@ -287,6 +289,11 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
     )
 }
 
+/// The books `GET /reference/messages/{book}` serves, by their `{book}`
+/// (the contract's `BookPath` lists the same names).
+pub const SERVED_BOOKS: [(&str, enroll_core::i18n::Book); 1] =
+    [("account", enroll_core::i18n::Book::Account)];
+
 /// A book of messages the app fetches with its part
 ///
 /// The partner account's (`account`), in every locale, as the catalog's
@@ -296,7 +303,7 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
     get,
     path = "/reference/messages/{book}",
     tag = "reference",
-    params(("book" = String, Path, description = "`account`")),
+    params(BookPath),
     responses(
         (status = 200, description = "Each locale's text by its tag; cacheable for an hour", body = std::collections::BTreeMap<String, String>,
             headers(("Cache-Control" = String, description = "`public, max-age=3600`")),
@@ -307,10 +314,11 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
 async fn get_messages(
     axum::extract::Path(book): axum::extract::Path<String>,
 ) -> Result<Response, ApiFailure> {
-    let book = match book.as_str() {
-        "account" => enroll_core::i18n::Book::Account,
-        _ => return Err(ApiFailure::not_found()),
-    };
+    let book = SERVED_BOOKS
+        .iter()
+        .find(|(name, _)| *name == book)
+        .map(|(_, book)| *book)
+        .ok_or(ApiFailure::not_found())?;
     let texts: std::collections::BTreeMap<&str, &str> = enroll_core::Locale::ALL
         .into_iter()
         .map(|locale| (locale.tag(), locale.source(book)))
@@ -318,18 +326,6 @@ async fn get_messages(
     let json = serde_json::to_string(&texts).unwrap_or_default();
     // An hour: a new release's words reach a page left open soon enough.
     Ok(cacheable_json(json, "public, max-age=3600"))
-}
-
-/// This document
-#[utoipa::path(
-    get,
-    path = "/openapi.json",
-    tag = "program",
-    responses((status = 200, description = "The contract as OpenAPI 3.1", body = serde_json::Value,
-        example = json!({"openapi": "3.1.0", "info": {"title": "CSP enrollment API", "version": "1"}, "paths": {}}))),
-)]
-async fn openapi() -> Json<&'static serde_json::Value> {
-    Json(crate::openapi::document())
 }
 
 /// No such route: told apart from "no such application" by its code.

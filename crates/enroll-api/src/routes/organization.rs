@@ -12,13 +12,13 @@ use enroll_core::organization::OrganizationProfile;
 use enroll_core::ApiErrorBody;
 use enroll_core::ErrorCode;
 
-use super::account::{account_of, application_of, permitted};
+use super::parameters::IfMatchHeader;
 use super::preconditions::{if_match, IfMatch};
-use super::session::SignedIn;
+use super::signed_in::SignedIn;
+use super::signed_in::{account_of, application_of, permitted};
 use super::AppState;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
-use crate::openapi::IfMatchHeader;
 use crate::store::Session;
 
 /// The profile and its version, for the account of `session`.
@@ -48,6 +48,8 @@ fn with_etag(profile: &OrganizationProfile, version: i64) -> Response {
 #[utoipa::path(
     get,
     path = "/account/organization-profile",
+    // Unique: the default (the function's name) is another operation's too.
+    operation_id = "read_organization_profile",
     tag = "account",
     security(("session" = [])),
     responses(
@@ -88,7 +90,7 @@ pub async fn read(
         (status = 403, description = "`forbidden`, or a step of signing in first", body = ApiErrorBody),
         (status = 412, description = "`profile_changed`: saved by someone else since the version `If-Match` names", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "The report (`legal_name`, `address.*`, `primary_contact.*`, `support_contact.*`); or `wrong_shape`", body = crate::openapi::Unprocessable),
+        (status = 422, description = "The report (`legal_name`, `address.*`, `primary_contact.*`, `support_contact.*`); or `wrong_shape`", body = super::parameters::Unprocessable),
         (status = 428, description = "`if_match_required`", body = ApiErrorBody),
     ),
 )]

@@ -13,12 +13,12 @@ use enroll_core::ApiErrorBody;
 use enroll_core::ErrorCode;
 
 use super::applicant::Applicant;
+use super::parameters::{ApplicationPath, ReplayKeyHeader};
 use super::preconditions::idempotency_key;
 use super::AppState;
 use crate::error::ApiFailure;
 use crate::json::OptionalJsonBody;
 use crate::mail;
-use crate::openapi::{ApplicationPath, ReplayKeyHeader};
 use crate::throttle::{Action, Client};
 
 /// Email the resume link to the admin address

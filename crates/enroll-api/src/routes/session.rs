@@ -4,20 +4,19 @@
 //! out, 12 hours idle or 7 days. What each stage may do is enroll-core's
 //! (`account::SessionStage`); this module asks it on every request.
 
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::account::{
-    guessable_password, limits, new_password_problem, own_words, AccountUser, Request,
-    SessionStage, SessionState, SignInState,
+    guessable_password, limits, new_password_problem, own_words, Request, SessionState,
 };
 use enroll_core::contract::{Credentials, MfaCode, PasswordChange};
 use enroll_core::ErrorCode;
 use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
 use std::time::Duration;
 
+use super::signed_in::{application_of, state_of, SignedIn};
 use super::AppState;
 use crate::auth::{random_hex, token_hash};
 use crate::error::ApiFailure;
@@ -25,75 +24,8 @@ use crate::json::JsonBody;
 use crate::mail;
 use crate::mfa;
 use crate::passwords;
-use crate::store::{login, AttemptLimit, Lockout, NewToken, Session, User};
+use crate::store::{login, AttemptLimit, Lockout, NewToken, Session};
 use crate::throttle::Client;
-
-impl From<&User> for AccountUser {
-    fn from(user: &User) -> Self {
-        Self {
-            id: user.id.clone(),
-            email: user.email.clone(),
-            first_name: user.first_name.clone(),
-            last_name: user.last_name.clone(),
-            roles: user.roles.clone(),
-        }
-    }
-}
-
-/// Where a session of `user` stands.
-fn state_of(user: &User, mfa_passed: bool, token: Option<String>) -> SessionState {
-    SessionState::at(stage(user, mfa_passed), user.into(), token)
-}
-
-fn stage(user: &User, mfa_passed: bool) -> SessionStage {
-    SessionStage::of(SignInState {
-        mfa_enrolled: user.totp_secret.is_some(),
-        mfa_passed,
-        temporary_password: user.password_temporary,
-    })
-}
-
-/// A request from a live session: 401 `session_required` without a
-/// token, `session_expired` with one that is unknown, signed out or too
-/// old.
-pub struct SignedIn(pub Session);
-
-impl FromRequestParts<AppState> for SignedIn {
-    type Rejection = ApiFailure;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiFailure> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| crate::auth::bearer_token(v))
-            .filter(|t| t.len() <= 256)
-            .ok_or(ApiFailure::new(
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::SessionRequired,
-            ))?;
-        let session = state
-            .store
-            .live_session(&token_hash(token), state.clock.now())
-            .await?
-            .ok_or(ApiFailure::new(
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::SessionExpired,
-            ))?;
-        Ok(Self(session))
-    }
-}
-
-impl SignedIn {
-    /// The session, if its stage allows `request`; 403 with the step it
-    /// must take first otherwise.
-    pub fn may(&self, request: Request) -> Result<&Session, ApiFailure> {
-        match stage(&self.0.user, self.0.mfa_passed).refusal(request) {
-            None => Ok(&self.0),
-            Some(code) => Err(ApiFailure::new(StatusCode::FORBIDDEN, code)),
-        }
-    }
-}
 
 /// An attempt to sign in (a password or a code), counted before it is
 /// checked, against what it is limited by; a right one is given back.
@@ -264,7 +196,7 @@ fn wrong(field: &str, code: ProblemCode) -> ApiFailure {
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
         (status = 403, description = "`mfa_not_due`: no code is due", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "`wrong_code` on `code`; or `wrong_shape`: JSON, but not this body", body = crate::openapi::Unprocessable),
+        (status = 422, description = "`wrong_code` on `code`; or `wrong_shape`: JSON, but not this body", body = super::parameters::Unprocessable),
         (status = 429, description = "`too_many_attempts`", body = ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until another try is counted"))),
     ),
@@ -341,7 +273,7 @@ pub(super) fn next_token(session: &Session) -> Result<(String, NewToken), ApiFai
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
         (status = 403, description = "`mfa_required`", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "`wrong_password` on `current_password`; `required`, `too_short` (`min`), `too_long` (`max`), `same_as_previous`, `common_password` or `weak_password` (its `label_key` names why) on `new_password`; or `wrong_shape`: JSON, but not this body", body = crate::openapi::Unprocessable),
+        (status = 422, description = "`wrong_password` on `current_password`; `required`, `too_short` (`min`), `too_long` (`max`), `same_as_previous`, `common_password` or `weak_password` (its `label_key` names why) on `new_password`; or `wrong_shape`: JSON, but not this body", body = super::parameters::Unprocessable),
         (status = 429, description = "`too_many_attempts`", body = ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until another try is counted"))),
     ),
@@ -374,7 +306,7 @@ pub async fn change_password(
     }
     // Guessable from what anyone knows of the user: their address and
     // names, their company, the product.
-    let (_, application) = super::account::application_of(&state, session).await?;
+    let (_, application) = application_of(&state, session).await?;
     let words = own_words(
         &user.email,
         &[

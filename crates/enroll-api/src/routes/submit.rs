@@ -13,11 +13,11 @@ use enroll_core::{
 
 use super::applicant::Applicant;
 use super::applications::{etag, public};
+use super::parameters::{ApplicationPath, IdempotencyKeyHeader, IfMatchHeader};
 use super::preconditions::{idempotency_key, if_match, IfMatch};
 use super::AppState;
 use crate::error::{ApiFailure, RequestLocale};
 use crate::mail;
-use crate::openapi::{ApplicationPath, IdempotencyKeyHeader, IfMatchHeader};
 use crate::store::Record;
 
 /// Submit an application

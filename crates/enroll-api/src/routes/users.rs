@@ -17,10 +17,11 @@ use enroll_core::text::{caps, line_problem, strip_pasted};
 use enroll_core::ErrorCode;
 use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
 
-use super::account::{application_of, permitted};
-use super::session::SignedIn;
+use super::parameters::UserPath;
+use super::signed_in::SignedIn;
+use super::signed_in::{application_of, permitted};
 use super::AppState;
-use crate::auth::random_hex;
+use crate::auth::new_id;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mail;
@@ -90,6 +91,8 @@ async fn temporary() -> Result<(String, String), ApiFailure> {
 #[utoipa::path(
     get,
     path = "/account/users",
+    // Unique: the default (the function's name) is another operation's too.
+    operation_id = "list_users",
     tag = "account",
     security(("session" = [])),
     responses(
@@ -129,7 +132,7 @@ pub async fn list(
         (status = 403, description = "`forbidden` (by the roles, or a role this user may not give), or a step of signing in first", body = ApiErrorBody),
         (status = 409, description = "`user_exists`: a user of this account signs in with the address already", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "The report: `email` (`required`, `invalid_format`, `outside_account_domains`: not in the account's domains, or another account's), `first_name`, `last_name` (`required`, `control_character`, `too_long` with `max`), `roles` (`required`, `unknown_role`); or `wrong_shape`", body = crate::openapi::Unprocessable),
+        (status = 422, description = "The report: `email` (`required`, `invalid_format`, `outside_account_domains`: not in the account's domains, or another account's), `first_name`, `last_name` (`required`, `control_character`, `too_long` with `max`), `roles` (`required`, `unknown_role`); or `wrong_shape`", body = super::parameters::Unprocessable),
     ),
 )]
 pub async fn add(
@@ -177,7 +180,7 @@ pub async fn add(
     let now = state.clock.now();
     let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal);
     let new = NewUser {
-        id: random_hex(16).map_err(internal)?,
+        id: new_id().map_err(internal)?,
         email: email.clone(),
         first_name,
         last_name,
@@ -224,9 +227,11 @@ async fn target(state: &AppState, session: &Session, id: &str) -> Result<User, A
 #[utoipa::path(
     get,
     path = "/account/users/{id}",
+    // Unique: the default (the function's name) is another operation's too.
+    operation_id = "read_user",
     tag = "account",
     security(("session" = [])),
-    params(("id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 200, description = "The user", body = UserView),
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
@@ -255,7 +260,7 @@ pub async fn read(
     path = "/account/users/{id}",
     tag = "account",
     security(("session" = [])),
-    params(("id" = String, Path, description = "The user's id")),
+    params(UserPath),
     request_body = RolesChange,
     responses(
         (status = 200, description = "The user, with the new roles", body = UserView),
@@ -264,7 +269,7 @@ pub async fn read(
         (status = 404, description = "`not_found`", body = ApiErrorBody),
         (status = 409, description = "`last_global_admin`: the account keeps one", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "`roles`: `required` or `unknown_role`; or `wrong_shape`", body = crate::openapi::Unprocessable),
+        (status = 422, description = "`roles`: `required` or `unknown_role`; or `wrong_shape`", body = super::parameters::Unprocessable),
     ),
 )]
 pub async fn change_roles(
@@ -300,7 +305,7 @@ pub async fn change_roles(
     path = "/account/users/{id}",
     tag = "account",
     security(("session" = [])),
-    params(("id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 204, description = "Removed"),
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
@@ -335,7 +340,7 @@ pub async fn remove(
     path = "/account/users/{id}/invitation",
     tag = "account",
     security(("session" = [])),
-    params(("id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 202, description = "Emailed", body = UserView),
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),

@@ -1,39 +1,17 @@
 //! Applications: drafts, autosave, submission, status and its history.
 
-use enroll_core::bank::clear_unused;
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::contract::HistoryEntry;
 use enroll_core::{Answers, ApplicationStatus, Change};
 use sqlx::{Row, SqliteConnection};
 
-use super::accounts::{insert_account, withdraw_invitation, NewAccount, Withdrawal};
+use super::accounts::{insert_account, NewAccount};
 use super::outbox::insert_email;
+use super::records::{load, record, Record, COLUMNS};
+use super::users::{withdraw_invitation, Withdrawal};
 use super::{NewEmail, Store, StoreError};
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
-
-/// A stored application.
-#[derive(Clone, Debug)]
-pub struct Record {
-    pub id: String,
-    pub status: ApplicationStatus,
-    pub locale: String,
-    pub answers: Answers,
-    pub version: i64,
-    pub created_at: String,
-    pub updated_at: String,
-    /// The admin address proven by an emailed code, lower case.
-    pub admin_email_confirmed: Option<String>,
-}
-
-impl Record {
-    /// Whether the answers' admin address is the one proven: changing the
-    /// address takes the proof away.
-    pub fn admin_email_is_confirmed(&self) -> bool {
-        self.admin_email_confirmed.as_deref()
-            == Some(super::login(&self.answers.admin.email).as_str())
-    }
-}
 
 pub struct NewDraft<'a> {
     pub id: &'a str,
@@ -81,31 +59,6 @@ pub enum StatusChange {
     Missing,
 }
 
-const COLUMNS: &str =
-    "id, status, locale, answers, version, created_at, updated_at, admin_email_confirmed";
-
-fn record(row: &sqlx::sqlite::SqliteRow) -> Result<Record, StoreError> {
-    let status: String = row.try_get("status")?;
-    let answers: String = row.try_get("answers")?;
-    let mut answers: Answers =
-        serde_json::from_str(&answers).map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?;
-    // Drafts saved before saves cleared them may hold bank fields their
-    // country does not use, hidden from the applicant: read as cleared
-    // (and so written back cleared by the next save).
-    clear_unused(&mut answers.bank);
-    Ok(Record {
-        id: row.try_get("id")?,
-        status: ApplicationStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
-        locale: row.try_get("locale")?,
-        answers,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        admin_email_confirmed: row.try_get("admin_email_confirmed")?,
-    })
-}
-
 fn answers_json(answers: &Answers) -> Result<String, StoreError> {
     serde_json::to_string(answers).map_err(|e| StoreError::Corrupt(format!("answers: {e}")))
 }
@@ -133,17 +86,6 @@ async fn mpn_holder(
         query = query.bind(status);
     }
     Ok(query.fetch_optional(&mut *conn).await?)
-}
-
-pub(super) async fn load(
-    conn: &mut SqliteConnection,
-    id: &str,
-) -> Result<Option<Record>, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM applications WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(record).transpose()
 }
 
 /// Moves application `id` to `to`, with `reason` in its history; the

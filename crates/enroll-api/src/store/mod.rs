@@ -4,17 +4,26 @@
 mod accounts;
 mod applications;
 mod directory;
+mod email_codes;
 mod outbox;
+mod records;
+mod second_factor;
+mod sessions;
+mod sign_in_failures;
+mod users;
 
 pub use accounts::*;
+pub use email_codes::*;
+pub use sessions::*;
+pub use sign_in_failures::*;
+pub use users::*;
 
-pub use applications::{
-    Consequences, NewDraft, Record, StatusChange, UpdateOutcome, WithdrawalNotice,
-};
+pub use applications::{Consequences, NewDraft, StatusChange, UpdateOutcome, WithdrawalNotice};
 pub use directory::RequestOutcome;
 pub use outbox::{
     queued_signal, Claim, Claimed, Delivery, Email, EmailKind, NewEmail, RetryRefused, Throttled,
 };
+pub use records::Record;
 
 use enroll_core::{Locale, ProgramLinks, ProgramSettings};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -235,6 +244,44 @@ async fn in_transaction(conn: &mut SqliteConnection) -> bool {
         Err(_) => true,
     };
     open_in_sqlite || conn.is_in_transaction()
+}
+
+/// A value bound to one of `Store::execute`'s statements.
+pub(crate) enum Param {
+    Text(String),
+    Int(i64),
+}
+
+impl From<&str> for Param {
+    fn from(text: &str) -> Self {
+        Self::Text(text.to_owned())
+    }
+}
+
+impl From<u64> for Param {
+    fn from(value: u64) -> Self {
+        Self::Int(secs(value))
+    }
+}
+
+impl Store {
+    /// One statement in a transaction of its own, with `params` bound in
+    /// order: how many rows it changed.
+    async fn execute(&self, sql: &'static str, params: Vec<Param>) -> Result<u64, StoreError> {
+        self.write(move |tx| {
+            Box::pin(async move {
+                let mut query = sqlx::query(sql);
+                for param in params {
+                    query = match param {
+                        Param::Text(text) => query.bind(text),
+                        Param::Int(value) => query.bind(value),
+                    };
+                }
+                Ok(query.execute(&mut *tx).await?.rows_affected())
+            })
+        })
+        .await
+    }
 }
 
 #[cfg(test)]

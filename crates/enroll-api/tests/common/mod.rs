@@ -465,6 +465,8 @@ type Answers = BTreeMap<String, Option<jsonschema::Validator>>;
 /// The contract's operations: (method, path template) → answers.
 struct Contract {
     operations: BTreeMap<(String, String), Answers>,
+    /// Per operation, its path parameters' schemas by name.
+    path_parameters: BTreeMap<(String, String), BTreeMap<String, jsonschema::Validator>>,
     /// The contract's rule for every answer outside an operation (an
     /// unknown route, a method a path does not have): the error body.
     error: jsonschema::Validator,
@@ -484,8 +486,20 @@ fn contract() -> &'static Contract {
     CONTRACT.get_or_init(|| {
         let document = enroll_api::openapi::document();
         let mut operations = BTreeMap::new();
+        let mut path_parameters = BTreeMap::new();
         for (template, item) in document["paths"].as_object().unwrap() {
             for (method, operation) in item.as_object().unwrap() {
+                let in_path = operation["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|parameter| parameter["in"] == "path")
+                    .map(|parameter| {
+                        let name = parameter["name"].as_str().unwrap().to_owned();
+                        (name, validator(document, &parameter["schema"]))
+                    })
+                    .collect();
+                path_parameters.insert((method.to_uppercase(), template.clone()), in_path);
                 let answers = operation["responses"]
                     .as_object()
                     .unwrap()
@@ -502,7 +516,11 @@ fn contract() -> &'static Contract {
             document,
             &json!({"$ref": "#/components/schemas/ApiErrorBody"}),
         );
-        Contract { operations, error }
+        Contract {
+            operations,
+            path_parameters,
+            error,
+        }
     })
 }
 
@@ -561,6 +579,9 @@ pub fn assert_matches_contract(method: &str, path: &str, status: u16, body: &Val
         );
         return;
     };
+    if (200..300).contains(&status) {
+        assert_path_parameters_match(method, template, path, status);
+    }
     let answer = answers
         .get(&status.to_string())
         .or_else(|| answers.get("default"))
@@ -588,6 +609,51 @@ pub fn assert_matches_contract(method: &str, path: &str, status: u16, body: &Val
             );
         }
     }
+}
+
+/// Fails when the server took a path parameter (it answered `status`, a
+/// success) that the parameter's schema refuses: a client that checks the
+/// contract's patterns would not have sent what the server serves.
+fn assert_path_parameters_match(method: &str, template: &str, path: &str, status: u16) {
+    let parameters = &contract().path_parameters[&(method.to_owned(), template.to_owned())];
+    for (want, got) in template.split('/').zip(path.split('/')) {
+        let Some(name) = want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) else {
+            continue;
+        };
+        let value = Value::String(percent_decoded(got));
+        let schema = parameters
+            .get(name)
+            .unwrap_or_else(|| panic!("{method} {template}: `{{{name}}}` is no parameter of it"));
+        let errors: Vec<String> = schema.iter_errors(&value).map(|e| e.to_string()).collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {path} answered {status}, yet the contract's `{{{name}}}` refuses {value}: {errors:?}"
+        );
+    }
+}
+
+/// A path segment as the server reads it: `%XX` escapes decoded.
+fn percent_decoded(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = bytes
+            .get(at + 1..at + 3)
+            .filter(|_| bytes[at] == b'%')
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            None => {
+                decoded.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 /// The start of `body`, for a failure message (an index is megabytes).

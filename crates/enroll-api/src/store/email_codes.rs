@@ -1,0 +1,228 @@
+//! Codes emailed to prove an address: the admin address of an
+//! application, or an address in a domain an account proves. Stored as
+//! their keyed hashes; each lives ten minutes and five tries.
+
+use enroll_core::account::limits;
+use enroll_core::domains::domain_of;
+use sqlx::Row;
+
+use super::outbox::{insert_email, mailbox};
+use super::{login, secs, unsecs, NewEmail, Store, StoreError};
+
+/// The answer to asking for a code to be emailed to the admin address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeSent {
+    Sent,
+    /// Three were sent in the last hour: the next may go after this long.
+    TooMany {
+        retry_after_secs: u64,
+    },
+}
+
+/// The answer to a code typed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeCheck {
+    Confirmed,
+    Wrong {
+        tries_left: u32,
+    },
+    /// Too old, tried too often, sent to another address, or never sent.
+    Expired,
+}
+
+/// What an emailed code proves once typed back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proof {
+    /// That the application's admin address is the applicant's.
+    AdminAddress,
+    /// That the account (of the application) has an address in the
+    /// address's domain.
+    Domain,
+}
+
+impl Proof {
+    fn purpose(self) -> &'static str {
+        match self {
+            Self::AdminAddress => "admin",
+            Self::Domain => "domain",
+        }
+    }
+}
+
+/// A code to email: sent for an application (an applicant's, or an
+/// account's own) to `email`, to prove `proof`; stored as `code_hash`.
+#[derive(Clone, Debug)]
+pub struct NewCode {
+    pub application_id: String,
+    pub email: String,
+    pub proof: Proof,
+    pub code_hash: String,
+}
+
+impl Store {
+    /// Records a new code (replacing any earlier code of its application)
+    /// and queues `message`, which carries it; refused when three were
+    /// sent for the application, or `per_recipient` to the address, in the
+    /// hour before `now`.
+    pub async fn send_email_code(
+        &self,
+        code: NewCode,
+        now: u64,
+        per_recipient: u32,
+        message: NewEmail,
+    ) -> Result<CodeSent, StoreError> {
+        let NewCode {
+            application_id: id,
+            email,
+            proof,
+            code_hash,
+        } = code;
+        let email = login(&email);
+        // Counted per inbox: jane+1@ and Jane@ are one (the `+tag`
+        // would otherwise give each spelling its own three).
+        let inbox = mailbox(&email);
+        self.write_queuing(move |tx| {
+            Box::pin(async move {
+                let hour_ago = secs(now.saturating_sub(3600));
+                // Per application, and per address: drafts are free, and
+                // an address is not to be flooded from many of them.
+                let per_application = limits::EMAIL_CODE_SENDS_PER_HOUR;
+                for (column, limit) in [("application_id", per_application), ("email", per_recipient)] {
+                    let value = if column == "email" { &inbox } else { &id };
+                    let row = sqlx::query(&format!(
+                        "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM email_code_sends
+                         WHERE {column} = ? AND sent_at > ?"
+                    ))
+                    .bind(value)
+                    .bind(hour_ago)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let sent: i64 = row.try_get("sent")?;
+                    if sent >= i64::from(limit) {
+                        let oldest: i64 = row.try_get("oldest")?;
+                        let free_at = unsecs(oldest) + 3600;
+                        return Ok(CodeSent::TooMany {
+                            retry_after_secs: free_at.saturating_sub(now).max(1),
+                        });
+                    }
+                }
+                sqlx::query(
+                    "INSERT INTO email_codes (application_id, email, purpose, code_hash, expires_at, tries_left)
+                     VALUES (?, ?, ?, ?, ?, ?)
+                     ON CONFLICT (application_id) DO UPDATE SET email = excluded.email,
+                         purpose = excluded.purpose, code_hash = excluded.code_hash,
+                         expires_at = excluded.expires_at, tries_left = excluded.tries_left",
+                )
+                .bind(&id)
+                .bind(&email)
+                .bind(proof.purpose())
+                .bind(&code_hash)
+                .bind(secs(now + limits::EMAIL_CODE_SECS))
+                .bind(i64::from(limits::EMAIL_CODE_TRIES))
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO email_code_sends (application_id, email, sent_at) VALUES (?, ?, ?)")
+                    .bind(&id)
+                    .bind(&inbox)
+                    .bind(secs(now))
+                    .execute(&mut *tx)
+                    .await?;
+                insert_email(tx, &message).await?;
+                Ok(CodeSent::Sent)
+            })
+        })
+        .await
+    }
+
+    /// Checks a typed code (`code_hashes`: its hashes under each key in
+    /// use) against the one sent for application `id` to prove `proof` of
+    /// `proves` (the admin address; or the domain, for the account): a
+    /// right one proves it.
+    pub async fn check_email_code(
+        &self,
+        id: &str,
+        proves: &str,
+        proof: Proof,
+        code_hashes: Vec<String>,
+        now: u64,
+    ) -> Result<CodeCheck, StoreError> {
+        let (id, proves) = (id.to_owned(), login(proves));
+        self.write(move |tx| {
+            Box::pin(async move {
+                let row = sqlx::query(
+                    "SELECT email, purpose, code_hash, expires_at, tries_left FROM email_codes
+                     WHERE application_id = ?",
+                )
+                .bind(&id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else {
+                    return Ok(CodeCheck::Expired);
+                };
+                let email: String = row.try_get("email")?;
+                let purpose: String = row.try_get("purpose")?;
+                let expires_at: i64 = row.try_get("expires_at")?;
+                let tries_left: i64 = row.try_get("tries_left")?;
+                let domain = domain_of(&email).unwrap_or_default();
+                let sent_for = match proof {
+                    Proof::AdminAddress => &email,
+                    Proof::Domain => &domain,
+                };
+                if *sent_for != proves
+                    || purpose != proof.purpose()
+                    || unsecs(expires_at) <= now
+                    || tries_left <= 0
+                {
+                    return Ok(CodeCheck::Expired);
+                }
+                // Under the current key, or the previous one (rotating).
+                let expected: String = row.try_get("code_hash")?;
+                if !code_hashes.contains(&expected) {
+                    sqlx::query(
+                        "UPDATE email_codes SET tries_left = tries_left - 1 WHERE application_id = ?",
+                    )
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                    return Ok(CodeCheck::Wrong {
+                        tries_left: u32::try_from(tries_left - 1).unwrap_or(0),
+                    });
+                }
+                sqlx::query("DELETE FROM email_codes WHERE application_id = ?")
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                match proof {
+                    Proof::AdminAddress => {
+                        sqlx::query("UPDATE applications SET admin_email_confirmed = ? WHERE id = ?")
+                            .bind(&email)
+                            .bind(&id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    Proof::Domain => {
+                        sqlx::query(
+                            "INSERT OR IGNORE INTO account_domains (account_id, domain, proven_by, proven_at)
+                             SELECT id, ?, ?, ? FROM accounts WHERE application_id = ?",
+                        )
+                        .bind(&domain)
+                        .bind(&email)
+                        .bind(secs(now))
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                Ok(CodeCheck::Confirmed)
+            })
+        })
+        .await
+    }
+
+    /// Takes the proof of the admin's address away, as applications sent
+    /// before proofs existed have none (for tests and repairs).
+    pub async fn forget_admin_email_proof(&self, id: &str) -> Result<(), StoreError> {
+        let sql = "UPDATE applications SET admin_email_confirmed = NULL WHERE id = ?";
+        self.execute(sql, vec![id.into()]).await.map(drop)
+    }
+}

@@ -1,0 +1,417 @@
+//! The users of partner accounts: adding them (in the account's
+//! domains), their roles (never beyond the asker's, never leaving an
+//! account without a global admin), removing them and their invitations.
+
+use enroll_core::account::{allowed_actions, may_change_roles, Action, Role};
+use enroll_core::domains::domain_of;
+use sqlx::types::Json;
+use sqlx::{Row, SqliteConnection};
+
+use super::outbox::insert_email;
+use super::{login, secs, unsecs, NewEmail, Record, Store, StoreError};
+
+/// A user to create (the first admin on approval).
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub roles: Vec<Role>,
+    /// Of the emailed temporary password.
+    pub password_hash: String,
+    pub password_expires_at: u64,
+}
+
+/// A stored user.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: String,
+    pub account_id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub roles: Vec<Role>,
+    pub password_hash: String,
+    pub password_temporary: bool,
+    pub password_expires_at: Option<u64>,
+    pub totp_secret: Option<String>,
+    pub totp_offered: Option<String>,
+}
+
+/// What a change to a user came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserChange {
+    Done,
+    /// No such user in this account.
+    Missing,
+    /// The change would leave the account without a global admin.
+    LastGlobalAdmin,
+    /// The user has signed in already: no invitation to send again.
+    SignedInAlready,
+    /// The roles of who asks do not allow it (found in the transaction).
+    Forbidden,
+    /// Another user of this account signs in with this address.
+    LoginTaken,
+    /// The address is outside the account's proven domains, or signs in
+    /// to another account.
+    OutsideDomains,
+}
+
+/// How many users of the account hold global admin, but `except`.
+async fn other_global_admins(
+    conn: &mut SqliteConnection,
+    account_id: &str,
+    except: &str,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE account_id = ? AND id != ? AND roles LIKE '%\"global_admin\"%'",
+    )
+    .bind(account_id)
+    .bind(except)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Why the user `id` of the account may not be given the roles `after`
+/// (none: removed) by someone holding `actor`, read in `conn`'s
+/// transaction from the roles as stored: no such user, roles `actor` may
+/// not give or take, or the account left without a global admin.
+async fn refusal(
+    conn: &mut SqliteConnection,
+    account_id: &str,
+    id: &str,
+    actor: &[Role],
+    after: &[Role],
+) -> Result<Option<UserChange>, StoreError> {
+    let roles: Option<Json<Vec<Role>>> =
+        sqlx::query_scalar("SELECT roles FROM users WHERE account_id = ? AND id = ?")
+            .bind(account_id)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(Json(before)) = roles else {
+        return Ok(Some(UserChange::Missing));
+    };
+    if !may_change_roles(actor, &before, after) {
+        return Ok(Some(UserChange::Forbidden));
+    }
+    if !after.contains(&Role::GlobalAdmin) && other_global_admins(conn, account_id, id).await? == 0
+    {
+        return Ok(Some(UserChange::LastGlobalAdmin));
+    }
+    Ok(None)
+}
+
+pub(super) const USER_COLUMNS: &str =
+    "id, account_id, email, first_name, last_name, roles, password_hash,
+     password_temporary, password_expires_at, totp_secret, totp_offered";
+
+pub(super) fn user(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
+    let Json(roles): Json<Vec<Role>> = row.try_get("roles")?;
+    let expires: Option<i64> = row.try_get("password_expires_at")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        account_id: row.try_get("account_id")?,
+        email: row.try_get("email")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        roles,
+        password_hash: row.try_get("password_hash")?,
+        password_temporary: row.try_get("password_temporary")?,
+        password_expires_at: expires.map(unsecs),
+        totp_secret: row.try_get("totp_secret")?,
+        totp_offered: row.try_get("totp_offered")?,
+    })
+}
+
+pub(super) async fn insert_user(
+    conn: &mut SqliteConnection,
+    account_id: &str,
+    user: &NewUser,
+    now: u64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO users (id, account_id, email, login, first_name, last_name, roles,
+                            password_hash, password_temporary, password_expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+    )
+    .bind(&user.id)
+    .bind(account_id)
+    .bind(user.email.trim())
+    .bind(login(&user.email))
+    .bind(&user.first_name)
+    .bind(&user.last_name)
+    .bind(Json(&user.roles))
+    .bind(&user.password_hash)
+    .bind(secs(user.password_expires_at))
+    .bind(secs(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// What became of another account's hold on an address that is to be a
+/// new account's admin.
+pub(super) enum Withdrawal {
+    /// No user signs in with it.
+    Free,
+    /// A user who has chosen a password signs in with it, or a global
+    /// admin: left alone.
+    SignedIn,
+    /// An invited user who never signed in was removed; the admins of
+    /// their account (the application `holder`) are to be told.
+    Withdrawn {
+        holder: Box<Record>,
+        admins: Vec<String>,
+    },
+}
+
+/// Withdraws the invitation of `email` to another account, if it was never
+/// taken up (the user removed, with nothing of theirs left), so no account
+/// can stall another's approval by inviting its admin's address.
+pub(super) async fn withdraw_invitation(
+    conn: &mut SqliteConnection,
+    email: &str,
+) -> Result<Withdrawal, StoreError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.account_id, u.password_temporary, u.roles, a.application_id
+         FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.login = ?",
+    )
+    .bind(login(email))
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Withdrawal::Free);
+    };
+    let temporary: i64 = row.try_get("password_temporary")?;
+    let Json(roles): Json<Vec<Role>> = row.try_get("roles")?;
+    // A global admin is never withdrawn (it may be that account's only
+    // one, its first admin not signed in yet): the approval stops instead.
+    if temporary == 0 || roles.contains(&Role::GlobalAdmin) {
+        return Ok(Withdrawal::SignedIn);
+    }
+    let (user_id, account_id, application_id): (String, String, String) = (
+        row.try_get("id")?,
+        row.try_get("account_id")?,
+        row.try_get("application_id")?,
+    );
+    for sql in [
+        "DELETE FROM sessions WHERE user_id = ?",
+        "DELETE FROM recovery_codes WHERE user_id = ?",
+        "DELETE FROM users WHERE id = ?",
+    ] {
+        sqlx::query(sql).bind(&user_id).execute(&mut *conn).await?;
+    }
+    // Told: whoever of that account may add users (and so invited them).
+    let rows = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY rowid"
+    ))
+    .bind(&account_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut admins = Vec::new();
+    for row in &rows {
+        let admin = user(row)?;
+        if allowed_actions(&admin.roles).contains(&Action::AddUser) {
+            admins.push(admin.email);
+        }
+    }
+    let holder = super::records::load(conn, &application_id)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("account {account_id} has no application")))?;
+    Ok(Withdrawal::Withdrawn {
+        holder: Box::new(holder),
+        admins,
+    })
+}
+
+impl Store {
+    /// The users of an account, in the order they were added (by row: the
+    /// clock of an operator's approval and the API's may differ).
+    pub async fn users_of(&self, account_id: &str) -> Result<Vec<User>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY rowid"
+        ))
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(user)
+        .collect()
+    }
+
+    /// A user of the account (none of another account's).
+    pub async fn user_of(&self, account_id: &str, id: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? AND id = ?"
+        ))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(user).transpose()
+    }
+
+    /// Adds a user to the account with the temporary password `message`
+    /// carries, queued in the same transaction.
+    pub async fn add_user(
+        &self,
+        account_id: &str,
+        new: NewUser,
+        now: u64,
+        message: NewEmail,
+    ) -> Result<UserChange, StoreError> {
+        let account_id = account_id.to_owned();
+        self.write_queuing(move |tx| {
+            Box::pin(async move {
+                let holder: Option<String> =
+                    sqlx::query_scalar("SELECT account_id FROM users WHERE login = ?")
+                        .bind(login(&new.email))
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                match holder {
+                    Some(holder) if holder == account_id => return Ok(UserChange::LoginTaken),
+                    // Another account's user is answered as any address
+                    // outside the domains: nothing tells them apart.
+                    Some(_) => return Ok(UserChange::OutsideDomains),
+                    None => {}
+                }
+                let domain = domain_of(&new.email).unwrap_or_default();
+                let ours: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM account_domains WHERE account_id = ? AND domain = ?)",
+                )
+                .bind(&account_id)
+                .bind(&domain)
+                .fetch_one(&mut *tx)
+                .await?;
+                if !ours {
+                    return Ok(UserChange::OutsideDomains);
+                }
+                insert_user(tx, &account_id, &new, now).await?;
+                insert_email(tx, &message).await?;
+                Ok(UserChange::Done)
+            })
+        })
+        .await
+    }
+
+    /// Gives the user these roles, if `actor` (the roles of who asks) may
+    /// change them from what they are now, checked in the same transaction
+    /// as the write; never leaving the account without a global admin.
+    /// Live sessions see them at their next request.
+    pub async fn set_roles(
+        &self,
+        account_id: &str,
+        id: &str,
+        actor: Vec<Role>,
+        roles: Vec<Role>,
+    ) -> Result<UserChange, StoreError> {
+        let (account_id, id) = (account_id.to_owned(), id.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                if let Some(refused) = refusal(tx, &account_id, &id, &actor, &roles).await? {
+                    return Ok(refused);
+                }
+                sqlx::query("UPDATE users SET roles = ? WHERE account_id = ? AND id = ?")
+                    .bind(Json(&roles))
+                    .bind(&account_id)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(UserChange::Done)
+            })
+        })
+        .await
+    }
+
+    /// Removes the user, their sessions and recovery codes, if `actor` may
+    /// take all their roles (checked in the same transaction); never the
+    /// last global admin.
+    pub async fn remove_user(
+        &self,
+        account_id: &str,
+        id: &str,
+        actor: Vec<Role>,
+    ) -> Result<UserChange, StoreError> {
+        let (account_id, id) = (account_id.to_owned(), id.to_owned());
+        self.write(move |tx| {
+            Box::pin(async move {
+                if let Some(refused) = refusal(tx, &account_id, &id, &actor, &[]).await? {
+                    return Ok(refused);
+                }
+                for table in ["sessions", "recovery_codes"] {
+                    sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?"))
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("DELETE FROM users WHERE account_id = ? AND id = ?")
+                    .bind(&account_id)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(UserChange::Done)
+            })
+        })
+        .await
+    }
+
+    /// A new temporary password for a user who has not signed in yet (the
+    /// previous one stops working), queued in `message`.
+    pub async fn renew_invitation(
+        &self,
+        account_id: &str,
+        id: &str,
+        password_hash: &str,
+        expires_at: u64,
+        message: NewEmail,
+    ) -> Result<UserChange, StoreError> {
+        let (account_id, id, hash) = (
+            account_id.to_owned(),
+            id.to_owned(),
+            password_hash.to_owned(),
+        );
+        self.write_queuing(move |tx| {
+            Box::pin(async move {
+                let temporary: Option<bool> = sqlx::query_scalar(
+                    "SELECT password_temporary FROM users WHERE account_id = ? AND id = ?",
+                )
+                .bind(&account_id)
+                .bind(&id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match temporary {
+                    None => return Ok(UserChange::Missing),
+                    Some(false) => return Ok(UserChange::SignedInAlready),
+                    Some(true) => {}
+                }
+                sqlx::query(
+                    "UPDATE users SET password_hash = ?, password_expires_at = ? WHERE account_id = ? AND id = ?",
+                )
+                .bind(hash)
+                .bind(secs(expires_at))
+                .bind(&account_id)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+                // Whoever signed in with the old one is signed out.
+                sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_email(tx, &message).await?;
+                Ok(UserChange::Done)
+            })
+        })
+        .await
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?"))
+            .bind(login(email))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user).transpose()
+    }
+}
