@@ -4,8 +4,12 @@
 //! `SessionStage`); the session's token lives in this module's memory only
 //! and goes when the page does.
 
-mod manage;
+mod domains;
+mod nav;
 mod pages;
+mod profile;
+mod provider_requests;
+mod users;
 
 use enroll_core::account::{AccountView, SessionStage, SessionState};
 use enroll_core::{Catalog, ErrorCode, Problem, ProblemCode};

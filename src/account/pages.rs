@@ -6,7 +6,7 @@ use enroll_core::account::{Action, Role, TotpOffer};
 use leptos::html::H1;
 use leptos::prelude::*;
 
-use super::{manage, AccountState, Page};
+use super::{domains, nav, profile, provider_requests, users, AccountState, Page};
 use crate::i18n::use_i18n;
 use crate::ui::error_summary::ErrorSummary;
 use crate::ui::field::PlainField;
@@ -39,7 +39,7 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
         {move || {
             let inner = matches!(page.get(), Page::Users | Page::Domains | Page::Profile | Page::ProviderRequests);
             if inner {
-                return Some(view! { <manage::ToAccount/> }.into_any());
+                return Some(view! { <nav::ToAccount/> }.into_any());
             }
             on_back.map(|back| view! {
                 <button type="button" class="csp-back-link" on:click=move |_| back.run(())>
@@ -58,10 +58,10 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
             Page::EnrolMfa => view! { <EnrolMfa heading=heading/> }.into_any(),
             Page::RecoveryCodes => view! { <RecoveryCodes heading=heading/> }.into_any(),
             Page::Home => view! { <Home heading=heading/> }.into_any(),
-            Page::Users => view! { <manage::Users heading=heading/> }.into_any(),
-            Page::Domains => view! { <manage::DomainsPage heading=heading/> }.into_any(),
-            Page::Profile => view! { <manage::ProfilePage heading=heading/> }.into_any(),
-            Page::ProviderRequests => view! { <manage::ProviderRequests heading=heading/> }.into_any(),
+            Page::Users => view! { <users::Users heading=heading/> }.into_any(),
+            Page::Domains => view! { <domains::DomainsPage heading=heading/> }.into_any(),
+            Page::Profile => view! { <profile::ProfilePage heading=heading/> }.into_any(),
+            Page::ProviderRequests => view! { <provider_requests::ProviderRequests heading=heading/> }.into_any(),
         }}
     }
 }
@@ -230,7 +230,7 @@ fn Home(heading: NodeRef<H1>) -> impl IntoView {
                         <dd class="csp-summary__value">{move || i18n.t(&format!("status.{}", account.status.as_str()))}</dd>
                     </div>
                 </dl>
-                <manage::AccountNav/>
+                <nav::AccountNav/>
                 {may_manage.then(|| view! { <p class="csp-hint">{move || i18n.t("account.home.security")}</p> })}
             }
         })}

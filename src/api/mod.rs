@@ -230,7 +230,7 @@ pub fn new_idempotency_key() -> String {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    enroll_core::encoding::hex(&bytes)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! account's password go only to a proven address).
 
 use enroll_core::account::limits;
+use enroll_core::email::address_key;
 use enroll_core::outbox::Delivery;
 use enroll_core::Step;
 use leptos::prelude::*;
@@ -23,7 +24,7 @@ pub fn ConfirmEmail() -> impl IntoView {
     let typed = move || state.form.answers.with(|a| a.admin.email.trim().to_owned());
     // Said sent only where the server said it sent it: the address typed.
     let sent = move || {
-        let typed = typed().to_ascii_lowercase();
+        let typed = address_key(&typed());
         state
             .admin_code_sent_to
             .with(|to| to.as_deref() == Some(typed.as_str()))

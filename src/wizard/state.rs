@@ -3,6 +3,7 @@
 
 use enroll_core::address::AddressFormat;
 use enroll_core::draft::SaveStatus;
+use enroll_core::email::address_key;
 use enroll_core::{Application, Circumstances, Locale, Step, Wizard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -52,14 +53,10 @@ impl WizardState {
 
     /// Whether the admin address now in the answers is the one the
     /// server last said was proven (a changed address is not). Compared
-    /// in ASCII case: the full Unicode tables would cost the first page
-    /// 2 KB, and the server, which compares in full, has the last word.
+    /// as `address_key` has it (the server has the last word).
     pub fn admin_email_proven(&self) -> bool {
         let proven = self.admin_email_proven.get();
-        let typed = self
-            .form
-            .answers
-            .with(|a| a.admin.email.trim().to_ascii_lowercase());
+        let typed = self.form.answers.with(|a| address_key(&a.admin.email));
         proven.is_some_and(|address| address == typed)
     }
 
@@ -71,14 +68,13 @@ impl WizardState {
     pub fn saw_proof(&self, application: &Application) {
         let address = application
             .admin_email_confirmed
-            .then(|| application.answers.admin.email.trim().to_ascii_lowercase());
+            .then(|| address_key(&application.answers.admin.email));
         self.admin_email_proven.set(address);
     }
 
     /// The admin address was just proven with the code.
     pub fn proved_admin_email(&self, address: &str) {
-        self.admin_email_proven
-            .set(Some(address.trim().to_ascii_lowercase()));
+        self.admin_email_proven.set(Some(address_key(address)));
     }
 
     /// Whether the server has the answers on screen (the code goes to the
@@ -97,7 +93,7 @@ impl WizardState {
         let address = self
             .form
             .answers
-            .with_untracked(|a| a.admin.email.trim().to_ascii_lowercase());
+            .with_untracked(|a| address_key(&a.admin.email));
         let asked = self.admin_code_asked.get_value();
         let sent = self.admin_code_sent_to.get_untracked();
         if !saved || asked.is_some() || (!again && sent.as_deref() == Some(address.as_str())) {
@@ -115,9 +111,7 @@ impl WizardState {
             match answer {
                 // Where the server says it went, not what the page shows.
                 Ok(to) => {
-                    state
-                        .admin_code_sent_to
-                        .set(Some(to.trim().to_ascii_lowercase()));
+                    state.admin_code_sent_to.set(Some(address_key(&to)));
                     state.admin_code_resent.set(again);
                 }
                 Err(ApiFailure::Invalid(report)) => state.form.errors.set(report.errors),

@@ -244,7 +244,7 @@ fn BankQuestion() -> impl IntoView {
                     } else {
                         let hint = format!("bank.hint.{}", field.path().trim_start_matches("bank."));
                         let hint = if field == Field::RoutingCode { format!("{hint}.{}", label.trim_start_matches("bank.label.")) } else { hint };
-                        let secret = matches!(field, Field::Iban | Field::AccountNumber);
+                        let secret = enroll_core::bank::is_secret(field);
                         view! { <TextField field=field label_key=*label hint_key=hint optional=!required width="csp-input--20" autocomplete="off" secret=secret/> }.into_any()
                     }
                 })

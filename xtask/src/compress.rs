@@ -63,9 +63,9 @@ pub fn first_step_bytes(dist: &Path) -> Result<Vec<(String, usize)>> {
     let needed = |name: &str| {
         name.strip_suffix(".br").is_some_and(|file| {
             matches!(file, "index.html" | "page.css" | "boot.js")
-                || crate::fingerprint::FIRST_PART
-                    .iter()
-                    .any(|original| crate::fingerprint::is_hashed(file, original))
+                || crate::fingerprint::FIRST_PART.iter().any(|original| {
+                    enroll_core::contract::assets::is_hashed_form_of(file, original)
+                })
         })
     };
     let mut found = Vec::new();

@@ -6,6 +6,8 @@
 
 use crate::{split, Result};
 use base64::Engine;
+use enroll_core::contract::assets::{with_content_hash, HASH_DIGITS};
+use enroll_core::encoding::hex;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -18,32 +20,13 @@ pub const FIRST_PART: [&str; 3] = [HASHED[0], HASHED[1], "__wasm_split.js"];
 /// The files that name them.
 const REFERRERS: [&str; 3] = ["boot.js", "index.html", "finder.html"];
 
-/// Whether `name` is `original` (one of `HASHED`) with its content hash.
-pub fn is_hashed(name: &str, original: &str) -> bool {
-    let (stem, extension) = original.rsplit_once('.').unwrap_or((original, ""));
-    name.strip_prefix(stem)
-        .and_then(|rest| rest.strip_prefix('.'))
-        .and_then(|rest| rest.strip_suffix(extension))
-        .and_then(|rest| rest.strip_suffix('.'))
-        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 /// The first 16 hex digits of the SHA-256 of `parts`, one after another.
 fn content_hash(parts: &[&[u8]]) -> String {
     let mut digest = Sha256::new();
     for part in parts {
         digest.update(part);
     }
-    digest.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// `name` → `name` with `hash` before its extension.
-fn with_hash(name: &str, hash: &str) -> String {
-    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
-    format!("{stem}.{hash}.{extension}")
+    hex(&digest.finalize()[..HASH_DIGITS / 2])
 }
 
 fn read(dist: &Path, name: &str) -> Result<Vec<u8>> {
@@ -82,7 +65,7 @@ pub fn fingerprint(dist: &Path) -> Result {
         .collect();
     parts.sort();
     for part in &parts {
-        let hashed = with_hash(part, &content_hash(&[&read(dist, part)?]));
+        let hashed = with_content_hash(part, &content_hash(&[&read(dist, part)?]));
         std::fs::rename(dist.join(part), dist.join(&hashed)).map_err(|e| e.to_string())?;
         if !loader.contains(&format!("/{part}\"")) {
             return Err(format!("the split loader does not name {part}"));
@@ -92,7 +75,7 @@ pub fn fingerprint(dist: &Path) -> Result {
 
     let js = String::from_utf8(read(dist, main_js)?).map_err(|e| e.to_string())?;
     let hash = content_hash(&[js.as_bytes(), loader.as_bytes()]);
-    let hashed_js = with_hash(main_js, &hash);
+    let hashed_js = with_content_hash(main_js, &hash);
     let hashed_loader = split::LOADER.replace(split::PLACEHOLDER, &hash);
     write(
         dist,
@@ -120,7 +103,7 @@ pub fn fingerprint(dist: &Path) -> Result {
     if found == 0 {
         return Err(format!("{main_wasm} does not name the split loader"));
     }
-    let hashed_wasm = with_hash(main_wasm, &content_hash(&[&wasm]));
+    let hashed_wasm = with_content_hash(main_wasm, &content_hash(&[&wasm]));
     write(dist, &hashed_wasm, &wasm)?;
     std::fs::remove_file(dist.join(main_wasm)).map_err(|e| e.to_string())?;
 
@@ -164,7 +147,7 @@ pub fn is_part(name: &str) -> bool {
 /// itself changes with every release and takes no SRI.
 fn pin_boot(dist: &Path) -> Result {
     let boot = read(dist, "boot.js")?;
-    let pinned = with_hash("boot.js", &content_hash(&[&boot]));
+    let pinned = with_content_hash("boot.js", &content_hash(&[&boot]));
     write(dist, &pinned, &boot)?;
     let integrity = format!(
         "sha384-{}",

@@ -1,4 +1,5 @@
-//! Resume tokens: made here, given to the applicant once, stored hashed.
+//! The secrets the server makes (resume and session tokens, ids, random
+//! text for passwords and codes): made here, given out once, stored hashed.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -34,8 +35,26 @@ pub fn id_pattern() -> String {
 }
 
 /// `bytes` as lower-case hex: tokens, token hashes, ETags.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+pub use enroll_core::encoding::hex;
+
+/// `count` characters drawn evenly from `alphabet` (at most 256 long):
+/// temporary passwords, emailed codes, recovery codes.
+pub fn random_text(alphabet: &[u8], count: usize) -> Result<String, getrandom::Error> {
+    // Bytes at or above the largest multiple of the alphabet's size are
+    // skipped, so every character is equally likely (a plain `%` would
+    // favour the first few).
+    let limit = 256 - 256 % alphabet.len();
+    let mut text = String::with_capacity(count);
+    while text.len() < count {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)?;
+        for byte in bytes {
+            if usize::from(byte) < limit && text.len() < count {
+                text.push(char::from(alphabet[usize::from(byte) % alphabet.len()]));
+            }
+        }
+    }
+    Ok(text)
 }
 
 /// What the database keeps instead of the token.

@@ -8,23 +8,20 @@ use std::process::ExitCode;
 
 use crate::clock::{Clock, SystemClock};
 use crate::limits::Limits;
-use crate::mail::defaults;
-use crate::mail::message::Identity;
-use crate::mail::relay::{parse_relay_url, RelayLogin, RelaySettings};
-use crate::mail::sender::MailOptions;
 use crate::review;
 use crate::secret::{SecretKeyError, SecretKeys};
 use crate::seed::seed;
 use crate::server::{RunningServer, ServeOptions};
-use crate::store::{Delivery, Email};
-use crate::store::{Record, Store, StoreError};
-use enroll_core::company::normalize_mpn_id;
-use enroll_core::contract::MpnEntry;
-use enroll_core::domains::{admin_matches_website, domain_of, website_domain};
+use crate::store::Delivery;
+use crate::store::Store;
 use enroll_core::text::escape_unprintable;
 use enroll_core::{Change, Locale};
-use lettre::message::Mailbox;
-use std::time::Duration;
+
+mod listings;
+mod mail_flags;
+
+use listings::{accounts_list, review_list, shown};
+pub use mail_flags::MailFlags;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -157,124 +154,6 @@ impl OutboxState {
             Self::Sent => Delivery::Sent,
             Self::Expired => Delivery::Expired,
         }
-    }
-}
-
-/// How `serve` delivers the outbox. The relay's user and password come
-/// from the environment only (`ENROLL_SMTP_USERNAME`,
-/// `ENROLL_SMTP_PASSWORD`): a flag shows in `ps` and shell history.
-#[derive(clap::Args, Debug, Clone)]
-pub struct MailFlags {
-    /// The SMTP relay: smtp://host:587 (STARTTLS required), smtps://host:465
-    /// (TLS from the start), or smtp://127.0.0.1:25?tls=none (loopback only).
-    /// Without it (and without --mail-dir) emails stay in the outbox.
-    #[arg(long, env = "ENROLL_SMTP")]
-    smtp: Option<String>,
-    /// The sender, e.g. "Contoso CSP <csp@contoso.com>" (required with --smtp).
-    #[arg(long)]
-    mail_from: Option<String>,
-    /// Where answers to the emails go.
-    #[arg(long)]
-    reply_to: Option<String>,
-    /// A PEM file of a certificate to trust for the relay besides the
-    /// public roots (a private CA); repeatable.
-    #[arg(long = "smtp-root-cert")]
-    smtp_root_certs: Vec<PathBuf>,
-    /// Emails handed to the relay a minute, at most, by this process.
-    #[arg(long, default_value_t = defaults::PER_MINUTE)]
-    smtp_per_minute: u32,
-    /// The longest one send may take, connecting included.
-    #[arg(long, default_value_t = defaults::TIMEOUT_SECS)]
-    smtp_timeout_secs: u64,
-    /// Connections to the relay kept open (and so sends at once).
-    #[arg(long, default_value_t = defaults::CONNECTIONS)]
-    smtp_connections: u32,
-    /// How long a sender holds an email it took; past it, another
-    /// process takes it up (the first is taken for dead).
-    #[arg(long, default_value_t = defaults::LEASE_SECS)]
-    mail_lease_secs: u64,
-    /// How long stopping waits for the sends in flight.
-    #[arg(long, default_value_t = defaults::SHUTDOWN_WAIT_SECS)]
-    mail_shutdown_secs: u64,
-    /// Write every email as a .eml file here too (with no --smtp, instead
-    /// of sending: for development). They hold codes and passwords.
-    #[arg(long)]
-    mail_dir: Option<PathBuf>,
-}
-
-impl MailFlags {
-    /// The sender's options; what cannot work is said before serving.
-    pub fn options(self) -> Result<MailOptions, String> {
-        let mailbox = |flag: &str, value: &str| -> Result<Mailbox, String> {
-            value.parse().map_err(|e| {
-                format!("{flag} {value:?}: not \"Name <address>\" or an address ({e})")
-            })
-        };
-        let identity = match &self.mail_from {
-            Some(from) => Identity {
-                from: mailbox("--mail-from", from)?,
-                reply_to: None,
-            },
-            None if self.smtp.is_some() => {
-                return Err(
-                    "--smtp needs --mail-from \"Name <address>\": who the emails are from".into(),
-                )
-            }
-            None => Identity::development(),
-        };
-        let identity = Identity {
-            reply_to: self
-                .reply_to
-                .as_deref()
-                .map(|r| mailbox("--reply-to", r))
-                .transpose()?,
-            ..identity
-        };
-        let relay = match &self.smtp {
-            None => None,
-            Some(url) => {
-                let address = parse_relay_url(url)?;
-                let username = std::env::var("ENROLL_SMTP_USERNAME")
-                    .ok()
-                    .filter(|u| !u.is_empty());
-                let password = std::env::var("ENROLL_SMTP_PASSWORD").ok();
-                let login =
-                    match (username, password) {
-                        (Some(username), Some(password)) => Some(RelayLogin { username, password }),
-                        (None, None) => None,
-                        _ => return Err(
-                            "set both ENROLL_SMTP_USERNAME and ENROLL_SMTP_PASSWORD, or neither"
-                                .into(),
-                        ),
-                    };
-                let extra_roots = self
-                    .smtp_root_certs
-                    .iter()
-                    .map(|path| {
-                        std::fs::read_to_string(path)
-                            .map_err(|e| format!("--smtp-root-cert {}: {e}", path.display()))
-                    })
-                    .collect::<Result<_, _>>()?;
-                Some(RelaySettings {
-                    address,
-                    login,
-                    extra_roots,
-                    timeout: Duration::from_secs(self.smtp_timeout_secs.max(1)),
-                    connections: self.smtp_connections.max(1),
-                })
-            }
-        };
-        let options = MailOptions {
-            relay,
-            mail_dir: self.mail_dir,
-            identity,
-            per_minute: self.smtp_per_minute,
-            lease_secs: self.mail_lease_secs,
-            shutdown_wait: Duration::from_secs(self.mail_shutdown_secs),
-            poll: Duration::from_secs(defaults::POLL_SECS),
-        };
-        options.check()?;
-        Ok(options)
     }
 }
 
@@ -582,39 +461,6 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
     Ok(())
 }
 
-/// One email as the operator reads it: its state, attempts, next attempt
-/// and the relay's last reply, then the message (or that it was erased).
-/// Escaped: the addresses and names come from applicants, and a terminal
-/// obeys the escape sequences they may hold.
-fn shown(email: &Email) -> String {
-    let mut state = format!("{}, {} attempt(s)", email.state.as_str(), email.attempts);
-    if let Some(next) = &email.next_attempt_at {
-        state.push_str(&format!(", next at {next}"));
-    }
-    if let Some(sent) = &email.sent_at {
-        state.push_str(&format!(", sent at {sent}"));
-    }
-    let reply = email
-        .last_reply
-        .as_deref()
-        .map(|r| format!("Relay: {}\n", escape_unprintable(r)))
-        .unwrap_or_default();
-    let body = if email.erased {
-        "(body erased: it carried a code, a password or a link)".to_owned()
-    } else {
-        let lines: Vec<String> = email.body.lines().map(escape_unprintable).collect();
-        lines.join("\n")
-    };
-    format!(
-        "#{} {} {} [{state}]\nTo: {}\nSubject: {}\n{reply}\n{body}\n\n",
-        email.id,
-        email.created_at,
-        email.kind,
-        escape_unprintable(&email.to),
-        escape_unprintable(&email.subject),
-    )
-}
-
 /// Ctrl-C, or SIGTERM (what a service manager or container stop sends).
 async fn stop_signal() {
     #[cfg(unix)]
@@ -629,38 +475,6 @@ async fn stop_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
-}
-
-/// Prints every account, its company, and each user with their roles and
-/// how far they are in setting up their sign-in (escaped: names and
-/// addresses come from applicants).
-async fn accounts_list(store: &Store) -> Result<(), StoreError> {
-    for (account, users) in store.accounts().await? {
-        let company = match store.application(&account.application_id).await? {
-            Some(record) => escape_unprintable(record.answers.company.legal_name.trim()),
-            None => String::new(),
-        };
-        println!(
-            "account {}  application {}  {company}",
-            account.id, account.application_id
-        );
-        for user in users {
-            let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
-            let state = match (user.password_temporary, user.totp_secret.is_some()) {
-                (true, _) => "temporary password",
-                (false, false) => "password",
-                (false, true) => "password + TOTP",
-            };
-            println!(
-                "  {}  {} {}  [{}]  {state}",
-                escape_unprintable(&user.email),
-                escape_unprintable(&user.first_name),
-                escape_unprintable(&user.last_name),
-                roles.join(", ")
-            );
-        }
-    }
-    Ok(())
 }
 
 /// The server's secret keys: ENROLL_SECRET_KEY (and, while rotating,
@@ -689,100 +503,6 @@ fn secret_keys(dev_file: Option<&std::path::Path>) -> Result<(SecretKeys, String
         )),
         (None, None) => Err(SecretKeyError::Missing),
     }
-}
-
-/// Prints every application for a reviewer, newest first, those for one
-/// MPN ID side by side, each with the signals a reviewer weighs: whether
-/// the company name is the directory's for its MPN ID, and whether the
-/// admin's address is in the website's domain (someone who knows another
-/// company's MPN ID and country can apply too, and the reviewer is who
-/// notices).
-async fn review_list(store: &Store) -> Result<(), StoreError> {
-    println!(
-        "{:<32}  {:<16}  {:<10}  {:<20}  company",
-        "id", "status", "mpn_id", "updated"
-    );
-    let records = store.applications().await?;
-    // Applications for one MPN ID side by side (the group where its newest
-    // is), so the reviewer compares them before approving one.
-    let mut shown_mpn: Vec<String> = Vec::new();
-    for first in &records {
-        let mpn_id = normalize_mpn_id(&first.answers.mpn_id);
-        if !mpn_id.is_empty() {
-            if shown_mpn.contains(&mpn_id) {
-                continue;
-            }
-            shown_mpn.push(mpn_id.clone());
-        }
-        let group: Vec<&Record> = if mpn_id.is_empty() {
-            vec![first]
-        } else {
-            records
-                .iter()
-                .filter(|r| normalize_mpn_id(&r.answers.mpn_id) == mpn_id)
-                .collect()
-        };
-        let registered = store.mpn_entry(&mpn_id).await?;
-        if group.len() > 1 {
-            println!(
-                "-- {} applications for MPN ID {}: approve one, reject the others with --reason",
-                group.len(),
-                escape_unprintable(&mpn_id)
-            );
-        }
-        for record in group {
-            println!(
-                "{:<32}  {:<16}  {:<10}  {:<20}  {}",
-                record.id,
-                record.status.as_str(),
-                escape_unprintable(&mpn_id),
-                record.updated_at,
-                shown_company(record, registered.as_ref())
-            );
-        }
-    }
-    Ok(())
-}
-
-/// The company as the applicant named it, with the reviewer's signals:
-/// whether the name is the directory's, and whether the admin's address
-/// is in the domain of the company's website.
-fn shown_company(record: &Record, registered: Option<&MpnEntry>) -> String {
-    let company = record.answers.company.legal_name.trim();
-    let mut shown = escape_unprintable(company);
-    if let Some(entry) = registered {
-        if same_company_name(company, &entry.company_name) {
-            shown.push_str("  [name = directory]");
-        } else {
-            let name = escape_unprintable(&entry.company_name);
-            shown.push_str(&format!("  [directory: {name}]"));
-        }
-    }
-    let answers = &record.answers;
-    let admin = domain_of(&answers.admin.email).unwrap_or_default();
-    if admin_matches_website(&answers.admin.email, &answers.company.website) {
-        shown.push_str("  [admin domain = website]");
-    } else {
-        let site = website_domain(&answers.company.website).unwrap_or_default();
-        shown.push_str(&format!(
-            "  [admin domain {} != website {}]",
-            escape_unprintable(&admin),
-            escape_unprintable(&site)
-        ));
-    }
-    shown
-}
-
-/// Names compared as a reviewer would: case, spaces and punctuation aside
-/// ("Contoso Ltd" and "CONTOSO LTD." are one company).
-fn same_company_name(a: &str, b: &str) -> bool {
-    let key = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    key(a) == key(b)
 }
 
 /// Parses operator arguments as the binary would (`["program", "set", ...]`).

@@ -310,26 +310,9 @@ pub fn recovery_codes() -> Result<Vec<String>, getrandom::Error> {
 
 /// One recovery code, `xxxxx-xxxxx`.
 fn recovery_code() -> Result<String, getrandom::Error> {
-    // Only bytes below the largest multiple of the alphabet's size are
-    // used, so every character is equally likely (plain `% 31` would
-    // favour the first few).
-    let limit = 256 - 256 % RECOVERY_ALPHABET.len();
-    let mut chars = Vec::with_capacity(RECOVERY_LEN);
-    let mut pool = [0u8; 32];
-    while chars.len() < RECOVERY_LEN {
-        getrandom::fill(&mut pool)?;
-        for &byte in &pool {
-            if usize::from(byte) < limit && chars.len() < RECOVERY_LEN {
-                chars.push(RECOVERY_ALPHABET[usize::from(byte) % RECOVERY_ALPHABET.len()]);
-            }
-        }
-    }
-    let half = RECOVERY_LEN / 2;
-    let mut code = String::with_capacity(RECOVERY_LEN + 1);
-    code.extend(chars[..half].iter().map(|&c| c as char));
-    code.push('-');
-    code.extend(chars[half..].iter().map(|&c| c as char));
-    Ok(code)
+    let chars = crate::auth::random_text(RECOVERY_ALPHABET, RECOVERY_LEN)?;
+    let (first, second) = chars.split_at(RECOVERY_LEN / 2);
+    Ok(format!("{first}-{second}"))
 }
 
 /// The form of a recovery code to hash and compare: lower case, with

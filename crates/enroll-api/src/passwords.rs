@@ -7,7 +7,7 @@ use argon2::Argon2;
 use enroll_core::account::limits;
 use std::sync::OnceLock;
 
-use crate::auth::token_hash;
+use crate::auth::{random_text, token_hash};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
@@ -20,24 +20,6 @@ pub enum PasswordError {
 /// Characters of temporary passwords: no 0/O, 1/l/I, so one read from an
 /// email is typed right.
 const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ";
-
-/// `count` characters drawn evenly from `alphabet`.
-fn random_text(alphabet: &[u8], count: usize) -> Result<String, getrandom::Error> {
-    // Bytes at or above the largest multiple of the alphabet's size are
-    // skipped, so every character is equally likely.
-    let limit = 256 - 256 % alphabet.len();
-    let mut text = String::with_capacity(count);
-    while text.len() < count {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes)?;
-        for byte in bytes {
-            if usize::from(byte) < limit && text.len() < count {
-                text.push(char::from(alphabet[usize::from(byte) % alphabet.len()]));
-            }
-        }
-    }
-    Ok(text)
-}
 
 /// A temporary password: 20 characters of 54 (115 bits).
 pub fn temporary_password() -> Result<String, getrandom::Error> {

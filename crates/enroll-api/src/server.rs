@@ -311,7 +311,7 @@ async fn cache_control(
     request: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {
-    let hashed = is_content_hashed(request.uri().path());
+    let hashed = enroll_core::contract::assets::is_content_hashed(request.uri().path());
     let mut response = next.run(request).await;
     let value = if hashed && response.status().is_success() {
         "public, max-age=31536000, immutable"
@@ -322,16 +322,4 @@ async fn cache_control(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
-}
-
-/// `csp-enroll.6fb67015682b6c5a.js`: a name with 16 hex digits between
-/// its stem and its extension (`cargo xtask`'s release build).
-fn is_content_hashed(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or_default();
-    let mut parts = name.rsplit('.');
-    let (Some(_extension), Some(hash), Some(_stem)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }

@@ -87,6 +87,29 @@ const TLD_TYPOS: &[(&str, &str)] = &[
     ("rog", "org"),
 ];
 
+/// An address as the server and the app compare it (signing in, the
+/// proven admin address, the account's users): trimmed, lower case. In
+/// ASCII case: every address that passes `parse_email` (WHATWG's grammar)
+/// is ASCII, and the full Unicode tables would cost the app's first page
+/// 2 KB.
+pub fn address_key(email: &str) -> String {
+    email.trim().to_ascii_lowercase()
+}
+
+/// The mailbox an address delivers to: its `address_key` without a
+/// `+tag` (jane+1@contoso.com and Jane@contoso.com are one inbox). Every
+/// per-recipient limit counts by this.
+pub fn mailbox(email: &str) -> String {
+    let address = address_key(email);
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let local = local.split('+').next().unwrap_or(local);
+            format!("{local}@{domain}")
+        }
+        None => address,
+    }
+}
+
 /// A syntactically valid address split at its `@`.
 pub struct ParsedEmail<'a> {
     pub local: &'a str,
@@ -211,6 +234,18 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_is_one_whatever_its_case_and_a_mailbox_whatever_its_tag() {
+        assert_eq!(
+            address_key("  Jane.Doe@Contoso.COM "),
+            "jane.doe@contoso.com"
+        );
+        assert_eq!(address_key("jane+x@contoso.com"), "jane+x@contoso.com");
+        assert_eq!(mailbox("Jane+Newsletter@Contoso.com"), "jane@contoso.com");
+        assert_eq!(mailbox("jane@contoso.com"), "jane@contoso.com");
+        assert_eq!(mailbox("not an address"), "not an address");
+    }
 
     fn check(email: &str) -> (Vec<ProblemCode>, Vec<ProblemCode>) {
         let reference = ReferenceData::vendored();

@@ -13,6 +13,7 @@ pub mod contract;
 pub mod domains;
 pub mod draft;
 pub mod email;
+pub mod encoding;
 pub mod field;
 pub mod i18n;
 pub mod organization;

@@ -64,6 +64,31 @@ proptest! {
         }
     }
 
+    /// The other side of the property above: a normalizer that refused
+    /// every input would pass it. Every country's example codes, typed in
+    /// lower case, with the separators left out or padded with spaces, are
+    /// taken, and as codes the country's pattern matches.
+    #[test]
+    fn postal_code_normalizing_accepts_every_example_however_typed(
+        (country, example) in prop::sample::select(postal_code_examples()),
+        lower in any::<bool>(),
+        joined in any::<bool>(),
+        pad in " {0,2}",
+    ) {
+        let format = &formats()[&country];
+        let mut typed = if lower { example.to_lowercase() } else { example.clone() };
+        if joined {
+            typed.retain(|c| c.is_ascii_alphanumeric());
+        }
+        let typed = format!("{pad}{typed}{pad}");
+        let normalized = format.normalize_postal_code(&typed);
+        prop_assert!(normalized.is_some(), "{} refused {:?} (example {:?})", country, typed, example);
+        if let (Some(zip), Some(normalized)) = (&format.zip, &normalized) {
+            let pattern = enroll_core::pattern::Pattern::parse(zip).expect("vendored patterns parse");
+            prop_assert!(pattern.is_full_match(normalized), "{} {:?} gave {:?}", country, typed, normalized);
+        }
+    }
+
     #[test]
     fn other_normalizers_are_idempotent(typed in text()) {
         let mpn = normalize_mpn_id(&typed);
@@ -108,4 +133,16 @@ proptest! {
         let codes: Vec<ProblemCode> = enroll_core::bank::bank_problems(&bank).iter().map(|p| p.code).collect();
         prop_assert_eq!(codes, vec![ProblemCode::Checksum]);
     }
+}
+
+/// Every (country, example postal code) the vendored formats give.
+fn postal_code_examples() -> Vec<(String, String)> {
+    let mut examples = Vec::new();
+    for (country, format) in formats() {
+        for example in format.zipex.iter().flat_map(|ex| ex.split(',')) {
+            examples.push((country.clone(), example.trim().to_owned()));
+        }
+    }
+    assert!(examples.len() > 200, "only {} examples", examples.len());
+    examples
 }

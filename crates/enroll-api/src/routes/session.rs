@@ -12,6 +12,7 @@ use enroll_core::account::{
     guessable_password, limits, new_password_problem, own_words, Request, SessionState,
 };
 use enroll_core::contract::{Credentials, MfaCode, PasswordChange};
+use enroll_core::email::address_key;
 use enroll_core::ErrorCode;
 use enroll_core::{ApiErrorBody, Problem, ProblemCode, ValidationReport};
 use std::time::Duration;
@@ -24,7 +25,7 @@ use crate::json::JsonBody;
 use crate::mail;
 use crate::mfa;
 use crate::passwords;
-use crate::store::{login, AttemptLimit, Lockout, NewToken, Session};
+use crate::store::{AttemptLimit, Lockout, NewToken, Session};
 use crate::throttle::Client;
 
 /// An attempt to sign in (a password or a code), counted before it is
@@ -47,7 +48,7 @@ impl Attempt {
         client: Client,
         also: Option<AttemptLimit>,
     ) -> Result<Self, ApiFailure> {
-        let login = login(email);
+        let login = address_key(email);
         let window = limits::SIGN_IN_WINDOW_SECS;
         let mut counted = vec![AttemptLimit {
             scope: format!("pair:{login}|{}", client.key()),

@@ -12,6 +12,7 @@ use enroll_core::account::{
     limits, may_change_roles, parse_roles, Action, NewUserRequest, Request, RolesChange, UserView,
 };
 use enroll_core::contract::Users;
+use enroll_core::email::address_key;
 use enroll_core::email::parse_email;
 use enroll_core::text::{caps, line_problem, strip_pasted};
 use enroll_core::ErrorCode;
@@ -26,7 +27,7 @@ use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mail;
 use crate::passwords;
-use crate::store::{login, NewUser, Session, User, UserChange};
+use crate::store::{NewUser, Session, User, UserChange};
 
 /// A user as listed; `undelivered`: their newest invitation email did not
 /// arrive (only while they are invited).
@@ -49,7 +50,7 @@ async fn undelivered(
     account_id: &str,
 ) -> Result<std::collections::HashSet<String>, ApiFailure> {
     let addresses = state.store.undelivered_invitations(account_id).await?;
-    Ok(addresses.iter().map(|a| login(a)).collect())
+    Ok(addresses.iter().map(|a| address_key(a)).collect())
 }
 
 fn invalid(problems: Vec<Problem>) -> ApiFailure {
@@ -111,7 +112,7 @@ pub async fn list(
     Ok(Json(Users {
         items: users
             .iter()
-            .map(|user| view(user, undelivered.contains(&login(&user.email))))
+            .map(|user| view(user, undelivered.contains(&address_key(&user.email))))
             .collect(),
     }))
 }
@@ -247,7 +248,10 @@ pub async fn read(
     let session = permitted(&signed_in, Request::Account, Action::ListUsers)?;
     let user = target(&state, session, &id).await?;
     let undelivered = undelivered(&state, &user.account_id).await?;
-    Ok(Json(view(&user, undelivered.contains(&login(&user.email)))))
+    Ok(Json(view(
+        &user,
+        undelivered.contains(&address_key(&user.email)),
+    )))
 }
 
 /// Change a user's roles
@@ -293,7 +297,10 @@ pub async fn change_roles(
     )?;
     let user = target(&state, session, &id).await?;
     let undelivered = undelivered(&state, &user.account_id).await?;
-    Ok(Json(view(&user, undelivered.contains(&login(&user.email)))))
+    Ok(Json(view(
+        &user,
+        undelivered.contains(&address_key(&user.email)),
+    )))
 }
 
 /// Remove a user

@@ -2,10 +2,11 @@
 //! organization profile.
 
 use enroll_core::domains::domain_of;
+use enroll_core::email::address_key;
 use sqlx::{Row, SqliteConnection};
 
 use super::users::{insert_user, user, NewUser, User, USER_COLUMNS};
-use super::{login, secs, unsecs, Store, StoreError};
+use super::{secs, unsecs, Store, StoreError};
 
 #[derive(Clone, Debug)]
 pub struct NewAccount {
@@ -35,7 +36,7 @@ pub(super) async fn insert_account(
         .await?;
     insert_user(conn, &account.id, &account.user, account.created_at).await?;
     // Its users' addresses may be in the proven admin address's domain.
-    let email = login(&account.user.email);
+    let email = address_key(&account.user.email);
     sqlx::query(
         "INSERT INTO account_domains (account_id, domain, proven_by, proven_at) VALUES (?, ?, ?, ?)",
     )

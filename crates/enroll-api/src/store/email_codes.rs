@@ -4,10 +4,11 @@
 
 use enroll_core::account::limits;
 use enroll_core::domains::domain_of;
+use enroll_core::email::{address_key, mailbox};
 use sqlx::Row;
 
-use super::outbox::{insert_email, mailbox};
-use super::{login, secs, unsecs, NewEmail, Store, StoreError};
+use super::outbox::insert_email;
+use super::{secs, unsecs, NewEmail, Store, StoreError};
 
 /// The answer to asking for a code to be emailed to the admin address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +78,7 @@ impl Store {
             proof,
             code_hash,
         } = code;
-        let email = login(&email);
+        let email = address_key(&email);
         // Counted per inbox: jane+1@ and Jane@ are one (the `+tag`
         // would otherwise give each spelling its own three).
         let inbox = mailbox(&email);
@@ -146,7 +147,7 @@ impl Store {
         code_hashes: Vec<String>,
         now: u64,
     ) -> Result<CodeCheck, StoreError> {
-        let (id, proves) = (id.to_owned(), login(proves));
+        let (id, proves) = (id.to_owned(), address_key(proves));
         self.write(move |tx| {
             Box::pin(async move {
                 let row = sqlx::query(

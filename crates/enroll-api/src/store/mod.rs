@@ -226,12 +226,6 @@ fn unsecs(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
-/// An email address as sign-in and the admin's proof compare it: trimmed,
-/// lower case.
-pub fn login(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
 /// Whether SQLite (not only sqlx's count) has a transaction open on `conn`.
 async fn in_transaction(conn: &mut SqliteConnection) -> bool {
     let open_in_sqlite = match conn.lock_handle().await {

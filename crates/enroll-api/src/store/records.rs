@@ -3,6 +3,7 @@
 //! notices and withdrawals all need the application they belong to).
 
 use enroll_core::bank::clear_unused;
+use enroll_core::email::address_key;
 use enroll_core::{Answers, ApplicationStatus};
 use sqlx::{Row, SqliteConnection};
 
@@ -27,7 +28,7 @@ impl Record {
     /// address takes the proof away.
     pub fn admin_email_is_confirmed(&self) -> bool {
         self.admin_email_confirmed.as_deref()
-            == Some(super::login(&self.answers.admin.email).as_str())
+            == Some(address_key(&self.answers.admin.email).as_str())
     }
 }
 

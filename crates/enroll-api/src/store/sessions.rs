@@ -2,10 +2,11 @@
 //! signing in, ended by signing out, by the operator, idle or old.
 
 use enroll_core::account::limits;
+use enroll_core::email::address_key;
 use sqlx::{Row, SqliteConnection};
 
 use super::users::{user, User, USER_COLUMNS};
-use super::{login, secs, unsecs, Store, StoreError};
+use super::{secs, unsecs, Store, StoreError};
 
 /// A live session and its user.
 #[derive(Clone, Debug)]
@@ -135,7 +136,7 @@ impl Store {
 
     /// Ends every session of the user signing in as `email`; how many.
     pub async fn revoke_sessions(&self, email: &str) -> Result<Option<u64>, StoreError> {
-        let email = login(email);
+        let email = address_key(email);
         self.write(move |tx| {
             Box::pin(async move {
                 let user_id: Option<String> =

@@ -4,11 +4,12 @@
 
 use enroll_core::account::{allowed_actions, may_change_roles, Action, Role};
 use enroll_core::domains::domain_of;
+use enroll_core::email::address_key;
 use sqlx::types::Json;
 use sqlx::{Row, SqliteConnection};
 
 use super::outbox::insert_email;
-use super::{login, secs, unsecs, NewEmail, Record, Store, StoreError};
+use super::{secs, unsecs, NewEmail, Record, Store, StoreError};
 
 /// A user to create (the first admin on approval).
 #[derive(Clone, Debug)]
@@ -139,7 +140,7 @@ pub(super) async fn insert_user(
     .bind(&user.id)
     .bind(account_id)
     .bind(user.email.trim())
-    .bind(login(&user.email))
+    .bind(address_key(&user.email))
     .bind(&user.first_name)
     .bind(&user.last_name)
     .bind(Json(&user.roles))
@@ -178,7 +179,7 @@ pub(super) async fn withdraw_invitation(
         "SELECT u.id, u.account_id, u.password_temporary, u.roles, a.application_id
          FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.login = ?",
     )
-    .bind(login(email))
+    .bind(address_key(email))
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
@@ -267,7 +268,7 @@ impl Store {
             Box::pin(async move {
                 let holder: Option<String> =
                     sqlx::query_scalar("SELECT account_id FROM users WHERE login = ?")
-                        .bind(login(&new.email))
+                        .bind(address_key(&new.email))
                         .fetch_optional(&mut *tx)
                         .await?;
                 match holder {
@@ -409,7 +410,7 @@ impl Store {
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
         let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?"))
-            .bind(login(email))
+            .bind(address_key(email))
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(user).transpose()

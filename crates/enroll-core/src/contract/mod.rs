@@ -7,6 +7,7 @@
 
 mod account;
 mod applications;
+pub mod assets;
 mod directory;
 
 pub use account::{Credentials, MfaCode, PasswordChange, TotpConfirmation, Users};

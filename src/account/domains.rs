@@ -1,0 +1,112 @@
+//! The domains the account's users may have addresses in, and proving
+//! another with an emailed code.
+
+use enroll_core::account::Action;
+use enroll_core::domains::{AccountDomains, DomainCode, DomainCodeSent, DomainProofRequest};
+use leptos::html::H1;
+use leptos::prelude::*;
+
+use super::AccountState;
+use crate::i18n::use_i18n;
+use crate::ui::field::PlainField;
+
+/// The account's domains (users are added in these only) and, for a
+/// global admin, proving another: a domain and an address in it, then the
+/// code emailed there.
+#[component]
+pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let domains = RwSignal::new(Vec::<String>::new());
+    let show = move |list: AccountDomains| {
+        domains.set(list.items.into_iter().map(|d| d.domain).collect());
+    };
+    state.run(
+        |api, token, locale| async move { api.domains(&token.unwrap_or_default(), locale).await },
+        move |_, list| show(list),
+    );
+    let domain = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    // The domain a code was sent for; the notice said where.
+    let sent = RwSignal::new(None::<DomainCodeSent>);
+    let told = RwSignal::new(None::<String>);
+    let send = move || {
+        let request = DomainProofRequest {
+            domain: domain.get_untracked(),
+            email: email.get_untracked(),
+        };
+        state.run(
+            move |api, token, locale| async move {
+                api.prove_domain(&token.unwrap_or_default(), &request, locale)
+                    .await
+            },
+            move |_, answer: DomainCodeSent| {
+                let minutes = (answer.expires_in_secs / 60).to_string();
+                told.set(Some(i18n.tf(
+                    "account.domains.sent",
+                    &[("email", &answer.to), ("minutes", &minutes)],
+                )));
+                code.set(String::new());
+                sent.set(Some(answer));
+            },
+        )
+    };
+    let verify = move || {
+        let Some(for_domain) = sent.get_untracked().map(|s| s.domain) else {
+            return;
+        };
+        let typed = DomainCode {
+            code: code.get_untracked(),
+        };
+        state.run(
+            move |api, token, locale| async move {
+                api.verify_domain(&token.unwrap_or_default(), &for_domain, &typed, locale)
+                    .await
+            },
+            move |_, list| {
+                let proven = sent.get_untracked().map(|s| s.domain).unwrap_or_default();
+                told.set(Some(
+                    i18n.tf("account.domains.proven", &[("domain", &proven)]),
+                ));
+                show(list);
+                sent.set(None);
+                domain.set(String::new());
+                email.set(String::new());
+            },
+        )
+    };
+    view! {
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.domains.title")}</h1>
+        <section data-domains>
+            <p>{move || i18n.t("account.domains.intro")}</p>
+            <ul class="csp-list">
+                {move || domains.get().into_iter().map(|d| view! { <li>{d}</li> }).collect::<Vec<_>>()}
+            </ul>
+            {move || told.get().map(|t| view! { <p class="csp-notice" role="status">{t}</p> })}
+            {move || state.may(Action::ProveDomain).then(|| match sent.get() {
+                None => view! {
+                    <form novalidate class="csp-prove-domain" on:submit=move |ev| { ev.prevent_default(); send(); }>
+                        <h2 class="csp-heading-m">{move || i18n.t("account.domains.add")}</h2>
+                        <p>{move || i18n.t("account.domains.add_intro")}</p>
+                        <PlainField path="domain" label_key="account.domains.domain" hint_key="account.domains.domain_hint" width="csp-input--20" autocomplete="off" value=domain errors=state.errors/>
+                        <PlainField path="email" label_key="account.domains.email" input_type="email" autocomplete="off" value=email errors=state.errors/>
+                        <button type="submit" class="csp-button csp-button--secondary">{move || i18n.t("account.domains.send")}</button>
+                    </form>
+                }.into_any(),
+                Some(_) => view! {
+                    <form novalidate class="csp-prove-domain" on:submit=move |ev| { ev.prevent_default(); verify(); }>
+                        <PlainField path="code" label_key="account.domains.code" width="csp-input--10" autocomplete="one-time-code" inputmode="numeric" value=code errors=state.errors/>
+                        <button type="submit" class="csp-button">{move || i18n.t("account.domains.verify")}</button>
+                        <p>
+                            <button type="button" class="csp-link-button" data-another-address on:click=move |_| {
+                                sent.set(None);
+                                told.set(None);
+                            }>{move || i18n.t("account.domains.another")}</button>
+                        </p>
+                    </form>
+                }.into_any(),
+            })}
+        </section>
+    }
+}

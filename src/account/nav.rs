@@ -1,0 +1,48 @@
+//! The account's navigation: its sections, each shown only where the
+//! user's roles allow (`AccountState::may`, from `GET /account`).
+
+use enroll_core::account::Action;
+use leptos::prelude::*;
+
+use super::{AccountState, Section};
+use crate::i18n::use_i18n;
+
+/// The way back to the account's first page, from its inner pages.
+#[component]
+pub fn ToAccount() -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    view! {
+        <button type="button" class="csp-back-link" data-to-account on:click=move |_| state.open(Section::Home)>
+            {move || i18n.t("account.nav.home")}
+        </button>
+    }
+}
+
+/// Links to the pages the user's roles allow.
+#[component]
+pub fn AccountNav() -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let link = move |action: Action, section: Section, key: &'static str, marker: &'static str| {
+        state.may(action).then(|| {
+            view! {
+                <li>
+                    <button type="button" class="csp-link-button" data-nav=marker on:click=move |_| state.open(section)>
+                        {move || i18n.t(key)}
+                    </button>
+                </li>
+            }
+        })
+    };
+    view! {
+        <nav aria-label=move || i18n.t("account.nav.label")>
+            <ul class="csp-list csp-actions">
+                {move || link(Action::ListUsers, Section::Users, "account.nav.users", "users")}
+                {move || link(Action::ListUsers, Section::Domains, "account.nav.domains", "domains")}
+                {move || link(Action::ViewOrganizationProfile, Section::Profile, "account.nav.profile", "profile")}
+                {move || link(Action::ViewProviderRequests, Section::ProviderRequests, "account.nav.providers", "providers")}
+            </ul>
+        </nav>
+    }
+}

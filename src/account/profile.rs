@@ -1,0 +1,232 @@
+//! The organization profile: shown, and edited by who may.
+
+use enroll_core::account::Action;
+use enroll_core::organization::OrganizationProfile;
+use enroll_core::ErrorCode;
+use leptos::html::H1;
+use leptos::prelude::*;
+
+use super::AccountState;
+use crate::api::Profile;
+use crate::i18n::{country_name, use_i18n};
+use crate::ui::field::{capitalized, PlainField};
+
+#[component]
+pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let profile = RwSignal::new(None::<Profile>);
+    let editing = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    let load = move || {
+        state.run(
+            |api, token, locale| async move {
+                api.organization_profile(&token.unwrap_or_default(), locale)
+                    .await
+            },
+            move |_, loaded| profile.set(Some(loaded)),
+        )
+    };
+    load();
+    // Saved by someone else meanwhile: shown as it is now, to change
+    // again (the notice says so); the old version would fail every save.
+    Effect::new(move |_| {
+        let changed = state
+            .notice
+            .with(|n| n.as_ref().and_then(|f| f.code()) == Some(ErrorCode::ProfileChanged));
+        if changed {
+            editing.set(false);
+            load();
+        }
+    });
+    view! {
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.profile.title")}</h1>
+        {move || saved.get().then(|| view! { <p class="csp-notice" role="status">{move || i18n.t("account.profile.saved")}</p> })}
+        {move || match (profile.get(), editing.get()) {
+            (None, _) => ().into_any(),
+            (Some(current), false) => view! {
+                <ProfileView profile=current.profile.clone()/>
+                {state.may(Action::EditOrganizationProfile).then(|| view! {
+                    <button type="button" class="csp-button csp-button--secondary" data-edit-profile on:click=move |_| {
+                        saved.set(false);
+                        editing.set(true);
+                    }>{move || i18n.t("account.profile.edit")}</button>
+                })}
+            }.into_any(),
+            (Some(current), true) => view! {
+                <ProfileForm current=current on_saved=Callback::new(move |new: Profile| {
+                    profile.set(Some(new));
+                    editing.set(false);
+                    saved.set(true);
+                })/>
+            }.into_any(),
+        }}
+    }
+}
+
+/// The profile as written.
+#[component]
+fn ProfileView(profile: OrganizationProfile) -> impl IntoView {
+    let i18n = use_i18n();
+    let address = profile.address.clone();
+    let address = move || {
+        let a = &address;
+        let country = country_name(&a.country, i18n.locale.get());
+        a.lines
+            .iter()
+            .chain([&a.locality, &a.region, &a.postal_code, &country])
+            .filter(|l| !l.trim().is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let contact = |c: &enroll_core::organization::Contact| {
+        [
+            format!("{} {}", c.first_name, c.last_name),
+            c.email.clone(),
+            c.phone.clone(),
+        ]
+        .into_iter()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+    };
+    let row = move |key: &'static str, value: String| {
+        view! {
+            <div class="csp-summary__row">
+                <dt class="csp-summary__key">{move || capitalized(i18n.t(key))}</dt>
+                <dd class="csp-summary__value">{value}</dd>
+            </div>
+        }
+    };
+    view! {
+        <dl class="csp-summary" data-profile>
+            {row("account.profile.legal_name", profile.legal_name.clone())}
+            <div class="csp-summary__row">
+                <dt class="csp-summary__key">{move || i18n.t("account.profile.address")}</dt>
+                <dd class="csp-summary__value">{address}</dd>
+            </div>
+            {row("account.profile.primary_contact", contact(&profile.primary_contact))}
+            {row("account.profile.support_contact", contact(&profile.support_contact))}
+        </dl>
+    }
+}
+
+/// Editing the profile: the fields of the one loaded, saved against its
+/// version.
+#[component]
+fn ProfileForm(current: Profile, on_saved: Callback<Profile>) -> impl IntoView {
+    let state = expect_context::<AccountState>();
+    let i18n = use_i18n();
+    let p = &current.profile;
+    let field = |value: &str| RwSignal::new(value.to_owned());
+    let legal_name = field(&p.legal_name);
+    let country = field(&p.address.country);
+    let line1 = field(
+        p.address
+            .lines
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default(),
+    );
+    let line2 = field(
+        p.address
+            .lines
+            .get(1)
+            .map(String::as_str)
+            .unwrap_or_default(),
+    );
+    let locality = field(&p.address.locality);
+    let region = field(&p.address.region);
+    let postal_code = field(&p.address.postal_code);
+    let contact_fields = |c: &enroll_core::organization::Contact| {
+        (
+            field(&c.first_name),
+            field(&c.last_name),
+            field(&c.email),
+            field(&c.phone),
+        )
+    };
+    let primary = contact_fields(&p.primary_contact);
+    let support = contact_fields(&p.support_contact);
+    let etag = current.etag.clone();
+    let base = current.profile.clone();
+    let save = move || {
+        let mut profile = base.clone();
+        profile.legal_name = legal_name.get_untracked();
+        profile.address.country = country.get_untracked().trim().to_uppercase();
+        // The form shows two lines; a third and fourth (the API takes four)
+        // are kept as they were.
+        let more = base.address.lines.iter().skip(2).cloned();
+        profile.address.lines = [line1.get_untracked(), line2.get_untracked()]
+            .into_iter()
+            .chain(more)
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        profile.address.locality = locality.get_untracked();
+        profile.address.region = region.get_untracked();
+        profile.address.postal_code = postal_code.get_untracked();
+        let read = |(f, l, e, ph): (
+            RwSignal<String>,
+            RwSignal<String>,
+            RwSignal<String>,
+            RwSignal<String>,
+        )| {
+            enroll_core::organization::Contact {
+                first_name: f.get_untracked(),
+                last_name: l.get_untracked(),
+                email: e.get_untracked(),
+                phone: ph.get_untracked(),
+            }
+        };
+        profile.primary_contact = read(primary);
+        profile.support_contact = read(support);
+        let sent = Profile {
+            profile,
+            etag: etag.clone(),
+        };
+        state.run(
+            move |api, token, locale| async move {
+                api.save_organization_profile(&token.unwrap_or_default(), &sent, locale)
+                    .await
+            },
+            move |_, saved| on_saved.run(saved),
+        )
+    };
+    let contact_view = move |prefix: &'static str,
+                             legend: &'static str,
+                             (f, l, e, ph): (
+        RwSignal<String>,
+        RwSignal<String>,
+        RwSignal<String>,
+        RwSignal<String>,
+    )| {
+        let path = |name: &str| format!("{prefix}.{name}");
+        view! {
+            <fieldset class="csp-fieldset">
+                <legend class="csp-heading-m">{move || i18n.t(legend)}</legend>
+                <PlainField path=path("first_name") label_key="account.users.first_name" width="csp-input--20" value=f errors=state.errors/>
+                <PlainField path=path("last_name") label_key="account.users.last_name" width="csp-input--20" value=l errors=state.errors/>
+                <PlainField path=path("email") label_key="account.users.email" input_type="email" value=e errors=state.errors/>
+                <PlainField path=path("phone") label_key="account.profile.phone" input_type="tel" width="csp-input--20" value=ph errors=state.errors/>
+            </fieldset>
+        }
+    };
+    view! {
+        <form novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
+            <PlainField path="legal_name" label_key="account.profile.legal_name" value=legal_name errors=state.errors/>
+            <fieldset class="csp-fieldset">
+                <legend class="csp-heading-m">{move || i18n.t("account.profile.address")}</legend>
+                <PlainField path="address.country" label_key="account.profile.country" hint_key="account.profile.country_hint" width="csp-input--4" value=country errors=state.errors/>
+                <PlainField path="address.lines.0" label_key="account.profile.line1" value=line1 errors=state.errors/>
+                <PlainField path="address.lines.1" label_key="account.profile.line2" value=line2 errors=state.errors/>
+                <PlainField path="address.locality" label_key="account.profile.locality" width="csp-input--20" value=locality errors=state.errors/>
+                <PlainField path="address.region" label_key="account.profile.region" width="csp-input--20" value=region errors=state.errors/>
+                <PlainField path="address.postal_code" label_key="account.profile.postal_code" width="csp-input--10" value=postal_code errors=state.errors/>
+            </fieldset>
+            {contact_view("primary_contact", "account.profile.primary_contact", primary)}
+            {contact_view("support_contact", "account.profile.support_contact", support)}
+            <button type="submit" class="csp-button">{move || i18n.t("account.profile.save")}</button>
+        </form>
+    }
+}
