@@ -35,7 +35,7 @@ impl ApiFailure {
         match self {
             Self::Status {
                 code: Some(code), ..
-            } if i18n.has(code.message_key()) => i18n.t(code.message_key()),
+            } if i18n.has(&code.message_key()) => i18n.t(&code.message_key()),
             Self::Status {
                 message: Some(message),
                 ..
@@ -89,7 +89,7 @@ pub fn describe_trouble(trouble: &Trouble, i18n: &I18n) -> String {
         // As `ApiFailure::describe`: the code's wording follows a switch.
         Trouble::Refused {
             code: Some(code), ..
-        } if i18n.has(code.message_key()) => i18n.t(code.message_key()),
+        } if i18n.has(&code.message_key()) => i18n.t(&code.message_key()),
         Trouble::Refused {
             message: Some(message),
             ..

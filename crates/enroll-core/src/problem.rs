@@ -208,12 +208,12 @@ macro_rules! error_codes {
         /// The stable `error.code` of every non-2xx answer that is not a
         /// validation report; the app matches these, never strings.
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum ErrorCode {
-            $(#[serde(rename = $code)] $variant,)*
+            $(#[cfg_attr(feature = "openapi", schema(rename = $code))] $variant,)*
             /// A code this version does not know: sent by a newer server.
             /// The app then shows the server's own message.
-            #[serde(other, rename = "other")]
+            #[cfg_attr(feature = "openapi", schema(rename = "other"))]
             Other,
         }
 
@@ -228,15 +228,37 @@ macro_rules! error_codes {
                 }
             }
 
-            /// The catalog's words for the code, `api.error.<code>`.
-            pub fn message_key(self) -> &'static str {
-                match self {
-                    $(Self::$variant => concat!("api.error.", $code),)*
-                    Self::Other => "app.server_error",
+            /// The code spelled `code`; `Other` for one this version lacks.
+            pub fn parse(code: &str) -> Self {
+                match code {
+                    $($code => Self::$variant,)*
+                    _ => Self::Other,
                 }
+            }
+
+            /// The catalog's words for the code, `api.error.<code>`. Made
+            /// here rather than spelled in full: the first page's wasm
+            /// carries each code's name once.
+            pub fn message_key(self) -> String {
+                format!("api.error.{}", self.as_str())
             }
         }
     };
+}
+
+// By hand rather than derived: serde's derive matches every name twice
+// (as text and as bytes), in the first page's wasm.
+impl Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        Ok(Self::parse(&code))
+    }
 }
 
 error_codes! {
@@ -326,10 +348,10 @@ mod tests {
         use crate::{Catalog, Locale};
         for code in ErrorCode::ALL {
             let key = code.message_key();
-            let english = Catalog::get(Locale::EnUs).lookup(key);
+            let english = Catalog::get(Locale::EnUs).lookup(&key);
             assert!(english.is_some(), "{key} in en-US");
             // zh-CN falls back to en-US: a missing line shows as English.
-            let chinese = Catalog::get(Locale::ZhCn).lookup(key);
+            let chinese = Catalog::get(Locale::ZhCn).lookup(&key);
             assert_ne!(chinese, english, "{key} in zh-CN");
         }
     }

@@ -9,7 +9,7 @@ use crate::{Answers, Application, ApplicationStatus};
 /// The body of `POST /applications` and `PUT /applications/{id}`: the
 /// answers (any may be left out) and the draft's locale.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+#[derive(Deserialize, Clone, Debug, PartialEq, Default)]
 pub struct DraftAnswers {
     #[serde(flatten)]
     pub answers: Answers,
@@ -22,13 +22,47 @@ pub struct DraftAnswers {
 /// A new draft as `POST /applications` answers it: the application and,
 /// this once, the secret that opens it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct CreatedApplication {
     #[serde(flatten)]
     pub application: Application,
     /// Bearer token of every `/applications/{id}/...` request; shown only
     /// here (the server keeps its hash).
     pub resume_token: String,
+}
+
+// The app writes `DraftAnswers` and reads `CreatedApplication` on its
+// first page. serde's `flatten` would compile the whole of `Answers` (or
+// `Application`) once more for its own (de)serializer, 4 KB of the first
+// page's wasm; these go through a JSON value instead, whose code the app
+// has anyway. The wire is the same (tests/contract_examples.rs).
+
+impl Serialize for DraftAnswers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let mut value = serde_json::to_value(&self.answers).map_err(S::Error::custom)?;
+        if let (Some(map), Some(locale)) = (value.as_object_mut(), &self.locale) {
+            map.insert("locale".to_owned(), locale.clone().into());
+        }
+        value.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatedApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut value = serde_json::Value::deserialize(deserializer)?;
+        let resume_token = value
+            .as_object_mut()
+            .and_then(|map| map.remove("resume_token"))
+            .and_then(|token| token.as_str().map(str::to_owned))
+            .ok_or_else(|| D::Error::missing_field("resume_token"))?;
+        let application = Application::deserialize(value).map_err(D::Error::custom)?;
+        Ok(Self {
+            application,
+            resume_token,
+        })
+    }
 }
 
 /// One status an application has had.
