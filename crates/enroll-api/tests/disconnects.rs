@@ -69,7 +69,10 @@ async fn storm(addr: SocketAddr, drafts: &[common::Draft], wave: u64) {
     for task in tasks {
         task.await.unwrap();
     }
-    // Let the server finish (or abandon) what it was doing.
+    // Let the server finish (or abandon) what it was doing: a grace
+    // period, not a wait for a condition (nothing a test can see says when
+    // the abandoned writes' tasks are done), so that the save after it is
+    // timed against normal work rather than the storm's tail.
     tokio::time::sleep(Duration::from_millis(300)).await;
 }
 
