@@ -1,11 +1,12 @@
 //! The applicant's own application: create, read, save, submit, the
 //! resume email and the review status. Each call needs the draft's token.
 
-use super::{body_of, new_idempotency_key, read, ApiClient, ApiFailure, DraftRef, Saved};
+use super::{
+    body_of, new_idempotency_key, read, read_text, ApiClient, ApiFailure, DraftRef, Saved,
+};
 use enroll_core::contract::{
     AdminEmailCode, AdminEmailCodeSent, AdminEmailConfirmed, AdminEmailDelivery,
-    CreatedApplication, DraftAnswers, ProviderRequests, ResumeEmailQueued, ResumeEmailRequest,
-    StatusHistory,
+    CreatedApplication, DraftAnswers, ProviderRequests, ResumeEmailRequest, StatusHistory,
 };
 use enroll_core::outbox::Delivery;
 use enroll_core::{Answers, Locale, ProviderRequest};
@@ -25,7 +26,8 @@ impl ApiClient {
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
-        let (created, etag): (CreatedApplication, _) = read(response).await?;
+        let (created, etag): (serde_json::Value, _) = read(response).await?;
+        let created = CreatedApplication::from_json(created).map_err(|_| ApiFailure::Unreadable)?;
         let CreatedApplication {
             application,
             resume_token,
@@ -106,7 +108,8 @@ impl ApiClient {
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
-        read::<ResumeEmailQueued>(response).await.map(|_| ())
+        // What was queued is not shown: the page says the link is on its way.
+        read_text(response).await.map(|_| ())
     }
 
     /// Emails a code to the admin address of the saved answers; where it
@@ -194,10 +197,11 @@ impl ApiClient {
 /// The answers as a save sends them, with the applicant's language (for
 /// the emails the server sends later).
 fn answers_body(answers: &Answers, locale: Locale) -> Result<serde_json::Value, ApiFailure> {
-    body_of(&DraftAnswers {
+    let body = DraftAnswers {
         answers: answers.clone(),
         locale: Some(locale.tag().to_owned()),
-    })
+    };
+    body.to_json().map_err(|_| ApiFailure::Unreadable)
 }
 
 /// Sends a request about the draft; the application it answers with, and

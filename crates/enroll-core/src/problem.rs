@@ -229,11 +229,14 @@ macro_rules! error_codes {
             }
 
             /// The code spelled `code`; `Other` for one this version lacks.
+            /// A search of `ALL` rather than a `match` of every name: the
+            /// names are in the first page's wasm once, in `as_str`.
             pub fn parse(code: &str) -> Self {
-                match code {
-                    $($code => Self::$variant,)*
-                    _ => Self::Other,
-                }
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|known| known.as_str() == code)
+                    .unwrap_or(Self::Other)
             }
 
             /// The catalog's words for the code, `api.error.<code>`. Made
@@ -256,7 +259,7 @@ impl Serialize for ErrorCode {
 
 impl<'de> Deserialize<'de> for ErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let code = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        let code = String::deserialize(deserializer)?;
         Ok(Self::parse(&code))
     }
 }

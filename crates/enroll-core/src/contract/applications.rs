@@ -32,36 +32,53 @@ pub struct CreatedApplication {
 }
 
 // The app writes `DraftAnswers` and reads `CreatedApplication` on its
-// first page. serde's `flatten` would compile the whole of `Answers` (or
-// `Application`) once more for its own (de)serializer, 4 KB of the first
-// page's wasm; these go through a JSON value instead, whose code the app
-// has anyway. The wire is the same (tests/contract_examples.rs).
+// first page, through a JSON value (`to_json`, `from_json`): serde's
+// `flatten` would compile the whole of `Answers` (or `Application`) once
+// more for its own (de)serializer, KBs of the first page's wasm, where the
+// value's code is there anyway. The wire is the same either way
+// (tests/contract_examples.rs reads and writes the examples).
+
+impl DraftAnswers {
+    /// The body as JSON: the answers, with `locale` beside them.
+    pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        let mut value = serde_json::to_value(&self.answers)?;
+        if let Some(locale) = &self.locale {
+            value["locale"] = locale.as_str().into();
+        }
+        Ok(value)
+    }
+}
 
 impl Serialize for DraftAnswers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::Error;
-        let mut value = serde_json::to_value(&self.answers).map_err(S::Error::custom)?;
-        if let (Some(map), Some(locale)) = (value.as_object_mut(), &self.locale) {
-            map.insert("locale".to_owned(), locale.clone().into());
-        }
-        value.serialize(serializer)
+        self.to_json()
+            .map_err(S::Error::custom)?
+            .serialize(serializer)
+    }
+}
+
+impl CreatedApplication {
+    /// The answer read from JSON: the application, and its `resume_token`
+    /// (which the application's own fields leave aside).
+    pub fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        use serde::de::Error;
+        let resume_token = value["resume_token"]
+            .as_str()
+            .ok_or_else(|| serde_json::Error::missing_field("resume_token"))?
+            .to_owned();
+        Ok(Self {
+            application: Application::deserialize(value)?,
+            resume_token,
+        })
     }
 }
 
 impl<'de> Deserialize<'de> for CreatedApplication {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        let mut value = serde_json::Value::deserialize(deserializer)?;
-        let resume_token = value
-            .as_object_mut()
-            .and_then(|map| map.remove("resume_token"))
-            .and_then(|token| token.as_str().map(str::to_owned))
-            .ok_or_else(|| D::Error::missing_field("resume_token"))?;
-        let application = Application::deserialize(value).map_err(D::Error::custom)?;
-        Ok(Self {
-            application,
-            resume_token,
-        })
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Self::from_json(value).map_err(D::Error::custom)
     }
 }
 
