@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::clock::{Clock, SystemClock};
-use crate::limits::Limits;
 use crate::review;
 use crate::secret::{SecretKeyError, SecretKeys};
 use crate::seed::seed;
@@ -38,36 +37,13 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API (and the built app, with --static).
     Serve {
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
-        /// e.g. sqlite://target/csp-enroll.db (created when missing).
-        #[arg(long, env = "ENROLL_DATABASE")]
-        database: String,
-        /// Directory of the built app (Trunk's dist/), served at `/`.
-        #[arg(long = "static")]
-        static_dir: Option<PathBuf>,
-        /// An origin allowed to call the API from a browser; repeatable.
-        #[arg(long = "allow-origin")]
-        allow_origins: Vec<String>,
-        /// A CSP frame-ancestors source allowed to frame the app; repeatable.
-        #[arg(long = "frame-ancestor")]
-        frame_ancestors: Vec<String>,
-        /// Load the generated demo directory (5,000 providers, demo MPN IDs)
-        /// when the database has no providers yet.
-        #[arg(long)]
-        seed_demo: bool,
-        /// The app's public address (e.g. https://apply.example/): resume
-        /// links point here unless the app names one of --allow-origin.
-        /// Default: http://LISTEN/.
-        #[arg(long)]
-        public_url: Option<String>,
+        #[command(flatten)]
+        options: Box<ServeOptions>,
         /// Development only: keep the secret key in FILE (made the first
         /// time) when ENROLL_SECRET_KEY is not set. `cargo xtask run`
         /// passes one under target/.
         #[arg(long, value_name = "FILE")]
         dev_secret_key: Option<PathBuf>,
-        #[command(flatten)]
-        limits: Limits,
         #[command(flatten)]
         mail: Box<MailFlags>,
     },
@@ -265,19 +241,14 @@ pub fn main() -> ExitCode {
 pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     match command {
         Command::Serve {
-            listen,
-            database,
-            static_dir,
-            allow_origins,
-            frame_ancestors,
-            seed_demo,
-            public_url,
+            mut options,
             dev_secret_key,
-            limits,
             mail,
         } => {
             let (secret_keys, which) = secret_keys(dev_secret_key.as_deref())?;
-            let mail = mail.options()?;
+            options.secret_keys = secret_keys;
+            options.mail = mail.options()?;
+            let mail = &options.mail;
             let delivery = match (&mail.relay, &mail.mail_dir) {
                 (Some(relay), dir) => format!(
                     "emails go to the relay {}:{}{}",
@@ -295,20 +266,7 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                                  lists them); nothing is sent"
                     .to_owned(),
             };
-            let mut server = RunningServer::start(ServeOptions {
-                listen,
-                database,
-                static_dir,
-                allow_origins,
-                frame_ancestors,
-                seed_demo,
-                public_url,
-                limits,
-                clock: crate::clock::system(),
-                mail,
-                secret_keys,
-            })
-            .await?;
+            let mut server = RunningServer::start(*options).await?;
             println!("enroll-api listening on {}", server.url());
             println!("enroll-api: {delivery}");
             println!("enroll-api: {which}");

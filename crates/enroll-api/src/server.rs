@@ -27,30 +27,48 @@ use std::sync::Arc;
 /// Bodies larger than this are refused (413, JSON error) by the extractor.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
-#[derive(Clone, Debug)]
+/// What a server serves and how: `serve`'s flags (the doc comments are
+/// their help), and what only code sets (the clock, the mail, read from
+/// `serve`'s mail flags, and the secret keys, from the environment).
+#[derive(clap::Args, Clone, Debug)]
 pub struct ServeOptions {
+    #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// e.g. sqlite://target/csp-enroll.db (created when missing).
+    #[arg(long, env = "ENROLL_DATABASE")]
     pub database: String,
-    /// The built app (Trunk's dist/), served at `/` when given.
+    /// Directory of the built app (Trunk's dist/), served at `/`.
+    #[arg(long = "static")]
     pub static_dir: Option<PathBuf>,
-    /// Origins allowed to call the API from a browser (CORS).
+    /// An origin allowed to call the API from a browser; repeatable.
+    #[arg(long = "allow-origin")]
     pub allow_origins: Vec<String>,
-    /// Who may frame the app: the CSP `frame-ancestors` sources.
+    /// A CSP frame-ancestors source allowed to frame the app; repeatable.
+    #[arg(long = "frame-ancestor")]
     pub frame_ancestors: Vec<String>,
-    /// Load the generated demo directory when the database has none.
+    /// Load the generated demo directory (5,000 providers, demo MPN IDs)
+    /// when the database has no providers yet.
+    #[arg(long)]
     pub seed_demo: bool,
-    /// The app's public address, where resume links point unless the
-    /// request names one of `allow_origins`; `http://{listen}/` when absent.
+    /// The app's public address (e.g. https://apply.example/): resume
+    /// links point here unless the app names one of --allow-origin.
+    /// Default: http://LISTEN/.
+    #[arg(long)]
     pub public_url: Option<String>,
+    #[command(flatten)]
     pub limits: Limits,
     /// The time of the partner account's rules and of the outbox; tests
     /// give a `TestClock`.
+    #[arg(skip = crate::clock::system())]
     pub clock: SharedClock,
     /// How the outbox is delivered (a relay, a folder of `.eml` files, or
     /// nothing: it stays in the database).
+    #[arg(skip)]
     pub mail: MailOptions,
     /// The server's secret key (and the previous one while rotating): the
-    /// same on every instance. `new` gives one of this process alone.
+    /// same on every instance. `new` gives one of this process alone, as
+    /// the flags do until `serve` reads the environment's.
+    #[arg(skip = SecretKeys::ephemeral().expect("the OS gives random bytes"))]
     pub secret_keys: SecretKeys,
 }
 
