@@ -216,6 +216,18 @@ fn someone_else(session: &Session, id: &str) -> Result<(), ApiFailure> {
 }
 
 /// The user the path names, in the signed-in user's account.
+/// The user `id` of the session's account, as the list shows them.
+async fn shown_user(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<Json<UserView>, ApiFailure> {
+    let user = target(state, session, id).await?;
+    let undelivered = undelivered(state, &user.account_id).await?;
+    let undelivered = undelivered.contains(&address_key(&user.email));
+    Ok(Json(view(&user, undelivered)))
+}
+
 async fn target(state: &AppState, session: &Session, id: &str) -> Result<User, ApiFailure> {
     state
         .store
@@ -246,12 +258,7 @@ pub async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<UserView>, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::ListUsers)?;
-    let user = target(&state, session, &id).await?;
-    let undelivered = undelivered(&state, &user.account_id).await?;
-    Ok(Json(view(
-        &user,
-        undelivered.contains(&address_key(&user.email)),
-    )))
+    shown_user(&state, session, &id).await
 }
 
 /// Change a user's roles
@@ -295,12 +302,7 @@ pub async fn change_roles(
             .set_roles(&session.user.account_id, &id, actor, roles)
             .await?,
     )?;
-    let user = target(&state, session, &id).await?;
-    let undelivered = undelivered(&state, &user.account_id).await?;
-    Ok(Json(view(
-        &user,
-        undelivered.contains(&address_key(&user.email)),
-    )))
+    shown_user(&state, session, &id).await
 }
 
 /// Remove a user
