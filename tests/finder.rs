@@ -11,12 +11,14 @@ use csp_enroll::finder::{DirectoryCache, FinderPage, Source};
 use csp_enroll::i18n::I18n;
 use enroll_core::{Locale, Provider};
 use enroll_finder::{CompactDirectory, ProviderIndex};
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-use common::{choose, settle, text, type_into};
+use common::{
+    app_started, choose, eventually, text, type_into, wait_for, wait_for_focus, wait_for_text,
+    wait_until,
+};
 use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -53,7 +55,8 @@ fn directory() -> Source {
     )))
 }
 
-fn render(locale: Locale) -> HtmlElement {
+/// The finder page in a plain element, once it has started.
+async fn render(locale: Locale) -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let parent: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&parent).unwrap();
@@ -64,7 +67,16 @@ fn render(locale: Locale) -> HtmlElement {
         view! { <FinderPage applicant=None/> }
     })
     .forget();
+    app_started().await;
     parent
+}
+
+/// Waits until the count says nothing matches.
+async fn wait_for_no_match(root: &HtmlElement) {
+    wait_until("the count says nothing matches", || {
+        text(root, "#finder-count").starts_with("No providers match")
+    })
+    .await;
 }
 
 fn names(root: &HtmlElement) -> Vec<String> {
@@ -83,92 +95,89 @@ fn names(root: &HtmlElement) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn every_keystroke_searches_and_the_count_follows() {
-    let root = render(Locale::EnUs);
-    settle().await;
-    assert_eq!(text(&root, "#finder-count"), "45 providers");
-    assert_eq!(names(&root).len(), 20, "the first page");
+    let root = render(Locale::EnUs).await;
+    wait_for_text(&root, "#finder-count", "45 providers").await;
+    wait_until("the first page: 20 names", || names(&root).len() == 20).await;
 
     type_into(&root, "#finder-q", "sao");
-    settle().await;
-    assert_eq!(text(&root, "#finder-count"), "10 providers");
-    assert!(names(&root).iter().all(|n| n.starts_with("Gonçalves")));
+    wait_for_text(&root, "#finder-count", "10 providers").await;
+    wait_until("only Gonçalves shown", || {
+        names(&root).iter().all(|n| n.starts_with("Gonçalves"))
+    })
+    .await;
 
     type_into(&root, "#finder-q", "goncalves dados 31");
-    settle().await;
-    assert_eq!(text(&root, "#finder-count"), "1 provider");
+    wait_for_text(&root, "#finder-count", "1 provider").await;
 
     type_into(&root, "#finder-q", "科技");
-    settle().await;
-    assert_eq!(text(&root, "#finder-count"), "5 providers");
+    wait_for_text(&root, "#finder-count", "5 providers").await;
 
     type_into(&root, "#finder-q", "zzz");
-    settle().await;
-    assert!(text(&root, "#finder-count").starts_with("No providers match"));
+    wait_for_no_match(&root).await;
+    // The count has followed: the results went with it.
     assert!(names(&root).is_empty());
     assert!(root.query_selector("[data-show-more]").unwrap().is_none());
 }
 
 #[wasm_bindgen_test]
 async fn filters_narrow_and_show_more_moves_focus_to_the_new_results() {
-    let root = render(Locale::EnUs);
-    settle().await;
+    let root = render(Locale::EnUs).await;
+    wait_for(&root, "#finder-country option[value=DE]").await;
     choose(&root, "#finder-country", "DE");
-    settle().await;
-    assert_eq!(text(&root, "#finder-count"), "30 providers");
+    wait_for_text(&root, "#finder-count", "30 providers").await;
     choose(&root, "#finder-language", "zh-CN");
-    settle().await;
-    assert!(text(&root, "#finder-count").starts_with("No providers match"));
+    wait_for_no_match(&root).await;
     choose(&root, "#finder-country", "");
-    settle().await;
-    assert_eq!(text(&root, "#finder-count"), "5 providers");
+    wait_for_text(&root, "#finder-count", "5 providers").await;
     choose(&root, "#finder-language", "");
-    settle().await;
+    wait_for_text(&root, "#finder-count", "45 providers").await;
 
-    let more: HtmlElement = root
-        .query_selector("[data-show-more]")
-        .unwrap()
-        .expect("more than one page")
-        .unchecked_into();
-    assert!(more.text_content().unwrap().contains("20 of 45"));
+    // More than one page.
+    let more: HtmlElement = eventually("a show-more button for 20 of 45", || {
+        let more = root.query_selector("[data-show-more]").unwrap();
+        match more {
+            Some(more) if more.text_content().unwrap().contains("20 of 45") => Ok(more),
+            other => Err(other.and_then(|m| m.text_content())),
+        }
+    })
+    .await
+    .unchecked_into();
     more.click();
-    TimeoutFuture::new(100).await;
-    assert_eq!(names(&root).len(), 40);
-    let focused = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .active_element()
-        .unwrap();
-    assert_eq!(
-        focused.id(),
-        "finder-result-20",
-        "focus on the first new result"
-    );
+    wait_until("40 names after show more", || names(&root).len() == 40).await;
+    // Focus on the first new result.
+    wait_for_focus("finder-result-20").await;
 
     // Sorting by name puts the Chinese names after the Latin ones.
     choose(&root, "#finder-sort", "name");
-    settle().await;
-    let shown = names(&root);
+    // A new search starts at the first page.
+    let shown = eventually("20 names, Gonçalves first", || {
+        let shown = names(&root);
+        if shown.len() == 20 && shown[0].starts_with("Gonçalves") {
+            Ok(shown)
+        } else {
+            Err(shown)
+        }
+    })
+    .await;
     assert_eq!(shown.len(), 20, "a new search starts at the first page");
     assert!(shown[0].starts_with("Gonçalves"), "{shown:?}");
 }
 
 #[wasm_bindgen_test]
 async fn every_label_and_count_is_in_chinese_for_zh_cn() {
-    let root = render(Locale::ZhCn);
-    settle().await;
-    assert_eq!(text(&root, "#finder-count"), "45 家提供商");
+    let root = render(Locale::ZhCn).await;
+    wait_for_text(&root, "#finder-count", "45 家提供商").await;
     assert_eq!(text(&root, "label[for=finder-q]"), "搜索");
     // Places and lists as Chinese writes them: country first, 、 between.
     type_into(&root, "#finder-q", "上海");
-    settle().await;
-    assert_eq!(text(&root, ".csp-result__place"), "中国上海");
+    wait_for_text(&root, ".csp-result__place", "中国上海").await;
     // A city in Latin letters is set apart from the Chinese by a space.
     type_into(&root, "#finder-q", "Gonçalves");
-    settle().await;
-    assert_eq!(text(&root, ".csp-result__place"), "巴西 São Paulo");
+    wait_for_text(&root, ".csp-result__place", "巴西 São Paulo").await;
     type_into(&root, "#finder-q", "上海");
-    settle().await;
+    // The results are Shanghai's again (Gonçalves' languages are listed
+    // the same way, so the list alone would not show the search has run).
+    wait_for_text(&root, ".csp-result__place", "中国上海").await;
     let languages = text(&root, ".csp-result__meta.csp-hint");
     assert!(
         languages.contains('、') && !languages.contains(", "),

@@ -8,7 +8,6 @@ use csp_enroll::embed;
 use csp_enroll::i18n::I18n;
 use csp_enroll::wizard::start::StartPage;
 use enroll_core::{Locale, ProgramLinks, ProgramSettings};
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -16,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-use common::document;
+use common::{document, eventually};
 use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -39,15 +38,10 @@ fn shadow_query(host: &HtmlElement, selector: &str) -> Option<Element> {
     host.shadow_root()?.query_selector(selector).ok()?
 }
 
-/// Polls until `found` gives something, for up to five seconds.
-async fn wait_for<T>(mut found: impl FnMut() -> Option<T>) -> Option<T> {
-    for _ in 0..100 {
-        if let Some(value) = found() {
-            return Some(value);
-        }
-        TimeoutFuture::new(50).await;
-    }
-    None
+/// Waits until `selector` matches in the host's shadow root (`what` says
+/// what it is, for the failure), and returns the element.
+async fn wait_for_in_shadow(host: &HtmlElement, selector: &str, what: &str) -> Element {
+    eventually(what, || shadow_query(host, selector).ok_or("absent")).await
 }
 
 #[wasm_bindgen_test]
@@ -81,9 +75,12 @@ async fn the_app_lives_in_a_shadow_root_that_host_css_cannot_reach() {
     );
     assert_eq!(ready.get(), 1, "the host heard `ready`");
 
-    let notice = wait_for(|| shadow_query(&host, ".csp-notice--problem"))
-        .await
-        .expect("the unreachable API is reported");
+    let notice = wait_for_in_shadow(
+        &host,
+        ".csp-notice--problem",
+        "the unreachable API is reported",
+    )
+    .await;
     let style = web_sys::window()
         .unwrap()
         .get_computed_style(&notice)
@@ -121,9 +118,7 @@ async fn the_app_lives_in_a_shadow_root_that_host_css_cannot_reach() {
 async fn an_unreachable_api_gets_a_clear_message_and_a_retry() {
     let host = host(&[("data-api-base", DEAD_API), ("data-locale", "en-US")]);
     embed::mount(&host).unwrap();
-    let alert = wait_for(|| shadow_query(&host, "[role=alert]"))
-        .await
-        .expect("an alert");
+    let alert = wait_for_in_shadow(&host, "[role=alert]", "an alert").await;
     let text = alert.text_content().unwrap_or_default();
     assert!(
         text.contains("could not reach the enrollment service"),
@@ -138,8 +133,7 @@ async fn an_unreachable_api_gets_a_clear_message_and_a_retry() {
 
     // Retrying goes back to loading and ends at the same clear message.
     retry.click();
-    let again = wait_for(|| shadow_query(&host, "[role=alert]")).await;
-    assert!(again.is_some());
+    wait_for_in_shadow(&host, "[role=alert]", "an alert after retrying").await;
     host.remove();
 }
 
@@ -151,9 +145,7 @@ async fn data_locale_zh_cn_words_the_app_in_chinese_without_touching_the_page() 
 
     let app = shadow_query(&host, ".csp-app").expect("the app");
     assert_eq!(app.get_attribute("lang").as_deref(), Some("zh-CN"));
-    let alert = wait_for(|| shadow_query(&host, "[role=alert]"))
-        .await
-        .expect("an alert");
+    let alert = wait_for_in_shadow(&host, "[role=alert]", "an alert").await;
     assert!(alert
         .text_content()
         .unwrap_or_default()

@@ -12,7 +12,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-use common::{choose, click, document, settle, text, type_into};
+use common::{
+    app_started, choose, click, document, eventually, text, type_into, wait_for, wait_for_text,
+    wait_until,
+};
 use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -31,8 +34,9 @@ fn program() -> ProgramSettings {
 }
 
 /// The wizard in a plain element, with an API nobody answers (the rules
-/// that need reference data are skipped, as when it has not loaded yet).
-fn render() -> HtmlElement {
+/// that need reference data are skipped, as when it has not loaded yet),
+/// once it has started.
+async fn render() -> HtmlElement {
     let parent: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&parent).unwrap();
     leptos::mount::mount_to(parent.clone(), move || {
@@ -42,30 +46,32 @@ fn render() -> HtmlElement {
         view! { <WizardView program=program()/> }
     })
     .forget();
+    app_started().await;
     parent
 }
 
 #[wasm_bindgen_test]
 async fn continue_without_an_answer_shows_a_focused_summary_that_links_to_the_field() {
-    let page = render();
-    settle().await;
+    let page = render().await;
+    wait_for(&page, ".csp-button--start").await;
     click(&page, ".csp-button--start");
-    settle().await;
-    assert_eq!(text(&page, "h1"), "How will your company sell?");
+    wait_for_text(&page, "h1", "How will your company sell?").await;
 
     click(&page, "button[type=submit]");
-    settle().await;
-    assert_eq!(text(&page, ".csp-error-summary h2"), "There is a problem");
+    wait_for_text(&page, ".csp-error-summary h2", "There is a problem").await;
     assert!(text(&page, ".csp-error-summary").contains("Select how your company will sell"));
     assert!(
         text(&page, "#f-model-error").contains("Select how your company will sell"),
         "the same message beside the field"
     );
-    let active = document().active_element().unwrap();
-    assert!(
-        active.class_name().contains("csp-error-summary"),
-        "the summary has focus"
-    );
+    eventually("the summary has focus", || {
+        let active = document().active_element();
+        match active {
+            Some(a) if a.class_name().contains("csp-error-summary") => Ok(()),
+            other => Err(other.map(|a| format!("{}#{}.{}", a.tag_name(), a.id(), a.class_name()))),
+        }
+    })
+    .await;
 
     let href_before = web_sys::window().unwrap().location().href().unwrap();
     click(&page, ".csp-error-summary a");
@@ -87,38 +93,40 @@ fn labels(root: &HtmlElement) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn bank_fields_follow_the_bank_country() {
-    let page = render();
-    settle().await;
+    let page = render().await;
+    wait_for(&page, ".csp-button--start").await;
     click(&page, ".csp-button--start");
-    settle().await;
+    wait_for(&page, "#f-model-indirect").await;
     click(&page, "#f-model-indirect");
     click(&page, "button[type=submit]");
-    settle().await;
+    wait_for(&page, "#f-mpn_id").await;
     type_into(&page, "#f-mpn_id", "1234567");
     click(&page, "button[type=submit]");
-    settle().await;
+    wait_for(&page, "#f-company-legal_name").await;
     type_into(&page, "#f-company-legal_name", "Contoso Ltd");
     choose(&page, "#f-address-country", "DE");
-    settle().await;
+    wait_for(&page, "#f-address-lines-0").await;
     // Without the country's format (nobody answers here), the fields every
     // address has are asked for; the API checks the rest on submit.
     type_into(&page, "#f-address-lines-0", "Unter den Linden 1");
     type_into(&page, "#f-address-locality", "Berlin");
     click(&page, "button[type=submit]");
-    settle().await;
-    assert_eq!(text(&page, "h1"), "Where should the program pay you?");
+    wait_for_text(&page, "h1", "Where should the program pay you?").await;
     assert!(
         page.query_selector("#f-bank-iban").unwrap().is_none(),
         "no bank fields before a country"
     );
 
     choose(&page, "#f-bank-country", "DE");
-    settle().await;
-    let german = labels(&page);
-    assert!(
-        german.contains(&"IBAN".to_owned()) && german.contains(&"BIC (SWIFT code)".to_owned()),
-        "{german:?}"
-    );
+    eventually("the German bank labels", || {
+        let german = labels(&page);
+        if german.contains(&"IBAN".to_owned()) && german.contains(&"BIC (SWIFT code)".to_owned()) {
+            Ok(())
+        } else {
+            Err(german)
+        }
+    })
+    .await;
     assert!(page
         .query_selector("#f-bank-routing_code")
         .unwrap()
@@ -126,29 +134,37 @@ async fn bank_fields_follow_the_bank_country() {
 
     // Once entered, the IBAN shows masked; focused, as typed.
     type_into(&page, "#f-bank-iban", "DE89 3704 0044 0532 0130 00");
-    settle().await;
     let iban: web_sys::HtmlInputElement = page
         .query_selector("#f-bank-iban")
         .unwrap()
         .unwrap()
         .unchecked_into();
-    assert_eq!(iban.value(), "••••3000");
+    eventually("the IBAN shows masked", || {
+        (iban.value() == "••••3000")
+            .then_some(())
+            .ok_or(iban.value())
+    })
+    .await;
     iban.focus().unwrap();
-    settle().await;
-    assert_eq!(iban.value(), "DE89 3704 0044 0532 0130 00");
+    eventually("the IBAN shows as typed", || {
+        let typed = iban.value() == "DE89 3704 0044 0532 0130 00";
+        typed.then_some(()).ok_or(iban.value())
+    })
+    .await;
     iban.blur().unwrap();
 
     choose(&page, "#f-bank-country", "US");
-    settle().await;
-    let american = labels(&page);
-    assert!(
-        american.contains(&"ABA routing number".to_owned()),
-        "{american:?}"
-    );
-    assert!(
-        american.contains(&"Account number".to_owned()),
-        "{american:?}"
-    );
+    eventually("the American bank labels", || {
+        let american = labels(&page);
+        if american.contains(&"ABA routing number".to_owned())
+            && american.contains(&"Account number".to_owned())
+        {
+            Ok(())
+        } else {
+            Err(american)
+        }
+    })
+    .await;
     assert!(
         page.query_selector("#f-bank-iban").unwrap().is_none(),
         "no IBAN in the US"
@@ -159,7 +175,9 @@ async fn bank_fields_follow_the_bank_country() {
         .is_some());
 
     choose(&page, "#f-bank-country", "JP");
-    settle().await;
-    assert!(labels(&page).contains(&"Bank and branch code".to_owned()));
+    wait_until("the Japanese bank label", || {
+        labels(&page).contains(&"Bank and branch code".to_owned())
+    })
+    .await;
     page.remove();
 }

@@ -3,7 +3,7 @@
 //! opens a provider, asks it to partner, and still sees the request after a
 //! reload; the standalone finder asks for the application's link first.
 
-use e2e::Stack;
+use e2e::{eventually, Stack};
 
 /// `n` as en-US writes it: 12,345.
 fn grouped(n: u64) -> String {
@@ -26,6 +26,20 @@ async fn total(stack: &Stack) -> u64 {
         .await
         .as_u64()
         .expect("a count")
+}
+
+/// The number of matches once the page says it has fewer than `than`
+/// (once the search or filter has run).
+async fn fewer_than(stack: &Stack, than: u64) -> u64 {
+    eventually(format!("fewer than {than} matches"), async || {
+        let now = total(stack).await;
+        if now < than {
+            Ok(now)
+        } else {
+            Err(now)
+        }
+    })
+    .await
 }
 
 /// The names of the results shown.
@@ -59,14 +73,7 @@ async fn a_reseller_finds_a_provider_asks_it_to_partner_and_sees_the_request_aft
     // Typed without the umlaut, found with it, best matches first.
     stack.fill("#finder-q", "muller").await;
     // The count changes once the search has run.
-    let mut muller = total(&stack).await;
-    for _ in 0..50 {
-        if muller < 5_000 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        muller = total(&stack).await;
-    }
+    let muller = fewer_than(&stack, 5_000).await;
     assert!(muller > 0 && muller < 5_000, "{muller}");
     let shown = names(&stack).await;
     assert!(
@@ -84,14 +91,7 @@ async fn a_reseller_finds_a_provider_asks_it_to_partner_and_sees_the_request_aft
 
     // A filter narrows the same search.
     stack.choose("#finder-language", "de").await;
-    let mut german = total(&stack).await;
-    for _ in 0..50 {
-        if german < muller {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        german = total(&stack).await;
-    }
+    let german = fewer_than(&stack, muller).await;
     assert!(german > 0 && german < muller, "{german} of {muller}");
 
     // Chinese names are found by a fragment inside them.
@@ -107,12 +107,7 @@ async fn a_reseller_finds_a_provider_asks_it_to_partner_and_sees_the_request_aft
     stack.click("#finder-result-0").await;
     stack.wait_for_text("#provider-title", &first).await;
     stack.wait_for_text("#provider-title", &first).await;
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert!(
-        stack.focused().await.starts_with("provider-title|"),
-        "{}",
-        stack.focused().await
-    );
+    stack.wait_for_focus("provider-title").await;
     assert!(
         stack.text(".csp-summary").await.unwrap().contains("@"),
         "contact details"
@@ -123,12 +118,7 @@ async fn a_reseller_finds_a_provider_asks_it_to_partner_and_sees_the_request_aft
     // Back keeps the search, and focus returns to the result.
     stack.click("[data-back-to-results]").await;
     stack.wait_for_text(".csp-result__name", "Müller").await;
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert!(
-        stack.focused().await.starts_with("finder-result-0|"),
-        "{}",
-        stack.focused().await
-    );
+    stack.wait_for_focus("finder-result-0").await;
     assert_eq!(
         stack.in_app("#finder-q", "return el.value;").await,
         serde_json::json!("muller")
