@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiFailure, DraftRef};
-use crate::embed::{use_host_events, ErrorCode, HostConfig, HostEvent, HostEvents, StartAt};
+use crate::embed::{use_host_events, HostConfig, HostErrorCode, HostEvent, HostEvents, StartAt};
 use crate::finder::DirectoryCache;
 use crate::i18n::{use_i18n, I18n};
 use crate::later::{self, LaterPart};
@@ -98,7 +98,7 @@ fn Wizard(api: ApiClient, early: Option<js_sys::Promise>) -> impl IntoView {
 fn LoadFailure(failure: ApiFailure, on_retry: impl Fn() + 'static) -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     use_host_events().emit(HostEvent::Error {
-        code: ErrorCode::Unavailable,
+        code: HostErrorCode::Unavailable,
         message: "the program settings could not be loaded".into(),
     });
     view! {

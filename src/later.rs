@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 
 use crate::api::DraftRef;
-use crate::embed::{use_host_events, ErrorCode, HostEvent};
+use crate::embed::{use_host_events, HostErrorCode, HostEvent};
 use crate::i18n::use_i18n;
 
 /// A part of the app could not be fetched (the network, usually).
@@ -152,7 +152,7 @@ pub fn LaterPart(load: Load) -> impl IntoView {
             // The host hears it too: the app cannot go on by itself.
             events.try_with_value(|events| {
                 events.emit(HostEvent::Error {
-                    code: ErrorCode::NotLoaded,
+                    code: HostErrorCode::NotLoaded,
                     message: "a part of the app could not be downloaded".into(),
                 })
             });

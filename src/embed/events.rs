@@ -24,7 +24,10 @@ pub enum HostEvent {
     Exit,
     /// The app cannot go on by itself (never a problem in the form, which
     /// the user fixes there).
-    Error { code: ErrorCode, message: String },
+    Error {
+        code: HostErrorCode,
+        message: String,
+    },
     /// The app's height changed (CSS pixels).
     Resize { height: u32 },
     /// The app's language changed.
@@ -33,7 +36,7 @@ pub enum HostEvent {
 
 /// `error`'s `code`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorCode {
+pub enum HostErrorCode {
     /// An attribute's value was not understood; its default applies.
     BadAttribute,
     /// The service could not be reached, or failed, after the retries.
@@ -42,7 +45,7 @@ pub enum ErrorCode {
     NotLoaded,
 }
 
-impl ErrorCode {
+impl HostErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::BadAttribute => "bad_attribute",
@@ -207,7 +210,7 @@ mod tests {
         );
         assert_eq!(
             HostEvent::Error {
-                code: ErrorCode::BadAttribute,
+                code: HostErrorCode::BadAttribute,
                 message: "m".into()
             }
             .detail(),

@@ -21,7 +21,7 @@ pub use config::{
     parse_locale, parse_resume_fragment, ConfigProblem, HostConfig, Mode, StartAt,
     IN_BROWSER_LIMIT, REMOUNTING_ATTRIBUTES,
 };
-pub use events::{use_host_events, ErrorCode, HostEvent, HostEvents};
+pub use events::{use_host_events, HostErrorCode, HostEvent, HostEvents};
 
 use crate::App;
 
@@ -221,7 +221,7 @@ impl Running {
             let message = problem.message();
             web_sys::console::warn_1(&format!("csp-enroll: {message}").into());
             events.emit(HostEvent::Error {
-                code: ErrorCode::BadAttribute,
+                code: HostErrorCode::BadAttribute,
                 message,
             });
         }
@@ -283,7 +283,7 @@ impl Running {
                 let message = problem.message();
                 web_sys::console::warn_1(&format!("csp-enroll: {message}").into());
                 self.events.emit(HostEvent::Error {
-                    code: ErrorCode::BadAttribute,
+                    code: HostErrorCode::BadAttribute,
                     message,
                 });
                 return;

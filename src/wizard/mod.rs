@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiClient, ApiFailure, DraftRef};
-use crate::embed::{use_host_events, ErrorCode, HostConfig, HostEvent, HostEvents};
+use crate::embed::{use_host_events, HostConfig, HostErrorCode, HostEvent, HostEvents};
 use crate::i18n::use_i18n;
 use crate::later::{self, LaterPart};
 use crate::ui::error_summary::ErrorSummary;
@@ -117,7 +117,7 @@ pub fn WizardView(
     match state.config.with_value(|c| c.model) {
         Some(PartnerModel::DirectPartner) if !program.direct_enrollment_open => {
             state.tell_host(HostEvent::Error {
-                code: ErrorCode::BadAttribute,
+                code: HostErrorCode::BadAttribute,
                 message: "data-model=\"direct_partner\": direct enrollment is closed; \
                           the applicant chooses"
                     .into(),

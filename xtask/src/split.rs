@@ -21,8 +21,10 @@ use crate::{root, sh, Result};
 /// The loader's name until `fingerprint` gives it a hash: 16 characters
 /// where the hash goes.
 pub const LOADER: &str = "__wasm_split.________________.js";
-/// The placeholder itself, replaced wherever it appears.
+/// The placeholder itself, replaced wherever it appears: as long as the
+/// hash that replaces it (the wasm is patched in place).
 pub const PLACEHOLDER: &str = "________________";
+const _: () = assert!(PLACEHOLDER.len() == enroll_core::contract::assets::HASH_DIGITS);
 
 /// The flags Trunk's cargo build needs for the split: the app's split
 /// points on, and the relocations wasm-split reads.

@@ -68,7 +68,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 /// The error code of a status (each has an `api.error.<code>` message).
-fn code_of(status: StatusCode) -> ErrorCode {
+pub(crate) fn code_of(status: StatusCode) -> ErrorCode {
     match status {
         StatusCode::NOT_FOUND => ErrorCode::NotFound,
         StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,

@@ -308,7 +308,7 @@ fn with_json_body(head: &[u8]) -> Option<Vec<u8>> {
         400 => ErrorCode::MalformedRequest,
         414 => ErrorCode::UriTooLong,
         431 => ErrorCode::HeadersTooLarge,
-        _ => ErrorCode::BadRequest,
+        _ => crate::guards::code_of(status),
     };
     let body = crate::error::ApiFailure::new(status, error).worded(enroll_core::Locale::default());
     let mut out = format!("{status_line}\r\n");

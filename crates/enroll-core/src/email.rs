@@ -167,13 +167,9 @@ pub fn email_problems(
         );
     }
     // `sales+csp@` is still the sales mailbox.
-    let mailbox = parsed
-        .local
-        .split('+')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if ROLE_LOCAL_PARTS.contains(&mailbox.as_str()) {
+    let mailbox = mailbox(email);
+    let local = mailbox.split('@').next().unwrap_or_default();
+    if ROLE_LOCAL_PARTS.contains(&local) {
         errors
             .push(Problem::new(field, ProblemCode::RoleAddress).with_param("local", parsed.local));
     }

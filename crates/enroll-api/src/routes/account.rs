@@ -1,5 +1,5 @@
 //! The partner account as its signed-in users see it, and setting up the
-//! second factor. Every route asks the session's stage (routes/session.rs)
+//! second factor. Every route asks the session's stage (routes/signed_in.rs)
 //! and the user's roles (enroll-core's table) first.
 
 use axum::extract::State;

@@ -124,7 +124,7 @@ impl ResumeLinks {
 
 /// The routes under `/api/v1` whose answers must not be cached. Each is
 /// registered with its `#[utoipa::path]`, so serving it documents it
-/// (`super::parameters::document`); clippy refuses a plain `.route()`.
+/// (`crate::openapi::document`); clippy refuses a plain `.route()`.
 pub fn api_v1() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .routes(routes!(get_program))

@@ -66,10 +66,12 @@ async fn other_global_admins(
     except: &str,
 ) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE account_id = ? AND id != ? AND roles LIKE '%\"global_admin\"%'",
+        "SELECT COUNT(*) FROM users WHERE account_id = ? AND id != ?
+           AND EXISTS (SELECT 1 FROM json_each(users.roles) WHERE json_each.value = ?)",
     )
     .bind(account_id)
     .bind(except)
+    .bind(Role::GlobalAdmin.as_str())
     .fetch_one(&mut *conn)
     .await?)
 }

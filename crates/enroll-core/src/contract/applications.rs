@@ -15,14 +15,14 @@ pub struct DraftAnswers {
     pub answers: Answers,
     /// `en-US` or `zh-CN`: the language of the application's emails; any
     /// other value keeps the draft's (at creation, the request's).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub locale: Option<String>,
 }
 
 /// A new draft as `POST /applications` answers it: the application and,
-/// this once, the secret that opens it.
+/// this once, the secret that opens it. No `Debug`: the token is a secret.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Clone, PartialEq)]
 pub struct CreatedApplication {
     #[serde(flatten)]
     pub application: Application,
@@ -36,7 +36,8 @@ pub struct CreatedApplication {
 // `flatten` would compile the whole of `Answers` (or `Application`) once
 // more for its own (de)serializer, KBs of the first page's wasm, where the
 // value's code is there anyway. The wire is the same either way
-// (tests/contract_examples.rs reads and writes the examples).
+// (crates/enroll-api/tests/contract_examples.rs reads and writes the
+// examples).
 
 impl DraftAnswers {
     /// The body as JSON: the answers, with `locale` beside them.
@@ -115,9 +116,10 @@ pub struct AdminEmailCodeSent {
     pub expires_in_secs: u64,
 }
 
-/// `POST /applications/{id}/admin-email/verify`.
+/// `POST /applications/{id}/admin-email/verify`. No `Debug`: the code
+/// proves an address.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 pub struct AdminEmailCode {
     /// The 6 digits from the email (spaces are fine).
     pub code: String,

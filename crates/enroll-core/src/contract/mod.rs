@@ -3,7 +3,8 @@
 //! `AccountView`, `ProviderRequest`, ...). One type per body, used by the
 //! server to read and write it and by the app to write and read it, so the
 //! two cannot drift; the `openapi` feature describes each for the API's
-//! document, with an example that a test of the API decodes back into it.
+//! document, with an example that a test of the API
+//! (crates/enroll-api/tests/contract_examples.rs) decodes back into it.
 
 mod account;
 mod applications;
