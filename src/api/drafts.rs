@@ -27,11 +27,10 @@ impl ApiClient {
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
         let (created, etag): (serde_json::Value, _) = read(response).await?;
-        let created = CreatedApplication::from_json(created).map_err(|_| ApiFailure::Unreadable)?;
         let CreatedApplication {
             application,
             resume_token,
-        } = created;
+        } = CreatedApplication::from_json(created).map_err(|_| ApiFailure::Unreadable)?;
         let draft = DraftRef {
             id: application.id.clone(),
             token: resume_token,
@@ -197,11 +196,7 @@ impl ApiClient {
 /// The answers as a save sends them, with the applicant's language (for
 /// the emails the server sends later).
 fn answers_body(answers: &Answers, locale: Locale) -> Result<serde_json::Value, ApiFailure> {
-    let body = DraftAnswers {
-        answers: answers.clone(),
-        locale: Some(locale.tag().to_owned()),
-    };
-    body.to_json().map_err(|_| ApiFailure::Unreadable)
+    DraftAnswers::json_of(answers, Some(locale.tag())).map_err(|_| ApiFailure::Unreadable)
 }
 
 /// Sends a request about the draft; the application it answers with, and

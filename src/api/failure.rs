@@ -26,23 +26,15 @@ pub enum ApiFailure {
 }
 
 impl ApiFailure {
-    /// What to tell the user: the server's own words when it gave them
-    /// (already in the user's language), else the app's.
-    /// Worded from the code where the catalog knows it (so it follows a
-    /// language switch), else the server's words (in the language of the
-    /// request), else the app's generic message.
+    /// What to tell the user: `refusal_words` for an answer the server
+    /// explained, else the app's own message.
     pub fn describe(&self, i18n: &I18n) -> String {
         match self {
-            Self::Status {
-                code: Some(code), ..
-            } if i18n.has(&code.message_key()) => i18n.t(&code.message_key()),
-            Self::Status {
-                message: Some(message),
-                ..
-            } => message.clone(),
+            Self::Status { code, message, .. } => refusal_words(*code, message.as_ref(), i18n)
+                .unwrap_or_else(|| i18n.t("app.server_error")),
             Self::Unreachable => i18n.t("app.unreachable"),
             Self::Invalid(_) => i18n.t("app.invalid_answers"),
-            _ => i18n.t("app.server_error"),
+            Self::Unreadable => i18n.t("app.server_error"),
         }
     }
 
@@ -86,14 +78,57 @@ impl From<ApiFailure> for Answer {
 /// words for a refusal it explained, else the app's.
 pub fn describe_trouble(trouble: &Trouble, i18n: &I18n) -> String {
     match trouble {
-        // As `ApiFailure::describe`: the code's wording follows a switch.
-        Trouble::Refused {
-            code: Some(code), ..
-        } if i18n.has(&code.message_key()) => i18n.t(&code.message_key()),
-        Trouble::Refused {
-            message: Some(message),
-            ..
-        } => message.clone(),
+        Trouble::Refused { code, message } => refusal_words(*code, message.as_ref(), i18n)
+            .unwrap_or_else(|| i18n.t(trouble.message_key())),
         other => i18n.t(other.message_key()),
+    }
+}
+
+/// The words for a refusal the server explained: the catalog's for its
+/// code where the catalog has them (they follow a language switch), else
+/// the server's own (in the language of the request); none for neither.
+fn refusal_words(code: Option<ErrorCode>, message: Option<&String>, i18n: &I18n) -> Option<String> {
+    let key = code.map(ErrorCode::message_key).filter(|key| i18n.has(key));
+    key.map(|key| i18n.t(&key)).or_else(|| message.cloned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use enroll_core::Locale;
+
+    fn refused(code: Option<ErrorCode>, message: Option<&str>) -> ApiFailure {
+        ApiFailure::Status {
+            status: 409,
+            code,
+            message: message.map(str::to_owned),
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_worded_from_its_code_else_by_the_server_else_by_the_app() {
+        let i18n = I18n::new(Locale::EnUs);
+        let server = Some("The server's words");
+        let stale = refused(Some(ErrorCode::StaleEtag), server);
+        assert_eq!(stale.describe(&i18n), i18n.t("api.error.stale_etag"));
+        let newer = refused(Some(ErrorCode::Other), server);
+        assert_eq!(newer.describe(&i18n), "The server's words");
+        let unexplained = refused(None, None);
+        assert_eq!(unexplained.describe(&i18n), i18n.t("app.server_error"));
+
+        let Answer::Refused { code, message } = Answer::from(newer) else {
+            panic!("a 409 is a refusal");
+        };
+        let trouble = Trouble::Refused { code, message };
+        assert_eq!(describe_trouble(&trouble, &i18n), "The server's words");
+        let trouble = Trouble::Refused {
+            code: None,
+            message: None,
+        };
+        assert_eq!(
+            describe_trouble(&trouble, &i18n),
+            i18n.t(trouble.message_key())
+        );
     }
 }

@@ -32,7 +32,7 @@ pub struct CreatedApplication {
 }
 
 // The app writes `DraftAnswers` and reads `CreatedApplication` on its
-// first page, through a JSON value (`to_json`, `from_json`): serde's
+// first page, through a JSON value (`json_of`, `from_json`): serde's
 // `flatten` would compile the whole of `Answers` (or `Application`) once
 // more for its own (de)serializer, KBs of the first page's wasm, where the
 // value's code is there anyway. The wire is the same either way
@@ -40,11 +40,16 @@ pub struct CreatedApplication {
 // examples).
 
 impl DraftAnswers {
-    /// The body as JSON: the answers, with `locale` beside them.
-    pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
-        let mut value = serde_json::to_value(&self.answers)?;
-        if let Some(locale) = &self.locale {
-            value["locale"] = locale.as_str().into();
+    /// The body as JSON: `answers`, with `locale` beside them. Borrowed
+    /// rather than from a `DraftAnswers`: the app saves often, and would
+    /// copy the answers to make one.
+    pub fn json_of(
+        answers: &Answers,
+        locale: Option<&str>,
+    ) -> Result<serde_json::Value, serde_json::Error> {
+        let mut value = serde_json::to_value(answers)?;
+        if let Some(locale) = locale {
+            value["locale"] = locale.into();
         }
         Ok(value)
     }
@@ -53,7 +58,7 @@ impl DraftAnswers {
 impl Serialize for DraftAnswers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::Error;
-        self.to_json()
+        Self::json_of(&self.answers, self.locale.as_deref())
             .map_err(S::Error::custom)?
             .serialize(serializer)
     }
