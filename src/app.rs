@@ -1,6 +1,7 @@
 //! The app root: provides the catalog and the API client, and shows the
 //! wizard (once the program settings are loaded) or the finder on its own.
 
+use enroll_core::msg;
 use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiFailure, DraftRef};
@@ -83,8 +84,10 @@ fn Wizard(api: ApiClient, early: Option<js_sys::Promise>) -> impl IntoView {
         async move { api.program_soon(early, locale).await }
     });
     move || match program.get() {
-        None => view! { <p class="csp-loading" role="status">{move || i18n.t("app.loading")}</p> }
-            .into_any(),
+        None => {
+            view! { <p class="csp-loading" role="status">{move || i18n.t(msg::APP_LOADING)}</p> }
+                .into_any()
+        }
         Some(Ok(settings)) => view! { <WizardView program=settings/> }.into_any(),
         Some(Err(failure)) => {
             view! { <LoadFailure failure=failure on_retry=move || program.refetch()/> }.into_any()
@@ -105,7 +108,7 @@ fn LoadFailure(failure: ApiFailure, on_retry: impl Fn() + 'static) -> impl IntoV
         <div class="csp-notice csp-notice--problem" role="alert">
             <p>{move || failure.describe(&i18n)}</p>
             <button type="button" class="csp-button csp-button--secondary" on:click=move |_| on_retry()>
-                {move || i18n.t("app.retry")}
+                {move || i18n.t(msg::APP_RETRY)}
             </button>
         </div>
     }

@@ -1,7 +1,8 @@
 //! The app's side of the message catalog: the current locale as a signal,
 //! so switching language re-renders text and keeps every answer.
 
-use enroll_core::{Catalog, Locale};
+use enroll_core::msg;
+use enroll_core::{Catalog, ErrorCode, Locale, MessageKey, PluralKey, ProviderRequest};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -17,24 +18,27 @@ impl I18n {
         }
     }
 
-    /// The text of a key in the current locale (tracked: call it inside a
-    /// reactive closure to follow language changes).
-    pub fn t(&self, key: &str) -> String {
+    /// The text of a message in the current locale (tracked: call it
+    /// inside a reactive closure to follow language changes).
+    pub fn t(&self, key: MessageKey) -> String {
         Catalog::get(self.locale.get()).text(key)
     }
 
-    /// Whether the current catalog has `key` (tracked, like `t`).
-    pub fn has(&self, key: &str) -> bool {
-        Catalog::get(self.locale.get()).lookup(key).is_some()
+    /// A partnership request's status in words, or as the server sent it
+    /// when this version does not know it (tracked, like `t`).
+    pub fn request_status(&self, request: &ProviderRequest) -> String {
+        request
+            .status_key()
+            .map_or_else(|| request.status.clone(), |key| self.t(key))
     }
 
-    /// The text of `key`, or `fallback` when no catalog has it (for values
-    /// that come from data, such as a provider's services).
-    pub fn t_or(&self, key: &str, fallback: &str) -> String {
+    /// The catalog's words for an error code the server sent, if it has
+    /// them (tracked, like `t`): a code from a newer server, or one the
+    /// account's book words before that book is here, has none.
+    pub fn error_words(&self, code: ErrorCode) -> Option<String> {
         Catalog::get(self.locale.get())
-            .lookup(key)
-            .unwrap_or(fallback)
-            .to_owned()
+            .lookup(&code.message_key())
+            .map(str::to_owned)
     }
 
     /// Items as the locale lists them: "English, German" / "英语、德语",
@@ -63,16 +67,14 @@ impl I18n {
     /// (`one`, `other`, …) chosen by the browser's `Intl.PluralRules` for
     /// the locale, `{key}.other` when the catalog has no such form, with
     /// `{count}` written as the locale writes numbers.
-    pub fn plural(&self, key: &str, count: usize) -> String {
+    pub fn plural(&self, key: PluralKey, count: usize) -> String {
         let rules = js_sys::Intl::PluralRules::new(&self.locales(), &js_sys::Object::new());
         let category = String::from(rules.select(count as f64));
-        let form = format!("{key}.{category}");
-        let form = if self.has(&form) {
-            form
-        } else {
-            format!("{key}.other")
-        };
-        self.tf(&form, &[("count", &number(count, self.locale.get()))])
+        let catalog = Catalog::get(self.locale.get());
+        let form = Some(key.form(&category))
+            .filter(|form| catalog.lookup(form).is_some())
+            .unwrap_or_else(|| key.form("other"));
+        catalog.format_of(&form, &[("count", &number(count, self.locale.get()))])
     }
 
     /// The current locale as `Intl` constructors take it (tracked).
@@ -89,9 +91,9 @@ impl I18n {
         // space between them and other scripts ("瑞典 Stockholm"); CJK
         // starts at U+2E80.
         let key = if city.starts_with(|c: char| c.is_alphabetic() && c < '\u{2E80}') {
-            "finder.place_latin"
+            msg::FINDER_PLACE_LATIN
         } else {
-            "finder.place"
+            msg::FINDER_PLACE
         };
         self.tf(key, &[("city", city), ("country", country)])
     }
@@ -119,7 +121,7 @@ impl I18n {
     }
 
     /// Like `t`, with `{name}` parameters filled in.
-    pub fn tf(&self, key: &str, params: &[(&str, &str)]) -> String {
+    pub fn tf(&self, key: MessageKey, params: &[(&str, &str)]) -> String {
         Catalog::get(self.locale.get()).format(key, params)
     }
 }

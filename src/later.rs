@@ -12,6 +12,7 @@
 //! offers a retry. The answers live in the wizard's state, outside the
 //! parts, so nothing typed is lost.
 
+use enroll_core::msg;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
@@ -187,9 +188,10 @@ pub fn LaterPart(load: Load) -> impl IntoView {
         })
     };
     attempt();
-    move || match progress.get() {
+    move || {
+        match progress.get() {
         Progress::Loading => {
-            view! { <p class="csp-loading" role="status">{move || i18n.t("app.part_loading")}</p> }
+            view! { <p class="csp-loading" role="status">{move || i18n.t(msg::APP_PART_LOADING)}</p> }
                 .into_any()
         }
         Progress::Shown => part
@@ -197,9 +199,9 @@ pub fn LaterPart(load: Load) -> impl IntoView {
             .flatten()
             .unwrap_or_else(|| ().into_any()),
         Progress::Failed => view! {
-            <h1 class="csp-heading-l">{move || i18n.t("app.part_not_loaded_title")}</h1>
+            <h1 class="csp-heading-l">{move || i18n.t(msg::APP_PART_NOT_LOADED_TITLE)}</h1>
             <div class="csp-notice csp-notice--problem" role="alert">
-                <p>{move || i18n.t("app.part_not_loaded")}</p>
+                <p>{move || i18n.t(msg::APP_PART_NOT_LOADED)}</p>
                 <button
                     type="button"
                     class="csp-button csp-button--secondary"
@@ -208,10 +210,11 @@ pub fn LaterPart(load: Load) -> impl IntoView {
                         attempt();
                     }
                 >
-                    {move || i18n.t("app.retry")}
+                    {move || i18n.t(msg::APP_RETRY)}
                 </button>
             </div>
         }
         .into_any(),
+    }
     }
 }

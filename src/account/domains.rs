@@ -3,6 +3,7 @@
 
 use enroll_core::account::Action;
 use enroll_core::domains::{AccountDomains, DomainCode, DomainCodeSent, DomainProofRequest};
+use enroll_core::msg;
 use leptos::html::H1;
 use leptos::prelude::*;
 
@@ -44,7 +45,7 @@ pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
             move |_, answer: DomainCodeSent| {
                 let minutes = (answer.expires_in_secs / 60).to_string();
                 told.set(Some(i18n.tf(
-                    "account.domains.sent",
+                    msg::account::ACCOUNT_DOMAINS_SENT,
                     &[("email", &answer.to), ("minutes", &minutes)],
                 )));
                 code.set(String::new());
@@ -66,9 +67,10 @@ pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
             },
             move |_, list| {
                 let proven = sent.get_untracked().map(|s| s.domain).unwrap_or_default();
-                told.set(Some(
-                    i18n.tf("account.domains.proven", &[("domain", &proven)]),
-                ));
+                told.set(Some(i18n.tf(
+                    msg::account::ACCOUNT_DOMAINS_PROVEN,
+                    &[("domain", &proven)],
+                )));
                 show(list);
                 sent.set(None);
                 domain.set(String::new());
@@ -77,9 +79,9 @@ pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
         )
     };
     view! {
-        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.domains.title")}</h1>
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_DOMAINS_TITLE)}</h1>
         <section data-domains>
-            <p>{move || i18n.t("account.domains.intro")}</p>
+            <p>{move || i18n.t(msg::account::ACCOUNT_DOMAINS_INTRO)}</p>
             <ul class="csp-list">
                 {move || domains.get().into_iter().map(|d| view! { <li>{d}</li> }).collect::<Vec<_>>()}
             </ul>
@@ -87,22 +89,22 @@ pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
             {move || state.may(Action::ProveDomain).then(|| match sent.get() {
                 None => view! {
                     <form novalidate class="csp-prove-domain" on:submit=move |ev| { ev.prevent_default(); send(); }>
-                        <h2 class="csp-heading-m">{move || i18n.t("account.domains.add")}</h2>
-                        <p>{move || i18n.t("account.domains.add_intro")}</p>
-                        <PlainField path="domain" label_key="account.domains.domain" hint_key="account.domains.domain_hint" width="csp-input--20" autocomplete="off" value=domain errors=state.errors/>
-                        <PlainField path="email" label_key="account.domains.email" input_type="email" autocomplete="off" value=email errors=state.errors/>
-                        <button type="submit" class="csp-button csp-button--secondary">{move || i18n.t("account.domains.send")}</button>
+                        <h2 class="csp-heading-m">{move || i18n.t(msg::account::ACCOUNT_DOMAINS_ADD)}</h2>
+                        <p>{move || i18n.t(msg::account::ACCOUNT_DOMAINS_ADD_INTRO)}</p>
+                        <PlainField path="domain" label_key=msg::account::ACCOUNT_DOMAINS_DOMAIN hint_key=msg::account::ACCOUNT_DOMAINS_DOMAIN_HINT width="csp-input--20" autocomplete="off" value=domain errors=state.errors/>
+                        <PlainField path="email" label_key=msg::account::ACCOUNT_DOMAINS_EMAIL input_type="email" autocomplete="off" value=email errors=state.errors/>
+                        <button type="submit" class="csp-button csp-button--secondary">{move || i18n.t(msg::account::ACCOUNT_DOMAINS_SEND)}</button>
                     </form>
                 }.into_any(),
                 Some(_) => view! {
                     <form novalidate class="csp-prove-domain" on:submit=move |ev| { ev.prevent_default(); verify(); }>
-                        <PlainField path="code" label_key="account.domains.code" width="csp-input--10" autocomplete="one-time-code" inputmode="numeric" value=code errors=state.errors/>
-                        <button type="submit" class="csp-button">{move || i18n.t("account.domains.verify")}</button>
+                        <PlainField path="code" label_key=msg::account::ACCOUNT_DOMAINS_CODE width="csp-input--10" autocomplete="one-time-code" inputmode="numeric" value=code errors=state.errors/>
+                        <button type="submit" class="csp-button">{move || i18n.t(msg::account::ACCOUNT_DOMAINS_VERIFY)}</button>
                         <p>
                             <button type="button" class="csp-link-button" data-another-address on:click=move |_| {
                                 sent.set(None);
                                 told.set(None);
-                            }>{move || i18n.t("account.domains.another")}</button>
+                            }>{move || i18n.t(msg::account::ACCOUNT_DOMAINS_ANOTHER)}</button>
                         </p>
                     </form>
                 }.into_any(),

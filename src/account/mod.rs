@@ -12,6 +12,7 @@ mod provider_requests;
 mod users;
 
 use enroll_core::account::{AccountView, SessionStage, SessionState};
+use enroll_core::msg;
 use enroll_core::{Catalog, ErrorCode, Problem, ProblemCode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -330,13 +331,13 @@ pub fn account_page(email: Option<String>, on_back: Option<Callback<()>>) -> Any
         LocalResource::new(move || add_messages(api.clone(), i18n.locale.get_untracked()));
     let email = email.unwrap_or_default();
     (move || match messages.get() {
-        None => view! { <p class="csp-loading" role="status">{move || i18n.t("app.part_loading")}</p> }.into_any(),
+        None => view! { <p class="csp-loading" role="status">{move || i18n.t(msg::APP_PART_LOADING)}</p> }.into_any(),
         Some(Ok(())) => view! { <pages::AccountPages email=email.clone() on_back=on_back/> }.into_any(),
         Some(Err(failure)) => view! {
             <div class="csp-notice csp-notice--problem" role="alert">
                 <p>{move || failure.describe(&i18n)}</p>
                 <button type="button" class="csp-button csp-button--secondary" on:click=move |_| messages.refetch()>
-                    {move || i18n.t("app.retry")}
+                    {move || i18n.t(msg::APP_RETRY)}
                 </button>
             </div>
         }

@@ -2,6 +2,7 @@
 //! user's roles allow (`AccountState::may`, from `GET /account`).
 
 use enroll_core::account::Action;
+use enroll_core::{msg, MessageKey};
 use leptos::prelude::*;
 
 use super::{AccountState, Section};
@@ -14,7 +15,7 @@ pub fn ToAccount() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <button type="button" class="csp-back-link" data-to-account on:click=move |_| state.open(Section::Home)>
-            {move || i18n.t("account.nav.home")}
+            {move || i18n.t(msg::account::ACCOUNT_NAV_HOME)}
         </button>
     }
 }
@@ -24,7 +25,7 @@ pub fn ToAccount() -> impl IntoView {
 pub fn AccountNav() -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
-    let link = move |action: Action, section: Section, key: &'static str, marker: &'static str| {
+    let link = move |action: Action, section: Section, key: MessageKey, marker: &'static str| {
         state.may(action).then(|| {
             view! {
                 <li>
@@ -36,12 +37,12 @@ pub fn AccountNav() -> impl IntoView {
         })
     };
     view! {
-        <nav aria-label=move || i18n.t("account.nav.label")>
+        <nav aria-label=move || i18n.t(msg::account::ACCOUNT_NAV_LABEL)>
             <ul class="csp-list csp-actions">
-                {move || link(Action::ListUsers, Section::Users, "account.nav.users", "users")}
-                {move || link(Action::ListUsers, Section::Domains, "account.nav.domains", "domains")}
-                {move || link(Action::ViewOrganizationProfile, Section::Profile, "account.nav.profile", "profile")}
-                {move || link(Action::ViewProviderRequests, Section::ProviderRequests, "account.nav.providers", "providers")}
+                {move || link(Action::ListUsers, Section::Users, msg::account::ACCOUNT_NAV_USERS, "users")}
+                {move || link(Action::ListUsers, Section::Domains, msg::account::ACCOUNT_NAV_DOMAINS, "domains")}
+                {move || link(Action::ViewOrganizationProfile, Section::Profile, msg::account::ACCOUNT_NAV_PROFILE, "profile")}
+                {move || link(Action::ViewProviderRequests, Section::ProviderRequests, msg::account::ACCOUNT_NAV_PROVIDERS, "providers")}
             </ul>
         </nav>
     }

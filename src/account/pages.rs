@@ -3,6 +3,7 @@
 //! wizard's components.
 
 use enroll_core::account::{Action, Role, TotpOffer};
+use enroll_core::{msg, MessageKey};
 use leptos::html::H1;
 use leptos::prelude::*;
 
@@ -43,7 +44,7 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
             }
             on_back.map(|back| view! {
                 <button type="button" class="csp-back-link" on:click=move |_| back.run(())>
-                    {move || i18n.t("account.back")}
+                    {move || i18n.t(msg::account::ACCOUNT_BACK)}
                 </button>
             }.into_any())
         }}
@@ -68,12 +69,12 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
 
 /// The form's button: "Please wait" while its request is on its way.
 #[component]
-fn Submit(label_key: &'static str) -> impl IntoView {
+fn Submit(label_key: MessageKey) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
     view! {
         <button type="submit" class="csp-button" aria-disabled=move || state.busy.get().to_string()>
-            {move || if state.busy.get() { i18n.t("account.wait") } else { i18n.t(label_key) }}
+            {move || if state.busy.get() { i18n.t(msg::account::ACCOUNT_WAIT) } else { i18n.t(label_key) }}
         </button>
     }
 }
@@ -88,14 +89,14 @@ fn SignIn(heading: NodeRef<H1>, email: RwSignal<String>) -> impl IntoView {
             ev.prevent_default();
             state.sign_in(email.get_untracked(), password.get_untracked());
         }>
-            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.sign_in.title")}</h1>
+            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_SIGN_IN_TITLE)}</h1>
             {move || state.signed_out.get().then(|| view! {
-                <p class="csp-notice" role="status">{move || i18n.t("account.signed_out")}</p>
+                <p class="csp-notice" role="status">{move || i18n.t(msg::account::ACCOUNT_SIGNED_OUT)}</p>
             })}
-            <p>{move || i18n.t("account.sign_in.intro")}</p>
-            <PlainField path="email" label_key="account.email" input_type="email" autocomplete="username" value=email errors=state.errors/>
-            <PlainField path="password" label_key="account.password" input_type="password" autocomplete="current-password" width="csp-input--20" value=password errors=state.errors/>
-            <Submit label_key="account.sign_in.submit"/>
+            <p>{move || i18n.t(msg::account::ACCOUNT_SIGN_IN_INTRO)}</p>
+            <PlainField path="email" label_key=msg::account::ACCOUNT_EMAIL input_type="email" autocomplete="username" value=email errors=state.errors/>
+            <PlainField path="password" label_key=msg::account::ACCOUNT_PASSWORD input_type="password" autocomplete="current-password" width="csp-input--20" value=password errors=state.errors/>
+            <Submit label_key=msg::account::ACCOUNT_SIGN_IN_SUBMIT/>
         </form>
     }
 }
@@ -110,9 +111,9 @@ fn MfaCode(heading: NodeRef<H1>) -> impl IntoView {
             ev.prevent_default();
             state.give_mfa_code(code.get_untracked());
         }>
-            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.mfa.title")}</h1>
-            <PlainField path="code" label_key="account.mfa.code" hint_key="account.mfa.code_hint" autocomplete="one-time-code" width="csp-input--10" value=code errors=state.errors/>
-            <Submit label_key="form.continue"/>
+            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_MFA_TITLE)}</h1>
+            <PlainField path="code" label_key=msg::account::ACCOUNT_MFA_CODE hint_key=msg::account::ACCOUNT_MFA_CODE_HINT autocomplete="one-time-code" width="csp-input--10" value=code errors=state.errors/>
+            <Submit label_key=msg::FORM_CONTINUE/>
         </form>
     }
 }
@@ -128,11 +129,11 @@ fn ChangePassword(heading: NodeRef<H1>) -> impl IntoView {
             ev.prevent_default();
             state.change_password(current.get_untracked(), new.get_untracked());
         }>
-            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.password.title")}</h1>
-            <p>{move || i18n.t("account.password.intro")}</p>
-            <PlainField path="current_password" label_key="account.password.current" input_type="password" autocomplete="current-password" width="csp-input--20" value=current errors=state.errors/>
-            <PlainField path="new_password" label_key="account.password.new" hint_key="account.password.new_hint" input_type="password" autocomplete="new-password" width="csp-input--20" value=new errors=state.errors/>
-            <Submit label_key="account.password.submit"/>
+            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_PASSWORD_TITLE)}</h1>
+            <p>{move || i18n.t(msg::account::ACCOUNT_PASSWORD_INTRO)}</p>
+            <PlainField path="current_password" label_key=msg::account::ACCOUNT_PASSWORD_CURRENT input_type="password" autocomplete="current-password" width="csp-input--20" value=current errors=state.errors/>
+            <PlainField path="new_password" label_key=msg::account::ACCOUNT_PASSWORD_NEW hint_key=msg::account::ACCOUNT_PASSWORD_NEW_HINT input_type="password" autocomplete="new-password" width="csp-input--20" value=new errors=state.errors/>
+            <Submit label_key=msg::account::ACCOUNT_PASSWORD_SUBMIT/>
         </form>
     }
 }
@@ -150,24 +151,24 @@ fn EnrolMfa(heading: NodeRef<H1>) -> impl IntoView {
             ev.prevent_default();
             state.confirm_totp(code.get_untracked());
         }>
-            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.enrol.title")}</h1>
-            <p>{move || i18n.t("account.enrol.intro")}</p>
+            <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_ENROL_TITLE)}</h1>
+            <p>{move || i18n.t(msg::account::ACCOUNT_ENROL_INTRO)}</p>
             <ol class="csp-list csp-list--number">
                 <li>
-                    <p>{move || i18n.t("account.enrol.scan")}</p>
+                    <p>{move || i18n.t(msg::account::ACCOUNT_ENROL_SCAN)}</p>
                     // The QR code is made by the API from the secret alone.
-                    <div class="csp-qr" role="img" aria-label=move || i18n.t("account.enrol.qr_label")
+                    <div class="csp-qr" role="img" aria-label=move || i18n.t(msg::account::ACCOUNT_ENROL_QR_LABEL)
                         inner_html=move || offer.with(|o| o.as_ref().map(|o| o.qr_svg.clone()).unwrap_or_default())></div>
                 </li>
                 <li>
-                    <p>{move || i18n.t("account.enrol.type")}</p>
+                    <p>{move || i18n.t(msg::account::ACCOUNT_ENROL_TYPE)}</p>
                     <p><code class="csp-secret" data-secret>{move || offer.with(|o| o.as_ref().map(|o| o.secret.clone()).unwrap_or_default())}</code></p>
                 </li>
                 <li>
-                    <PlainField path="code" label_key="account.enrol.code" hint_key="account.enrol.code_hint" autocomplete="one-time-code" inputmode="numeric" width="csp-input--10" value=code errors=state.errors/>
+                    <PlainField path="code" label_key=msg::account::ACCOUNT_ENROL_CODE hint_key=msg::account::ACCOUNT_ENROL_CODE_HINT autocomplete="one-time-code" inputmode="numeric" width="csp-input--10" value=code errors=state.errors/>
                 </li>
             </ol>
-            <Submit label_key="form.continue"/>
+            <Submit label_key=msg::FORM_CONTINUE/>
         </form>
     }
 }
@@ -186,11 +187,11 @@ fn RecoveryCodes(heading: NodeRef<H1>) -> impl IntoView {
             .collect::<Vec<_>>()
     };
     view! {
-        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.codes.title")}</h1>
-        <p>{move || i18n.t("account.codes.intro")}</p>
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_CODES_TITLE)}</h1>
+        <p>{move || i18n.t(msg::account::ACCOUNT_CODES_INTRO)}</p>
         <ul class="csp-list csp-codes" data-recovery-codes>{codes}</ul>
         <button type="button" class="csp-button" on:click=move |_| state.codes_kept()>
-            {move || i18n.t("account.codes.kept")}
+            {move || i18n.t(msg::account::ACCOUNT_CODES_KEPT)}
         </button>
     }
 }
@@ -200,16 +201,13 @@ fn Home(heading: NodeRef<H1>) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
     let roles = move |roles: &[Role]| {
-        let names: Vec<String> = roles
-            .iter()
-            .map(|role| i18n.t(&format!("role.{}", role.as_str())))
-            .collect();
+        let names: Vec<String> = roles.iter().map(|role| i18n.t(role.label_key())).collect();
         i18n.list(&names)
     };
     view! {
         <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>
             {move || state.account.with(|a| a.as_ref().map(|a| a.company.clone()))
-                .unwrap_or_else(|| i18n.t("account.home.title"))}
+                .unwrap_or_else(|| i18n.t(msg::account::ACCOUNT_HOME_TITLE))}
         </h1>
         {move || state.account.get().map(|account| {
             let user = account.user.clone();
@@ -218,24 +216,24 @@ fn Home(heading: NodeRef<H1>) -> impl IntoView {
             view! {
                 <dl class="csp-summary" data-account>
                     <div class="csp-summary__row">
-                        <dt class="csp-summary__key">{move || i18n.t("account.home.signed_in_as")}</dt>
+                        <dt class="csp-summary__key">{move || i18n.t(msg::account::ACCOUNT_HOME_SIGNED_IN_AS)}</dt>
                         <dd class="csp-summary__value">{name}<br/>{user.email.clone()}</dd>
                     </div>
                     <div class="csp-summary__row">
-                        <dt class="csp-summary__key">{move || i18n.t("account.home.roles")}</dt>
+                        <dt class="csp-summary__key">{move || i18n.t(msg::account::ACCOUNT_HOME_ROLES)}</dt>
                         <dd class="csp-summary__value" data-roles>{move || roles(&user.roles)}</dd>
                     </div>
                     <div class="csp-summary__row">
-                        <dt class="csp-summary__key">{move || i18n.t("account.home.status")}</dt>
-                        <dd class="csp-summary__value">{move || i18n.t(&format!("status.{}", account.status.as_str()))}</dd>
+                        <dt class="csp-summary__key">{move || i18n.t(msg::account::ACCOUNT_HOME_STATUS)}</dt>
+                        <dd class="csp-summary__value">{move || i18n.t(account.status.label_key())}</dd>
                     </div>
                 </dl>
                 <nav::AccountNav/>
-                {may_manage.then(|| view! { <p class="csp-hint">{move || i18n.t("account.home.security")}</p> })}
+                {may_manage.then(|| view! { <p class="csp-hint">{move || i18n.t(msg::account::ACCOUNT_HOME_SECURITY)}</p> })}
             }
         })}
         <button type="button" class="csp-button csp-button--secondary" data-sign-out on:click=move |_| state.sign_out()>
-            {move || i18n.t("account.sign_out")}
+            {move || i18n.t(msg::account::ACCOUNT_SIGN_OUT)}
         </button>
     }
 }

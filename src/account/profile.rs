@@ -3,6 +3,7 @@
 use enroll_core::account::Action;
 use enroll_core::organization::OrganizationProfile;
 use enroll_core::ErrorCode;
+use enroll_core::{msg, MessageKey};
 use leptos::html::H1;
 use leptos::prelude::*;
 
@@ -40,8 +41,8 @@ pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
         }
     });
     view! {
-        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.profile.title")}</h1>
-        {move || saved.get().then(|| view! { <p class="csp-notice" role="status">{move || i18n.t("account.profile.saved")}</p> })}
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_PROFILE_TITLE)}</h1>
+        {move || saved.get().then(|| view! { <p class="csp-notice" role="status">{move || i18n.t(msg::account::ACCOUNT_PROFILE_SAVED)}</p> })}
         {move || match (profile.get(), editing.get()) {
             (None, _) => ().into_any(),
             (Some(current), false) => view! {
@@ -50,7 +51,7 @@ pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
                     <button type="button" class="csp-button csp-button--secondary" data-edit-profile on:click=move |_| {
                         saved.set(false);
                         editing.set(true);
-                    }>{move || i18n.t("account.profile.edit")}</button>
+                    }>{move || i18n.t(msg::account::ACCOUNT_PROFILE_EDIT)}</button>
                 })}
             }.into_any(),
             (Some(current), true) => view! {
@@ -91,7 +92,7 @@ fn ProfileView(profile: OrganizationProfile) -> impl IntoView {
         .collect::<Vec<_>>()
         .join("\n")
     };
-    let row = move |key: &'static str, value: String| {
+    let row = move |key: MessageKey, value: String| {
         view! {
             <div class="csp-summary__row">
                 <dt class="csp-summary__key">{move || capitalized(i18n.t(key))}</dt>
@@ -101,13 +102,13 @@ fn ProfileView(profile: OrganizationProfile) -> impl IntoView {
     };
     view! {
         <dl class="csp-summary" data-profile>
-            {row("account.profile.legal_name", profile.legal_name.clone())}
+            {row(msg::account::ACCOUNT_PROFILE_LEGAL_NAME, profile.legal_name.clone())}
             <div class="csp-summary__row">
-                <dt class="csp-summary__key">{move || i18n.t("account.profile.address")}</dt>
+                <dt class="csp-summary__key">{move || i18n.t(msg::account::ACCOUNT_PROFILE_ADDRESS)}</dt>
                 <dd class="csp-summary__value">{address}</dd>
             </div>
-            {row("account.profile.primary_contact", contact(&profile.primary_contact))}
-            {row("account.profile.support_contact", contact(&profile.support_contact))}
+            {row(msg::account::ACCOUNT_PROFILE_PRIMARY_CONTACT, contact(&profile.primary_contact))}
+            {row(msg::account::ACCOUNT_PROFILE_SUPPORT_CONTACT, contact(&profile.support_contact))}
         </dl>
     }
 }
@@ -194,7 +195,7 @@ fn ProfileForm(current: Profile, on_saved: Callback<Profile>) -> impl IntoView {
         )
     };
     let contact_view = move |prefix: &'static str,
-                             legend: &'static str,
+                             legend: MessageKey,
                              (f, l, e, ph): (
         RwSignal<String>,
         RwSignal<String>,
@@ -205,28 +206,28 @@ fn ProfileForm(current: Profile, on_saved: Callback<Profile>) -> impl IntoView {
         view! {
             <fieldset class="csp-fieldset">
                 <legend class="csp-heading-m">{move || i18n.t(legend)}</legend>
-                <PlainField path=path("first_name") label_key="account.users.first_name" width="csp-input--20" value=f errors=state.errors/>
-                <PlainField path=path("last_name") label_key="account.users.last_name" width="csp-input--20" value=l errors=state.errors/>
-                <PlainField path=path("email") label_key="account.users.email" input_type="email" value=e errors=state.errors/>
-                <PlainField path=path("phone") label_key="account.profile.phone" input_type="tel" width="csp-input--20" value=ph errors=state.errors/>
+                <PlainField path=path("first_name") label_key=msg::account::ACCOUNT_USERS_FIRST_NAME width="csp-input--20" value=f errors=state.errors/>
+                <PlainField path=path("last_name") label_key=msg::account::ACCOUNT_USERS_LAST_NAME width="csp-input--20" value=l errors=state.errors/>
+                <PlainField path=path("email") label_key=msg::account::ACCOUNT_USERS_EMAIL input_type="email" value=e errors=state.errors/>
+                <PlainField path=path("phone") label_key=msg::account::ACCOUNT_PROFILE_PHONE input_type="tel" width="csp-input--20" value=ph errors=state.errors/>
             </fieldset>
         }
     };
     view! {
         <form novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
-            <PlainField path="legal_name" label_key="account.profile.legal_name" value=legal_name errors=state.errors/>
+            <PlainField path="legal_name" label_key=msg::account::ACCOUNT_PROFILE_LEGAL_NAME value=legal_name errors=state.errors/>
             <fieldset class="csp-fieldset">
-                <legend class="csp-heading-m">{move || i18n.t("account.profile.address")}</legend>
-                <PlainField path="address.country" label_key="account.profile.country" hint_key="account.profile.country_hint" width="csp-input--4" value=country errors=state.errors/>
-                <PlainField path="address.lines.0" label_key="account.profile.line1" value=line1 errors=state.errors/>
-                <PlainField path="address.lines.1" label_key="account.profile.line2" value=line2 errors=state.errors/>
-                <PlainField path="address.locality" label_key="account.profile.locality" width="csp-input--20" value=locality errors=state.errors/>
-                <PlainField path="address.region" label_key="account.profile.region" width="csp-input--20" value=region errors=state.errors/>
-                <PlainField path="address.postal_code" label_key="account.profile.postal_code" width="csp-input--10" value=postal_code errors=state.errors/>
+                <legend class="csp-heading-m">{move || i18n.t(msg::account::ACCOUNT_PROFILE_ADDRESS)}</legend>
+                <PlainField path="address.country" label_key=msg::account::ACCOUNT_PROFILE_COUNTRY hint_key=msg::account::ACCOUNT_PROFILE_COUNTRY_HINT width="csp-input--4" value=country errors=state.errors/>
+                <PlainField path="address.lines.0" label_key=msg::account::ACCOUNT_PROFILE_LINE1 value=line1 errors=state.errors/>
+                <PlainField path="address.lines.1" label_key=msg::account::ACCOUNT_PROFILE_LINE2 value=line2 errors=state.errors/>
+                <PlainField path="address.locality" label_key=msg::account::ACCOUNT_PROFILE_LOCALITY width="csp-input--20" value=locality errors=state.errors/>
+                <PlainField path="address.region" label_key=msg::account::ACCOUNT_PROFILE_REGION width="csp-input--20" value=region errors=state.errors/>
+                <PlainField path="address.postal_code" label_key=msg::account::ACCOUNT_PROFILE_POSTAL_CODE width="csp-input--10" value=postal_code errors=state.errors/>
             </fieldset>
-            {contact_view("primary_contact", "account.profile.primary_contact", primary)}
-            {contact_view("support_contact", "account.profile.support_contact", support)}
-            <button type="submit" class="csp-button">{move || i18n.t("account.profile.save")}</button>
+            {contact_view("primary_contact", msg::account::ACCOUNT_PROFILE_PRIMARY_CONTACT, primary)}
+            {contact_view("support_contact", msg::account::ACCOUNT_PROFILE_SUPPORT_CONTACT, support)}
+            <button type="submit" class="csp-button">{move || i18n.t(msg::account::ACCOUNT_PROFILE_SAVE)}</button>
         </form>
     }
 }

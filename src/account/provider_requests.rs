@@ -1,6 +1,7 @@
 //! The requests to indirect providers made from the finder, and their
 //! answers.
 
+use enroll_core::msg;
 use enroll_core::ProviderRequest;
 use leptos::html::H1;
 use leptos::prelude::*;
@@ -21,14 +22,14 @@ pub fn ProviderRequests(heading: NodeRef<H1>) -> impl IntoView {
         move |_, list| requests.set(Some(list)),
     );
     view! {
-        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.providers.title")}</h1>
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_PROVIDERS_TITLE)}</h1>
         {move || requests.get().map(|list| if list.is_empty() {
-            view! { <p data-provider-requests>{move || i18n.t("account.providers.none")}</p> }.into_any()
+            view! { <p data-provider-requests>{move || i18n.t(msg::account::ACCOUNT_PROVIDERS_NONE)}</p> }.into_any()
         } else {
             view! {
                 <ul class="csp-list csp-history" data-provider-requests>
                     {list.into_iter().map(|r| {
-                        let status = i18n.t(&format!("finder.request.status.{}", r.status));
+                        let status = i18n.request_status(&r);
                         view! { <li><strong>{r.provider_name}</strong>" — "{status}" · "{i18n.date(&r.created_at, false)}</li> }
                     }).collect::<Vec<_>>()}
                 </ul>

@@ -2,6 +2,7 @@
 //! beyond the user's own rights), removing, sending an invitation again.
 
 use enroll_core::account::{may_assign, may_change_roles, Action, NewUserRequest, Role, UserView};
+use enroll_core::msg;
 use leptos::html::H1;
 use leptos::prelude::*;
 
@@ -12,10 +13,7 @@ use crate::ui::field::{message_at, PlainField};
 /// Role names in the current language, as a list.
 fn role_names(roles: &[Role]) -> String {
     let i18n = use_i18n();
-    let names: Vec<String> = roles
-        .iter()
-        .map(|role| i18n.t(&format!("role.{}", role.as_str())))
-        .collect();
+    let names: Vec<String> = roles.iter().map(|role| i18n.t(role.label_key())).collect();
     i18n.list(&names)
 }
 
@@ -58,7 +56,7 @@ fn RoleChoice(
                                 if on { c.push(role) }
                             });
                         }/>
-                    <label class="csp-checkbox__label" for=id>{move || i18n.t(&format!("role.{}", role.as_str()))}</label>
+                    <label class="csp-checkbox__label" for=id>{move || i18n.t(role.label_key())}</label>
                 </div>
             }
         })
@@ -108,7 +106,7 @@ pub fn Users(heading: NodeRef<H1>) -> impl IntoView {
             },
             move |_, user| {
                 added.set(Some(
-                    i18n.tf("account.users.added", &[("email", &user.email)]),
+                    i18n.tf(msg::account::ACCOUNT_USERS_ADDED, &[("email", &user.email)]),
                 ));
                 for field in [email, first_name, last_name] {
                     field.set(String::new());
@@ -119,7 +117,7 @@ pub fn Users(heading: NodeRef<H1>) -> impl IntoView {
         )
     };
     view! {
-        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t("account.users.title")}</h1>
+        <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_USERS_TITLE)}</h1>
         {move || added.get().map(|told| view! { <p class="csp-notice" role="status">{told}</p> })}
         <ul class="csp-list csp-users" data-users>
             {move || users.get().unwrap_or_default().into_iter().map(|user| view! {
@@ -136,14 +134,14 @@ pub fn Users(heading: NodeRef<H1>) -> impl IntoView {
         </ul>
         {move || state.may(Action::AddUser).then(|| view! {
             <form novalidate class="csp-add-user" on:submit=move |ev| { ev.prevent_default(); add(); }>
-                <h2 class="csp-heading-m">{move || i18n.t("account.users.add")}</h2>
-                <p>{move || i18n.t("account.users.add_intro")}</p>
-                <PlainField path="email" label_key="account.users.email" input_type="email" autocomplete="off" value=email errors=state.errors/>
-                <PlainField path="first_name" label_key="account.users.first_name" width="csp-input--20" value=first_name errors=state.errors/>
-                <PlainField path="last_name" label_key="account.users.last_name" width="csp-input--20" value=last_name errors=state.errors/>
-                <RoleChoice prefix="roles".into() legend=Signal::derive(move || i18n.t("account.users.roles")) chosen=roles
+                <h2 class="csp-heading-m">{move || i18n.t(msg::account::ACCOUNT_USERS_ADD)}</h2>
+                <p>{move || i18n.t(msg::account::ACCOUNT_USERS_ADD_INTRO)}</p>
+                <PlainField path="email" label_key=msg::account::ACCOUNT_USERS_EMAIL input_type="email" autocomplete="off" value=email errors=state.errors/>
+                <PlainField path="first_name" label_key=msg::account::ACCOUNT_USERS_FIRST_NAME width="csp-input--20" value=first_name errors=state.errors/>
+                <PlainField path="last_name" label_key=msg::account::ACCOUNT_USERS_LAST_NAME width="csp-input--20" value=last_name errors=state.errors/>
+                <RoleChoice prefix="roles".into() legend=Signal::derive(move || i18n.t(msg::account::ACCOUNT_USERS_ROLES)) chosen=roles
                     error=Signal::derive(move || message_at(&state.errors, "roles"))/>
-                <button type="submit" class="csp-button">{move || i18n.t("account.users.add_submit")}</button>
+                <button type="submit" class="csp-button">{move || i18n.t(msg::account::ACCOUNT_USERS_ADD_SUBMIT)}</button>
             </form>
         })}
     }
@@ -217,14 +215,14 @@ fn UserRow(user: UserView, on_change: Callback<Option<String>>) -> impl IntoView
     view! {
         <li class="csp-user" data-user=user.email.clone()>
             <p><strong>{name.clone()}</strong>" "{user.email.clone()}
-                {invited.then(|| view! { " "<span class="csp-tag">{move || i18n.t("account.users.invited")}</span> })}</p>
+                {invited.then(|| view! { " "<span class="csp-tag">{move || i18n.t(msg::account::ACCOUNT_USERS_INVITED)}</span> })}</p>
             {undelivered.then(|| view! {
-                <p class="csp-error-message" data-undelivered>{move || i18n.t("account.users.undelivered")}</p>
+                <p class="csp-error-message" data-undelivered>{move || i18n.t(msg::account::ACCOUNT_USERS_UNDELIVERED)}</p>
             })}
             <p class="csp-hint" data-user-roles>{move || role_names(&roles)}</p>
             {
                 let save_roles = save_roles.clone();
-                let legend = i18n.tf("account.users.roles_of", &[("name", &name)]);
+                let legend = i18n.tf(msg::account::ACCOUNT_USERS_ROLES_OF, &[("name", &name)]);
                 let prefix = format!("roles-{}", user.id);
                 move || editing.get().then(|| {
                     let save_roles = save_roles.clone();
@@ -232,8 +230,8 @@ fn UserRow(user: UserView, on_change: Callback<Option<String>>) -> impl IntoView
                     view! {
                         <form novalidate on:submit=move |ev| { ev.prevent_default(); save_roles(); }>
                             <RoleChoice prefix=prefix.clone() legend=legend chosen=chosen
-                                error=Signal::derive(move || no_role.get().then(|| i18n.t("problem.roles.required")))/>
-                            <button type="submit" class="csp-button">{move || i18n.t("account.users.save_roles")}</button>
+                                error=Signal::derive(move || no_role.get().then(|| i18n.t(msg::account::PROBLEM_ROLES_REQUIRED)))/>
+                            <button type="submit" class="csp-button">{move || i18n.t(msg::account::ACCOUNT_USERS_SAVE_ROLES)}</button>
                         </form>
                     }
                 })
@@ -245,7 +243,7 @@ fn UserRow(user: UserView, on_change: Callback<Option<String>>) -> impl IntoView
                     <ul class="csp-list csp-actions">
                         {state.may(Action::ChangeUserRoles).then(|| view! {
                             <li><button type="button" class="csp-link-button" data-change-roles on:click=move |_| editing.update(|e| *e = !*e)>
-                                {move || i18n.t("account.users.change_roles")}<span class="csp-visually-hidden">{format!(" {name}")}</span>
+                                {move || i18n.t(msg::account::ACCOUNT_USERS_CHANGE_ROLES)}<span class="csp-visually-hidden">{format!(" {name}")}</span>
                             </button></li>
                         })}
                         {(invited && state.may(Action::ResendInvitation)).then(|| {
@@ -253,9 +251,9 @@ fn UserRow(user: UserView, on_change: Callback<Option<String>>) -> impl IntoView
                             let (name, email) = (name.clone(), email.clone());
                             view! {
                                 <li><button type="button" class="csp-link-button" data-resend on:click=move |_| {
-                                    act(UserRequest::Resend, Some(i18n.tf("account.users.resent", &[("email", &email)])))
+                                    act(UserRequest::Resend, Some(i18n.tf(msg::account::ACCOUNT_USERS_RESENT, &[("email", &email)])))
                                 }>
-                                    {move || i18n.t("account.users.resend")}<span class="csp-visually-hidden">{format!(" {name}")}</span>
+                                    {move || i18n.t(msg::account::ACCOUNT_USERS_RESEND)}<span class="csp-visually-hidden">{format!(" {name}")}</span>
                                 </button></li>
                             }
                         })}
@@ -269,12 +267,12 @@ fn UserRow(user: UserView, on_change: Callback<Option<String>>) -> impl IntoView
                                         let act = act.clone();
                                         view! {
                                             <span class="csp-confirm" role="group" aria-labelledby=confirm_id.clone()>
-                                                <span id=confirm_id.clone()>{i18n.tf("account.users.remove_confirm", &[("name", &name)])}</span>" "
+                                                <span id=confirm_id.clone()>{i18n.tf(msg::account::ACCOUNT_USERS_REMOVE_CONFIRM, &[("name", &name)])}</span>" "
                                                 <button type="button" class="csp-button csp-button--warning" node_ref=yes data-remove-yes on:click=move |_| act(UserRequest::Remove, None)>
-                                                    {move || i18n.t("account.users.remove_yes")}
+                                                    {move || i18n.t(msg::account::ACCOUNT_USERS_REMOVE_YES)}
                                                 </button>" "
                                                 <button type="button" class="csp-link-button" on:click=move |_| confirming.set(false)>
-                                                    {move || i18n.t("account.users.remove_no")}
+                                                    {move || i18n.t(msg::account::ACCOUNT_USERS_REMOVE_NO)}
                                                 </button>
                                             </span>
                                         }.into_any()
@@ -282,7 +280,7 @@ fn UserRow(user: UserView, on_change: Callback<Option<String>>) -> impl IntoView
                                         let name = name.clone();
                                         view! {
                                             <button type="button" class="csp-link-button" data-remove on:click=move |_| confirming.set(true)>
-                                                {move || i18n.t("account.users.remove")}<span class="csp-visually-hidden">{format!(" {name}")}</span>
+                                                {move || i18n.t(msg::account::ACCOUNT_USERS_REMOVE)}<span class="csp-visually-hidden">{format!(" {name}")}</span>
                                             </button>
                                         }.into_any()
                                     }}

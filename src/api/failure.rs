@@ -3,6 +3,7 @@
 
 use crate::i18n::I18n;
 use enroll_core::draft::{Answer, Trouble};
+use enroll_core::msg;
 use enroll_core::{ErrorCode, ValidationReport};
 
 /// Why a request did not give what was asked.
@@ -31,10 +32,10 @@ impl ApiFailure {
     pub fn describe(&self, i18n: &I18n) -> String {
         match self {
             Self::Status { code, message, .. } => refusal_words(*code, message.as_ref(), i18n)
-                .unwrap_or_else(|| i18n.t("app.server_error")),
-            Self::Unreachable => i18n.t("app.unreachable"),
-            Self::Invalid(_) => i18n.t("app.invalid_answers"),
-            Self::Unreadable => i18n.t("app.server_error"),
+                .unwrap_or_else(|| i18n.t(msg::APP_SERVER_ERROR)),
+            Self::Unreachable => i18n.t(msg::APP_UNREACHABLE),
+            Self::Invalid(_) => i18n.t(msg::APP_INVALID_ANSWERS),
+            Self::Unreadable => i18n.t(msg::APP_SERVER_ERROR),
         }
     }
 
@@ -88,8 +89,8 @@ pub fn describe_trouble(trouble: &Trouble, i18n: &I18n) -> String {
 /// code where the catalog has them (they follow a language switch), else
 /// the server's own (in the language of the request); none for neither.
 fn refusal_words(code: Option<ErrorCode>, message: Option<&String>, i18n: &I18n) -> Option<String> {
-    let key = code.map(ErrorCode::message_key).filter(|key| i18n.has(key));
-    key.map(|key| i18n.t(&key)).or_else(|| message.cloned())
+    code.and_then(|code| i18n.error_words(code))
+        .or_else(|| message.cloned())
 }
 
 #[cfg(test)]
@@ -111,11 +112,11 @@ mod tests {
         let i18n = I18n::new(Locale::EnUs);
         let server = Some("The server's words");
         let stale = refused(Some(ErrorCode::StaleEtag), server);
-        assert_eq!(stale.describe(&i18n), i18n.t("api.error.stale_etag"));
+        assert_eq!(stale.describe(&i18n), i18n.t(msg::API_ERROR_STALE_ETAG));
         let newer = refused(Some(ErrorCode::Other), server);
         assert_eq!(newer.describe(&i18n), "The server's words");
         let unexplained = refused(None, None);
-        assert_eq!(unexplained.describe(&i18n), i18n.t("app.server_error"));
+        assert_eq!(unexplained.describe(&i18n), i18n.t(msg::APP_SERVER_ERROR));
 
         let Answer::Refused { code, message } = Answer::from(newer) else {
             panic!("a 409 is a refusal");

@@ -2,7 +2,9 @@
 //! details, and the partnership requests. Thin: the searching is in
 //! enroll-finder, the state in `FinderState`.
 
+use enroll_core::provider::service_label;
 use enroll_core::Provider;
+use enroll_core::{msg, MessageKey};
 use enroll_finder::SortOrder;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -43,7 +45,7 @@ pub fn FinderPage(
             // One way back at a time: to the results from a provider.
             {move || on_back.filter(|_| state.selected.get().is_none()).map(|back| view! {
                 <button type="button" class="csp-back-link" on:click=move |_| back.run(())>
-                    {move || i18n.t("finder.back_to_application")}
+                    {move || i18n.t(msg::FINDER_BACK_TO_APPLICATION)}
                 </button>
             })}
             {move || match state.selected.get() {
@@ -59,8 +61,8 @@ fn SearchPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<FinderState>();
     view! {
-        <h1 class="csp-heading-l" id="finder-title">{move || i18n.t("finder.title")}</h1>
-        <p class="csp-lead">{move || i18n.t("finder.lead")}</p>
+        <h1 class="csp-heading-l" id="finder-title">{move || i18n.t(msg::FINDER_TITLE)}</h1>
+        <p class="csp-lead">{move || i18n.t(msg::FINDER_LEAD)}</p>
         <RequestsList/>
         {move || {
             // The search form's option names are worded when it is drawn:
@@ -71,13 +73,13 @@ fn SearchPage() -> impl IntoView {
                     <div class="csp-notice csp-notice--problem" role="alert">
                         <p>{failure.describe(&i18n)}</p>
                         <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.load()>
-                            {i18n.t("app.retry")}
+                            {i18n.t(msg::APP_RETRY)}
                         </button>
                     </div>
                 }.into_any();
             }
             match state.source.get() {
-                None => view! { <p class="csp-loading" role="status">{i18n.t("finder.loading")}</p> }.into_any(),
+                None => view! { <p class="csp-loading" role="status">{i18n.t(msg::FINDER_LOADING)}</p> }.into_any(),
                 Some(source) => view! { <SearchForm source=source/> <Results/> }.into_any(),
             }
         }}
@@ -88,8 +90,8 @@ fn SearchPage() -> impl IntoView {
 #[component]
 fn FilterSelect(
     id: &'static str,
-    label_key: &'static str,
-    any_key: &'static str,
+    label_key: MessageKey,
+    any_key: MessageKey,
     value: RwSignal<String>,
     /// (value, shown text), in display order.
     options: Vec<(String, String)>,
@@ -116,11 +118,10 @@ fn options_by_text(values: &[String], text: impl Fn(&str) -> String) -> Vec<(Str
     options
 }
 
+/// A service as the directory names it, in the reader's language where
+/// the catalog words it.
 fn service_name(i18n: I18n, service: &str) -> String {
-    i18n.t_or(
-        &format!("finder.service.{}", service.replace(' ', "_")),
-        service,
-    )
+    service_label(service).map_or_else(|| service.to_owned(), |key| i18n.t(key))
 }
 
 #[component]
@@ -136,25 +137,25 @@ fn SearchForm(source: Source) -> impl IntoView {
     view! {
         <form class="csp-finder__form" role="search" aria-labelledby="finder-title" on:submit=|ev| ev.prevent_default()>
             <div class="csp-field">
-                <label class="csp-label" for="finder-q">{move || i18n.t("finder.search_label")}</label>
-                <div class="csp-hint" id="finder-q-hint">{move || i18n.t("finder.search_hint")}</div>
+                <label class="csp-label" for="finder-q">{move || i18n.t(msg::FINDER_SEARCH_LABEL)}</label>
+                <div class="csp-hint" id="finder-q-hint">{move || i18n.t(msg::FINDER_SEARCH_HINT)}</div>
                 <input class="csp-input" id="finder-q" type="search" autocomplete="off" spellcheck="false"
                     aria-describedby="finder-q-hint"
                     prop:value=move || state.text.get()
                     on:input:target=move |ev| state.text.set(ev.target().value())/>
             </div>
             <div class="csp-finder__filters">
-                <FilterSelect id="finder-country" label_key="finder.filter.country" any_key="finder.filter.any_country" value=state.country options=countries/>
-                <FilterSelect id="finder-product" label_key="finder.filter.product" any_key="finder.filter.any_product" value=state.product options=products/>
-                <FilterSelect id="finder-language" label_key="finder.filter.language" any_key="finder.filter.any_language" value=state.language options=languages/>
-                <FilterSelect id="finder-service" label_key="finder.filter.service" any_key="finder.filter.any_service" value=state.service options=services/>
+                <FilterSelect id="finder-country" label_key=msg::FINDER_FILTER_COUNTRY any_key=msg::FINDER_FILTER_ANY_COUNTRY value=state.country options=countries/>
+                <FilterSelect id="finder-product" label_key=msg::FINDER_FILTER_PRODUCT any_key=msg::FINDER_FILTER_ANY_PRODUCT value=state.product options=products/>
+                <FilterSelect id="finder-language" label_key=msg::FINDER_FILTER_LANGUAGE any_key=msg::FINDER_FILTER_ANY_LANGUAGE value=state.language options=languages/>
+                <FilterSelect id="finder-service" label_key=msg::FINDER_FILTER_SERVICE any_key=msg::FINDER_FILTER_ANY_SERVICE value=state.service options=services/>
                 <div class="csp-field csp-finder__filter">
-                    <label class="csp-label" for="finder-sort">{move || i18n.t("finder.sort")}</label>
+                    <label class="csp-label" for="finder-sort">{move || i18n.t(msg::FINDER_SORT)}</label>
                     <select class="csp-select" id="finder-sort" on:change:target=move |ev| {
                         state.sort.set(if ev.target().value() == "name" { SortOrder::Name } else { SortOrder::Relevance });
                     }>
-                        <option value="relevance" selected=move || state.sort.get() == SortOrder::Relevance>{move || i18n.t("finder.sort.relevance")}</option>
-                        <option value="name" selected=move || state.sort.get() == SortOrder::Name>{move || i18n.t("finder.sort.name")}</option>
+                        <option value="relevance" selected=move || state.sort.get() == SortOrder::Relevance>{move || i18n.t(msg::FINDER_SORT_RELEVANCE)}</option>
+                        <option value="name" selected=move || state.sort.get() == SortOrder::Name>{move || i18n.t(msg::FINDER_SORT_NAME)}</option>
                     </select>
                 </div>
             </div>
@@ -164,9 +165,9 @@ fn SearchForm(source: Source) -> impl IntoView {
 
 fn count_text(i18n: I18n, total: usize) -> String {
     if total == 0 {
-        i18n.t("finder.count.none")
+        i18n.t(msg::FINDER_COUNT_NONE)
     } else {
-        i18n.plural("finder.count", total)
+        i18n.plural(msg::FINDER_COUNT, total)
     }
 }
 
@@ -216,7 +217,7 @@ fn Results() -> impl IntoView {
             let total = state.total.get().unwrap_or(0);
             (shown < total).then(|| view! {
                 <button type="button" class="csp-button csp-button--secondary" data-show-more="" on:click=more>
-                    {i18n.tf("finder.show_more", &[
+                    {i18n.tf(msg::FINDER_SHOW_MORE, &[
                         ("shown", &number(shown, i18n.locale.get())),
                         ("total", &number(total, i18n.locale.get())),
                     ])}
@@ -288,11 +289,11 @@ fn ProviderDetail(id: String) -> impl IntoView {
         }
     };
     view! {
-        <button type="button" class="csp-back-link" data-back-to-results="" on:click=back>{move || i18n.t("finder.back_to_results")}</button>
+        <button type="button" class="csp-back-link" data-back-to-results="" on:click=back>{move || i18n.t(msg::FINDER_BACK_TO_RESULTS)}</button>
         {move || match provider.get() {
-            None => view! { <p class="csp-loading" role="status">{i18n.t("finder.loading_provider")}</p> }.into_any(),
+            None => view! { <p class="csp-loading" role="status">{i18n.t(msg::FINDER_LOADING_PROVIDER)}</p> }.into_any(),
             Some(Err(failure)) => view! {
-                <h1 class="csp-heading-l" id="provider-title" tabindex="-1">{i18n.t("finder.provider_unavailable")}</h1>
+                <h1 class="csp-heading-l" id="provider-title" tabindex="-1">{i18n.t(msg::FINDER_PROVIDER_UNAVAILABLE)}</h1>
                 <p>{failure.describe(&i18n)}</p>
             }.into_any(),
             Some(Ok(provider)) => {
@@ -314,13 +315,13 @@ fn ProviderFacts(provider: Provider) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.locale.get_untracked();
     let join = |items: Vec<String>| i18n.list(&items);
-    let rows: Vec<(&'static str, String)> = vec![
+    let rows: Vec<(MessageKey, String)> = vec![
         (
-            "finder.detail.based",
+            msg::FINDER_DETAIL_BASED,
             i18n.place(&provider.city, &country_name(&provider.country, locale)),
         ),
         (
-            "finder.detail.serves",
+            msg::FINDER_DETAIL_SERVES,
             join(
                 provider
                     .countries_served
@@ -329,9 +330,9 @@ fn ProviderFacts(provider: Provider) -> impl IntoView {
                     .collect(),
             ),
         ),
-        ("finder.detail.products", join(provider.products.clone())),
+        (msg::FINDER_DETAIL_PRODUCTS, join(provider.products.clone())),
         (
-            "finder.detail.services",
+            msg::FINDER_DETAIL_SERVICES,
             join(
                 provider
                     .services
@@ -341,7 +342,7 @@ fn ProviderFacts(provider: Provider) -> impl IntoView {
             ),
         ),
         (
-            "finder.detail.languages",
+            msg::FINDER_DETAIL_LANGUAGES,
             join(
                 provider
                     .languages
@@ -373,7 +374,7 @@ fn ProviderFacts(provider: Provider) -> impl IntoView {
                 </div>
             }).collect::<Vec<_>>()}
             <div class="csp-summary__row">
-                <dt class="csp-summary__key">{move || i18n.t("finder.detail.contact")}</dt>
+                <dt class="csp-summary__key">{move || i18n.t(msg::FINDER_DETAIL_CONTACT)}</dt>
                 <dd class="csp-summary__value">
                     {(!website.is_empty()).then(|| view! { <a class="csp-link" href=website.clone() rel="noopener noreferrer" target="_blank">{website.clone()}</a><br/> })}
                     {(!email.is_empty()).then(|| view! { <a class="csp-link" href=format!("mailto:{email}")>{email.clone()}</a><br/> })}
@@ -400,13 +401,13 @@ fn RequestPanel(provider: Provider) -> impl IntoView {
         }
     };
     view! {
-        <h2 class="csp-heading-m" id="request-title">{move || i18n.t("finder.request.title")}</h2>
+        <h2 class="csp-heading-m" id="request-title">{move || i18n.t(msg::FINDER_REQUEST_TITLE)}</h2>
         {move || {
             if let Some(request) = existing() {
-                let status = i18n.t(&format!("finder.request.status.{}", request.status));
+                let status = i18n.request_status(&request);
                 return view! {
                     <div class="csp-inset" id="request-sent" tabindex="-1" role="status" data-request-status=request.status.clone()>
-                        <p>{i18n.tf("finder.request.sent", &[("provider", &request.provider_name), ("date", &i18n.date(&request.created_at, false))])}</p>
+                        <p>{i18n.tf(msg::FINDER_REQUEST_SENT, &[("provider", &request.provider_name), ("date", &i18n.date(&request.created_at, false))])}</p>
                         <p><strong class="csp-tag">{status}</strong></p>
                     </div>
                 }.into_any();
@@ -423,20 +424,20 @@ fn RequestPanel(provider: Provider) -> impl IntoView {
                 });
             };
             view! {
-                <p>{i18n.tf("finder.request.explain", &[("provider", &name)])}</p>
+                <p>{i18n.tf(msg::FINDER_REQUEST_EXPLAIN, &[("provider", &name)])}</p>
                 {move || state.request_problem.get().map(|problem| view! {
                     <div class="csp-notice csp-notice--problem" role="alert"><p>{move || problem.describe(&i18n)}</p></div>
                 })}
                 <div class="csp-field">
                     <label class="csp-label" for="request-message">
-                        {i18n.t("finder.request.message")}" "<span class="csp-optional">{i18n.t("form.optional")}</span>
+                        {i18n.t(msg::FINDER_REQUEST_MESSAGE)}" "<span class="csp-optional">{i18n.t(msg::FORM_OPTIONAL)}</span>
                     </label>
                     <textarea class="csp-input csp-textarea" id="request-message" rows="4" maxlength="1000"
                         prop:value=move || message.get()
                         on:input:target=move |ev| message.set(ev.target().value())></textarea>
                 </div>
                 <button type="button" class="csp-button" data-request-partner="" aria-disabled=move || state.sending.get().to_string() on:click=send>
-                    {move || if state.sending.get() { i18n.t("finder.request.sending") } else { i18n.t("finder.request.button") }}
+                    {move || if state.sending.get() { i18n.t(msg::FINDER_REQUEST_SENDING) } else { i18n.t(msg::FINDER_REQUEST_BUTTON) }}
                 </button>
             }.into_any()
         }}
@@ -452,7 +453,7 @@ fn ResumePrompt() -> impl IntoView {
     let state = expect_context::<FinderState>();
     let link = RwSignal::new(String::new());
     // The message's key, worded when shown (a language switch re-words it).
-    let problem = RwSignal::new(None::<&'static str>);
+    let problem = RwSignal::new(None::<MessageKey>);
     let open = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = link.get_untracked();
@@ -463,26 +464,26 @@ fn ResumePrompt() -> impl IntoView {
                 state.applicant.set(Some(DraftRef { id, token }));
                 state.load_requests();
             }
-            None => problem.set(Some("finder.resume.invalid")),
+            None => problem.set(Some(msg::FINDER_RESUME_INVALID)),
         }
     };
     view! {
-        <p>{move || i18n.t("finder.resume.explain")}</p>
+        <p>{move || i18n.t(msg::FINDER_RESUME_EXPLAIN)}</p>
         {move || state.request_problem.get().map(|p| view! {
             <div class="csp-notice csp-notice--problem" role="alert"><p>{move || p.describe(&i18n)}</p></div>
         })}
         <form class="csp-field" class:csp-field--error=move || problem.get().is_some() on:submit=open>
-            <label class="csp-label" for="finder-resume-link">{move || i18n.t("finder.resume.label")}</label>
-            <div class="csp-hint" id="finder-resume-hint">{move || i18n.t("finder.resume.hint")}</div>
+            <label class="csp-label" for="finder-resume-link">{move || i18n.t(msg::FINDER_RESUME_LABEL)}</label>
+            <div class="csp-hint" id="finder-resume-hint">{move || i18n.t(msg::FINDER_RESUME_HINT)}</div>
             {move || problem.get().map(|p| view! {
-                <p class="csp-error-message" id="finder-resume-error"><span class="csp-visually-hidden">{move || i18n.t("form.error_prefix")}</span>{move || i18n.t(p)}</p>
+                <p class="csp-error-message" id="finder-resume-error"><span class="csp-visually-hidden">{move || i18n.t(msg::FORM_ERROR_PREFIX)}</span>{move || i18n.t(p)}</p>
             })}
             <input class="csp-input" id="finder-resume-link" type="url" autocomplete="off" spellcheck="false"
                 aria-invalid=move || problem.get().is_some().to_string()
                 aria-describedby=move || if problem.get().is_some() { "finder-resume-hint finder-resume-error" } else { "finder-resume-hint" }
                 prop:value=move || link.get()
                 on:input:target=move |ev| link.set(ev.target().value())/>
-            <button type="submit" class="csp-button csp-button--secondary">{move || i18n.t("finder.resume.button")}</button>
+            <button type="submit" class="csp-button csp-button--secondary">{move || i18n.t(msg::FINDER_RESUME_BUTTON)}</button>
         </form>
     }
 }
@@ -496,14 +497,14 @@ pub fn RequestsList() -> impl IntoView {
         {move || {
             let requests = state.requests.get();
             (!requests.is_empty()).then(|| view! {
-                <h2 class="csp-heading-m">{i18n.t("finder.requests.title")}</h2>
+                <h2 class="csp-heading-m">{i18n.t(msg::FINDER_REQUESTS_TITLE)}</h2>
                 <ul class="csp-list csp-requests" data-requests="">
                     {requests.into_iter().map(|r| {
-                        let status = i18n.t(&format!("finder.request.status.{}", r.status));
+                        let status = i18n.request_status(&r);
                         view! {
                             <li data-request=r.provider_id.clone()>
                                 <strong>{r.provider_name.clone()}</strong>" — "{status}" "
-                                <span class="csp-hint">{i18n.tf("finder.requests.on", &[("date", &i18n.date(&r.created_at, false))])}</span>
+                                <span class="csp-hint">{i18n.tf(msg::FINDER_REQUESTS_ON, &[("date", &i18n.date(&r.created_at, false))])}</span>
                             </li>
                         }
                     }).collect::<Vec<_>>()}

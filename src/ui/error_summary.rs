@@ -1,6 +1,7 @@
 //! "There is a problem": focused when it appears, one link per error that
 //! moves focus to its field (never the URL).
 
+use enroll_core::msg;
 use enroll_core::{Catalog, Problem};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -49,7 +50,7 @@ pub fn ErrorSummary(
                 .collect();
             view! {
                 <div class="csp-error-summary" node_ref=summary tabindex="-1" role="alert" aria-labelledby="csp-error-summary-title">
-                    <h2 class="csp-error-summary__title" id="csp-error-summary-title">{move || i18n.t("form.error_summary")}</h2>
+                    <h2 class="csp-error-summary__title" id="csp-error-summary-title">{move || i18n.t(msg::FORM_ERROR_SUMMARY)}</h2>
                     <ul class="csp-list">{items}</ul>
                 </div>
             }

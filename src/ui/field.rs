@@ -3,6 +3,7 @@
 //! user typed exactly as typed.
 
 use enroll_core::bank::mask;
+use enroll_core::{msg, MessageKey};
 use enroll_core::{Answers, Catalog, Field, Problem};
 use leptos::prelude::*;
 
@@ -56,10 +57,10 @@ pub fn Input(
     path: String,
     /// Catalog key of the label.
     #[prop(into)]
-    label_key: Signal<String>,
-    /// Catalog key of a hint under the label; none when empty.
+    label_key: Signal<MessageKey>,
+    /// Catalog key of a hint under the label, if it has one.
     #[prop(optional, into)]
-    hint_key: Signal<String>,
+    hint_key: Signal<Option<MessageKey>>,
     /// Marks the label "(optional)".
     #[prop(optional)]
     optional: bool,
@@ -95,7 +96,7 @@ pub fn Input(
             (hint_id.clone(), error_id.clone(), warning_id.clone());
         move || {
             let mut ids = Vec::new();
-            if !hint_key.with(String::is_empty) {
+            if hint_key.get().is_some() {
                 ids.push(hint_id.clone());
             }
             if error.get().is_some() {
@@ -110,11 +111,11 @@ pub fn Input(
     view! {
         <div class="csp-field" class:csp-field--error=move || error.get().is_some()>
             <label class="csp-label" for=id.clone()>
-                {move || capitalized(i18n.t(&label_key.get()))}
-                {optional.then(|| view! { " "<span class="csp-optional">{move || i18n.t("form.optional")}</span> })}
+                {move || capitalized(i18n.t(label_key.get()))}
+                {optional.then(|| view! { " "<span class="csp-optional">{move || i18n.t(msg::FORM_OPTIONAL)}</span> })}
             </label>
-            {move || (!hint_key.with(String::is_empty)).then(|| view! { <div class="csp-hint" id=hint_id.clone()>{move || i18n.t(&hint_key.get())}</div> })}
-            {move || error.get().map(|m| view! { <p class="csp-error-message" id=error_id.clone()><span class="csp-visually-hidden">{i18n.t("form.error_prefix")}</span>{m}</p> })}
+            {move || hint_key.get().map(|key| view! { <div class="csp-hint" id=hint_id.clone()>{move || i18n.t(key)}</div> })}
+            {move || error.get().map(|m| view! { <p class="csp-error-message" id=error_id.clone()><span class="csp-visually-hidden">{i18n.t(msg::FORM_ERROR_PREFIX)}</span>{m}</p> })}
             <input
                 class=format!("csp-input {width}")
                 id=id.clone()
@@ -142,10 +143,10 @@ pub fn TextField(
     field: Field,
     /// Catalog key of the label.
     #[prop(into)]
-    label_key: Signal<String>,
-    /// Catalog key of a hint under the label.
-    #[prop(optional, into)]
-    hint_key: Option<Signal<String>>,
+    label_key: Signal<MessageKey>,
+    /// Catalog key of a hint under the label, if it has one.
+    #[prop(default = None, into)]
+    hint_key: Option<MessageKey>,
     /// Marks the label "(optional)".
     #[prop(optional)]
     optional: bool,
@@ -182,7 +183,6 @@ pub fn TextField(
             a.set_text(field, value);
         });
     });
-    let hint_key = hint_key.unwrap_or_default();
     view! {
         <Input
             path=field.path().into_owned()
@@ -206,8 +206,8 @@ pub fn TextField(
 #[component]
 pub fn PlainField(
     #[prop(into)] path: String,
-    label_key: &'static str,
-    #[prop(optional)] hint_key: Option<&'static str>,
+    label_key: MessageKey,
+    #[prop(optional)] hint_key: Option<MessageKey>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(default = "")] inputmode: &'static str,
@@ -217,7 +217,6 @@ pub fn PlainField(
 ) -> impl IntoView {
     let at = path.clone();
     let error = Memo::new(move |_| message_at(&errors, &at));
-    let hint_key = hint_key.unwrap_or_default();
     view! {
         <Input
             path=path
@@ -238,7 +237,7 @@ pub fn PlainField(
 pub fn SelectField(
     /// The answer it chooses.
     field: Field,
-    #[prop(into)] label_key: Signal<String>,
+    #[prop(into)] label_key: Signal<MessageKey>,
     /// (value, shown text), in display order.
     #[prop(into)]
     options: Signal<Vec<(String, String)>>,
@@ -255,7 +254,7 @@ pub fn SelectField(
     };
     view! {
         <div class="csp-field" class:csp-field--error=move || error.get().is_some()>
-            <label class="csp-label" for=id.clone()>{move || capitalized(i18n.t(&label_key.get()))}</label>
+            <label class="csp-label" for=id.clone()>{move || capitalized(i18n.t(label_key.get()))}</label>
             {
                 let error_id = error_id.clone();
                 move || error.get().map(|m| view! { <p class="csp-error-message" id=error_id.clone()>{m}</p> })
@@ -273,7 +272,7 @@ pub fn SelectField(
                     });
                 }
             >
-                <option value="" selected=move || current().is_empty()>{move || i18n.t("form.choose")}</option>
+                <option value="" selected=move || current().is_empty()>{move || i18n.t(msg::FORM_CHOOSE)}</option>
                 {move || {
                     options
                         .get()

@@ -3,6 +3,7 @@
 //! codes, not worded text), so answers, the step, the error summary and the
 //! focus (on the button pressed) stay.
 
+use enroll_core::msg;
 use enroll_core::Locale;
 use leptos::prelude::*;
 
@@ -30,7 +31,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         }
     });
     view! {
-        <div class="csp-language" role="group" aria-label=move || i18n.t("language.label")>
+        <div class="csp-language" role="group" aria-label=move || i18n.t(msg::LANGUAGE_LABEL)>
             {options.into_iter().collect_view()}
         </div>
     }

@@ -1,6 +1,7 @@
 //! Check your answers, the confirmation, and the status page.
 
 use enroll_core::address::AddressFormat;
+use enroll_core::msg;
 use enroll_core::{ApplicationStatus, PartnerModel, Step};
 use leptos::prelude::*;
 
@@ -22,8 +23,8 @@ pub fn CheckAnswers() -> impl IntoView {
         let a = state.form.answers.get();
         let locale = i18n.locale.get();
         let model = match a.model {
-            Some(PartnerModel::IndirectReseller) => i18n.t("models.indirect_title"),
-            Some(PartnerModel::DirectPartner) => i18n.t("models.direct_title"),
+            Some(PartnerModel::IndirectReseller) => i18n.t(msg::MODELS_INDIRECT_TITLE),
+            Some(PartnerModel::DirectPartner) => i18n.t(msg::MODELS_DIRECT_TITLE),
             None => String::new(),
         };
         // In the order the country writes its addresses (postal code first
@@ -56,19 +57,23 @@ pub fn CheckAnswers() -> impl IntoView {
             a.tenant.corporate_domain.clone(),
         ]);
         vec![
-            ("check.model", model, Step::Model),
-            ("check.mpn_id", a.mpn_id.clone(), Step::MpnId),
-            ("check.company", a.company.legal_name.clone(), Step::Company),
-            ("check.address", address, Step::Company),
-            ("check.bank", bank, Step::Bank),
-            ("check.admin", admin, Step::Admin),
-            ("check.tenant", tenant, Step::Tenant),
+            (msg::CHECK_MODEL, model, Step::Model),
+            (msg::CHECK_MPN_ID, a.mpn_id.clone(), Step::MpnId),
+            (
+                msg::CHECK_COMPANY,
+                a.company.legal_name.clone(),
+                Step::Company,
+            ),
+            (msg::CHECK_ADDRESS, address, Step::Company),
+            (msg::CHECK_BANK, bank, Step::Bank),
+            (msg::CHECK_ADMIN, admin, Step::Admin),
+            (msg::CHECK_TENANT, tenant, Step::Tenant),
         ]
     };
     let sending = move || state.lifecycle.with(|l| l.submitting());
     let may_submit = move || state.lifecycle.with(|l| l.may_submit());
     view! {
-        <h1 class="csp-heading-l">{move || i18n.t("step.check.title")}</h1>
+        <h1 class="csp-heading-l">{move || i18n.t(msg::STEP_CHECK_TITLE)}</h1>
         <dl class="csp-summary">
             {move || rows().into_iter().map(|(key, value, step)| view! {
                 <div class="csp-summary__row">
@@ -79,18 +84,18 @@ pub fn CheckAnswers() -> impl IntoView {
                             state.form.errors.set(Vec::new());
                             state.wizard.update(|w| w.change(step));
                         }>
-                            {i18n.t("check.change")}
+                            {i18n.t(msg::CHECK_CHANGE)}
                             <span class="csp-visually-hidden">{format!(" {}", i18n.t(key))}</span>
                         </button>
                     </dd>
                 </div>
             }).collect::<Vec<_>>()}
         </dl>
-        <h2 class="csp-heading-m">{move || i18n.t("check.send_heading")}</h2>
-        <p>{move || i18n.t("check.send_body")}</p>
+        <h2 class="csp-heading-m">{move || i18n.t(msg::CHECK_SEND_HEADING)}</h2>
+        <p>{move || i18n.t(msg::CHECK_SEND_BODY)}</p>
         // Pressed while answers are being saved, it sends right after them.
         <button type="button" class="csp-button" aria-disabled=move || (!may_submit()).to_string() on:click=move |_| state.submit()>
-            {move || if sending() { i18n.t("check.submitting") } else { i18n.t("check.submit") }}
+            {move || if sending() { i18n.t(msg::CHECK_SUBMITTING) } else { i18n.t(msg::CHECK_SUBMIT) }}
         </button>
     }
 }
@@ -112,20 +117,20 @@ pub fn Confirmation() -> impl IntoView {
     let reference = move || state.draft.get().map(|d| d.id).unwrap_or_default();
     view! {
         <div class="csp-panel" data-confirmation="submitted">
-            <h1 class="csp-panel__title">{move || i18n.t("step.confirmation.title")}</h1>
-            <p class="csp-panel__body">{move || i18n.t("confirmation.reference")}<br/><strong class="csp-reference">{reference}</strong></p>
+            <h1 class="csp-panel__title">{move || i18n.t(msg::STEP_CONFIRMATION_TITLE)}</h1>
+            <p class="csp-panel__body">{move || i18n.t(msg::CONFIRMATION_REFERENCE)}<br/><strong class="csp-reference">{reference}</strong></p>
         </div>
-        <h2 class="csp-heading-m">{move || i18n.t("confirmation.next_heading")}</h2>
-        <p>{move || i18n.t("confirmation.next_body")}</p>
+        <h2 class="csp-heading-m">{move || i18n.t(msg::CONFIRMATION_NEXT_HEADING)}</h2>
+        <p>{move || i18n.t(msg::CONFIRMATION_NEXT_BODY)}</p>
         <FindProvider/>
         <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.show_status()>
-            {move || i18n.t("confirmation.see_status")}
+            {move || i18n.t(msg::CONFIRMATION_SEE_STATUS)}
         </button>
         // Embedded, the applicant goes back to the partner's page from
         // here; the host decides what that means (`exit`).
         {state.config.with_value(|c| !c.owns_page || c.framed_by.is_some()).then(|| view! {
             <button type="button" class="csp-button csp-button--secondary" data-exit="" on:click=move |_| state.tell_host(HostEvent::Exit)>
-                {move || i18n.t("confirmation.done")}
+                {move || i18n.t(msg::CONFIRMATION_DONE)}
             </button>
         })}
     }
@@ -146,12 +151,12 @@ fn FindProvider() -> impl IntoView {
         indirect().then(|| {
             view! {
                 <div class="csp-inset" data-find-provider="">
-                    <h2 class="csp-heading-s">{i18n.t("finder.entry.title")}</h2>
-                    <p>{i18n.t("finder.entry.body")}</p>
+                    <h2 class="csp-heading-s">{i18n.t(msg::FINDER_ENTRY_TITLE)}</h2>
+                    <p>{i18n.t(msg::FINDER_ENTRY_BODY)}</p>
                     <button type="button" class="csp-button" data-open-finder="" on:click=move |_| {
                         state.finder_open.set(true);
                         scroll_to_top();
-                    }>{i18n.t("finder.entry.button")}</button>
+                    }>{i18n.t(msg::FINDER_ENTRY_BUTTON)}</button>
                 </div>
             }
         })
@@ -171,33 +176,33 @@ pub fn StatusPage() -> impl IntoView {
     let state = use_wizard();
     state.refresh_status();
     view! {
-        <h1 class="csp-heading-l">{move || i18n.t("step.status.title")}</h1>
+        <h1 class="csp-heading-l">{move || i18n.t(msg::STEP_STATUS_TITLE)}</h1>
         {move || state.status.get().map(|view| {
             let status = view.status;
             let reason = view.history.iter().rev().find(|h| h.status == status).and_then(|h| h.reason.clone());
             let history: Vec<_> = view.history.iter().map(|h| {
-                let label = i18n.t(&format!("status.{}", h.status.as_str()));
+                let label = i18n.t(h.status.label_key());
                 let reason = h.reason.clone().map(|r| format!(" — {r}")).unwrap_or_default();
                 view! { <li><span class="csp-history__at">{i18n.date(&h.at, true)}</span>" "{label}{reason}</li> }
             }).collect();
             view! {
                 <p class="csp-status" data-status=status.as_str()>
-                    <strong class="csp-tag">{i18n.t(&format!("status.{}", status.as_str()))}</strong>
+                    <strong class="csp-tag">{i18n.t(status.label_key())}</strong>
                 </p>
-                <p>{i18n.t(&format!("status.{}.next", status.as_str()))}</p>
+                <p>{i18n.t(status.next_key())}</p>
                 {reason.filter(|_| status == ApplicationStatus::MoreInfoNeeded).map(|r| view! {
                     <div class="csp-inset"><p>{r}</p></div>
                 })}
                 {(status == ApplicationStatus::MoreInfoNeeded).then(|| view! {
-                    <button type="button" class="csp-button" on:click=move |_| state.edit_after_review()>{i18n.t("status.fix")}</button>
+                    <button type="button" class="csp-button" on:click=move |_| state.edit_after_review()>{i18n.t(msg::STATUS_FIX)}</button>
                 })}
                 {(status == ApplicationStatus::Approved).then(|| view! {
-                    <button type="button" class="csp-button" data-open-account on:click=move |_| state.account_open.set(true)>{i18n.t("status.sign_in")}</button>
+                    <button type="button" class="csp-button" data-open-account on:click=move |_| state.account_open.set(true)>{i18n.t(msg::STATUS_SIGN_IN)}</button>
                 })}
                 <FindProvider/>
-                <h2 class="csp-heading-m">{i18n.t("status.history")}</h2>
+                <h2 class="csp-heading-m">{i18n.t(msg::STATUS_HISTORY)}</h2>
                 <ul class="csp-list csp-history">{history}</ul>
-                <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.refresh_status()>{i18n.t("status.refresh")}</button>
+                <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.refresh_status()>{i18n.t(msg::STATUS_REFRESH)}</button>
             }
         })}
     }

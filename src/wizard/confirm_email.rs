@@ -4,6 +4,7 @@
 
 use enroll_core::account::limits;
 use enroll_core::email::address_key;
+use enroll_core::msg;
 use enroll_core::outbox::Delivery;
 use enroll_core::Step;
 use leptos::prelude::*;
@@ -69,10 +70,10 @@ pub fn ConfirmEmail() -> impl IntoView {
     });
     let undelivered = move || delivery.get().is_some_and(Delivery::is_undelivered);
     let delivery_note = move || match delivery.get() {
-        Some(Delivery::Retrying) => Some(("csp-hint", i18n.t("confirm_email.delayed"))),
+        Some(Delivery::Retrying) => Some(("csp-hint", i18n.t(msg::CONFIRM_EMAIL_DELAYED))),
         Some(known) if known.is_undelivered() => Some((
             "csp-error-message",
-            i18n.t("confirm_email.undelivered_help"),
+            i18n.t(msg::CONFIRM_EMAIL_UNDELIVERED_HELP),
         )),
         _ => None,
     };
@@ -84,36 +85,36 @@ pub fn ConfirmEmail() -> impl IntoView {
             <h1 class="csp-heading-l">{move || i18n.t(Step::ConfirmEmail.title_key())}</h1>
             <p>
                 {move || i18n.t(if undelivered() {
-                    "confirm_email.undelivered"
+                    msg::CONFIRM_EMAIL_UNDELIVERED
                 } else if sent() {
-                    "confirm_email.sent"
+                    msg::CONFIRM_EMAIL_SENT
                 } else {
-                    "confirm_email.sending"
+                    msg::CONFIRM_EMAIL_SENDING
                 })}
                 " "<strong class="csp-address">{typed}</strong>
             </p>
             <p role="status">
                 {move || delivery_note().map(|(class, text)| view! { <strong class=class>{text}</strong> })}
             </p>
-            <p>{move || i18n.t("confirm_email.why")}</p>
+            <p>{move || i18n.t(msg::CONFIRM_EMAIL_WHY)}</p>
             <PlainField
                 path="code"
-                label_key="confirm_email.code"
-                hint_key="confirm_email.code_hint"
+                label_key=msg::CONFIRM_EMAIL_CODE
+                hint_key=msg::CONFIRM_EMAIL_CODE_HINT
                 autocomplete="one-time-code"
                 inputmode="numeric"
                 width="csp-input--10"
                 value=code
                 errors=state.form.errors
             />
-            <button type="submit" class="csp-button">{move || i18n.t("form.continue")}</button>
+            <button type="submit" class="csp-button">{move || i18n.t(msg::FORM_CONTINUE)}</button>
             <p role="status" class="csp-hint">
-                {move || state.admin_code_resent.get().then(|| i18n.t("confirm_email.resent"))}
+                {move || state.admin_code_resent.get().then(|| i18n.t(msg::CONFIRM_EMAIL_RESENT))}
             </p>
             <ul class="csp-list csp-actions">
                 <li>
                     <button type="button" class="csp-link-button" on:click=move |_| state.send_admin_code(true)>
-                        {move || i18n.t("confirm_email.send_again")}
+                        {move || i18n.t(msg::CONFIRM_EMAIL_SEND_AGAIN)}
                     </button>
                 </li>
                 <li>
@@ -121,7 +122,7 @@ pub fn ConfirmEmail() -> impl IntoView {
                         state.form.errors.set(Vec::new());
                         state.wizard.update(enroll_core::Wizard::back);
                     }>
-                        {move || i18n.t("confirm_email.change_address")}
+                        {move || i18n.t(msg::CONFIRM_EMAIL_CHANGE_ADDRESS)}
                     </button>
                 </li>
             </ul>

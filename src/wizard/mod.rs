@@ -11,6 +11,7 @@ mod state;
 mod steps;
 
 use enroll_core::draft::Lifecycle;
+use enroll_core::msg;
 use enroll_core::{Answers, PartnerModel, ProgramSettings, ReferenceData, Step, Wizard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -155,7 +156,7 @@ pub fn WizardView(
             let prefix = if state.form.errors.with(Vec::is_empty) {
                 String::new()
             } else {
-                format!("{} ", i18n.t("form.error_prefix"))
+                format!("{} ", i18n.t(msg::FORM_ERROR_PREFIX))
             };
             let locale = i18n.locale.get();
             let title = format!(
@@ -201,7 +202,7 @@ pub fn WizardView(
             <button type="button" class="csp-back-link" on:click=move |_| {
                 state.form.errors.set(Vec::new());
                 state.wizard.update(Wizard::back);
-            }>{move || i18n.t("form.back")}</button>
+            }>{move || i18n.t(msg::FORM_BACK)}</button>
         })}
         {move || (Step::QUESTIONS.contains(&step.get()) || step.get() == Step::Check).then(|| view! { <SaveIndicator/> })}
         {move || state.notice.get().map(|failure| view! {

@@ -1,6 +1,7 @@
 //! Start: what the program is, what the applicant needs, how one can sell,
 //! and whether direct enrollment is open.
 
+use enroll_core::msg;
 use enroll_core::ProgramSettings;
 use leptos::prelude::*;
 
@@ -26,40 +27,40 @@ pub fn StartPage(
         ..
     } = program;
     let needs = [
-        "start.need_mpn",
-        "start.need_address",
-        "start.need_bank",
-        "start.need_admin",
+        msg::START_NEED_MPN,
+        msg::START_NEED_ADDRESS,
+        msg::START_NEED_BANK,
+        msg::START_NEED_ADMIN,
     ];
     let direct_key = if direct_enrollment_open {
-        "program.direct_open"
+        msg::PROGRAM_DIRECT_OPEN
     } else {
-        "program.direct_closed"
+        msg::PROGRAM_DIRECT_CLOSED
     };
     view! {
-        <h1 class="csp-heading-xl">{move || i18n.tf("start.heading", &[("program", &program_name())])}</h1>
-        <p class="csp-lead">{move || i18n.t("start.lead")}</p>
+        <h1 class="csp-heading-xl">{move || i18n.tf(msg::START_HEADING, &[("program", &program_name())])}</h1>
+        <p class="csp-lead">{move || i18n.t(msg::START_LEAD)}</p>
 
-        <h2 class="csp-heading-m">{move || i18n.t("start.need_heading")}</h2>
-        <p>{move || i18n.t("start.need_intro")}</p>
+        <h2 class="csp-heading-m">{move || i18n.t(msg::START_NEED_HEADING)}</h2>
+        <p>{move || i18n.t(msg::START_NEED_INTRO)}</p>
         <ul class="csp-list csp-list--bullet">
             {needs.map(|key| view! { <li>{move || i18n.t(key)}</li> })}
         </ul>
         <p>
             <a class="csp-link" href=links.join_mpn target="_blank" rel="noopener noreferrer">
-                {move || i18n.t("start.no_mpn")}
+                {move || i18n.t(msg::START_NO_MPN)}
             </a>
         </p>
 
-        <h2 class="csp-heading-m">{move || i18n.t("models.heading")}</h2>
+        <h2 class="csp-heading-m">{move || i18n.t(msg::MODELS_HEADING)}</h2>
         <div class="csp-models">
             <section class="csp-card" aria-labelledby="csp-model-indirect">
-                <h3 class="csp-heading-s" id="csp-model-indirect">{move || i18n.t("models.indirect_title")}</h3>
-                <p>{move || i18n.t("models.indirect_body")}</p>
+                <h3 class="csp-heading-s" id="csp-model-indirect">{move || i18n.t(msg::MODELS_INDIRECT_TITLE)}</h3>
+                <p>{move || i18n.t(msg::MODELS_INDIRECT_BODY)}</p>
             </section>
             <section class="csp-card" aria-labelledby="csp-model-direct">
-                <h3 class="csp-heading-s" id="csp-model-direct">{move || i18n.t("models.direct_title")}</h3>
-                <p>{move || i18n.t("models.direct_body")}</p>
+                <h3 class="csp-heading-s" id="csp-model-direct">{move || i18n.t(msg::MODELS_DIRECT_TITLE)}</h3>
+                <p>{move || i18n.t(msg::MODELS_DIRECT_BODY)}</p>
             </section>
         </div>
         <div
@@ -71,9 +72,9 @@ pub fn StartPage(
             {direct_enrollment_note.map(|note| view! { <p>{note}</p> })}
         </div>
 
-        <p class="csp-hint">{move || i18n.t("start.review_time")}</p>
+        <p class="csp-hint">{move || i18n.t(msg::START_REVIEW_TIME)}</p>
         <button type="button" class="csp-button csp-button--start" on:click=move |_| on_start()>
-            {move || i18n.t("start.start_button")}
+            {move || i18n.t(msg::START_START_BUTTON)}
         </button>
     }
 }

@@ -1,7 +1,8 @@
 //! The question pages: one per step, each a short form with Continue.
 
-use enroll_core::bank::BankScheme;
+use enroll_core::bank::{BankField, BankScheme};
 use enroll_core::company::normalize_mpn_id;
+use enroll_core::{msg, MessageKey};
 use enroll_core::{Field, PartnerModel, Step};
 use leptos::prelude::*;
 
@@ -44,7 +45,7 @@ fn QuestionPage(step: Step, body: AnyView) -> impl IntoView {
         }>
             <h1 class="csp-heading-l">{move || i18n.t(step.title_key())}</h1>
             {body}
-            <button type="submit" class="csp-button">{move || i18n.t("form.continue")}</button>
+            <button type="submit" class="csp-button">{move || i18n.t(msg::FORM_CONTINUE)}</button>
         </form>
     }
 }
@@ -85,7 +86,7 @@ fn ModelQuestion() -> impl IntoView {
         .program
         .with_value(|p| (p.direct_enrollment_open, p.direct_enrollment_note.clone()));
     let option =
-        move |model: PartnerModel, id: &'static str, title: &'static str, body: &'static str| {
+        move |model: PartnerModel, id: &'static str, title: MessageKey, body: MessageKey| {
             view! {
                 <div class="csp-radio">
                     <input
@@ -104,17 +105,17 @@ fn ModelQuestion() -> impl IntoView {
     view! {
         <div class="csp-field" class:csp-field--error=move || error().is_some()>
             <fieldset class="csp-fieldset" aria-describedby=move || error().map(|_| "f-model-error")>
-                <legend class="csp-visually-hidden">{move || i18n.t("step.model.title")}</legend>
+                <legend class="csp-visually-hidden">{move || i18n.t(msg::STEP_MODEL_TITLE)}</legend>
                 {move || error().map(|m| view! { <p class="csp-error-message" id="f-model-error">{m}</p> })}
                 <div id=field_id(&Field::Model.path()) tabindex="-1">
-                    {option(PartnerModel::IndirectReseller, "f-model-indirect", "models.indirect_title", "models.indirect_body")}
-                    {option(PartnerModel::DirectPartner, "f-model-direct", "models.direct_title", "models.direct_body")}
+                    {option(PartnerModel::IndirectReseller, "f-model-indirect", msg::MODELS_INDIRECT_TITLE, msg::MODELS_INDIRECT_BODY)}
+                    {option(PartnerModel::DirectPartner, "f-model-direct", msg::MODELS_DIRECT_TITLE, msg::MODELS_DIRECT_BODY)}
                 </div>
             </fieldset>
         </div>
         {(!open).then(|| view! {
             <div class="csp-notice" data-direct-enrollment="closed">
-                <p class="csp-notice__title">{move || i18n.t("program.direct_closed")}</p>
+                <p class="csp-notice__title">{move || i18n.t(msg::PROGRAM_DIRECT_CLOSED)}</p>
                 {note.clone().map(|n| view! { <p>{n}</p> })}
             </div>
         })}
@@ -143,22 +144,22 @@ fn MpnQuestion() -> impl IntoView {
     });
     let join = state.program.with_value(|p| p.links.join_mpn.clone());
     view! {
-        <TextField field=Field::MpnId label_key="mpn.label" hint_key="mpn.hint" width="csp-input--10" autocomplete="off"/>
+        <TextField field=Field::MpnId label_key=msg::MPN_LABEL hint_key=msg::MPN_HINT width="csp-input--10" autocomplete="off"/>
         <div class="csp-lookup" role="status" aria-live="polite">
             {move || match lookup.get().flatten() {
                 Some(Ok(Some(entry))) => {
                     let country = country_name(&entry.country, i18n.locale.get());
                     view! {
                         <div class="csp-notice csp-notice--open" data-mpn-lookup="found">
-                            <p>{i18n.tf("mpn.found", &[("company", &entry.company_name), ("country", &country)])}</p>
+                            <p>{i18n.tf(msg::MPN_FOUND, &[("company", &entry.company_name), ("country", &country)])}</p>
                         </div>
                     }
                     .into_any()
                 }
                 Some(Ok(None)) => view! {
                     <div class="csp-notice" data-mpn-lookup="not_found">
-                        <p>{i18n.t("mpn.not_found")}</p>
-                        <p><a class="csp-link" href=join.clone() target="_blank" rel="noopener noreferrer">{i18n.t("start.no_mpn")}</a></p>
+                        <p>{i18n.t(msg::MPN_NOT_FOUND)}</p>
+                        <p><a class="csp-link" href=join.clone() target="_blank" rel="noopener noreferrer">{i18n.t(msg::START_NO_MPN)}</a></p>
                     </div>
                 }
                 .into_any(),
@@ -176,11 +177,11 @@ fn CompanyQuestion() -> impl IntoView {
     Effect::new(move |_| state.load_address_format(country.get()));
     let format = Memo::new(move |_| state.address_format(&country.get()));
     view! {
-        <TextField field=Field::LegalName label_key="company.legal_name" autocomplete="organization"/>
-        <TextField field=Field::Website label_key="company.website" optional=true input_type="url" autocomplete="url"/>
-        <TextField field=Field::TaxId label_key="company.tax_id" optional=true width="csp-input--20"/>
-        <h2 class="csp-heading-m">{move || i18n.t("company.address_heading")}</h2>
-        <SelectField field=Field::AddressCountry label_key="company.country" options=country_options()/>
+        <TextField field=Field::LegalName label_key=msg::COMPANY_LEGAL_NAME autocomplete="organization"/>
+        <TextField field=Field::Website label_key=msg::COMPANY_WEBSITE optional=true input_type="url" autocomplete="url"/>
+        <TextField field=Field::TaxId label_key=msg::COMPANY_TAX_ID optional=true width="csp-input--20"/>
+        <h2 class="csp-heading-m">{move || i18n.t(msg::COMPANY_ADDRESS_HEADING)}</h2>
+        <SelectField field=Field::AddressCountry label_key=msg::COMPANY_COUNTRY options=country_options()/>
         {move || {
             if country.get().is_empty() {
                 return ().into_any();
@@ -190,7 +191,7 @@ fn CompanyQuestion() -> impl IntoView {
             let format = format.get().unwrap_or_else(enroll_core::address::AddressFormat::fallback);
             let fields = format.fields();
             let label = move |field: enroll_core::address::AddressField| {
-                fields.iter().find(|f| f.field == field).map(|f| (f.label_key.clone(), f.required))
+                fields.iter().find(|f| f.field == field).map(|f| (f.label_key, f.required))
             };
             let regions: Vec<(String, String)> = format
                 .regions
@@ -199,8 +200,8 @@ fn CompanyQuestion() -> impl IntoView {
                 .collect();
             use enroll_core::address::AddressField as F;
             view! {
-                <TextField field=Field::StreetLine(0) label_key="address.line1" autocomplete="address-line1"/>
-                <TextField field=Field::StreetLine(1) label_key="address.line2" optional=true autocomplete="address-line2"/>
+                <TextField field=Field::StreetLine(0) label_key=msg::ADDRESS_LINE1 autocomplete="address-line1"/>
+                <TextField field=Field::StreetLine(1) label_key=msg::ADDRESS_LINE2 optional=true autocomplete="address-line2"/>
                 {label(F::DependentLocality).map(|(key, required)| view! { <TextField field=Field::DependentLocality label_key=key optional=!required/> })}
                 {label(F::Locality).map(|(key, required)| view! { <TextField field=Field::Locality label_key=key optional=!required autocomplete="address-level2" width="csp-input--20"/> })}
                 {label(F::Region).map(|(key, _)| if regions.is_empty() {
@@ -225,32 +226,29 @@ fn BankQuestion() -> impl IntoView {
     });
     let chosen = Memo::new(move |_| state.form.answers.with(|a| !a.bank.country.is_empty()));
     view! {
-        <p>{move || i18n.t("bank.intro")}</p>
-        <SelectField field=Field::BankCountry label_key="bank.country" options=country_options()/>
+        <p>{move || i18n.t(msg::BANK_INTRO)}</p>
+        <SelectField field=Field::BankCountry label_key=msg::BANK_COUNTRY options=country_options()/>
         {move || chosen.get().then(|| {
             let scheme = scheme.get();
             let fields: Vec<_> = scheme
                 .fields()
                 .iter()
-                .map(|(field, label, required)| {
-                    let field = *field;
+                .map(|&BankField { field, label, hint, required }| {
                     if field == Field::AccountType {
                         let types: Vec<(String, String)> = scheme
                             .account_types()
                             .iter()
-                            .map(|t| ((*t).to_owned(), i18n.t(&format!("bank.account_type.{t}"))))
+                            .map(|(kind, name)| ((*kind).to_owned(), i18n.t(*name)))
                             .collect();
-                        view! { <SelectField field=field label_key=*label options=types/> }.into_any()
+                        view! { <SelectField field=field label_key=label options=types/> }.into_any()
                     } else {
-                        let hint = format!("bank.hint.{}", field.path().trim_start_matches("bank."));
-                        let hint = if field == Field::RoutingCode { format!("{hint}.{}", label.trim_start_matches("bank.label.")) } else { hint };
                         let secret = enroll_core::bank::is_secret(field);
-                        view! { <TextField field=field label_key=*label hint_key=hint optional=!required width="csp-input--20" autocomplete="off" secret=secret/> }.into_any()
+                        view! { <TextField field=field label_key=label hint_key=hint optional=!required width="csp-input--20" autocomplete="off" secret=secret/> }.into_any()
                     }
                 })
                 .collect();
             view! {
-                <TextField field=Field::AccountHolder label_key="bank.account_holder" autocomplete="off"/>
+                <TextField field=Field::AccountHolder label_key=msg::BANK_ACCOUNT_HOLDER autocomplete="off"/>
                 {fields}
             }
         })}
@@ -261,11 +259,11 @@ fn BankQuestion() -> impl IntoView {
 fn AdminQuestion() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <p>{move || i18n.t("admin.intro")}</p>
-        <TextField field=Field::FirstName label_key="admin.first_name" autocomplete="given-name" width="csp-input--20"/>
-        <TextField field=Field::LastName label_key="admin.last_name" autocomplete="family-name" width="csp-input--20"/>
-        <TextField field=Field::Email label_key="admin.email" hint_key="admin.email_hint" input_type="email" autocomplete="email"/>
-        <TextField field=Field::Phone label_key="admin.phone" optional=true input_type="tel" autocomplete="tel" width="csp-input--20"/>
+        <p>{move || i18n.t(msg::ADMIN_INTRO)}</p>
+        <TextField field=Field::FirstName label_key=msg::ADMIN_FIRST_NAME autocomplete="given-name" width="csp-input--20"/>
+        <TextField field=Field::LastName label_key=msg::ADMIN_LAST_NAME autocomplete="family-name" width="csp-input--20"/>
+        <TextField field=Field::Email label_key=msg::ADMIN_EMAIL hint_key=msg::ADMIN_EMAIL_HINT input_type="email" autocomplete="email"/>
+        <TextField field=Field::Phone label_key=msg::ADMIN_PHONE optional=true input_type="tel" autocomplete="tel" width="csp-input--20"/>
     }
 }
 
@@ -275,7 +273,7 @@ fn TenantQuestion() -> impl IntoView {
     let state = use_wizard();
     let answers = state.form.answers;
     let checkbox = move |field: Field,
-                         label: &'static str,
+                         label: MessageKey,
                          get: fn(&enroll_core::Answers) -> bool,
                          set: fn(&mut enroll_core::Answers, bool)| {
         let id = field_id(&field.path());
@@ -298,12 +296,12 @@ fn TenantQuestion() -> impl IntoView {
     };
     view! {
         <div class="csp-inset">
-            <p>{move || i18n.t("tenant.rule")}</p>
-            <p>{move || i18n.t("tenant.rule_corporate")}</p>
+            <p>{move || i18n.t(msg::TENANT_RULE)}</p>
+            <p>{move || i18n.t(msg::TENANT_RULE_CORPORATE)}</p>
         </div>
-        <TextField field=Field::CspDomain label_key="tenant.csp_domain" hint_key="tenant.csp_domain_hint" autocomplete="off"/>
-        <TextField field=Field::CorporateDomain label_key="tenant.corporate_domain" hint_key="tenant.corporate_domain_hint" optional=true autocomplete="off"/>
-        {checkbox(Field::NoResale, "tenant.attest_no_resale", |a| a.attestations.no_resale_to_csp_partners, |a, v| a.attestations.no_resale_to_csp_partners = v)}
-        {checkbox(Field::TermsAccepted, "tenant.attest_terms", |a| a.attestations.terms_accepted, |a, v| a.attestations.terms_accepted = v)}
+        <TextField field=Field::CspDomain label_key=msg::TENANT_CSP_DOMAIN hint_key=msg::TENANT_CSP_DOMAIN_HINT autocomplete="off"/>
+        <TextField field=Field::CorporateDomain label_key=msg::TENANT_CORPORATE_DOMAIN hint_key=msg::TENANT_CORPORATE_DOMAIN_HINT optional=true autocomplete="off"/>
+        {checkbox(Field::NoResale, msg::TENANT_ATTEST_NO_RESALE, |a| a.attestations.no_resale_to_csp_partners, |a, v| a.attestations.no_resale_to_csp_partners = v)}
+        {checkbox(Field::TermsAccepted, msg::TENANT_ATTEST_TERMS, |a| a.attestations.terms_accepted, |a, v| a.attestations.terms_accepted = v)}
     }
 }

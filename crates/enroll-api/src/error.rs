@@ -88,7 +88,7 @@ impl ApiFailure {
         let body = ApiErrorBody {
             error: ApiError {
                 code: self.code,
-                message: catalog.text(&self.code.message_key()),
+                message: catalog.text_of(&self.code.message_key()),
             },
         };
         serde_json::to_string(&body).unwrap_or_default()

@@ -410,6 +410,11 @@ mod tests {
         for p in &providers {
             assert!(p.countries_served.contains(&p.country));
             assert!(!p.products.is_empty() && !p.services.is_empty());
+            // The finder shows each service in the reader's language.
+            for service in &p.services {
+                let label = enroll_core::provider::service_label(service);
+                assert!(label.is_some(), "no words for the service {service}");
+            }
             assert!(p.languages.contains(&"en".to_owned()));
             assert!(p.website.starts_with("https://") && p.email.contains('@'));
         }

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ErrorCode, ProblemCode};
+use crate::{msg, ErrorCode, MessageKey, ProblemCode};
 
 mod passwords;
 pub use passwords::*;
@@ -157,6 +157,22 @@ const fn grant(role: Role, actions: &'static [Action], grants: &'static [Role]) 
 }
 
 impl Role {
+    /// The role's name, as the account's pages show it.
+    pub fn label_key(self) -> MessageKey {
+        use msg::account::*;
+        match self {
+            Self::GlobalAdmin => ROLE_GLOBAL_ADMIN,
+            Self::AccountAdmin => ROLE_ACCOUNT_ADMIN,
+            Self::UserManagementAdmin => ROLE_USER_MANAGEMENT_ADMIN,
+            Self::BillingAdmin => ROLE_BILLING_ADMIN,
+            Self::AdminAgent => ROLE_ADMIN_AGENT,
+            Self::SalesAgent => ROLE_SALES_AGENT,
+            Self::HelpdeskAgent => ROLE_HELPDESK_AGENT,
+            Self::BusinessProfileAdmin => ROLE_BUSINESS_PROFILE_ADMIN,
+            Self::ReferralsAdmin => ROLE_REFERRALS_ADMIN,
+        }
+    }
+
     pub const ALL: [Role; 9] = [
         Role::GlobalAdmin,
         Role::AccountAdmin,

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::pattern::{is_separator, Pattern};
-use crate::{Address, Field, Problem, ProblemCode};
+use crate::{msg, Address, Field, MessageKey, Problem, ProblemCode};
 
 /// One country's address rules.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -127,7 +127,7 @@ pub struct FieldSpec {
     pub field: AddressField,
     pub required: bool,
     /// Catalog key of its name in this country ("ZIP code", "prefecture").
-    pub label_key: String,
+    pub label_key: MessageKey,
 }
 
 impl AddressFormat {
@@ -233,17 +233,47 @@ impl AddressFormat {
         self.fmt.contains(&format!("%{}", field.token()))
     }
 
-    /// Catalog key of a field's name in this country.
-    pub fn label_key(&self, field: AddressField) -> String {
-        let kind = match field {
-            AddressField::StreetLines => "street",
-            AddressField::SortingCode => "sorting_code",
-            AddressField::DependentLocality => non_empty(&self.sublocality_name_type, "suburb"),
-            AddressField::Locality => non_empty(&self.locality_name_type, "city"),
-            AddressField::Region => non_empty(&self.state_name_type, "province"),
-            AddressField::PostalCode => non_empty(&self.zip_name_type, "postal"),
-        };
-        format!("address.label.{kind}")
+    /// Catalog key of a field's name in this country: the name the
+    /// format gives it (`zip_name_type`: "zip", "pin", "eircode"…), or the
+    /// common name where it gives none or one this catalog does not word.
+    pub fn label_key(&self, field: AddressField) -> MessageKey {
+        match field {
+            AddressField::StreetLines => msg::ADDRESS_LABEL_STREET,
+            AddressField::SortingCode => msg::ADDRESS_LABEL_SORTING_CODE,
+            AddressField::DependentLocality => match self.sublocality_name_type.as_str() {
+                "district" => msg::ADDRESS_LABEL_DISTRICT,
+                "neighborhood" => msg::ADDRESS_LABEL_NEIGHBORHOOD,
+                "townland" => msg::ADDRESS_LABEL_TOWNLAND,
+                "village_township" => msg::ADDRESS_LABEL_VILLAGE_TOWNSHIP,
+                _ => msg::ADDRESS_LABEL_SUBURB,
+            },
+            AddressField::Locality => match self.locality_name_type.as_str() {
+                "post_town" => msg::ADDRESS_LABEL_POST_TOWN,
+                "district" => msg::ADDRESS_LABEL_DISTRICT,
+                "suburb" => msg::ADDRESS_LABEL_SUBURB,
+                _ => msg::ADDRESS_LABEL_CITY,
+            },
+            AddressField::Region => match self.state_name_type.as_str() {
+                "state" => msg::ADDRESS_LABEL_STATE,
+                "prefecture" => msg::ADDRESS_LABEL_PREFECTURE,
+                "county" => msg::ADDRESS_LABEL_COUNTY,
+                "area" => msg::ADDRESS_LABEL_AREA,
+                "island" => msg::ADDRESS_LABEL_ISLAND,
+                "department" => msg::ADDRESS_LABEL_DEPARTMENT,
+                "do_si" => msg::ADDRESS_LABEL_DO_SI,
+                "emirate" => msg::ADDRESS_LABEL_EMIRATE,
+                "oblast" => msg::ADDRESS_LABEL_OBLAST,
+                "parish" => msg::ADDRESS_LABEL_PARISH,
+                "district" => msg::ADDRESS_LABEL_DISTRICT,
+                _ => msg::ADDRESS_LABEL_PROVINCE,
+            },
+            AddressField::PostalCode => match self.zip_name_type.as_str() {
+                "zip" => msg::ADDRESS_LABEL_ZIP,
+                "pin" => msg::ADDRESS_LABEL_PIN,
+                "eircode" => msg::ADDRESS_LABEL_EIRCODE,
+                _ => msg::ADDRESS_LABEL_POSTAL,
+            },
+        }
     }
 
     /// The first example postal code, to show in messages.
@@ -285,14 +315,6 @@ fn is_latin_letter(c: char) -> bool {
     matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
 }
 
-fn non_empty<'a>(value: &'a str, default: &'a str) -> &'a str {
-    if value.is_empty() {
-        default
-    } else {
-        value
-    }
-}
-
 fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -316,8 +338,8 @@ pub fn address_problems(address: &Address, format: Option<&AddressFormat>) -> Ve
     };
     let label = |field| {
         format
-            .map(|f| f.label_key(field))
-            .unwrap_or_else(|| AddressFormat::default().label_key(field))
+            .map(|f| f.label_key(field).as_str())
+            .unwrap_or_else(|| AddressFormat::default().label_key(field).as_str())
     };
 
     let first_line = address.lines.first().map(|l| l.trim()).unwrap_or("");

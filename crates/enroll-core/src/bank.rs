@@ -3,6 +3,7 @@
 //! lower case wherever the format allows; the rules compare the compact,
 //! upper-case form.
 
+use crate::{msg, MessageKey};
 use crate::{BankDetails, Field, Problem, ProblemCode};
 
 /// How payments reach a bank in a given country.
@@ -40,6 +41,42 @@ const IBAN_COUNTRIES: &[&str] = &[
     "TN", "TR", "UA", "VA", "VG", "XK", "YE",
 ];
 
+/// One field of a scheme's form: its contract path, the catalog keys of
+/// its label and hint, and whether it must be answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BankField {
+    pub field: Field,
+    pub label: MessageKey,
+    pub hint: Option<MessageKey>,
+    pub required: bool,
+}
+
+impl BankField {
+    const fn required(field: Field, label: MessageKey, hint: MessageKey) -> Self {
+        Self {
+            field,
+            label,
+            hint: Some(hint),
+            required: true,
+        }
+    }
+}
+
+const IBAN: BankField = BankField::required(Field::Iban, msg::BANK_LABEL_IBAN, msg::BANK_HINT_IBAN);
+const BIC: BankField = BankField::required(Field::Bic, msg::BANK_LABEL_BIC, msg::BANK_HINT_BIC);
+const ACCOUNT_NUMBER: BankField = BankField::required(
+    Field::AccountNumber,
+    msg::BANK_LABEL_ACCOUNT_NUMBER,
+    msg::BANK_HINT_ACCOUNT_NUMBER,
+);
+/// Some banks' forms ask it; none refuses a payment without it.
+const ACCOUNT_TYPE: BankField = BankField {
+    field: Field::AccountType,
+    label: msg::BANK_LABEL_ACCOUNT_TYPE,
+    hint: None,
+    required: false,
+};
+
 impl BankScheme {
     pub fn for_country(country: &str) -> Self {
         match country.trim().to_ascii_uppercase().as_str() {
@@ -55,54 +92,61 @@ impl BankScheme {
         }
     }
 
-    /// The fields a form shows for this scheme, after country and holder:
-    /// (contract path, catalog key of its label, required).
-    pub fn fields(self) -> &'static [(Field, &'static str, bool)] {
+    /// The fields a form shows for this scheme, after country and holder.
+    pub fn fields(self) -> &'static [BankField] {
+        use msg::*;
+        const fn routing(label: MessageKey, hint: MessageKey) -> BankField {
+            BankField::required(Field::RoutingCode, label, hint)
+        }
+        const US: &[BankField] = &[
+            routing(BANK_LABEL_ABA, BANK_HINT_ROUTING_CODE_ABA),
+            ACCOUNT_NUMBER,
+            ACCOUNT_TYPE,
+        ];
+        const GB: &[BankField] = &[
+            routing(BANK_LABEL_SORT_CODE, BANK_HINT_ROUTING_CODE_SORT_CODE),
+            ACCOUNT_NUMBER,
+        ];
+        const AU: &[BankField] = &[
+            routing(BANK_LABEL_BSB, BANK_HINT_ROUTING_CODE_BSB),
+            ACCOUNT_NUMBER,
+        ];
+        const IN: &[BankField] = &[
+            routing(BANK_LABEL_IFSC, BANK_HINT_ROUTING_CODE_IFSC),
+            ACCOUNT_NUMBER,
+        ];
+        const CA: &[BankField] = &[
+            routing(BANK_LABEL_CA_TRANSIT, BANK_HINT_ROUTING_CODE_CA_TRANSIT),
+            ACCOUNT_NUMBER,
+        ];
+        const CN: &[BankField] = &[
+            routing(BANK_LABEL_CNAPS, BANK_HINT_ROUTING_CODE_CNAPS),
+            ACCOUNT_NUMBER,
+        ];
+        const JP: &[BankField] = &[
+            routing(
+                BANK_LABEL_JP_BANK_BRANCH,
+                BANK_HINT_ROUTING_CODE_JP_BANK_BRANCH,
+            ),
+            ACCOUNT_NUMBER,
+            ACCOUNT_TYPE,
+        ];
         match self {
-            Self::Iban => &[
-                (Field::Iban, "bank.label.iban", true),
-                (Field::Bic, "bank.label.bic", true),
-            ],
-            Self::Swift => &[
-                (Field::AccountNumber, "bank.label.account_number", true),
-                (Field::Bic, "bank.label.bic", true),
-            ],
-            Self::UsAba => &[
-                (Field::RoutingCode, "bank.label.aba", true),
-                (Field::AccountNumber, "bank.label.account_number", true),
-                (Field::AccountType, "bank.label.account_type", false),
-            ],
-            Self::GbSortCode => &[
-                (Field::RoutingCode, "bank.label.sort_code", true),
-                (Field::AccountNumber, "bank.label.account_number", true),
-            ],
-            Self::AuBsb => &[
-                (Field::RoutingCode, "bank.label.bsb", true),
-                (Field::AccountNumber, "bank.label.account_number", true),
-            ],
-            Self::InIfsc => &[
-                (Field::RoutingCode, "bank.label.ifsc", true),
-                (Field::AccountNumber, "bank.label.account_number", true),
-            ],
-            Self::CaTransit => &[
-                (Field::RoutingCode, "bank.label.ca_transit", true),
-                (Field::AccountNumber, "bank.label.account_number", true),
-            ],
-            Self::CnCnaps => &[
-                (Field::RoutingCode, "bank.label.cnaps", true),
-                (Field::AccountNumber, "bank.label.account_number", true),
-            ],
-            Self::JpZengin => &[
-                (Field::RoutingCode, "bank.label.jp_bank_branch", true),
-                (Field::AccountNumber, "bank.label.account_number", true),
-                (Field::AccountType, "bank.label.account_type", false),
-            ],
+            Self::Iban => &[IBAN, BIC],
+            Self::Swift => &[ACCOUNT_NUMBER, BIC],
+            Self::UsAba => US,
+            Self::GbSortCode => GB,
+            Self::AuBsb => AU,
+            Self::InIfsc => IN,
+            Self::CaTransit => CA,
+            Self::CnCnaps => CN,
+            Self::JpZengin => JP,
         }
     }
 
     /// Whether this scheme has the account field `field`.
     pub fn uses(self, field: Field) -> bool {
-        self.fields().iter().any(|(f, _, _)| *f == field)
+        self.fields().iter().any(|f| f.field == field)
     }
 
     /// A well-formed domestic bank code, to show in messages and hints.
@@ -119,11 +163,18 @@ impl BankScheme {
         }
     }
 
-    /// Account types this scheme distinguishes (contract values).
-    pub fn account_types(self) -> &'static [&'static str] {
+    /// Account types this scheme distinguishes: the contract's value and
+    /// the catalog key of its name.
+    pub fn account_types(self) -> &'static [(&'static str, MessageKey)] {
         match self {
-            Self::UsAba => &["checking", "savings"],
-            Self::JpZengin => &["ordinary", "current"],
+            Self::UsAba => &[
+                ("checking", msg::BANK_ACCOUNT_TYPE_CHECKING),
+                ("savings", msg::BANK_ACCOUNT_TYPE_SAVINGS),
+            ],
+            Self::JpZengin => &[
+                ("ordinary", msg::BANK_ACCOUNT_TYPE_ORDINARY),
+                ("current", msg::BANK_ACCOUNT_TYPE_CURRENT),
+            ],
             _ => &[],
         }
     }
@@ -282,13 +333,16 @@ pub fn bank_problems(bank: &BankDetails) -> Vec<Problem> {
     let scheme = BankScheme::for_country(&bank.country);
     let country = bank_country_code(&bank.country);
     problems.extend(unused_problems(bank, scheme));
-    for (field, _, required) in scheme.fields() {
+    for BankField {
+        field, required, ..
+    } in scheme.fields()
+    {
         let value = account_field(bank, *field);
         if value.trim().is_empty() {
             if *required {
                 let mut problem = Problem::new(*field, ProblemCode::Required);
                 if *field == Field::RoutingCode {
-                    problem = problem.with_param("label_key", scheme.fields()[0].1);
+                    problem = problem.with_param("label_key", scheme.fields()[0].label.as_str());
                 }
                 problems.push(problem);
             }
@@ -307,9 +361,9 @@ pub fn bank_problems(bank: &BankDetails) -> Vec<Problem> {
         let mut problem = problem.map(|finding| finding.into_problem(*field));
         if *field == Field::RoutingCode {
             // "Enter a sort code like 12-34-56": the code's name and form.
-            let (_, label_key, _) = scheme.fields()[0];
+            let label_key = scheme.fields()[0].label;
             problem = problem.map(|p| {
-                p.with_param("label_key", label_key)
+                p.with_param("label_key", label_key.as_str())
                     .with_param("example", scheme.routing_example())
             });
         }
@@ -491,8 +545,11 @@ fn account_number_problem(scheme: BankScheme, typed: &str) -> Option<Finding> {
 }
 
 fn account_type_problem(scheme: BankScheme, typed: &str) -> Option<Finding> {
-    (!scheme.account_types().contains(&typed.trim()))
-        .then(|| Finding::code(ProblemCode::InvalidFormat))
+    (!scheme
+        .account_types()
+        .iter()
+        .any(|(kind, _)| *kind == typed.trim()))
+    .then(|| Finding::code(ProblemCode::InvalidFormat))
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@
 //!   presses; a new one only after a refusal or when a reviewer asks for
 //!   more information.
 
+use crate::{msg, MessageKey};
 use crate::{ErrorCode, ValidationReport};
 
 /// What the app must do next.
@@ -139,18 +140,18 @@ impl Trouble {
 
     /// The catalog key of what to tell the applicant (for `Refused`, when
     /// the server gave no message of its own).
-    pub fn message_key(&self) -> &'static str {
+    pub fn message_key(&self) -> MessageKey {
         match self {
-            Self::Offline { .. } => "draft.offline",
-            Self::ServerError { .. } => "draft.server_error",
-            Self::Throttled { .. } => "draft.throttled",
-            Self::NotSaved => "draft.not_saved",
-            Self::Conflict => "save.conflict",
-            Self::Expired => "draft.expired",
-            Self::Gone => "draft.gone",
-            Self::AlreadySubmitted => "draft.already_submitted",
-            Self::Invalid(_) => "app.invalid_answers",
-            Self::Refused { .. } => "app.server_error",
+            Self::Offline { .. } => msg::DRAFT_OFFLINE,
+            Self::ServerError { .. } => msg::DRAFT_SERVER_ERROR,
+            Self::Throttled { .. } => msg::DRAFT_THROTTLED,
+            Self::NotSaved => msg::DRAFT_NOT_SAVED,
+            Self::Conflict => msg::SAVE_CONFLICT,
+            Self::Expired => msg::DRAFT_EXPIRED,
+            Self::Gone => msg::DRAFT_GONE,
+            Self::AlreadySubmitted => msg::DRAFT_ALREADY_SUBMITTED,
+            Self::Invalid(_) => msg::APP_INVALID_ANSWERS,
+            Self::Refused { .. } => msg::APP_SERVER_ERROR,
         }
     }
 

@@ -17,6 +17,36 @@ use std::sync::OnceLock;
 
 type Entry = (&'static str, Cow<'static, str>);
 
+/// A message's key: one of the constants in `crate::msg`, which build.rs
+/// writes from the catalogs, so the code cannot name a key they lack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MessageKey(pub(crate) &'static str);
+
+impl MessageKey {
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+/// The two messages an email is worded by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EmailWording {
+    pub subject: MessageKey,
+    pub body: MessageKey,
+}
+
+/// A message with plural forms, named by its stem (`finder.count`): the
+/// catalogs hold `<stem>.other` and the forms a language adds (`.one`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PluralKey(pub(crate) &'static str);
+
+impl PluralKey {
+    /// The key of one plural category's form (`one`, `other`, …).
+    pub fn form(self, category: &str) -> String {
+        format!("{}.{category}", self.0)
+    }
+}
+
 /// The book each locale's catalog was given at run time (by `Locale as
 /// usize`).
 static ADDED: [OnceLock<Vec<Entry>>; 2] = [OnceLock::new(), OnceLock::new()];
@@ -210,9 +240,15 @@ impl Catalog {
         }
     }
 
-    /// The text of a key; the key itself when no catalog has it, so a
-    /// missing message is visible rather than blank.
-    pub fn text(&self, key: &str) -> String {
+    /// The text of a message.
+    pub fn text(&self, key: MessageKey) -> String {
+        self.text_of(key.as_str())
+    }
+
+    /// The text of a key that comes from data (a problem's `label_key`);
+    /// the key itself when no catalog has it, so a missing message is
+    /// visible rather than blank.
+    pub fn text_of(&self, key: &str) -> String {
         self.lookup(key).unwrap_or(key).to_owned()
     }
 
@@ -220,7 +256,12 @@ impl Catalog {
     /// pass over the message: a value is put in as given, so a value that
     /// itself holds `{name}` is never filled in again. A placeholder with
     /// no value stays as written.
-    pub fn format(&self, key: &str, params: &[(&str, &str)]) -> String {
+    pub fn format(&self, key: MessageKey, params: &[(&str, &str)]) -> String {
+        self.format_of(key.as_str(), params)
+    }
+
+    /// `format` for a key that comes from data (see `text_of`).
+    pub fn format_of(&self, key: &str, params: &[(&str, &str)]) -> String {
         Self::fill(self.lookup(key).unwrap_or(key), params)
     }
 
@@ -265,14 +306,14 @@ impl Catalog {
         // A `label_key` param names a catalog entry ("address.label.zip"):
         // its text fills `{label}`, so "Enter your {label}" reads "Enter
         // your ZIP code" in the US and "Enter your postcode" elsewhere.
-        let label = problem.params.get("label_key").map(|k| self.text(k));
+        let label = problem.params.get("label_key").map(|k| self.text_of(k));
         let params: Vec<(&str, &str)> = problem
             .params
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .chain(label.as_deref().map(|l| ("label", l)))
             .collect();
-        self.format(&key, &params)
+        self.format_of(&key, &params)
     }
 }
 
@@ -305,6 +346,7 @@ fn unescape(text: &'static str) -> Cow<'static, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::msg;
     use crate::{Field, ProblemCode};
 
     #[test]
@@ -312,7 +354,7 @@ mod tests {
         assert_eq!(unescape(r"Hello,\n\nBye"), "Hello,\n\nBye");
         assert_eq!(unescape(r"C:\\dir \t"), r"C:\dir \t");
         for locale in Locale::ALL {
-            let body = Catalog::get(locale).format("email.status.submitted.body", &[]);
+            let body = Catalog::get(locale).format(msg::email::EMAIL_STATUS_SUBMITTED_BODY, &[]);
             assert!(
                 body.contains('\n') && !body.contains(r"\n"),
                 "{}: {body}",
@@ -325,19 +367,22 @@ mod tests {
     fn values_are_put_in_once_and_as_given() {
         let en = Catalog::get(Locale::EnUs);
         let text = en.format(
-            "email.reason",
+            msg::email::EMAIL_REASON,
             &[("reason", "Use {reason} and {name}, 100% \\n")],
         );
         assert_eq!(text, "Reviewer's note: Use {reason} and {name}, 100% \\n");
         let text = en.format(
-            "email.status.submitted.body",
+            msg::email::EMAIL_STATUS_SUBMITTED_BODY,
             &[("company", "{company}"), ("name", "{name}")],
         );
         assert!(text.starts_with("Hello {name},"), "{text}");
         assert!(text.contains("application of {company}."), "{text}");
         // A placeholder without a value, or a lone brace, stays.
-        assert_eq!(en.format("email.reason", &[]), "Reviewer's note: {reason}");
-        assert_eq!(en.format("{ {x} }{", &[("x", "1")]), "{ 1 }{");
+        assert_eq!(
+            en.format(msg::email::EMAIL_REASON, &[]),
+            "Reviewer's note: {reason}"
+        );
+        assert_eq!(Catalog::fill("{ {x} }{", &[("x", "1")]), "{ 1 }{");
     }
 
     #[test]
@@ -374,9 +419,15 @@ mod tests {
     fn a_book_is_looked_up_after_the_built_in_ones() {
         // Built here without the account's book, which is added after.
         let core = Catalog::parse(Locale::ZhCn, std::iter::once(Locale::ZhCn.core_source()));
-        assert_eq!(find_in(&core.entries, "account.sign_out"), None);
+        assert_eq!(
+            find_in(&core.entries, msg::account::ACCOUNT_SIGN_OUT.as_str()),
+            None
+        );
         let added = sorted(entries_of(Locale::ZhCn.source(Book::Account)).collect());
-        assert_eq!(find_in(&added, "account.sign_out"), Some("退出登录"));
+        assert_eq!(
+            find_in(&added, msg::account::ACCOUNT_SIGN_OUT.as_str()),
+            Some("退出登录")
+        );
         // What a book added at run time holds is found after the built-in
         // ones (a key no book has: the shared catalog is built with every
         // book in the tests).
@@ -386,7 +437,7 @@ mod tests {
         );
         Catalog::add(Locale::ZhCn, "test.added_at_run_time = 运行时加上的");
         assert_eq!(
-            Catalog::get(Locale::ZhCn).text("test.added_at_run_time"),
+            Catalog::get(Locale::ZhCn).text_of("test.added_at_run_time"),
             "运行时加上的"
         );
     }
@@ -426,7 +477,7 @@ mod tests {
     #[test]
     fn parameters_are_filled_in() {
         let en = Catalog::get(Locale::EnUs);
-        let text = en.format("start.heading", &[("program", "Example program")]);
+        let text = en.format(msg::START_HEADING, &[("program", "Example program")]);
         assert!(text.contains("Example program"), "{text}");
         assert!(!text.contains('{'));
     }

@@ -29,12 +29,21 @@ pub mod text;
 pub mod validate;
 pub mod wizard;
 
+/// Every message key, one constant each (`msg::START_HEADING`), written by
+/// build.rs from the catalogs in locales/: the core book's here, the
+/// account's in `msg::account` and the emails' in `msg::email`. Each says
+/// its English text.
+pub mod msg {
+    use crate::i18n::{MessageKey, PluralKey};
+    include!(concat!(env!("OUT_DIR"), "/message_keys.rs"));
+}
+
 pub use application::{
     Address, Admin, Answers, Application, ApplicationStatus, Attestations, BankDetails, Company,
     PartnerModel, Tenant,
 };
 pub use field::Field;
-pub use i18n::{Catalog, Locale};
+pub use i18n::{Catalog, Locale, MessageKey, PluralKey};
 pub use problem::{ApiError, ApiErrorBody, ErrorCode, Problem, ProblemCode, ValidationReport};
 pub use program::{program_problems, MpnRecord, ProgramLinks, ProgramSettings};
 pub use provider::{Provider, ProviderPage, ProviderRequest};

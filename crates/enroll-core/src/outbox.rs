@@ -409,7 +409,7 @@ mod tests {
                 .collect();
             assert!(subjects.len() >= 8, "{locale:?}: {subjects:?}");
             for key in subjects {
-                let text = catalog.text(key);
+                let text = catalog.text_of(key);
                 assert!(!text.contains('{'), "{locale:?} {key}: {text}");
             }
         }

@@ -1,5 +1,6 @@
 //! Indirect providers, as the directory lists them (GET /providers).
 
+use crate::{msg, MessageKey};
 use serde::{Deserialize, Serialize};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -44,4 +45,33 @@ pub struct ProviderRequest {
     pub status: String,
     pub message: String,
     pub created_at: String,
+}
+
+impl ProviderRequest {
+    /// The status as the reseller reads it; `None` for one this version
+    /// does not know (a newer server's), shown as sent.
+    pub fn status_key(&self) -> Option<MessageKey> {
+        Some(match self.status.as_str() {
+            "pending" => msg::FINDER_REQUEST_STATUS_PENDING,
+            "accepted" => msg::FINDER_REQUEST_STATUS_ACCEPTED,
+            "declined" => msg::FINDER_REQUEST_STATUS_DECLINED,
+            _ => return None,
+        })
+    }
+}
+
+/// The catalog's name for a service as the directory spells it ("24/7
+/// support"); `None` for one it does not word, shown as spelled.
+pub fn service_label(service: &str) -> Option<MessageKey> {
+    Some(match service {
+        "licensing" => msg::FINDER_SERVICE_LICENSING,
+        "migration" => msg::FINDER_SERVICE_MIGRATION,
+        "managed services" => msg::FINDER_SERVICE_MANAGED_SERVICES,
+        "security" => msg::FINDER_SERVICE_SECURITY,
+        "training" => msg::FINDER_SERVICE_TRAINING,
+        "24/7 support" => msg::FINDER_SERVICE_SUPPORT_24X7,
+        "billing" => msg::FINDER_SERVICE_BILLING,
+        "deployment" => msg::FINDER_SERVICE_DEPLOYMENT,
+        _ => return None,
+    })
 }

@@ -11,7 +11,9 @@
 //! more_info_needed ──submit──> submitted
 //! ```
 
+use crate::i18n::EmailWording;
 use crate::ApplicationStatus::{self, *};
+use crate::{msg, MessageKey};
 
 /// Something that moves an application along: the applicant's submit, or
 /// a reviewer's decision.
@@ -108,12 +110,46 @@ impl ApplicationStatus {
         matches!(self, Submitted | InReview | Approved)
     }
 
-    /// The catalog key prefix of the email sent on entering this status;
-    /// `None` for a draft (nothing was sent yet).
-    pub fn email_key(self) -> Option<String> {
-        FLOW.iter()
-            .any(|t| t.to == self)
-            .then(|| format!("email.status.{}", self.as_str()))
+    /// The status's name, as the applicant reads it ("In review").
+    pub fn label_key(self) -> MessageKey {
+        match self {
+            Draft => msg::STATUS_DRAFT,
+            Submitted => msg::STATUS_SUBMITTED,
+            InReview => msg::STATUS_IN_REVIEW,
+            Approved => msg::STATUS_APPROVED,
+            Rejected => msg::STATUS_REJECTED,
+            MoreInfoNeeded => msg::STATUS_MORE_INFO_NEEDED,
+        }
+    }
+
+    /// What happens next in this status, in a sentence.
+    pub fn next_key(self) -> MessageKey {
+        match self {
+            Draft => msg::STATUS_DRAFT_NEXT,
+            Submitted => msg::STATUS_SUBMITTED_NEXT,
+            InReview => msg::STATUS_IN_REVIEW_NEXT,
+            Approved => msg::STATUS_APPROVED_NEXT,
+            Rejected => msg::STATUS_REJECTED_NEXT,
+            MoreInfoNeeded => msg::STATUS_MORE_INFO_NEEDED_NEXT,
+        }
+    }
+
+    /// The words of the email sent on entering this status; `None` for a
+    /// draft, which no change of the flow enters (nothing was sent yet).
+    pub fn email(self) -> Option<EmailWording> {
+        use msg::email::*;
+        let (subject, body) = match self {
+            Draft => return None,
+            Submitted => (EMAIL_STATUS_SUBMITTED_SUBJECT, EMAIL_STATUS_SUBMITTED_BODY),
+            InReview => (EMAIL_STATUS_IN_REVIEW_SUBJECT, EMAIL_STATUS_IN_REVIEW_BODY),
+            Approved => (EMAIL_STATUS_APPROVED_SUBJECT, EMAIL_STATUS_APPROVED_BODY),
+            Rejected => (EMAIL_STATUS_REJECTED_SUBJECT, EMAIL_STATUS_REJECTED_BODY),
+            MoreInfoNeeded => (
+                EMAIL_STATUS_MORE_INFO_NEEDED_SUBJECT,
+                EMAIL_STATUS_MORE_INFO_NEEDED_BODY,
+            ),
+        };
+        Some(EmailWording { subject, body })
     }
 }
 
@@ -158,11 +194,26 @@ mod tests {
             .filter(|s| s.holds_mpn_id())
             .collect();
         assert_eq!(holding, [Approved]);
-        assert_eq!(Draft.email_key(), None);
-        for status in [Submitted, InReview, Approved, Rejected, MoreInfoNeeded] {
+        // An email for each status a change of the flow enters, and for
+        // no other; worded for that status.
+        for status in ApplicationStatus::ALL {
+            let entered = FLOW.iter().any(|t| t.to == status);
+            let email = status.email();
+            assert_eq!(email.is_some(), entered, "{status:?}");
+            if let Some(email) = email {
+                let prefix = format!("email.status.{}.", status.as_str());
+                assert!(email.subject.as_str().starts_with(&prefix), "{status:?}");
+                assert!(email.body.as_str().starts_with(&prefix), "{status:?}");
+            }
+        }
+        for status in ApplicationStatus::ALL {
             assert_eq!(
-                status.email_key(),
-                Some(format!("email.status.{}", status.as_str()))
+                status.label_key().as_str(),
+                format!("status.{}", status.as_str())
+            );
+            assert_eq!(
+                status.next_key().as_str(),
+                format!("status.{}.next", status.as_str())
             );
         }
         assert_eq!(
@@ -177,13 +228,10 @@ mod tests {
         let en = crate::Catalog::get(crate::Locale::EnUs);
         let zh = crate::Catalog::get(crate::Locale::ZhCn);
         for status in ApplicationStatus::ALL {
-            if let Some(key) = status.email_key() {
-                for part in ["subject", "body"] {
-                    let key = format!("{key}.{part}");
-                    let english = en.lookup(&key);
-                    assert!(english.is_some(), "{key}");
+            if let Some(email) = status.email() {
+                for key in [email.subject, email.body] {
                     // zh-CN falls back to English: its own words differ.
-                    assert_ne!(zh.lookup(&key), english, "{key} in zh-CN");
+                    assert_ne!(zh.text(key), en.text(key), "{key:?} in zh-CN");
                 }
             }
         }

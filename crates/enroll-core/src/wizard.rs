@@ -2,6 +2,7 @@
 //! as plain data: the views only render the current step.
 
 use crate::reference::ReferenceData;
+use crate::{msg, MessageKey};
 use crate::{
     validate_section, validate_sections, Answers, Field, PartnerModel, Problem, ProblemCode,
     Section, ValidationReport,
@@ -74,19 +75,19 @@ impl Step {
     }
 
     /// The catalog key of the step's title.
-    pub fn title_key(self) -> &'static str {
+    pub fn title_key(self) -> MessageKey {
         match self {
-            Step::Start => "step.start.title",
-            Step::Model => "step.model.title",
-            Step::MpnId => "step.mpn.title",
-            Step::Company => "step.company.title",
-            Step::Bank => "step.bank.title",
-            Step::Admin => "step.admin.title",
-            Step::ConfirmEmail => "step.confirm_email.title",
-            Step::Tenant => "step.tenant.title",
-            Step::Check => "step.check.title",
-            Step::Confirmation => "step.confirmation.title",
-            Step::Status => "step.status.title",
+            Step::Start => msg::STEP_START_TITLE,
+            Step::Model => msg::STEP_MODEL_TITLE,
+            Step::MpnId => msg::STEP_MPN_TITLE,
+            Step::Company => msg::STEP_COMPANY_TITLE,
+            Step::Bank => msg::STEP_BANK_TITLE,
+            Step::Admin => msg::STEP_ADMIN_TITLE,
+            Step::ConfirmEmail => msg::STEP_CONFIRM_EMAIL_TITLE,
+            Step::Tenant => msg::STEP_TENANT_TITLE,
+            Step::Check => msg::STEP_CHECK_TITLE,
+            Step::Confirmation => msg::STEP_CONFIRMATION_TITLE,
+            Step::Status => msg::STEP_STATUS_TITLE,
         }
     }
 

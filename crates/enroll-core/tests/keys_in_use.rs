@@ -1,16 +1,18 @@
-//! Every message key the code names is in every catalog: a key that is
-//! missing shows as the bare key (`app.part_loading`) in front of the user,
-//! and only in the language whose catalog lacks it. The catalogs' keys
-//! against each other are checked in `i18n.rs`; this checks the code's.
+//! The code names every message by a constant of `enroll_core::msg`,
+//! written by build.rs from the catalogs: a key no catalog has does not
+//! compile, and the catalogs' locales are checked against each other
+//! there. What the compiler cannot see is checked here: a message that no
+//! code names any more (words a translator keeps up for nothing), and the
+//! app naming, outside its account part, a message of a book it only
+//! fetches with that part (it would show as the bare key).
 //!
-//! Read from the sources of the app, the API and enroll-core: every string
-//! literal shaped like a key (`word.word…`) that is the key of a catalog
-//! call (`i18n.t("…")`), or whose first word starts some catalog key,
-//! except field paths (`bank.iban`), which share those first words. Keys
-//! put together at run time (`format!("status.{}")`) are not seen here.
-//! Tests' own literals (after `#[cfg(test)]`) are left out.
+//! Two families are named by data that comes over the wire, not by a
+//! constant: `problem.<code>` and `problem.<field>.<code>` (a validation
+//! problem's words, chosen by `Catalog::problem_message`) and
+//! `api.error.<code>` (an `ErrorCode`'s). Those are in use when their code
+//! (and field) exist.
 
-use enroll_core::{Catalog, Field, Locale};
+use enroll_core::{Catalog, ErrorCode, Locale, ProblemCode};
 use std::path::{Path, PathBuf};
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
@@ -24,194 +26,131 @@ fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// The calls that take a message key first.
-const CATALOG_CALLS: [&str; 7] = [
-    ".t(",
-    ".tf(",
-    ".t_or(",
-    ".text(",
-    ".format(",
-    ".has(",
-    PLURAL_CALL,
-];
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
 
-/// A plural message is named by its stem (`finder.count`); each catalog
-/// needs its `other` form, and may have more (`.one`).
-const PLURAL_CALL: &str = ".plural(";
-
-/// The string literals in `source` that look like message keys, each
-/// with whether it is the key argument of a catalog call (`i18n.t("…")`),
-/// plural stems with `.other` added.
-fn key_shaped(source: &str) -> Vec<(String, bool)> {
-    let code = source.split("#[cfg(test)]").next().unwrap_or(source);
-    let pieces: Vec<&str> = code.split('"').collect();
-    pieces
-        .iter()
-        .enumerate()
-        .skip(1)
-        .step_by(2)
-        .map(|(i, text)| {
-            let before = pieces[i - 1].trim_end();
-            let key = if before.ends_with(PLURAL_CALL) {
-                format!("{text}.other")
-            } else {
-                (*text).to_owned()
-            };
-            (key, CATALOG_CALLS.iter().any(|call| before.ends_with(call)))
-        })
-        .filter(|(text, _)| {
-            let mut words = text.split('.');
-            words.clone().count() >= 2
-                && words.all(|w| {
-                    !w.is_empty()
-                        && w.bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-                })
+/// The code of the app, the API and enroll-core, without tests: a message
+/// only a test names is not in use.
+fn product_sources() -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    for dir in ["src", "crates/enroll-api/src", "crates/enroll-core/src"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    assert!(files.len() > 30, "the sources were not found: {files:?}");
+    files
+        .into_iter()
+        .filter(|f| f.file_name().is_some_and(|n| n != "tests.rs"))
+        .map(|f| {
+            let source = std::fs::read_to_string(&f).expect("a source file");
+            let code = source.split("#[cfg(test)]").next().unwrap_or("").to_owned();
+            (f, code)
         })
         .collect()
 }
 
-#[test]
-fn every_key_the_code_names_is_in_every_catalog() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    for dir in ["src", "crates/enroll-api/src", "crates/enroll-core/src"] {
-        rust_files(&root.join(dir), &mut files);
-    }
-    assert!(files.len() > 30, "the sources were not found: {files:?}");
-    let english = Catalog::get(Locale::EnUs);
-    let first_words: Vec<&str> = english
-        .keys()
-        .filter_map(|key| key.split('.').next())
-        .collect();
-    let mut named = 0;
-    let mut missing = Vec::new();
-    for file in &files {
-        let source = std::fs::read_to_string(file).expect("a source file");
-        for (key, in_a_call) in key_shaped(&source) {
-            let first = key.split('.').next().unwrap_or_default();
-            let looks_like_a_key = first_words.contains(&first) && Field::parse(&key).is_none();
-            if !in_a_call && !looks_like_a_key {
-                continue;
-            }
-            named += 1;
-            // Each catalog's own keys: `lookup` would fall back to English.
-            for locale in Locale::ALL {
-                if !Catalog::get(locale).keys().any(|k| k == key) {
-                    missing.push(format!("{} in {}: {key}", locale.tag(), file.display()));
-                }
-            }
-        }
-    }
-    assert!(
-        named > 100,
-        "only {named} keys found: is the scan still right?"
-    );
-    assert!(
-        missing.is_empty(),
-        "keys the code names, not in the catalog:\n{}",
-        missing.join("\n")
-    );
+/// The constant build.rs writes for `key` (`start.need_mpn` →
+/// `START_NEED_MPN`; a plural form is its stem's: `finder.count.one` →
+/// `FINDER_COUNT`).
+fn constant_of(key: &str) -> String {
+    let stem = ["zero", "one", "two", "few", "many", "other"]
+        .iter()
+        .find_map(|form| key.strip_suffix(&format!(".{form}")))
+        .unwrap_or(key);
+    stem.replace('.', "_").to_uppercase()
 }
 
-/// The keys put together at run time from the domain's values, which the
-/// scan above cannot see: each status's name, what happens next and its
-/// email; each country's names for its address fields; each bank scheme's
-/// account types; each role's name.
-#[test]
-fn every_key_built_from_a_domain_value_is_in_every_catalog() {
-    use enroll_core::address::AddressField;
-    use enroll_core::bank::BankScheme;
-    use enroll_core::reference::vendored_address_formats;
-    use enroll_core::ApplicationStatus;
+/// Whether `word` is in `code` as a whole identifier.
+fn names(code: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    code.match_indices(word).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + word.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
 
-    let mut built = Vec::new();
-    for status in ApplicationStatus::ALL {
-        built.push(format!("status.{}", status.as_str()));
-        built.push(format!("status.{}.next", status.as_str()));
-        if let Some(email) = status.email_key() {
-            built.extend([format!("{email}.subject"), format!("{email}.body")]);
-        }
+/// Whether `key` is a problem's or an error code's words, for a code
+/// (and field) that exists.
+fn worded_from_the_wire(key: &str) -> bool {
+    if let Some(code) = key.strip_prefix("api.error.") {
+        return ErrorCode::ALL.iter().any(|known| known.as_str() == code);
     }
-    let fields = [
-        AddressField::StreetLines,
-        AddressField::DependentLocality,
-        AddressField::Locality,
-        AddressField::Region,
-        AddressField::PostalCode,
-        AddressField::SortingCode,
-    ];
-    for (country, format) in vendored_address_formats() {
-        built.extend(fields.map(|field| format.label_key(field)));
-        let scheme = BankScheme::for_country(&country);
-        built.extend(
-            scheme
-                .account_types()
-                .iter()
-                .map(|kind| format!("bank.account_type.{kind}")),
-        );
-    }
-    for role in enroll_core::account::Role::ALL {
-        built.push(format!("role.{}", role.as_str()));
-    }
-    built.sort();
-    built.dedup();
-    let missing: Vec<String> = Locale::ALL
-        .into_iter()
-        .flat_map(|locale| {
-            let catalog = Catalog::get(locale);
-            built
-                .iter()
-                .filter(|key| !catalog.keys().any(|k| k == key.as_str()))
-                .map(move |key| format!("{}: {key}", locale.tag()))
+    let Some(rest) = key.strip_prefix("problem.") else {
+        return false;
+    };
+    // The field is a path of any form (`admin.email`, `new_password`).
+    let code = rest.rsplit('.').next().unwrap_or(rest);
+    ProblemCode::parse(code).as_str() == code
+}
+
+#[test]
+fn every_message_in_the_catalogs_is_named_by_the_code() {
+    let sources = product_sources();
+    let unused: Vec<&str> = Catalog::get(Locale::EnUs)
+        .keys()
+        .filter(|key| !key.starts_with("test."))
+        .filter(|key| !worded_from_the_wire(key))
+        .filter(|key| {
+            let constant = constant_of(key);
+            !sources.iter().any(|(_, code)| names(code, &constant))
         })
         .collect();
     assert!(
-        missing.is_empty(),
-        "keys built at run time, not in the catalog:\n{}",
-        missing.join("\n")
+        unused.is_empty(),
+        "messages no code names (remove them from every locale, or name them):\n{}",
+        unused.join("\n")
     );
 }
 
-/// The app carries one book of messages (`locales/<locale>.txt`) and
-/// fetches the account's with the account's part: every key the app names
-/// outside `src/account/` must be in the book it carries, or it shows as
-/// the bare key. (These tests see every book: enroll-core's tests build
-/// with all of them.)
+/// The check above, on a catalog key the code stopped naming and on one
+/// that a problem's code words: it can fail, and it knows the families.
 #[test]
-fn the_app_names_outside_its_account_part_only_keys_of_the_book_it_carries() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+fn the_check_sees_a_message_no_code_names() {
+    let sources = product_sources();
+    let named = |key: &str| {
+        let constant = constant_of(key);
+        sources.iter().any(|(_, code)| names(code, &constant))
+    };
+    assert!(named("start.heading"));
+    assert!(named("finder.count.one"), "a plural form, by its stem");
+    assert!(!named("start.heading_that_no_code_names"));
+    assert!(!names("msg::START_HEADING_2", "START_HEADING"));
+    assert!(worded_from_the_wire("problem.required"));
+    assert!(worded_from_the_wire("problem.mpn_id.required"));
+    assert!(worded_from_the_wire("api.error.stale_etag"));
+    assert!(!worded_from_the_wire("problem.no_such_code"));
+    assert!(!worded_from_the_wire("api.error.no_such_code"));
+}
+
+/// The app carries one book of messages (`locales/<locale>.txt`, the
+/// constants at `msg::`) and fetches the account's (`msg::account::`) with
+/// the account's part; the emails' (`msg::email::`) only the server has.
+#[test]
+fn the_app_names_outside_its_account_part_only_messages_of_the_book_it_carries() {
+    let root = root();
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
-    files.retain(|f| !f.starts_with(root.join("src/account")));
-    let english = Catalog::get(Locale::EnUs);
-    let first_words: Vec<&str> = english
-        .keys()
-        .filter_map(|key| key.split('.').next())
-        .collect();
     let mut outside = Vec::new();
-    for locale in Locale::ALL {
-        let book = std::fs::read_to_string(root.join(format!("locales/{}.txt", locale.tag())))
-            .expect("the core book");
-        let carried: Vec<&str> = book
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .filter_map(|line| Some(line.split_once('=')?.0.trim()))
-            .collect();
-        for file in &files {
-            let source = std::fs::read_to_string(file).expect("a source file");
-            for (key, in_a_call) in key_shaped(&source) {
-                let first = key.split('.').next().unwrap_or_default();
-                let looks_like_a_key = first_words.contains(&first) && Field::parse(&key).is_none();
-                if (in_a_call || looks_like_a_key) && !carried.contains(&key.as_str()) {
-                    outside.push(format!("{} in {}: {key}", locale.tag(), file.display()));
-                }
+    for file in files {
+        let code = std::fs::read_to_string(&file).expect("a source file");
+        let in_account_part = file.starts_with(root.join("src/account"));
+        for book in ["account", "email"] {
+            if book == "account" && in_account_part {
+                continue;
+            }
+            // `msg::account::X`, or a `use` of that module.
+            let named = names(&code, &format!("msg::{book}"))
+                || code.contains(&format!("msg::{{{book}"))
+                || code.contains(&format!(", {book}}}"));
+            if named {
+                outside.push(format!("{}: msg::{book}", file.display()));
             }
         }
     }
     assert!(
         outside.is_empty(),
-        "keys the app needs before the account's book is fetched, in another book:\n{}",
+        "messages the app names where their book is not loaded:\n{}",
         outside.join("\n")
     );
 }

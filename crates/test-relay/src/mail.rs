@@ -40,7 +40,7 @@ pub fn kind_of(subject: &str) -> &'static str {
             else {
                 continue;
             };
-            if catalog.text(key) == subject {
+            if catalog.text_of(key) == subject {
                 let kind = kind.split('.').next().unwrap_or_default();
                 return EmailKind::parse(kind).map_or("unknown", EmailKind::as_str);
             }

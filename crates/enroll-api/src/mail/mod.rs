@@ -18,9 +18,11 @@ pub mod sender;
 
 use enroll_core::account::limits;
 use enroll_core::address::AddressFormat;
+use enroll_core::i18n::EmailWording;
+use enroll_core::msg;
 use enroll_core::reference::Lookup;
 use enroll_core::text::{caps, one_line};
-use enroll_core::{ApplicationStatus, Catalog, Locale, ReferenceData};
+use enroll_core::{ApplicationStatus, Catalog, Locale, MessageKey, ReferenceData};
 
 use crate::store::{EmailKind, NewEmail, Record};
 
@@ -60,7 +62,7 @@ fn escape_html(s: &str) -> String {
 
 impl Letter {
     /// A letter under the fixed subject `subject_key`.
-    fn new(catalog: &'static Catalog, subject_key: &str) -> Self {
+    fn new(catalog: &'static Catalog, subject_key: MessageKey) -> Self {
         Self {
             catalog,
             subject: catalog.text(subject_key),
@@ -72,7 +74,7 @@ impl Letter {
     /// Adds the message `key` with its placeholders filled: into the text
     /// as it is, into the HTML escaped, a paragraph per blank line and a
     /// line break per line.
-    fn add(&mut self, key: &str, params: &[(&str, Value)]) {
+    fn add(&mut self, key: MessageKey, params: &[(&str, Value)]) {
         let plain: Vec<(&str, &str)> = params
             .iter()
             .map(|(name, value)| match value {
@@ -103,7 +105,7 @@ impl Letter {
                 ((*name).to_owned(), shown)
             })
             .collect();
-        let template = escape_html(self.catalog.lookup(key).unwrap_or(key));
+        let template = escape_html(&self.catalog.text(key));
         let marked: Vec<(&str, &str)> = marked
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
@@ -170,25 +172,31 @@ pub fn status_email(
     now: u64,
 ) -> Option<NewEmail> {
     let to = record.answers.admin.email.trim();
-    let key = record.status.email_key()?;
+    let wording = record.status.email()?;
     if to.is_empty() {
         return None;
     }
     let (name, company) = names(record);
-    let mut letter = Letter::new(catalog_of(record), &format!("{key}.subject"));
+    let mut letter = Letter::new(catalog_of(record), wording.subject);
     letter.add(
-        &format!("{key}.body"),
+        wording.body,
         &[
             ("name", Value::Text(&name)),
             ("company", Value::Text(&company)),
         ],
     );
     if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
-        letter.add("email.reason", &[("reason", Value::Text(reason.trim()))]);
+        letter.add(
+            msg::email::EMAIL_REASON,
+            &[("reason", Value::Text(reason.trim()))],
+        );
     }
     if record.status == ApplicationStatus::Submitted {
         let address = written_address(record, reference);
-        letter.add("email.address", &[("address", Value::Text(&address))]);
+        letter.add(
+            msg::email::EMAIL_ADDRESS,
+            &[("address", Value::Text(&address))],
+        );
     }
     Some(letter.into_email(EmailKind::Status, record, to, now))
 }
@@ -225,9 +233,9 @@ pub fn resume_email(
     now: u64,
 ) -> NewEmail {
     let (name, _) = names(record);
-    let mut letter = Letter::new(catalog_of(record), "email.resume.subject");
+    let mut letter = Letter::new(catalog_of(record), msg::email::EMAIL_RESUME_SUBJECT);
     letter.add(
-        "email.resume.body",
+        msg::email::EMAIL_RESUME_BODY,
         &[("name", Value::Text(&name)), ("link", Value::Link(link))],
     );
     NewEmail {
@@ -241,25 +249,38 @@ pub fn resume_email(
 /// so nothing typed is in it: no name, no company.
 pub fn admin_code_email(record: &Record, code: &str, now: u64) -> NewEmail {
     let to = record.answers.admin.email.trim();
-    code_email(EmailKind::AdminCode, record, to, code, now)
+    let wording = EmailWording {
+        subject: msg::email::EMAIL_ADMIN_CODE_SUBJECT,
+        body: msg::email::EMAIL_ADMIN_CODE_BODY,
+    };
+    code_email(EmailKind::AdminCode, wording, record, to, code, now)
 }
 
 /// The email carrying the code that proves a domain for the users of the
 /// account whose application is `record`, to `to` in that domain. The
 /// address is not proven yet: nothing anyone typed is in it.
 pub fn domain_code_email(record: &Record, to: &str, code: &str, now: u64) -> NewEmail {
-    code_email(EmailKind::DomainCode, record, to, code, now)
+    let wording = EmailWording {
+        subject: msg::email::EMAIL_DOMAIN_CODE_SUBJECT,
+        body: msg::email::EMAIL_DOMAIN_CODE_BODY,
+    };
+    code_email(EmailKind::DomainCode, wording, record, to, code, now)
 }
 
-/// An email of `kind` carrying an emailed code, worded by the kind's
-/// `email.<kind>.subject` and `.body`: the code and its minutes, nothing
-/// else (its address is not proven yet).
-fn code_email(kind: EmailKind, record: &Record, to: &str, code: &str, now: u64) -> NewEmail {
+/// An email of `kind` carrying an emailed code, worded by `wording`: the
+/// code and its minutes, nothing else (its address is not proven yet).
+fn code_email(
+    kind: EmailKind,
+    wording: EmailWording,
+    record: &Record,
+    to: &str,
+    code: &str,
+    now: u64,
+) -> NewEmail {
     let minutes = (limits::EMAIL_CODE_SECS / 60).to_string();
-    let key = format!("email.{}", kind.as_str());
-    let mut letter = Letter::new(catalog_of(record), &format!("{key}.subject"));
+    let mut letter = Letter::new(catalog_of(record), wording.subject);
     letter.add(
-        &format!("{key}.body"),
+        wording.body,
         &[
             ("code", Value::Secret(code)),
             ("minutes", Value::Text(&minutes)),
@@ -278,9 +299,12 @@ pub fn invitation_withdrawn_email(
     now: u64,
 ) -> NewEmail {
     let (_, company) = names(holder);
-    let mut letter = Letter::new(catalog_of(holder), "email.invitation_withdrawn.subject");
+    let mut letter = Letter::new(
+        catalog_of(holder),
+        msg::email::EMAIL_INVITATION_WITHDRAWN_SUBJECT,
+    );
     letter.add(
-        "email.invitation_withdrawn.body",
+        msg::email::EMAIL_INVITATION_WITHDRAWN_BODY,
         &[
             ("email", Value::Text(withdrawn)),
             ("company", Value::Text(&company)),
@@ -296,9 +320,9 @@ pub fn sign_in_locked_email(holder: &Record, to: &str, now: u64) -> NewEmail {
     let (_, company) = names(holder);
     let count = limits::SIGN_IN_FAILURES_PER_ADDRESS_DAY.to_string();
     let minutes = (limits::SIGN_IN_ADDRESS_LOCK_SECS / 60).to_string();
-    let mut letter = Letter::new(catalog_of(holder), "email.sign_in_locked.subject");
+    let mut letter = Letter::new(catalog_of(holder), msg::email::EMAIL_SIGN_IN_LOCKED_SUBJECT);
     letter.add(
-        "email.sign_in_locked.body",
+        msg::email::EMAIL_SIGN_IN_LOCKED_BODY,
         &[
             ("count", Value::Text(&count)),
             ("company", Value::Text(&company)),
@@ -321,9 +345,12 @@ pub fn temporary_password_email(
     let (_, company) = names(record);
     let name = clean(name, caps::PERSON_NAME);
     let days = (limits::TEMPORARY_PASSWORD_SECS / 86_400).to_string();
-    let mut letter = Letter::new(catalog_of(record), "email.temporary_password.subject");
+    let mut letter = Letter::new(
+        catalog_of(record),
+        msg::email::EMAIL_TEMPORARY_PASSWORD_SUBJECT,
+    );
     letter.add(
-        "email.temporary_password.body",
+        msg::email::EMAIL_TEMPORARY_PASSWORD_BODY,
         &[
             ("name", Value::Text(&name)),
             ("company", Value::Text(&company)),

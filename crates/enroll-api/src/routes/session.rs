@@ -323,7 +323,7 @@ pub async fn change_password(
         .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
     if let Some(why) = guessable {
         let problem = Problem::at("new_password", ProblemCode::WeakPassword)
-            .with_param("label_key", format!("password.why.{}", why.as_str()));
+            .with_param("label_key", why.label_key().as_str());
         return Err(ApiFailure::invalid(ValidationReport::from_problems(
             vec![problem],
             Vec::new(),

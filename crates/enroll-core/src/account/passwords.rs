@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::limits;
-use crate::ProblemCode;
+use crate::{msg, MessageKey, ProblemCode};
 
 /// Passwords too common to be chosen: a vendored list (the API loads it;
 /// the app, which does not carry it, checks only the length).
@@ -76,7 +76,7 @@ pub const PRODUCT_WORDS: &[&str] = &[
 ];
 
 /// Why a new password is easy to guess: the part that weighs most in the
-/// estimate. Each has a message (`password.why.<name>`).
+/// estimate, each with its words (`label_key`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Guessable {
     /// It leans on the user's own address, name, company, or the product.
@@ -105,6 +105,20 @@ impl Guessable {
             Self::Sequence => "sequence",
             Self::Dates => "dates",
             Self::Short => "short",
+        }
+    }
+
+    /// Why, in the words that end "This password is easy to guess: …".
+    pub fn label_key(self) -> MessageKey {
+        use msg::account::*;
+        match self {
+            Self::OwnWords => PASSWORD_WHY_OWN_WORDS,
+            Self::CommonWords => PASSWORD_WHY_COMMON_WORDS,
+            Self::Keyboard => PASSWORD_WHY_KEYBOARD,
+            Self::Repeat => PASSWORD_WHY_REPEAT,
+            Self::Sequence => PASSWORD_WHY_SEQUENCE,
+            Self::Dates => PASSWORD_WHY_DATES,
+            Self::Short => PASSWORD_WHY_SHORT,
         }
     }
 }

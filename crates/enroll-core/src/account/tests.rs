@@ -289,3 +289,27 @@ fn each_stage_allows_only_its_step() {
     }
     assert_eq!(Ready.refusal(Account), None);
 }
+
+/// Each role and each reason a password is guessable is worded by its own
+/// message, not a neighbour's.
+#[test]
+fn each_role_and_each_weakness_has_its_own_words() {
+    for role in Role::ALL {
+        assert_eq!(role.label_key().as_str(), format!("role.{}", role.as_str()));
+    }
+    use super::passwords::Guessable::*;
+    for why in [
+        OwnWords,
+        CommonWords,
+        Keyboard,
+        Repeat,
+        Sequence,
+        Dates,
+        Short,
+    ] {
+        assert_eq!(
+            why.label_key().as_str(),
+            format!("password.why.{}", why.as_str())
+        );
+    }
+}

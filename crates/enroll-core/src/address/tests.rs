@@ -1,6 +1,7 @@
 //! Tests of `address`, kept apart from its code (they are as long).
 
 use super::*;
+use crate::msg;
 
 #[test]
 fn an_address_is_written_in_its_countrys_order() {
@@ -186,21 +187,24 @@ fn required_fields_and_their_names_follow_the_country() {
             AddressField::PostalCode
         ]
     );
-    assert_eq!(us.label_key(AddressField::PostalCode), "address.label.zip");
-    assert_eq!(us.label_key(AddressField::Region), "address.label.state");
+    assert_eq!(
+        us.label_key(AddressField::PostalCode),
+        msg::ADDRESS_LABEL_ZIP
+    );
+    assert_eq!(us.label_key(AddressField::Region), msg::ADDRESS_LABEL_STATE);
 
     let de = format("DE");
     assert!(!de.uses(AddressField::Region));
     assert!(de.requires(AddressField::PostalCode));
     assert_eq!(
         de.label_key(AddressField::PostalCode),
-        "address.label.postal"
+        msg::ADDRESS_LABEL_POSTAL
     );
 
     let jp = format("JP");
     assert_eq!(
         jp.label_key(AddressField::Region),
-        "address.label.prefecture"
+        msg::ADDRESS_LABEL_PREFECTURE
     );
     assert_eq!(
         jp.fields()[0].field,
@@ -209,11 +213,14 @@ fn required_fields_and_their_names_follow_the_country() {
     );
 
     let in_ = format("IN");
-    assert_eq!(in_.label_key(AddressField::PostalCode), "address.label.pin");
+    assert_eq!(
+        in_.label_key(AddressField::PostalCode),
+        msg::ADDRESS_LABEL_PIN
+    );
     let ie = format("IE");
     assert_eq!(
         ie.label_key(AddressField::PostalCode),
-        "address.label.eircode"
+        msg::ADDRESS_LABEL_EIRCODE
     );
     assert!(!ie.requires(AddressField::PostalCode));
 }
@@ -304,7 +311,10 @@ fn address_table() {
         ]
     );
     assert_eq!(wrong[1].params["example"], "95014");
-    assert_eq!(wrong[1].params["label_key"], "address.label.zip");
+    assert_eq!(
+        wrong[1].params["label_key"],
+        msg::ADDRESS_LABEL_ZIP.as_str()
+    );
 
     let long = address_problems(
         &address("DE", &"x".repeat(201), "Berlin", "", "10117"),
@@ -323,4 +333,30 @@ fn without_the_format_only_universal_checks_run() {
         2,
         "street and locality are required everywhere"
     );
+}
+
+/// Every name a country's format gives a field has its own words: the
+/// label is `address.label.<that name>`, not the common one in its place.
+#[test]
+fn each_name_the_formats_give_a_field_has_its_own_label() {
+    for (country, format) in crate::reference::vendored_address_formats() {
+        for (field, name) in [
+            (
+                AddressField::DependentLocality,
+                &format.sublocality_name_type,
+            ),
+            (AddressField::Locality, &format.locality_name_type),
+            (AddressField::Region, &format.state_name_type),
+            (AddressField::PostalCode, &format.zip_name_type),
+        ] {
+            if name.is_empty() {
+                continue;
+            }
+            assert_eq!(
+                format.label_key(field).as_str(),
+                format!("address.label.{name}"),
+                "{country}: {field:?}"
+            );
+        }
+    }
 }
