@@ -18,77 +18,80 @@ use crate::ui::field::PlainField;
 pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
-    let domains = RwSignal::new(Vec::<String>::new());
-    let show = move |list: AccountDomains| {
-        domains.set(list.items.into_iter().map(|d| d.domain).collect());
-    };
-    state.run(
-        |api, token, locale| async move { api.domains(&token.unwrap_or_default(), locale).await },
-        move |_, list| show(list),
-    );
     let domain = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     // The domain a code was sent for; the notice said where.
     let sent = RwSignal::new(None::<DomainCodeSent>);
     let told = RwSignal::new(None::<String>);
-    let send = move || {
-        let request = DomainProofRequest {
+    let send = state.request(
+        |api, token, locale, request: &DomainProofRequest| {
+            let request = request.clone();
+            async move { api.prove_domain(&token, &request, locale).await }
+        },
+        move |_, answer: DomainCodeSent| {
+            let minutes = (answer.expires_in_secs / 60).to_string();
+            told.set(Some(i18n.tf(
+                msg::account::ACCOUNT_DOMAINS_SENT,
+                &[("email", &answer.to), ("minutes", &minutes)],
+            )));
+            code.set(String::new());
+            sent.set(Some(answer));
+        },
+    );
+    let verify = state.request(
+        |api, token, locale, (domain, typed): &(String, DomainCode)| {
+            let (domain, typed) = (domain.clone(), typed.clone());
+            async move {
+                let proven = api.verify_domain(&token, &domain, &typed, locale).await;
+                proven.map(|_| domain)
+            }
+        },
+        move |_, proven: String| {
+            told.set(Some(i18n.tf(
+                msg::account::ACCOUNT_DOMAINS_PROVEN,
+                &[("domain", &proven)],
+            )));
+            sent.set(None);
+            domain.set(String::new());
+            email.set(String::new());
+        },
+    );
+    let domains = state.loaded(
+        move || {
+            verify.version();
+        },
+        |api, token, locale| async move { api.domains(&token, locale).await },
+    );
+    let domains = move || {
+        let list = domains.get().flatten().map(|list: AccountDomains| list.items);
+        list.unwrap_or_default().into_iter().map(|d| d.domain)
+    };
+    let send_proof = move || {
+        send.send(DomainProofRequest {
             domain: domain.get_untracked(),
             email: email.get_untracked(),
-        };
-        state.run(
-            move |api, token, locale| async move {
-                api.prove_domain(&token.unwrap_or_default(), &request, locale)
-                    .await
-            },
-            move |_, answer: DomainCodeSent| {
-                let minutes = (answer.expires_in_secs / 60).to_string();
-                told.set(Some(i18n.tf(
-                    msg::account::ACCOUNT_DOMAINS_SENT,
-                    &[("email", &answer.to), ("minutes", &minutes)],
-                )));
-                code.set(String::new());
-                sent.set(Some(answer));
-            },
-        )
+        })
     };
-    let verify = move || {
-        let Some(for_domain) = sent.get_untracked().map(|s| s.domain) else {
-            return;
-        };
-        let typed = DomainCode {
-            code: code.get_untracked(),
-        };
-        state.run(
-            move |api, token, locale| async move {
-                api.verify_domain(&token.unwrap_or_default(), &for_domain, &typed, locale)
-                    .await
-            },
-            move |_, list| {
-                let proven = sent.get_untracked().map(|s| s.domain).unwrap_or_default();
-                told.set(Some(i18n.tf(
-                    msg::account::ACCOUNT_DOMAINS_PROVEN,
-                    &[("domain", &proven)],
-                )));
-                show(list);
-                sent.set(None);
-                domain.set(String::new());
-                email.set(String::new());
-            },
-        )
+    let send_code = move || {
+        if let Some(for_domain) = sent.get_untracked().map(|s| s.domain) {
+            let typed = DomainCode {
+                code: code.get_untracked(),
+            };
+            verify.send((for_domain, typed));
+        }
     };
     view! {
         <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_DOMAINS_TITLE)}</h1>
         <section data-domains>
             <p>{move || i18n.t(msg::account::ACCOUNT_DOMAINS_INTRO)}</p>
             <ul class="csp-list">
-                {move || domains.get().into_iter().map(|d| view! { <li>{d}</li> }).collect::<Vec<_>>()}
+                {move || domains().map(|d| view! { <li>{d}</li> }).collect::<Vec<_>>()}
             </ul>
             {move || told.get().map(|t| view! { <p class="csp-notice" role="status">{t}</p> })}
             {move || state.may(Action::ProveDomain).then(|| match sent.get() {
                 None => view! {
-                    <form novalidate class="csp-prove-domain" on:submit=move |ev| { ev.prevent_default(); send(); }>
+                    <form novalidate class="csp-prove-domain" on:submit=move |ev| { ev.prevent_default(); send_proof(); }>
                         <h2 class="csp-heading-m">{move || i18n.t(msg::account::ACCOUNT_DOMAINS_ADD)}</h2>
                         <p>{move || i18n.t(msg::account::ACCOUNT_DOMAINS_ADD_INTRO)}</p>
                         <PlainField path="domain" label_key=msg::account::ACCOUNT_DOMAINS_DOMAIN hint_key=msg::account::ACCOUNT_DOMAINS_DOMAIN_HINT width="csp-input--20" autocomplete="off" value=domain errors=state.errors/>
@@ -97,7 +100,7 @@ pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
                     </form>
                 }.into_any(),
                 Some(_) => view! {
-                    <form novalidate class="csp-prove-domain" on:submit=move |ev| { ev.prevent_default(); verify(); }>
+                    <form novalidate class="csp-prove-domain" on:submit=move |ev| { ev.prevent_default(); send_code(); }>
                         <PlainField path="code" label_key=msg::account::ACCOUNT_DOMAINS_CODE width="csp-input--10" autocomplete="one-time-code" inputmode="numeric" value=code errors=state.errors/>
                         <button type="submit" class="csp-button">{move || i18n.t(msg::account::ACCOUNT_DOMAINS_VERIFY)}</button>
                         <p>

@@ -11,12 +11,12 @@ mod profile;
 mod provider_requests;
 mod users;
 
-use enroll_core::account::{AccountView, SessionStage, SessionState};
+use enroll_core::account::{AccountView, SessionStage, SessionState, TotpOffer};
 use enroll_core::msg;
-use enroll_core::{Catalog, ErrorCode, Problem, ProblemCode};
+use enroll_core::{Catalog, ErrorCode, Locale, Problem, ProblemCode};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use std::future::Future;
+use std::rc::Rc;
 
 use crate::api::{ApiClient, ApiFailure};
 use crate::i18n::{use_i18n, I18n};
@@ -37,8 +37,6 @@ pub struct AccountState {
     pub notice: RwSignal<Option<ApiFailure>>,
     /// Signed out by the user (said on the sign-in page).
     pub signed_out: RwSignal<bool>,
-    /// A request is on its way: its button says so and does nothing.
-    pub busy: RwSignal<bool>,
     /// Which page of the account is open, once signed in.
     pub section: RwSignal<Section>,
     api: StoredValue<ApiClient>,
@@ -81,7 +79,6 @@ impl AccountState {
             errors: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
             signed_out: RwSignal::new(false),
-            busy: RwSignal::new(false),
             section: RwSignal::new(Section::Home),
             api: StoredValue::new(expect_context::<ApiClient>()),
             i18n,
@@ -107,50 +104,93 @@ impl AccountState {
         }
     }
 
-    /// Runs one request of a form: its failure shown at its fields or
-    /// above the form, a session that ended back to signing in, and
-    /// `then` given the answer. One at a time: a second press waits.
-    pub(super) fn run<T: 'static, F>(
+    /// A kind of request of the account's pages: `call` asks the API
+    /// (with the session's token, empty before signing in), `then` takes
+    /// a success's answer and gives what `Request::answer` holds. A
+    /// failure is shown at its fields or above the form; a session that
+    /// ended goes back to signing in.
+    pub(super) fn request<I, T, O, F>(
         &self,
-        call: impl FnOnce(ApiClient, Option<String>, enroll_core::Locale) -> F + 'static,
-        then: impl FnOnce(AccountState, T) + 'static,
-    ) where
-        F: Future<Output = Result<T, ApiFailure>>,
+        call: impl Fn(ApiClient, String, Locale, &I) -> F + 'static,
+        then: impl Fn(AccountState, T) -> O + 'static,
+    ) -> Request<I, O>
+    where
+        I: 'static,
+        T: 'static,
+        O: 'static,
+        F: Future<Output = Result<T, ApiFailure>> + 'static,
     {
-        if self.busy.get_untracked() {
-            return;
-        }
         let state = *self;
-        state.busy.set(true);
-        let (api, token) = (self.api.get_value(), self.token.get_value());
-        let locale = self.i18n.locale.get_untracked();
-        spawn_local(async move {
-            let answer = call(api, token, locale).await;
-            state.busy.set(false);
-            match answer {
-                Ok(value) => {
-                    state.errors.set(Vec::new());
-                    state.notice.set(None);
-                    then(state, value);
-                }
-                Err(ApiFailure::Invalid(report)) => {
-                    state.notice.set(None);
-                    state.errors.set(report.errors);
-                }
-                Err(failure) => {
-                    let ended = matches!(
-                        failure.code(),
-                        Some(ErrorCode::SessionExpired | ErrorCode::SessionRequired)
-                    );
-                    if ended {
-                        // The session ended (idle, revoked): sign in again.
-                        state.forget_session();
-                    }
-                    state.errors.set(Vec::new());
-                    state.notice.set(Some(failure));
+        let then = Rc::new(then);
+        let action = Action::new_local(move |input: &I| {
+            let token = state.token.get_value().unwrap_or_default();
+            let locale = state.i18n.locale.get_untracked();
+            let answer = call(state.api.get_value(), token, locale, input);
+            let then = Rc::clone(&then);
+            async move { state.settle(answer.await).map(|value| then(state, value)) }
+        });
+        Request { action }
+    }
+
+    /// What a page shows, loaded as it opens and again each time `again`
+    /// changes (the versions of the requests that change it). A failure
+    /// is shown above the page, as a request's is; a success leaves what
+    /// the last request said where it is.
+    pub(super) fn loaded<T, F>(
+        &self,
+        again: impl Fn() + 'static,
+        call: impl Fn(ApiClient, String, Locale) -> F + 'static,
+    ) -> LocalResource<Option<T>>
+    where
+        T: 'static,
+        F: Future<Output = Result<T, ApiFailure>> + 'static,
+    {
+        let state = *self;
+        LocalResource::new(move || {
+            again();
+            let token = state.token.get_value().unwrap_or_default();
+            let answer = call(
+                state.api.get_value(),
+                token,
+                state.i18n.locale.get_untracked(),
+            );
+            async move {
+                match answer.await {
+                    Ok(value) => Some(value),
+                    Err(failure) => state.settle::<T>(Err(failure)),
                 }
             }
-        });
+        })
+    }
+
+    /// Shows what went wrong with a request, if anything; the answer if
+    /// nothing did.
+    fn settle<T>(&self, answer: Result<T, ApiFailure>) -> Option<T> {
+        match answer {
+            Ok(value) => {
+                self.errors.set(Vec::new());
+                self.notice.set(None);
+                Some(value)
+            }
+            Err(ApiFailure::Invalid(report)) => {
+                self.notice.set(None);
+                self.errors.set(report.errors);
+                None
+            }
+            Err(failure) => {
+                let ended = matches!(
+                    failure.code(),
+                    Some(ErrorCode::SessionExpired | ErrorCode::SessionRequired)
+                );
+                if ended {
+                    // The session ended (idle, revoked): sign in again.
+                    self.forget_session();
+                }
+                self.errors.set(Vec::new());
+                self.notice.set(Some(failure));
+                None
+            }
+        }
     }
 
     fn forget_session(&self) {
@@ -179,20 +219,16 @@ impl AccountState {
         if let Some(token) = &state.token {
             self.token.set_value(Some(token.clone()));
         }
-        let ready = state.stage() == SessionStage::Ready;
         // The token stays in `token` only.
         self.session.set(Some(SessionState {
             token: None,
             ..state
         }));
-        if ready {
-            self.load_account();
-        }
     }
 
     /// Problems at the fields left empty, shown at once: an empty sign-in
     /// would count as a failed one. True when none is empty.
-    fn filled(&self, fields: &[(&str, &str)]) -> bool {
+    pub fn filled(&self, fields: &[(&str, &str)]) -> bool {
         let empty: Vec<Problem> = fields
             .iter()
             .filter(|(_, value)| value.trim().is_empty())
@@ -206,60 +242,50 @@ impl AccountState {
         filled
     }
 
-    pub fn sign_in(&self, email: String, password: String) {
-        self.signed_out.set(false);
-        if !self.filled(&[("email", &email), ("password", &password)]) {
-            return;
-        }
-        self.run(
-            move |api, _, locale| async move { api.sign_in(&email, &password, locale).await },
-            |state, session| state.entered(session),
-        );
-    }
-
-    pub fn give_mfa_code(&self, code: String) {
-        if !self.filled(&[("code", &code)]) {
-            return;
-        }
-        self.run(
-            move |api, token, locale| async move {
-                api.give_mfa_code(&token.unwrap_or_default(), &code, locale)
-                    .await
+    pub fn signing_in(&self) -> Request<(String, String), ()> {
+        self.request(
+            |api, _, locale, (email, password): &(String, String)| {
+                let (email, password) = (email.clone(), password.clone());
+                async move { api.sign_in(&email, &password, locale).await }
             },
             |state, session| state.entered(session),
-        );
+        )
     }
 
-    pub fn change_password(&self, current: String, new: String) {
-        if !self.filled(&[("current_password", &current), ("new_password", &new)]) {
-            return;
-        }
-        self.run(
-            move |api, token, locale| async move {
-                api.change_password(&token.unwrap_or_default(), &current, &new, locale)
-                    .await
+    pub fn giving_mfa_code(&self) -> Request<String, ()> {
+        self.request(
+            |api, token, locale, code: &String| {
+                let code = code.clone();
+                async move { api.give_mfa_code(&token, &code, locale).await }
             },
             |state, session| state.entered(session),
-        );
+        )
     }
 
-    pub fn start_totp(&self, then: impl FnOnce(enroll_core::account::TotpOffer) + 'static) {
-        self.run(
-            move |api, token, locale| async move {
-                api.start_totp(&token.unwrap_or_default(), locale).await
+    /// The current password, then the new one.
+    pub fn changing_password(&self) -> Request<(String, String), ()> {
+        self.request(
+            |api, token, locale, (current, new): &(String, String)| {
+                let (current, new) = (current.clone(), new.clone());
+                async move { api.change_password(&token, &current, &new, locale).await }
             },
-            move |_, offer| then(offer),
-        );
+            |state, session| state.entered(session),
+        )
     }
 
-    pub fn confirm_totp(&self, code: String) {
-        if !self.filled(&[("code", &code)]) {
-            return;
-        }
-        self.run(
-            move |api, token, locale| async move {
-                api.confirm_totp(&token.unwrap_or_default(), &code, locale)
-                    .await
+    /// A new secret for an authenticator app, to scan or type.
+    pub fn offering_totp(&self) -> Request<(), TotpOffer> {
+        self.request(
+            |api, token, locale, ()| async move { api.start_totp(&token, locale).await },
+            |_, offer| offer,
+        )
+    }
+
+    pub fn confirming_totp(&self) -> Request<String, ()> {
+        self.request(
+            |api, token, locale, code: &String| {
+                let code = code.clone();
+                async move { api.confirm_totp(&token, &code, locale).await }
             },
             |state, confirmed| {
                 // A new stage, a new token: the one before stops working.
@@ -274,34 +300,84 @@ impl AccountState {
                     }
                 });
             },
-        );
+        )
     }
 
     /// The recovery codes are kept: on to the account.
     pub fn codes_kept(&self) {
         self.recovery_codes.set(None);
-        self.load_account();
     }
 
-    fn load_account(&self) {
-        self.run(
-            move |api, token, locale| async move {
-                api.account(&token.unwrap_or_default(), locale).await
-            },
+    /// The account as the API describes it: loaded each time the session
+    /// becomes ready for it (signed in, and the recovery codes kept).
+    fn load_account_when_ready(&self) {
+        let state = *self;
+        let load = self.request(
+            |api, token, locale, ()| async move { api.account(&token, locale).await },
             |state, account| state.account.set(Some(account)),
         );
+        let ready = Memo::new(move |_| {
+            let ready = state.session.with(|s| s.as_ref().map(SessionState::stage))
+                == Some(SessionStage::Ready);
+            ready && state.recovery_codes.with(Option::is_none)
+        });
+        Effect::new(move |_| {
+            if ready.get() {
+                load.send(());
+            }
+        });
     }
 
-    pub fn sign_out(&self) {
-        self.run(
-            move |api, token, locale| async move {
-                api.sign_out(&token.unwrap_or_default(), locale).await
-            },
+    pub fn signing_out(&self) -> Request<(), ()> {
+        self.request(
+            |api, token, locale, ()| async move { api.sign_out(&token, locale).await },
             |state, ()| {
                 state.forget_session();
                 state.signed_out.set(true);
             },
-        );
+        )
+    }
+}
+
+/// A kind of request of the account's pages (signing in, adding a user),
+/// as a Leptos action. `send` runs it unless one is on its way: a second
+/// press of its button does nothing, while other requests go on.
+pub struct Request<I: 'static, O: 'static> {
+    action: Action<I, Option<O>>,
+}
+
+impl<I, O> Clone for Request<I, O> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I, O> Copy for Request<I, O> {}
+
+impl<I: 'static, O: 'static> Request<I, O> {
+    pub fn send(&self, input: I) {
+        if !self.action.pending().get_untracked() {
+            self.action.dispatch_local(input);
+        }
+    }
+
+    /// Whether one is on its way (tracked: its button says so).
+    pub fn pending(&self) -> Signal<bool> {
+        self.action.pending().into()
+    }
+
+    /// How many have been answered (tracked): a list keyed on it loads
+    /// again after each.
+    pub fn version(&self) -> usize {
+        self.action.version().get()
+    }
+}
+
+impl<I: 'static, O: Clone + Send + Sync + 'static> Request<I, O> {
+    /// What the last success gave (tracked); `None` before one, and after
+    /// a failure.
+    pub fn answer(&self) -> Option<O> {
+        self.action.value().get().flatten()
     }
 }
 
@@ -325,6 +401,7 @@ async fn add_messages(api: ApiClient, locale: enroll_core::Locale) -> Result<(),
 pub fn account_page(email: Option<String>, on_back: Option<Callback<()>>) -> AnyView {
     let i18n = use_i18n();
     let state = AccountState::new(i18n);
+    state.load_account_when_ready();
     provide_context(state);
     let api = state.api.get_value();
     let messages =

@@ -2,7 +2,7 @@
 //! and shows what comes back; the error summary and field errors are the
 //! wizard's components.
 
-use enroll_core::account::{Action, Role, TotpOffer};
+use enroll_core::account::{Action, Role};
 use enroll_core::{msg, MessageKey};
 use leptos::html::H1;
 use leptos::prelude::*;
@@ -69,12 +69,11 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
 
 /// The form's button: "Please wait" while its request is on its way.
 #[component]
-fn Submit(label_key: MessageKey) -> impl IntoView {
-    let state = expect_context::<AccountState>();
+pub(super) fn Submit(label_key: MessageKey, pending: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <button type="submit" class="csp-button" aria-disabled=move || state.busy.get().to_string()>
-            {move || if state.busy.get() { i18n.t(msg::account::ACCOUNT_WAIT) } else { i18n.t(label_key) }}
+        <button type="submit" class="csp-button" aria-disabled=move || pending.get().to_string()>
+            {move || if pending.get() { i18n.t(msg::account::ACCOUNT_WAIT) } else { i18n.t(label_key) }}
         </button>
     }
 }
@@ -84,10 +83,15 @@ fn SignIn(heading: NodeRef<H1>, email: RwSignal<String>) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
     let password = RwSignal::new(String::new());
+    let sign_in = state.signing_in();
     view! {
         <form novalidate on:submit=move |ev| {
             ev.prevent_default();
-            state.sign_in(email.get_untracked(), password.get_untracked());
+            state.signed_out.set(false);
+            let (email, password) = (email.get_untracked(), password.get_untracked());
+            if state.filled(&[("email", &email), ("password", &password)]) {
+                sign_in.send((email, password));
+            }
         }>
             <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_SIGN_IN_TITLE)}</h1>
             {move || state.signed_out.get().then(|| view! {
@@ -96,7 +100,7 @@ fn SignIn(heading: NodeRef<H1>, email: RwSignal<String>) -> impl IntoView {
             <p>{move || i18n.t(msg::account::ACCOUNT_SIGN_IN_INTRO)}</p>
             <PlainField path="email" label_key=msg::account::ACCOUNT_EMAIL input_type="email" autocomplete="username" value=email errors=state.errors/>
             <PlainField path="password" label_key=msg::account::ACCOUNT_PASSWORD input_type="password" autocomplete="current-password" width="csp-input--20" value=password errors=state.errors/>
-            <Submit label_key=msg::account::ACCOUNT_SIGN_IN_SUBMIT/>
+            <Submit label_key=msg::account::ACCOUNT_SIGN_IN_SUBMIT pending=sign_in.pending()/>
         </form>
     }
 }
@@ -106,14 +110,18 @@ fn MfaCode(heading: NodeRef<H1>) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
     let code = RwSignal::new(String::new());
+    let give = state.giving_mfa_code();
     view! {
         <form novalidate on:submit=move |ev| {
             ev.prevent_default();
-            state.give_mfa_code(code.get_untracked());
+            let code = code.get_untracked();
+            if state.filled(&[("code", &code)]) {
+                give.send(code);
+            }
         }>
             <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_MFA_TITLE)}</h1>
             <PlainField path="code" label_key=msg::account::ACCOUNT_MFA_CODE hint_key=msg::account::ACCOUNT_MFA_CODE_HINT autocomplete="one-time-code" width="csp-input--10" value=code errors=state.errors/>
-            <Submit label_key=msg::FORM_CONTINUE/>
+            <Submit label_key=msg::FORM_CONTINUE pending=give.pending()/>
         </form>
     }
 }
@@ -124,16 +132,20 @@ fn ChangePassword(heading: NodeRef<H1>) -> impl IntoView {
     let i18n = use_i18n();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
+    let change = state.changing_password();
     view! {
         <form novalidate on:submit=move |ev| {
             ev.prevent_default();
-            state.change_password(current.get_untracked(), new.get_untracked());
+            let (current, new) = (current.get_untracked(), new.get_untracked());
+            if state.filled(&[("current_password", &current), ("new_password", &new)]) {
+                change.send((current, new));
+            }
         }>
             <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_PASSWORD_TITLE)}</h1>
             <p>{move || i18n.t(msg::account::ACCOUNT_PASSWORD_INTRO)}</p>
             <PlainField path="current_password" label_key=msg::account::ACCOUNT_PASSWORD_CURRENT input_type="password" autocomplete="current-password" width="csp-input--20" value=current errors=state.errors/>
             <PlainField path="new_password" label_key=msg::account::ACCOUNT_PASSWORD_NEW hint_key=msg::account::ACCOUNT_PASSWORD_NEW_HINT input_type="password" autocomplete="new-password" width="csp-input--20" value=new errors=state.errors/>
-            <Submit label_key=msg::account::ACCOUNT_PASSWORD_SUBMIT/>
+            <Submit label_key=msg::account::ACCOUNT_PASSWORD_SUBMIT pending=change.pending()/>
         </form>
     }
 }
@@ -142,14 +154,19 @@ fn ChangePassword(heading: NodeRef<H1>) -> impl IntoView {
 fn EnrolMfa(heading: NodeRef<H1>) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
-    let offer = RwSignal::new(None::<TotpOffer>);
     let code = RwSignal::new(String::new());
+    let offering = state.offering_totp();
+    let confirm = state.confirming_totp();
     // A secret is asked for as the page opens.
-    state.start_totp(move |made| offer.set(Some(made)));
+    offering.send(());
+    let offer = move || offering.answer();
     view! {
         <form novalidate on:submit=move |ev| {
             ev.prevent_default();
-            state.confirm_totp(code.get_untracked());
+            let code = code.get_untracked();
+            if state.filled(&[("code", &code)]) {
+                confirm.send(code);
+            }
         }>
             <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_ENROL_TITLE)}</h1>
             <p>{move || i18n.t(msg::account::ACCOUNT_ENROL_INTRO)}</p>
@@ -158,17 +175,17 @@ fn EnrolMfa(heading: NodeRef<H1>) -> impl IntoView {
                     <p>{move || i18n.t(msg::account::ACCOUNT_ENROL_SCAN)}</p>
                     // The QR code is made by the API from the secret alone.
                     <div class="csp-qr" role="img" aria-label=move || i18n.t(msg::account::ACCOUNT_ENROL_QR_LABEL)
-                        inner_html=move || offer.with(|o| o.as_ref().map(|o| o.qr_svg.clone()).unwrap_or_default())></div>
+                        inner_html=move || offer().map(|o| o.qr_svg).unwrap_or_default()></div>
                 </li>
                 <li>
                     <p>{move || i18n.t(msg::account::ACCOUNT_ENROL_TYPE)}</p>
-                    <p><code class="csp-secret" data-secret>{move || offer.with(|o| o.as_ref().map(|o| o.secret.clone()).unwrap_or_default())}</code></p>
+                    <p><code class="csp-secret" data-secret>{move || offer().map(|o| o.secret).unwrap_or_default()}</code></p>
                 </li>
                 <li>
                     <PlainField path="code" label_key=msg::account::ACCOUNT_ENROL_CODE hint_key=msg::account::ACCOUNT_ENROL_CODE_HINT autocomplete="one-time-code" inputmode="numeric" width="csp-input--10" value=code errors=state.errors/>
                 </li>
             </ol>
-            <Submit label_key=msg::FORM_CONTINUE/>
+            <Submit label_key=msg::FORM_CONTINUE pending=confirm.pending()/>
         </form>
     }
 }
@@ -198,6 +215,7 @@ fn RecoveryCodes(heading: NodeRef<H1>) -> impl IntoView {
 
 #[component]
 fn Home(heading: NodeRef<H1>) -> impl IntoView {
+    let sign_out = expect_context::<AccountState>().signing_out();
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
     let roles = move |roles: &[Role]| {
@@ -232,7 +250,7 @@ fn Home(heading: NodeRef<H1>) -> impl IntoView {
                 {may_manage.then(|| view! { <p class="csp-hint">{move || i18n.t(msg::account::ACCOUNT_HOME_SECURITY)}</p> })}
             }
         })}
-        <button type="button" class="csp-button csp-button--secondary" data-sign-out on:click=move |_| state.sign_out()>
+        <button type="button" class="csp-button csp-button--secondary" data-sign-out on:click=move |_| sign_out.send(())>
             {move || i18n.t(msg::account::ACCOUNT_SIGN_OUT)}
         </button>
     }

@@ -7,7 +7,7 @@ use enroll_core::{msg, MessageKey};
 use leptos::html::H1;
 use leptos::prelude::*;
 
-use super::AccountState;
+use super::{AccountState, Request};
 use crate::api::Profile;
 use crate::i18n::{country_name, use_i18n};
 use crate::ui::field::{capitalized, PlainField};
@@ -16,34 +16,50 @@ use crate::ui::field::{capitalized, PlainField};
 pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
-    let profile = RwSignal::new(None::<Profile>);
     let editing = RwSignal::new(false);
     let saved = RwSignal::new(false);
-    let load = move || {
-        state.run(
-            |api, token, locale| async move {
-                api.organization_profile(&token.unwrap_or_default(), locale)
-                    .await
-            },
-            move |_, loaded| profile.set(Some(loaded)),
-        )
-    };
-    load();
+    // The profile shown: the one just saved, as the server kept it, or
+    // the one loaded last. A failed save leaves it (and the form) as is.
+    let shown = RwSignal::new(None::<Profile>);
+    let save = state.request(
+        |api, token, locale, sent: &Profile| {
+            let sent = sent.clone();
+            async move { api.save_organization_profile(&token, &sent, locale).await }
+        },
+        move |_, saved_now: Profile| {
+            shown.set(Some(saved_now));
+            editing.set(false);
+            saved.set(true);
+        },
+    );
     // Saved by someone else meanwhile: shown as it is now, to change
     // again (the notice says so); the old version would fail every save.
-    Effect::new(move |_| {
-        let changed = state
+    let changed_elsewhere = Memo::new(move |_| {
+        state
             .notice
-            .with(|n| n.as_ref().and_then(|f| f.code()) == Some(ErrorCode::ProfileChanged));
-        if changed {
+            .with(|n| n.as_ref().and_then(|f| f.code()) == Some(ErrorCode::ProfileChanged))
+    });
+    Effect::new(move |_| {
+        if changed_elsewhere.get() {
             editing.set(false);
-            load();
         }
     });
+    let loaded = state.loaded(
+        move || {
+            changed_elsewhere.get();
+        },
+        |api, token, locale| async move { api.organization_profile(&token, locale).await },
+    );
+    Effect::new(move |_| {
+        if let Some(profile) = loaded.get().flatten() {
+            shown.set(Some(profile));
+        }
+    });
+    let profile = move || shown.get();
     view! {
         <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_PROFILE_TITLE)}</h1>
         {move || saved.get().then(|| view! { <p class="csp-notice" role="status">{move || i18n.t(msg::account::ACCOUNT_PROFILE_SAVED)}</p> })}
-        {move || match (profile.get(), editing.get()) {
+        {move || match (profile(), editing.get()) {
             (None, _) => ().into_any(),
             (Some(current), false) => view! {
                 <ProfileView profile=current.profile.clone()/>
@@ -55,11 +71,7 @@ pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
                 })}
             }.into_any(),
             (Some(current), true) => view! {
-                <ProfileForm current=current on_saved=Callback::new(move |new: Profile| {
-                    profile.set(Some(new));
-                    editing.set(false);
-                    saved.set(true);
-                })/>
+                <ProfileForm current=current save=save/>
             }.into_any(),
         }}
     }
@@ -116,7 +128,7 @@ fn ProfileView(profile: OrganizationProfile) -> impl IntoView {
 /// Editing the profile: the fields of the one loaded, saved against its
 /// version.
 #[component]
-fn ProfileForm(current: Profile, on_saved: Callback<Profile>) -> impl IntoView {
+fn ProfileForm(current: Profile, save: Request<Profile, ()>) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
     let p = &current.profile;
@@ -186,13 +198,7 @@ fn ProfileForm(current: Profile, on_saved: Callback<Profile>) -> impl IntoView {
             profile,
             etag: etag.clone(),
         };
-        state.run(
-            move |api, token, locale| async move {
-                api.save_organization_profile(&token.unwrap_or_default(), &sent, locale)
-                    .await
-            },
-            move |_, saved| on_saved.run(saved),
-        )
+        save.send(sent);
     };
     let contact_view = move |prefix: &'static str,
                              legend: MessageKey,

@@ -13,17 +13,13 @@ use crate::i18n::use_i18n;
 pub fn ProviderRequests(heading: NodeRef<H1>) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
-    let requests = RwSignal::new(None::<Vec<ProviderRequest>>);
-    state.run(
-        |api, token, locale| async move {
-            api.provider_relationships(&token.unwrap_or_default(), locale)
-                .await
-        },
-        move |_, list| requests.set(Some(list)),
+    let requests = state.loaded(
+        || (),
+        |api, token, locale| async move { api.provider_relationships(&token, locale).await },
     );
     view! {
         <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_PROVIDERS_TITLE)}</h1>
-        {move || requests.get().map(|list| if list.is_empty() {
+        {move || requests.get().flatten().map(|list: Vec<ProviderRequest>| if list.is_empty() {
             view! { <p data-provider-requests>{move || i18n.t(msg::account::ACCOUNT_PROVIDERS_NONE)}</p> }.into_any()
         } else {
             view! {

@@ -6,7 +6,7 @@ use enroll_core::msg;
 use leptos::html::H1;
 use leptos::prelude::*;
 
-use super::AccountState;
+use super::{AccountState, Request};
 use crate::i18n::use_i18n;
 use crate::ui::field::{message_at, PlainField};
 
@@ -74,22 +74,66 @@ fn RoleChoice(
 pub fn Users(heading: NodeRef<H1>) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
-    let users = RwSignal::new(None::<Vec<UserView>>);
-    let load = move || {
-        state.run(
-            |api, token, locale| async move { api.users(&token.unwrap_or_default(), locale).await },
-            move |_, list| users.set(Some(list)),
-        )
-    };
-    load();
     // Adding a user.
     let email = RwSignal::new(String::new());
     let first_name = RwSignal::new(String::new());
     let last_name = RwSignal::new(String::new());
     let roles = RwSignal::new(Vec::<Role>::new());
-    let added = RwSignal::new(None::<String>);
-    let add = move || {
-        let user = NewUserRequest {
+    // What the last thing done did, said above the list.
+    let told = RwSignal::new(None::<String>);
+    let add = state.request(
+        |api, token, locale, user: &NewUserRequest| {
+            let user = user.clone();
+            async move { api.add_user(&token, &user, locale).await }
+        },
+        move |_, user| {
+            told.set(Some(i18n.tf(
+                msg::account::ACCOUNT_USERS_ADDED,
+                &[("email", &user.email)],
+            )));
+            for field in [email, first_name, last_name] {
+                field.set(String::new());
+            }
+            roles.set(Vec::new());
+        },
+    );
+    // Changing, removing, inviting again: what it is, to whom, and what
+    // to say once done.
+    let change = state.request(
+        |api, token, locale, (id, request, said): &(String, UserRequest, Option<String>)| {
+            let (id, request, said) = (id.clone(), request.clone(), said.clone());
+            async move {
+                let done = match request {
+                    UserRequest::Roles(names) => api
+                        .change_roles(&token, &id, &names, locale)
+                        .await
+                        .map(drop),
+                    UserRequest::Remove => api.remove_user(&token, &id, locale).await,
+                    UserRequest::Resend => {
+                        api.resend_invitation(&token, &id, locale).await.map(drop)
+                    }
+                };
+                done.map(|()| said)
+            }
+        },
+        move |_, said| {
+            told.set(said);
+            // The row acted from is redrawn: reading starts again at the
+            // page's heading.
+            if let Some(h1) = heading.get_untracked() {
+                let _ = h1.focus();
+            }
+        },
+    );
+    let users = state.loaded(
+        move || {
+            add.version();
+            change.version();
+        },
+        |api, token, locale| async move { api.users(&token, locale).await },
+    );
+    let send_add = move || {
+        add.send(NewUserRequest {
             email: email.get_untracked(),
             first_name: first_name.get_untracked(),
             last_name: last_name.get_untracked(),
@@ -98,42 +142,18 @@ pub fn Users(heading: NodeRef<H1>) -> impl IntoView {
                 .iter()
                 .map(|r| r.as_str().to_owned())
                 .collect(),
-        };
-        state.run(
-            move |api, token, locale| async move {
-                api.add_user(&token.unwrap_or_default(), &user, locale)
-                    .await
-            },
-            move |_, user| {
-                added.set(Some(
-                    i18n.tf(msg::account::ACCOUNT_USERS_ADDED, &[("email", &user.email)]),
-                ));
-                for field in [email, first_name, last_name] {
-                    field.set(String::new());
-                }
-                roles.set(Vec::new());
-                load();
-            },
-        )
+        })
     };
     view! {
         <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(msg::account::ACCOUNT_USERS_TITLE)}</h1>
-        {move || added.get().map(|told| view! { <p class="csp-notice" role="status">{told}</p> })}
+        {move || told.get().map(|told| view! { <p class="csp-notice" role="status">{told}</p> })}
         <ul class="csp-list csp-users" data-users>
-            {move || users.get().unwrap_or_default().into_iter().map(|user| view! {
-                <UserRow user=user on_change=Callback::new(move |told: Option<String>| {
-                    added.set(told);
-                    load();
-                    // The row acted from is redrawn: reading starts again
-                    // at the page's heading.
-                    if let Some(h1) = heading.get_untracked() {
-                        let _ = h1.focus();
-                    }
-                })/>
+            {move || users.get().flatten().unwrap_or_default().into_iter().map(|user| view! {
+                <UserRow user=user change=change/>
             }).collect::<Vec<_>>()}
         </ul>
         {move || state.may(Action::AddUser).then(|| view! {
-            <form novalidate class="csp-add-user" on:submit=move |ev| { ev.prevent_default(); add(); }>
+            <form novalidate class="csp-add-user" on:submit=move |ev| { ev.prevent_default(); send_add(); }>
                 <h2 class="csp-heading-m">{move || i18n.t(msg::account::ACCOUNT_USERS_ADD)}</h2>
                 <p>{move || i18n.t(msg::account::ACCOUNT_USERS_ADD_INTRO)}</p>
                 <PlainField path="email" label_key=msg::account::ACCOUNT_USERS_EMAIL input_type="email" autocomplete="off" value=email errors=state.errors/>
@@ -149,9 +169,12 @@ pub fn Users(heading: NodeRef<H1>) -> impl IntoView {
 
 /// One user: who, their roles, and what the signed-in user may do to
 /// them (nothing to themselves, and to a global admin only as one).
-/// `on_change` is told what to say when something was done.
+/// What is done goes through `change`, with what to say once it is.
 #[component]
-fn UserRow(user: UserView, on_change: Callback<Option<String>>) -> impl IntoView {
+fn UserRow(
+    user: UserView,
+    change: Request<(String, UserRequest, Option<String>), ()>,
+) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
@@ -163,24 +186,8 @@ fn UserRow(user: UserView, on_change: Callback<Option<String>>) -> impl IntoView
     let may_act = user.id != me && may_change_roles(&actor, &user.roles, &[]);
     let id = user.id.clone();
     let roles = user.roles.clone();
-    let act = move |request: UserRequest, told: Option<String>| {
-        let id = id.clone();
-        state.run(
-            move |api, token, locale| async move {
-                let token = token.unwrap_or_default();
-                match request {
-                    UserRequest::Roles(names) => api
-                        .change_roles(&token, &id, &names, locale)
-                        .await
-                        .map(drop),
-                    UserRequest::Remove => api.remove_user(&token, &id, locale).await,
-                    UserRequest::Resend => {
-                        api.resend_invitation(&token, &id, locale).await.map(drop)
-                    }
-                }
-            },
-            move |_, ()| on_change.run(told),
-        )
+    let act = move |request: UserRequest, said: Option<String>| {
+        change.send((id.clone(), request, said));
     };
     let save_roles = {
         let act = act.clone();
