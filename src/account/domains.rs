@@ -64,7 +64,10 @@ pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
         |api, token, locale| async move { api.domains(&token, locale).await },
     );
     let domains = move || {
-        let list = domains.get().flatten().map(|list: AccountDomains| list.items);
+        let list = domains
+            .get()
+            .flatten()
+            .map(|list: AccountDomains| list.items);
         list.unwrap_or_default().into_iter().map(|d| d.domain)
     };
     let send_proof = move || {

@@ -3,7 +3,7 @@
 //! account's password go only to a proven address).
 
 use enroll_core::account::limits;
-use enroll_core::email::address_key;
+use enroll_core::admin_proof::AdminProof;
 use enroll_core::msg;
 use enroll_core::outbox::Delivery;
 use enroll_core::Step;
@@ -24,29 +24,25 @@ pub fn ConfirmEmail() -> impl IntoView {
     let code = RwSignal::new(String::new());
     let typed = move || state.form.answers.with(|a| a.admin.email.trim().to_owned());
     // Said sent only where the server said it sent it: the address typed.
-    let sent = move || {
-        let typed = address_key(&typed());
-        state
-            .admin_code_sent_to
-            .with(|to| to.as_deref() == Some(typed.as_str()))
-    };
+    let sent = Memo::new(move |_| state.admin_proof.with(|p| p.code_went_to(&typed())));
+    let resent = Memo::new(move |_| state.admin_proof.with(AdminProof::resent));
+    // A request for a code starting or ending (a "send a new code").
+    let sending = Memo::new(move |_| state.admin_proof.with(AdminProof::sending));
     // The code goes to the address the server has: asked for once the
     // answers with it are saved (and again should the save come later).
-    Effect::new(move |_| {
-        if state.answers_saved() {
-            state.send_admin_code(false);
-        }
-    });
+    Effect::new(move |_| state.admin_code_page_opened());
     // Whether the email reached the mail relay: someone waiting for a code
     // that will not come is told so here, not left waiting. Asked every
     // few seconds after each send until it is known (and no longer once
     // the page is left).
     let delivery = RwSignal::new(None::<Delivery>);
     Effect::new(move |_| {
-        if !sent() {
+        if !sent.get() {
             return;
         }
-        state.admin_code_resent.track();
+        // What was known of the newest code's delivery is old once
+        // another is asked for, and again once it is sent.
+        sending.track();
         delivery.set(None);
         spawn_local_scoped_with_cancellation(async move {
             let Some(draft) = state.draft.get_untracked() else {
@@ -86,7 +82,7 @@ pub fn ConfirmEmail() -> impl IntoView {
             <p>
                 {move || i18n.t(if undelivered() {
                     msg::CONFIRM_EMAIL_UNDELIVERED
-                } else if sent() {
+                } else if sent.get() {
                     msg::CONFIRM_EMAIL_SENT
                 } else {
                     msg::CONFIRM_EMAIL_SENDING
@@ -109,11 +105,11 @@ pub fn ConfirmEmail() -> impl IntoView {
             />
             <button type="submit" class="csp-button">{move || i18n.t(msg::FORM_CONTINUE)}</button>
             <p role="status" class="csp-hint">
-                {move || state.admin_code_resent.get().then(|| i18n.t(msg::CONFIRM_EMAIL_RESENT))}
+                {move || resent.get().then(|| i18n.t(msg::CONFIRM_EMAIL_RESENT))}
             </p>
             <ul class="csp-list csp-actions">
                 <li>
-                    <button type="button" class="csp-link-button" on:click=move |_| state.send_admin_code(true)>
+                    <button type="button" class="csp-link-button" on:click=move |_| state.send_admin_code_again()>
                         {move || i18n.t(msg::CONFIRM_EMAIL_SEND_AGAIN)}
                     </button>
                 </li>

@@ -10,6 +10,7 @@ pub mod start;
 mod state;
 mod steps;
 
+use enroll_core::admin_proof::AdminProof;
 use enroll_core::draft::Lifecycle;
 use enroll_core::msg;
 use enroll_core::{Answers, PartnerModel, ProgramSettings, ReferenceData, Step, Wizard};
@@ -55,14 +56,9 @@ pub struct WizardState {
     pub later_open: RwSignal<bool>,
     /// Where the resume link was emailed to.
     pub emailed_to: RwSignal<Option<String>>,
-    /// The admin address the server last said was proven, lower case.
-    pub admin_email_proven: RwSignal<Option<String>>,
-    /// Where the server last said it emailed a code (lower case), and
-    /// whether that was a "send a new code"; the address a request for
-    /// one is on its way for.
-    pub admin_code_sent_to: RwSignal<Option<String>>,
-    pub admin_code_resent: RwSignal<bool>,
-    pub admin_code_asked: StoredValue<Option<String>>,
+    /// The admin address's proof by an emailed code: what the server said
+    /// was proven, where it sent codes (enroll_core::admin_proof).
+    pub admin_proof: RwSignal<AdminProof>,
     /// The provider finder is open over the confirmation or status page.
     pub finder_open: RwSignal<bool>,
     /// The partner account is open over the status page.
@@ -104,10 +100,7 @@ pub fn WizardView(
         quiet: StoredValue::new(false),
         later_open: RwSignal::new(false),
         emailed_to: RwSignal::new(None),
-        admin_email_proven: RwSignal::new(None),
-        admin_code_sent_to: RwSignal::new(None),
-        admin_code_resent: RwSignal::new(false),
-        admin_code_asked: StoredValue::new(None),
+        admin_proof: RwSignal::new(AdminProof::new()),
         finder_open: RwSignal::new(false),
         account_open: RwSignal::new(false),
         events: StoredValue::new(use_host_events()),

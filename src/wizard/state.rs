@@ -1,9 +1,10 @@
 //! What the wizard does besides saving the draft: Continue, opening a
-//! resume link, the resume email, the review status, address formats.
+//! resume link, the code that proves the admin address, the resume email,
+//! the review status, address formats.
 
 use enroll_core::address::AddressFormat;
+use enroll_core::admin_proof::{AdminProof, SendCode};
 use enroll_core::draft::SaveStatus;
-use enroll_core::email::address_key;
 use enroll_core::{Application, Circumstances, Locale, Step, Wizard};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -52,12 +53,10 @@ impl WizardState {
     }
 
     /// Whether the admin address now in the answers is the one the
-    /// server last said was proven (a changed address is not). Compared
-    /// as `address_key` has it (the server has the last word).
+    /// server last said was proven (`AdminProof::is_proven`). Tracked.
     pub fn admin_email_proven(&self) -> bool {
-        let proven = self.admin_email_proven.get();
-        let typed = self.form.answers.with(|a| address_key(&a.admin.email));
-        proven.is_some_and(|address| address == typed)
+        self.admin_proof
+            .with(|proof| self.form.answers.with(|a| proof.is_proven(&a.admin.email)))
     }
 
     fn admin_email_proven_untracked(&self) -> bool {
@@ -66,15 +65,10 @@ impl WizardState {
 
     /// Keeps what an answer of the server says about the admin address.
     pub fn saw_proof(&self, application: &Application) {
-        let address = application
+        let proven = application
             .admin_email_confirmed
-            .then(|| address_key(&application.answers.admin.email));
-        self.admin_email_proven.set(address);
-    }
-
-    /// The admin address was just proven with the code.
-    pub fn proved_admin_email(&self, address: &str) {
-        self.admin_email_proven.set(Some(address_key(address)));
+            .then_some(application.answers.admin.email.as_str());
+        self.admin_proof.update(|proof| proof.server_said(proven));
     }
 
     /// Whether the server has the answers on screen (the code goes to the
@@ -84,38 +78,51 @@ impl WizardState {
             .with(|l| l.save_status() == SaveStatus::Saved)
     }
 
-    /// Emails a code to the admin address: once per address as the code
-    /// page opens, or again when asked; only once the address is saved
-    /// (the server sends to the address it has), and one request at a time.
-    pub fn send_admin_code(&self, again: bool) {
-        let state = *self;
+    /// The code page is open, and the answers it waits on may have been
+    /// saved since: a code to the admin address unless it has one.
+    pub fn admin_code_page_opened(&self) {
         let saved = self.answers_saved();
-        let address = self
-            .form
-            .answers
-            .with_untracked(|a| address_key(&a.admin.email));
-        let asked = self.admin_code_asked.get_value();
-        let sent = self.admin_code_sent_to.get_untracked();
-        if !saved || asked.is_some() || (!again && sent.as_deref() == Some(address.as_str())) {
+        let address = self.form.answers.with_untracked(|a| a.admin.email.clone());
+        self.ask_admin_code(|proof| proof.page_opened(&address, saved));
+    }
+
+    /// "Send a new code".
+    pub fn send_admin_code_again(&self) {
+        let saved = self.answers_saved();
+        self.ask_admin_code(|proof| proof.asked_again(saved));
+    }
+
+    /// Tells the proof of a request for a code, and asks the API for one
+    /// if it says so; tells it the answer.
+    fn ask_admin_code(&self, event: impl FnOnce(&mut AdminProof) -> Option<SendCode>) {
+        // No request, nothing changed: nothing to redraw.
+        let asked = self
+            .admin_proof
+            .try_maybe_update(|proof| {
+                let send = event(proof);
+                (send.is_some(), send)
+            })
+            .flatten();
+        if asked.is_none() {
             return;
         }
-        self.admin_code_asked.set_value(Some(address));
-        self.admin_code_resent.set(false);
         let Some(draft) = self.draft.get_untracked() else {
+            // Saved answers have a draft; were there none, nothing went.
+            self.admin_proof.update(AdminProof::send_failed);
             return;
         };
+        let state = *self;
         let locale = self.i18n.locale.get_untracked();
         spawn_local(async move {
-            let answer = state.api().send_admin_code(&draft, locale).await;
-            state.admin_code_asked.set_value(None);
-            match answer {
-                // Where the server says it went, not what the page shows.
-                Ok(to) => {
-                    state.admin_code_sent_to.set(Some(address_key(&to)));
-                    state.admin_code_resent.set(again);
+            match state.api().send_admin_code(&draft, locale).await {
+                Ok(to) => state.admin_proof.update(|proof| proof.code_sent(&to)),
+                Err(failure) => {
+                    state.admin_proof.update(AdminProof::send_failed);
+                    match failure {
+                        ApiFailure::Invalid(report) => state.form.errors.set(report.errors),
+                        failure => state.tell(failure),
+                    }
                 }
-                Err(ApiFailure::Invalid(report)) => state.form.errors.set(report.errors),
-                Err(failure) => state.tell(failure),
             }
         });
     }
@@ -132,7 +139,7 @@ impl WizardState {
         spawn_local(async move {
             match state.api().verify_admin_code(&draft, &code, locale).await {
                 Ok(proven) => {
-                    state.proved_admin_email(&proven);
+                    state.admin_proof.update(|proof| proof.proved(&proven));
                     state.continue_step();
                 }
                 Err(ApiFailure::Invalid(report)) => state.form.errors.set(report.errors),
