@@ -36,12 +36,23 @@ fn main() {
         }
         let (first, english) = &books[0];
         for (locale, other) in &books[1..] {
-            for key in english.keys().filter(|k| !is_optional_plural_form(k)) {
+            // A plural form one language has and another lacks (Chinese
+            // has no `one`, Russian adds `few`) is no disagreement.
+            let is_plural_form = |key: &str| {
+                key.rsplit_once('.').is_some_and(|(stem, form)| {
+                    OPTIONAL_PLURAL_FORMS.contains(&form)
+                        && english.contains_key(&format!("{stem}.other"))
+                })
+            };
+            for key in english.keys().filter(|k| !is_plural_form(k)) {
                 if !other.contains_key(key) {
                     problems.push(format!("{locale}/{folder}: no `{key}` (en-US has it)"));
                 }
             }
-            for key in other.keys().filter(|k| !english.contains_key(*k)) {
+            for key in other
+                .keys()
+                .filter(|k| !english.contains_key(*k) && !is_plural_form(k))
+            {
                 problems.push(format!("{first}/{folder}: no `{key}` ({locale} has it)"));
             }
         }
@@ -98,11 +109,6 @@ fn entries(text: &str) -> BTreeMap<String, String> {
             Some((key.trim().to_owned(), text.trim().to_owned()))
         })
         .collect()
-}
-
-fn is_optional_plural_form(key: &str) -> bool {
-    key.rsplit_once('.')
-        .is_some_and(|(_, last)| OPTIONAL_PLURAL_FORMS.contains(&last))
 }
 
 /// Whether `rest` (what follows a plural stem) is one of its forms.

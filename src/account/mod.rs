@@ -122,14 +122,20 @@ impl AccountState {
     {
         let state = *self;
         let then = Rc::new(then);
+        let succeeded = RwSignal::new(0);
         let action = Action::new_local(move |input: &I| {
             let token = state.token.get_value().unwrap_or_default();
             let locale = state.i18n.locale.get_untracked();
             let answer = call(state.api.get_value(), token, locale, input);
             let then = Rc::clone(&then);
-            async move { state.settle(answer.await).map(|value| then(state, value)) }
+            async move {
+                let value = state.settle(answer.await)?;
+                let done = then(state, value);
+                succeeded.update(|n| *n += 1);
+                Some(done)
+            }
         });
-        Request { action }
+        Request { action, succeeded }
     }
 
     /// What a page shows, loaded as it opens and again each time `again`
@@ -142,22 +148,27 @@ impl AccountState {
         call: impl Fn(ApiClient, String, Locale) -> F + 'static,
     ) -> LocalResource<Option<T>>
     where
-        T: 'static,
+        T: Clone + 'static,
         F: Future<Output = Result<T, ApiFailure>> + 'static,
     {
         let state = *self;
+        // A reload that fails keeps showing the last one loaded.
+        let last = StoredValue::new_local(None::<T>);
         LocalResource::new(move || {
             again();
             let token = state.token.get_value().unwrap_or_default();
-            let answer = call(
-                state.api.get_value(),
-                token,
-                state.i18n.locale.get_untracked(),
-            );
+            let locale = state.i18n.locale.get_untracked();
+            let answer = call(state.api.get_value(), token, locale);
             async move {
                 match answer.await {
-                    Ok(value) => Some(value),
-                    Err(failure) => state.settle::<T>(Err(failure)),
+                    Ok(value) => {
+                        last.set_value(Some(value.clone()));
+                        Some(value)
+                    }
+                    Err(failure) => {
+                        state.told(failure);
+                        last.get_value()
+                    }
                 }
             }
         })
@@ -178,19 +189,24 @@ impl AccountState {
                 None
             }
             Err(failure) => {
-                let ended = matches!(
-                    failure.code(),
-                    Some(ErrorCode::SessionExpired | ErrorCode::SessionRequired)
-                );
-                if ended {
-                    // The session ended (idle, revoked): sign in again.
-                    self.forget_session();
-                }
                 self.errors.set(Vec::new());
-                self.notice.set(Some(failure));
+                self.told(failure);
                 None
             }
         }
+    }
+
+    /// A failure above the page; a session that ended (idle, revoked)
+    /// goes back to signing in.
+    fn told(&self, failure: ApiFailure) {
+        let ended = matches!(
+            failure.code(),
+            Some(ErrorCode::SessionExpired | ErrorCode::SessionRequired)
+        );
+        if ended {
+            self.forget_session();
+        }
+        self.notice.set(Some(failure));
     }
 
     fn forget_session(&self) {
@@ -312,18 +328,29 @@ impl AccountState {
     /// becomes ready for it (signed in, and the recovery codes kept).
     fn load_account_when_ready(&self) {
         let state = *self;
-        let load = self.request(
-            |api, token, locale, ()| async move { api.account(&token, locale).await },
-            |state, account| state.account.set(Some(account)),
-        );
         let ready = Memo::new(move |_| {
             let ready = state.session.with(|s| s.as_ref().map(SessionState::stage))
                 == Some(SessionStage::Ready);
             ready && state.recovery_codes.with(Option::is_none)
         });
+        // A resource, not a request: an answer for a session that has
+        // since ended (signed out, and in again) is dropped unread.
+        let load = LocalResource::new(move || {
+            let ready = ready.get();
+            let token = state.token.get_value().unwrap_or_default();
+            let (api, locale) = (state.api.get_value(), state.i18n.locale.get_untracked());
+            async move {
+                match ready {
+                    true => Some(api.account(&token, locale).await),
+                    false => None,
+                }
+            }
+        });
         Effect::new(move |_| {
-            if ready.get() {
-                load.send(());
+            if let Some(Some(answer)) = load.get() {
+                if let Some(account) = state.settle(answer) {
+                    state.account.set(Some(account));
+                }
             }
         });
     }
@@ -344,6 +371,8 @@ impl AccountState {
 /// press of its button does nothing, while other requests go on.
 pub struct Request<I: 'static, O: 'static> {
     action: Action<I, Option<O>>,
+    /// How many succeeded (the action's own version counts failures).
+    succeeded: RwSignal<usize>,
 }
 
 impl<I, O> Clone for Request<I, O> {
@@ -366,10 +395,11 @@ impl<I: 'static, O: 'static> Request<I, O> {
         self.action.pending().into()
     }
 
-    /// How many have been answered (tracked): a list keyed on it loads
-    /// again after each.
+    /// How many have succeeded (tracked): a list keyed on it loads again
+    /// after each success, and not after a refusal (a row being edited
+    /// stays as it is).
     pub fn version(&self) -> usize {
-        self.action.version().get()
+        self.succeeded.get()
     }
 }
 

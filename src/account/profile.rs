@@ -21,10 +21,21 @@ pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
     // The profile shown: the one just saved, as the server kept it, or
     // the one loaded last. A failed save leaves it (and the form) as is.
     let shown = RwSignal::new(None::<Profile>);
+    // Loads again when a save finds the profile saved by someone else
+    // meanwhile: shown as it is now, to change again (the notice says
+    // so); the old version would fail every save.
+    let changed_elsewhere = RwSignal::new(0);
     let save = state.request(
-        |api, token, locale, sent: &Profile| {
+        move |api, token, locale, sent: &Profile| {
             let sent = sent.clone();
-            async move { api.save_organization_profile(&token, &sent, locale).await }
+            async move {
+                let answer = api.save_organization_profile(&token, &sent, locale).await;
+                if answer.as_ref().err().and_then(|f| f.code()) == Some(ErrorCode::ProfileChanged) {
+                    editing.set(false);
+                    changed_elsewhere.update(|n| *n += 1);
+                }
+                answer
+            }
         },
         move |_, saved_now: Profile| {
             shown.set(Some(saved_now));
@@ -32,18 +43,6 @@ pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
             saved.set(true);
         },
     );
-    // Saved by someone else meanwhile: shown as it is now, to change
-    // again (the notice says so); the old version would fail every save.
-    let changed_elsewhere = Memo::new(move |_| {
-        state
-            .notice
-            .with(|n| n.as_ref().and_then(|f| f.code()) == Some(ErrorCode::ProfileChanged))
-    });
-    Effect::new(move |_| {
-        if changed_elsewhere.get() {
-            editing.set(false);
-        }
-    });
     let loaded = state.loaded(
         move || {
             changed_elsewhere.get();
@@ -51,7 +50,8 @@ pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
         |api, token, locale| async move { api.organization_profile(&token, locale).await },
     );
     Effect::new(move |_| {
-        if let Some(profile) = loaded.get().flatten() {
+        // Never under the user's typing: the form keeps what they typed.
+        if let Some(profile) = loaded.get().flatten().filter(|_| !editing.get_untracked()) {
             shown.set(Some(profile));
         }
     });

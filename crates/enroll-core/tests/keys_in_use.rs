@@ -43,19 +43,26 @@ fn product_sources() -> Vec<(PathBuf, String)> {
         .filter(|f| f.file_name().is_some_and(|n| n != "tests.rs"))
         .map(|f| {
             let source = std::fs::read_to_string(&f).expect("a source file");
-            let code = source.split("#[cfg(test)]").next().unwrap_or("").to_owned();
-            (f, code)
+            let code = source.split("#[cfg(test)]").next().unwrap_or("");
+            // Comments name messages without using them.
+            let code: Vec<&str> = code
+                .lines()
+                .map(|line| line.split("//").next().unwrap_or(""))
+                .collect();
+            (f, code.join("\n"))
         })
         .collect()
 }
 
 /// The constant build.rs writes for `key` (`start.need_mpn` →
-/// `START_NEED_MPN`; a plural form is its stem's: `finder.count.one` →
-/// `FINDER_COUNT`).
+/// `START_NEED_MPN`; a plural form is its stem's, where the stem has an
+/// `.other`: `finder.count.one` → `FINDER_COUNT`).
 fn constant_of(key: &str) -> String {
+    let english = Catalog::get(Locale::EnUs);
     let stem = ["zero", "one", "two", "few", "many", "other"]
         .iter()
-        .find_map(|form| key.strip_suffix(&format!(".{form}")))
+        .filter_map(|form| key.strip_suffix(&format!(".{form}")))
+        .find(|stem| english.lookup(&format!("{stem}.other")).is_some())
         .unwrap_or(key);
     stem.replace('.', "_").to_uppercase()
 }
@@ -116,6 +123,7 @@ fn the_check_sees_a_message_no_code_names() {
     assert!(named("finder.count.one"), "a plural form, by its stem");
     assert!(!named("start.heading_that_no_code_names"));
     assert!(!names("msg::START_HEADING_2", "START_HEADING"));
+    assert_eq!(constant_of("finder.count.none"), "FINDER_COUNT_NONE");
     assert!(worded_from_the_wire("problem.required"));
     assert!(worded_from_the_wire("problem.mpn_id.required"));
     assert!(worded_from_the_wire("api.error.stale_etag"));
