@@ -3,7 +3,7 @@
 //! opens a provider, asks it to partner, and still sees the request after a
 //! reload; the standalone finder asks for the application's link first.
 
-use e2e::{eventually, Stack};
+use e2e::{dist_dir, eventually, Stack};
 
 /// `n` as en-US writes it: 12,345.
 fn grouped(n: u64) -> String {
@@ -136,6 +136,8 @@ async fn a_reseller_finds_a_provider_asks_it_to_partner_and_sees_the_request_aft
         )
         .await;
     stack.wait_for_text("#request-sent", &first).await;
+    // Focus moves to what replaced the button.
+    stack.wait_for_focus("request-sent").await;
     assert_eq!(
         stack
             .in_app("[data-request-status]", "return el.dataset.requestStatus;")
@@ -143,6 +145,11 @@ async fn a_reseller_finds_a_provider_asks_it_to_partner_and_sees_the_request_aft
         serde_json::json!("pending")
     );
     stack.shot("finder-requested").await;
+
+    // Back on the results, the requests list has it, loaded again after
+    // the ask.
+    stack.click("[data-back-to-results]").await;
+    stack.wait_for_text("[data-requests]", &first).await;
 
     // After a reload, the request is still there.
     stack.browser.refresh().await.unwrap();
@@ -228,5 +235,82 @@ async fn the_standalone_finder_asks_for_the_application_link_before_a_request() 
     stack.wait_for("#request-sent").await;
     // The link never lands in the page's URL or storage.
     assert!(!stack.browser_storage().await.contains(&token));
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn beyond_the_in_browser_limit_the_server_searches_and_show_more_adds_its_next_page() {
+    // The built app, with a standalone finder whose host sets the
+    // in-browser limit below the demo directory's 5,000 providers.
+    let site = tempfile::tempdir().expect("a temp dir");
+    for entry in std::fs::read_dir(dist_dir()).expect("dist") {
+        let path = entry.expect("an entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, site.path().join(path.file_name().unwrap())).expect("a copy");
+        }
+    }
+    let page = std::fs::read_to_string(dist_dir().join("finder.html")).expect("finder.html");
+    let page = page.replace(
+        "data-view=\"finder\"",
+        "data-view=\"finder\" data-finder-in-browser-limit=\"100\"",
+    );
+    std::fs::write(site.path().join("finder-on-server.html"), page).expect("the page");
+    let stack = Stack::start_serving(1280, site.path().to_path_buf(), None).await;
+    stack
+        .browser
+        .goto(&stack.url("/finder-on-server.html"))
+        .await
+        .unwrap();
+    stack
+        .wait_for_text("#finder-count", "5,000 providers")
+        .await;
+
+    stack.fill("#finder-q", "muller").await;
+    let muller = fewer_than(&stack, 5_000).await;
+    assert!(muller > 40, "{muller}");
+    let shown = names(&stack).await;
+    assert_eq!(shown.len(), 20, "{shown:?}");
+    assert!(shown.iter().all(|n| n.starts_with("Müller")), "{shown:?}");
+    // The count is announced once typing pauses.
+    stack
+        .wait_for_text(
+            "[role=status][aria-live=polite]",
+            &format!("{} provider", grouped(muller)),
+        )
+        .await;
+    // The server searched: the directory itself was never downloaded.
+    let fetched = stack
+        .browser
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let fetched: Vec<String> = serde_json::from_value(fetched).expect("names");
+    assert!(
+        fetched
+            .iter()
+            .any(|url| url.contains("/providers?") && url.contains("q=muller")),
+        "{fetched:?}"
+    );
+    assert!(
+        !fetched.iter().any(|url| url.contains("/providers/index")),
+        "{fetched:?}"
+    );
+
+    // Show more adds the server's next page, and focus moves to its first.
+    stack.click("[data-show-more]").await;
+    eventually("40 names after show more", async || {
+        let shown = names(&stack).await;
+        if shown.len() == 40 {
+            Ok(())
+        } else {
+            Err(shown.len())
+        }
+    })
+    .await;
+    stack.wait_for_focus("finder-result-20").await;
+    assert!(names(&stack).await.iter().all(|n| n.starts_with("Müller")));
     stack.close().await;
 }

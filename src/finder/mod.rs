@@ -12,13 +12,13 @@ mod views;
 
 use std::sync::Arc;
 
-use enroll_core::{Locale, Provider, ProviderRequest};
+use enroll_core::{Provider, ProviderPage, ProviderRequest};
 use enroll_finder::{Facets, FinderQuery, Listing, ProviderIndex, SortOrder};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{ApiClient, ApiFailure, DraftRef};
 use crate::i18n::I18n;
+use crate::ui::debounce::Debounce;
 
 pub use views::FinderPage;
 
@@ -95,12 +95,16 @@ impl Row {
     }
 }
 
+/// The finder's state. What is loaded is a `LocalResource` (the directory,
+/// the server's pages of results, the applicant's requests); what the user
+/// does that changes something on the server is an `Action` (asking a
+/// provider to partner): each says whether it is under way and how it went.
 #[derive(Clone, Copy)]
 pub struct FinderState {
-    api: StoredValue<ApiClient>,
     pub i18n: I18n,
-    pub source: RwSignal<Option<Source>>,
-    pub load_failure: RwSignal<Option<ApiFailure>>,
+    /// Where searches run, loaded once per app (`DirectoryCache`); a
+    /// retry loads it again.
+    pub directory: LocalResource<Result<Source, ApiFailure>>,
     pub text: RwSignal<String>,
     /// Filters: empty means any.
     pub country: RwSignal<String>,
@@ -111,26 +115,48 @@ pub struct FinderState {
     /// How many providers match; `None` until the first search answers.
     pub total: RwSignal<Option<usize>>,
     pub rows: RwSignal<Vec<Row>>,
-    pub search_failure: RwSignal<Option<ApiFailure>>,
     /// Every match, in order, when searching in the browser.
     hits: StoredValue<Vec<u32>>,
-    /// Largest directory searched in the browser.
-    in_browser_limit: usize,
-    /// Bumped by each search: a slower, older answer is dropped.
-    searches: StoredValue<u64>,
+    /// The page of results the server is asked for, of the controls'
+    /// query: the first once they pause, the next one for "Show more"
+    /// (0: none yet).
+    asked: RwSignal<usize>,
+    /// Searching on the server waits for the controls to pause.
+    pause: Debounce,
+    /// The server's answer for `asked`, with what it answers.
+    page: LocalResource<Option<Searched>>,
     /// The provider whose details are open.
     pub selected: RwSignal<Option<String>>,
     /// Who sends partnership requests: a submitted applicant.
     pub applicant: RwSignal<Option<DraftRef>>,
-    pub requests: RwSignal<Vec<ProviderRequest>>,
-    /// Why the requests could not be loaded or sent, in the user's words.
-    /// Worded when shown, so a language switch re-words it.
-    pub request_problem: RwSignal<Option<ApiFailure>>,
-    pub sending: RwSignal<bool>,
+    /// The applicant's partnership requests, loaded again after each ask.
+    pub requests: LocalResource<Result<Vec<ProviderRequest>, ApiFailure>>,
+    /// Asking a provider to partner: (applicant, provider id, message) →
+    /// the request made.
+    pub ask: Action<(DraftRef, String, String), Result<ProviderRequest, ApiFailure>>,
 }
+
+/// A server search's answer, with the query and page it is for.
+type Searched = (FinderQuery, usize, Result<ProviderPage, ApiFailure>);
 
 fn filter(value: String) -> Option<String> {
     (!value.is_empty()).then_some(value)
+}
+
+/// The query the controls set (tracked).
+fn query_of(
+    text: RwSignal<String>,
+    [country, product, language, service]: [RwSignal<String>; 4],
+    sort: RwSignal<SortOrder>,
+) -> FinderQuery {
+    FinderQuery {
+        text: text.get(),
+        country: filter(country.get()),
+        product: filter(product.get()),
+        language: filter(language.get()),
+        service: filter(service.get()),
+        sort: sort.get(),
+    }
 }
 
 impl FinderState {
@@ -141,123 +167,165 @@ impl FinderState {
         applicant: Option<DraftRef>,
         in_browser_limit: usize,
     ) -> Self {
+        let api = StoredValue::new(api);
+        let locale = move || i18n.locale.get_untracked();
+        let directory = LocalResource::new(move || {
+            let cached = cache.0.get_untracked();
+            let (api, locale) = (api.get_value(), locale());
+            async move {
+                if let Some(source) = cached {
+                    return Ok(source);
+                }
+                let count = api.provider_count(locale).await?;
+                let source = if count <= in_browser_limit {
+                    let compact = api.provider_index(locale).await?;
+                    Source::InBrowser(Arc::new(ProviderIndex::new(compact)))
+                } else {
+                    Source::Server(Arc::new(api.provider_filters(locale).await?))
+                };
+                cache.0.set(Some(source.clone()));
+                Ok(source)
+            }
+        });
+        let text = RwSignal::new(String::new());
+        let filters = [(); 4].map(|_| RwSignal::new(String::new()));
+        let sort = RwSignal::new(SortOrder::Relevance);
+        let asked = RwSignal::new(0);
+        let page = LocalResource::new(move || {
+            let page = asked.get();
+            let query = untrack(|| query_of(text, filters, sort));
+            let (api, locale) = (api.get_value(), locale());
+            async move {
+                if page == 0 {
+                    return None;
+                }
+                let answer = api.search_providers(&query, page, PAGE_SIZE, locale).await;
+                Some((query, page, answer))
+            }
+        });
+        let ask = Action::new_local(
+            move |(draft, provider_id, message): &(DraftRef, String, String)| {
+                let (draft, provider_id) = (draft.clone(), provider_id.clone());
+                let message = message.trim().to_owned();
+                let (api, locale) = (api.get_value(), locale());
+                async move {
+                    api.request_partnership(&draft, &provider_id, &message, locale)
+                        .await
+                }
+            },
+        );
+        let applicant = RwSignal::new(applicant);
+        let asks_answered = ask.version();
+        let requests = LocalResource::new(move || {
+            // Loaded again once an ask is answered (and for another applicant).
+            asks_answered.track();
+            let draft = applicant.get();
+            let (api, locale) = (api.get_value(), locale());
+            async move {
+                match draft {
+                    Some(draft) => api.partnership_requests(&draft, locale).await,
+                    None => Ok(Vec::new()),
+                }
+            }
+        });
         Self {
-            in_browser_limit,
-            api: StoredValue::new(api),
             i18n,
-            source: cache.0,
-            load_failure: RwSignal::new(None),
-            text: RwSignal::new(String::new()),
-            country: RwSignal::new(String::new()),
-            product: RwSignal::new(String::new()),
-            language: RwSignal::new(String::new()),
-            service: RwSignal::new(String::new()),
-            sort: RwSignal::new(SortOrder::Relevance),
+            directory,
+            text,
+            country: filters[0],
+            product: filters[1],
+            language: filters[2],
+            service: filters[3],
+            sort,
             total: RwSignal::new(None),
             rows: RwSignal::new(Vec::new()),
-            search_failure: RwSignal::new(None),
             hits: StoredValue::new(Vec::new()),
-            searches: StoredValue::new(0),
+            asked,
+            pause: Debounce::new(SERVER_DEBOUNCE_MS),
+            page,
             selected: RwSignal::new(None),
-            applicant: RwSignal::new(applicant),
-            requests: RwSignal::new(Vec::new()),
-            request_problem: RwSignal::new(None),
-            sending: RwSignal::new(false),
+            applicant,
+            requests,
+            ask,
         }
-    }
-
-    fn locale(&self) -> Locale {
-        self.i18n.locale.get_untracked()
     }
 
     /// The query as the controls set it (tracked).
     pub fn query(&self) -> FinderQuery {
-        FinderQuery {
-            text: self.text.get(),
-            country: filter(self.country.get()),
-            product: filter(self.product.get()),
-            language: filter(self.language.get()),
-            service: filter(self.service.get()),
-            sort: self.sort.get(),
-        }
+        let filters = [self.country, self.product, self.language, self.service];
+        query_of(self.text, filters, self.sort)
     }
 
-    /// Loads the directory unless this app already has it.
-    pub fn load(self) {
-        if self.source.with_untracked(Option::is_some) {
-            return;
-        }
-        self.load_failure.set(None);
-        let api = self.api.get_value();
-        let locale = self.locale();
-        let limit = self.in_browser_limit;
-        spawn_local(async move {
-            let loaded = async {
-                let count = api.provider_count(locale).await?;
-                if count <= limit {
-                    let compact = api.provider_index(locale).await?;
-                    Ok(Source::InBrowser(Arc::new(ProviderIndex::new(compact))))
-                } else {
-                    Ok(Source::Server(Arc::new(
-                        api.provider_filters(locale).await?,
-                    )))
+    fn query_untracked(&self) -> FinderQuery {
+        untrack(|| self.query())
+    }
+
+    /// The directory once it is loaded (tracked).
+    pub fn source(&self) -> Option<Source> {
+        self.directory.get().and_then(Result::ok)
+    }
+
+    /// Every change of the text, a filter or the order searches again;
+    /// the server's answers are shown as they come, unless the controls
+    /// changed meanwhile (a slower, older answer is dropped).
+    pub fn follow_searches(self) {
+        Effect::new(move |_| {
+            let query = self.query();
+            match self.source() {
+                Some(Source::InBrowser(index)) => self.search_in_browser(&index, &query),
+                // Once typing pauses.
+                Some(Source::Server(_)) => {
+                    self.pause.run(move || self.asked.set(1));
                 }
-            };
-            match loaded.await {
-                Ok(source) => self.source.set(Some(source)),
-                Err(failure) => self.load_failure.set(Some(failure)),
+                None => {}
             }
+        });
+        Effect::new(move |_| {
+            self.page.with(|answer| {
+                let Some(Some((query, page, Ok(found)))) = answer else {
+                    return;
+                };
+                if *query != self.query_untracked() {
+                    return;
+                }
+                let rows = found.items.iter().map(Row::from_provider);
+                if *page == 1 {
+                    self.total.set(Some(found.total));
+                    self.rows.set(rows.collect());
+                } else {
+                    self.rows.update(|shown| shown.extend(rows));
+                }
+            });
         });
     }
 
-    /// Runs `query` and shows its first page.
-    pub fn search(self, query: FinderQuery) {
-        let Some(source) = self.source.get_untracked() else {
-            return;
-        };
-        let generation = self.searches.get_value() + 1;
-        self.searches.set_value(generation);
-        match source {
-            Source::InBrowser(index) => {
-                let hits = index.search(&query);
-                let rows = hits
-                    .iter()
-                    .take(PAGE_SIZE)
-                    .map(|&doc| Row::from_listing(&index, index.listing(doc)))
-                    .collect();
-                self.total.set(Some(hits.len()));
-                self.hits.set_value(hits);
-                self.rows.set(rows);
-            }
-            Source::Server(_) => {
-                let api = self.api.get_value();
-                let locale = self.locale();
-                spawn_local(async move {
-                    gloo_timers::future::TimeoutFuture::new(SERVER_DEBOUNCE_MS).await;
-                    if self.searches.get_value() != generation {
-                        return;
-                    }
-                    let page = api.search_providers(&query, 1, PAGE_SIZE, locale).await;
-                    if self.searches.get_value() != generation {
-                        return;
-                    }
-                    match page {
-                        Ok(page) => {
-                            self.search_failure.set(None);
-                            self.total.set(Some(page.total));
-                            self.rows
-                                .set(page.items.iter().map(Row::from_provider).collect());
-                        }
-                        Err(failure) => self.search_failure.set(Some(failure)),
-                    }
-                });
-            }
-        }
+    /// Why the last server search for the query shown failed, if it did
+    /// (tracked).
+    pub fn search_failure(&self) -> Option<ApiFailure> {
+        let query = self.query();
+        self.page.with(|answer| match answer {
+            Some(Some((asked, _, Err(failure)))) if *asked == query => Some(failure.clone()),
+            _ => None,
+        })
     }
 
-    /// Adds the next page of results; `then` runs once they are in.
-    pub fn show_more(self, then: impl FnOnce() + 'static) {
-        let Some(source) = self.source.get_untracked() else {
+    fn search_in_browser(&self, index: &ProviderIndex, query: &FinderQuery) {
+        let hits = index.search(query);
+        let rows = hits
+            .iter()
+            .take(PAGE_SIZE)
+            .map(|&doc| Row::from_listing(index, index.listing(doc)))
+            .collect();
+        self.total.set(Some(hits.len()));
+        self.hits.set_value(hits);
+        self.rows.set(rows);
+    }
+
+    /// Adds the next page of results (at once in the browser, when the
+    /// server answers otherwise; a click while it is on its way asks for
+    /// the same page, and only the last asking is answered).
+    pub fn show_more(self) {
+        let Some(source) = untrack(|| self.source()) else {
             return;
         };
         let shown = self.rows.with_untracked(Vec::len);
@@ -271,90 +339,58 @@ impl FinderState {
                         .collect()
                 });
                 self.rows.update(|rows| rows.extend(more));
-                then();
             }
             Source::Server(_) => {
-                let generation = self.searches.get_value();
-                let query = self.query_untracked();
-                let api = self.api.get_value();
-                let locale = self.locale();
-                spawn_local(async move {
-                    let page = shown / PAGE_SIZE + 1;
-                    let result = api.search_providers(&query, page, PAGE_SIZE, locale).await;
-                    if self.searches.get_value() != generation {
-                        return;
-                    }
-                    match result {
-                        Ok(page) => {
-                            self.rows.update(|rows| {
-                                rows.extend(page.items.iter().map(Row::from_provider))
-                            });
-                            then();
-                        }
-                        Err(failure) => self.search_failure.set(Some(failure)),
-                    }
-                });
+                self.asked.set(shown / PAGE_SIZE + 1);
             }
         }
-    }
-
-    fn query_untracked(&self) -> FinderQuery {
-        untrack(|| self.query())
-    }
-
-    /// Loads the applicant's partnership requests.
-    pub fn load_requests(self) {
-        let Some(draft) = self.applicant.get_untracked() else {
-            return;
-        };
-        let api = self.api.get_value();
-        let locale = self.locale();
-        spawn_local(async move {
-            match api.partnership_requests(&draft, locale).await {
-                Ok(requests) => {
-                    self.request_problem.set(None);
-                    self.requests.set(requests);
-                }
-                Err(failure) => self.report(failure),
-            }
-        });
     }
 
     /// Asks `provider_id` to partner, once: a second click while the first
     /// is under way does nothing, and the API keeps one request per pair.
-    pub fn request(self, provider_id: String, message: String, then: impl FnOnce() + 'static) {
+    pub fn request(self, provider_id: String, message: String) {
         let Some(draft) = self.applicant.get_untracked() else {
             return;
         };
-        if self.sending.get_untracked() {
-            return;
+        if !self.ask.pending().get_untracked() {
+            self.ask.dispatch_local((draft, provider_id, message));
         }
-        self.sending.set(true);
-        self.request_problem.set(None);
-        let api = self.api.get_value();
-        let locale = self.locale();
-        spawn_local(async move {
-            let sent = api
-                .request_partnership(&draft, &provider_id, message.trim(), locale)
-                .await;
-            self.sending.set(false);
-            match sent {
-                Ok(request) => {
-                    self.requests.update(|list| {
-                        if !list.iter().any(|r| r.id == request.id) {
-                            list.push(request);
-                        }
-                    });
-                    then();
-                }
-                Err(failure) => self.report(failure),
-            }
-        });
     }
 
-    /// The server's own message when it gave one (in the user's language),
-    /// else ours.
-    fn report(self, failure: ApiFailure) {
-        self.request_problem.set(Some(failure));
+    /// The request made to `provider_id`, if there is one (tracked): the
+    /// one just made, else (only then tracking the list) the one loaded.
+    pub fn request_to(&self, provider_id: &str) -> Option<ProviderRequest> {
+        let of = |r: &ProviderRequest| r.provider_id == provider_id;
+        let sent = self.ask.value().with(|answer| {
+            answer
+                .as_ref()
+                .and_then(|a| a.as_ref().ok())
+                .filter(|r| of(r))
+                .cloned()
+        });
+        sent.or_else(|| {
+            self.requests.with(|loaded| {
+                let list = loaded.as_ref()?.as_ref().ok()?;
+                list.iter().find(|r| of(r)).cloned()
+            })
+        })
+    }
+
+    /// The requests loaded, none until they are (tracked).
+    pub fn request_list(&self) -> Vec<ProviderRequest> {
+        self.requests.get().and_then(Result::ok).unwrap_or_default()
+    }
+
+    /// Why the requests could not be loaded or sent, in the user's words
+    /// when shown (tracked): none while an ask is under way, its failure
+    /// after it, else the loading's.
+    pub fn request_problem(&self) -> Option<ApiFailure> {
+        if self.ask.pending().get() {
+            return None;
+        }
+        match self.ask.value().get() {
+            Some(Err(failure)) => Some(failure),
+            _ => self.requests.get().and_then(Result::err),
+        }
     }
 }

@@ -7,12 +7,12 @@ use enroll_core::Provider;
 use enroll_core::{msg, MessageKey};
 use enroll_finder::SortOrder;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::{DirectoryCache, FinderState, Row, Source};
 use crate::api::{ApiClient, DraftRef};
 use crate::embed::parse_resume_fragment;
 use crate::i18n::{country_name, language_name, number, use_i18n, I18n};
+use crate::ui::debounce::Debounce;
 use crate::ui::{focus_after_render, root_of};
 
 /// The finder. `applicant` sends the requests (the submitted application
@@ -31,15 +31,7 @@ pub fn FinderPage(
         });
     let state = FinderState::new(expect_context::<ApiClient>(), i18n, cache, applicant, limit);
     provide_context(state);
-    state.load();
-    state.load_requests();
-    // Every change of the text, a filter or the order searches again.
-    Effect::new(move |_| {
-        let query = state.query();
-        if state.source.with(Option::is_some) {
-            state.search(query);
-        }
-    });
+    state.follow_searches();
     view! {
         <section class="csp-finder" data-finder="">
             // One way back at a time: to the results from a provider.
@@ -68,19 +60,22 @@ fn SearchPage() -> impl IntoView {
             // The search form's option names are worded when it is drawn:
             // drawn again in a new language (its answers are the state's).
             i18n.locale.track();
-            if let Some(failure) = state.load_failure.get() {
-                return view! {
+            // A retry says it is loading again.
+            let retry = move |_| {
+                state.directory.set(None);
+                state.directory.refetch();
+            };
+            match state.directory.get() {
+                Some(Err(failure)) => view! {
                     <div class="csp-notice csp-notice--problem" role="alert">
                         <p>{failure.describe(&i18n)}</p>
-                        <button type="button" class="csp-button csp-button--secondary" on:click=move |_| state.load()>
+                        <button type="button" class="csp-button csp-button--secondary" on:click=retry>
                             {i18n.t(msg::APP_RETRY)}
                         </button>
                     </div>
-                }.into_any();
-            }
-            match state.source.get() {
+                }.into_any(),
                 None => view! { <p class="csp-loading" role="status">{i18n.t(msg::FINDER_LOADING)}</p> }.into_any(),
-                Some(source) => view! { <SearchForm source=source/> <Results/> }.into_any(),
+                Some(Ok(source)) => view! { <SearchForm source=source/> <Results/> }.into_any(),
             }
         }}
     }
@@ -177,32 +172,35 @@ fn Results() -> impl IntoView {
     let state = expect_context::<FinderState>();
     // The count is announced once typing pauses, not on every keystroke.
     let announced = RwSignal::new(String::new());
-    let changes = StoredValue::new(0u64);
+    let announce = Debounce::new(700);
     Effect::new(move |_| {
-        let Some(total) = state.total.get() else {
-            return;
-        };
-        let text = count_text(i18n, total);
-        let change = changes.get_value() + 1;
-        changes.set_value(change);
-        spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(700).await;
-            if changes.get_value() == change {
-                announced.set(text);
-            }
-        });
+        if let Some(total) = state.total.get() {
+            let text = count_text(i18n, total);
+            announce.run(move || announced.set(text));
+        }
+    });
+    // "Show more" moves focus to the first new result once it is shown.
+    let focus_from = StoredValue::new_local(None::<(Option<web_sys::Node>, usize)>);
+    Effect::new(move |_| {
+        let shown = state.rows.with(Vec::len);
+        let due = focus_from
+            .try_update_value(|from| from.take_if(|(_, first_new)| shown > *first_new))
+            .flatten();
+        if let Some((root, first_new)) = due {
+            focus_after_render(root, format!("finder-result-{first_new}"));
+        }
     });
     let more = move |ev: leptos::ev::MouseEvent| {
         let root = ev.target().as_ref().and_then(root_of);
-        let first_new = state.rows.with_untracked(Vec::len);
-        state.show_more(move || focus_after_render(root, format!("finder-result-{first_new}")));
+        focus_from.set_value(Some((root, state.rows.with_untracked(Vec::len))));
+        state.show_more();
     };
     view! {
         <p class="csp-finder__count" id="finder-count" data-total=move || state.total.get().map(|t| t.to_string())>
             {move || state.total.get().map(|total| count_text(i18n, total))}
         </p>
         <div class="csp-visually-hidden" role="status" aria-live="polite" aria-atomic="true">{move || announced.get()}</div>
-        {move || state.search_failure.get().map(|failure| view! {
+        {move || state.search_failure().map(|failure| view! {
             <div class="csp-notice csp-notice--problem" role="alert"><p>{failure.describe(&i18n)}</p></div>
         })}
         <ul class="csp-results" aria-labelledby="finder-count">
@@ -392,18 +390,29 @@ fn RequestPanel(provider: Provider) -> impl IntoView {
     let message = RwSignal::new(String::new());
     let provider_id = provider.id.clone();
     let name = provider.name.clone();
-    let existing = {
+    // Whether a request to it is made: the form is drawn again only when
+    // that changes (not when an ask fails, taking the focus from the
+    // button, nor when the list loads again after an ask).
+    let made = {
         let provider_id = provider_id.clone();
-        move || {
-            state
-                .requests
-                .with(|list| list.iter().find(|r| r.provider_id == provider_id).cloned())
-        }
+        Memo::new(move |_| state.request_to(&provider_id).is_some())
     };
+    // Once a request is made, focus moves to what replaces the button.
+    // (The same type as Results' `focus_from`: one more type costs the
+    // first page bytes, as each does.)
+    let sent_from = StoredValue::new_local(None::<(Option<web_sys::Node>, usize)>);
+    Effect::new(move |_| {
+        if made.get() {
+            if let Some((root, _)) = sent_from.try_update_value(Option::take).flatten() {
+                focus_after_render(root, "request-sent".to_owned());
+            }
+        }
+    });
     view! {
         <h2 class="csp-heading-m" id="request-title">{move || i18n.t(msg::FINDER_REQUEST_TITLE)}</h2>
         {move || {
-            if let Some(request) = existing() {
+            let existing = made.get().then(|| untrack(|| state.request_to(&provider_id))).flatten();
+            if let Some(request) = existing {
                 let status = i18n.request_status(&request);
                 return view! {
                     <div class="csp-inset" id="request-sent" tabindex="-1" role="status" data-request-status=request.status.clone()>
@@ -418,14 +427,12 @@ fn RequestPanel(provider: Provider) -> impl IntoView {
             let provider_id = provider_id.clone();
             let send = move |ev: leptos::ev::MouseEvent| {
                 // The button goes away once the request is in: focus what replaces it.
-                let root = ev.target().as_ref().and_then(root_of);
-                state.request(provider_id.clone(), message.get_untracked(), move || {
-                    focus_after_render(root, "request-sent".to_owned());
-                });
+                sent_from.set_value(Some((ev.target().as_ref().and_then(root_of), 0)));
+                state.request(provider_id.clone(), message.get_untracked());
             };
             view! {
                 <p>{i18n.tf(msg::FINDER_REQUEST_EXPLAIN, &[("provider", &name)])}</p>
-                {move || state.request_problem.get().map(|problem| view! {
+                {move || state.request_problem().map(|problem| view! {
                     <div class="csp-notice csp-notice--problem" role="alert"><p>{move || problem.describe(&i18n)}</p></div>
                 })}
                 <div class="csp-field">
@@ -436,8 +443,8 @@ fn RequestPanel(provider: Provider) -> impl IntoView {
                         prop:value=move || message.get()
                         on:input:target=move |ev| message.set(ev.target().value())></textarea>
                 </div>
-                <button type="button" class="csp-button" data-request-partner="" aria-disabled=move || state.sending.get().to_string() on:click=send>
-                    {move || if state.sending.get() { i18n.t(msg::FINDER_REQUEST_SENDING) } else { i18n.t(msg::FINDER_REQUEST_BUTTON) }}
+                <button type="button" class="csp-button" data-request-partner="" aria-disabled=move || state.ask.pending().get().to_string() on:click=send>
+                    {move || if state.ask.pending().get() { i18n.t(msg::FINDER_REQUEST_SENDING) } else { i18n.t(msg::FINDER_REQUEST_BUTTON) }}
                 </button>
             }.into_any()
         }}
@@ -461,15 +468,15 @@ fn ResumePrompt() -> impl IntoView {
         match parse_resume_fragment(fragment) {
             Some((id, token)) => {
                 problem.set(None);
+                // The requests are loaded for it.
                 state.applicant.set(Some(DraftRef { id, token }));
-                state.load_requests();
             }
             None => problem.set(Some(msg::FINDER_RESUME_INVALID)),
         }
     };
     view! {
         <p>{move || i18n.t(msg::FINDER_RESUME_EXPLAIN)}</p>
-        {move || state.request_problem.get().map(|p| view! {
+        {move || state.request_problem().map(|p| view! {
             <div class="csp-notice csp-notice--problem" role="alert"><p>{move || p.describe(&i18n)}</p></div>
         })}
         <form class="csp-field" class:csp-field--error=move || problem.get().is_some() on:submit=open>
@@ -495,7 +502,7 @@ pub fn RequestsList() -> impl IntoView {
     let state = expect_context::<FinderState>();
     view! {
         {move || {
-            let requests = state.requests.get();
+            let requests = state.request_list();
             (!requests.is_empty()).then(|| view! {
                 <h2 class="csp-heading-m">{i18n.t(msg::FINDER_REQUESTS_TITLE)}</h2>
                 <ul class="csp-list csp-requests" data-requests="">

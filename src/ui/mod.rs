@@ -1,6 +1,7 @@
 //! Shared form components, GOV.UK-style: labelled fields with their error
 //! beside them, the error summary, and the language switch.
 
+pub mod debounce;
 pub mod error_summary;
 pub mod field;
 pub mod language;

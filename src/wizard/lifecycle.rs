@@ -13,7 +13,7 @@ use crate::api::{new_idempotency_key, ApiFailure, Saved};
 use crate::embed::HostEvent;
 
 /// A pause in typing this long saves the answers.
-const AUTOSAVE_AFTER_MILLIS: u32 = 1_200;
+pub(super) const AUTOSAVE_AFTER_MILLIS: u32 = 1_200;
 
 impl WizardState {
     /// An answer changed: the lifecycle counts it, and the answers are
@@ -25,14 +25,11 @@ impl WizardState {
         }
         let state = *self;
         self.lifecycle.update(Lifecycle::edited);
-        let edit = self.edits.get_value() + 1;
-        self.edits.set_value(edit);
-        spawn_local(async move {
-            gloo_timers::future::TimeoutFuture::new(AUTOSAVE_AFTER_MILLIS).await;
+        self.autosave.run(move || {
             let asking = state
                 .wizard
                 .with_untracked(|w| enroll_core::Step::QUESTIONS.contains(&w.step));
-            if state.edits.get_value() == edit && asking {
+            if asking {
                 state.drive(Lifecycle::autosave_due);
             }
         });

@@ -48,8 +48,8 @@ pub struct WizardState {
     pub api: StoredValue<ApiClient>,
     pub i18n: crate::i18n::I18n,
     pub config: StoredValue<HostConfig>,
-    /// Bumped by every change; a pause in typing saves if it still holds.
-    pub edits: StoredValue<u64>,
+    /// Every change asks it to save; a pause in typing saves.
+    pub autosave: crate::ui::debounce::Debounce,
     /// The next change of the answers is the server's, not an edit.
     pub quiet: StoredValue<bool>,
     /// "Save and come back later" is open.
@@ -96,7 +96,7 @@ pub fn WizardView(
         api: StoredValue::new(expect_context::<ApiClient>()),
         i18n,
         config: StoredValue::new(expect_context::<HostConfig>()),
-        edits: StoredValue::new(0),
+        autosave: crate::ui::debounce::Debounce::new(lifecycle::AUTOSAVE_AFTER_MILLIS),
         quiet: StoredValue::new(false),
         later_open: RwSignal::new(false),
         emailed_to: RwSignal::new(None),
