@@ -237,42 +237,45 @@ impl AddressFormat {
     /// format gives it (`zip_name_type`: "zip", "pin", "eircode"…), or the
     /// common name where it gives none or one this catalog does not word.
     pub fn label_key(&self, field: AddressField) -> MessageKey {
+        use msg::*;
+        // Found by the end of the key, not matched name by name: each
+        // name is then in the first page's wasm once, in its key.
+        const NAMED: [MessageKey; 19] = [
+            ADDRESS_LABEL_DISTRICT,
+            ADDRESS_LABEL_NEIGHBORHOOD,
+            ADDRESS_LABEL_TOWNLAND,
+            ADDRESS_LABEL_VILLAGE_TOWNSHIP,
+            ADDRESS_LABEL_POST_TOWN,
+            ADDRESS_LABEL_SUBURB,
+            ADDRESS_LABEL_STATE,
+            ADDRESS_LABEL_PREFECTURE,
+            ADDRESS_LABEL_COUNTY,
+            ADDRESS_LABEL_AREA,
+            ADDRESS_LABEL_ISLAND,
+            ADDRESS_LABEL_DEPARTMENT,
+            ADDRESS_LABEL_DO_SI,
+            ADDRESS_LABEL_EMIRATE,
+            ADDRESS_LABEL_OBLAST,
+            ADDRESS_LABEL_PARISH,
+            ADDRESS_LABEL_ZIP,
+            ADDRESS_LABEL_PIN,
+            ADDRESS_LABEL_EIRCODE,
+        ];
+        let named = |name: &str, common: MessageKey| {
+            NAMED
+                .into_iter()
+                .find(|key| key.as_str().strip_prefix("address.label.") == Some(name))
+                .unwrap_or(common)
+        };
         match field {
-            AddressField::StreetLines => msg::ADDRESS_LABEL_STREET,
-            AddressField::SortingCode => msg::ADDRESS_LABEL_SORTING_CODE,
-            AddressField::DependentLocality => match self.sublocality_name_type.as_str() {
-                "district" => msg::ADDRESS_LABEL_DISTRICT,
-                "neighborhood" => msg::ADDRESS_LABEL_NEIGHBORHOOD,
-                "townland" => msg::ADDRESS_LABEL_TOWNLAND,
-                "village_township" => msg::ADDRESS_LABEL_VILLAGE_TOWNSHIP,
-                _ => msg::ADDRESS_LABEL_SUBURB,
-            },
-            AddressField::Locality => match self.locality_name_type.as_str() {
-                "post_town" => msg::ADDRESS_LABEL_POST_TOWN,
-                "district" => msg::ADDRESS_LABEL_DISTRICT,
-                "suburb" => msg::ADDRESS_LABEL_SUBURB,
-                _ => msg::ADDRESS_LABEL_CITY,
-            },
-            AddressField::Region => match self.state_name_type.as_str() {
-                "state" => msg::ADDRESS_LABEL_STATE,
-                "prefecture" => msg::ADDRESS_LABEL_PREFECTURE,
-                "county" => msg::ADDRESS_LABEL_COUNTY,
-                "area" => msg::ADDRESS_LABEL_AREA,
-                "island" => msg::ADDRESS_LABEL_ISLAND,
-                "department" => msg::ADDRESS_LABEL_DEPARTMENT,
-                "do_si" => msg::ADDRESS_LABEL_DO_SI,
-                "emirate" => msg::ADDRESS_LABEL_EMIRATE,
-                "oblast" => msg::ADDRESS_LABEL_OBLAST,
-                "parish" => msg::ADDRESS_LABEL_PARISH,
-                "district" => msg::ADDRESS_LABEL_DISTRICT,
-                _ => msg::ADDRESS_LABEL_PROVINCE,
-            },
-            AddressField::PostalCode => match self.zip_name_type.as_str() {
-                "zip" => msg::ADDRESS_LABEL_ZIP,
-                "pin" => msg::ADDRESS_LABEL_PIN,
-                "eircode" => msg::ADDRESS_LABEL_EIRCODE,
-                _ => msg::ADDRESS_LABEL_POSTAL,
-            },
+            AddressField::StreetLines => ADDRESS_LABEL_STREET,
+            AddressField::SortingCode => ADDRESS_LABEL_SORTING_CODE,
+            AddressField::DependentLocality => {
+                named(&self.sublocality_name_type, ADDRESS_LABEL_SUBURB)
+            }
+            AddressField::Locality => named(&self.locality_name_type, ADDRESS_LABEL_CITY),
+            AddressField::Region => named(&self.state_name_type, ADDRESS_LABEL_PROVINCE),
+            AddressField::PostalCode => named(&self.zip_name_type, ADDRESS_LABEL_POSTAL),
         }
     }
 
