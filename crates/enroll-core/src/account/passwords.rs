@@ -96,6 +96,16 @@ pub enum Guessable {
 }
 
 impl Guessable {
+    pub const ALL: [Guessable; 7] = [
+        Self::OwnWords,
+        Self::CommonWords,
+        Self::Keyboard,
+        Self::Repeat,
+        Self::Sequence,
+        Self::Dates,
+        Self::Short,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::OwnWords => "own_words",

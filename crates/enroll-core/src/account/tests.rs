@@ -297,16 +297,7 @@ fn each_role_and_each_weakness_has_its_own_words() {
     for role in Role::ALL {
         assert_eq!(role.label_key().as_str(), format!("role.{}", role.as_str()));
     }
-    use super::passwords::Guessable::*;
-    for why in [
-        OwnWords,
-        CommonWords,
-        Keyboard,
-        Repeat,
-        Sequence,
-        Dates,
-        Short,
-    ] {
+    for why in super::passwords::Guessable::ALL {
         assert_eq!(
             why.label_key().as_str(),
             format!("password.why.{}", why.as_str())
