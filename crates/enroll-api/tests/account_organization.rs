@@ -57,10 +57,7 @@ async fn the_organization_profile_is_the_applications_then_saved_with_its_versio
     assert_eq!(saved.status(), 200, "{}", saved.text());
     assert_eq!(saved.etag(), "\"1\"");
     let stale = put(admin.clone(), Some("\"0\""), profile.clone()).await;
-    assert_eq!(
-        (stale.status().as_u16(), stale.code()),
-        (412, "profile_changed")
-    );
+    assert_eq!(stale.refusal(), (412, "profile_changed"));
 
     let mut wrong = profile.clone();
     wrong["address"]["postal_code"] = json!("1011");
@@ -88,7 +85,7 @@ async fn the_organization_profile_is_the_applications_then_saved_with_its_versio
     .await;
     assert_eq!(seen.body["support_contact"]["email"], "help@contoso.com");
     let edit = put(agent.clone(), Some("\"1\""), profile.clone()).await;
-    assert_eq!((edit.status().as_u16(), edit.code()), (403, "forbidden"));
+    assert_eq!(edit.refusal(), (403, "forbidden"));
     let requests = as_user(
         &api,
         &agent,

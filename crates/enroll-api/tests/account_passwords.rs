@@ -73,10 +73,7 @@ async fn approval_makes_the_account_and_a_temporary_password_allows_only_changin
     // A new stage, a new token: the one that signed in with the temporary
     // password no longer works.
     let old = as_user(&api, &token, Method::GET, "/account", None).await;
-    assert_eq!(
-        (old.status().as_u16(), old.code()),
-        (401, "session_expired")
-    );
+    assert_eq!(old.refusal(), (401, "session_expired"));
     let token = token_of(&changed);
     // A global admin sets up a second factor before anything else.
     assert_eq!(changed.body["mfa_enrolment_required"], true);

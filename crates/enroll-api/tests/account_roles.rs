@@ -165,11 +165,7 @@ async fn roles_are_granted_only_within_ones_own_rights() {
         (&account_admin, "global_admin"),
     ] {
         let answer = add_user(&api, token, "new@contoso.com", &[role]).await;
-        assert_eq!(
-            (answer.status().as_u16(), answer.code()),
-            (403, "forbidden"),
-            "giving {role}"
-        );
+        assert_eq!(answer.refusal(), (403, "forbidden"), "giving {role}");
     }
     for token in [&users, &account_admin] {
         let answer = as_user(
@@ -180,10 +176,7 @@ async fn roles_are_granted_only_within_ones_own_rights() {
             Some(json!({"roles": ["global_admin"]})),
         )
         .await;
-        assert_eq!(
-            (answer.status().as_u16(), answer.code()),
-            (403, "forbidden")
-        );
+        assert_eq!(answer.refusal(), (403, "forbidden"));
     }
     // Within their rights, they may.
     let agent = add_user(&api, &users, "agent@contoso.com", &["helpdesk_agent"]).await;
@@ -245,11 +238,7 @@ async fn the_edges_of_who_may_change_whom() {
         (Method::DELETE, format!("/account/users/{me}"), None),
     ] {
         let answer = as_user(&api, &account_admin, method.clone(), &path, body).await;
-        assert_eq!(
-            (answer.status().as_u16(), answer.code()),
-            (403, "forbidden"),
-            "{method} {path}"
-        );
+        assert_eq!(answer.refusal(), (403, "forbidden"), "{method} {path}");
     }
     // A global admin may; a user who signed in has no invitation to resend.
     let resend = as_user(
@@ -260,10 +249,7 @@ async fn the_edges_of_who_may_change_whom() {
         None,
     )
     .await;
-    assert_eq!(
-        (resend.status().as_u16(), resend.code()),
-        (409, "signed_in_already")
-    );
+    assert_eq!(resend.refusal(), (409, "signed_in_already"));
 
     // Another company's account: its global admin finds none of these.
     apply_and_approve(&api, "7654321", "kim@fabrikam.com", "Fabrikam GmbH")

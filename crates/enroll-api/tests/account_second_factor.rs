@@ -44,10 +44,7 @@ async fn a_second_factor_is_set_up_once_then_asked_at_every_sign_in() {
     let out = as_user(&api, &token, Method::DELETE, "/session", None).await;
     assert_eq!(out.status(), 204);
     let gone = as_user(&api, &token, Method::GET, "/account", None).await;
-    assert_eq!(
-        (gone.status().as_u16(), gone.code()),
-        (401, "session_expired")
-    );
+    assert_eq!(gone.refusal(), (401, "session_expired"));
 
     // The password alone is not enough.
     let signed_in = sign_in(&api, "Jane.Doe@Contoso.com", NEW_PASSWORD).await;
@@ -108,10 +105,7 @@ async fn setting_up_the_authenticator_ends_the_sessions_signed_in_without_it() {
     let (confirmed, _) = enrol_authenticator(&api, &clock, &first).await;
     let first = token_of(&confirmed);
     let later = as_user(&api, &second, Method::GET, "/account", None).await;
-    assert_eq!(
-        (later.status().as_u16(), later.code()),
-        (401, "session_expired")
-    );
+    assert_eq!(later.refusal(), (401, "session_expired"));
     assert_eq!(
         as_user(&api, &first, Method::GET, "/account", None)
             .await
@@ -120,10 +114,7 @@ async fn setting_up_the_authenticator_ends_the_sessions_signed_in_without_it() {
     );
     // Nor can a session swap the authenticator for one of its own.
     let again = as_user(&api, &first, Method::POST, "/account/mfa/totp", None).await;
-    assert_eq!(
-        (again.status().as_u16(), again.code()),
-        (409, "mfa_already_enrolled")
-    );
+    assert_eq!(again.refusal(), (409, "mfa_already_enrolled"));
 }
 
 /// Every user sets up a second factor before anything else, not only the
@@ -148,11 +139,7 @@ async fn every_user_sets_up_a_second_factor() {
         assert_eq!(changed.status(), 200, "{}", changed.text());
         assert_eq!(changed.body["mfa_enrolment_required"], true, "{role}");
         let account = as_user(&api, &token_of(&changed), Method::GET, "/account", None).await;
-        assert_eq!(
-            (account.status().as_u16(), account.code()),
-            (403, "mfa_enrolment_required"),
-            "{role}"
-        );
+        assert_eq!(account.refusal(), (403, "mfa_enrolment_required"), "{role}");
     }
 }
 

@@ -22,10 +22,7 @@ async fn sessions_end_after_twelve_hours_idle_or_seven_days_and_on_revocation() 
     );
     clock.advance(12 * 3600);
     let idle = as_user(&api, &token, Method::GET, "/account", None).await;
-    assert_eq!(
-        (idle.status().as_u16(), idle.code()),
-        (401, "session_expired")
-    );
+    assert_eq!(idle.refusal(), (401, "session_expired"));
 
     // Busy every 11 hours, it still ends 7 days after signing in.
     let (api, clock) = api_with_clock().await;
@@ -87,10 +84,7 @@ async fn a_step_taken_twice_at_once_never_answers_a_dead_token() {
                 let next = as_user(&api, &token_of(&answer), Method::GET, "/account", None).await;
                 assert_eq!(next.code(), "mfa_enrolment_required", "{}", next.text());
             }
-            _ => assert_eq!(
-                (answer.status().as_u16(), answer.code()),
-                (401, "session_expired")
-            ),
+            _ => assert_eq!(answer.refusal(), (401, "session_expired")),
         }
     }
     assert_eq!(worked, 1);

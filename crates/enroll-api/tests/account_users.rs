@@ -36,10 +36,7 @@ async fn users_are_changed_within_the_rules_and_at_once() {
 
     // A user management admin cannot grant global admin, nor make one.
     let refused = add_user(&api, &manager, "boss@contoso.com", &["global_admin"]).await;
-    assert_eq!(
-        (refused.status().as_u16(), refused.code()),
-        (403, "forbidden")
-    );
+    assert_eq!(refused.refusal(), (403, "forbidden"));
     let agent = add_user(&api, &manager, "agent@contoso.com", &["sales_agent"]).await;
     assert_eq!(agent.status(), 201);
     let agent_id = agent.body["id"].as_str().unwrap().to_owned();
@@ -55,10 +52,7 @@ async fn users_are_changed_within_the_rules_and_at_once() {
 
     // 409 for an address that signs in already; 422 for an unknown role.
     let again = add_user(&api, &admin, "Agent@Contoso.com", &["sales_agent"]).await;
-    assert_eq!(
-        (again.status().as_u16(), again.code()),
-        (409, "user_exists")
-    );
+    assert_eq!(again.refusal(), (409, "user_exists"));
     let unknown = add_user(&api, &admin, "x@contoso.com", &["owner"]).await;
     assert_eq!(unknown.status(), 422);
     assert_eq!(
@@ -83,10 +77,7 @@ async fn users_are_changed_within_the_rules_and_at_once() {
         Some(json!({"roles": ["account_admin"]})),
     )
     .await;
-    assert_eq!(
-        (demote.status().as_u16(), demote.code()),
-        (403, "forbidden")
-    );
+    assert_eq!(demote.refusal(), (403, "forbidden"));
     let remove = as_user(
         &api,
         &admin,
@@ -95,10 +86,7 @@ async fn users_are_changed_within_the_rules_and_at_once() {
         None,
     )
     .await;
-    assert_eq!(
-        (remove.status().as_u16(), remove.code()),
-        (403, "forbidden")
-    );
+    assert_eq!(remove.refusal(), (403, "forbidden"));
 
     // Demoted: the manager's next request lacks the action.
     let manager_id = as_user(&api, &manager, Method::GET, "/account", None)
@@ -123,10 +111,7 @@ async fn users_are_changed_within_the_rules_and_at_once() {
     .await;
     assert_eq!(demoted.status(), 200);
     let now_refused = as_user(&api, &manager, Method::GET, "/account/users", None).await;
-    assert_eq!(
-        (now_refused.status().as_u16(), now_refused.code()),
-        (403, "forbidden")
-    );
+    assert_eq!(now_refused.refusal(), (403, "forbidden"));
 
     // Removed: signed out at once.
     let removed = as_user(
@@ -139,10 +124,7 @@ async fn users_are_changed_within_the_rules_and_at_once() {
     .await;
     assert_eq!(removed.status(), 204);
     let gone = as_user(&api, &manager, Method::GET, "/account", None).await;
-    assert_eq!(
-        (gone.status().as_u16(), gone.code()),
-        (401, "session_expired")
-    );
+    assert_eq!(gone.refusal(), (401, "session_expired"));
 
     // The invitation again: a new password, the old one stops working.
     let first = password_sent_to(&api, "agent@contoso.com").await;

@@ -556,7 +556,7 @@ async fn nothing_typed_reaches_an_unproven_address() {
         };
         let refused = ask_resume_email(&api, &draft, None).await;
         assert_eq!(
-            (refused.status().as_u16(), refused.code()),
+            refused.refusal(),
             (422, "admin_email_unverified"),
             "{victim}"
         );

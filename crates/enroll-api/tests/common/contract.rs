@@ -38,6 +38,11 @@ impl Answer {
     pub fn code(&self) -> &str {
         self.body["error"]["code"].as_str().unwrap_or_default()
     }
+
+    /// The status and `error.code` together: what a refusal is checked by.
+    pub fn refusal(&self) -> (u16, &str) {
+        (self.status.as_u16(), self.code())
+    }
 }
 
 /// Sending a request to the API and checking its answer against the
