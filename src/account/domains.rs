@@ -25,9 +25,8 @@ pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
     let sent = RwSignal::new(None::<DomainCodeSent>);
     let told = RwSignal::new(None::<String>);
     let send = state.request(
-        |api, token, locale, request: &DomainProofRequest| {
-            let request = request.clone();
-            async move { api.prove_domain(&token, &request, locale).await }
+        |api, token, locale, request: DomainProofRequest| async move {
+            api.prove_domain(&token, &request, locale).await
         },
         move |_, answer: DomainCodeSent| {
             let minutes = (answer.expires_in_secs / 60).to_string();
@@ -40,12 +39,9 @@ pub fn DomainsPage(heading: NodeRef<H1>) -> impl IntoView {
         },
     );
     let verify = state.request(
-        |api, token, locale, (domain, typed): &(String, DomainCode)| {
-            let (domain, typed) = (domain.clone(), typed.clone());
-            async move {
-                let proven = api.verify_domain(&token, &domain, &typed, locale).await;
-                proven.map(|_| domain)
-            }
+        |api, token, locale, (domain, typed): (String, DomainCode)| async move {
+            let proven = api.verify_domain(&token, &domain, &typed, locale).await;
+            proven.map(|_| domain)
         },
         move |_, proven: String| {
             told.set(Some(i18n.tf(

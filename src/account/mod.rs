@@ -111,11 +111,11 @@ impl AccountState {
     /// ended goes back to signing in.
     pub(super) fn request<I, T, O, F>(
         &self,
-        call: impl Fn(ApiClient, String, Locale, &I) -> F + 'static,
+        call: impl Fn(ApiClient, String, Locale, I) -> F + 'static,
         then: impl Fn(AccountState, T) -> O + 'static,
     ) -> Request<I, O>
     where
-        I: 'static,
+        I: Clone + 'static,
         T: 'static,
         O: 'static,
         F: Future<Output = Result<T, ApiFailure>> + 'static,
@@ -126,7 +126,7 @@ impl AccountState {
         let action = Action::new_local(move |input: &I| {
             let token = state.token.get_value().unwrap_or_default();
             let locale = state.i18n.locale.get_untracked();
-            let answer = call(state.api.get_value(), token, locale, input);
+            let answer = call(state.api.get_value(), token, locale, input.clone());
             let then = Rc::clone(&then);
             async move {
                 let value = state.settle(answer.await)?;
@@ -260,9 +260,8 @@ impl AccountState {
 
     pub fn signing_in(&self) -> Request<(String, String), ()> {
         self.request(
-            |api, _, locale, (email, password): &(String, String)| {
-                let (email, password) = (email.clone(), password.clone());
-                async move { api.sign_in(&email, &password, locale).await }
+            |api, _, locale, (email, password): (String, String)| async move {
+                api.sign_in(&email, &password, locale).await
             },
             |state, session| state.entered(session),
         )
@@ -270,9 +269,8 @@ impl AccountState {
 
     pub fn giving_mfa_code(&self) -> Request<String, ()> {
         self.request(
-            |api, token, locale, code: &String| {
-                let code = code.clone();
-                async move { api.give_mfa_code(&token, &code, locale).await }
+            |api, token, locale, code: String| async move {
+                api.give_mfa_code(&token, &code, locale).await
             },
             |state, session| state.entered(session),
         )
@@ -281,9 +279,8 @@ impl AccountState {
     /// The current password, then the new one.
     pub fn changing_password(&self) -> Request<(String, String), ()> {
         self.request(
-            |api, token, locale, (current, new): &(String, String)| {
-                let (current, new) = (current.clone(), new.clone());
-                async move { api.change_password(&token, &current, &new, locale).await }
+            |api, token, locale, (current, new): (String, String)| async move {
+                api.change_password(&token, &current, &new, locale).await
             },
             |state, session| state.entered(session),
         )
@@ -299,9 +296,8 @@ impl AccountState {
 
     pub fn confirming_totp(&self) -> Request<String, ()> {
         self.request(
-            |api, token, locale, code: &String| {
-                let code = code.clone();
-                async move { api.confirm_totp(&token, &code, locale).await }
+            |api, token, locale, code: String| async move {
+                api.confirm_totp(&token, &code, locale).await
             },
             |state, confirmed| {
                 // A new stage, a new token: the one before stops working.

@@ -26,16 +26,13 @@ pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
     // so); the old version would fail every save.
     let changed_elsewhere = RwSignal::new(0);
     let save = state.request(
-        move |api, token, locale, sent: &Profile| {
-            let sent = sent.clone();
-            async move {
-                let answer = api.save_organization_profile(&token, &sent, locale).await;
-                if answer.as_ref().err().and_then(|f| f.code()) == Some(ErrorCode::ProfileChanged) {
-                    editing.set(false);
-                    changed_elsewhere.update(|n| *n += 1);
-                }
-                answer
+        move |api, token, locale, sent: Profile| async move {
+            let answer = api.save_organization_profile(&token, &sent, locale).await;
+            if answer.as_ref().err().and_then(|f| f.code()) == Some(ErrorCode::ProfileChanged) {
+                editing.set(false);
+                changed_elsewhere.update(|n| *n += 1);
             }
+            answer
         },
         move |_, saved_now: Profile| {
             shown.set(Some(saved_now));

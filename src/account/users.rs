@@ -82,9 +82,8 @@ pub fn Users(heading: NodeRef<H1>) -> impl IntoView {
     // What the last thing done did, said above the list.
     let told = RwSignal::new(None::<String>);
     let add = state.request(
-        |api, token, locale, user: &NewUserRequest| {
-            let user = user.clone();
-            async move { api.add_user(&token, &user, locale).await }
+        |api, token, locale, user: NewUserRequest| async move {
+            api.add_user(&token, &user, locale).await
         },
         move |_, user| {
             told.set(Some(i18n.tf(
@@ -100,8 +99,7 @@ pub fn Users(heading: NodeRef<H1>) -> impl IntoView {
     // Changing, removing, inviting again: what it is, to whom, and what
     // to say once done.
     let change = state.request(
-        |api, token, locale, (id, request, said): &(String, UserRequest, Option<String>)| {
-            let (id, request, said) = (id.clone(), request.clone(), said.clone());
+        |api, token, locale, (id, request, said): (String, UserRequest, Option<String>)| {
             async move {
                 let done = match request {
                     UserRequest::Roles(names) => api
