@@ -108,7 +108,7 @@ impl RunningServer {
     /// `options.limits`' timeouts and connection cap (`transport`).
     pub async fn start(options: ServeOptions) -> Result<Self, StartError> {
         options.mail.check().map_err(StartError::Mail)?;
-        let store = Store::open(&options.database).await?;
+        let store = Store::open_with(&options.database, options.clock.clone()).await?;
         if options.seed_demo && store.provider_count().await? == 0 {
             crate::seed::seed(&store, DEMO_PROVIDERS).await?;
         }

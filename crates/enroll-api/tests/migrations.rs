@@ -6,7 +6,7 @@ use sqlx::Row;
 
 /// The migration files, in order: (version, SQL).
 fn migrations() -> Vec<(u32, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
     let mut files: Vec<(u32, String)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())

@@ -3,10 +3,8 @@
 
 use enroll_core::domains::domain_of;
 use enroll_core::email::address_key;
-use sqlx::{Row, SqliteConnection};
-
-use super::users::{insert_user, user, NewUser, User, USER_COLUMNS};
-use super::{secs, unsecs, Store, StoreError};
+use super::users::{insert_user, NewUser, User};
+use super::{secs, unsecs, Conn, Store, StoreError};
 
 #[derive(Clone, Debug)]
 pub struct NewAccount {
@@ -24,28 +22,48 @@ pub struct Account {
 }
 
 pub(super) async fn insert_account(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     application_id: &str,
     account: &NewAccount,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO accounts (id, application_id, created_at) VALUES (?, ?, ?)")
-        .bind(&account.id)
-        .bind(application_id)
-        .bind(secs(account.created_at))
-        .execute(&mut *conn)
-        .await?;
+    on!(conn, c => sqlx::query(
+        "INSERT INTO accounts (id, application_id, created_at) VALUES ($1, $2, $3)"
+    )
+    .bind(&account.id)
+    .bind(application_id)
+    .bind(secs(account.created_at))
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
     insert_user(conn, &account.id, &account.user, account.created_at).await?;
     // Its users' addresses may be in the proven admin address's domain.
     let email = address_key(&account.user.email);
-    sqlx::query(
-        "INSERT INTO account_domains (account_id, domain, proven_by, proven_at) VALUES (?, ?, ?, ?)",
+    let domain = domain_of(&email).unwrap_or_default();
+    add_domain(conn, &account.id, &domain, &email, account.created_at)
+        .await
+}
+
+/// Adds `domain` (proven by a code sent to `proven_by` at `at`) to the
+/// account's domains, after those proven before; nothing if it has it.
+pub(super) async fn add_domain(
+    conn: &mut Conn<'_>,
+    account_id: &str,
+    domain: &str,
+    proven_by: &str,
+    at: u64,
+) -> Result<(), StoreError> {
+    on!(conn, c => sqlx::query(
+        "INSERT INTO account_domains (account_id, domain, proven_by, proven_at, seq)
+         VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM account_domains))
+         ON CONFLICT (account_id, domain) DO NOTHING",
     )
-    .bind(&account.id)
-    .bind(domain_of(&email).unwrap_or_default())
-    .bind(&email)
-    .bind(secs(account.created_at))
-    .execute(&mut *conn)
-    .await?;
+    .bind(account_id)
+    .bind(domain)
+    .bind(proven_by)
+    .bind(secs(at))
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
@@ -56,16 +74,14 @@ impl Store {
         &self,
         account_id: &str,
     ) -> Result<Vec<(String, u64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT domain, proven_at FROM account_domains WHERE account_id = ?
-             ORDER BY rowid",
+        let mut conn = self.acquire().await?;
+        let rows: Vec<(String, i64)> = on!(conn, c => sqlx::query_as(
+            "SELECT domain, proven_at FROM account_domains WHERE account_id = $1 ORDER BY seq",
         )
         .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| Ok((row.try_get("domain")?, unsecs(row.try_get("proven_at")?))))
-            .collect()
+        .fetch_all(c)
+        .await)?;
+        Ok(rows.into_iter().map(|(domain, at)| (domain, unsecs(at))).collect())
     }
 
     /// The saved organization profile (version, JSON), if it was ever saved.
@@ -73,13 +89,13 @@ impl Store {
         &self,
         account_id: &str,
     ) -> Result<Option<(i64, String)>, StoreError> {
-        let row =
-            sqlx::query("SELECT version, body FROM organization_profiles WHERE account_id = ?")
-                .bind(account_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|row| Ok((row.try_get("version")?, row.try_get("body")?)))
-            .transpose()
+        let mut conn = self.acquire().await?;
+        Ok(on!(conn, c => sqlx::query_as(
+            "SELECT version, body FROM organization_profiles WHERE account_id = $1"
+        )
+        .bind(account_id)
+        .fetch_optional(c)
+        .await)?)
     }
 
     /// Saves the profile if `expected` is its current version (0 for one
@@ -93,25 +109,26 @@ impl Store {
         let account_id = account_id.to_owned();
         self.write(move |tx| {
             Box::pin(async move {
-                let current: i64 = sqlx::query_scalar(
-                    "SELECT version FROM organization_profiles WHERE account_id = ?",
+                let current: i64 = on!(tx, c => sqlx::query_scalar(
+                    "SELECT version FROM organization_profiles WHERE account_id = $1",
                 )
                 .bind(&account_id)
-                .fetch_optional(&mut *tx)
-                .await?
+                .fetch_optional(c)
+                .await)?
                 .unwrap_or(0);
                 if expected.is_some_and(|v| v != current) {
                     return Ok(Err(current));
                 }
-                sqlx::query(
-                    "INSERT INTO organization_profiles (account_id, version, body) VALUES (?, ?, ?)
+                on!(tx, c => sqlx::query(
+                    "INSERT INTO organization_profiles (account_id, version, body) VALUES ($1, $2, $3)
                      ON CONFLICT (account_id) DO UPDATE SET version = excluded.version, body = excluded.body",
                 )
                 .bind(&account_id)
                 .bind(current + 1)
-                .bind(body)
-                .execute(&mut *tx)
-                .await?;
+                .bind(&body)
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
                 Ok(Ok(current + 1))
             })
         })
@@ -119,40 +136,34 @@ impl Store {
     }
 
     pub async fn account(&self, id: &str) -> Result<Option<Account>, StoreError> {
-        let row = sqlx::query("SELECT id, application_id, created_at FROM accounts WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| {
-            Ok(Account {
-                id: row.try_get("id")?,
-                application_id: row.try_get("application_id")?,
-                created_at: unsecs(row.try_get("created_at")?),
-            })
-        })
-        .transpose()
+        let mut conn = self.acquire().await?;
+        let row: Option<(String, String, i64)> = on!(conn, c => sqlx::query_as(
+            "SELECT id, application_id, created_at FROM accounts WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await)?;
+        Ok(row.map(|(id, application_id, created_at)| Account {
+            id,
+            application_id,
+            created_at: unsecs(created_at),
+        }))
     }
 
     /// Every account, oldest first, with its users (for the operator).
     pub async fn accounts(&self) -> Result<Vec<(Account, Vec<User>)>, StoreError> {
-        let rows = sqlx::query("SELECT id FROM accounts ORDER BY created_at, id")
-            .fetch_all(&self.pool)
-            .await?;
+        let ids: Vec<String> = {
+            let mut conn = self.acquire().await?;
+            on!(conn, c => sqlx::query_scalar("SELECT id FROM accounts ORDER BY created_at, id")
+                .fetch_all(c)
+                .await)?
+        };
         let mut accounts = Vec::new();
-        for row in rows {
-            let id: String = row.try_get("id")?;
+        for id in ids {
             let Some(account) = self.account(&id).await? else {
                 continue;
             };
-            let users = sqlx::query(&format!(
-                "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY rowid"
-            ))
-            .bind(&id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(user)
-            .collect::<Result<Vec<_>, _>>()?;
+            let users = self.users_of(&id).await?;
             accounts.push((account, users));
         }
         Ok(accounts)

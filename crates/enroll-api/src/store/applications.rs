@@ -3,15 +3,14 @@
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::contract::HistoryEntry;
 use enroll_core::{Answers, ApplicationStatus, Change};
-use sqlx::{Row, SqliteConnection};
 
 use super::accounts::{insert_account, NewAccount};
 use super::outbox::insert_email;
 use super::records::{load, record, Record, COLUMNS};
+use super::Conn;
+use crate::clock::iso;
 use super::users::{withdraw_invitation, Withdrawal};
 use super::{NewEmail, Store, StoreError};
-
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 pub struct NewDraft<'a> {
     pub id: &'a str,
@@ -65,62 +64,69 @@ fn answers_json(answers: &Answers) -> Result<String, StoreError> {
 
 /// The application that holds `record`'s MPN ID (`holds_mpn_id`: an
 /// approved one), other than `record` itself.
-async fn mpn_holder(
-    conn: &mut SqliteConnection,
-    record: &Record,
-) -> Result<Option<String>, StoreError> {
+async fn mpn_holder(conn: &mut Conn<'_>, record: &Record) -> Result<Option<String>, StoreError> {
     let holders: Vec<&str> = ApplicationStatus::ALL
         .into_iter()
         .filter(|s| s.holds_mpn_id())
         .map(ApplicationStatus::as_str)
         .collect();
+    let placeholders: Vec<String> = (3..3 + holders.len()).map(|n| format!("${n}")).collect();
     let sql = format!(
         "SELECT id FROM applications
-         WHERE mpn_id = ? AND mpn_id != '' AND id != ? AND status IN ({}) LIMIT 1",
-        vec!["?"; holders.len()].join(", ")
+         WHERE mpn_id = $1 AND mpn_id <> '' AND id <> $2 AND status IN ({}) LIMIT 1",
+        placeholders.join(", ")
     );
-    let mut query = sqlx::query_scalar(&sql)
-        .bind(normalize_mpn_id(&record.answers.mpn_id))
-        .bind(&record.id);
-    for status in holders {
-        query = query.bind(status);
-    }
-    Ok(query.fetch_optional(&mut *conn).await?)
+    let mpn_id = normalize_mpn_id(&record.answers.mpn_id);
+    Ok(on!(conn, c => {
+        let mut query = sqlx::query_scalar(&sql).bind(&mpn_id).bind(&record.id);
+        for status in &holders {
+            query = query.bind(*status);
+        }
+        query.fetch_optional(c).await
+    })?)
 }
 
-/// Moves application `id` to `to`, with `reason` in its history; the
-/// record as it now is.
+/// Moves application `id` to `to` at `at`, with `reason` in its history;
+/// the record as it now is.
 async fn enter_status(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     id: &str,
     to: ApplicationStatus,
     reason: Option<&str>,
+    at: &str,
 ) -> Result<Record, StoreError> {
-    sqlx::query(&format!(
-        "UPDATE applications SET status = ?, version = version + 1, updated_at = {NOW} WHERE id = ?"
-    ))
+    on!(conn, c => sqlx::query(
+        "UPDATE applications SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3"
+    )
     .bind(to.as_str())
+    .bind(at)
     .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    add_history(conn, id, to, reason).await?;
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
+    add_history(conn, id, to, reason, at).await?;
     load(conn, id)
         .await?
         .ok_or_else(|| StoreError::Corrupt(format!("application {id} vanished")))
 }
 
 async fn add_history(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     id: &str,
     status: ApplicationStatus,
     reason: Option<&str>,
+    at: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO status_history (application_id, status, reason) VALUES (?, ?, ?)")
-        .bind(id)
-        .bind(status.as_str())
-        .bind(reason)
-        .execute(&mut *conn)
-        .await?;
+    on!(conn, c => sqlx::query(
+        "INSERT INTO status_history (application_id, status, reason, at) VALUES ($1, $2, $3, $4)"
+    )
+    .bind(id)
+    .bind(status.as_str())
+    .bind(reason)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
@@ -133,22 +139,27 @@ impl Store {
             draft.mpn_id.to_owned(),
         );
         let answers = answers_json(draft.answers)?;
-        let token_life = format!("+{} days", draft.token_days);
+        let now = self.now();
+        let expires = iso(now + u64::from(draft.token_days) * 86_400);
+        let now = iso(now);
         self.write(move |tx| {
             Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO applications (id, token_hash, token_expires_at, locale, answers, mpn_id)
-                     VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?), ?, ?, ?)"
+                on!(tx, c => sqlx::query(
+                    "INSERT INTO applications (id, token_hash, token_expires_at, locale, answers,
+                                               mpn_id, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
                 )
                 .bind(&id)
-                .bind(token_hash)
-                .bind(token_life)
-                .bind(locale)
-                .bind(answers)
-                .bind(mpn_id)
-                .execute(&mut *tx)
-                .await?;
-                add_history(tx, &id, ApplicationStatus::Draft, None).await?;
+                .bind(&token_hash)
+                .bind(&expires)
+                .bind(&locale)
+                .bind(&answers)
+                .bind(&mpn_id)
+                .bind(&now)
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
+                add_history(tx, &id, ApplicationStatus::Draft, None, &now).await?;
                 load(tx, &id)
                     .await?
                     .ok_or_else(|| StoreError::Corrupt("created application vanished".into()))
@@ -158,8 +169,8 @@ impl Store {
     }
 
     pub async fn application(&self, id: &str) -> Result<Option<Record>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        load(&mut conn, id).await
+        let mut conn = self.acquire().await?;
+        load(&mut conn.engine(), id).await
     }
 
     /// The application whose unexpired resume token hashes to `token_hash`.
@@ -167,13 +178,16 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<Record>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM applications WHERE token_hash = ? AND token_expires_at > {NOW}"
-        ))
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(record).transpose()
+        let sql =
+            format!("SELECT {COLUMNS} FROM applications WHERE token_hash = $1 AND token_expires_at > $2");
+        let now = self.now_iso();
+        let mut conn = self.acquire().await?;
+        let row = on!(conn, c => sqlx::query_as(&sql)
+            .bind(token_hash)
+            .bind(&now)
+            .fetch_optional(c)
+            .await)?;
+        row.map(record).transpose()
     }
 
     /// Replaces the answers if `expected_version` is current and the
@@ -188,6 +202,7 @@ impl Store {
     ) -> Result<UpdateOutcome, StoreError> {
         let (id, mpn_id, locale) = (id.to_owned(), mpn_id.to_owned(), locale.to_owned());
         let answers = answers_json(answers)?;
+        let now = self.now_iso();
         self.write(move |tx| {
             Box::pin(async move {
                 let Some(current) = load(tx, &id).await? else {
@@ -201,16 +216,19 @@ impl Store {
                         current: current.version,
                     });
                 }
-                sqlx::query(&format!(
-                    "UPDATE applications SET answers = ?, mpn_id = ?, locale = ?, version = version + 1, updated_at = {NOW}
-                     WHERE id = ?"
-                ))
-                .bind(answers)
-                .bind(mpn_id)
-                .bind(locale)
+                on!(tx, c => sqlx::query(
+                    "UPDATE applications SET answers = $1, mpn_id = $2, locale = $3,
+                         version = version + 1, updated_at = $4
+                     WHERE id = $5"
+                )
+                .bind(&answers)
+                .bind(&mpn_id)
+                .bind(&locale)
+                .bind(&now)
                 .bind(&id)
-                .execute(&mut *tx)
-                .await?;
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
                 let updated = load(tx, &id)
                     .await?
                     .ok_or_else(|| StoreError::Corrupt("updated application vanished".into()))?;
@@ -239,22 +257,19 @@ impl Store {
         R: FnOnce(&Record) -> (String, Option<NewEmail>) + Send + 'static,
     {
         let (id, key) = (id.to_owned(), key.to_owned());
+        let now = self.now_iso();
         self.write_queuing(move |tx| {
             Box::pin(async move {
-                let recorded = sqlx::query(
+                let recorded: Option<(i64, String)> = on!(tx, c => sqlx::query_as(
                     "SELECT status_code, body FROM submit_answers
-                     WHERE application_id = ? AND idempotency_key = ?",
+                     WHERE application_id = $1 AND idempotency_key = $2",
                 )
                 .bind(&id)
                 .bind(&key)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(row) = recorded {
-                    let code: i64 = row.try_get("status_code")?;
-                    return Ok(Some((
-                        u16::try_from(code).unwrap_or(500),
-                        row.try_get("body")?,
-                    )));
+                .fetch_optional(c)
+                .await)?;
+                if let Some((code, body)) = recorded {
+                    return Ok(Some((u16::try_from(code).unwrap_or(500), body)));
                 }
                 let Some(current) = load(tx, &id).await? else {
                     return Ok(None);
@@ -272,7 +287,7 @@ impl Store {
                         )))
                     }
                     (Ok(()), Some(to)) => {
-                        let submitted = enter_status(tx, &id, to, None).await?;
+                        let submitted = enter_status(tx, &id, to, None, &now).await?;
                         let (body, email) = render(&submitted);
                         if let Some(email) = email {
                             insert_email(tx, &email).await?;
@@ -280,16 +295,17 @@ impl Store {
                         (200, body)
                     }
                 };
-                sqlx::query(
+                on!(tx, c => sqlx::query(
                     "INSERT INTO submit_answers (application_id, idempotency_key, status_code, body)
-                     VALUES (?, ?, ?, ?)",
+                     VALUES ($1, $2, $3, $4)",
                 )
                 .bind(&id)
                 .bind(&key)
                 .bind(i64::from(answer.0))
                 .bind(&answer.1)
-                .execute(&mut *tx)
-                .await?;
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
                 Ok(Some(answer))
             })
         })
@@ -297,20 +313,20 @@ impl Store {
     }
 
     pub async fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT status, reason, at FROM status_history WHERE application_id = ? ORDER BY id",
+        let mut conn = self.acquire().await?;
+        let rows: Vec<(String, Option<String>, String)> = on!(conn, c => sqlx::query_as(
+            "SELECT status, reason, at FROM status_history WHERE application_id = $1 ORDER BY id",
         )
         .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let status: String = row.try_get("status")?;
+        .fetch_all(c)
+        .await)?;
+        rows.into_iter()
+            .map(|(status, reason, at)| {
                 Ok(HistoryEntry {
                     status: ApplicationStatus::parse(&status)
                         .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
-                    reason: row.try_get("reason")?,
-                    at: row.try_get("at")?,
+                    reason,
+                    at,
                 })
             })
             .collect()
@@ -331,6 +347,7 @@ impl Store {
         E: FnOnce(&Record) -> Consequences + Send + 'static,
     {
         let (id, reason) = (id.to_owned(), reason.map(str::to_owned));
+        let now = self.now_iso();
         self.write_queuing(move |tx| {
             Box::pin(async move {
                 let Some(current) = load(tx, &id).await? else {
@@ -350,7 +367,7 @@ impl Store {
                         });
                     }
                 }
-                let changed = enter_status(tx, &id, to, reason.as_deref()).await?;
+                let changed = enter_status(tx, &id, to, reason.as_deref(), &now).await?;
                 let consequences = then(&changed);
                 if let Some(account) = &consequences.account {
                     // No other account can stall an approval: an invitation
@@ -383,11 +400,9 @@ impl Store {
 
     /// Every application, newest first (for reviewers).
     pub async fn applications(&self) -> Result<Vec<Record>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM applications ORDER BY created_at DESC, id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(record).collect()
+        let sql = format!("SELECT {COLUMNS} FROM applications ORDER BY created_at DESC, id");
+        let mut conn = self.acquire().await?;
+        let rows = on!(conn, c => sqlx::query_as(&sql).fetch_all(c).await)?;
+        rows.into_iter().map(record).collect()
     }
 }

@@ -2,9 +2,10 @@
 
 use enroll_core::contract::MpnEntry;
 use enroll_core::{Provider, ProviderRequest};
-use sqlx::Row;
-
 use super::{Store, StoreError};
+
+/// A provider request's row: id, provider, status, message, created at.
+type RequestRow = (i64, String, String, String, String);
 
 pub enum RequestOutcome {
     Created(ProviderRequest),
@@ -16,25 +17,25 @@ pub enum RequestOutcome {
 
 impl Store {
     pub async fn mpn_entry(&self, mpn_id: &str) -> Result<Option<MpnEntry>, StoreError> {
-        let row =
-            sqlx::query("SELECT mpn_id, company_name, country FROM mpn_directory WHERE mpn_id = ?")
-                .bind(mpn_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|row| {
-            Ok(MpnEntry {
-                mpn_id: row.try_get("mpn_id")?,
-                company_name: row.try_get("company_name")?,
-                country: row.try_get("country")?,
-            })
-        })
-        .transpose()
+        let mut conn = self.acquire().await?;
+        let row: Option<(String, String, String)> = on!(conn, c => sqlx::query_as(
+            "SELECT mpn_id, company_name, country FROM mpn_directory WHERE mpn_id = $1"
+        )
+        .bind(mpn_id)
+        .fetch_optional(c)
+        .await)?;
+        Ok(row.map(|(mpn_id, company_name, country)| MpnEntry {
+            mpn_id,
+            company_name,
+            country,
+        }))
     }
 
     pub async fn provider_count(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM providers")
-            .fetch_one(&self.pool)
-            .await?)
+        let mut conn = self.acquire().await?;
+        Ok(on!(conn, c => sqlx::query_scalar("SELECT COUNT(*) FROM providers")
+            .fetch_one(c)
+            .await)?)
     }
 
     /// Replaces the directory (providers and MPN entries) in one transaction.
@@ -52,26 +53,27 @@ impl Store {
         self.write(move |tx| {
             Box::pin(async move {
                 for table in ["provider_requests", "providers", "mpn_directory"] {
-                    sqlx::query(&format!("DELETE FROM {table}"))
-                        .execute(&mut *tx)
-                        .await?;
+                    let sql = format!("DELETE FROM {table}");
+                    on!(tx, c => sqlx::query(&sql).execute(c).await.map(|done| done.rows_affected()))?;
                 }
                 for (id, body) in &providers {
-                    sqlx::query("INSERT INTO providers (id, body) VALUES (?, ?)")
+                    on!(tx, c => sqlx::query("INSERT INTO providers (id, body) VALUES ($1, $2)")
                         .bind(id)
                         .bind(body)
-                        .execute(&mut *tx)
-                        .await?;
+                        .execute(c)
+                        .await
+                        .map(|done| done.rows_affected()))?;
                 }
                 for entry in &mpn {
-                    sqlx::query(
-                        "INSERT INTO mpn_directory (mpn_id, company_name, country) VALUES (?, ?, ?)",
+                    on!(tx, c => sqlx::query(
+                        "INSERT INTO mpn_directory (mpn_id, company_name, country) VALUES ($1, $2, $3)",
                     )
                     .bind(&entry.mpn_id)
                     .bind(&entry.company_name)
                     .bind(&entry.country)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
                 }
                 Ok(())
             })
@@ -82,21 +84,25 @@ impl Store {
     /// Whether the directory knows any MPN ID (if not, the server runs
     /// without one, and submit cannot check MPN IDs).
     pub async fn has_mpn_directory(&self) -> Result<bool, StoreError> {
+        let mut conn = self.acquire().await?;
         Ok(
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM mpn_directory)")
-                .fetch_one(&self.pool)
-                .await?,
+            on!(conn, c => sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM mpn_directory)")
+                .fetch_one(c)
+                .await)?,
         )
     }
 
     pub async fn providers(&self) -> Result<Vec<Provider>, StoreError> {
-        let rows = sqlx::query("SELECT body FROM providers ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                let body: String = row.try_get("body")?;
-                serde_json::from_str(&body)
+        let mut conn = self.acquire().await?;
+        let bodies: Vec<String> = on!(conn, c => sqlx::query_scalar(
+            "SELECT body FROM providers ORDER BY id"
+        )
+        .fetch_all(c)
+        .await)?;
+        bodies
+            .iter()
+            .map(|body| {
+                serde_json::from_str(body)
                     .map_err(|e| StoreError::Corrupt(format!("provider: {e}")))
             })
             .collect()
@@ -113,51 +119,51 @@ impl Store {
     ) -> Result<RequestOutcome, StoreError> {
         let (application_id, message) = (application_id.to_owned(), message.to_owned());
         let (provider_id, provider_name) = (provider.id.clone(), provider.name.clone());
+        let now = self.now_iso();
         self.write(move |tx| {
             Box::pin(async move {
-                let read = |row: sqlx::sqlite::SqliteRow| -> Result<ProviderRequest, StoreError> {
-                    Ok(ProviderRequest {
-                        id: row.try_get("id")?,
-                        provider_id: row.try_get("provider_id")?,
+                let read = |(id, provider_id, status, message, created_at): RequestRow| {
+                    ProviderRequest {
+                        id,
+                        provider_id,
                         provider_name: provider_name.clone(),
-                        status: row.try_get("status")?,
-                        message: row.try_get("message")?,
-                        created_at: row.try_get("created_at")?,
-                    })
+                        status,
+                        message,
+                        created_at,
+                    }
                 };
                 let select = "SELECT id, provider_id, status, message, created_at FROM provider_requests
-                              WHERE application_id = ? AND provider_id = ?";
-                let existing = sqlx::query(select)
+                              WHERE application_id = $1 AND provider_id = $2";
+                let existing: Option<RequestRow> = on!(tx, c => sqlx::query_as(select)
                     .bind(&application_id)
                     .bind(&provider_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                    .fetch_optional(c)
+                    .await)?;
                 if let Some(row) = existing {
-                    return Ok(RequestOutcome::Existing(read(row)?));
+                    return Ok(RequestOutcome::Existing(read(row)));
                 }
-                let open: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM provider_requests WHERE application_id = ? AND status = 'pending'",
+                let open: i64 = on!(tx, c => sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM provider_requests
+                     WHERE application_id = $1 AND status = 'pending'",
                 )
                 .bind(&application_id)
-                .fetch_one(&mut *tx)
-                .await?;
+                .fetch_one(c)
+                .await)?;
                 if open >= i64::from(max_open) {
                     return Ok(RequestOutcome::TooManyOpen);
                 }
-                sqlx::query(
-                    "INSERT INTO provider_requests (application_id, provider_id, message) VALUES (?, ?, ?)",
+                let row: RequestRow = on!(tx, c => sqlx::query_as(
+                    "INSERT INTO provider_requests (application_id, provider_id, message, created_at)
+                     VALUES ($1, $2, $3, $4)
+                     RETURNING id, provider_id, status, message, created_at",
                 )
                 .bind(&application_id)
                 .bind(&provider_id)
                 .bind(&message)
-                .execute(&mut *tx)
-                .await?;
-                let row = sqlx::query(select)
-                    .bind(&application_id)
-                    .bind(&provider_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                Ok(RequestOutcome::Created(read(row)?))
+                .bind(&now)
+                .fetch_one(c)
+                .await)?;
+                Ok(RequestOutcome::Created(read(row)))
             })
         })
         .await
@@ -167,26 +173,26 @@ impl Store {
         &self,
         application_id: &str,
     ) -> Result<Vec<ProviderRequest>, StoreError> {
-        let rows = sqlx::query(
+        let mut conn = self.acquire().await?;
+        let rows: Vec<(i64, String, String, String, String, String)> = on!(conn, c => sqlx::query_as(
             "SELECT r.id, r.provider_id, p.body, r.status, r.message, r.created_at
              FROM provider_requests r JOIN providers p ON p.id = r.provider_id
-             WHERE r.application_id = ? ORDER BY r.id",
+             WHERE r.application_id = $1 ORDER BY r.id",
         )
         .bind(application_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let body: String = row.try_get("body")?;
+        .fetch_all(c)
+        .await)?;
+        rows.into_iter()
+            .map(|(id, provider_id, body, status, message, created_at)| {
                 let provider: Provider = serde_json::from_str(&body)
                     .map_err(|e| StoreError::Corrupt(format!("provider: {e}")))?;
                 Ok(ProviderRequest {
-                    id: row.try_get("id")?,
-                    provider_id: row.try_get("provider_id")?,
+                    id,
+                    provider_id,
                     provider_name: provider.name,
-                    status: row.try_get("status")?,
-                    message: row.try_get("message")?,
-                    created_at: row.try_get("created_at")?,
+                    status,
+                    message,
+                    created_at,
                 })
             })
             .collect()

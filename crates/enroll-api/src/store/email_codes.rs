@@ -5,8 +5,7 @@
 use enroll_core::account::limits;
 use enroll_core::domains::domain_of;
 use enroll_core::email::{address_key, mailbox};
-use sqlx::Row;
-
+use super::accounts::add_domain;
 use super::outbox::insert_email;
 use super::{secs, unsecs, NewEmail, Store, StoreError};
 
@@ -90,26 +89,25 @@ impl Store {
                 let per_application = limits::EMAIL_CODE_SENDS_PER_HOUR;
                 for (column, limit) in [("application_id", per_application), ("email", per_recipient)] {
                     let value = if column == "email" { &inbox } else { &id };
-                    let row = sqlx::query(&format!(
-                        "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM email_code_sends
-                         WHERE {column} = ? AND sent_at > ?"
-                    ))
-                    .bind(value)
-                    .bind(hour_ago)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let sent: i64 = row.try_get("sent")?;
+                    let sql = format!(
+                        "SELECT COUNT(*), MIN(sent_at) FROM email_code_sends
+                         WHERE {column} = $1 AND sent_at > $2"
+                    );
+                    let (sent, oldest): (i64, Option<i64>) = on!(tx, c => sqlx::query_as(&sql)
+                        .bind(value)
+                        .bind(hour_ago)
+                        .fetch_one(c)
+                        .await)?;
                     if sent >= i64::from(limit) {
-                        let oldest: i64 = row.try_get("oldest")?;
-                        let free_at = unsecs(oldest) + 3600;
+                        let free_at = unsecs(oldest.unwrap_or(hour_ago)) + 3600;
                         return Ok(CodeSent::TooMany {
                             retry_after_secs: free_at.saturating_sub(now).max(1),
                         });
                     }
                 }
-                sqlx::query(
+                on!(tx, c => sqlx::query(
                     "INSERT INTO email_codes (application_id, email, purpose, code_hash, expires_at, tries_left)
-                     VALUES (?, ?, ?, ?, ?, ?)
+                     VALUES ($1, $2, $3, $4, $5, $6)
                      ON CONFLICT (application_id) DO UPDATE SET email = excluded.email,
                          purpose = excluded.purpose, code_hash = excluded.code_hash,
                          expires_at = excluded.expires_at, tries_left = excluded.tries_left",
@@ -120,14 +118,18 @@ impl Store {
                 .bind(&code_hash)
                 .bind(secs(now + limits::EMAIL_CODE_SECS))
                 .bind(i64::from(limits::EMAIL_CODE_TRIES))
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("INSERT INTO email_code_sends (application_id, email, sent_at) VALUES (?, ?, ?)")
-                    .bind(&id)
-                    .bind(&inbox)
-                    .bind(secs(now))
-                    .execute(&mut *tx)
-                    .await?;
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
+                on!(tx, c => sqlx::query(
+                    "INSERT INTO email_code_sends (application_id, email, sent_at) VALUES ($1, $2, $3)"
+                )
+                .bind(&id)
+                .bind(&inbox)
+                .bind(secs(now))
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
                 insert_email(tx, &message).await?;
                 Ok(CodeSent::Sent)
             })
@@ -150,20 +152,16 @@ impl Store {
         let (id, proves) = (id.to_owned(), address_key(proves));
         self.write(move |tx| {
             Box::pin(async move {
-                let row = sqlx::query(
+                let row: Option<(String, String, String, i64, i64)> = on!(tx, c => sqlx::query_as(
                     "SELECT email, purpose, code_hash, expires_at, tries_left FROM email_codes
-                     WHERE application_id = ?",
+                     WHERE application_id = $1",
                 )
                 .bind(&id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(row) = row else {
+                .fetch_optional(c)
+                .await)?;
+                let Some((email, purpose, expected, expires_at, tries_left)) = row else {
                     return Ok(CodeCheck::Expired);
                 };
-                let email: String = row.try_get("email")?;
-                let purpose: String = row.try_get("purpose")?;
-                let expires_at: i64 = row.try_get("expires_at")?;
-                let tries_left: i64 = row.try_get("tries_left")?;
                 let domain = domain_of(&email).unwrap_or_default();
                 let sent_for = match proof {
                     Proof::AdminAddress => &email,
@@ -177,41 +175,44 @@ impl Store {
                     return Ok(CodeCheck::Expired);
                 }
                 // Under the current key, or the previous one (rotating).
-                let expected: String = row.try_get("code_hash")?;
                 if !code_hashes.contains(&expected) {
-                    sqlx::query(
-                        "UPDATE email_codes SET tries_left = tries_left - 1 WHERE application_id = ?",
+                    on!(tx, c => sqlx::query(
+                        "UPDATE email_codes SET tries_left = tries_left - 1 WHERE application_id = $1",
                     )
                     .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
                     return Ok(CodeCheck::Wrong {
                         tries_left: u32::try_from(tries_left - 1).unwrap_or(0),
                     });
                 }
-                sqlx::query("DELETE FROM email_codes WHERE application_id = ?")
+                on!(tx, c => sqlx::query("DELETE FROM email_codes WHERE application_id = $1")
                     .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
                 match proof {
                     Proof::AdminAddress => {
-                        sqlx::query("UPDATE applications SET admin_email_confirmed = ? WHERE id = ?")
-                            .bind(&email)
-                            .bind(&id)
-                            .execute(&mut *tx)
-                            .await?;
+                        on!(tx, c => sqlx::query(
+                            "UPDATE applications SET admin_email_confirmed = $1 WHERE id = $2"
+                        )
+                        .bind(&email)
+                        .bind(&id)
+                        .execute(c)
+                        .await
+                        .map(|done| done.rows_affected()))?;
                     }
                     Proof::Domain => {
-                        sqlx::query(
-                            "INSERT OR IGNORE INTO account_domains (account_id, domain, proven_by, proven_at)
-                             SELECT id, ?, ?, ? FROM accounts WHERE application_id = ?",
+                        let account: Option<String> = on!(tx, c => sqlx::query_scalar(
+                            "SELECT id FROM accounts WHERE application_id = $1"
                         )
-                        .bind(&domain)
-                        .bind(&email)
-                        .bind(secs(now))
                         .bind(&id)
-                        .execute(&mut *tx)
-                        .await?;
+                        .fetch_optional(c)
+                        .await)?;
+                        if let Some(account) = account {
+                            add_domain(tx, &account, &domain, &email, now).await?;
+                        }
                     }
                 }
                 Ok(CodeCheck::Confirmed)
@@ -223,7 +224,7 @@ impl Store {
     /// Takes the proof of the admin's address away, as applications sent
     /// before proofs existed have none (for tests and repairs).
     pub async fn forget_admin_email_proof(&self, id: &str) -> Result<(), StoreError> {
-        let sql = "UPDATE applications SET admin_email_confirmed = NULL WHERE id = ?";
+        let sql = "UPDATE applications SET admin_email_confirmed = NULL WHERE id = $1";
         self.execute(sql, vec![id.into()]).await.map(drop)
     }
 }

@@ -1,5 +1,21 @@
 //! All SQL lives here, behind a small interface, so handlers never see a
-//! query and another database could replace SQLite without touching them.
+//! query. Two engines stand behind it: SQLite (one file, the embedded
+//! default) and PostgreSQL (several API instances on one database). Each
+//! statement is written once where both engines take the same text
+//! (`$N` parameters, `RETURNING`, `ON CONFLICT`), and run through `on!`,
+//! which compiles it once per engine; the few that differ say so.
+
+/// Runs `$body` with `$c` bound to the connection (`&mut SqliteConnection`
+/// or `&mut PgConnection`) that `$conn` (a `Conn` or a `Pooled`) is on:
+/// the same statement text, compiled for each engine.
+macro_rules! on {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn.engine() {
+            $crate::store::Conn::Sqlite($c) => $body,
+            $crate::store::Conn::Postgres($c) => $body,
+        }
+    };
+}
 
 mod accounts;
 mod applications;
@@ -26,17 +42,23 @@ pub use outbox::{
 pub use records::Record;
 
 use enroll_core::{Locale, ProgramLinks, ProgramSettings};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, SqliteConnection, SqlitePool};
+use sqlx::{Connection, Postgres, Sqlite, SqliteConnection, SqlitePool};
 use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::clock::{iso, SharedClock};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the database {url}: {source}")]
     Open { url: String, source: sqlx::Error },
+    #[error("cannot open the database {0}: give a sqlite:// or postgres:// URL")]
+    UnknownEngine(String),
     #[error("cannot update the database schema: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
@@ -55,76 +77,179 @@ pub enum StoreError {
     MpnApproved { mpn_id: String, holder: String },
 }
 
+/// A connection of either engine, borrowed for a statement or a
+/// transaction; `on!` runs a statement on it.
+pub(crate) enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Conn<'_> {
+    /// The same connection, borrowed again (for `on!`).
+    pub(crate) fn engine(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(c) => Conn::Sqlite(c),
+            Conn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+/// A connection taken from the pool for reads outside a transaction.
+pub(crate) enum Pooled {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Pooled {
+    pub(crate) fn engine(&mut self) -> Conn<'_> {
+        match self {
+            Pooled::Sqlite(c) => Conn::Sqlite(c),
+            Pooled::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
 /// What a write does inside its transaction.
 pub(crate) type WriteFuture<'c, T> =
     Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'c>>;
 
+/// The key of the PostgreSQL advisory lock every write holds (`write`):
+/// "csp-enro" in ASCII, a number no other user of the database is likely
+/// to pick.
+const WRITE_LOCK: i64 = 0x6373_702d_656e_726f;
+
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
+    /// The one clock every stored time comes from.
+    clock: SharedClock,
     /// A secret was erased and the write-ahead log may still hold it
     /// (`outbox::flush_if_needed`).
     unflushed: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the SQLite database at `url`, e.g.
-    /// `sqlite://target/csp-enroll.db`, and brings its schema up to date.
+    /// Opens the database at `url` with the machine's clock; see `open_with`.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let open_error = |source| StoreError::Open {
-            url: url.to_owned(),
-            source,
+        Self::open_with(url, crate::clock::system()).await
+    }
+
+    /// Opens the database at `url` and brings its schema up to date:
+    /// `sqlite://target/csp-enroll.db` (created if missing) or
+    /// `postgres://user@host/database` (which must exist). Every time the
+    /// store writes or compares comes from `clock`.
+    pub async fn open_with(url: &str, clock: SharedClock) -> Result<Self, StoreError> {
+        let pool = if url.starts_with("sqlite:") {
+            Pool::Sqlite(open_sqlite(url).await?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Pool::Postgres(open_postgres(url).await?)
+        } else {
+            return Err(StoreError::UnknownEngine(url.to_owned()));
         };
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(open_error)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // WAL + NORMAL: no fsync per commit, still safe against a crash
-            // of the process; `cargo xtask bench api` measured p99 414 ms
-            // with FULL and a fsync-bound throughput.
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5))
-            // Deleted and overwritten content is zeroed in the file: an
-            // erased code, password or link is not left in free space.
-            .pragma("secure_delete", "on")
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            // A connection must never come back to the pool inside a
-            // transaction: the next borrower's "commits" would be nested
-            // savepoints that never reach the file, and the write lock it
-            // holds would stop every other writer. `write` makes this
-            // unreachable from our code; this is the second line.
-            .after_release(|conn, _| Box::pin(async move { Ok(!in_transaction(conn).await) }))
-            .connect_with(options)
-            .await
-            .map_err(open_error)?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self {
             pool,
+            clock,
             unflushed: Default::default(),
         })
     }
 
-    /// Runs `work` in a transaction (`BEGIN IMMEDIATE`: writers queue for
-    /// the lock instead of failing on upgrade) on a task of its own, which
-    /// the caller awaits. A request whose client hangs up is dropped by the
-    /// HTTP server at any await point; had the transaction run in the
-    /// request's future, a drop inside `begin` left the connection holding
-    /// the write lock with sqlx believing otherwise (found by
-    /// tests/disconnects.rs). On its own task the write commits, or rolls
-    /// back on an error, whatever happens to the caller.
+    /// The clock's time now.
+    pub(crate) fn now(&self) -> u64 {
+        self.clock.now()
+    }
+
+    /// The clock's time now as stored in the applications' text columns.
+    pub(crate) fn now_iso(&self) -> String {
+        iso(self.now())
+    }
+
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
+    /// A connection for reads outside a transaction.
+    pub(crate) async fn acquire(&self) -> Result<Pooled, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Pooled::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => Pooled::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// Runs `work` in a transaction on a task of its own, which the caller
+    /// awaits. A request whose client hangs up is dropped by the HTTP
+    /// server at any await point; had the transaction run in the request's
+    /// future, a drop inside `begin` left the connection holding the write
+    /// lock with sqlx believing otherwise (found by tests/disconnects.rs).
+    /// On its own task the write commits, or rolls back on an error,
+    /// whatever happens to the caller.
+    ///
+    /// Writes are serialized on both engines, so every rule the store
+    /// checks and then writes (one submission per Idempotency-Key, one
+    /// approved application per MPN ID, the hourly email limits, sign-in
+    /// failure counts, the last global admin) holds across instances as it
+    /// does in one: SQLite's `BEGIN IMMEDIATE` takes the file's one write
+    /// lock at once (writers queue instead of failing on upgrade), and on
+    /// PostgreSQL each write takes one transaction-scoped advisory lock
+    /// first. That lock rather than serializable transactions: these rules
+    /// read several tables and then write, so under serializable isolation
+    /// concurrent approvals and submissions would fail and re-run often,
+    /// and a write closure that queues an email would have to be safe to
+    /// run twice; the writes are short (a few statements, milliseconds),
+    /// so queuing them costs little (`cargo xtask bench api`). The one
+    /// busy path that needs no lock, a sender claiming an email, takes its
+    /// row with `FOR UPDATE SKIP LOCKED` instead (`claim_email`).
     pub(crate) async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection) -> WriteFuture<'c, T> + Send + 'static,
+        F: for<'c, 'd> FnOnce(&'c mut Conn<'d>) -> WriteFuture<'c, T> + Send + 'static,
+    {
+        self.transaction(true, work).await
+    }
+
+    /// `write` for work that keeps its own rules by row locks and guarded
+    /// updates (`claim_email`): on PostgreSQL it does not queue behind the
+    /// other writes; SQLite has only the one writer.
+    pub(crate) async fn write_unserialized<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c, 'd> FnOnce(&'c mut Conn<'d>) -> WriteFuture<'c, T> + Send + 'static,
+    {
+        self.transaction(false, work).await
+    }
+
+    async fn transaction<T, F>(&self, serialized: bool, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c, 'd> FnOnce(&'c mut Conn<'d>) -> WriteFuture<'c, T> + Send + 'static,
     {
         let pool = self.pool.clone();
         tokio::spawn(async move {
-            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-            let value = work(&mut tx).await?;
-            tx.commit().await?;
-            Ok(value)
+            match pool {
+                Pool::Sqlite(pool) => {
+                    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                    let value = work(&mut Conn::Sqlite(&mut tx)).await?;
+                    tx.commit().await?;
+                    Ok(value)
+                }
+                Pool::Postgres(pool) => {
+                    let mut tx = pool.begin().await?;
+                    if serialized {
+                        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                            .bind(WRITE_LOCK)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let value = work(&mut Conn::Postgres(&mut tx)).await?;
+                    tx.commit().await?;
+                    Ok(value)
+                }
+            }
         })
         .await
         .map_err(|e| StoreError::Interrupted(e.to_string()))?
@@ -132,24 +257,29 @@ impl Store {
 
     /// Waits for every connection to come back, then closes them.
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
     }
 
     pub async fn program_settings(&self) -> Result<ProgramSettings, StoreError> {
-        let row: (String, bool, Option<String>, String, String) = sqlx::query_as(
+        let mut conn = self.acquire().await?;
+        let row: (String, bool, Option<String>, String, String) = on!(conn, c => sqlx::query_as(
             "SELECT program_name, direct_enrollment_open, direct_enrollment_note,
                     supported_countries, join_mpn_url
              FROM program_settings WHERE id = 1",
         )
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(c)
+        .await)?;
         let (program_name, direct_enrollment_open, note, countries, join_mpn) = row;
         let supported_countries = serde_json::from_str(&countries)
             .map_err(|e| StoreError::Corrupt(format!("supported_countries: {e}")))?;
-        let named: Vec<(String, String)> =
-            sqlx::query_as("SELECT locale, name FROM program_names ORDER BY locale")
-                .fetch_all(&self.pool)
-                .await?;
+        let named: Vec<(String, String)> = on!(conn, c => sqlx::query_as(
+            "SELECT locale, name FROM program_names ORDER BY locale"
+        )
+        .fetch_all(c)
+        .await)?;
         // Every language the app speaks has a name: the default where the
         // operator gave none, so a language switch never shows the name of
         // the language the request was in.
@@ -172,21 +302,10 @@ impl Store {
 
     /// Names the program in `locale` (shown to applicants reading it).
     pub async fn set_program_name(&self, locale: Locale, name: &str) -> Result<(), StoreError> {
-        let (tag, name) = (locale.tag(), name.trim().to_owned());
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query(
-                    "INSERT INTO program_names (locale, name) VALUES (?, ?)
-                     ON CONFLICT (locale) DO UPDATE SET name = excluded.name",
-                )
-                .bind(tag)
-                .bind(name)
-                .execute(&mut *tx)
-                .await?;
-                Ok(())
-            })
-        })
-        .await
+        let sql = "INSERT INTO program_names (locale, name) VALUES ($1, $2)
+                   ON CONFLICT (locale) DO UPDATE SET name = excluded.name";
+        let params = vec![locale.tag().into(), name.trim().into()];
+        self.execute(sql, params).await.map(drop)
     }
 
     /// Opens or closes direct enrollment; `note` replaces the previous note
@@ -196,24 +315,67 @@ impl Store {
         open: bool,
         note: Option<&str>,
     ) -> Result<(), StoreError> {
-        let note = note.map(str::to_owned);
-        self.write(move |tx| {
-            Box::pin(async move {
-                sqlx::query(
-                    "UPDATE program_settings
-                     SET direct_enrollment_open = ?, direct_enrollment_note = ?,
-                         updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
-                     WHERE id = 1",
-                )
-                .bind(open)
-                .bind(note)
-                .execute(&mut *tx)
-                .await?;
-                Ok(())
-            })
-        })
-        .await
+        let sql = "UPDATE program_settings
+                   SET direct_enrollment_open = $1, direct_enrollment_note = $2, updated_at = $3
+                   WHERE id = 1";
+        let params = vec![
+            Param::Flag(open),
+            Param::Maybe(note.map(str::to_owned)),
+            self.now_iso().as_str().into(),
+        ];
+        self.execute(sql, params).await.map(drop)
     }
+}
+
+async fn open_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
+    let open_error = |source| StoreError::Open {
+        url: url.to_owned(),
+        source,
+    };
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(open_error)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // WAL + NORMAL: no fsync per commit, still safe against a crash
+        // of the process; `cargo xtask bench api` measured p99 414 ms
+        // with FULL and a fsync-bound throughput.
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(5))
+        // Deleted and overwritten content is zeroed in the file: an
+        // erased code, password or link is not left in free space.
+        .pragma("secure_delete", "on")
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        // A connection must never come back to the pool inside a
+        // transaction: the next borrower's "commits" would be nested
+        // savepoints that never reach the file, and the write lock it
+        // holds would stop every other writer. `write` makes this
+        // unreachable from our code; this is the second line.
+        .after_release(|conn, _| Box::pin(async move { Ok(!in_transaction(conn).await) }))
+        .connect_with(options)
+        .await
+        .map_err(open_error)?;
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+    Ok(pool)
+}
+
+async fn open_postgres(url: &str) -> Result<PgPool, StoreError> {
+    let open_error = |source| StoreError::Open {
+        url: url.to_owned(),
+        source,
+    };
+    let options = PgConnectOptions::from_str(url).map_err(open_error)?;
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(open_error)?;
+    // sqlx takes an advisory lock of its own around migrations: two
+    // instances starting at once on a new database migrate it once.
+    sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+    Ok(pool)
 }
 
 /// A time of the clock (seconds) as the database stores it.
@@ -243,7 +405,9 @@ async fn in_transaction(conn: &mut SqliteConnection) -> bool {
 /// A value bound to one of `Store::execute`'s statements.
 pub(crate) enum Param {
     Text(String),
+    Maybe(Option<String>),
     Int(i64),
+    Flag(bool),
 }
 
 impl From<&str> for Param {
@@ -258,20 +422,33 @@ impl From<u64> for Param {
     }
 }
 
+/// Binds `params` to `$query` in order (a macro: the query's type differs
+/// by engine).
+macro_rules! bind_all {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in $params {
+            query = match param {
+                Param::Text(text) => query.bind(text),
+                Param::Maybe(text) => query.bind(text),
+                Param::Int(value) => query.bind(value),
+                Param::Flag(flag) => query.bind(flag),
+            };
+        }
+        query
+    }};
+}
+
 impl Store {
     /// One statement in a transaction of its own, with `params` bound in
     /// order: how many rows it changed.
     async fn execute(&self, sql: &'static str, params: Vec<Param>) -> Result<u64, StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
-                let mut query = sqlx::query(sql);
-                for param in params {
-                    query = match param {
-                        Param::Text(text) => query.bind(text),
-                        Param::Int(value) => query.bind(value),
-                    };
-                }
-                Ok(query.execute(&mut *tx).await?.rows_affected())
+                Ok(on!(tx, c => bind_all!(sqlx::query(sql), params)
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?)
             })
         })
         .await
@@ -322,9 +499,8 @@ mod tests {
     }
 
     async fn emails(store: &Store) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
-            .fetch_one(&store.pool)
-            .await
+        let mut conn = store.acquire().await.unwrap();
+        on!(conn, c => sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(c).await)
             .unwrap()
     }
 
@@ -340,18 +516,22 @@ mod tests {
             writer
                 .write(move |tx| {
                     Box::pin(async move {
-                        sqlx::query(
-                    "INSERT INTO outbox (to_address, subject, body) VALUES ('a@b.c', 'draft', '')",
-                )
-                .execute(&mut *tx)
-                .await?;
+                        on!(tx, c => sqlx::query(
+                            "INSERT INTO outbox (to_address, subject, body, created_at)
+                             VALUES ('a@b.c', 'draft', '', '')",
+                        )
+                        .execute(c)
+                        .await
+                        .map(|done| done.rows_affected()))?;
                         let _ = begun_tx.send(());
                         let _ = go_on_rx.await;
-                        sqlx::query(
-                    "INSERT INTO outbox (to_address, subject, body) VALUES ('a@b.c', 'submitted', '')",
-                )
-                .execute(&mut *tx)
-                .await?;
+                        on!(tx, c => sqlx::query(
+                            "INSERT INTO outbox (to_address, subject, body, created_at)
+                             VALUES ('a@b.c', 'submitted', '', '')",
+                        )
+                        .execute(c)
+                        .await
+                        .map(|done| done.rows_affected()))?;
                         Ok(())
                     })
                 })
@@ -380,13 +560,17 @@ mod tests {
     async fn a_connection_returned_inside_a_transaction_is_discarded() {
         let (_dir, store) = fresh().await;
         {
-            let mut conn = store.pool.acquire().await.unwrap();
+            let Pool::Sqlite(pool) = &store.pool else {
+                unreachable!("opened on SQLite")
+            };
+            let mut conn = pool.acquire().await.unwrap();
             sqlx::query("BEGIN IMMEDIATE")
                 .execute(&mut *conn)
                 .await
                 .unwrap();
             sqlx::query(
-                "INSERT INTO outbox (to_address, subject, body) VALUES ('a@b.c', 'draft', '')",
+                "INSERT INTO outbox (to_address, subject, body, created_at)
+                 VALUES ('a@b.c', 'draft', '', '')",
             )
             .execute(&mut *conn)
             .await

@@ -4,12 +4,12 @@
 //! `outbox`; this is where they meet SQL.
 
 use enroll_core::email::mailbox;
-use sqlx::{Row, SqliteConnection};
 use std::time::Duration;
 
 pub use enroll_core::outbox::{Delivery, EmailKind};
 
-use super::{secs, unsecs, Store, StoreError, WriteFuture};
+use super::{secs, unsecs, Conn, Store, StoreError, WriteFuture};
+use crate::clock::{from_iso, iso};
 
 mod claims;
 pub use claims::RetryRefused;
@@ -153,35 +153,46 @@ pub struct Throttled {
 }
 
 async fn resume_queued(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     application_id: &str,
     key: &str,
 ) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar(
+    Ok(on!(conn, c => sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM outbox
-         WHERE application_id = ? AND kind = ? AND request_key = ?)",
+         WHERE application_id = $1 AND kind = $2 AND request_key = $3)",
     )
     .bind(application_id)
     .bind(EmailKind::Resume.as_str())
     .bind(key)
-    .fetch_one(&mut *conn)
-    .await?)
+    .fetch_one(c)
+    .await)?)
 }
 
 /// Queues `email`, due at once, with a Message-ID of its own. Inside the
 /// caller's transaction: the email exists exactly when what it tells does.
 /// Callers reach it through `Store::write_queuing`, which wakes the sender.
-pub(super) async fn insert_email(
-    conn: &mut SqliteConnection,
-    email: &NewEmail,
-) -> Result<(), StoreError> {
+pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Result<(), StoreError> {
     let message_id = crate::auth::random_hex(16)
         .map_err(|e| StoreError::Interrupted(format!("no randomness for a Message-ID: {e}")))?;
-    let id = sqlx::query(
+    let mut expires_at = email.queued_at + email.kind.lifetime_secs();
+    if email.kind == EmailKind::Resume {
+        // A link works as long as the draft's token: not past it.
+        let token_expires: Option<String> = on!(conn, c => sqlx::query_scalar(
+            "SELECT token_expires_at FROM applications WHERE id = $1"
+        )
+        .bind(&email.application_id)
+        .fetch_optional(c)
+        .await)?;
+        if let Some(token_expires) = token_expires.as_deref().and_then(from_iso) {
+            expires_at = expires_at.min(token_expires);
+        }
+    }
+    let id: i64 = on!(conn, c => sqlx::query_scalar(
         "INSERT INTO outbox (kind, application_id, to_address, mailbox, locale, subject, body,
-                            html, request_key, message_id, priority, state, queued_at,
-                            next_attempt_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+                            html, request_key, message_id, priority, state, created_at,
+                            queued_at, next_attempt_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $13, $13, $14)
+         RETURNING id",
     )
     .bind(email.kind.as_str())
     .bind(&email.application_id)
@@ -192,98 +203,104 @@ pub(super) async fn insert_email(
     .bind(&email.body)
     .bind(&email.html)
     .bind(&email.request_key)
-    .bind(message_id)
+    .bind(&message_id)
     .bind(i64::from(email.kind.priority()))
+    .bind(iso(email.queued_at))
     .bind(secs(email.queued_at))
-    .bind(secs(email.queued_at))
-    .bind(secs(email.queued_at + email.kind.lifetime_secs()))
-    .execute(&mut *conn)
-    .await?
-    .last_insert_rowid();
-    if email.kind == EmailKind::Resume {
-        // A link works as long as the draft's token: not past it.
-        sqlx::query(
-            "UPDATE outbox SET expires_at = MIN(expires_at, COALESCE(
-                 (SELECT CAST(strftime('%s', token_expires_at) AS INTEGER)
-                  FROM applications WHERE id = outbox.application_id), expires_at))
-             WHERE id = ?",
-        )
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    }
+    .bind(secs(expires_at))
+    .fetch_one(c)
+    .await)?;
     if email.kind.replaced_by_newer() {
         // An earlier code (of the application: one at a time, for the
         // admin's address or a domain) or temporary password (of
         // the same user) not yet handed over is dead: never sent.
-        sqlx::query(&format!(
+        let sql = format!(
             "UPDATE outbox SET state = 'expired', last_reply = 'not sent: a newer one replaced it',
                  {ERASE_IF_DONE}
-             WHERE id < ?3 AND kind = ?4 AND application_id = ?5
-               AND (?4 IN ('admin_code', 'domain_code') OR mailbox = ?6)
+             WHERE id < $3 AND kind = $4 AND application_id = $5
+               AND ($4 IN ('admin_code', 'domain_code') OR mailbox = $6)
                AND state IN ('queued', 'retrying')"
-        ))
-        .bind(true)
-        .bind(secs(email.queued_at))
-        .bind(id)
-        .bind(email.kind.as_str())
-        .bind(&email.application_id)
-        .bind(mailbox(&email.to))
-        .execute(&mut *conn)
-        .await?;
+        );
+        on!(conn, c => sqlx::query(&sql)
+            .bind(true)
+            .bind(secs(email.queued_at))
+            .bind(id)
+            .bind(email.kind.as_str())
+            .bind(&email.application_id)
+            .bind(mailbox(&email.to))
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
     }
     Ok(())
 }
 
 /// Seconds until the oldest of the emails counted by `filter` (of `kind`,
-/// in the last hour) leaves the hour, if there are `limit` or more.
+/// queued in the hour before `now`) leaves the hour, if there are `limit`
+/// or more.
 async fn wait_for_slot(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     kind: EmailKind,
-    filter: &str,
-    value: &str,
+    (filter, value): (&str, &str),
     limit: u32,
+    now: u64,
 ) -> Result<Option<Throttled>, StoreError> {
-    let row = sqlx::query(&format!(
-        "SELECT COUNT(*) AS sent,
-                COALESCE(CAST(strftime('%s', MIN(created_at)) AS INTEGER) + 3600
-                         - CAST(strftime('%s', 'now') AS INTEGER), 0) AS wait
-         FROM outbox
-         WHERE kind = ? AND {filter} = ?
-           AND created_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-3600 seconds')"
-    ))
-    .bind(kind.as_str())
-    .bind(value)
-    .fetch_one(&mut *conn)
-    .await?;
-    let sent: i64 = row.try_get("sent")?;
-    let wait: i64 = row.try_get("wait")?;
+    let sql = format!(
+        "SELECT COUNT(*), MIN(queued_at) FROM outbox
+         WHERE kind = $1 AND {filter} = $2 AND queued_at > $3"
+    );
+    let (sent, oldest): (i64, Option<i64>) = on!(conn, c => sqlx::query_as(&sql)
+        .bind(kind.as_str())
+        .bind(value)
+        .bind(secs(now.saturating_sub(3600)))
+        .fetch_one(c)
+        .await)?;
+    let wait = oldest.map_or(0, |oldest| (unsecs(oldest) + 3600).saturating_sub(now));
     Ok((sent >= i64::from(limit)).then(|| Throttled {
-        retry_after: Duration::from_secs(wait.clamp(1, 3600).unsigned_abs()),
+        retry_after: Duration::from_secs(wait.clamp(1, 3600)),
     }))
 }
 
-pub(super) fn email_of(row: &sqlx::sqlite::SqliteRow) -> Result<Email, StoreError> {
-    let state: String = row.try_get("state")?;
-    let next: Option<String> = row.try_get("next_attempt")?;
-    let state = Delivery::parse(&state)
-        .ok_or_else(|| StoreError::Corrupt(format!("outbox state {state:?}")))?;
+/// An outbox row as both engines read it (`Store::outbox`).
+#[derive(sqlx::FromRow)]
+pub(super) struct EmailRow {
+    id: i64,
+    kind: String,
+    application_id: Option<String>,
+    to_address: String,
+    locale: String,
+    subject: String,
+    body: String,
+    html: String,
+    created_at: String,
+    state: String,
+    attempts: i64,
+    last_reply: Option<String>,
+    erased_at: Option<i64>,
+    next_attempt_at: i64,
+    sent_at: Option<i64>,
+}
+
+pub(super) fn email_of(row: EmailRow) -> Result<Email, StoreError> {
+    let state = Delivery::parse(&row.state)
+        .ok_or_else(|| StoreError::Corrupt(format!("outbox state {:?}", row.state)))?;
     Ok(Email {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        application_id: row.try_get("application_id")?,
-        to: row.try_get("to_address")?,
-        locale: row.try_get("locale")?,
-        subject: row.try_get("subject")?,
-        body: row.try_get("body")?,
-        html: row.try_get("html")?,
-        created_at: row.try_get("created_at")?,
-        next_attempt_at: next.filter(|_| state == Delivery::Retrying),
+        id: row.id,
+        kind: row.kind,
+        application_id: row.application_id,
+        to: row.to_address,
+        locale: row.locale,
+        subject: row.subject,
+        body: row.body,
+        html: row.html,
+        created_at: row.created_at,
+        next_attempt_at: (state == Delivery::Retrying)
+            .then(|| iso(unsecs(row.next_attempt_at))),
         state,
-        attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0),
-        last_reply: row.try_get("last_reply")?,
-        sent_at: row.try_get("sent")?,
-        erased: row.try_get::<Option<i64>, _>("erased_at")?.is_some(),
+        attempts: u32::try_from(row.attempts).unwrap_or(0),
+        last_reply: row.last_reply,
+        sent_at: row.sent_at.map(|at| iso(unsecs(at))),
+        erased: row.erased_at.is_some(),
     })
 }
 
@@ -293,7 +310,7 @@ impl Store {
     pub(crate) async fn write_queuing<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection) -> WriteFuture<'c, T> + Send + 'static,
+        F: for<'c, 'd> FnOnce(&'c mut Conn<'d>) -> WriteFuture<'c, T> + Send + 'static,
     {
         let result = self.write(work).await;
         // A queued code or password may have replaced (and erased) an
@@ -323,15 +340,15 @@ impl Store {
                     }
                 }
                 let mailbox = mailbox(&email.to);
-                for (filter, value, limit) in [
+                for (counted, limit) in [
                     (
-                        "application_id",
-                        email.application_id.as_str(),
+                        ("application_id", email.application_id.as_str()),
                         per_application,
                     ),
-                    ("mailbox", mailbox.as_str(), per_recipient),
+                    (("mailbox", mailbox.as_str()), per_recipient),
                 ] {
-                    if let Some(throttled) = wait_for_slot(tx, kind, filter, value, limit).await? {
+                    let now = email.queued_at;
+                    if let Some(throttled) = wait_for_slot(tx, kind, counted, limit, now).await? {
                         return Ok(Err(throttled));
                     }
                 }
@@ -349,36 +366,36 @@ impl Store {
         application_id: &str,
         key: &str,
     ) -> Result<bool, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        resume_queued(&mut conn, application_id, key).await
+        let mut conn = self.acquire().await?;
+        resume_queued(&mut conn.engine(), application_id, key).await
     }
 
     /// Every email, oldest first; only those in `state` when given.
     pub async fn outbox(&self, state: Option<Delivery>) -> Result<Vec<Email>, StoreError> {
-        let rows = sqlx::query(
+        let mut conn = self.acquire().await?;
+        let rows: Vec<EmailRow> = on!(conn, c => sqlx::query_as(
             "SELECT id, kind, application_id, to_address, locale, subject, body, html, created_at,
-                    state, attempts, last_reply, erased_at,
-                    strftime('%Y-%m-%dT%H:%M:%SZ', next_attempt_at, 'unixepoch') AS next_attempt,
-                    strftime('%Y-%m-%dT%H:%M:%SZ', sent_at, 'unixepoch') AS sent
-             FROM outbox WHERE ?1 IS NULL OR state = ?1 ORDER BY id",
+                    state, attempts, last_reply, erased_at, next_attempt_at, sent_at
+             FROM outbox WHERE CAST($1 AS TEXT) IS NULL OR state = $1 ORDER BY id",
         )
         .bind(state.map(Delivery::as_str))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(email_of).collect()
+        .fetch_all(c)
+        .await)?;
+        rows.into_iter().map(email_of).collect()
     }
 
     /// Where the newest code proving application `id`'s admin address is
     /// on its way (None: no code was sent).
     pub async fn admin_code_delivery(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
-        let state: Option<String> = sqlx::query_scalar(
-            "SELECT state FROM outbox WHERE application_id = ? AND kind = ?
+        let mut conn = self.acquire().await?;
+        let state: Option<String> = on!(conn, c => sqlx::query_scalar(
+            "SELECT state FROM outbox WHERE application_id = $1 AND kind = $2
              ORDER BY id DESC LIMIT 1",
         )
         .bind(id)
         .bind(EmailKind::AdminCode.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
         Ok(state.as_deref().and_then(Delivery::parse))
     }
 
@@ -388,17 +405,18 @@ impl Store {
         &self,
         account_id: &str,
     ) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(
+        let mut conn = self.acquire().await?;
+        Ok(on!(conn, c => sqlx::query_scalar(
             "SELECT sent.to_address FROM outbox AS sent
              JOIN accounts ON accounts.application_id = sent.application_id
-             WHERE accounts.id = ? AND sent.kind = 'temporary_password'
+             WHERE accounts.id = $1 AND sent.kind = 'temporary_password'
                AND sent.state IN ('failed', 'expired')
                AND sent.id = (SELECT MAX(newer.id) FROM outbox AS newer
                               WHERE newer.application_id = sent.application_id
                                 AND newer.kind = sent.kind AND newer.mailbox = sent.mailbox)",
         )
         .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(c)
+        .await)?)
     }
 }

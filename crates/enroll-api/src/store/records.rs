@@ -5,9 +5,7 @@
 use enroll_core::bank::clear_unused;
 use enroll_core::email::address_key;
 use enroll_core::{Answers, ApplicationStatus};
-use sqlx::{Row, SqliteConnection};
-
-use super::StoreError;
+use super::{Conn, StoreError};
 
 /// A stored application.
 #[derive(Clone, Debug)]
@@ -35,36 +33,43 @@ impl Record {
 pub(super) const COLUMNS: &str =
     "id, status, locale, answers, version, created_at, updated_at, admin_email_confirmed";
 
-pub(super) fn record(row: &sqlx::sqlite::SqliteRow) -> Result<Record, StoreError> {
-    let status: String = row.try_get("status")?;
-    let answers: String = row.try_get("answers")?;
-    let mut answers: Answers =
-        serde_json::from_str(&answers).map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?;
+/// An application's row as both engines read it (`COLUMNS`).
+#[derive(sqlx::FromRow)]
+pub(super) struct Row {
+    id: String,
+    status: String,
+    locale: String,
+    answers: String,
+    version: i64,
+    created_at: String,
+    updated_at: String,
+    admin_email_confirmed: Option<String>,
+}
+
+pub(super) fn record(row: Row) -> Result<Record, StoreError> {
+    let mut answers: Answers = serde_json::from_str(&row.answers)
+        .map_err(|e| StoreError::Corrupt(format!("answers: {e}")))?;
     // Drafts saved before saves cleared them may hold bank fields their
     // country does not use, hidden from the applicant: read as cleared
     // (and so written back cleared by the next save).
     clear_unused(&mut answers.bank);
     Ok(Record {
-        id: row.try_get("id")?,
-        status: ApplicationStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
-        locale: row.try_get("locale")?,
+        id: row.id,
+        status: ApplicationStatus::parse(&row.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {}", row.status)))?,
+        locale: row.locale,
         answers,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        admin_email_confirmed: row.try_get("admin_email_confirmed")?,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        admin_email_confirmed: row.admin_email_confirmed,
     })
 }
 
-/// The application `id`, read in `conn`'s transaction.
-pub(super) async fn load(
-    conn: &mut SqliteConnection,
-    id: &str,
-) -> Result<Option<Record>, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM applications WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(record).transpose()
+/// The application `id`, read on `conn` (in its transaction, if any).
+pub(super) async fn load(conn: &mut Conn<'_>, id: &str) -> Result<Option<Record>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
+    let row: Option<Row> =
+        on!(conn, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
+    row.map(record).transpose()
 }

@@ -7,7 +7,7 @@ use super::{secs, Store, StoreError};
 impl Store {
     /// Offers a new TOTP secret to the user (not used until confirmed).
     pub async fn offer_totp(&self, user_id: &str, secret: &str) -> Result<(), StoreError> {
-        let sql = "UPDATE users SET totp_offered = ? WHERE id = ?";
+        let sql = "UPDATE users SET totp_offered = $1 WHERE id = $2";
         self.execute(sql, vec![secret.into(), user_id.into()])
             .await
             .map(drop)
@@ -29,37 +29,43 @@ impl Store {
         let (user_id, offered, session) = (user_id.to_owned(), offered.to_owned(), session.clone());
         self.write(move |tx| {
             Box::pin(async move {
-                let done = sqlx::query(
-                    "UPDATE users SET totp_secret = totp_offered, totp_offered = NULL, totp_last_step = ?
-                     WHERE id = ? AND totp_offered = ?",
+                let done = on!(tx, c => sqlx::query(
+                    "UPDATE users SET totp_secret = totp_offered, totp_offered = NULL, totp_last_step = $1
+                     WHERE id = $2 AND totp_offered = $3",
                 )
                 .bind(secs(step))
                 .bind(&user_id)
                 .bind(&offered)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() != 1 {
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
+                if done != 1 {
                     return Ok(false);
                 }
-                sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+                on!(tx, c => sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
                     .bind(&user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                for hash in recovery_hashes {
-                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)")
-                        .bind(&user_id)
-                        .bind(hash)
-                        .execute(&mut *tx)
-                        .await?;
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
+                for hash in &recovery_hashes {
+                    on!(tx, c => sqlx::query(
+                        "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)"
+                    )
+                    .bind(&user_id)
+                    .bind(hash)
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
                 }
                 pass_mfa_and_rotate(tx, &session).await?;
                 // Sessions signed in before, without a code, end: from now
                 // on signing in needs one.
-                sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")
+                on!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
                     .bind(&user_id)
                     .bind(&session.new_hash)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
                 Ok(true)
             })
         })
@@ -69,10 +75,8 @@ impl Store {
     /// Accepts the TOTP code of time step `step` for the user once: false
     /// when that step, or a later one, was accepted before (a replay).
     pub async fn accept_totp_step(&self, user_id: &str, step: u64) -> Result<bool, StoreError> {
-        let sql = "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?";
-        let changed = self
-            .execute(sql, vec![step.into(), user_id.into(), step.into()])
-            .await?;
+        let sql = "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1";
+        let changed = self.execute(sql, vec![step.into(), user_id.into()]).await?;
         Ok(changed == 1)
     }
 
@@ -84,8 +88,8 @@ impl Store {
         code_hash: &str,
         now: u64,
     ) -> Result<bool, StoreError> {
-        let sql = "UPDATE recovery_codes SET used_at = ?
-                   WHERE user_id = ? AND code_hash = ? AND used_at IS NULL";
+        let sql = "UPDATE recovery_codes SET used_at = $1
+                   WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL";
         let changed = self
             .execute(sql, vec![now.into(), user_id.into(), code_hash.into()])
             .await?;

@@ -3,10 +3,8 @@
 
 use enroll_core::account::limits;
 use enroll_core::email::address_key;
-use sqlx::{Row, SqliteConnection};
-
-use super::users::{user, User, USER_COLUMNS};
-use super::{secs, unsecs, Store, StoreError};
+use super::users::{user_where, User};
+use super::{secs, unsecs, Conn, Param, Store, StoreError};
 
 /// A live session and its user.
 #[derive(Clone, Debug)]
@@ -29,13 +27,14 @@ pub struct NewToken {
 /// Gives the session its new token; `SessionEnded` (the transaction rolls
 /// back) when it is gone: signed out meanwhile, or the same step taken
 /// twice at once, so no answer carries a token that does not work.
-async fn rotate(conn: &mut SqliteConnection, token: &NewToken) -> Result<(), StoreError> {
-    let done = sqlx::query("UPDATE sessions SET token_hash = ? WHERE token_hash = ?")
+async fn rotate(conn: &mut Conn<'_>, token: &NewToken) -> Result<(), StoreError> {
+    let done = on!(conn, c => sqlx::query("UPDATE sessions SET token_hash = $1 WHERE token_hash = $2")
         .bind(&token.new_hash)
         .bind(&token.old_hash)
-        .execute(&mut *conn)
-        .await?;
-    if done.rows_affected() != 1 {
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?;
+    if done != 1 {
         return Err(StoreError::SessionEnded);
     }
     Ok(())
@@ -44,13 +43,14 @@ async fn rotate(conn: &mut SqliteConnection, token: &NewToken) -> Result<(), Sto
 /// The session gave its second factor (by a code, or by setting one up):
 /// it is signed in, under its new token.
 pub(super) async fn pass_mfa_and_rotate(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     token: &NewToken,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE sessions SET mfa_passed = 1 WHERE token_hash = ?")
+    on!(conn, c => sqlx::query("UPDATE sessions SET mfa_passed = TRUE WHERE token_hash = $1")
         .bind(&token.old_hash)
-        .execute(&mut *conn)
-        .await?;
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?;
     rotate(conn, token).await
 }
 
@@ -63,13 +63,12 @@ impl Store {
         mfa_passed: bool,
     ) -> Result<(), StoreError> {
         let sql = "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, mfa_passed)
-                   VALUES (?, ?, ?, ?, ?)";
+                   VALUES ($1, $2, $3, $3, $4)";
         let params = vec![
             token_hash.into(),
             user_id.into(),
             now.into(),
-            now.into(),
-            u64::from(mfa_passed).into(),
+            Param::Flag(mfa_passed),
         ];
         self.execute(sql, params).await.map(drop)
     }
@@ -85,44 +84,41 @@ impl Store {
         let token_hash = token_hash.to_owned();
         self.write(move |tx| {
             Box::pin(async move {
-                let row = sqlx::query(
-                    "SELECT created_at, last_seen_at, mfa_passed, user_id FROM sessions WHERE token_hash = ?",
+                let row: Option<(i64, i64, bool, String)> = on!(tx, c => sqlx::query_as(
+                    "SELECT created_at, last_seen_at, mfa_passed, user_id FROM sessions
+                     WHERE token_hash = $1",
                 )
                 .bind(&token_hash)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(row) = row else {
+                .fetch_optional(c)
+                .await)?;
+                let Some((created_at, last_seen_at, mfa_passed, user_id)) = row else {
                     return Ok(None);
                 };
-                let created_at = unsecs(row.try_get("created_at")?);
-                let last_seen_at = unsecs(row.try_get("last_seen_at")?);
+                let (created_at, last_seen_at) = (unsecs(created_at), unsecs(last_seen_at));
                 let ended = now >= last_seen_at + limits::SESSION_IDLE_SECS
                     || now >= created_at + limits::SESSION_MAX_SECS;
                 if ended {
-                    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+                    on!(tx, c => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                         .bind(&token_hash)
-                        .execute(&mut *tx)
-                        .await?;
+                        .execute(c)
+                        .await
+                        .map(|done| done.rows_affected()))?;
                     return Ok(None);
                 }
-                let user_id: String = row.try_get("user_id")?;
-                let user_row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
-                    .bind(&user_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some(user_row) = user_row else {
+                let Some(user) = user_where(tx, "id", &user_id).await? else {
                     return Ok(None);
                 };
-                sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+                on!(tx, c => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                     .bind(secs(now))
                     .bind(&token_hash)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
                 Ok(Some(Session {
                     token_hash,
                     created_at,
-                    mfa_passed: row.try_get("mfa_passed")?,
-                    user: user(&user_row)?,
+                    mfa_passed,
+                    user,
                 }))
             })
         })
@@ -130,7 +126,7 @@ impl Store {
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let sql = "DELETE FROM sessions WHERE token_hash = ?";
+        let sql = "DELETE FROM sessions WHERE token_hash = $1";
         self.execute(sql, vec![token_hash.into()]).await.map(drop)
     }
 
@@ -139,19 +135,21 @@ impl Store {
         let email = address_key(email);
         self.write(move |tx| {
             Box::pin(async move {
-                let user_id: Option<String> =
-                    sqlx::query_scalar("SELECT id FROM users WHERE login = ?")
-                        .bind(&email)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                let user_id: Option<String> = on!(tx, c => sqlx::query_scalar(
+                    "SELECT id FROM users WHERE login = $1"
+                )
+                .bind(&email)
+                .fetch_optional(c)
+                .await)?;
                 let Some(user_id) = user_id else {
                     return Ok(None);
                 };
-                let done = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                Ok(Some(done.rows_affected()))
+                let done = on!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(&user_id)
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
+                Ok(Some(done))
             })
         })
         .await
@@ -181,19 +179,22 @@ impl Store {
             Box::pin(async move {
                 // First: a session that ended meanwhile changes nothing.
                 rotate(tx, &session).await?;
-                sqlx::query(
-                    "UPDATE users SET password_hash = ?, password_temporary = 0, password_expires_at = NULL
-                     WHERE id = ?",
+                on!(tx, c => sqlx::query(
+                    "UPDATE users SET password_hash = $1, password_temporary = FALSE,
+                         password_expires_at = NULL
+                     WHERE id = $2",
                 )
-                .bind(password_hash)
+                .bind(&password_hash)
                 .bind(&user_id)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash != ?")
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
+                on!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
                     .bind(&user_id)
                     .bind(&session.new_hash)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
                 Ok(())
             })
         })

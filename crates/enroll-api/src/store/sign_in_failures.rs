@@ -2,10 +2,8 @@
 //! and client, per client, and per address from everywhere (a lock, with
 //! one email a day to its owner).
 
-use sqlx::{Row, SqliteConnection};
-
 use super::outbox::insert_email;
-use super::{secs, unsecs, NewEmail, Record, Store, StoreError};
+use super::{secs, unsecs, Conn, NewEmail, Record, Store, StoreError};
 
 /// A limit on attempts to sign in: at most `limit` counted against `scope`
 /// over the last `window_secs`.
@@ -38,7 +36,7 @@ type Counted = (Result<Vec<i64>, u64>, bool);
 
 /// `Store::begin_attempt`'s work, in its transaction.
 async fn count_attempt(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn<'_>,
     limits: Vec<AttemptLimit>,
     lockout: Lockout,
     now: u64,
@@ -51,18 +49,20 @@ async fn count_attempt(
         .unwrap_or(0);
     let forgotten = secs(now.saturating_sub(longest));
     for sql in [
-        "DELETE FROM sign_in_failures WHERE at <= ?",
+        "DELETE FROM sign_in_failures WHERE at <= $1",
         // A lock over for a whole window: its notice may go again.
-        "DELETE FROM sign_in_locks WHERE until <= ?",
+        "DELETE FROM sign_in_locks WHERE until <= $1",
     ] {
-        sqlx::query(sql).bind(forgotten).execute(&mut *tx).await?;
+        on!(tx, c => sqlx::query(sql).bind(forgotten).execute(c).await.map(|done| done.rows_affected()))?;
     }
-    let lock = sqlx::query("SELECT until, notified_at FROM sign_in_locks WHERE scope = ?")
-        .bind(&lockout.scope)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let (until, notified_at): (Option<i64>, Option<i64>) = match &lock {
-        Some(row) => (row.try_get("until")?, row.try_get("notified_at")?),
+    let lock: Option<(i64, Option<i64>)> = on!(tx, c => sqlx::query_as(
+        "SELECT until, notified_at FROM sign_in_locks WHERE scope = $1"
+    )
+    .bind(&lockout.scope)
+    .fetch_optional(c)
+    .await)?;
+    let (until, notified_at) = match lock {
+        Some((until, notified_at)) => (Some(until), notified_at),
         None => (None, None),
     };
     if let Some(until) = until.map(unsecs).filter(|until| *until > now) {
@@ -70,28 +70,26 @@ async fn count_attempt(
     }
     for limit in &limits {
         let since = secs(now.saturating_sub(limit.window_secs));
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS attempts, MIN(at) AS oldest FROM sign_in_failures
-                 WHERE scope = ? AND at > ?",
+        let (attempts, oldest): (i64, Option<i64>) = on!(tx, c => sqlx::query_as(
+            "SELECT COUNT(*), MIN(at) FROM sign_in_failures WHERE scope = $1 AND at > $2",
         )
         .bind(&limit.scope)
         .bind(since)
-        .fetch_one(&mut *tx)
-        .await?;
-        let attempts: i64 = row.try_get("attempts")?;
+        .fetch_one(c)
+        .await)?;
         if attempts >= i64::from(limit.limit) {
-            let oldest: Option<i64> = row.try_get("oldest")?;
             let free_at = oldest.map_or(now, unsecs) + limit.window_secs;
             return Ok((Err(free_at.saturating_sub(now).max(1)), false));
         }
     }
     let since = secs(now.saturating_sub(lockout.window_secs));
-    let failures: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE scope = ? AND at > ?")
-            .bind(&lockout.scope)
-            .bind(since)
-            .fetch_one(&mut *tx)
-            .await?;
+    let failures: i64 = on!(tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sign_in_failures WHERE scope = $1 AND at > $2"
+    )
+    .bind(&lockout.scope)
+    .bind(since)
+    .fetch_one(c)
+    .await)?;
     if failures >= i64::from(lockout.limit) {
         // Locked for the hour; the failures stay counted, so after it the
         // address locks again until fewer than the limit are left in the
@@ -104,27 +102,30 @@ async fn count_attempt(
                 queued = queue_lock_notice(tx, &lockout.login, notice, now).await?;
             }
         }
-        sqlx::query(
-            "INSERT INTO sign_in_locks (scope, until, notified_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (scope) DO UPDATE SET until = ?2,
-                 notified_at = COALESCE(?3, sign_in_locks.notified_at)",
+        on!(tx, c => sqlx::query(
+            "INSERT INTO sign_in_locks (scope, until, notified_at) VALUES ($1, $2, $3)
+             ON CONFLICT (scope) DO UPDATE SET until = excluded.until,
+                 notified_at = COALESCE(excluded.notified_at, sign_in_locks.notified_at)",
         )
         .bind(&lockout.scope)
         .bind(secs(now + lockout.lock_secs))
         .bind(due.then(|| secs(now)))
-        .execute(&mut *tx)
-        .await?;
+        .execute(c)
+        .await
+        .map(|done| done.rows_affected()))?;
         return Ok((Err(lockout.lock_secs), queued));
     }
     let mut ids = Vec::new();
     let scopes = limits.iter().map(|l| &l.scope).chain([&lockout.scope]);
     for scope in scopes {
-        let done = sqlx::query("INSERT INTO sign_in_failures (scope, at) VALUES (?, ?)")
-            .bind(scope)
-            .bind(secs(now))
-            .execute(&mut *tx)
-            .await?;
-        ids.push(done.last_insert_rowid());
+        let id: i64 = on!(tx, c => sqlx::query_scalar(
+            "INSERT INTO sign_in_failures (scope, at) VALUES ($1, $2) RETURNING id"
+        )
+        .bind(scope)
+        .bind(secs(now))
+        .fetch_one(c)
+        .await)?;
+        ids.push(id);
     }
     Ok((Ok(ids), false))
 }
@@ -132,23 +133,21 @@ async fn count_attempt(
 /// Queues the lock's notice to the user signing in as `login`, if there is
 /// one (an unknown address has nobody to tell): whether it was queued.
 async fn queue_lock_notice(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn<'_>,
     login: &str,
     notice: LockNotice,
     now: u64,
 ) -> Result<bool, StoreError> {
-    let row = sqlx::query(
+    let row: Option<(String, String)> = on!(tx, c => sqlx::query_as(
         "SELECT u.email, a.application_id FROM users u JOIN accounts a ON a.id = u.account_id
-         WHERE u.login = ?",
+         WHERE u.login = $1",
     )
     .bind(login)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = row else {
+    .fetch_optional(c)
+    .await)?;
+    let Some((email, application_id)) = row else {
         return Ok(false);
     };
-    let (email, application_id): (String, String) =
-        (row.try_get("email")?, row.try_get("application_id")?);
     let Some(holder) = super::records::load(tx, &application_id).await? else {
         return Ok(false);
     };
@@ -184,10 +183,11 @@ impl Store {
         self.write(move |tx| {
             Box::pin(async move {
                 for id in ids {
-                    sqlx::query("DELETE FROM sign_in_failures WHERE id = ?")
+                    on!(tx, c => sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
                         .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                        .execute(c)
+                        .await
+                        .map(|done| done.rows_affected()))?;
                 }
                 Ok(())
             })

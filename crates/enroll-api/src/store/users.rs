@@ -6,10 +6,9 @@ use enroll_core::account::{allowed_actions, may_change_roles, Action, Role};
 use enroll_core::domains::domain_of;
 use enroll_core::email::address_key;
 use sqlx::types::Json;
-use sqlx::{Row, SqliteConnection};
 
 use super::outbox::insert_email;
-use super::{secs, unsecs, NewEmail, Record, Store, StoreError};
+use super::{secs, unsecs, Conn, NewEmail, Record, Store, StoreError};
 
 /// A user to create (the first admin on approval).
 #[derive(Clone, Debug)]
@@ -59,21 +58,24 @@ pub enum UserChange {
     OutsideDomains,
 }
 
-/// How many users of the account hold global admin, but `except`.
+/// How many users of the account hold global admin, but `except`
+/// (counted here: the engines read JSON arrays differently).
 async fn other_global_admins(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     account_id: &str,
     except: &str,
-) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE account_id = ? AND id != ?
-           AND EXISTS (SELECT 1 FROM json_each(users.roles) WHERE json_each.value = ?)",
+) -> Result<usize, StoreError> {
+    let roles: Vec<Json<Vec<Role>>> = on!(conn, c => sqlx::query_scalar(
+        "SELECT roles FROM users WHERE account_id = $1 AND id <> $2"
     )
     .bind(account_id)
     .bind(except)
-    .bind(Role::GlobalAdmin.as_str())
-    .fetch_one(&mut *conn)
-    .await?)
+    .fetch_all(c)
+    .await)?;
+    Ok(roles
+        .iter()
+        .filter(|Json(roles)| roles.contains(&Role::GlobalAdmin))
+        .count())
 }
 
 /// Why the user `id` of the account may not be given the roles `after`
@@ -81,18 +83,19 @@ async fn other_global_admins(
 /// transaction from the roles as stored: no such user, roles `actor` may
 /// not give or take, or the account left without a global admin.
 async fn refusal(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     account_id: &str,
     id: &str,
     actor: &[Role],
     after: &[Role],
 ) -> Result<Option<UserChange>, StoreError> {
-    let roles: Option<Json<Vec<Role>>> =
-        sqlx::query_scalar("SELECT roles FROM users WHERE account_id = ? AND id = ?")
-            .bind(account_id)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let roles: Option<Json<Vec<Role>>> = on!(conn, c => sqlx::query_scalar(
+        "SELECT roles FROM users WHERE account_id = $1 AND id = $2"
+    )
+    .bind(account_id)
+    .bind(id)
+    .fetch_optional(c)
+    .await)?;
     let Some(Json(before)) = roles else {
         return Ok(Some(UserChange::Missing));
     };
@@ -110,34 +113,75 @@ pub(super) const USER_COLUMNS: &str =
     "id, account_id, email, first_name, last_name, roles, password_hash,
      password_temporary, password_expires_at, totp_secret, totp_offered";
 
-pub(super) fn user(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
-    let Json(roles): Json<Vec<Role>> = row.try_get("roles")?;
-    let expires: Option<i64> = row.try_get("password_expires_at")?;
-    Ok(User {
-        id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
-        email: row.try_get("email")?,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        roles,
-        password_hash: row.try_get("password_hash")?,
-        password_temporary: row.try_get("password_temporary")?,
-        password_expires_at: expires.map(unsecs),
-        totp_secret: row.try_get("totp_secret")?,
-        totp_offered: row.try_get("totp_offered")?,
-    })
+/// A user's row as both engines read it (`USER_COLUMNS`).
+#[derive(sqlx::FromRow)]
+pub(super) struct UserRow {
+    id: String,
+    account_id: String,
+    email: String,
+    first_name: String,
+    last_name: String,
+    roles: Json<Vec<Role>>,
+    password_hash: String,
+    password_temporary: bool,
+    password_expires_at: Option<i64>,
+    totp_secret: Option<String>,
+    totp_offered: Option<String>,
+}
+
+pub(super) fn user(row: UserRow) -> User {
+    User {
+        id: row.id,
+        account_id: row.account_id,
+        email: row.email,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        roles: row.roles.0,
+        password_hash: row.password_hash,
+        password_temporary: row.password_temporary,
+        password_expires_at: row.password_expires_at.map(unsecs),
+        totp_secret: row.totp_secret,
+        totp_offered: row.totp_offered,
+    }
+}
+
+/// The users of account `account_id`, in the order they were added.
+pub(super) async fn users_in(
+    conn: &mut Conn<'_>,
+    account_id: &str,
+) -> Result<Vec<User>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE account_id = $1 ORDER BY seq");
+    let rows: Vec<UserRow> =
+        on!(conn, c => sqlx::query_as(&sql).bind(account_id).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(user).collect())
+}
+
+/// The user `column` = `value` picks out (`id` or `login`: both unique).
+pub(super) async fn user_where(
+    conn: &mut Conn<'_>,
+    column: &str,
+    value: &str,
+) -> Result<Option<User>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
+    let row: Option<UserRow> =
+        on!(conn, c => sqlx::query_as(&sql).bind(value).fetch_optional(c).await)?;
+    Ok(row.map(user))
 }
 
 pub(super) async fn insert_user(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     account_id: &str,
     user: &NewUser,
     now: u64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    // `seq`: one more than any so far; writes are serialized (`write`),
+    // so no two users get the same.
+    on!(conn, c => sqlx::query(
         "INSERT INTO users (id, account_id, email, login, first_name, last_name, roles,
-                            password_hash, password_temporary, password_expires_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                            password_hash, password_temporary, password_expires_at, created_at,
+                            seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $10,
+                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM users))",
     )
     .bind(&user.id)
     .bind(account_id)
@@ -149,8 +193,9 @@ pub(super) async fn insert_user(
     .bind(&user.password_hash)
     .bind(secs(user.password_expires_at))
     .bind(secs(now))
-    .execute(&mut *conn)
-    .await?;
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
@@ -174,52 +219,38 @@ pub(super) enum Withdrawal {
 /// taken up (the user removed, with nothing of theirs left), so no account
 /// can stall another's approval by inviting its admin's address.
 pub(super) async fn withdraw_invitation(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     email: &str,
 ) -> Result<Withdrawal, StoreError> {
-    let row = sqlx::query(
-        "SELECT u.id, u.account_id, u.password_temporary, u.roles, a.application_id
-         FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.login = ?",
-    )
-    .bind(address_key(email))
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else {
+    let Some(held) = user_where(conn, "login", &address_key(email)).await? else {
         return Ok(Withdrawal::Free);
     };
-    let temporary: i64 = row.try_get("password_temporary")?;
-    let Json(roles): Json<Vec<Role>> = row.try_get("roles")?;
     // A global admin is never withdrawn (it may be that account's only
     // one, its first admin not signed in yet): the approval stops instead.
-    if temporary == 0 || roles.contains(&Role::GlobalAdmin) {
+    if !held.password_temporary || held.roles.contains(&Role::GlobalAdmin) {
         return Ok(Withdrawal::SignedIn);
     }
-    let (user_id, account_id, application_id): (String, String, String) = (
-        row.try_get("id")?,
-        row.try_get("account_id")?,
-        row.try_get("application_id")?,
-    );
+    let (user_id, account_id) = (held.id, held.account_id);
+    let application_id: String = on!(conn, c => sqlx::query_scalar(
+        "SELECT application_id FROM accounts WHERE id = $1"
+    )
+    .bind(&account_id)
+    .fetch_one(c)
+    .await)?;
     for sql in [
-        "DELETE FROM sessions WHERE user_id = ?",
-        "DELETE FROM recovery_codes WHERE user_id = ?",
-        "DELETE FROM users WHERE id = ?",
+        "DELETE FROM sessions WHERE user_id = $1",
+        "DELETE FROM recovery_codes WHERE user_id = $1",
+        "DELETE FROM users WHERE id = $1",
     ] {
-        sqlx::query(sql).bind(&user_id).execute(&mut *conn).await?;
+        on!(conn, c => sqlx::query(sql).bind(&user_id).execute(c).await.map(|done| done.rows_affected()))?;
     }
     // Told: whoever of that account may add users (and so invited them).
-    let rows = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY rowid"
-    ))
-    .bind(&account_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut admins = Vec::new();
-    for row in &rows {
-        let admin = user(row)?;
-        if allowed_actions(&admin.roles).contains(&Action::AddUser) {
-            admins.push(admin.email);
-        }
-    }
+    let admins = users_in(conn, &account_id)
+        .await?
+        .into_iter()
+        .filter(|admin| allowed_actions(&admin.roles).contains(&Action::AddUser))
+        .map(|admin| admin.email)
+        .collect();
     let holder = super::records::load(conn, &application_id)
         .await?
         .ok_or_else(|| StoreError::Corrupt(format!("account {account_id} has no application")))?;
@@ -233,27 +264,13 @@ impl Store {
     /// The users of an account, in the order they were added (by row: the
     /// clock of an operator's approval and the API's may differ).
     pub async fn users_of(&self, account_id: &str) -> Result<Vec<User>, StoreError> {
-        sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? ORDER BY rowid"
-        ))
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(user)
-        .collect()
+        users_in(&mut self.acquire().await?.engine(), account_id).await
     }
 
     /// A user of the account (none of another account's).
     pub async fn user_of(&self, account_id: &str, id: &str) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE account_id = ? AND id = ?"
-        ))
-        .bind(account_id)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(user).transpose()
+        let user = user_where(&mut self.acquire().await?.engine(), "id", id).await?;
+        Ok(user.filter(|user| user.account_id == account_id))
     }
 
     /// Adds a user to the account with the temporary password `message`
@@ -268,11 +285,12 @@ impl Store {
         let account_id = account_id.to_owned();
         self.write_queuing(move |tx| {
             Box::pin(async move {
-                let holder: Option<String> =
-                    sqlx::query_scalar("SELECT account_id FROM users WHERE login = ?")
-                        .bind(address_key(&new.email))
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                let holder: Option<String> = on!(tx, c => sqlx::query_scalar(
+                    "SELECT account_id FROM users WHERE login = $1"
+                )
+                .bind(address_key(&new.email))
+                .fetch_optional(c)
+                .await)?;
                 match holder {
                     Some(holder) if holder == account_id => return Ok(UserChange::LoginTaken),
                     // Another account's user is answered as any address
@@ -281,13 +299,13 @@ impl Store {
                     None => {}
                 }
                 let domain = domain_of(&new.email).unwrap_or_default();
-                let ours: bool = sqlx::query_scalar(
-                    "SELECT EXISTS (SELECT 1 FROM account_domains WHERE account_id = ? AND domain = ?)",
+                let ours: bool = on!(tx, c => sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM account_domains WHERE account_id = $1 AND domain = $2)",
                 )
                 .bind(&account_id)
                 .bind(&domain)
-                .fetch_one(&mut *tx)
-                .await?;
+                .fetch_one(c)
+                .await)?;
                 if !ours {
                     return Ok(UserChange::OutsideDomains);
                 }
@@ -316,12 +334,13 @@ impl Store {
                 if let Some(refused) = refusal(tx, &account_id, &id, &actor, &roles).await? {
                     return Ok(refused);
                 }
-                sqlx::query("UPDATE users SET roles = ? WHERE account_id = ? AND id = ?")
+                on!(tx, c => sqlx::query("UPDATE users SET roles = $1 WHERE account_id = $2 AND id = $3")
                     .bind(Json(&roles))
                     .bind(&account_id)
                     .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
                 Ok(UserChange::Done)
             })
         })
@@ -344,16 +363,15 @@ impl Store {
                     return Ok(refused);
                 }
                 for table in ["sessions", "recovery_codes"] {
-                    sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?"))
-                        .bind(&id)
-                        .execute(&mut *tx)
-                        .await?;
+                    let sql = format!("DELETE FROM {table} WHERE user_id = $1");
+                    on!(tx, c => sqlx::query(&sql).bind(&id).execute(c).await.map(|done| done.rows_affected()))?;
                 }
-                sqlx::query("DELETE FROM users WHERE account_id = ? AND id = ?")
+                on!(tx, c => sqlx::query("DELETE FROM users WHERE account_id = $1 AND id = $2")
                     .bind(&account_id)
                     .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
                 Ok(UserChange::Done)
             })
         })
@@ -377,32 +395,35 @@ impl Store {
         );
         self.write_queuing(move |tx| {
             Box::pin(async move {
-                let temporary: Option<bool> = sqlx::query_scalar(
-                    "SELECT password_temporary FROM users WHERE account_id = ? AND id = ?",
+                let temporary: Option<bool> = on!(tx, c => sqlx::query_scalar(
+                    "SELECT password_temporary FROM users WHERE account_id = $1 AND id = $2",
                 )
                 .bind(&account_id)
                 .bind(&id)
-                .fetch_optional(&mut *tx)
-                .await?;
+                .fetch_optional(c)
+                .await)?;
                 match temporary {
                     None => return Ok(UserChange::Missing),
                     Some(false) => return Ok(UserChange::SignedInAlready),
                     Some(true) => {}
                 }
-                sqlx::query(
-                    "UPDATE users SET password_hash = ?, password_expires_at = ? WHERE account_id = ? AND id = ?",
+                on!(tx, c => sqlx::query(
+                    "UPDATE users SET password_hash = $1, password_expires_at = $2
+                     WHERE account_id = $3 AND id = $4",
                 )
-                .bind(hash)
+                .bind(&hash)
                 .bind(secs(expires_at))
                 .bind(&account_id)
                 .bind(&id)
-                .execute(&mut *tx)
-                .await?;
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
                 // Whoever signed in with the old one is signed out.
-                sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                on!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                     .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(c)
+                    .await
+                    .map(|done| done.rows_affected()))?;
                 insert_email(tx, &message).await?;
                 Ok(UserChange::Done)
             })
@@ -411,10 +432,6 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE login = ?"))
-            .bind(address_key(email))
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(user).transpose()
+        user_where(&mut self.acquire().await?.engine(), "login", &address_key(email)).await
     }
 }

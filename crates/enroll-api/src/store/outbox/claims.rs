@@ -3,8 +3,6 @@
 //! its outcome, releasing claims at shutdown, and the operator's retry.
 //! Bodies that carried a secret are erased once the email is done with.
 
-use sqlx::Row;
-
 use enroll_core::outbox::{after_attempt, Attempt, Outcome};
 pub use enroll_core::outbox::{Delivery, EmailKind};
 
@@ -40,19 +38,35 @@ macro_rules! claimable_at {
     };
 }
 
-const CLAIMABLE: &str = claimable_at!("?1");
-const CLAIMABLE_AT_4: &str = claimable_at!("?4");
+const CLAIMABLE: &str = claimable_at!("$1");
+const CLAIMABLE_AT_4: &str = claimable_at!("$4");
 const IN_TURN: &str = in_turn!();
 
 /// The body's columns as an outcome leaves them: a secret goes once the
 /// email is done with (sent, failed or expired).
 pub(super) const ERASE_IF_DONE: &str = "
-    body = CASE WHEN ?1 THEN '' ELSE body END,
-    html = CASE WHEN ?1 THEN '' ELSE html END,
-    erased_at = CASE WHEN ?1 THEN ?2 ELSE erased_at END";
+    body = CASE WHEN $1 THEN '' ELSE body END,
+    html = CASE WHEN $1 THEN '' ELSE html END,
+    erased_at = CASE WHEN $1 THEN $2 ELSE erased_at END";
 
 fn erases(kind: EmailKind, state: Delivery) -> bool {
     kind.carries_secret() && state.is_final()
+}
+
+/// A due email as a sender's look reads it.
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: i64,
+    kind: String,
+    to_address: String,
+    locale: String,
+    subject: String,
+    body: String,
+    html: String,
+    message_id: String,
+    attempts: i64,
+    queued_at: i64,
+    expires_at: i64,
 }
 
 /// Why `enroll-api outbox retry` did not queue an email again.
@@ -73,24 +87,28 @@ impl Store {
     /// When the next email falls due (clock seconds; at or before `now`
     /// means now), if any is waiting. A read: a sender looks often.
     pub async fn next_email_due(&self) -> Result<Option<u64>, StoreError> {
-        let due: Option<i64> = sqlx::query_scalar(&format!(
+        let sql = format!(
             "SELECT MIN(CASE state WHEN 'queued' THEN 0
                                    WHEN 'sending' THEN claimed_until
                                    ELSE next_attempt_at END)
              FROM outbox WHERE state IN ('queued', 'retrying', 'sending') AND {IN_TURN}"
-        ))
-        .fetch_one(&self.pool)
-        .await?;
+        );
+        let mut conn = self.acquire().await?;
+        let due: Option<i64> = on!(conn, c => sqlx::query_scalar(&sql).fetch_one(c).await)?;
         Ok(due.map(unsecs))
     }
 
     /// Claims the most urgent due email (`CLAIMABLE`, and not one of
     /// `in_flight`) for `lease` seconds under the token `claim`: codes,
     /// passwords and links first, then the oldest. An email found past its
-    /// life is marked expired instead (and its secret erased). Each update
-    /// is guarded by the condition of the look, so that where another
-    /// process may claim meanwhile (PostgreSQL under read committed;
-    /// SQLite's one writer already excludes it) only one claim matches.
+    /// life is marked expired instead (and its secret erased).
+    ///
+    /// Two senders (in one process or in two instances) never take one
+    /// email: on PostgreSQL the look locks the row it finds and passes
+    /// over rows another sender holds (`FOR UPDATE SKIP LOCKED`), so
+    /// senders take different emails at once without queuing behind the
+    /// store's other writes; on SQLite the one writer excludes it. Each
+    /// update is guarded by the condition of the look as well.
     pub async fn claim_email(
         &self,
         now: u64,
@@ -100,75 +118,89 @@ impl Store {
     ) -> Result<Claim, StoreError> {
         // Never one this sender is still sending: a clock moved forward
         // (a test's, or a step of the machine's) may end a lease early.
-        let skip = serde_json::to_string(in_flight)
-            .map_err(|e| StoreError::Corrupt(format!("in-flight ids: {e}")))?;
+        let skip: Vec<String> = (0..in_flight.len()).map(|n| format!("${}", n + 2)).collect();
+        let skip = if skip.is_empty() {
+            String::new()
+        } else {
+            format!("AND id NOT IN ({})", skip.join(", "))
+        };
+        let lock = if self.is_postgres() {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let look = format!(
+            "SELECT id, kind, to_address, locale, subject, body, html, message_id,
+                    attempts, queued_at, expires_at
+             FROM outbox WHERE ({CLAIMABLE}) {skip}
+             ORDER BY priority, queued_at, id LIMIT 1 {lock}"
+        );
+        let in_flight = in_flight.to_vec();
         let claimed = self
-            .write(move |tx| {
+            .write_unserialized(move |tx| {
                 Box::pin(async move {
-                    let row = sqlx::query(&format!(
-                        "SELECT id, kind, to_address, locale, subject, body, html, message_id,
-                                attempts, queued_at, expires_at
-                         FROM outbox WHERE ({CLAIMABLE})
-                           AND id NOT IN (SELECT value FROM json_each(?2))
-                         ORDER BY priority, queued_at, id LIMIT 1"
-                    ))
-                    .bind(secs(now))
-                    .bind(skip)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                    let row: Option<DueRow> = on!(tx, c => {
+                        let mut query = sqlx::query_as(&look).bind(secs(now));
+                        for id in &in_flight {
+                            query = query.bind(*id);
+                        }
+                        query.fetch_optional(c).await
+                    })?;
                     let Some(row) = row else {
                         return Ok(Claim::Nothing);
                     };
-                    let id: i64 = row.try_get("id")?;
-                    let kind: String = row.try_get("kind")?;
-                    let kind = EmailKind::parse(&kind)
-                        .ok_or_else(|| StoreError::Corrupt(format!("outbox kind {kind:?}")))?;
-                    let to: String = row.try_get("to_address")?;
-                    if now >= unsecs(row.try_get("expires_at")?) {
-                        let expired = sqlx::query(&format!(
+                    let id = row.id;
+                    let kind = EmailKind::parse(&row.kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("outbox kind {:?}", row.kind)))?;
+                    let to = row.to_address;
+                    if now >= unsecs(row.expires_at) {
+                        let sql = format!(
                             "UPDATE outbox SET state = 'expired', claim = NULL, claimed_until = NULL,
                                  last_reply = 'not sent: what it carried had run out', {ERASE_IF_DONE}
-                             WHERE id = ?3 AND ({CLAIMABLE_AT_4})"
-                        ))
-                        .bind(erases(kind, Delivery::Expired))
-                        .bind(secs(now))
-                        .bind(id)
-                        .bind(secs(now))
-                        .execute(&mut *tx)
-                        .await?;
-                        return Ok(if expired.rows_affected() == 1 {
+                             WHERE id = $3 AND ({CLAIMABLE_AT_4})"
+                        );
+                        let expired = on!(tx, c => sqlx::query(&sql)
+                            .bind(erases(kind, Delivery::Expired))
+                            .bind(secs(now))
+                            .bind(id)
+                            .bind(secs(now))
+                            .execute(c)
+                            .await
+                            .map(|done| done.rows_affected()))?;
+                        return Ok(if expired == 1 {
                             Claim::Expired { id, kind, to }
                         } else {
                             Claim::Nothing
                         });
                     }
-                    let attempt =
-                        u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(0) + 1;
-                    let taken = sqlx::query(&format!(
-                        "UPDATE outbox SET state = 'sending', claim = ?1, claimed_until = ?2,
-                             attempts = ?3 WHERE id = ?5 AND ({CLAIMABLE_AT_4})"
-                    ))
-                    .bind(&claim)
-                    .bind(secs(now + lease))
-                    .bind(i64::from(attempt))
-                    .bind(secs(now))
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                    if taken.rows_affected() != 1 {
+                    let attempt = u32::try_from(row.attempts).unwrap_or(0) + 1;
+                    let sql = format!(
+                        "UPDATE outbox SET state = 'sending', claim = $1, claimed_until = $2,
+                             attempts = $3 WHERE id = $5 AND ({CLAIMABLE_AT_4})"
+                    );
+                    let taken = on!(tx, c => sqlx::query(&sql)
+                        .bind(&claim)
+                        .bind(secs(now + lease))
+                        .bind(i64::from(attempt))
+                        .bind(secs(now))
+                        .bind(id)
+                        .execute(c)
+                        .await
+                        .map(|done| done.rows_affected()))?;
+                    if taken != 1 {
                         return Ok(Claim::Nothing);
                     }
                     Ok(Claim::Email(Box::new(Claimed {
                         id,
                         kind,
                         to,
-                        locale: row.try_get("locale")?,
-                        subject: row.try_get("subject")?,
-                        body: row.try_get("body")?,
-                        html: row.try_get("html")?,
-                        message_id: row.try_get("message_id")?,
+                        locale: row.locale,
+                        subject: row.subject,
+                        body: row.body,
+                        html: row.html,
+                        message_id: row.message_id,
                         attempt,
-                        queued_at: unsecs(row.try_get("queued_at")?),
+                        queued_at: unsecs(row.queued_at),
                         claim,
                     })))
                 })
@@ -204,23 +236,25 @@ impl Store {
             .write(move |tx| {
                 Box::pin(async move {
                     let sent_at = (recorded.state == Delivery::Sent).then_some(secs(now));
-                    let result = sqlx::query(&format!(
-                        "UPDATE outbox SET state = ?4, last_reply = ?5, sent_at = ?6,
-                             next_attempt_at = COALESCE(?7, next_attempt_at),
+                    let sql = format!(
+                        "UPDATE outbox SET state = $4, last_reply = $5, sent_at = $6,
+                             next_attempt_at = COALESCE($7, next_attempt_at),
                              claim = NULL, claimed_until = NULL, {ERASE_IF_DONE}
-                         WHERE id = ?3 AND claim = ?8"
-                    ))
-                    .bind(erase)
-                    .bind(secs(now))
-                    .bind(id)
-                    .bind(recorded.state.as_str())
-                    .bind(&recorded.reply)
-                    .bind(sent_at)
-                    .bind(recorded.next_attempt_at.map(secs))
-                    .bind(claim)
-                    .execute(&mut *tx)
-                    .await?;
-                    Ok(result.rows_affected())
+                         WHERE id = $3 AND claim = $8"
+                    );
+                    let result = on!(tx, c => sqlx::query(&sql)
+                        .bind(erase)
+                        .bind(secs(now))
+                        .bind(id)
+                        .bind(recorded.state.as_str())
+                        .bind(&recorded.reply)
+                        .bind(sent_at)
+                        .bind(recorded.next_attempt_at.map(secs))
+                        .bind(&claim)
+                        .execute(c)
+                        .await
+                        .map(|done| done.rows_affected()))?;
+                    Ok(result)
                 })
             })
             .await?;
@@ -248,8 +282,13 @@ impl Store {
         if !self.unflushed.swap(false, Ordering::SeqCst) {
             return;
         }
+        let crate::store::Pool::Sqlite(pool) = &self.pool else {
+            // PostgreSQL keeps no write-ahead log of ours to empty: its
+            // own log is recycled by the server.
+            return;
+        };
         let emptied = async {
-            let mut conn = self.pool.acquire().await?;
+            let mut conn = pool.acquire().await?;
             sqlx::query("PRAGMA busy_timeout = 100")
                 .execute(&mut *conn)
                 .await?;
@@ -274,16 +313,17 @@ impl Store {
         let pattern = format!("{sender}.%");
         self.write(move |tx| {
             Box::pin(async move {
-                let released = sqlx::query(
-                    "UPDATE outbox SET state = 'retrying', next_attempt_at = ?, claim = NULL,
+                let released = on!(tx, c => sqlx::query(
+                    "UPDATE outbox SET state = 'retrying', next_attempt_at = $1, claim = NULL,
                          claimed_until = NULL
-                     WHERE state = 'sending' AND claim LIKE ?",
+                     WHERE state = 'sending' AND claim LIKE $2",
                 )
                 .bind(secs(now))
-                .bind(pattern)
-                .execute(&mut *tx)
-                .await?;
-                Ok(released.rows_affected())
+                .bind(&pattern)
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
+                Ok(released)
             })
         })
         .await
@@ -298,14 +338,15 @@ impl Store {
     ) -> Result<Result<(), RetryRefused>, StoreError> {
         self.write_queuing(move |tx| {
             Box::pin(async move {
-                let row = sqlx::query("SELECT state, erased_at, kind FROM outbox WHERE id = ?")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some(row) = row else {
+                let row: Option<(String, Option<i64>, String)> = on!(tx, c => sqlx::query_as(
+                    "SELECT state, erased_at, kind FROM outbox WHERE id = $1"
+                )
+                .bind(id)
+                .fetch_optional(c)
+                .await)?;
+                let Some((state, erased_at, kind)) = row else {
                     return Ok(Err(RetryRefused::Missing(id)));
                 };
-                let state: String = row.try_get("state")?;
                 let state = Delivery::parse(&state)
                     .ok_or_else(|| StoreError::Corrupt(format!("outbox state {state:?}")))?;
                 if state != Delivery::Failed {
@@ -314,20 +355,20 @@ impl Store {
                         state: state.as_str(),
                     }));
                 }
-                if row.try_get::<Option<i64>, _>("erased_at")?.is_some() {
+                if erased_at.is_some() {
                     return Ok(Err(RetryRefused::Erased(id)));
                 }
-                let kind: String = row.try_get("kind")?;
                 let life = EmailKind::parse(&kind).map_or(0, EmailKind::lifetime_secs);
-                sqlx::query(
-                    "UPDATE outbox SET state = 'queued', queued_at = ?1, next_attempt_at = ?1,
-                         expires_at = ?2, attempts = 0 WHERE id = ?3",
+                on!(tx, c => sqlx::query(
+                    "UPDATE outbox SET state = 'queued', queued_at = $1, next_attempt_at = $1,
+                         expires_at = $2, attempts = 0 WHERE id = $3",
                 )
                 .bind(secs(now))
                 .bind(secs(now + life))
                 .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
                 Ok(Ok(()))
             })
         })
