@@ -34,7 +34,9 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 pub struct ServeOptions {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// e.g. sqlite://target/csp-enroll.db (created when missing).
+    /// sqlite://target/csp-enroll.db (one instance; the file is created
+    /// when missing) or postgres://user@host/database (any number of
+    /// instances on one database, which must exist).
     #[arg(long, env = "ENROLL_DATABASE")]
     pub database: String,
     /// Directory of the built app (Trunk's dist/), served at `/`.

@@ -148,3 +148,32 @@ async fn bank_fields_the_country_does_not_use_are_dropped_on_save_and_refused() 
         .collect();
     assert_eq!(problems, [("bank.iban", "not_applicable")]);
 }
+
+/// Times come from the server's one clock, never the database's: a draft
+/// saved after the clock moved a year says so, and its resume token ends
+/// after its days by that clock (moved here, not waited for).
+#[tokio::test]
+async fn a_draft_s_times_and_its_token_follow_the_server_clock() {
+    let (api, clock) = common::api_with_clock().await;
+    clock.advance(365 * 86_400);
+    let draft = api.create(&json!({})).await;
+    let year = enroll_api::clock::iso(enroll_api::clock::Clock::now(&clock));
+    let status = api
+        .request(Method::GET, &format!("/applications/{}/status", draft.id))
+        .bearer_auth(&draft.token)
+        .checked()
+        .await;
+    assert_eq!(status.body["updated_at"], year.as_str());
+    assert_eq!(status.body["history"][0]["at"], year.as_str());
+
+    clock.advance(u64::from(enroll_api::auth::TOKEN_DAYS) * 86_400 - 60);
+    let response = api.put(&draft, &draft.etag, &json!({"mpn_id": "1234567"})).await;
+    assert_eq!(response.status(), 200, "a minute before its end");
+    clock.advance(60);
+    let ended = api
+        .request(Method::GET, &format!("/applications/{}", draft.id))
+        .bearer_auth(&draft.token)
+        .checked()
+        .await;
+    assert_eq!(ended.status(), 401, "at its end");
+}
