@@ -15,6 +15,10 @@ pub enum Need {
     Trunk,
     WasmBindgen,
     Chromium,
+    /// PostgreSQL's server programs (Debian's), for the API's tests on
+    /// PostgreSQL: crates/test-postgres runs initdb and the server from
+    /// `pg_config --bindir`.
+    Postgres,
     /// axe-core from npm, for the accessibility checks of the e2e tests.
     Axe,
     /// FlexSearch and MiniSearch from npm, for `cargo xtask bench finder`.
@@ -27,11 +31,13 @@ impl Need {
         Need::Trunk,
         Need::WasmBindgen,
         Need::Chromium,
+        Need::Postgres,
         Need::Axe,
     ];
 }
 
 pub fn ensure(needs: &[Need]) -> Result {
+    ensure_debian_packages(needs)?;
     for need in needs {
         match need {
             Need::WasmTarget => ensure_wasm_target()?,
@@ -50,7 +56,8 @@ pub fn ensure(needs: &[Need]) -> Result {
                     &format!("wasm-bindgen-cli@{WASM_BINDGEN_VERSION}"),
                 ],
             )?,
-            Need::Chromium => ensure_chromium()?,
+            // Both Debian packages, installed together above.
+            Need::Chromium | Need::Postgres => {}
             Need::Axe => ensure_npm("axe", &[("axe-core", AXE_VERSION)])?,
             Need::FinderBenchLibraries => ensure_npm(
                 "bench-finder",
@@ -106,13 +113,36 @@ fn ensure_cargo_tool(program: &str, version: &str, install: &[&str]) -> Result {
     )
 }
 
-fn ensure_chromium() -> Result {
-    if let (Some(browser), Some(driver)) = (version_of("chromium"), version_of("chromedriver")) {
-        println!("ok: {browser}; {driver}");
+/// Chromium (with chromedriver) and PostgreSQL, from Debian, for those of
+/// them `needs` names and the machine lacks: one `apt-get update` and one
+/// `apt-get install` for all (the update alone takes a while).
+fn ensure_debian_packages(needs: &[Need]) -> Result {
+    let mut missing: Vec<(&str, &[&str])> = Vec::new();
+    if needs.contains(&Need::Chromium) {
+        match (version_of("chromium"), version_of("chromedriver")) {
+            (Some(browser), Some(driver)) => println!("ok: {browser}; {driver}"),
+            _ => missing.push((
+                "Chromium and chromedriver",
+                &["chromium", "chromium-driver"],
+            )),
+        }
+    }
+    if needs.contains(&Need::Postgres) {
+        match postgres_version() {
+            Some(version) => println!("ok: {version}"),
+            None => missing.push(("PostgreSQL", &["postgresql"])),
+        }
+    }
+    if missing.is_empty() {
         return Ok(());
     }
+    let names: Vec<&str> = missing.iter().map(|(name, _)| *name).collect();
+    let packages: Vec<&str> = missing
+        .iter()
+        .flat_map(|(_, packages)| packages.iter().copied())
+        .collect();
     step(
-        "install Chromium and chromedriver (Debian packages)",
+        &format!("install {} (Debian packages)", names.join(", ")),
         || {
             let root = Command::new("id")
                 .arg("-u")
@@ -127,9 +157,24 @@ fn ensure_chromium() -> Result {
                 }
             };
             apt(&["update", "-qq"])?;
-            apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])
+            apt(&[&["install", "-y", "-qq"], packages.as_slice()].concat())
         },
     )
+}
+
+/// `postgres (PostgreSQL) 15.20 (Debian ...)` when the server's programs
+/// are where `pg_config --bindir` says: the way crates/test-postgres finds
+/// them. libpq-dev's pg_config alone names a directory without them.
+fn postgres_version() -> Option<String> {
+    let output = Command::new("pg_config").arg("--bindir").output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let bindir = std::path::PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    if !bindir.join("initdb").is_file() {
+        return None;
+    }
+    version_of(bindir.join("postgres").to_str()?)
 }
 
 const AXE_VERSION: &str = "4.14.1";
