@@ -3,6 +3,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::account::{
     add_user, apply_and_approve, as_user, fully_set_up, password_sent_to, problem_code, sign_in,
     signed_in_user,
@@ -48,7 +50,7 @@ async fn prove_domain(api: &Api, admin: &str, domain: &str, email: &str) -> comm
 /// invitation of the new admin's address that was never used is
 /// withdrawn (its admins told); one that was used stops the approval
 /// with the operator told what to do.
-#[tokio::test]
+#[backends]
 async fn users_are_added_only_in_proven_domains_and_no_account_stalls_an_approval() {
     let (api, clock) = api_with_clock().await;
     let (admin, _, _) = fully_set_up(&api, &clock).await;

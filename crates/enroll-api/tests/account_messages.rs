@@ -2,12 +2,14 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::{api_with_clock, Checked};
 use reqwest::Method;
 
 /// The account's messages, which the app fetches with the account's part,
 /// in both languages; no other book is served (the emails' stay here).
-#[tokio::test]
+#[backends]
 async fn the_account_messages_are_served_in_every_language_and_nothing_else_is() {
     let (api, _) = api_with_clock().await;
     let books = api.get_json("/reference/messages/account").await;

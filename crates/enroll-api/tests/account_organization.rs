@@ -3,6 +3,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::account::{as_user, fully_set_up, signed_in_user};
 use common::{api_with_clock, Checked};
 use reqwest::Method;
@@ -11,7 +13,7 @@ use serde_json::{json, Value};
 /// The organization profile: the application's until saved, saved with
 /// `If-Match` (412 on a stale one), checked by the application's rules;
 /// read by every user, edited by the admins only.
-#[tokio::test]
+#[backends]
 async fn the_organization_profile_is_the_applications_then_saved_with_its_version() {
     let (api, clock) = api_with_clock().await;
     let (admin, _, _) = fully_set_up(&api, &clock).await;

@@ -4,6 +4,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::account::{
     approved, as_user, change_password, problem_code, sign_in, token_of, NEW_PASSWORD,
 };
@@ -11,7 +13,7 @@ use common::{api_with_clock, Checked};
 use reqwest::Method;
 use serde_json::json;
 
-#[tokio::test]
+#[backends]
 async fn approval_makes_the_account_and_a_temporary_password_allows_only_changing_it() {
     let (api, _) = api_with_clock().await;
     let (email, temporary) = approved(&api).await;
@@ -83,7 +85,7 @@ async fn approval_makes_the_account_and_a_temporary_password_allows_only_changin
     assert_eq!(sign_in(&api, &email, &temporary).await.status(), 401);
 }
 
-#[tokio::test]
+#[backends]
 async fn a_temporary_password_lasts_seven_days() {
     let (api, clock) = api_with_clock().await;
     let (email, temporary) = approved(&api).await;
@@ -96,7 +98,7 @@ async fn a_temporary_password_lasts_seven_days() {
 /// A new password that an attacker would try early is refused with the
 /// reason, in the user's language (NIST SP 800-63B, by the zxcvbn
 /// estimator given the user's own words); passphrases pass.
-#[tokio::test]
+#[backends]
 async fn guessable_passwords_are_refused_with_the_reason() {
     let (api, _clock) = api_with_clock().await;
     let (email, temporary) = approved(&api).await;

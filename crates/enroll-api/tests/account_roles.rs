@@ -4,6 +4,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::account::{
     add_user, apply_and_approve, as_user, first_sign_in, fully_set_up, password_sent_to,
     signed_in_user,
@@ -14,7 +16,7 @@ use serde_json::json;
 
 /// Every role against every action of the account: allowed or refused
 /// (403 `forbidden`) as enroll-core's table says, over HTTP.
-#[tokio::test]
+#[backends]
 async fn every_role_may_do_exactly_what_the_table_gives_it() {
     use enroll_core::account::{allowed_actions, Action, Role};
     let (api, clock) = api_with_clock().await;
@@ -135,7 +137,7 @@ async fn every_role_may_do_exactly_what_the_table_gives_it() {
 /// column): a user management admin cannot make an account admin (who
 /// edits the profile it cannot), and only a global admin touches anything
 /// of a global admin, the roles beside it too.
-#[tokio::test]
+#[backends]
 async fn roles_are_granted_only_within_ones_own_rights() {
     let (api, clock) = api_with_clock().await;
     let (admin, _, _) = fully_set_up(&api, &clock).await;
@@ -197,7 +199,7 @@ async fn roles_are_granted_only_within_ones_own_rights() {
 /// Acting on a global admin needs a global admin; nobody changes their
 /// own roles; another account's users are not found; a signed-in user has
 /// no invitation to resend; a profile is saved trimmed.
-#[tokio::test]
+#[backends]
 async fn the_edges_of_who_may_change_whom() {
     let (api, clock) = api_with_clock().await;
     let (admin, _, _) = fully_set_up(&api, &clock).await;

@@ -4,6 +4,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::account::{
     add_user, approved, as_user, change_password, enrol_authenticator, fully_set_up, give_code,
     password_sent_to, problem_code, sign_in, sign_in_from, token_of, NEW_PASSWORD,
@@ -14,7 +16,7 @@ use enroll_api::mfa;
 use reqwest::Method;
 use serde_json::json;
 
-#[tokio::test]
+#[backends]
 async fn a_second_factor_is_set_up_once_then_asked_at_every_sign_in() {
     let (api, clock) = api_with_clock().await;
     let (token, secret, recovery) = fully_set_up(&api, &clock).await;
@@ -87,7 +89,7 @@ async fn a_second_factor_is_set_up_once_then_asked_at_every_sign_in() {
 
 /// Signed in before the authenticator was set up, a session would have
 /// skipped the code: it ends when another session sets it up.
-#[tokio::test]
+#[backends]
 async fn setting_up_the_authenticator_ends_the_sessions_signed_in_without_it() {
     let (api, clock) = api_with_clock().await;
     let (email, temporary) = approved(&api).await;
@@ -119,7 +121,7 @@ async fn setting_up_the_authenticator_ends_the_sessions_signed_in_without_it() {
 
 /// Every user sets up a second factor before anything else, not only the
 /// admin roles: a sales agent, a helpdesk agent and a referrals admin too.
-#[tokio::test]
+#[backends]
 async fn every_user_sets_up_a_second_factor() {
     let (api, clock) = api_with_clock().await;
     let (admin, _, _) = fully_set_up(&api, &clock).await;
@@ -144,7 +146,7 @@ async fn every_user_sets_up_a_second_factor() {
 }
 
 /// Wrong codes count per user whatever passwords were right meanwhile.
-#[tokio::test]
+#[backends]
 async fn codes_cannot_be_guessed_by_signing_in_again_between_tries() {
     let (api, clock) = api_with_clock().await;
     let (_, secret, _) = fully_set_up(&api, &clock).await;
@@ -173,7 +175,7 @@ async fn codes_cannot_be_guessed_by_signing_in_again_between_tries() {
 /// Someone holding the password cannot guess the second factor from many
 /// clients: wrong codes count per user across clients too (20 in 15
 /// minutes).
-#[tokio::test]
+#[backends]
 async fn codes_are_limited_per_user_across_clients() {
     let (api, clock) = api_with_clock().await;
     let (_, secret, _) = fully_set_up(&api, &clock).await;

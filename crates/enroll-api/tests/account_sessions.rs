@@ -3,13 +3,15 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::account::{
     approved, as_user, change_password, fully_set_up, sign_in, token_of, NEW_PASSWORD,
 };
 use common::api_with_clock;
 use reqwest::Method;
 
-#[tokio::test]
+#[backends]
 async fn sessions_end_after_twelve_hours_idle_or_seven_days_and_on_revocation() {
     let (api, clock) = api_with_clock().await;
     let (token, _, _) = fully_set_up(&api, &clock).await;
@@ -67,7 +69,7 @@ async fn sessions_end_after_twelve_hours_idle_or_seven_days_and_on_revocation() 
 /// The same step taken twice at once with one token: each answer that
 /// says it worked carries a token that works; the other is told the
 /// session ended.
-#[tokio::test]
+#[backends]
 async fn a_step_taken_twice_at_once_never_answers_a_dead_token() {
     let (api, _) = api_with_clock().await;
     let (email, temporary) = approved(&api).await;

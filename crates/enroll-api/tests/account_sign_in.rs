@@ -4,6 +4,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::account::{approved, fully_set_up, sign_in, sign_in_from, NEW_PASSWORD};
 use common::{api_with_clock, Checked};
 use enroll_api::clock::Clock;
@@ -11,7 +13,7 @@ use enroll_api::mfa;
 use reqwest::Method;
 use serde_json::json;
 
-#[tokio::test]
+#[backends]
 async fn sign_in_is_throttled_per_address_known_or_not_and_per_client() {
     let (api, clock) = api_with_clock().await;
     let (email, temporary) = approved(&api).await;
@@ -54,7 +56,7 @@ async fn sign_in_is_throttled_per_address_known_or_not_and_per_client() {
 
 /// Attempts sent at once are counted before any is checked: five wrong
 /// passwords for one address are told so, the rest wait.
-#[tokio::test]
+#[backends]
 async fn attempts_sent_at_once_cannot_pass_the_count_together() {
     let (api, _) = api_with_clock().await;
     let (email, _) = approved(&api).await;
@@ -91,7 +93,7 @@ async fn attempts_sent_at_once_cannot_pass_the_count_together() {
 /// the client they come from (passwords, and second-factor codes too);
 /// 100 in a row from everywhere lock the address for an hour and tell its
 /// owner, once.
-#[tokio::test]
+#[backends]
 async fn an_attacker_cannot_lock_the_owner_out() {
     let (api, clock) = api_with_clock().await;
     let (_, secret, _) = fully_set_up(&api, &clock).await;

@@ -4,6 +4,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::account::{
     add_user, as_user, fully_set_up, password_sent_to, problem_code, sign_in, signed_in_user,
 };
@@ -21,7 +23,7 @@ async fn resend_invitation(api: &Api, admin: &str, id: &str) -> common::Answer {
 /// Only a global admin makes a global admin; the last one stays; a
 /// removed user is signed out at once, a demoted one loses the action at
 /// once; an address that signs in already, or an unknown role, is refused.
-#[tokio::test]
+#[backends]
 async fn users_are_changed_within_the_rules_and_at_once() {
     let (api, clock) = api_with_clock().await;
     let (admin, _, _) = fully_set_up(&api, &clock).await;
@@ -153,7 +155,7 @@ async fn users_are_changed_within_the_rules_and_at_once() {
 /// An invitation whose email the relay refuses is shown to the admins on
 /// the users list (the invited user cannot be told); sent again, and
 /// delivered, it is not.
-#[tokio::test]
+#[backends]
 async fn an_invitation_that_could_not_be_delivered_is_shown_to_the_admins() {
     let (api, clock) = api_with_clock().await;
     let (admin, _, _) = fully_set_up(&api, &clock).await;
@@ -193,7 +195,7 @@ async fn an_invitation_that_could_not_be_delivered_is_shown_to_the_admins() {
 
 /// A user's names are refused as the application's are, at their field,
 /// never silently changed: a control character, over 100 characters.
-#[tokio::test]
+#[backends]
 async fn a_users_names_are_refused_at_their_field_not_changed() {
     let (api, clock) = api_with_clock().await;
     let (admin, _, _) = fully_set_up(&api, &clock).await;

@@ -6,12 +6,14 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::account::problem_code;
 use common::{api_with_clock, complete, start_with};
 use enroll_api::clock::TestClock;
 use serde_json::json;
 
-#[tokio::test]
+#[backends]
 async fn submitting_needs_the_admin_address_proven_and_a_new_address_needs_it_again() {
     let (api, _) = api_with_clock().await;
     let mut answers = complete();
@@ -59,7 +61,7 @@ async fn submitting_needs_the_admin_address_proven_and_a_new_address_needs_it_ag
     assert_eq!(api.submit(&draft, &saved.etag(), "c").await.status(), 200);
 }
 
-#[tokio::test]
+#[backends]
 async fn a_code_lasts_ten_minutes_and_five_tries_and_three_are_sent_an_hour() {
     let (api, clock) = api_with_clock().await;
     let mut answers = complete();
@@ -119,7 +121,7 @@ async fn a_code_lasts_ten_minutes_and_five_tries_and_three_are_sent_an_hour() {
 }
 
 /// Three codes an hour reach one address, however many drafts ask.
-#[tokio::test]
+#[backends]
 async fn an_address_gets_three_codes_an_hour_from_all_drafts_together() {
     let clock = TestClock::new();
     let shared = clock.clone();
@@ -161,7 +163,7 @@ async fn an_address_gets_three_codes_an_hour_from_all_drafts_together() {
 /// Applications sent before the proof existed: approving one would send
 /// the password to an address nobody proved; the operator is told what
 /// to do instead.
-#[tokio::test]
+#[backends]
 async fn an_application_without_a_proven_address_is_not_approved() {
     let (api, _) = api_with_clock().await;
     let draft = api.create(&complete()).await;

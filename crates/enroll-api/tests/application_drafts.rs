@@ -1,15 +1,17 @@
-//! Drafts over real HTTP against a fresh SQLite file: created, read and
+//! Drafts over real HTTP against a fresh database (SQLite, then PostgreSQL): created, read and
 //! autosaved with ETags, guarded by their tokens, bank secrets masked and
 //! bank fields kept to the country's.
 
 mod common;
+
+use test_postgres::backends;
 
 use common::{complete, start, Checked};
 use enroll_api::store::Store;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-#[tokio::test]
+#[backends]
 async fn a_draft_is_created_read_and_autosaved_with_etags() {
     let api = start(false).await;
     let draft = api.create(&json!({"mpn_id": "1234567"})).await;
@@ -46,7 +48,7 @@ async fn a_draft_is_created_read_and_autosaved_with_etags() {
     assert_eq!(no_if_match.status(), 428);
 }
 
-#[tokio::test]
+#[backends]
 async fn tokens_guard_every_application_route() {
     let api = start(false).await;
     let draft = api.create(&json!({})).await;
@@ -75,7 +77,7 @@ async fn tokens_guard_every_application_route() {
     assert_eq!(unknown.status(), 404);
 }
 
-#[tokio::test]
+#[backends]
 async fn bank_secrets_come_back_masked_and_survive_a_put_that_leaves_them_masked() {
     let api = start(false).await;
     let draft = api.create(&complete()).await;
@@ -109,7 +111,7 @@ async fn bank_secrets_come_back_masked_and_survive_a_put_that_leaves_them_masked
     assert_eq!(api.get(&other).await.1["bank"]["iban"], "");
 }
 
-#[tokio::test]
+#[backends]
 async fn bank_fields_the_country_does_not_use_are_dropped_on_save_and_refused() {
     let api = start(false).await;
     let draft = api.create(&complete()).await;
@@ -152,7 +154,7 @@ async fn bank_fields_the_country_does_not_use_are_dropped_on_save_and_refused() 
 /// Times come from the server's one clock, never the database's: a draft
 /// saved after the clock moved a year says so, and its resume token ends
 /// after its days by that clock (moved here, not waited for).
-#[tokio::test]
+#[backends]
 async fn a_draft_s_times_and_its_token_follow_the_server_clock() {
     let (api, clock) = common::api_with_clock().await;
     clock.advance(365 * 86_400);
@@ -167,7 +169,9 @@ async fn a_draft_s_times_and_its_token_follow_the_server_clock() {
     assert_eq!(status.body["history"][0]["at"], year.as_str());
 
     clock.advance(u64::from(enroll_api::auth::TOKEN_DAYS) * 86_400 - 60);
-    let response = api.put(&draft, &draft.etag, &json!({"mpn_id": "1234567"})).await;
+    let response = api
+        .put(&draft, &draft.etag, &json!({"mpn_id": "1234567"}))
+        .await;
     assert_eq!(response.status(), 200, "a minute before its end");
     clock.advance(60);
     let ended = api

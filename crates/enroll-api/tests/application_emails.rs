@@ -4,11 +4,13 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::{complete, start, Checked};
 use reqwest::Method;
 use serde_json::json;
 
-#[tokio::test]
+#[backends]
 async fn emails_read_as_written_in_both_languages() {
     let api = start(false).await;
     for locale in ["en-US", "zh-CN"] {
@@ -52,7 +54,7 @@ async fn emails_read_as_written_in_both_languages() {
 
 /// The receipt repeats the business address as its country writes it:
 /// in Japan the postal code first, then the prefecture, then the street.
-#[tokio::test]
+#[backends]
 async fn the_receipt_writes_the_address_in_its_countrys_order() {
     let api = start(false).await;
     let mut answers = complete();
@@ -78,7 +80,7 @@ async fn the_receipt_writes_the_address_in_its_countrys_order() {
     assert!(!outbox[1].body.contains("〒"), "{:?}", outbox[1].body);
 }
 
-#[tokio::test]
+#[backends]
 async fn the_resume_email_carries_the_link_in_the_fragment() {
     let api = start(false).await;
     let draft = api
@@ -115,7 +117,7 @@ async fn the_resume_email_carries_the_link_in_the_fragment() {
     assert_eq!(refused.status(), 422);
 }
 
-#[tokio::test]
+#[backends]
 async fn a_replayed_resume_email_request_sends_one_email() {
     // Two emails an hour for this client: replays must not count.
     let api = common::start_with(|o| o.limits.resume_emails_per_client = 2).await;

@@ -4,10 +4,12 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::{complete, history_of, start};
 use serde_json::json;
 
-#[tokio::test]
+#[backends]
 async fn review_moves_the_status_records_why_and_emails_the_applicant() {
     let api = start(false).await;
     let mut answers = complete();
@@ -93,7 +95,7 @@ async fn review_moves_the_status_records_why_and_emails_the_applicant() {
     }
 }
 
-#[tokio::test]
+#[backends]
 async fn one_approved_enrollment_per_mpn_id_and_no_squatting() {
     let api = start(true).await;
     // A stranger who knows Contoso's MPN ID and country applies first.

@@ -3,11 +3,13 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::{complete, history_of, start, Checked};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-#[tokio::test]
+#[backends]
 async fn submit_needs_its_headers_and_valid_answers() {
     let api = start(false).await;
     let draft = api.create(&json!({"mpn_id": "1234567"})).await;
@@ -41,7 +43,7 @@ async fn submit_needs_its_headers_and_valid_answers() {
     assert_eq!(stale.status(), 412);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[backends(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_concurrent_submits_with_one_key_submit_once_with_identical_answers() {
     let api = start(false).await;
     let draft = api.create(&complete()).await;

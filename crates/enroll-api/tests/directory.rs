@@ -1,7 +1,9 @@
 //! The MPN lookup, the provider directory and partnership requests, over
-//! real HTTP against a fresh SQLite file seeded with the demo directory.
+//! real HTTP against a fresh database (SQLite, then PostgreSQL) seeded with the demo directory.
 
 mod common;
+
+use test_postgres::backends;
 
 use common::Checked;
 
@@ -10,7 +12,7 @@ use enroll_finder::fold;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-#[tokio::test]
+#[backends]
 async fn the_mpn_lookup_answers_from_the_demo_directory() {
     let api = start(true).await;
     let found: Value = api.get_json("/mpn/123 4567").await;
@@ -24,7 +26,7 @@ async fn the_mpn_lookup_answers_from_the_demo_directory() {
     assert_eq!(body["error"]["code"], "mpn_not_found");
 }
 
-#[tokio::test]
+#[backends]
 async fn providers_are_filtered_sorted_and_paged() {
     let api = start(true).await;
     let all: Value = api.get_json("/providers?per_page=1").await;
@@ -93,7 +95,7 @@ async fn providers_are_filtered_sorted_and_paged() {
     assert_eq!(one, first["items"][0]);
 }
 
-#[tokio::test]
+#[backends]
 async fn the_index_is_compact_and_revalidates_by_etag() {
     let api = start(true).await;
     let response = api.request(Method::GET, "/providers/index").checked().await;
@@ -143,7 +145,7 @@ async fn the_index_is_compact_and_revalidates_by_etag() {
     assert!(again.text().is_empty());
 }
 
-#[tokio::test]
+#[backends]
 async fn a_submitted_indirect_reseller_asks_a_provider_to_partner() {
     let api = start(true).await;
     let draft = api.create(&complete()).await;

@@ -5,6 +5,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::{complete, start};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -76,7 +78,7 @@ async fn storm(addr: SocketAddr, drafts: &[common::Draft], wave: u64) {
     tokio::time::sleep(Duration::from_millis(300)).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[backends(flavor = "multi_thread", worker_threads = 4)]
 async fn clients_that_hang_up_mid_request_leave_the_database_writable() {
     let api = start(false).await;
     let addr = api.server.addr;

@@ -5,6 +5,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::Checked;
 
 #[path = "../../enroll-core/tests/support/golden.rs"]
@@ -14,7 +16,7 @@ use common::start;
 use enroll_core::{Locale, ValidationReport};
 use std::sync::Arc;
 
-#[tokio::test]
+#[backends]
 async fn validate_answers_every_golden_case_as_the_app_does() {
     let api = start(false).await;
     let url = Arc::new(format!("{}/api/v1/validate", api.server.url()));

@@ -4,6 +4,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::Checked;
 
 use common::{complete, start, start_with, Answer, Api, Draft};
@@ -35,7 +37,7 @@ fn with_admin(email: &str) -> Value {
     json!({"admin": {"email": email, "first_name": "Jane"}})
 }
 
-#[tokio::test]
+#[backends]
 async fn resume_links_point_only_at_the_public_address_or_a_host_origin() {
     let api = start_with(|o| o.public_url = Some("https://apply.example/".into())).await;
     let draft = api.create(&with_admin("jane.doe@contoso.com")).await;
@@ -87,7 +89,7 @@ async fn resume_links_point_only_at_the_public_address_or_a_host_origin() {
     assert!(sent.iter().all(|e| !e.body.contains("evil.example")));
 }
 
-#[tokio::test]
+#[backends]
 async fn resume_emails_are_limited_per_application_recipient_and_client() {
     let api = start_with(|o| {
         o.limits.resume_emails_per_application = 2;
@@ -134,7 +136,7 @@ async fn resume_emails_are_limited_per_application_recipient_and_client() {
     );
 }
 
-#[tokio::test]
+#[backends]
 async fn drafts_and_mpn_lookups_are_limited_per_client() {
     let api = start_with(|o| {
         o.seed_demo = true;
@@ -224,7 +226,7 @@ fn field_of(pointer: &str) -> String {
     pointer.trim_start_matches('/').replace('/', ".")
 }
 
-#[tokio::test]
+#[backends]
 async fn control_characters_are_refused_in_every_text_field() {
     let api = start(false).await;
     for control in [
@@ -294,7 +296,7 @@ async fn control_characters_are_refused_in_every_text_field() {
     assert_eq!(report["errors"][0]["code"], "control_character");
 }
 
-#[tokio::test]
+#[backends]
 async fn joiners_inside_words_pass_and_pasted_invisibles_are_removed() {
     let api = start(false).await;
     let mut answers = complete();
@@ -338,7 +340,7 @@ async fn joiners_inside_words_pass_and_pasted_invisibles_are_removed() {
     );
 }
 
-#[tokio::test]
+#[backends]
 async fn saves_refuse_answers_over_their_caps_and_keep_the_draft() {
     let api = start(false).await;
     let draft = api.create(&complete()).await;
@@ -380,7 +382,7 @@ async fn saves_refuse_answers_over_their_caps_and_keep_the_draft() {
     assert_eq!(refused.status(), 422);
 }
 
-#[tokio::test]
+#[backends]
 async fn submit_enforces_the_program() {
     let api = start(true).await;
     async fn refusal(api: &Api, answers: &Value) -> (u16, Vec<(String, String)>) {
@@ -470,7 +472,7 @@ async fn submit_enforces_the_program() {
     );
 }
 
-#[tokio::test]
+#[backends]
 async fn operator_output_escapes_what_applicants_typed() {
     let api = start(false).await;
     let mut answers = complete();
@@ -502,7 +504,7 @@ async fn operator_output_escapes_what_applicants_typed() {
     assert!(email.body.starts_with("Hello Jane[2J,"), "{}", email.body);
 }
 
-#[tokio::test]
+#[backends]
 async fn open_partnership_requests_are_capped_per_applicant() {
     let api = start_with(|o| {
         o.seed_demo = true;
@@ -534,7 +536,7 @@ async fn open_partnership_requests_are_capped_per_applicant() {
 /// address gets no resume email (the app offers the link to copy), and
 /// the code that would prove the address carries neither name nor
 /// company.
-#[tokio::test]
+#[backends]
 async fn nothing_typed_reaches_an_unproven_address() {
     let api = start(false).await;
     let mut answers = complete();

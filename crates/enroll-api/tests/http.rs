@@ -1,6 +1,8 @@
-//! The API over real HTTP against a fresh SQLite file.
+//! The API over real HTTP against a fresh database (SQLite, then PostgreSQL).
 
 mod common;
+
+use test_postgres::backends;
 
 use common::Checked;
 
@@ -15,7 +17,7 @@ struct Api {
 
 async fn start(static_dir: Option<std::path::PathBuf>) -> Api {
     let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}", dir.path().join("api.db").display());
+    let database = common::fresh_database(dir.path()).await;
     let server = RunningServer::start(ServeOptions {
         static_dir,
         allow_origins: vec!["https://partner.example".into()],
@@ -30,7 +32,7 @@ async fn start(static_dir: Option<std::path::PathBuf>) -> Api {
     }
 }
 
-#[tokio::test]
+#[backends]
 async fn program_settings_are_served_closed_then_opened_by_the_operator_command() {
     let api = start(None).await;
     let url = format!("{}/api/v1/program", api.server.url());
@@ -71,7 +73,7 @@ async fn program_settings_are_served_closed_then_opened_by_the_operator_command(
     assert_eq!(body["direct_enrollment_note"], "Open again since March");
 }
 
-#[tokio::test]
+#[backends]
 async fn the_program_is_named_in_the_requests_language_as_the_operator_set_it() {
     let api = start(None).await;
     let url = format!("{}/api/v1/program", api.server.url());
@@ -118,7 +120,7 @@ async fn the_program_is_named_in_the_requests_language_as_the_operator_set_it() 
     );
 }
 
-#[tokio::test]
+#[backends]
 async fn an_unknown_api_route_is_a_localized_json_404() {
     let api = start(None).await;
     let client = reqwest::Client::new();
@@ -136,7 +138,7 @@ async fn an_unknown_api_route_is_a_localized_json_404() {
     );
 }
 
-#[tokio::test]
+#[backends]
 async fn a_failure_worded_in_another_language_is_not_labelled_compressed() {
     // The reference routes compress; the failure's words are put in after.
     let api = start(None).await;
@@ -164,7 +166,7 @@ async fn a_failure_worded_in_another_language_is_not_labelled_compressed() {
     );
 }
 
-#[tokio::test]
+#[backends]
 async fn the_app_html_gets_a_csp_without_unsafe_inline() {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -194,7 +196,7 @@ async fn the_app_html_gets_a_csp_without_unsafe_inline() {
     assert!(response.text().await.unwrap().contains("<title>t</title>"));
 }
 
-#[tokio::test]
+#[backends]
 async fn the_app_files_go_out_precompressed_when_the_build_made_them() {
     // `cargo xtask` builds write `x.br` and `x.gz` beside `x`.
     let dist = tempfile::tempdir().unwrap();
@@ -230,7 +232,7 @@ async fn the_app_files_go_out_precompressed_when_the_build_made_them() {
     assert_eq!(plain.bytes().await.unwrap().len(), 4096);
 }
 
-#[tokio::test]
+#[backends]
 async fn files_with_a_content_hash_are_kept_a_year_the_rest_revalidated() {
     // Named as the build names them (the one rule the server caches by).
     use enroll_core::contract::assets::with_content_hash;
@@ -259,7 +261,7 @@ async fn files_with_a_content_hash_are_kept_a_year_the_rest_revalidated() {
     }
 }
 
-#[tokio::test]
+#[backends]
 async fn cors_answers_only_the_configured_origin() {
     let api = start(None).await;
     let client = reqwest::Client::new();
@@ -294,7 +296,7 @@ async fn cors_answers_only_the_configured_origin() {
 /// A partner's page may call every operation of the contract: the
 /// browser's preflight for each method and path is answered yes (sign
 /// out is a DELETE, changing roles a PATCH).
-#[tokio::test]
+#[backends]
 async fn cors_allows_every_method_the_contract_uses() {
     let api = start(None).await;
     let client = reqwest::Client::new();
@@ -345,7 +347,7 @@ async fn cors_allows_every_method_the_contract_uses() {
     assert!(asked > 20, "every operation: {asked}");
 }
 
-#[tokio::test]
+#[backends]
 async fn the_apps_files_are_for_any_origin_the_api_is_not() {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("boot.js"), "x").unwrap();

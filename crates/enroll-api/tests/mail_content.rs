@@ -4,6 +4,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::mail::{ask, JANE};
 use common::{api_with_clock, complete};
 use serde_json::json;
@@ -11,7 +13,7 @@ use serde_json::json;
 /// Every kind of email, each delivered once over STARTTLS with AUTH, read
 /// back as a mail program would: both parts, the same words, the headers
 /// a receiver relies on, the subject fixed and decoded (Chinese too).
-#[tokio::test]
+#[backends]
 async fn every_kind_of_email_arrives_once_as_a_mail_program_reads_it() {
     let (api, _) = api_with_clock().await;
     let mut answers = complete();
@@ -162,7 +164,7 @@ fn raw_text(received: &test_relay::Received) -> String {
 /// Names with CR/LF and the Unicode line and paragraph separators, through
 /// every kind of email: nothing typed reaches a header, no line of the
 /// body is started by them, and the email goes to the admin alone.
-#[tokio::test]
+#[backends]
 async fn typed_line_breaks_reach_no_header_and_start_no_line() {
     let (api, _) = api_with_clock().await;
     // A draft may hold control characters: the code and the link go out

@@ -3,6 +3,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::mail::{ask, newest, unproven_draft, JANE};
 use common::{complete, start_with, start_with_relay, Checked};
 use enroll_api::mail::relay::Security;
@@ -13,7 +15,7 @@ use test_relay::{Relay, RelayOptions};
 
 /// A relay that does not offer STARTTLS is not sent a code in the clear:
 /// the email fails, saying why. `?tls=none` on loopback delivers.
-#[tokio::test]
+#[backends]
 async fn a_relay_without_starttls_is_refused_unless_told_it_is_on_loopback() {
     let plain = Relay::start(RelayOptions {
         starttls: false,
@@ -63,7 +65,7 @@ async fn a_relay_without_starttls_is_refused_unless_told_it_is_on_loopback() {
 
 /// `--mail-dir` alone: each email is written as a `.eml` file a mail
 /// program opens, and that is its delivery.
-#[tokio::test]
+#[backends]
 async fn with_a_mail_dir_and_no_relay_each_email_is_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("mail");

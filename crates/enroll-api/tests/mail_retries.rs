@@ -6,6 +6,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::mail::{ask, attempted, newest, short_timeout, JANE};
 use common::wait::nothing_happens_for;
 use common::{api_with_clock, complete, start_with, Api};
@@ -30,7 +32,7 @@ async fn api_with_short_timeout() -> (Api, TestClock) {
 
 /// 451 twice, then accepted: three attempts, one message, the clock moved
 /// past each backoff.
-#[tokio::test]
+#[backends]
 async fn a_relay_saying_later_twice_gets_the_email_on_the_third_attempt() {
     let (api, clock) = api_with_clock().await;
     let draft = api.create(&complete()).await;
@@ -72,7 +74,7 @@ async fn a_relay_saying_later_twice_gets_the_email_on_the_third_attempt() {
 
 /// 550: failed, shown to the operator, never tried again by itself;
 /// `outbox retry` sends it.
-#[tokio::test]
+#[backends]
 async fn a_relay_saying_never_fails_the_email_until_the_operator_retries_it() {
     let (api, clock) = api_with_clock().await;
     let draft = api.create(&complete()).await;
@@ -128,7 +130,7 @@ async fn a_relay_saying_never_fails_the_email_until_the_operator_retries_it() {
 
 /// The connection closes after the message, before the relay's answer:
 /// the outcome is unknown, so it is sent again, as the same message.
-#[tokio::test]
+#[backends]
 async fn a_connection_cut_before_the_answer_sends_the_same_message_again() {
     let (api, clock) = api_with_clock().await;
     let draft = api.create(&complete()).await;
@@ -169,7 +171,7 @@ async fn a_connection_cut_before_the_answer_sends_the_same_message_again() {
 /// A relay that accepts the connection and never answers: saves and
 /// submits made meanwhile answer as usual; the send times out and is
 /// retried.
-#[tokio::test]
+#[backends]
 async fn a_relay_that_never_answers_holds_up_no_request() {
     let (api, clock) = api_with_short_timeout().await;
     let draft = api.create(&complete()).await;
@@ -209,7 +211,7 @@ async fn a_relay_that_never_answers_holds_up_no_request() {
 
 /// Status emails about one application arrive in the order they tell:
 /// "in review" waits behind a "received" that the relay put off.
-#[tokio::test]
+#[backends]
 async fn status_emails_arrive_in_the_order_of_what_happened() {
     let (api, clock) = api_with_clock().await;
     let draft = api.create(&complete()).await;

@@ -4,9 +4,11 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::mail::{ask, attempted, newest, short_timeout, unproven_draft, JANE};
 use common::wait::{eventually, nothing_happens_for};
-use common::{api_with_clock, complete, start_with_relay, Api, Checked, MAIL_PATIENCE};
+use common::{api_with_clock, complete, start_with_relay, Checked, MAIL_PATIENCE};
 use enroll_api::clock::TestClock;
 use enroll_api::store::Delivery;
 use reqwest::Method;
@@ -18,7 +20,7 @@ use test_relay::{Behaviour, Relay, RelayOptions};
 
 /// A code whose email still fails past its 10 minutes is not sent: it
 /// expires, its body goes, and the code page is told.
-#[tokio::test]
+#[backends]
 async fn a_code_still_undelivered_after_its_ten_minutes_expires() {
     let (api, clock) = api_with_clock().await;
     api.relay.script(JANE, [Behaviour::Reply(451); 20]);
@@ -58,7 +60,7 @@ async fn a_code_still_undelivered_after_its_ten_minutes_expires() {
 
 /// A new code replaces the last: the earlier email, put off by the relay,
 /// is never sent (its code no longer works), the new one arrives.
-#[tokio::test]
+#[backends]
 async fn a_replaced_code_is_never_sent() {
     let (api, clock) = api_with_clock().await;
     let mut answers = complete();
@@ -89,7 +91,7 @@ async fn a_replaced_code_is_never_sent() {
 
 /// Bodies carrying a code, a password or a link are in the database until
 /// delivered, and not after: neither in the rows nor in the file's bytes.
-#[tokio::test]
+#[backends]
 async fn secrets_leave_the_database_once_delivered() {
     let relay = Relay::start(RelayOptions::default()).await;
     relay.set_silent(true);
@@ -130,8 +132,8 @@ async fn secrets_leave_the_database_once_delivered() {
         .find(|l| l.contains("</strong>"))
         .expect("the code's line")
         .to_owned();
-    assert!(database_bytes(&api).contains(&code_line));
-    assert!(database_bytes(&api).contains(&token));
+    assert!(common::stored_text(&api.database).contains(&code_line));
+    assert!(common::stored_text(&api.database).contains(&token));
     for row in &rows {
         attempted(&api, row.id, 1).await;
     }
@@ -152,21 +154,11 @@ async fn secrets_leave_the_database_once_delivered() {
     // The write-ahead log is emptied at once, or when the sender is next
     // idle if a reader held it.
     eventually("the code and the link gone from the file", || async {
-        let bytes = database_bytes(&api);
+        let bytes = common::stored_text(&api.database);
         !bytes.contains(&code_line) && !bytes.contains(&token)
     })
     .await;
     let mail = api.all_emails().await;
     let link = mail.iter().find(|m| m.kind == "resume").expect("the link");
     assert!(link.body.contains(&token), "the link arrived");
-}
-
-/// The database file and its write-ahead log, as someone copying them gets.
-fn database_bytes(api: &Api) -> String {
-    let path = api.database.trim_start_matches("sqlite://");
-    let mut bytes = std::fs::read(path).unwrap();
-    if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
-        bytes.extend(wal);
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
 }

@@ -3,6 +3,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::mail::{newest, JANE};
 use common::wait::eventually;
 use common::{complete, start_with_relay, MAIL_PATIENCE};
@@ -70,11 +72,11 @@ fn serve(database: &str, relay: &Relay, certificate: &std::path::Path) -> (Proce
 /// The server is killed while the relay has the email but has not
 /// answered; started again on the same database, it sends the email once
 /// the dead one's lease has run out. Nothing is lost.
-#[tokio::test]
+#[backends]
 async fn a_server_killed_mid_send_delivers_after_the_lease() {
     let relay = Relay::start(RelayOptions::default()).await;
     let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}", dir.path().join("api.db").display());
+    let database = common::fresh_database(dir.path()).await;
     let certificate = dir.path().join("relay.pem");
     std::fs::write(&certificate, relay.certificate_pem()).unwrap();
     relay.script(JANE, [Behaviour::Stall]);
@@ -127,7 +129,7 @@ async fn a_server_killed_mid_send_delivers_after_the_lease() {
 }
 
 /// Two servers on one database send each email once between them.
-#[tokio::test]
+#[backends]
 async fn two_servers_on_one_database_never_send_one_email_twice() {
     let api = common::start(false).await;
     let mut second_options = api.options().clone();
@@ -169,7 +171,7 @@ async fn two_servers_on_one_database_never_send_one_email_twice() {
 
 /// Stopping waits briefly for a send; one still under way then is ended
 /// and its email is due again at once, not after its lease.
-#[tokio::test]
+#[backends]
 async fn a_send_cut_short_by_shutdown_is_due_again_at_once() {
     let relay = Relay::start(RelayOptions::default()).await;
     let api = start_with_relay(relay.clone(), |options| {

@@ -4,6 +4,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::{start, Checked};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -14,7 +16,7 @@ use serde_json::{json, Value};
 /// documented path the methods it does not document are not served (405).
 /// Paths nobody documented cannot be served at all: routes are registered
 /// only through `OpenApiRouter::routes` (clippy.toml), which documents them.
-#[tokio::test]
+#[backends]
 async fn the_contract_and_the_router_agree() {
     let api = start(false).await;
     let document: Value = api.get_json("/openapi.json").await;
@@ -53,7 +55,7 @@ async fn the_contract_and_the_router_agree() {
     }
 }
 
-#[tokio::test]
+#[backends]
 async fn bad_inputs_get_4xx_json_never_500() {
     let api = start(false).await;
     let draft = api.create(&json!({})).await;

@@ -3,6 +3,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::account::problem_code;
 use common::{complete, Checked};
 use reqwest::Method;
@@ -12,7 +14,7 @@ use reqwest::Method;
 /// give the code back, as SHA-256 of six digits would); while rotating,
 /// codes made under the previous key still work, and once it is dropped
 /// they do not.
-#[tokio::test]
+#[backends]
 async fn emailed_codes_are_stored_keyed_and_survive_a_key_rotation() {
     use enroll_api::secret::SecretKeys;
     let (a, b) = (
@@ -36,10 +38,7 @@ async fn emailed_codes_are_stored_keyed_and_survive_a_key_rotation() {
     };
     assert_eq!(api.send_admin_code(&draft).await.status(), 202);
     let code = api.last_admin_code().await;
-    let path = api.database.trim_start_matches("sqlite://").to_owned();
-    let stored = std::fs::read(&path).unwrap();
-    let wal = std::fs::read(format!("{path}-wal")).unwrap_or_default();
-    let bytes = String::from_utf8_lossy(&[stored, wal].concat()).into_owned();
+    let bytes = common::stored_text(&api.database);
     let plain = enroll_api::auth::token_hash(&code);
     assert!(
         !bytes.contains(&plain),

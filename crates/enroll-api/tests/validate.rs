@@ -2,6 +2,8 @@
 
 mod common;
 
+use test_postgres::backends;
+
 use common::Checked;
 
 use common::{complete, start};
@@ -19,7 +21,7 @@ async fn validate(server: &RunningServer, body: &Value, query: &str, lang: &str)
     (response.status().as_u16(), response.body.clone())
 }
 
-#[tokio::test]
+#[backends]
 async fn a_complete_application_is_valid() {
     let api = start(false).await;
     let server = &api.server;
@@ -28,7 +30,7 @@ async fn a_complete_application_is_valid() {
     assert_eq!(body, json!({"valid": true, "errors": [], "warnings": []}));
 }
 
-#[tokio::test]
+#[backends]
 async fn problems_come_with_codes_params_and_messages_in_the_request_locale() {
     let api = start(false).await;
     let server = &api.server;
@@ -65,7 +67,7 @@ async fn problems_come_with_codes_params_and_messages_in_the_request_locale() {
     );
 }
 
-#[tokio::test]
+#[backends]
 async fn warnings_do_not_make_an_application_invalid() {
     let api = start(false).await;
     let server = &api.server;
@@ -80,7 +82,7 @@ async fn warnings_do_not_make_an_application_invalid() {
     );
 }
 
-#[tokio::test]
+#[backends]
 async fn one_section_can_be_validated_alone() {
     let api = start(false).await;
     let server = &api.server;
@@ -97,7 +99,7 @@ async fn one_section_can_be_validated_alone() {
     assert_eq!(body["error"]["code"], "unknown_section");
 }
 
-#[tokio::test]
+#[backends]
 async fn bad_bodies_get_json_errors_not_500s() {
     let api = start(false).await;
     let server = &api.server;
@@ -141,7 +143,7 @@ async fn bad_bodies_get_json_errors_not_500s() {
     }
 }
 
-#[tokio::test]
+#[backends]
 async fn reference_data_is_served_per_country_and_cacheable() {
     let api = start(false).await;
     let response = api

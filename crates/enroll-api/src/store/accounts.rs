@@ -1,10 +1,10 @@
 //! Partner accounts: made on approval, their proven domains and their
 //! organization profile.
 
-use enroll_core::domains::domain_of;
-use enroll_core::email::address_key;
 use super::users::{insert_user, NewUser, User};
 use super::{secs, unsecs, Conn, Store, StoreError};
+use enroll_core::domains::domain_of;
+use enroll_core::email::address_key;
 
 #[derive(Clone, Debug)]
 pub struct NewAccount {
@@ -39,8 +39,7 @@ pub(super) async fn insert_account(
     // Its users' addresses may be in the proven admin address's domain.
     let email = address_key(&account.user.email);
     let domain = domain_of(&email).unwrap_or_default();
-    add_domain(conn, &account.id, &domain, &email, account.created_at)
-        .await
+    add_domain(conn, &account.id, &domain, &email, account.created_at).await
 }
 
 /// Adds `domain` (proven by a code sent to `proven_by` at `at`) to the
@@ -81,7 +80,10 @@ impl Store {
         .bind(account_id)
         .fetch_all(c)
         .await)?;
-        Ok(rows.into_iter().map(|(domain, at)| (domain, unsecs(at))).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(domain, at)| (domain, unsecs(at)))
+            .collect())
     }
 
     /// The saved organization profile (version, JSON), if it was ever saved.

@@ -7,10 +7,10 @@ use enroll_core::{Answers, ApplicationStatus, Change};
 use super::accounts::{insert_account, NewAccount};
 use super::outbox::insert_email;
 use super::records::{load, record, Record, COLUMNS};
-use super::Conn;
-use crate::clock::iso;
 use super::users::{withdraw_invitation, Withdrawal};
+use super::Conn;
 use super::{NewEmail, Store, StoreError};
+use crate::clock::iso;
 
 pub struct NewDraft<'a> {
     pub id: &'a str,
@@ -178,8 +178,9 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<Record>, StoreError> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM applications WHERE token_hash = $1 AND token_expires_at > $2");
+        let sql = format!(
+            "SELECT {COLUMNS} FROM applications WHERE token_hash = $1 AND token_expires_at > $2"
+        );
         let now = self.now_iso();
         let mut conn = self.acquire().await?;
         let row = on!(conn, c => sqlx::query_as(&sql)

@@ -1,8 +1,8 @@
 //! The MPN directory and the indirect providers.
 
+use super::{Store, StoreError};
 use enroll_core::contract::MpnEntry;
 use enroll_core::{Provider, ProviderRequest};
-use super::{Store, StoreError};
 
 /// A provider request's row: id, provider, status, message, created at.
 type RequestRow = (i64, String, String, String, String);
@@ -33,9 +33,11 @@ impl Store {
 
     pub async fn provider_count(&self) -> Result<i64, StoreError> {
         let mut conn = self.acquire().await?;
-        Ok(on!(conn, c => sqlx::query_scalar("SELECT COUNT(*) FROM providers")
+        Ok(
+            on!(conn, c => sqlx::query_scalar("SELECT COUNT(*) FROM providers")
             .fetch_one(c)
-            .await)?)
+            .await)?,
+        )
     }
 
     /// Replaces the directory (providers and MPN entries) in one transaction.

@@ -2,12 +2,12 @@
 //! application, or an address in a domain an account proves. Stored as
 //! their keyed hashes; each lives ten minutes and five tries.
 
-use enroll_core::account::limits;
-use enroll_core::domains::domain_of;
-use enroll_core::email::{address_key, mailbox};
 use super::accounts::add_domain;
 use super::outbox::insert_email;
 use super::{secs, unsecs, NewEmail, Store, StoreError};
+use enroll_core::account::limits;
+use enroll_core::domains::domain_of;
+use enroll_core::email::{address_key, mailbox};
 
 /// The answer to asking for a code to be emailed to the admin address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

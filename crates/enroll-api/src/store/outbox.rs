@@ -294,8 +294,7 @@ pub(super) fn email_of(row: EmailRow) -> Result<Email, StoreError> {
         body: row.body,
         html: row.html,
         created_at: row.created_at,
-        next_attempt_at: (state == Delivery::Retrying)
-            .then(|| iso(unsecs(row.next_attempt_at))),
+        next_attempt_at: (state == Delivery::Retrying).then(|| iso(unsecs(row.next_attempt_at))),
         state,
         attempts: u32::try_from(row.attempts).unwrap_or(0),
         last_reply: row.last_reply,

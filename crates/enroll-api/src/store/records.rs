@@ -2,10 +2,10 @@
 //! loading it by id inside a transaction (approval, the account's
 //! notices and withdrawals all need the application they belong to).
 
+use super::{Conn, StoreError};
 use enroll_core::bank::clear_unused;
 use enroll_core::email::address_key;
 use enroll_core::{Answers, ApplicationStatus};
-use super::{Conn, StoreError};
 
 /// A stored application.
 #[derive(Clone, Debug)]
@@ -69,7 +69,6 @@ pub(super) fn record(row: Row) -> Result<Record, StoreError> {
 /// The application `id`, read on `conn` (in its transaction, if any).
 pub(super) async fn load(conn: &mut Conn<'_>, id: &str) -> Result<Option<Record>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM applications WHERE id = $1");
-    let row: Option<Row> =
-        on!(conn, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
+    let row: Option<Row> = on!(conn, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
     row.map(record).transpose()
 }

@@ -1,10 +1,10 @@
 //! Sessions: bearer tokens stored hashed, a new one at each step of
 //! signing in, ended by signing out, by the operator, idle or old.
 
-use enroll_core::account::limits;
-use enroll_core::email::address_key;
 use super::users::{user_where, User};
 use super::{secs, unsecs, Conn, Param, Store, StoreError};
+use enroll_core::account::limits;
+use enroll_core::email::address_key;
 
 /// A live session and its user.
 #[derive(Clone, Debug)]

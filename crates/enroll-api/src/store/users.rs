@@ -432,6 +432,11 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        user_where(&mut self.acquire().await?.engine(), "login", &address_key(email)).await
+        user_where(
+            &mut self.acquire().await?.engine(),
+            "login",
+            &address_key(email),
+        )
+        .await
     }
 }

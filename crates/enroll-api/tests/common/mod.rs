@@ -1,4 +1,4 @@
-//! A real server on a loopback port with a fresh SQLite file, a client,
+//! A real server on a loopback port with a fresh database, a client,
 //! and a real SMTP relay (test-relay) the server delivers its emails to:
 //! the tests read their mail there, as a person reads their inbox.
 #![allow(dead_code)] // each test file uses its own part of this
@@ -16,5 +16,8 @@ pub use {
     applications::{complete, history_of, Draft},
     contract::{assert_matches_contract, Answer, Checked},
     mail::MAIL_PATIENCE,
-    server::{api_with_clock, mail_to, start, start_with, start_with_relay, Api},
+    server::{
+        api_with_clock, fresh_database, mail_to, start, start_with, start_with_relay, stored_text,
+        Api,
+    },
 };

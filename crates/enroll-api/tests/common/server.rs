@@ -1,6 +1,8 @@
 //! The server under test: a real server on a loopback port with a fresh
-//! SQLite file, delivering to a real SMTP relay (test-relay); started,
-//! restarted, and run operator commands against.
+//! database (a SQLite file, or a PostgreSQL database when the test runs
+//! as its `postgres` case, see `#[backends]`), delivering to a real SMTP
+//! relay (test-relay); started, restarted, and run operator commands
+//! against.
 
 use enroll_api::clock::TestClock;
 use enroll_api::limits::Limits;
@@ -12,6 +14,7 @@ use reqwest::{Client, Method, RequestBuilder};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
+use test_postgres::Backend;
 use test_relay::{Relay, RelayOptions};
 
 use super::Checked;
@@ -41,7 +44,7 @@ pub async fn start_with(configure: impl FnOnce(&mut ServeOptions)) -> Api {
 /// A server delivering to `relay`, configured as `start_with`.
 pub async fn start_with_relay(relay: Relay, configure: impl FnOnce(&mut ServeOptions)) -> Api {
     let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}", dir.path().join("api.db").display());
+    let database = fresh_database(dir.path()).await;
     let mut options = options(&database, &relay);
     configure(&mut options);
     let server = RunningServer::start(options.clone()).await.unwrap();
@@ -52,6 +55,49 @@ pub async fn start_with_relay(relay: Relay, configure: impl FnOnce(&mut ServeOpt
         relay,
         options,
         _dir: dir,
+    }
+}
+
+/// A new empty database for the backend the test runs on: a SQLite file
+/// in `dir`, or a database on the tests' PostgreSQL server.
+pub async fn fresh_database(dir: &std::path::Path) -> String {
+    match test_postgres::current() {
+        Backend::Sqlite => format!("sqlite://{}", dir.join("api.db").display()),
+        Backend::Postgres => test_postgres::fresh_database().await,
+    }
+}
+
+/// Everything a copy of `database` holds, as text: the SQLite file and its
+/// write-ahead log byte for byte; a PostgreSQL database's rows as
+/// `pg_dump` writes them (the server's own files are shared by every
+/// test's database, and its log keeps old row versions until it recycles
+/// them: README, "Several instances").
+pub fn stored_text(database: &str) -> String {
+    match database.strip_prefix("sqlite://") {
+        Some(path) => {
+            let mut bytes = std::fs::read(path).unwrap();
+            if let Ok(wal) = std::fs::read(format!("{path}-wal")) {
+                bytes.extend(wal);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        None => {
+            let bindir = std::process::Command::new("pg_config")
+                .arg("--bindir")
+                .output()
+                .expect("pg_config");
+            let bindir = String::from_utf8(bindir.stdout).unwrap();
+            let dump = std::process::Command::new(format!("{}/pg_dump", bindir.trim()))
+                .args(["--data-only", "--dbname", database])
+                .output()
+                .expect("pg_dump");
+            assert!(
+                dump.status.success(),
+                "{}",
+                String::from_utf8_lossy(&dump.stderr)
+            );
+            String::from_utf8(dump.stdout).unwrap()
+        }
     }
 }
 

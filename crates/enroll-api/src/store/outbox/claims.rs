@@ -118,7 +118,9 @@ impl Store {
     ) -> Result<Claim, StoreError> {
         // Never one this sender is still sending: a clock moved forward
         // (a test's, or a step of the machine's) may end a lease early.
-        let skip: Vec<String> = (0..in_flight.len()).map(|n| format!("${}", n + 2)).collect();
+        let skip: Vec<String> = (0..in_flight.len())
+            .map(|n| format!("${}", n + 2))
+            .collect();
         let skip = if skip.is_empty() {
             String::new()
         } else {
