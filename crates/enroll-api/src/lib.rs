@@ -16,6 +16,7 @@ pub mod mail;
 pub mod mfa;
 pub mod openapi;
 pub mod passwords;
+pub mod proxy;
 pub mod reference;
 pub mod review;
 pub mod routes;

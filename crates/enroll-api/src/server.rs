@@ -16,6 +16,7 @@ use crate::directory::Directory;
 use crate::guards;
 use crate::limits::Limits;
 use crate::mail::sender::MailOptions;
+use crate::proxy::{Network, TrustedProxies};
 use crate::reference::Reference;
 use crate::routes::{api_v1, cacheable_v1, AppState, ResumeLinks};
 use crate::runner::Runner;
@@ -42,6 +43,13 @@ pub struct ServeOptions {
     /// Directory of the built app (Trunk's dist/), served at `/`.
     #[arg(long = "static")]
     pub static_dir: Option<PathBuf>,
+    /// A network (CIDR: 10.0.0.0/8, 2001:db8::/32) of load balancers or
+    /// proxies in front of this server; repeatable. Only a connection
+    /// from one may name the client in X-Forwarded-For (the right-most
+    /// address not itself trusted), which the per-client limits count.
+    /// Without it every client is the connection's address.
+    #[arg(long = "trusted-proxy", value_name = "CIDR")]
+    pub trusted_proxies: Vec<Network>,
     /// An origin allowed to call the API from a browser; repeatable.
     #[arg(long = "allow-origin")]
     pub allow_origins: Vec<String>,
@@ -81,6 +89,7 @@ impl ServeOptions {
             listen,
             database: database.into(),
             static_dir: None,
+            trusted_proxies: Vec::new(),
             allow_origins: Vec::new(),
             frame_ancestors: Vec::new(),
             seed_demo: false,
@@ -240,7 +249,7 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
         HeaderValue::from_static("no-referrer"),
     ))
     .with_state(AppState {
-        store,
+        store: store.clone(),
         reference: Reference::vendored(),
         directory,
         limits: Arc::new(options.limits.clone()),
@@ -249,7 +258,8 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
             options.listen,
             &options.allow_origins,
         )),
-        throttle: Throttle::default(),
+        throttle: Throttle::new(store, options.clock.clone()),
+        proxies: Arc::new(TrustedProxies::new(options.trusted_proxies.clone())),
         clock: options.clock.clone(),
         secrets: Arc::new(options.secret_keys.clone()),
     })

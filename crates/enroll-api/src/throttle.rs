@@ -3,21 +3,24 @@
 //! thing that costs something. A token bucket per (action, client): `limit`
 //! at once, refilled evenly over the hour.
 //!
-//! Kept in memory: a restart forgets them, and several API instances each
-//! count their own (a shared store is for when there are several). Limits
-//! that must hold whatever happens (emails per recipient) are counted in
-//! the database instead (store/outbox.rs).
+//! The buckets live in the database (store/rate_buckets.rs), so every
+//! instance on one database counts against the same budget, a restart
+//! forgets nothing, and the tests move the one clock instead of waiting.
+//! Who the client is comes from the connection, or, behind a proxy the
+//! operator trusts, from the address that proxy names (`proxy.rs`).
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use tokio::time::Instant;
 
+use crate::clock::SharedClock;
 use crate::limits::RATE_WINDOW;
+use crate::routes::AppState;
+use crate::store::{Bucket, Store, StoreError};
 
 /// What a client is limited in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -27,6 +30,18 @@ pub enum Action {
     /// Emailing a code to prove an admin address.
     AdminCode,
     MpnLookup,
+}
+
+impl Action {
+    /// As the database names its buckets.
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::CreateDraft => "create_draft",
+            Self::ResumeEmail => "resume_email",
+            Self::AdminCode => "admin_code",
+            Self::MpnLookup => "mpn_lookup",
+        }
+    }
 }
 
 /// The client a request comes from, as rate limits count it: an IPv4
@@ -69,13 +84,6 @@ impl Client {
     }
 }
 
-/// What a bucket counts: one client, or an IPv6 /48 as a whole.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Scope {
-    Client(IpAddr),
-    Network(IpAddr),
-}
-
 impl Client {
     /// The client alone (its address, or IPv6 /64), as a key.
     pub fn key(&self) -> String {
@@ -97,123 +105,170 @@ impl Client {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Client {
+impl FromRequestParts<AppState> for Client {
     type Rejection = std::convert::Infallible;
 
-    /// The peer address of the connection. `X-Forwarded-For` is not read:
-    /// anyone can send it. Behind a proxy, every client is the proxy.
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::from([0, 0, 0, 0]), |info| info.0.ip());
-        Ok(Self::of(peer))
+    /// The peer address of the connection, or, when that peer is a proxy
+    /// the operator trusts (`--trusted-proxy`), the client it names in
+    /// `X-Forwarded-For`. Anyone can send that header: from anyone else
+    /// it is not read.
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self::of(state.proxies.client_address(parts)))
     }
 }
 
-struct Bucket {
-    tokens: f64,
-    at: Instant,
-    /// Its own limit: buckets of different actions refill at their rates.
-    limit: f64,
-}
-
-impl Bucket {
-    fn refilled(&self, now: Instant) -> f64 {
-        let per_second = self.limit / RATE_WINDOW.as_secs_f64();
-        (self.tokens + now.duration_since(self.at).as_secs_f64() * per_second).min(self.limit)
-    }
-}
-
-/// Token buckets per (action, client).
-#[derive(Clone, Default)]
+/// The rate limits' buckets, in the database.
+#[derive(Clone, Debug)]
 pub struct Throttle {
-    state: Arc<Mutex<Buckets>>,
+    store: Store,
+    clock: SharedClock,
+    /// When full buckets were last forgotten (clock seconds).
+    swept_at: Arc<AtomicU64>,
 }
 
-#[derive(Default)]
-struct Buckets {
-    map: HashMap<(Action, Scope), Bucket>,
-    /// Size at which full buckets are next forgotten: doubles when most
-    /// are still in use, so a flood of clients does not make every call
-    /// scan them all.
-    prune_at: usize,
-}
-
-/// Beyond this many buckets, full ones are forgotten (they say nothing).
-const PRUNE_ABOVE: usize = 100_000;
+/// How often full buckets are forgotten (each is full an hour after its
+/// last take).
+const SWEEP_EVERY_SECS: u64 = 600;
 
 impl Throttle {
+    pub fn new(store: Store, clock: SharedClock) -> Self {
+        Self {
+            store,
+            clock,
+            swept_at: Arc::default(),
+        }
+    }
+
     /// Takes one of `limit` an hour for `client` (and one of its /48's
     /// share), or says how long to wait; nothing is taken when refused.
-    pub fn take(&self, action: Action, client: Client, limit: u32) -> Result<(), Duration> {
-        let limit = limit.max(1);
-        let scopes = [
-            Some((Scope::Client(client.address), f64::from(limit))),
-            client.network.map(|n| {
-                (
-                    Scope::Network(n),
-                    f64::from(limit.saturating_mul(NETWORK_SHARE)),
-                )
-            }),
-        ];
-        let now = Instant::now();
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if state.map.len() >= state.prune_at.max(PRUNE_ABOVE) {
-            state.map.retain(|_, b| b.refilled(now) < b.limit);
-            state.prune_at = state.map.len() * 2;
+    pub async fn take(
+        &self,
+        action: Action,
+        client: Client,
+        limit: u32,
+    ) -> Result<Result<(), Duration>, StoreError> {
+        let now = self.clock.now();
+        let window = RATE_WINDOW.as_secs();
+        let swept = self.swept_at.load(Ordering::Relaxed);
+        if now >= swept + SWEEP_EVERY_SECS
+            && self
+                .swept_at
+                .compare_exchange(swept, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            self.store
+                .forget_full_buckets(now.saturating_sub(window))
+                .await?;
         }
-        let mut wait = Duration::ZERO;
-        for (scope, limit) in scopes.iter().flatten() {
-            let bucket = state.map.entry((action, *scope)).or_insert(Bucket {
-                tokens: *limit,
-                at: now,
-                limit: *limit,
-            });
-            bucket.limit = *limit;
-            bucket.tokens = bucket.refilled(now);
-            bucket.at = now;
-            if bucket.tokens < 1.0 {
-                let per_second = limit / RATE_WINDOW.as_secs_f64();
-                wait = wait.max(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second));
-            }
-        }
-        if !wait.is_zero() {
-            return Err(wait.max(Duration::from_secs(1)));
-        }
-        for (scope, _) in scopes.iter().flatten() {
-            if let Some(bucket) = state.map.get_mut(&(action, *scope)) {
-                bucket.tokens -= 1.0;
-            }
-        }
-        Ok(())
+        let buckets = client
+            .scopes(limit.max(1))
+            .into_iter()
+            .map(|(scope, limit)| Bucket { scope, limit })
+            .collect();
+        let taken = self
+            .store
+            .take_tokens(action.as_str(), buckets, window, now)
+            .await?;
+        Ok(taken.map_err(Duration::from_secs))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::TestClock;
+    use test_postgres::{backends, Backend};
 
-    #[tokio::test(start_paused = true)]
+    /// A fresh database of the backend the test runs on.
+    async fn database(dir: &tempfile::TempDir) -> String {
+        match test_postgres::current() {
+            Backend::Sqlite => format!("sqlite://{}", dir.path().join("t.db").display()),
+            Backend::Postgres => test_postgres::fresh_database().await,
+        }
+    }
+
+    /// A throttle (as one server holds) on the database at `url`.
+    async fn throttle_on(url: &str, clock: &TestClock) -> Throttle {
+        let store = Store::open_with(url, Arc::new(clock.clone()))
+            .await
+            .unwrap();
+        Throttle::new(store, Arc::new(clock.clone()))
+    }
+
+    /// A throttle on a fresh database, with a clock the test moves.
+    async fn throttle() -> (Throttle, TestClock, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = TestClock::new();
+        let throttle = throttle_on(&database(&dir).await, &clock).await;
+        (throttle, clock, dir)
+    }
+
+    async fn take(
+        throttle: &Throttle,
+        action: Action,
+        client: Client,
+        limit: u32,
+    ) -> Result<(), Duration> {
+        throttle.take(action, client, limit).await.unwrap()
+    }
+
+    #[backends]
     async fn a_client_gets_its_limit_then_waits_for_a_refill() {
-        let throttle = Throttle::default();
+        let (throttle, clock, _dir) = throttle().await;
         let a = Client::of("192.0.2.1".parse().unwrap());
         let b = Client::of("192.0.2.2".parse().unwrap());
         for _ in 0..3 {
-            assert!(throttle.take(Action::MpnLookup, a, 3).is_ok());
+            assert!(take(&throttle, Action::MpnLookup, a, 3).await.is_ok());
         }
-        let wait = throttle.take(Action::MpnLookup, a, 3).unwrap_err();
+        let wait = take(&throttle, Action::MpnLookup, a, 3).await.unwrap_err();
         assert_eq!(wait.as_secs(), 1200, "one in 20 minutes at 3 an hour");
         assert!(
-            throttle.take(Action::MpnLookup, b, 3).is_ok(),
+            take(&throttle, Action::MpnLookup, b, 3).await.is_ok(),
             "another client"
         );
         assert!(
-            throttle.take(Action::CreateDraft, a, 3).is_ok(),
+            take(&throttle, Action::CreateDraft, a, 3).await.is_ok(),
             "another action"
         );
-        tokio::time::advance(Duration::from_secs(1200)).await;
-        assert!(throttle.take(Action::MpnLookup, a, 3).is_ok());
+        clock.advance(1199);
+        assert!(take(&throttle, Action::MpnLookup, a, 3).await.is_err());
+        clock.advance(1);
+        assert!(take(&throttle, Action::MpnLookup, a, 3).await.is_ok());
+    }
+
+    /// Two servers on one database (two throttles on two stores) give a
+    /// client, asking of both at once, what one gives.
+    #[backends(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_instances_share_one_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = database(&dir).await;
+        let clock = TestClock::new();
+        let (first, second) = (
+            throttle_on(&url, &clock).await,
+            throttle_on(&url, &clock).await,
+        );
+        let client = Client::of("198.51.100.7".parse().unwrap());
+        let asks = (0..40).map(|n| {
+            let throttle = if n % 2 == 0 {
+                first.clone()
+            } else {
+                second.clone()
+            };
+            tokio::spawn(async move {
+                throttle
+                    .take(Action::CreateDraft, client, 25)
+                    .await
+                    .unwrap()
+            })
+        });
+        let mut granted = 0;
+        for ask in asks {
+            granted += usize::from(ask.await.unwrap().is_ok());
+        }
+        assert_eq!(granted, 25);
     }
 
     #[test]
@@ -227,20 +282,22 @@ mod tests {
         assert_eq!(mapped, Client::of("192.0.2.1".parse().unwrap()));
     }
 
-    #[tokio::test(start_paused = true)]
+    #[backends]
     async fn many_64s_of_one_48_share_its_limit() {
-        let throttle = Throttle::default();
+        let (throttle, _clock, _dir) = throttle().await;
         let mut granted = 0;
-        for subnet in 0..100u16 {
+        for subnet in 0..40u16 {
             let client = Client::of(format!("2001:db8:7:{subnet:x}::1").parse().unwrap());
-            while throttle.take(Action::MpnLookup, client, 3).is_ok() {
+            while take(&throttle, Action::MpnLookup, client, 3).await.is_ok() {
                 granted += 1;
             }
         }
-        assert_eq!(granted, 3 * NETWORK_SHARE, "not 3 for each of 100 /64s");
+        assert_eq!(granted, 3 * NETWORK_SHARE, "not 3 for each of 40 /64s");
         let elsewhere = Client::of("2001:db8:8::1".parse().unwrap());
         assert!(
-            throttle.take(Action::MpnLookup, elsewhere, 3).is_ok(),
+            take(&throttle, Action::MpnLookup, elsewhere, 3)
+                .await
+                .is_ok(),
             "another /48"
         );
     }

@@ -178,6 +178,62 @@ async fn drafts_and_mpn_lookups_are_limited_per_client() {
     }
 }
 
+/// Drafts asked for by one client, as the server sees it: `forwarded`
+/// names it in X-Forwarded-For (from the loopback proxy's connection).
+async fn drafts_from(api: &common::Api, forwarded: &str, count: usize) -> Vec<u16> {
+    let mut answers = Vec::new();
+    for _ in 0..count {
+        let answer = api
+            .request(Method::POST, "/applications")
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({}))
+            .checked()
+            .await;
+        answers.push(answer.status().as_u16());
+    }
+    answers
+}
+
+/// Behind a load balancer the operator trusts, each client it names has
+/// its own limit; a client naming itself (no trusted proxy between) is
+/// the connection, whatever it writes. And the limits are kept in the
+/// database: a restart gives nobody a fresh budget.
+#[backends]
+async fn clients_behind_a_trusted_proxy_are_told_apart_and_limits_outlive_a_restart() {
+    let api = start_with(|o| {
+        o.limits.drafts_per_client = 2;
+        o.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(drafts_from(&api, "198.51.100.1", 3).await, [201, 201, 429]);
+    // The balancer appends what it saw to what the client wrote.
+    let forged = "198.51.100.2, 198.51.100.1";
+    assert_eq!(
+        drafts_from(&api, forged, 1).await,
+        [429],
+        "the right-most hop is the client"
+    );
+    assert_eq!(drafts_from(&api, "198.51.100.2", 2).await, [201, 201]);
+    let api = api.restart().await;
+    assert_eq!(
+        drafts_from(&api, "198.51.100.1", 1).await,
+        [429],
+        "after a restart"
+    );
+
+    let untrusting = start_with(|o| o.limits.drafts_per_client = 2).await;
+    let names = ["203.0.113.1", "203.0.113.2", "203.0.113.3"];
+    let mut answers = Vec::new();
+    for name in names {
+        answers.extend(drafts_from(&untrusting, name, 1).await);
+    }
+    assert_eq!(
+        answers,
+        [201, 201, 429],
+        "one connection's address for all three"
+    );
+}
+
 /// Every text answer of the contract, as a (path, JSON pointer) pair.
 const TEXT_FIELDS: [&str; 25] = [
     "/mpn_id",

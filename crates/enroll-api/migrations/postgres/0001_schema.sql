@@ -1,4 +1,4 @@
--- The whole schema on PostgreSQL, as SQLite's migrations 0001-0012 left
+-- The whole schema on PostgreSQL, as SQLite's migrations 0001-0013 left
 -- it there (migrations/sqlite/ says what each table and column is for).
 -- A PostgreSQL database starts here; later changes come as new files in
 -- both folders. Every i64 is BIGINT and every flag BOOLEAN (what the store
@@ -208,3 +208,12 @@ CREATE TABLE account_domains (
     seq        BIGINT NOT NULL,
     PRIMARY KEY (account_id, domain)
 );
+
+CREATE TABLE rate_buckets (
+    action TEXT             NOT NULL,
+    scope  TEXT             NOT NULL,
+    tokens DOUBLE PRECISION NOT NULL,
+    at     BIGINT           NOT NULL,
+    PRIMARY KEY (action, scope)
+);
+CREATE INDEX rate_buckets_at ON rate_buckets (at);

@@ -103,6 +103,7 @@ pub async fn send_code(
             client,
             state.limits.resume_emails_per_client,
         )
+        .await?
         .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyCodes, wait))?;
     let code = email_code()
         .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;

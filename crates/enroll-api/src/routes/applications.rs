@@ -122,6 +122,7 @@ pub async fn create(
     state
         .throttle
         .take(Action::CreateDraft, client, state.limits.drafts_per_client)
+        .await?
         .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyDrafts, wait))?;
     let answers = merge_answers(&body, &Answers::default())?;
     let internal = |_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal);

@@ -50,6 +50,7 @@ pub async fn mpn_lookup(
             client,
             state.limits.mpn_lookups_per_client,
         )
+        .await?
         .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyLookups, wait))?;
     // Only what could be an MPN ID is looked up (the applicant's rule).
     if enroll_core::company::mpn_id(&mpn_id).is_err() {

@@ -51,6 +51,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     pub links: Arc<ResumeLinks>,
     pub throttle: Throttle,
+    /// Whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub proxies: Arc<crate::proxy::TrustedProxies>,
     /// The one clock of the partner account's rules.
     pub clock: SharedClock,
     /// Keys derived from the server's secret key (emailed codes' hashes).

@@ -80,6 +80,7 @@ pub async fn resume_email(
         state
             .throttle
             .take(Action::ResumeEmail, client, limits.resume_emails_per_client)
+            .await?
             .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyResumeEmails, wait))?;
         // The token travels in the fragment: never sent to a server, never
         // in a server log or a Referer.

@@ -22,6 +22,7 @@ mod applications;
 mod directory;
 mod email_codes;
 mod outbox;
+mod rate_buckets;
 mod records;
 mod second_factor;
 mod sessions;
@@ -39,6 +40,7 @@ pub use directory::RequestOutcome;
 pub use outbox::{
     queued_signal, Claim, Claimed, Delivery, Email, EmailKind, NewEmail, RetryRefused, Throttled,
 };
+pub use rate_buckets::Bucket;
 pub use records::Record;
 
 use enroll_core::{Locale, ProgramLinks, ProgramSettings};
@@ -609,6 +611,7 @@ mod tests {
             ("email_codes.rs", include_str!("email_codes.rs")),
             ("outbox.rs", include_str!("outbox.rs")),
             ("outbox/claims.rs", include_str!("outbox/claims.rs")),
+            ("rate_buckets.rs", include_str!("rate_buckets.rs")),
             ("records.rs", include_str!("records.rs")),
             ("second_factor.rs", include_str!("second_factor.rs")),
             ("sessions.rs", include_str!("sessions.rs")),
