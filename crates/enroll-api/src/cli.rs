@@ -47,6 +47,18 @@ pub enum Command {
         #[command(flatten)]
         mail: Box<MailFlags>,
     },
+    /// Copy a whole database into a new, empty one (of either engine):
+    /// every table, in one transaction on the target. Stop the servers on
+    /// the source first; its writers wait while it is read.
+    Copy {
+        /// The database to copy, e.g. sqlite://target/csp-enroll.db.
+        #[arg(long)]
+        from: String,
+        /// The new database, e.g. postgres://enroll@db.internal/enroll
+        /// (created by the operator, and empty).
+        #[arg(long)]
+        to: String,
+    },
     /// Print a new secret key (32 random bytes, base64) for
     /// ENROLL_SECRET_KEY.
     NewSecretKey,
@@ -289,6 +301,14 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             println!("enroll-api: stopped");
         }
         Command::NewSecretKey => println!("{}", SecretKeys::new_base64()?),
+        Command::Copy { from, to } => {
+            let (source, target) = (Store::open(&from).await?, Store::open(&to).await?);
+            let copied = source.copy_to(&target).await??;
+            for (table, rows) in copied {
+                println!("{table}: {rows} rows");
+            }
+            println!("copied {from} into {to}");
+        }
         Command::ExampleHost { listen, dir, app } => {
             let listener = tokio::net::TcpListener::bind(listen)
                 .await

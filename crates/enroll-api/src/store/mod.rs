@@ -19,6 +19,7 @@ macro_rules! on {
 
 mod accounts;
 mod applications;
+mod copy;
 mod directory;
 mod email_codes;
 mod outbox;
@@ -36,6 +37,7 @@ pub use sign_in_failures::*;
 pub use users::*;
 
 pub use applications::{Consequences, NewDraft, StatusChange, UpdateOutcome, WithdrawalNotice};
+pub use copy::{Copied, CopyRefused};
 pub use directory::RequestOutcome;
 pub use outbox::{
     queued_signal, Claim, Claimed, Delivery, Email, EmailKind, NewEmail, RetryRefused, Throttled,
@@ -606,6 +608,7 @@ mod tests {
         let sources = [
             ("mod.rs", include_str!("mod.rs")),
             ("accounts.rs", include_str!("accounts.rs")),
+            ("copy.rs", include_str!("copy.rs")),
             ("applications.rs", include_str!("applications.rs")),
             ("directory.rs", include_str!("directory.rs")),
             ("email_codes.rs", include_str!("email_codes.rs")),

@@ -208,6 +208,17 @@ impl Api {
         self
     }
 
+    /// The server stopped, `between` done (a copy of its database, say),
+    /// and started again on `database`.
+    pub async fn moved_to(mut self, database: &str, between: impl std::future::Future) -> Api {
+        self.server.shutdown().await;
+        between.await;
+        self.options.database = database.to_owned();
+        self.database = database.to_owned();
+        self.server = RunningServer::start(self.options.clone()).await.unwrap();
+        self
+    }
+
     /// Runs an operator command against this server's database.
     pub async fn operator(&self, args: &[&str]) -> Result<(), String> {
         let mut args = args.to_vec();

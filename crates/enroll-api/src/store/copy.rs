@@ -1,0 +1,432 @@
+//! `enroll-api copy`: a whole database moved to another, of either engine
+//! (a program that started on SQLite moving to PostgreSQL), every row of
+//! every table, in one transaction on the target, refused when the target
+//! holds anything already. The tables and their columns are listed here
+//! with the type each is read and written as; both databases' schemas are
+//! compared with the list first, so a table or column added later and not
+//! listed stops the copy instead of being left behind.
+
+use sqlx::types::Json;
+use sqlx::Row;
+
+use super::{Conn, Store, StoreError};
+
+/// How a column is read from one engine and written to the other.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Text,
+    Int,
+    Flag,
+    Real,
+    /// A JSON array: text on SQLite, JSONB on PostgreSQL.
+    Json,
+}
+
+use Kind::{Flag, Int, Real, Text};
+
+/// A table and its columns, parents before the tables that refer to them.
+struct Table {
+    name: &'static str,
+    columns: &'static [(&'static str, Kind)],
+    /// A column PostgreSQL numbers itself (its sequence is moved past the
+    /// copied rows).
+    identity: Option<&'static str>,
+}
+
+const fn table(name: &'static str, columns: &'static [(&'static str, Kind)]) -> Table {
+    Table {
+        name,
+        columns,
+        identity: None,
+    }
+}
+
+const fn numbered(name: &'static str, columns: &'static [(&'static str, Kind)]) -> Table {
+    Table {
+        name,
+        columns,
+        identity: Some("id"),
+    }
+}
+
+const TABLES: &[Table] = &[
+    table(
+        "program_settings",
+        &[
+            ("id", Int),
+            ("program_name", Text),
+            ("direct_enrollment_open", Flag),
+            ("direct_enrollment_note", Text),
+            ("supported_countries", Text),
+            ("join_mpn_url", Text),
+            ("updated_at", Text),
+        ],
+    ),
+    table("program_names", &[("locale", Text), ("name", Text)]),
+    table(
+        "applications",
+        &[
+            ("id", Text),
+            ("token_hash", Text),
+            ("token_expires_at", Text),
+            ("status", Text),
+            ("locale", Text),
+            ("answers", Text),
+            ("mpn_id", Text),
+            ("version", Int),
+            ("created_at", Text),
+            ("updated_at", Text),
+            ("admin_email_confirmed", Text),
+        ],
+    ),
+    numbered(
+        "status_history",
+        &[
+            ("id", Int),
+            ("application_id", Text),
+            ("status", Text),
+            ("reason", Text),
+            ("at", Text),
+        ],
+    ),
+    table(
+        "submit_answers",
+        &[
+            ("application_id", Text),
+            ("idempotency_key", Text),
+            ("status_code", Int),
+            ("body", Text),
+        ],
+    ),
+    numbered(
+        "outbox",
+        &[
+            ("id", Int),
+            ("application_id", Text),
+            ("to_address", Text),
+            ("subject", Text),
+            ("body", Text),
+            ("created_at", Text),
+            ("kind", Text),
+            ("mailbox", Text),
+            ("request_key", Text),
+            ("locale", Text),
+            ("html", Text),
+            ("message_id", Text),
+            ("priority", Int),
+            ("state", Text),
+            ("attempts", Int),
+            ("queued_at", Int),
+            ("next_attempt_at", Int),
+            ("expires_at", Int),
+            ("claim", Text),
+            ("claimed_until", Int),
+            ("last_reply", Text),
+            ("sent_at", Int),
+            ("erased_at", Int),
+        ],
+    ),
+    table(
+        "mpn_directory",
+        &[("mpn_id", Text), ("company_name", Text), ("country", Text)],
+    ),
+    table("providers", &[("id", Text), ("body", Text)]),
+    numbered(
+        "provider_requests",
+        &[
+            ("id", Int),
+            ("application_id", Text),
+            ("provider_id", Text),
+            ("status", Text),
+            ("message", Text),
+            ("created_at", Text),
+        ],
+    ),
+    table(
+        "email_codes",
+        &[
+            ("application_id", Text),
+            ("email", Text),
+            ("code_hash", Text),
+            ("expires_at", Int),
+            ("tries_left", Int),
+            ("purpose", Text),
+        ],
+    ),
+    table(
+        "email_code_sends",
+        &[("application_id", Text), ("email", Text), ("sent_at", Int)],
+    ),
+    table(
+        "accounts",
+        &[("id", Text), ("application_id", Text), ("created_at", Int)],
+    ),
+    table(
+        "users",
+        &[
+            ("id", Text),
+            ("account_id", Text),
+            ("email", Text),
+            ("login", Text),
+            ("first_name", Text),
+            ("last_name", Text),
+            ("roles", Kind::Json),
+            ("password_hash", Text),
+            ("password_temporary", Flag),
+            ("password_expires_at", Int),
+            ("totp_secret", Text),
+            ("totp_offered", Text),
+            ("totp_last_step", Int),
+            ("created_at", Int),
+            ("seq", Int),
+        ],
+    ),
+    table(
+        "recovery_codes",
+        &[("user_id", Text), ("code_hash", Text), ("used_at", Int)],
+    ),
+    table(
+        "sessions",
+        &[
+            ("token_hash", Text),
+            ("user_id", Text),
+            ("created_at", Int),
+            ("last_seen_at", Int),
+            ("mfa_passed", Flag),
+        ],
+    ),
+    numbered(
+        "sign_in_failures",
+        &[("id", Int), ("scope", Text), ("at", Int)],
+    ),
+    table(
+        "sign_in_locks",
+        &[("scope", Text), ("until", Int), ("notified_at", Int)],
+    ),
+    table(
+        "organization_profiles",
+        &[("account_id", Text), ("version", Int), ("body", Text)],
+    ),
+    table(
+        "account_domains",
+        &[
+            ("account_id", Text),
+            ("domain", Text),
+            ("proven_by", Text),
+            ("proven_at", Int),
+            ("seq", Int),
+        ],
+    ),
+    table(
+        "rate_buckets",
+        &[
+            ("action", Text),
+            ("scope", Text),
+            ("tokens", Real),
+            ("at", Int),
+        ],
+    ),
+];
+
+/// Tables a new database holds rows in already (its migrations' defaults):
+/// replaced by the source's, not a reason to refuse.
+const SEEDED: &[&str] = &["program_settings", "program_names"];
+
+/// One value of a row, as read (None: NULL).
+#[derive(Clone, Debug)]
+enum Value {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Flag(Option<bool>),
+    Real(Option<f64>),
+    Json(Option<Json<serde_json::Value>>),
+}
+
+/// What a copy moved: (table, rows), in the order copied.
+pub type Copied = Vec<(&'static str, usize)>;
+
+/// Why a copy did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyRefused {
+    #[error("the target holds {rows} rows in {table} already: copy into a new, empty database")]
+    TargetNotEmpty { table: &'static str, rows: i64 },
+    #[error("the {side} database's {table} does not have the columns copy knows ({found}): is one older or newer than this enroll-api?")]
+    SchemaDiffers {
+        side: &'static str,
+        table: String,
+        found: String,
+    },
+}
+
+impl Store {
+    /// Copies every row of this database into `target` (see the module).
+    pub async fn copy_to(&self, target: &Store) -> Result<Result<Copied, CopyRefused>, StoreError> {
+        for (side, store) in [("source", self), ("target", target)] {
+            if let Err(refused) = store.schema_is_known(side).await? {
+                return Ok(Err(refused));
+            }
+        }
+        {
+            let mut conn = target.acquire().await?;
+            for table in TABLES.iter().filter(|t| !SEEDED.contains(&t.name)) {
+                let sql = format!("SELECT COUNT(*) FROM {}", table.name);
+                let rows: i64 = on!(conn, c => sqlx::query_scalar(&sql).fetch_one(c).await)?;
+                if rows > 0 {
+                    return Ok(Err(CopyRefused::TargetNotEmpty {
+                        table: table.name,
+                        rows,
+                    }));
+                }
+            }
+        }
+        // Read in one transaction (one snapshot; writers to the source
+        // wait), then written in one: a copy is whole or not at all.
+        let rows = self
+            .write(|tx| Box::pin(async move { read_all(tx).await }))
+            .await?;
+        let target_is_postgres = target.is_postgres();
+        let copied = target
+            .write(move |tx| Box::pin(async move { write_all(tx, rows, target_is_postgres).await }))
+            .await?;
+        Ok(Ok(copied))
+    }
+
+    /// Whether this database has exactly the tables and columns of
+    /// `TABLES` (besides sqlx's own).
+    async fn schema_is_known(
+        &self,
+        side: &'static str,
+    ) -> Result<Result<(), CopyRefused>, StoreError> {
+        let mut conn = self.acquire().await?;
+        let (tables_sql, columns_sql) = if self.is_postgres() {
+            (
+                "SELECT table_name::TEXT FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'",
+                "SELECT column_name::TEXT FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = $1",
+            )
+        } else {
+            (
+                "SELECT name FROM sqlite_master WHERE type = 'table'
+                 AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+                "SELECT name FROM pragma_table_info($1)",
+            )
+        };
+        let mut tables: Vec<String> =
+            on!(conn, c => sqlx::query_scalar(tables_sql).fetch_all(c).await)?;
+        let mut known: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+        tables.sort();
+        known.sort_unstable();
+        if tables != known {
+            return Ok(Err(CopyRefused::SchemaDiffers {
+                side,
+                table: "(its list of tables)".into(),
+                found: tables.join(", "),
+            }));
+        }
+        for table in TABLES {
+            let mut columns: Vec<String> = on!(conn, c => sqlx::query_scalar(columns_sql)
+                .bind(table.name)
+                .fetch_all(c)
+                .await)?;
+            let mut expected: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+            columns.sort();
+            expected.sort_unstable();
+            if columns != expected {
+                return Ok(Err(CopyRefused::SchemaDiffers {
+                    side,
+                    table: table.name.into(),
+                    found: columns.join(", "),
+                }));
+            }
+        }
+        Ok(Ok(()))
+    }
+}
+
+/// Every row of every table, in `TABLES`' order.
+async fn read_all(tx: &mut Conn<'_>) -> Result<Vec<Vec<Vec<Value>>>, StoreError> {
+    let mut all = Vec::new();
+    for table in TABLES {
+        let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+        let order = table.identity.unwrap_or(names[0]);
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY {order}",
+            names.join(", "),
+            table.name
+        );
+        let rows: Vec<Vec<Value>> = on!(tx, c => {
+            let rows = sqlx::query(&sql).fetch_all(c).await?;
+            rows.iter()
+                .map(|row| {
+                    table
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (_, kind))| {
+                            Ok(match kind {
+                                Kind::Text => Value::Text(row.try_get(i)?),
+                                Kind::Int => Value::Int(row.try_get(i)?),
+                                Kind::Flag => Value::Flag(row.try_get(i)?),
+                                Kind::Real => Value::Real(row.try_get(i)?),
+                                Kind::Json => Value::Json(row.try_get(i)?),
+                            })
+                        })
+                        .collect::<Result<Vec<Value>, sqlx::Error>>()
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+        })?;
+        all.push(rows);
+    }
+    Ok(all)
+}
+
+/// Writes what `read_all` read; PostgreSQL's sequences then continue
+/// after the copied ids.
+async fn write_all(
+    tx: &mut Conn<'_>,
+    all: Vec<Vec<Vec<Value>>>,
+    postgres: bool,
+) -> Result<Copied, StoreError> {
+    for seeded in SEEDED.iter().rev() {
+        let sql = format!("DELETE FROM {seeded}");
+        on!(tx, c => sqlx::query(&sql).execute(c).await.map(|done| done.rows_affected()))?;
+    }
+    let mut copied = Vec::new();
+    for (table, rows) in TABLES.iter().zip(all) {
+        let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+        let params: Vec<String> = (1..=names.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            table.name,
+            names.join(", "),
+            params.join(", ")
+        );
+        let count = rows.len();
+        for row in rows {
+            on!(tx, c => {
+                let mut query = sqlx::query(&sql);
+                for value in row {
+                    query = match value {
+                        Value::Text(v) => query.bind(v),
+                        Value::Int(v) => query.bind(v),
+                        Value::Flag(v) => query.bind(v),
+                        Value::Real(v) => query.bind(v),
+                        Value::Json(v) => query.bind(v),
+                    };
+                }
+                query.execute(c).await.map(|done| done.rows_affected())
+            })?;
+        }
+        if let (true, Some(id)) = (postgres, table.identity) {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{name}', '{id}'),
+                               (SELECT COALESCE(MAX({id}), 0) + 1 FROM {name}), false)",
+                name = table.name
+            );
+            on!(tx, c => sqlx::query(&sql).execute(c).await.map(|done| done.rows_affected()))?;
+        }
+        copied.push((table.name, count));
+    }
+    Ok(copied)
+}
