@@ -5,6 +5,7 @@ mod common;
 
 use test_postgres::backends;
 
+use common::instances::{self, Process};
 use common::mail::{newest, JANE};
 use common::wait::eventually;
 use common::{complete, start_with_relay, MAIL_PATIENCE};
@@ -15,58 +16,10 @@ use std::time::Duration;
 use test_relay::mail::Mail;
 use test_relay::{Behaviour, Outcome, Relay, RelayOptions};
 
-/// An `enroll-api serve` process, killed when dropped: a test failing
-/// while it runs leaves no server behind.
-struct Process(std::process::Child);
-
-impl Process {
-    /// Kills the server as `kill -9` does, and waits for it to end.
-    fn kill(&mut self) {
-        self.0.kill().unwrap();
-        self.0.wait().unwrap();
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// `enroll-api serve` as an operator runs it, delivering to `relay`.
 fn serve(database: &str, relay: &Relay, certificate: &std::path::Path) -> (Process, String) {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_enroll-api"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
-        .args([
-            "--smtp",
-            &format!("smtp://localhost:{}", relay.addr().port()),
-        ])
-        .args(["--mail-from", "CSP enrollment <csp@contoso.example>"])
-        .arg("--smtp-root-cert")
-        .arg(certificate)
-        .args(["--smtp-timeout-secs", "5", "--mail-lease-secs", "10"])
-        .env("ENROLL_SMTP_USERNAME", "relay-user")
-        .env("ENROLL_SMTP_PASSWORD", "relay-secret")
-        .env("ENROLL_SECRET_KEY", SecretKeys::new_base64().unwrap())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = std::io::BufReader::new(stdout).lines();
-    let url = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.strip_prefix("enroll-api listening on ")
-                .map(str::to_owned)
-        })
-        .expect("the server says where it listens");
-    // Keep reading what it prints, so it never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (Process(child), url)
+    let key = SecretKeys::new_base64().unwrap();
+    instances::serve(database, relay, certificate, &key, &[])
 }
 
 /// The server is killed while the relay has the email but has not

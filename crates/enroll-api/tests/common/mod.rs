@@ -6,6 +6,7 @@
 pub mod account;
 mod applications;
 mod contract;
+pub mod instances;
 pub mod mail;
 mod server;
 pub mod wait;

@@ -27,6 +27,9 @@ pub struct Api {
     pub relay: Relay,
     /// The options it was started with (a restart reuses them).
     options: ServeOptions,
+    /// Where requests go instead of `server` (a load balancer in front of
+    /// several servers), once set by `behind`.
+    front: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -54,6 +57,7 @@ pub async fn start_with_relay(relay: Relay, configure: impl FnOnce(&mut ServeOpt
         client: Client::new(),
         relay,
         options,
+        front: None,
         _dir: dir,
     }
 }
@@ -144,7 +148,19 @@ pub fn mail_to(relay: &Relay) -> MailOptions {
 
 impl Api {
     pub fn url(&self, path: &str) -> String {
-        format!("{}/api/v1{path}", self.server.url())
+        let base = self.front.clone().unwrap_or_else(|| self.server.url());
+        format!("{base}/api/v1{path}")
+    }
+
+    /// Requests go to `front` from now on, each on a connection of its
+    /// own (so a load balancer there spreads them), not to `server`.
+    pub fn behind(mut self, front: String) -> Self {
+        self.front = Some(front);
+        self.client = Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("a client");
+        self
     }
 
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
