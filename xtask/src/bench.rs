@@ -66,7 +66,9 @@ pub fn size() -> Result {
 }
 
 /// Draft autosave throughput and latency on loopback: the release API on a
-/// fresh SQLite file, driven by wrk (Debian's package, installed when
+/// fresh SQLite file, then on a fresh PostgreSQL database (test-postgres's
+/// server: Debian's PostgreSQL 15 with fsync off, as SQLite here runs
+/// without a sync per commit), driven by wrk (Debian's package, installed when
 /// missing) with `xtask/bench/autosave.lua`, where one request in ten asks
 /// for a resume-link email. Twice: with no sender (the outbox stays in the
 /// database), then with the sender delivering to a relay that takes
@@ -98,8 +100,14 @@ pub fn api() -> Result {
     let dir = root().join("target/bench-api");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    println!("\n## No sender: emails stay in the outbox\n");
-    serve_and_load(&dir.join("none.db"), &[])?;
+    let fresh = |engine: &str, name: &str| match engine {
+        "sqlite" => format!("sqlite://{}", dir.join(format!("{name}.db")).display()),
+        _ => test_postgres::fresh_database_blocking(),
+    };
+    for engine in ENGINES {
+        println!("\n## {engine}, no sender: emails stay in the outbox\n");
+        serve_and_load(&fresh(engine, "none"), &[])?;
+    }
     let certificate = dir.join("relay.pem");
     let mut relay = Command::new(root().join("target/release/examples/slow_relay"))
         .args(["--delay-ms", &SLOW_RELAY_MS.to_string()])
@@ -121,34 +129,39 @@ pub fn api() -> Result {
             .map(str::to_owned)
             .ok_or_else(|| format!("the relay said {line:?}"))?
     };
-    println!(
-        "\n## The sender delivering to a relay answering each message after {SLOW_RELAY_MS} ms\n"
-    );
     let smtp = format!("smtp://localhost:{port}");
     let certificate = certificate.display().to_string();
-    let result = serve_and_load(
-        &dir.join("sender.db"),
-        &[
-            "--smtp",
-            &smtp,
-            "--mail-from",
-            "CSP bench <bench@contoso.example>",
-            "--smtp-root-cert",
-            &certificate,
-        ],
-    );
+    let mut result = Ok(());
+    for engine in ENGINES {
+        println!(
+            "\n## {engine}, the sender delivering to a relay answering each message after {SLOW_RELAY_MS} ms\n"
+        );
+        result = result.and(serve_and_load(
+            &fresh(engine, "sender"),
+            &[
+                "--smtp",
+                &smtp,
+                "--mail-from",
+                "CSP bench <bench@contoso.example>",
+                "--smtp-root-cert",
+                &certificate,
+            ],
+        ));
+    }
     let _ = relay.kill();
     let _ = relay.wait();
     result
 }
 
+/// The database engines the API bench runs on, in order.
+const ENGINES: [&str; 2] = ["sqlite", "postgres"];
+
 /// How long the bench's relay takes to answer each message.
 const SLOW_RELAY_MS: u64 = 500;
 
-/// Serves a fresh database at `database` with `extra` flags and runs wrk
-/// against it; then prints how the outbox ended.
-fn serve_and_load(database: &std::path::Path, extra: &[&str]) -> Result {
-    let database = format!("sqlite://{}", database.display());
+/// Serves the fresh database at `database` (a URL) with `extra` flags and
+/// runs wrk against it; then prints how the outbox ended.
+fn serve_and_load(database: &str, extra: &[&str]) -> Result {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -156,7 +169,7 @@ fn serve_and_load(database: &std::path::Path, extra: &[&str]) -> Result {
     let listen = format!("127.0.0.1:{port}");
     let unlimited = "1000000";
     let mut server = Command::new(root().join("target/release/enroll-api"))
-        .args(["serve", "--listen", &listen, "--database", &database])
+        .args(["serve", "--listen", &listen, "--database", database])
         .args(["--dev-secret-key", "target/dev-secret-key"])
         .args(["--resume-emails-per-application", unlimited])
         .args(["--resume-emails-per-recipient", unlimited])
@@ -187,7 +200,7 @@ fn serve_and_load(database: &std::path::Path, extra: &[&str]) -> Result {
     let _ = server.kill();
     let _ = server.wait();
     let states = Command::new(root().join("target/release/enroll-api"))
-        .args(["outbox", "--database", &database])
+        .args(["outbox", "--database", database])
         .output()
         .map_err(|e| e.to_string())?;
     let listing = String::from_utf8_lossy(&states.stdout);
