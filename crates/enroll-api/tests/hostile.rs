@@ -136,6 +136,35 @@ async fn resume_emails_are_limited_per_application_recipient_and_client() {
     );
 }
 
+/// The hour the emails' limits count is the server's clock's: moved past
+/// the first email's hour, one more may go; the wait said is to the second.
+#[backends]
+async fn the_hourly_email_limits_follow_the_server_clock() {
+    let clock = enroll_api::clock::TestClock::new();
+    let shared = std::sync::Arc::new(clock.clone());
+    let api = start_with(move |o| {
+        o.clock = shared;
+        o.limits.resume_emails_per_application = 3;
+    })
+    .await;
+    let draft = api.create(&with_admin("jane.doe@contoso.com")).await;
+    for _ in 0..3 {
+        assert_eq!(ask_resume_email(&api, &draft, None).await.status(), 202);
+        clock.advance(600);
+    }
+    let refused = ask_resume_email(&api, &draft, None).await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(
+        refused.headers()["retry-after"],
+        "1800",
+        "the first leaves the hour in 30 minutes"
+    );
+    clock.advance(1799);
+    assert_eq!(ask_resume_email(&api, &draft, None).await.status(), 429);
+    clock.advance(1);
+    assert_eq!(ask_resume_email(&api, &draft, None).await.status(), 202);
+}
+
 #[backends]
 async fn drafts_and_mpn_lookups_are_limited_per_client() {
     let api = start_with(|o| {

@@ -6,6 +6,7 @@ mod common;
 
 use common::account::{approved, sign_in};
 use common::instances::{Pair, Spread};
+use common::storm::storm;
 use common::{complete, history_of, Checked};
 use enroll_api::clock::{iso, Clock, SystemClock};
 use reqwest::Method;
@@ -188,4 +189,54 @@ async fn two_hundred_queued_emails_are_each_delivered_once_by_two_senders() {
     assert_eq!(subjects.len(), 200, "each once");
     let sent = pair.api.outbox_rows().await;
     assert!(sent.iter().all(|row| row.attempts == 1), "none taken twice");
+}
+
+/// Clients hanging up a few milliseconds after sending, their connections
+/// spread over both servers: everything answered as stored is there after
+/// both are killed and started again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn clients_hanging_up_on_the_pair_lose_nothing_across_a_restart_of_both() {
+    let generous = [
+        "--admin-codes-per-recipient",
+        "1000",
+        "--resume-emails-per-client",
+        "1000",
+    ];
+    let mut pair = Pair::start(Spread::Random, &generous).await;
+    let mut drafts = Vec::new();
+    for _ in 0..20 {
+        drafts.push(pair.api.create(&complete()).await);
+    }
+    let mut fresh = Vec::new();
+    for wave in 0..3u64 {
+        storm(pair.front, &drafts, wave).await;
+        let api = &pair.api;
+        let draft = api
+            .create(&json!({"company": {"legal_name": "Fresh Ltd"}}))
+            .await;
+        let name = json!({"company": {"legal_name": format!("Fresh {wave} GmbH")}});
+        let saved = api.put(&draft, &draft.etag, &name).await;
+        assert_eq!(saved.status(), 200, "wave {wave}: {}", saved.text());
+        fresh.push((draft, format!("Fresh {wave} GmbH")));
+    }
+    let mut answers = complete();
+    answers["mpn_id"] = json!("4444444");
+    let sent = pair.api.create(&answers).await;
+    assert_eq!(
+        pair.api.submit(&sent, &sent.etag, "after").await.status(),
+        200
+    );
+
+    pair.restart();
+    let api = &pair.api;
+    for (draft, name) in &fresh {
+        assert_eq!(
+            api.get(draft).await.1["company"]["legal_name"],
+            name.as_str()
+        );
+    }
+    assert_eq!(api.get(&sent).await.1["status"], "submitted");
+    for draft in &drafts {
+        api.get(draft).await;
+    }
 }

@@ -36,7 +36,8 @@ impl Drop for Process {
 
 /// `enroll-api serve` on `database` with the secret key `key`, delivering
 /// to `relay` (its certificate in the file `certificate`), with `flags`
-/// added: the process and the URL it serves at.
+/// added (`--listen`: a free port where not given): the process and the
+/// URL it serves at.
 pub fn serve(
     database: &str,
     relay: &Relay,
@@ -45,8 +46,15 @@ pub fn serve(
     flags: &[&str],
 ) -> (Process, String) {
     use std::io::BufRead;
+    let listen = if flags.contains(&"--listen") {
+        &[][..]
+    } else {
+        &["--listen", "127.0.0.1:0"][..]
+    };
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_enroll-api"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+        .arg("serve")
+        .args(listen)
+        .args(["--database", database])
         .args([
             "--smtp",
             &format!("smtp://localhost:{}", relay.addr().port()),
@@ -128,6 +136,9 @@ pub struct Pair {
     /// Each server's own URL.
     pub urls: Vec<String>,
     pub database: String,
+    /// Where the balancer listens.
+    pub front: SocketAddr,
+    flags: Vec<String>,
     relay_certificate: tempfile::TempDir,
     key: String,
 }
@@ -155,11 +166,13 @@ impl Pair {
             api,
             servers: Vec::new(),
             urls: Vec::new(),
+            front: SocketAddr::from(([127, 0, 0, 1], 0)),
+            flags: flags.iter().map(|f| f.to_string()).collect(),
             relay_certificate: dir,
             key,
         };
         for _ in 0..2 {
-            pair.add(flags);
+            pair.add(None);
         }
         let addresses = pair
             .urls
@@ -167,20 +180,39 @@ impl Pair {
             .map(|url| url.trim_start_matches("http://").parse().unwrap())
             .collect();
         let front = balance(addresses, spread).await;
+        pair.front = front.trim_start_matches("http://").parse().unwrap();
         pair.api = pair.api.behind(front);
         pair
     }
 
-    fn add(&mut self, flags: &[&str]) {
+    /// Starts a server (at `listen`, or a free port).
+    fn add(&mut self, listen: Option<&str>) {
         let certificate = self.relay_certificate.path().join("relay.pem");
+        let mut flags: Vec<&str> = self.flags.iter().map(String::as_str).collect();
+        if let Some(listen) = listen {
+            flags.extend(["--listen", listen]);
+        }
         let (process, url) = serve(
             &self.database,
             &self.api.relay,
             &certificate,
             &self.key,
-            flags,
+            &flags,
         );
         self.servers.push(process);
         self.urls.push(url);
+    }
+
+    /// Both servers killed (as `kill -9` does) and started again where
+    /// they were, behind the same balancer.
+    pub fn restart(&mut self) {
+        for server in &mut self.servers {
+            server.kill();
+        }
+        self.servers.clear();
+        let urls = std::mem::take(&mut self.urls);
+        for url in &urls {
+            self.add(Some(url.trim_start_matches("http://")));
+        }
     }
 }

@@ -9,6 +9,7 @@ mod contract;
 pub mod instances;
 pub mod mail;
 mod server;
+pub mod storm;
 pub mod wait;
 
 // Each test file uses its own part of these too.
