@@ -26,15 +26,12 @@ pub(super) async fn insert_account(
     application_id: &str,
     account: &NewAccount,
 ) -> Result<(), StoreError> {
-    on!(conn, c => sqlx::query(
+    execute!(conn, c => sqlx::query(
         "INSERT INTO accounts (id, application_id, created_at) VALUES ($1, $2, $3)"
     )
     .bind(&account.id)
     .bind(application_id)
-    .bind(secs(account.created_at))
-    .execute(c)
-    .await
-    .map(|done| done.rows_affected()))?;
+    .bind(secs(account.created_at)))?;
     insert_user(conn, &account.id, &account.user, account.created_at).await?;
     // Its users' addresses may be in the proven admin address's domain.
     let email = address_key(&account.user.email);
@@ -51,7 +48,7 @@ pub(super) async fn add_domain(
     proven_by: &str,
     at: u64,
 ) -> Result<(), StoreError> {
-    on!(conn, c => sqlx::query(
+    execute!(conn, c => sqlx::query(
         "INSERT INTO account_domains (account_id, domain, proven_by, proven_at, seq)
          VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM account_domains))
          ON CONFLICT (account_id, domain) DO NOTHING",
@@ -59,10 +56,7 @@ pub(super) async fn add_domain(
     .bind(account_id)
     .bind(domain)
     .bind(proven_by)
-    .bind(secs(at))
-    .execute(c)
-    .await
-    .map(|done| done.rows_affected()))?;
+    .bind(secs(at)))?;
     Ok(())
 }
 
@@ -121,16 +115,13 @@ impl Store {
                 if expected.is_some_and(|v| v != current) {
                     return Ok(Err(current));
                 }
-                on!(tx, c => sqlx::query(
+                execute!(tx, c => sqlx::query(
                     "INSERT INTO organization_profiles (account_id, version, body) VALUES ($1, $2, $3)
                      ON CONFLICT (account_id) DO UPDATE SET version = excluded.version, body = excluded.body",
                 )
                 .bind(&account_id)
                 .bind(current + 1)
-                .bind(&body)
-                .execute(c)
-                .await
-                .map(|done| done.rows_affected()))?;
+                .bind(&body))?;
                 Ok(Ok(current + 1))
             })
         })

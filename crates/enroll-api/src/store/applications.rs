@@ -95,15 +95,12 @@ async fn enter_status(
     reason: Option<&str>,
     at: &str,
 ) -> Result<Record, StoreError> {
-    on!(conn, c => sqlx::query(
+    execute!(conn, c => sqlx::query(
         "UPDATE applications SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3"
     )
     .bind(to.as_str())
     .bind(at)
-    .bind(id)
-    .execute(c)
-    .await
-    .map(|done| done.rows_affected()))?;
+    .bind(id))?;
     add_history(conn, id, to, reason, at).await?;
     load(conn, id)
         .await?
@@ -117,16 +114,13 @@ async fn add_history(
     reason: Option<&str>,
     at: &str,
 ) -> Result<(), StoreError> {
-    on!(conn, c => sqlx::query(
+    execute!(conn, c => sqlx::query(
         "INSERT INTO status_history (application_id, status, reason, at) VALUES ($1, $2, $3, $4)"
     )
     .bind(id)
     .bind(status.as_str())
     .bind(reason)
-    .bind(at)
-    .execute(c)
-    .await
-    .map(|done| done.rows_affected()))?;
+    .bind(at))?;
     Ok(())
 }
 
@@ -144,7 +138,7 @@ impl Store {
         let now = iso(now);
         self.write(move |tx| {
             Box::pin(async move {
-                on!(tx, c => sqlx::query(
+                execute!(tx, c => sqlx::query(
                     "INSERT INTO applications (id, token_hash, token_expires_at, locale, answers,
                                                mpn_id, created_at, updated_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
@@ -155,10 +149,7 @@ impl Store {
                 .bind(&locale)
                 .bind(&answers)
                 .bind(&mpn_id)
-                .bind(&now)
-                .execute(c)
-                .await
-                .map(|done| done.rows_affected()))?;
+                .bind(&now))?;
                 add_history(tx, &id, ApplicationStatus::Draft, None, &now).await?;
                 load(tx, &id)
                     .await?
@@ -217,7 +208,7 @@ impl Store {
                         current: current.version,
                     });
                 }
-                on!(tx, c => sqlx::query(
+                execute!(tx, c => sqlx::query(
                     "UPDATE applications SET answers = $1, mpn_id = $2, locale = $3,
                          version = version + 1, updated_at = $4
                      WHERE id = $5"
@@ -226,10 +217,7 @@ impl Store {
                 .bind(&mpn_id)
                 .bind(&locale)
                 .bind(&now)
-                .bind(&id)
-                .execute(c)
-                .await
-                .map(|done| done.rows_affected()))?;
+                .bind(&id))?;
                 let updated = load(tx, &id)
                     .await?
                     .ok_or_else(|| StoreError::Corrupt("updated application vanished".into()))?;
@@ -296,17 +284,14 @@ impl Store {
                         (200, body)
                     }
                 };
-                on!(tx, c => sqlx::query(
+                execute!(tx, c => sqlx::query(
                     "INSERT INTO submit_answers (application_id, idempotency_key, status_code, body)
                      VALUES ($1, $2, $3, $4)",
                 )
                 .bind(&id)
                 .bind(&key)
                 .bind(i64::from(answer.0))
-                .bind(&answer.1)
-                .execute(c)
-                .await
-                .map(|done| done.rows_affected()))?;
+                .bind(&answer.1))?;
                 Ok(Some(answer))
             })
         })

@@ -390,7 +390,7 @@ async fn write_all(
 ) -> Result<Copied, StoreError> {
     for seeded in SEEDED.iter().rev() {
         let sql = format!("DELETE FROM {seeded}");
-        on!(tx, c => sqlx::query(&sql).execute(c).await.map(|done| done.rows_affected()))?;
+        execute!(tx, c => sqlx::query(&sql))?;
     }
     let mut copied = Vec::new();
     for (table, rows) in TABLES.iter().zip(all) {
@@ -424,7 +424,7 @@ async fn write_all(
                                (SELECT COALESCE(MAX({id}), 0) + 1 FROM {name}), false)",
                 name = table.name
             );
-            on!(tx, c => sqlx::query(&sql).execute(c).await.map(|done| done.rows_affected()))?;
+            execute!(tx, c => sqlx::query(&sql))?;
         }
         copied.push((table.name, count));
     }

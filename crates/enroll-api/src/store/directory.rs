@@ -56,26 +56,20 @@ impl Store {
             Box::pin(async move {
                 for table in ["provider_requests", "providers", "mpn_directory"] {
                     let sql = format!("DELETE FROM {table}");
-                    on!(tx, c => sqlx::query(&sql).execute(c).await.map(|done| done.rows_affected()))?;
+                    execute!(tx, c => sqlx::query(&sql))?;
                 }
                 for (id, body) in &providers {
-                    on!(tx, c => sqlx::query("INSERT INTO providers (id, body) VALUES ($1, $2)")
+                    execute!(tx, c => sqlx::query("INSERT INTO providers (id, body) VALUES ($1, $2)")
                         .bind(id)
-                        .bind(body)
-                        .execute(c)
-                        .await
-                        .map(|done| done.rows_affected()))?;
+                        .bind(body))?;
                 }
                 for entry in &mpn {
-                    on!(tx, c => sqlx::query(
+                    execute!(tx, c => sqlx::query(
                         "INSERT INTO mpn_directory (mpn_id, company_name, country) VALUES ($1, $2, $3)",
                     )
                     .bind(&entry.mpn_id)
                     .bind(&entry.company_name)
-                    .bind(&entry.country)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                    .bind(&entry.country))?;
                 }
                 Ok(())
             })

@@ -105,7 +105,7 @@ impl Store {
                         });
                     }
                 }
-                on!(tx, c => sqlx::query(
+                execute!(tx, c => sqlx::query(
                     "INSERT INTO email_codes (application_id, email, purpose, code_hash, expires_at, tries_left)
                      VALUES ($1, $2, $3, $4, $5, $6)
                      ON CONFLICT (application_id) DO UPDATE SET email = excluded.email,
@@ -117,19 +117,13 @@ impl Store {
                 .bind(proof.purpose())
                 .bind(&code_hash)
                 .bind(secs(now + limits::EMAIL_CODE_SECS))
-                .bind(i64::from(limits::EMAIL_CODE_TRIES))
-                .execute(c)
-                .await
-                .map(|done| done.rows_affected()))?;
-                on!(tx, c => sqlx::query(
+                .bind(i64::from(limits::EMAIL_CODE_TRIES)))?;
+                execute!(tx, c => sqlx::query(
                     "INSERT INTO email_code_sends (application_id, email, sent_at) VALUES ($1, $2, $3)"
                 )
                 .bind(&id)
                 .bind(&inbox)
-                .bind(secs(now))
-                .execute(c)
-                .await
-                .map(|done| done.rows_affected()))?;
+                .bind(secs(now)))?;
                 insert_email(tx, &message).await?;
                 Ok(CodeSent::Sent)
             })
@@ -176,32 +170,23 @@ impl Store {
                 }
                 // Under the current key, or the previous one (rotating).
                 if !code_hashes.contains(&expected) {
-                    on!(tx, c => sqlx::query(
+                    execute!(tx, c => sqlx::query(
                         "UPDATE email_codes SET tries_left = tries_left - 1 WHERE application_id = $1",
                     )
-                    .bind(&id)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                    .bind(&id))?;
                     return Ok(CodeCheck::Wrong {
                         tries_left: u32::try_from(tries_left - 1).unwrap_or(0),
                     });
                 }
-                on!(tx, c => sqlx::query("DELETE FROM email_codes WHERE application_id = $1")
-                    .bind(&id)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                execute!(tx, c => sqlx::query("DELETE FROM email_codes WHERE application_id = $1")
+                    .bind(&id))?;
                 match proof {
                     Proof::AdminAddress => {
-                        on!(tx, c => sqlx::query(
+                        execute!(tx, c => sqlx::query(
                             "UPDATE applications SET admin_email_confirmed = $1 WHERE id = $2"
                         )
                         .bind(&email)
-                        .bind(&id)
-                        .execute(c)
-                        .await
-                        .map(|done| done.rows_affected()))?;
+                        .bind(&id))?;
                     }
                     Proof::Domain => {
                         let account: Option<String> = on!(tx, c => sqlx::query_scalar(

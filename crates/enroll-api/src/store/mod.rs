@@ -17,6 +17,14 @@ macro_rules! on {
     };
 }
 
+/// `on!` for a statement run for the rows it changed: `$query`, built for
+/// the connection `$c`, executed on it.
+macro_rules! execute {
+    ($conn:expr, $c:ident => $query:expr) => {
+        on!($conn, $c => $query.execute($c).await.map(|done| done.rows_affected()))
+    };
+}
+
 mod accounts;
 mod applications;
 mod copy;
@@ -462,12 +470,7 @@ impl Store {
     /// order: how many rows it changed.
     async fn execute(&self, sql: &'static str, params: Vec<Param>) -> Result<u64, StoreError> {
         self.write(move |tx| {
-            Box::pin(async move {
-                Ok(on!(tx, c => bind_all!(sqlx::query(sql), params)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?)
-            })
+            Box::pin(async move { Ok(execute!(tx, c => bind_all!(sqlx::query(sql), params))?) })
         })
         .await
     }
@@ -534,22 +537,16 @@ mod tests {
             writer
                 .write(move |tx| {
                     Box::pin(async move {
-                        on!(tx, c => sqlx::query(
+                        execute!(tx, c => sqlx::query(
                             "INSERT INTO outbox (to_address, subject, body, created_at)
                              VALUES ('a@b.c', 'draft', '', '')",
-                        )
-                        .execute(c)
-                        .await
-                        .map(|done| done.rows_affected()))?;
+                        ))?;
                         let _ = begun_tx.send(());
                         let _ = go_on_rx.await;
-                        on!(tx, c => sqlx::query(
+                        execute!(tx, c => sqlx::query(
                             "INSERT INTO outbox (to_address, subject, body, created_at)
                              VALUES ('a@b.c', 'submitted', '', '')",
-                        )
-                        .execute(c)
-                        .await
-                        .map(|done| done.rows_affected()))?;
+                        ))?;
                         Ok(())
                     })
                 })

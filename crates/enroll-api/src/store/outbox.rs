@@ -221,16 +221,13 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
                AND ($4 IN ('admin_code', 'domain_code') OR mailbox = $6)
                AND state IN ('queued', 'retrying')"
         );
-        on!(conn, c => sqlx::query(&sql)
+        execute!(conn, c => sqlx::query(&sql)
             .bind(true)
             .bind(secs(email.queued_at))
             .bind(id)
             .bind(email.kind.as_str())
             .bind(&email.application_id)
-            .bind(mailbox(&email.to))
-            .execute(c)
-            .await
-            .map(|done| done.rows_affected()))?;
+            .bind(mailbox(&email.to)))?;
     }
     Ok(())
 }

@@ -85,14 +85,11 @@ impl Store {
                 }
                 // Refused by one bucket: the tokens the others gave go back.
                 for scope in taken {
-                    on!(tx, c => sqlx::query(
+                    execute!(tx, c => sqlx::query(
                         "UPDATE rate_buckets SET tokens = tokens + 1 WHERE action = $1 AND scope = $2"
                     )
                     .bind(&action)
-                    .bind(&scope)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                    .bind(&scope))?;
                 }
                 Ok(Err(wait))
             })
@@ -106,11 +103,8 @@ impl Store {
         self.write_unserialized(move |tx| {
             Box::pin(async move {
                 Ok(
-                    on!(tx, c => sqlx::query("DELETE FROM rate_buckets WHERE at < $1")
-                    .bind(secs(before))
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?,
+                    execute!(tx, c => sqlx::query("DELETE FROM rate_buckets WHERE at < $1")
+                    .bind(secs(before)))?,
                 )
             })
         })

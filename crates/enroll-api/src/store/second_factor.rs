@@ -29,43 +29,31 @@ impl Store {
         let (user_id, offered, session) = (user_id.to_owned(), offered.to_owned(), session.clone());
         self.write(move |tx| {
             Box::pin(async move {
-                let done = on!(tx, c => sqlx::query(
+                let done = execute!(tx, c => sqlx::query(
                     "UPDATE users SET totp_secret = totp_offered, totp_offered = NULL, totp_last_step = $1
                      WHERE id = $2 AND totp_offered = $3",
                 )
                 .bind(secs(step))
                 .bind(&user_id)
-                .bind(&offered)
-                .execute(c)
-                .await
-                .map(|done| done.rows_affected()))?;
+                .bind(&offered))?;
                 if done != 1 {
                     return Ok(false);
                 }
-                on!(tx, c => sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-                    .bind(&user_id)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                execute!(tx, c => sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+                    .bind(&user_id))?;
                 for hash in &recovery_hashes {
-                    on!(tx, c => sqlx::query(
+                    execute!(tx, c => sqlx::query(
                         "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)"
                     )
                     .bind(&user_id)
-                    .bind(hash)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                    .bind(hash))?;
                 }
                 pass_mfa_and_rotate(tx, &session).await?;
                 // Sessions signed in before, without a code, end: from now
                 // on signing in needs one.
-                on!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                execute!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
                     .bind(&user_id)
-                    .bind(&session.new_hash)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                    .bind(&session.new_hash))?;
                 Ok(true)
             })
         })

@@ -28,12 +28,9 @@ pub struct NewToken {
 /// back) when it is gone: signed out meanwhile, or the same step taken
 /// twice at once, so no answer carries a token that does not work.
 async fn rotate(conn: &mut Conn<'_>, token: &NewToken) -> Result<(), StoreError> {
-    let done = on!(conn, c => sqlx::query("UPDATE sessions SET token_hash = $1 WHERE token_hash = $2")
+    let done = execute!(conn, c => sqlx::query("UPDATE sessions SET token_hash = $1 WHERE token_hash = $2")
         .bind(&token.new_hash)
-        .bind(&token.old_hash)
-        .execute(c)
-        .await
-        .map(|done| done.rows_affected()))?;
+        .bind(&token.old_hash))?;
     if done != 1 {
         return Err(StoreError::SessionEnded);
     }
@@ -46,11 +43,8 @@ pub(super) async fn pass_mfa_and_rotate(
     conn: &mut Conn<'_>,
     token: &NewToken,
 ) -> Result<(), StoreError> {
-    on!(conn, c => sqlx::query("UPDATE sessions SET mfa_passed = TRUE WHERE token_hash = $1")
-        .bind(&token.old_hash)
-        .execute(c)
-        .await
-        .map(|done| done.rows_affected()))?;
+    execute!(conn, c => sqlx::query("UPDATE sessions SET mfa_passed = TRUE WHERE token_hash = $1")
+        .bind(&token.old_hash))?;
     rotate(conn, token).await
 }
 
@@ -98,22 +92,16 @@ impl Store {
                 let ended = now >= last_seen_at + limits::SESSION_IDLE_SECS
                     || now >= created_at + limits::SESSION_MAX_SECS;
                 if ended {
-                    on!(tx, c => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-                        .bind(&token_hash)
-                        .execute(c)
-                        .await
-                        .map(|done| done.rows_affected()))?;
+                    execute!(tx, c => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                        .bind(&token_hash))?;
                     return Ok(None);
                 }
                 let Some(user) = user_where(tx, "id", &user_id).await? else {
                     return Ok(None);
                 };
-                on!(tx, c => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                execute!(tx, c => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                     .bind(secs(now))
-                    .bind(&token_hash)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                    .bind(&token_hash))?;
                 Ok(Some(Session {
                     token_hash,
                     created_at,
@@ -144,11 +132,8 @@ impl Store {
                 let Some(user_id) = user_id else {
                     return Ok(None);
                 };
-                let done = on!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(&user_id)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                let done = execute!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(&user_id))?;
                 Ok(Some(done))
             })
         })
@@ -179,22 +164,16 @@ impl Store {
             Box::pin(async move {
                 // First: a session that ended meanwhile changes nothing.
                 rotate(tx, &session).await?;
-                on!(tx, c => sqlx::query(
+                execute!(tx, c => sqlx::query(
                     "UPDATE users SET password_hash = $1, password_temporary = FALSE,
                          password_expires_at = NULL
                      WHERE id = $2",
                 )
                 .bind(&password_hash)
-                .bind(&user_id)
-                .execute(c)
-                .await
-                .map(|done| done.rows_affected()))?;
-                on!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(&user_id))?;
+                execute!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
                     .bind(&user_id)
-                    .bind(&session.new_hash)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                    .bind(&session.new_hash))?;
                 Ok(())
             })
         })

@@ -53,7 +53,7 @@ async fn count_attempt(
         // A lock over for a whole window: its notice may go again.
         "DELETE FROM sign_in_locks WHERE until <= $1",
     ] {
-        on!(tx, c => sqlx::query(sql).bind(forgotten).execute(c).await.map(|done| done.rows_affected()))?;
+        execute!(tx, c => sqlx::query(sql).bind(forgotten))?;
     }
     let lock: Option<(i64, Option<i64>)> = on!(tx, c => sqlx::query_as(
         "SELECT until, notified_at FROM sign_in_locks WHERE scope = $1"
@@ -102,17 +102,14 @@ async fn count_attempt(
                 queued = queue_lock_notice(tx, &lockout.login, notice, now).await?;
             }
         }
-        on!(tx, c => sqlx::query(
+        execute!(tx, c => sqlx::query(
             "INSERT INTO sign_in_locks (scope, until, notified_at) VALUES ($1, $2, $3)
              ON CONFLICT (scope) DO UPDATE SET until = excluded.until,
                  notified_at = COALESCE(excluded.notified_at, sign_in_locks.notified_at)",
         )
         .bind(&lockout.scope)
         .bind(secs(now + lockout.lock_secs))
-        .bind(due.then(|| secs(now)))
-        .execute(c)
-        .await
-        .map(|done| done.rows_affected()))?;
+        .bind(due.then(|| secs(now))))?;
         return Ok((Err(lockout.lock_secs), queued));
     }
     let mut ids = Vec::new();
@@ -183,11 +180,8 @@ impl Store {
         self.write(move |tx| {
             Box::pin(async move {
                 for id in ids {
-                    on!(tx, c => sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
-                        .bind(id)
-                        .execute(c)
-                        .await
-                        .map(|done| done.rows_affected()))?;
+                    execute!(tx, c => sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
+                        .bind(id))?;
                 }
                 Ok(())
             })

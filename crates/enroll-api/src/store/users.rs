@@ -176,7 +176,7 @@ pub(super) async fn insert_user(
 ) -> Result<(), StoreError> {
     // `seq`: one more than any so far; writes are serialized (`write`),
     // so no two users get the same.
-    on!(conn, c => sqlx::query(
+    execute!(conn, c => sqlx::query(
         "INSERT INTO users (id, account_id, email, login, first_name, last_name, roles,
                             password_hash, password_temporary, password_expires_at, created_at,
                             seq)
@@ -192,10 +192,7 @@ pub(super) async fn insert_user(
     .bind(Json(&user.roles))
     .bind(&user.password_hash)
     .bind(secs(user.password_expires_at))
-    .bind(secs(now))
-    .execute(c)
-    .await
-    .map(|done| done.rows_affected()))?;
+    .bind(secs(now)))?;
     Ok(())
 }
 
@@ -242,7 +239,7 @@ pub(super) async fn withdraw_invitation(
         "DELETE FROM recovery_codes WHERE user_id = $1",
         "DELETE FROM users WHERE id = $1",
     ] {
-        on!(conn, c => sqlx::query(sql).bind(&user_id).execute(c).await.map(|done| done.rows_affected()))?;
+        execute!(conn, c => sqlx::query(sql).bind(&user_id))?;
     }
     // Told: whoever of that account may add users (and so invited them).
     let admins = users_in(conn, &account_id)
@@ -334,13 +331,10 @@ impl Store {
                 if let Some(refused) = refusal(tx, &account_id, &id, &actor, &roles).await? {
                     return Ok(refused);
                 }
-                on!(tx, c => sqlx::query("UPDATE users SET roles = $1 WHERE account_id = $2 AND id = $3")
+                execute!(tx, c => sqlx::query("UPDATE users SET roles = $1 WHERE account_id = $2 AND id = $3")
                     .bind(Json(&roles))
                     .bind(&account_id)
-                    .bind(&id)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                    .bind(&id))?;
                 Ok(UserChange::Done)
             })
         })
@@ -364,14 +358,11 @@ impl Store {
                 }
                 for table in ["sessions", "recovery_codes"] {
                     let sql = format!("DELETE FROM {table} WHERE user_id = $1");
-                    on!(tx, c => sqlx::query(&sql).bind(&id).execute(c).await.map(|done| done.rows_affected()))?;
+                    execute!(tx, c => sqlx::query(&sql).bind(&id))?;
                 }
-                on!(tx, c => sqlx::query("DELETE FROM users WHERE account_id = $1 AND id = $2")
+                execute!(tx, c => sqlx::query("DELETE FROM users WHERE account_id = $1 AND id = $2")
                     .bind(&account_id)
-                    .bind(&id)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                    .bind(&id))?;
                 Ok(UserChange::Done)
             })
         })
@@ -407,23 +398,17 @@ impl Store {
                     Some(false) => return Ok(UserChange::SignedInAlready),
                     Some(true) => {}
                 }
-                on!(tx, c => sqlx::query(
+                execute!(tx, c => sqlx::query(
                     "UPDATE users SET password_hash = $1, password_expires_at = $2
                      WHERE account_id = $3 AND id = $4",
                 )
                 .bind(&hash)
                 .bind(secs(expires_at))
                 .bind(&account_id)
-                .bind(&id)
-                .execute(c)
-                .await
-                .map(|done| done.rows_affected()))?;
+                .bind(&id))?;
                 // Whoever signed in with the old one is signed out.
-                on!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(&id)
-                    .execute(c)
-                    .await
-                    .map(|done| done.rows_affected()))?;
+                execute!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(&id))?;
                 insert_email(tx, &message).await?;
                 Ok(UserChange::Done)
             })

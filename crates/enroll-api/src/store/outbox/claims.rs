@@ -161,14 +161,11 @@ impl Store {
                                  last_reply = 'not sent: what it carried had run out', {ERASE_IF_DONE}
                              WHERE id = $3 AND ({CLAIMABLE_AT_4})"
                         );
-                        let expired = on!(tx, c => sqlx::query(&sql)
+                        let expired = execute!(tx, c => sqlx::query(&sql)
                             .bind(erases(kind, Delivery::Expired))
                             .bind(secs(now))
                             .bind(id)
-                            .bind(secs(now))
-                            .execute(c)
-                            .await
-                            .map(|done| done.rows_affected()))?;
+                            .bind(secs(now)))?;
                         return Ok(if expired == 1 {
                             Claim::Expired { id, kind, to }
                         } else {
@@ -180,15 +177,12 @@ impl Store {
                         "UPDATE outbox SET state = 'sending', claim = $1, claimed_until = $2,
                              attempts = $3 WHERE id = $5 AND ({CLAIMABLE_AT_4})"
                     );
-                    let taken = on!(tx, c => sqlx::query(&sql)
+                    let taken = execute!(tx, c => sqlx::query(&sql)
                         .bind(&claim)
                         .bind(secs(now + lease))
                         .bind(i64::from(attempt))
                         .bind(secs(now))
-                        .bind(id)
-                        .execute(c)
-                        .await
-                        .map(|done| done.rows_affected()))?;
+                        .bind(id))?;
                     if taken != 1 {
                         return Ok(Claim::Nothing);
                     }
@@ -244,7 +238,7 @@ impl Store {
                              claim = NULL, claimed_until = NULL, {ERASE_IF_DONE}
                          WHERE id = $3 AND claim = $8"
                     );
-                    let result = on!(tx, c => sqlx::query(&sql)
+                    let result = execute!(tx, c => sqlx::query(&sql)
                         .bind(erase)
                         .bind(secs(now))
                         .bind(id)
@@ -252,10 +246,7 @@ impl Store {
                         .bind(&recorded.reply)
                         .bind(sent_at)
                         .bind(recorded.next_attempt_at.map(secs))
-                        .bind(&claim)
-                        .execute(c)
-                        .await
-                        .map(|done| done.rows_affected()))?;
+                        .bind(&claim))?;
                     Ok(result)
                 })
             })
@@ -315,16 +306,13 @@ impl Store {
         let pattern = format!("{sender}.%");
         self.write(move |tx| {
             Box::pin(async move {
-                let released = on!(tx, c => sqlx::query(
+                let released = execute!(tx, c => sqlx::query(
                     "UPDATE outbox SET state = 'retrying', next_attempt_at = $1, claim = NULL,
                          claimed_until = NULL
                      WHERE state = 'sending' AND claim LIKE $2",
                 )
                 .bind(secs(now))
-                .bind(&pattern)
-                .execute(c)
-                .await
-                .map(|done| done.rows_affected()))?;
+                .bind(&pattern))?;
                 Ok(released)
             })
         })
@@ -361,16 +349,13 @@ impl Store {
                     return Ok(Err(RetryRefused::Erased(id)));
                 }
                 let life = EmailKind::parse(&kind).map_or(0, EmailKind::lifetime_secs);
-                on!(tx, c => sqlx::query(
+                execute!(tx, c => sqlx::query(
                     "UPDATE outbox SET state = 'queued', queued_at = $1, next_attempt_at = $1,
                          expires_at = $2, attempts = 0 WHERE id = $3",
                 )
                 .bind(secs(now))
                 .bind(secs(now + life))
-                .bind(id)
-                .execute(c)
-                .await
-                .map(|done| done.rows_affected()))?;
+                .bind(id))?;
                 Ok(Ok(()))
             })
         })
