@@ -48,8 +48,9 @@ pub enum Command {
         mail: Box<MailFlags>,
     },
     /// Copy a whole database into a new, empty one (of either engine):
-    /// every table, in one transaction on the target. Stop the servers on
-    /// the source first; its writers wait while it is read.
+    /// every table, read as one snapshot, written in one transaction on
+    /// the target. Stop the servers on the source first: what they write
+    /// after the snapshot is not copied.
     Copy {
         /// The database to copy, e.g. sqlite://target/csp-enroll.db.
         #[arg(long)]
@@ -307,6 +308,7 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             for (table, rows) in copied {
                 println!("{table}: {rows} rows");
             }
+            let (from, to) = (crate::store::redacted(&from), crate::store::redacted(&to));
             println!("copied {from} into {to}");
         }
         Command::ExampleHost { listen, dir, app } => {

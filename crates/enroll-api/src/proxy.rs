@@ -95,15 +95,18 @@ impl TrustedProxies {
 
     /// The client of a request that came from `peer` with these
     /// `X-Forwarded-For` values (each a comma-separated list, in order).
-    pub fn client(&self, peer: IpAddr, forwarded_for: &[&str]) -> IpAddr {
+    pub fn client(&self, peer: IpAddr, forwarded_for: &[&[u8]]) -> IpAddr {
         let peer = unmapped(peer);
         if !self.trusts(peer) {
             return peer;
         }
+        // Split as bytes: a hop that is not text (a client may write any
+        // byte) is one unreadable hop, not a reason to drop the line with
+        // the addresses the proxies appended after it.
         let hops: Vec<&str> = forwarded_for
             .iter()
-            .flat_map(|value| value.split(','))
-            .map(str::trim)
+            .flat_map(|value| value.split(|b| *b == b','))
+            .map(|hop| std::str::from_utf8(hop).unwrap_or("\u{fffd}").trim())
             .collect();
         let mut client = peer;
         for hop in hops.iter().rev() {
@@ -129,11 +132,11 @@ impl TrustedProxies {
         if self.0.is_empty() {
             return unmapped(peer);
         }
-        let values: Vec<&str> = parts
+        let values: Vec<&[u8]> = parts
             .headers
             .get_all("x-forwarded-for")
             .iter()
-            .filter_map(|value| value.to_str().ok())
+            .map(|value| value.as_bytes())
             .collect();
         self.client(peer, &values)
     }
@@ -156,6 +159,11 @@ mod tests {
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()
+    }
+
+    /// `X-Forwarded-For` lines as the request carries them.
+    fn lines<'a>(values: &[&'a str]) -> Vec<&'a [u8]> {
+        values.iter().map(|v| v.as_bytes()).collect()
     }
 
     fn proxies(networks: &[&str]) -> TrustedProxies {
@@ -196,7 +204,7 @@ mod tests {
     fn without_trusted_proxies_the_header_is_not_read() {
         let none = TrustedProxies::default();
         assert_eq!(
-            none.client(ip("203.0.113.9"), &["198.51.100.1"]),
+            none.client(ip("203.0.113.9"), &lines(&["198.51.100.1"])),
             ip("203.0.113.9")
         );
     }
@@ -205,7 +213,7 @@ mod tests {
     fn a_peer_that_is_not_trusted_cannot_name_the_client() {
         let trusted = proxies(&["10.0.0.0/8"]);
         assert_eq!(
-            trusted.client(ip("203.0.113.9"), &["198.51.100.1"]),
+            trusted.client(ip("203.0.113.9"), &lines(&["198.51.100.1"])),
             ip("203.0.113.9")
         );
     }
@@ -216,38 +224,45 @@ mod tests {
         // The client wrote a forged first hop; the balancer appended the
         // address it saw.
         assert_eq!(
-            trusted.client(ip("10.0.0.2"), &["1.2.3.4, 198.51.100.7"]),
+            trusted.client(ip("10.0.0.2"), &lines(&["1.2.3.4, 198.51.100.7"])),
             ip("198.51.100.7")
         );
         // Two trusted hops in a row, over two header lines.
         assert_eq!(
             trusted.client(
                 ip("10.0.0.2"),
-                &["198.51.100.7, 10.0.0.5", "2001:db8:aaaa::1"]
+                &lines(&["198.51.100.7, 10.0.0.5", "2001:db8:aaaa::1"])
             ),
             ip("198.51.100.7")
         );
         // Ports and brackets, as some proxies write them.
         assert_eq!(
-            trusted.client(ip("10.0.0.2"), &["[2001:db8:1::9]:4711"]),
+            trusted.client(ip("10.0.0.2"), &lines(&["[2001:db8:1::9]:4711"])),
             ip("2001:db8:1::9")
         );
         assert_eq!(
-            trusted.client(ip("10.0.0.2"), &["198.51.100.7:80"]),
+            trusted.client(ip("10.0.0.2"), &lines(&["198.51.100.7:80"])),
             ip("198.51.100.7")
         );
     }
 
     #[test]
+    fn a_hop_that_is_not_text_spoils_only_itself() {
+        let trusted = proxies(&["10.0.0.0/8"]);
+        let line: &[u8] = b"\xff\xfe, 198.51.100.7";
+        assert_eq!(trusted.client(ip("10.0.0.2"), &[line]), ip("198.51.100.7"));
+    }
+
+    #[test]
     fn a_chain_of_only_trusted_hops_or_garbage_stops_at_what_was_read() {
         let trusted = proxies(&["10.0.0.0/8"]);
-        assert_eq!(trusted.client(ip("10.0.0.2"), &[]), ip("10.0.0.2"));
+        assert_eq!(trusted.client(ip("10.0.0.2"), &lines(&[])), ip("10.0.0.2"));
         assert_eq!(
-            trusted.client(ip("10.0.0.2"), &["10.0.0.3"]),
+            trusted.client(ip("10.0.0.2"), &lines(&["10.0.0.3"])),
             ip("10.0.0.3")
         );
         assert_eq!(
-            trusted.client(ip("10.0.0.2"), &["198.51.100.7, unknown"]),
+            trusted.client(ip("10.0.0.2"), &lines(&["198.51.100.7, unknown"])),
             ip("10.0.0.2"),
             "an unreadable hop: nothing left of it is believed"
         );

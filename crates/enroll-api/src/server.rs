@@ -231,6 +231,12 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
                 content_security_policy(&options.frame_ancestors),
             ))
             .layer(middleware::from_fn(cache_control))
+            // What is sent depends on Accept-Encoding (the `.br` and `.gz`
+            // copies): a cache in front must keep one copy per encoding.
+            .layer(SetResponseHeaderLayer::appending(
+                header::VARY,
+                HeaderValue::from_static("accept-encoding"),
+            ))
             .layer(public_files());
         app = app.merge(site);
     }

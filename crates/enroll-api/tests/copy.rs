@@ -146,6 +146,13 @@ async fn a_database_copied_to_postgres_and_back_reads_the_same() {
     }
     assert_eq!(copied, listed);
     assert_eq!(seen(&api, &drafts, &session).await, before);
+    // PostgreSQL numbers new rows after the copied ones (its sequences were
+    // moved past them): a new submission writes history and an email.
+    let mut answers = complete();
+    answers["mpn_id"] = json!("7654328");
+    let after = api.create(&answers).await;
+    let sent = api.submit(&after, &after.etag, "k").await;
+    assert_eq!(sent.status(), 200, "{}", sent.text());
 
     // A target holding anything is refused, naming what it holds.
     let refused = copy(&sqlite, &postgres).await.unwrap_err();

@@ -219,6 +219,13 @@ async fn the_app_files_go_out_precompressed_when_the_build_made_them() {
             .unwrap();
         assert_eq!(response.headers()["content-encoding"], encoding);
         assert_eq!(response.headers()["content-type"], "application/wasm");
+        // A cache in front (a CDN) keeps one copy per encoding.
+        let vary: Vec<_> = response.headers().get_all("vary").iter().collect();
+        assert!(
+            vary.iter()
+                .any(|v| v.to_str().unwrap().contains("accept-encoding")),
+            "{vary:?}"
+        );
         assert_eq!(&response.bytes().await.unwrap()[..], body);
     }
     // A browser that takes neither gets the file itself.

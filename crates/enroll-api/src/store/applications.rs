@@ -233,7 +233,8 @@ impl Store {
     /// queues the email `render` gives for the submitted record, and
     /// records the answer `render` gives. Every later call with the same
     /// key gets the recorded answer and queues nothing. Writers are
-    /// serialized (BEGIN IMMEDIATE), so concurrent calls cannot both submit.
+    /// serialized (`Store::write`), on one server or several, so
+    /// concurrent calls cannot both submit.
     pub async fn submit<C, R>(
         &self,
         id: &str,

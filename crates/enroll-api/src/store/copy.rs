@@ -259,36 +259,30 @@ pub enum CopyRefused {
 }
 
 impl Store {
-    /// Copies every row of this database into `target` (see the module).
+    /// Copies every row of this database, as one snapshot of it, into
+    /// `target` in one transaction (see the module).
     pub async fn copy_to(&self, target: &Store) -> Result<Result<Copied, CopyRefused>, StoreError> {
         for (side, store) in [("source", self), ("target", target)] {
             if let Err(refused) = store.schema_is_known(side).await? {
                 return Ok(Err(refused));
             }
         }
-        {
-            let mut conn = target.acquire().await?;
-            for table in TABLES.iter().filter(|t| !SEEDED.contains(&t.name)) {
-                let sql = format!("SELECT COUNT(*) FROM {}", table.name);
-                let rows: i64 = on!(conn, c => sqlx::query_scalar(&sql).fetch_one(c).await)?;
-                if rows > 0 {
-                    return Ok(Err(CopyRefused::TargetNotEmpty {
-                        table: table.name,
-                        rows,
-                    }));
-                }
-            }
-        }
-        // Read in one transaction (one snapshot; writers to the source
-        // wait), then written in one: a copy is whole or not at all.
         let rows = self
-            .write(|tx| Box::pin(async move { read_all(tx).await }))
+            .read_snapshot(|tx| Box::pin(async move { read_all(tx).await }))
             .await?;
+        // Looked at in the transaction that writes: nothing can slip in
+        // between (a second copy, a server started on the target).
         let target_is_postgres = target.is_postgres();
-        let copied = target
-            .write(move |tx| Box::pin(async move { write_all(tx, rows, target_is_postgres).await }))
-            .await?;
-        Ok(Ok(copied))
+        target
+            .write(move |tx| {
+                Box::pin(async move {
+                    if let Some(refused) = holds_anything(tx).await? {
+                        return Ok(Err(refused));
+                    }
+                    Ok(Ok(write_all(tx, rows, target_is_postgres).await?))
+                })
+            })
+            .await
     }
 
     /// Whether this database has exactly the tables and columns of
@@ -342,6 +336,22 @@ impl Store {
         }
         Ok(Ok(()))
     }
+}
+
+/// Why a database cannot be copied into: the first table it holds rows
+/// in (but the tables every new database holds rows in).
+async fn holds_anything(tx: &mut Conn<'_>) -> Result<Option<CopyRefused>, StoreError> {
+    for table in TABLES.iter().filter(|t| !SEEDED.contains(&t.name)) {
+        let sql = format!("SELECT COUNT(*) FROM {}", table.name);
+        let rows: i64 = on!(tx, c => sqlx::query_scalar(&sql).fetch_one(c).await)?;
+        if rows > 0 {
+            return Ok(Some(CopyRefused::TargetNotEmpty {
+                table: table.name,
+                rows,
+            }));
+        }
+    }
+    Ok(None)
 }
 
 /// Every row of every table, in `TABLES`' order.

@@ -41,7 +41,8 @@ impl Store {
             "INSERT INTO rate_buckets (action, scope, tokens, at)
              VALUES ($1, $2, CAST($3 AS DOUBLE PRECISION) - 1, $4)
              ON CONFLICT (action, scope) DO UPDATE
-                 SET tokens = {REFILLED} - 1, at = $4
+                 SET tokens = {REFILLED} - 1,
+                     at = CASE WHEN $4 > rate_buckets.at THEN $4 ELSE rate_buckets.at END
                  WHERE {REFILLED} >= 1
              RETURNING tokens"
         );
@@ -98,15 +99,19 @@ impl Store {
     }
 
     /// Forgets buckets nobody took from since `before`: full by now, they
-    /// say nothing a new one would not.
+    /// say nothing a new one would not. On PostgreSQL a bucket being taken
+    /// from right now is passed over (`SKIP LOCKED`), so the sweep never
+    /// waits for a take nor a take for it.
     pub async fn forget_full_buckets(&self, before: u64) -> Result<u64, StoreError> {
+        let sql = if self.is_postgres() {
+            "DELETE FROM rate_buckets WHERE (action, scope) IN (
+                 SELECT action, scope FROM rate_buckets WHERE at < $1
+                 FOR UPDATE SKIP LOCKED)"
+        } else {
+            "DELETE FROM rate_buckets WHERE at < $1"
+        };
         self.write_unserialized(move |tx| {
-            Box::pin(async move {
-                Ok(
-                    execute!(tx, c => sqlx::query("DELETE FROM rate_buckets WHERE at < $1")
-                    .bind(secs(before)))?,
-                )
-            })
+            Box::pin(async move { Ok(execute!(tx, c => sqlx::query(sql).bind(secs(before)))?) })
         })
         .await
     }

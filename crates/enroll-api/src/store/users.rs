@@ -258,8 +258,9 @@ pub(super) async fn withdraw_invitation(
 }
 
 impl Store {
-    /// The users of an account, in the order they were added (by row: the
-    /// clock of an operator's approval and the API's may differ).
+    /// The users of an account, in the order they were added (by `seq`,
+    /// not by time: the clock of an operator's approval and the API's may
+    /// differ).
     pub async fn users_of(&self, account_id: &str) -> Result<Vec<User>, StoreError> {
         users_in(&mut self.acquire().await?.engine(), account_id).await
     }

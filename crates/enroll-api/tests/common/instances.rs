@@ -68,7 +68,9 @@ pub fn serve(
         .env("ENROLL_SMTP_PASSWORD", "relay-secret")
         .env("ENROLL_SECRET_KEY", key)
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        // Why a server did not start (a port taken, say) shows in the
+        // test's output.
+        .stderr(std::process::Stdio::inherit())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
