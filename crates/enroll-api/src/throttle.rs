@@ -14,12 +14,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-
 use crate::clock::SharedClock;
 use crate::limits::RATE_WINDOW;
-use crate::routes::AppState;
 use crate::store::{Bucket, Store, StoreError};
 
 /// What a client is limited in.
@@ -102,21 +98,6 @@ impl Client {
             ));
         }
         scopes
-    }
-}
-
-impl FromRequestParts<AppState> for Client {
-    type Rejection = std::convert::Infallible;
-
-    /// The peer address of the connection, or, when that peer is a proxy
-    /// the operator trusts (`--trusted-proxy`), the client it names in
-    /// `X-Forwarded-For`. Anyone can send that header: from anyone else
-    /// it is not read.
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(Self::of(state.proxies.client_address(parts)))
     }
 }
 

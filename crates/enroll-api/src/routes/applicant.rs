@@ -1,5 +1,6 @@
 //! Who a request is from: the applicant, by the resume token of their
-//! draft. Checked here, once, for every route that needs it.
+//! draft; the client, by its address (what the rate limits count).
+//! Checked here, once, for every route that needs it.
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
@@ -10,6 +11,7 @@ use super::AppState;
 use crate::auth::{token_hash, Bearer};
 use crate::error::ApiFailure;
 use crate::store::Record;
+use crate::throttle::Client;
 
 /// The application a request names (`/applications/{id}/…`), opened by
 /// its resume token: 401 without a token or with another application's,
@@ -69,5 +71,20 @@ impl FromRequestParts<AppState> for TokenHolder {
                 ErrorCode::InvalidToken,
             ))?;
         Ok(Self { record, token })
+    }
+}
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = std::convert::Infallible;
+
+    /// The peer address of the connection, or, when that peer is a proxy
+    /// the operator trusts (`--trusted-proxy`), the client it names in
+    /// `X-Forwarded-For`. Anyone can send that header: from anyone else
+    /// it is not read.
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self::of(state.proxies.client_address(parts)))
     }
 }
