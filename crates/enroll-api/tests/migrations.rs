@@ -76,3 +76,63 @@ async fn accounts_made_before_domains_get_their_proven_admin_domain() {
         )]
     );
 }
+
+/// After the migrations the database has no clock of its own: no table
+/// takes a time from SQLite's `now`, rows written before stay as they
+/// were, and the database still checks whole.
+#[tokio::test]
+async fn the_database_keeps_no_clock_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .unwrap();
+    let (before, after): (Vec<_>, Vec<_>) = migrations().into_iter().partition(|(v, _)| *v < 14);
+    for (_, sql) in before {
+        sqlx::raw_sql(&sql).execute(&pool).await.unwrap();
+    }
+    sqlx::raw_sql(
+        "INSERT INTO applications (id, token_hash, token_expires_at, locale, answers)
+         VALUES ('app1', 't1', '2030-01-01T00:00:00Z', 'en-US', '{}');
+         INSERT INTO status_history (application_id, status) VALUES ('app1', 'draft');",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let stamped: (String, String) =
+        sqlx::query_as("SELECT created_at, updated_at FROM applications WHERE id = 'app1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    for (_, sql) in after {
+        sqlx::raw_sql(&sql).execute(&pool).await.unwrap();
+    }
+    let clocked: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_schema WHERE sql LIKE '%strftime%' OR sql LIKE '%''now''%'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(clocked.is_empty(), "{clocked:?}");
+    let kept: (String, String) =
+        sqlx::query_as("SELECT created_at, updated_at FROM applications WHERE id = 'app1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(kept, stamped);
+    // A time not given is refused, not taken from the database's clock.
+    let untimed = sqlx::raw_sql(
+        "INSERT INTO status_history (application_id, status) VALUES ('app1', 'submitted')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap_err();
+    assert!(untimed.to_string().contains("NOT NULL"), "{untimed}");
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(check, "ok");
+}

@@ -1,4 +1,4 @@
--- The whole schema on PostgreSQL, as SQLite's migrations 0001-0013 left
+-- The whole schema on PostgreSQL, as SQLite's migrations 0001-0014 left
 -- it there (migrations/sqlite/ says what each table and column is for).
 -- A PostgreSQL database starts here; later changes come as new files in
 -- both folders. Every i64 is BIGINT and every flag BOOLEAN (what the store
