@@ -9,7 +9,7 @@ use test_postgres::backends;
 
 use common::Checked;
 
-use common::{complete, start, start_with, Answer, Api, Draft};
+use common::{complete, error_code, start, start_with, with_admin, Answer, Api, Draft};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -24,18 +24,6 @@ async fn ask_resume_email(api: &Api, draft: &Draft, body: Option<Value>) -> Answ
         request = request.json(&body);
     }
     request.checked().await
-}
-
-async fn error_code(response: Answer) -> String {
-    let body: Value = response.body.clone();
-    body["error"]["code"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-fn with_admin(email: &str) -> Value {
-    json!({"admin": {"email": email, "first_name": "Jane"}})
 }
 
 #[backends]

@@ -9,9 +9,9 @@ use test_postgres::backends;
 
 use common::Checked;
 
-use common::{start_with, Answer, Api, Draft};
+use common::{error_code, start_with, with_admin, Answer, Api, Draft};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
 async fn ask_resume_email(api: &Api, draft: &Draft) -> Answer {
     api.request(
@@ -21,18 +21,6 @@ async fn ask_resume_email(api: &Api, draft: &Draft) -> Answer {
     .bearer_auth(&draft.token)
     .checked()
     .await
-}
-
-async fn error_code(response: Answer) -> String {
-    let body: Value = response.body.clone();
-    body["error"]["code"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-fn with_admin(email: &str) -> Value {
-    json!({"admin": {"email": email, "first_name": "Jane"}})
 }
 
 #[backends]

@@ -21,12 +21,11 @@ fn migrations() -> Vec<(u32, String)> {
     files
 }
 
-/// Accounts made before domains existed get the domain of the admin
-/// address their application proved, whoever their users are now (the
-/// first admin may have been removed, and an invited user may be in any
-/// domain); an account whose application has no proof gets none.
-#[tokio::test]
-async fn accounts_made_before_domains_get_their_proven_admin_domain() {
+/// A new database brought up to (not including) migration `version`, and
+/// the migrations after it, to run once the test has written its rows.
+async fn database_before(
+    version: u32,
+) -> (tempfile::TempDir, sqlx::SqlitePool, Vec<(u32, String)>) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
     let pool = SqlitePoolOptions::new()
@@ -34,10 +33,21 @@ async fn accounts_made_before_domains_get_their_proven_admin_domain() {
         .connect(&url)
         .await
         .unwrap();
-    let (before, after): (Vec<_>, Vec<_>) = migrations().into_iter().partition(|(v, _)| *v < 9);
+    let (before, after): (Vec<_>, Vec<_>) =
+        migrations().into_iter().partition(|(v, _)| *v < version);
     for (_, sql) in before {
         sqlx::raw_sql(&sql).execute(&pool).await.unwrap();
     }
+    (dir, pool, after)
+}
+
+/// Accounts made before domains existed get the domain of the admin
+/// address their application proved, whoever their users are now (the
+/// first admin may have been removed, and an invited user may be in any
+/// domain); an account whose application has no proof gets none.
+#[tokio::test]
+async fn accounts_made_before_domains_get_their_proven_admin_domain() {
+    let (_dir, pool, after) = database_before(9).await;
     sqlx::raw_sql(
         "INSERT INTO applications (id, token_hash, token_expires_at, status, locale, answers,
                                    mpn_id, admin_email_confirmed)
@@ -82,17 +92,7 @@ async fn accounts_made_before_domains_get_their_proven_admin_domain() {
 /// were, and the database still checks whole.
 #[tokio::test]
 async fn the_database_keeps_no_clock_of_its_own() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
-    let (before, after): (Vec<_>, Vec<_>) = migrations().into_iter().partition(|(v, _)| *v < 14);
-    for (_, sql) in before {
-        sqlx::raw_sql(&sql).execute(&pool).await.unwrap();
-    }
+    let (_dir, pool, after) = database_before(14).await;
     sqlx::raw_sql(
         "INSERT INTO applications (id, token_hash, token_expires_at, locale, answers)
          VALUES ('app1', 't1', '2030-01-01T00:00:00Z', 'en-US', '{}');

@@ -264,10 +264,11 @@ async fn in_transaction(conn: &mut SqliteConnection) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    async fn fresh() -> (tempfile::TempDir, Store) {
+    /// A store on a new SQLite file (for the store's own tests).
+    pub(in crate::store) async fn fresh() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let store = Store::open(&url).await.unwrap();

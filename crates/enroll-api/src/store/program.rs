@@ -73,13 +73,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    async fn fresh() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let store = Store::open(&url).await.unwrap();
-        (dir, store)
-    }
+    use crate::store::engine::tests::fresh;
 
     #[tokio::test]
     async fn a_new_database_has_direct_enrollment_closed() {

@@ -57,27 +57,25 @@ impl Store {
                 for bucket in &buckets {
                     let limit = f64::from(bucket.limit.max(1));
                     let per_second = limit / window_secs.max(1) as f64;
-                    let left: Option<f64> = on!(tx, c => sqlx::query_scalar(&take)
-                        .bind(&action)
-                        .bind(&bucket.scope)
-                        .bind(limit)
-                        .bind(secs(now))
-                        .bind(per_second)
-                        .fetch_optional(c)
-                        .await)?;
+                    // Both statements take the same five parameters.
+                    macro_rules! bound {
+                        ($sql:expr) => {
+                            sqlx::query_scalar($sql)
+                                .bind(&action)
+                                .bind(&bucket.scope)
+                                .bind(limit)
+                                .bind(secs(now))
+                                .bind(per_second)
+                        };
+                    }
+                    let left: Option<f64> =
+                        on!(tx, c => bound!(&take).fetch_optional(c).await)?;
                     if left.is_some() {
                         taken.push(bucket.scope.clone());
                         continue;
                     }
-                    let tokens: f64 = on!(tx, c => sqlx::query_scalar(&look)
-                        .bind(&action)
-                        .bind(&bucket.scope)
-                        .bind(limit)
-                        .bind(secs(now))
-                        .bind(per_second)
-                        .fetch_optional(c)
-                        .await)?
-                    .unwrap_or(0.0);
+                    let tokens: f64 =
+                        on!(tx, c => bound!(&look).fetch_optional(c).await)?.unwrap_or(0.0);
                     let seconds = ((1.0 - tokens) / per_second).ceil().max(1.0);
                     wait = wait.max(seconds as u64);
                 }

@@ -24,6 +24,11 @@ pub fn history_of(status: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// Answers naming only an admin address (and a first name).
+pub fn with_admin(email: &str) -> Value {
+    json!({"admin": {"email": email, "first_name": "Jane"}})
+}
+
 /// The contract's example application (valid).
 pub fn complete() -> Value {
     json!({

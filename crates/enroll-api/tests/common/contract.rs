@@ -280,3 +280,11 @@ fn percent_decoded(segment: &str) -> String {
 fn excerpt(body: &Value) -> String {
     body.to_string().chars().take(2000).collect()
 }
+
+/// The `error.code` of an error answer ("" when it has none).
+pub async fn error_code(answer: Answer) -> String {
+    answer.body["error"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}

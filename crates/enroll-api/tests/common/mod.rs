@@ -15,8 +15,8 @@ pub mod wait;
 // Each test file uses its own part of these too.
 #[allow(unused_imports)]
 pub use {
-    applications::{complete, history_of, Draft},
-    contract::{assert_matches_contract, Answer, Checked},
+    applications::{complete, history_of, with_admin, Draft},
+    contract::{assert_matches_contract, error_code, Answer, Checked},
     mail::MAIL_PATIENCE,
     server::{
         api_with_clock, fresh_database, mail_to, start, start_with, start_with_relay, stored_text,
