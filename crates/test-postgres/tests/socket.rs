@@ -141,10 +141,12 @@ async fn no_tcp_and_a_private_socket() {
         unsafe { libc::geteuid() }
     };
     let dir = std::fs::metadata(server_directory()).expect("the directory");
-    assert_eq!(dir.permissions().mode() & 0o7777, 0o700);
+    let mode =
+        |metadata: &std::fs::Metadata| format!("{:o}", metadata.permissions().mode() & 0o7777);
+    assert_eq!(mode(&dir), "700", "the directory's mode");
     assert_eq!(dir.uid(), server_user);
     let socket = std::fs::metadata(socket_of(&url)).expect("the socket file");
-    assert_eq!(socket.permissions().mode() & 0o777, 0o700);
+    assert_eq!(mode(&socket), "700", "the socket's mode");
     assert_eq!(socket.uid(), server_user);
     assert!(
         server_directory().as_os_str().len() + ".s.PGSQL.65535".len() < 100,
