@@ -63,8 +63,6 @@ pub struct Server {
 /// The postmaster's pid for the `atexit` hook (0: none running).
 static POSTMASTER: AtomicI32 = AtomicI32::new(0);
 
-/// The server, started on the first call. A failed start is kept and
-/// reported to every later caller, not retried once per test.
 impl Server {
     /// The socket file clients connect to.
     pub fn socket(&self) -> PathBuf {
@@ -72,6 +70,8 @@ impl Server {
     }
 }
 
+/// The server, started on the first call. A failed start is kept and
+/// reported to every later caller, not retried once per test.
 pub fn try_get() -> Result<&'static Server, String> {
     static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
     SERVER
@@ -120,6 +120,18 @@ fn start() -> Result<Server, String> {
     let mut watchdog = start_watchdog(&dir).inspect_err(|_| {
         let _ = fs::remove_dir(&dir);
     })?;
+    // The number only names the socket file: any would do in our own
+    // directory. A TCP port free on loopback: a client that ignored the
+    // URL's `host=` would try localhost:PORT, where nothing listens, and
+    // fail, rather than reach another server on 5432.
+    let port = free_port()?;
+    let socket = socket_path(&dir, port);
+    if socket.as_os_str().len() >= SOCKET_PATH_MAX {
+        return Err(format!(
+            "the socket path {} is too long (the limit is {SOCKET_PATH_MAX} bytes)",
+            socket.display()
+        ));
+    }
 
     let data = dir.join("data");
     let initdb = programs
@@ -147,18 +159,6 @@ fn start() -> Result<Server, String> {
     }
     let initialised = started.elapsed();
 
-    // The number only names the socket file: any would do in our own
-    // directory. A TCP port free on loopback: a client that ignored the
-    // URL's `host=` would try localhost:PORT, where nothing listens, and
-    // fail, rather than reach another server on 5432.
-    let port = free_port()?;
-    let socket = socket_path(&dir, port);
-    if socket.as_os_str().len() >= SOCKET_PATH_MAX {
-        return Err(format!(
-            "the socket path {} is too long (the limit is {SOCKET_PATH_MAX} bytes)",
-            socket.display()
-        ));
-    }
     let log_path = dir.join("server.log");
     let log = File::create(&log_path)
         .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
