@@ -4,8 +4,10 @@
 //! [`fresh_database`] gives the URL of a new, empty database. The first
 //! call in a test process (a test binary) starts the process's server: a
 //! new cluster (`initdb`) in a directory under `/dev/shm` (a tmpfs; `/tmp`
-//! when it lacks room), listening on a free
-//! port of 127.0.0.1, trusting every local user, with durability off. All
+//! when it lacks room), with durability off. It listens on no TCP
+//! address, only on a Unix socket in that directory, which is mode 0700
+//! and owned by the server's OS user: it trusts whoever reaches the
+//! socket, and only that user (and root) can. All
 //! the binary's tests share it, each with its own database(s). It stops
 //! when the process ends, whether the tests passed, failed or the process
 //! was killed, and its directory is removed (see `server.rs`).
@@ -13,7 +15,15 @@
 //! PostgreSQL's server programs are found with `pg_config --bindir`
 //! (Debian: `apt-get install postgresql`; `cargo xtask test` installs it).
 //! When the tests run as root, initdb and the server run as the `postgres`
-//! OS user.
+//! OS user; otherwise as the user running the tests.
+//!
+//! The URLs name the socket's directory in a `host` parameter, as libpq
+//! (`psql`, `pg_dump --dbname URL`) and sqlx both read it:
+//! `postgres://postgres@localhost:PORT/DATABASE?host=/dev/shm/test-postgres-PID-0`
+//! connects to `/dev/shm/test-postgres-PID-0/.s.PGSQL.PORT`. Nothing
+//! listens on localhost:PORT (a client that ignored `host` would fail
+//! rather than reach another server). Connect as root or as the server's
+//! user: others are refused at the directory.
 //!
 //! Nothing here keeps a connection pool in a static: each
 //! `#[tokio::test]` has its own runtime, and a pool made in one runtime
@@ -23,7 +33,8 @@
 //! ```no_run
 //! # async fn example() {
 //! let url = test_postgres::fresh_database().await;
-//! assert!(url.starts_with("postgres://postgres@127.0.0.1:"));
+//! assert!(url.starts_with("postgres://postgres@localhost:"));
+//! assert!(url.contains("?host=/"));
 //! # }
 //! ```
 
@@ -130,8 +141,9 @@ pub async fn scope<F: Future>(backend: Backend, future: F) -> F::Output {
 }
 
 /// A new, empty database on the process's server (started by the first
-/// call, which takes about a second): its URL,
-/// `postgres://postgres@127.0.0.1:PORT/t_PID_N`.
+/// call, which takes about half a second): its URL,
+/// `postgres://postgres@localhost:PORT/t_PID_N?host=SOCKET_DIRECTORY`
+/// (see the crate's documentation), for sqlx and libpq alike.
 ///
 /// Runs the blocking work on the runtime's blocking pool, so the caller's
 /// runtime goes on serving its other tasks meanwhile; outside a tokio
@@ -174,7 +186,7 @@ fn try_fresh_database() -> Result<String, String> {
     // on an idle disk), against 15 ms (37) for PostgreSQL 15's default,
     // WAL_LOG, which also writes the whole template into the WAL.
     let sql = format!("CREATE DATABASE \"{name}\" STRATEGY FILE_COPY");
-    wire::Connection::open(server::HOST, server.port, server::USER, "postgres")
+    wire::Connection::open(&server.socket(), server::USER, "postgres")
         .and_then(|mut connection| connection.simple_query(&sql))
         .map_err(|error| {
             format!(
@@ -186,25 +198,29 @@ fn try_fresh_database() -> Result<String, String> {
 }
 
 fn url(server: &server::Server, database: &str) -> String {
+    // The directory's path is ours (/dev/shm or /tmp, then
+    // test-postgres-PID-N): nothing in it needs escaping in a URL.
     format!(
-        "postgres://{}@{}:{}/{database}",
+        "postgres://{}@localhost:{}/{database}?host={}",
         server::USER,
-        server::HOST,
-        server.port
+        server.port,
+        server.dir.display()
     )
 }
 
 /// The URL of `database` on the process's server (starting it if needed):
-/// `postgres://postgres@127.0.0.1:PORT/DATABASE`. `server_url("postgres")`
-/// is the maintenance database, for what a test does outside its own.
+/// `postgres://postgres@localhost:PORT/DATABASE?host=SOCKET_DIRECTORY`.
+/// `server_url("postgres")` is the maintenance database, for what a test
+/// does outside its own.
 #[track_caller]
 pub fn server_url(database: &str) -> String {
     url(server::get(), database)
 }
 
 /// The server's directory (starting it if needed): its data directory
-/// `data/`, its Unix socket and its log `server.log`. Removed once the
-/// test process is gone.
+/// `data/`, its Unix socket `.s.PGSQL.PORT` and its log `server.log`;
+/// the `host` of the URLs. Mode 0700, owned by the server's OS user.
+/// Removed once the test process is gone.
 #[track_caller]
 pub fn server_directory() -> &'static Path {
     &server::get().dir
@@ -221,11 +237,11 @@ pub fn server_version() -> &'static str {
 /// `url` over a new blocking connection, and returns every row as text
 /// (`None` for NULL), or the server's error. For looking into a database
 /// from a test without a driver; `url` as [`fresh_database`] gives it
-/// (trust authentication only, no TLS).
+/// (a Unix socket's directory as its host, trust authentication; no TCP,
+/// no TLS).
 pub fn query(url: &str, sql: &str) -> Result<Rows, String> {
     let target = wire::parse_url(url)?;
-    let mut connection =
-        wire::Connection::open(&target.host, target.port, &target.user, &target.database)?;
+    let mut connection = wire::Connection::open(&target.socket, &target.user, &target.database)?;
     connection.simple_query(sql)
 }
 

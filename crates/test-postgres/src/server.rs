@@ -1,6 +1,14 @@
 //! The one PostgreSQL server of a test process: started on first use,
 //! stopped when the process ends, however it ends.
 //!
+//! It listens on no TCP address at all (`listen_addresses=''`), only on a
+//! Unix socket in its own directory, mode 0700 and owned by the server's
+//! OS user (`postgres` when the tests run as root, else the user running
+//! them). It trusts whoever connects, so the directory is the one gate:
+//! other users of the machine cannot reach the socket (root can, as it
+//! can everything), and so cannot log in as the superuser and, say, run
+//! `COPY ... TO PROGRAM` as the server's user.
+//!
 //! Stopping cannot rely on destructors: libtest leaves with
 //! `std::process::exit`, which drops no statics, and a killed process runs
 //! nothing at all. Two mechanisms, each enough on its own for its cases:
@@ -15,10 +23,10 @@
 //!   temporary directory. A pipe rather than polling `/proc/<pid>`: no
 //!   delay, and no mistaking a reused pid for the test process.
 
-use std::fs::{self, File};
+use std::fs::{self, DirBuilder, File};
 use std::io::{self, Write};
 use std::net::{Ipv4Addr, TcpListener};
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -27,23 +35,23 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::wire::Connection;
+use crate::wire::{socket_path, Connection};
 
 /// The server's superuser, and the user in every URL given out.
 pub const USER: &str = "postgres";
-/// Where the server listens (TCP only on loopback).
-pub const HOST: &str = "127.0.0.1";
 
 /// How long the server may take to accept connections before the test
 /// fails with its log.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
-/// Another process may take the free port between our probe and the
-/// server's bind; that many tries with a new port.
-const PORT_TRIES: usize = 5;
+/// The longest socket path accepted: the kernel's `sun_path` holds 108
+/// bytes with the NUL, and some systems' less.
+const SOCKET_PATH_MAX: usize = 100;
 
 pub struct Server {
+    /// Only names the socket file, `dir/.s.PGSQL.PORT` (no TCP).
     pub port: u16,
-    /// Holds the data directory, the Unix socket and the server's log.
+    /// Holds the data directory, the Unix socket and the server's log;
+    /// mode 0700, owned by the server's OS user.
     pub dir: PathBuf,
     pub version: String,
     /// Kept for the process's lifetime: a static is never dropped, so the
@@ -54,6 +62,13 @@ pub struct Server {
 
 /// The postmaster's pid for the `atexit` hook (0: none running).
 static POSTMASTER: AtomicI32 = AtomicI32::new(0);
+
+impl Server {
+    /// The socket file clients connect to.
+    pub fn socket(&self) -> PathBuf {
+        socket_path(&self.dir, self.port)
+    }
+}
 
 /// The server, started on the first call. A failed start is kept and
 /// reported to every later caller, not retried once per test.
@@ -105,13 +120,28 @@ fn start() -> Result<Server, String> {
     let mut watchdog = start_watchdog(&dir).inspect_err(|_| {
         let _ = fs::remove_dir(&dir);
     })?;
+    // The number only names the socket file: any would do in our own
+    // directory. A TCP port free on loopback: a client that ignored the
+    // URL's `host=` would try localhost:PORT, where nothing listens, and
+    // fail, rather than reach another server on 5432.
+    let port = free_port()?;
+    let socket = socket_path(&dir, port);
+    if socket.as_os_str().len() >= SOCKET_PATH_MAX {
+        return Err(format!(
+            "the socket path {} is too long (the limit is {SOCKET_PATH_MAX} bytes)",
+            socket.display()
+        ));
+    }
 
     let data = dir.join("data");
     let initdb = programs
         .command("initdb")
         .arg("-D")
         .arg(&data)
-        .args(["-A", "trust", "-U", USER, "--no-sync", "--no-instructions"])
+        // Trust on the socket, whose directory only the server's user (and
+        // root) can enter; refuse TCP, should it ever be turned on.
+        .args(["--auth-local=trust", "--auth-host=reject"])
+        .args(["-U", USER, "--no-sync", "--no-instructions"])
         // C collation: byte order, as SQLite compares text; no dependence
         // on which locales the machine has.
         .args(["-E", "UTF8", "--locale=C"])
@@ -130,76 +160,67 @@ fn start() -> Result<Server, String> {
     let initialised = started.elapsed();
 
     let log_path = dir.join("server.log");
-    let mut last_failure = String::new();
-    for _ in 0..PORT_TRIES {
-        let port = free_port()?;
-        let log = File::create(&log_path)
-            .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
-        let log_err = log
-            .try_clone()
-            .map_err(|e| format!("cannot share the log file: {e}"))?;
-        let mut postmaster = programs
-            .command("postgres")
-            .arg("-D")
-            .arg(&data)
-            .args(settings(port, &dir))
-            .current_dir(&dir)
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log_err)
-            // Its own process group: a Ctrl-C in the terminal reaches the
-            // test process and the watchdog stops the server in order.
-            .process_group(0)
-            .spawn()
-            .map_err(|e| format!("cannot start postgres: {e}"))?;
-        let pid = i32::try_from(postmaster.id()).unwrap_or(0);
-        POSTMASTER.store(pid, Ordering::SeqCst);
-        register_atexit();
-        // The last line written is the pid the watchdog stops.
-        watchdog
-            .write_all(format!("{pid}\n").as_bytes())
-            .and_then(|()| watchdog.flush())
-            .map_err(|e| format!("cannot reach the watchdog: {e}"))?;
+    let log = File::create(&log_path)
+        .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
+    let log_err = log
+        .try_clone()
+        .map_err(|e| format!("cannot share the log file: {e}"))?;
+    let mut postmaster = programs
+        .command("postgres")
+        .arg("-D")
+        .arg(&data)
+        .args(settings(port, &dir))
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .stdout(log)
+        .stderr(log_err)
+        // Its own process group: a Ctrl-C in the terminal reaches the
+        // test process and the watchdog stops the server in order.
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot start postgres: {e}"))?;
+    let pid = i32::try_from(postmaster.id()).unwrap_or(0);
+    POSTMASTER.store(pid, Ordering::SeqCst);
+    register_atexit();
+    // The last line written is the pid the watchdog stops.
+    watchdog
+        .write_all(format!("{pid}\n").as_bytes())
+        .and_then(|()| watchdog.flush())
+        .map_err(|e| format!("cannot reach the watchdog: {e}"))?;
 
-        match wait_until_ready(port, &mut postmaster, &log_path) {
-            Ok(version) => {
-                let _ = writeln!(
-                    io::stderr(),
-                    "test-postgres: PostgreSQL {version} ready in {:.2} s (initdb {:.2} s) \
-                     at {HOST}:{port}, files in {}",
-                    started.elapsed().as_secs_f64(),
-                    initialised.as_secs_f64(),
-                    dir.display()
-                );
-                return Ok(Server {
-                    port,
-                    dir,
-                    version,
-                    _watchdog: watchdog,
-                    _postmaster: postmaster,
-                });
-            }
-            Err(Exited(log)) if log.contains("Address already in use") => last_failure = log,
-            Err(Exited(log)) => {
-                return Err(format!("the server exited at start; its log:\n{log}"));
-            }
-            Err(TimedOut(why)) => {
-                // SIGQUIT rather than Child::kill's SIGKILL: the postmaster
-                // then takes its children down with it. The atexit hook
-                // waits for it.
-                // SAFETY: kill(2) on our own child's pid.
-                unsafe { libc::kill(pid, libc::SIGQUIT) };
-                return Err(format!(
-                    "the server did not accept connections within {} s ({why}); its log ends:\n{}",
-                    READY_TIMEOUT.as_secs(),
-                    log_tail(&log_path)
-                ));
-            }
+    match wait_until_ready(&socket, &mut postmaster, &log_path) {
+        Ok(version) => {
+            let _ = writeln!(
+                io::stderr(),
+                "test-postgres: PostgreSQL {version} ready in {:.2} s (initdb {:.2} s) \
+                 on {} (no TCP), files in {}",
+                started.elapsed().as_secs_f64(),
+                initialised.as_secs_f64(),
+                socket.display(),
+                dir.display()
+            );
+            Ok(Server {
+                port,
+                dir,
+                version,
+                _watchdog: watchdog,
+                _postmaster: postmaster,
+            })
+        }
+        Err(Exited(log)) => Err(format!("the server exited at start; its log:\n{log}")),
+        Err(TimedOut(why)) => {
+            // SIGQUIT rather than Child::kill's SIGKILL: the postmaster
+            // then takes its children down with it. The atexit hook
+            // waits for it.
+            // SAFETY: kill(2) on our own child's pid.
+            unsafe { libc::kill(pid, libc::SIGQUIT) };
+            Err(format!(
+                "the server did not accept connections within {} s ({why}); its log ends:\n{}",
+                READY_TIMEOUT.as_secs(),
+                log_tail(&log_path)
+            ))
         }
     }
-    Err(format!(
-        "no free port after {PORT_TRIES} tries; the last log:\n{last_failure}"
-    ))
 }
 
 /// The server's settings besides its data directory.
@@ -210,11 +231,16 @@ fn settings(port: u16, socket_dir: &Path) -> Vec<String> {
         "fsync=off".to_owned(),
         "synchronous_commit=off".to_owned(),
         "full_page_writes=off".to_owned(),
-        format!("listen_addresses={HOST}"),
+        // No TCP: nothing but the socket, in a directory only the
+        // server's user can enter (see `make_directory`).
+        "listen_addresses=".to_owned(),
         format!("port={port}"),
         // Its own directory: no clash with a system server's /var/run
-        // socket, and short enough for a socket path (< 108 bytes).
+        // socket, and short enough for a socket path (see SOCKET_PATH_MAX).
         format!("unix_socket_directories={}", socket_dir.display()),
+        // The socket itself is the owner's alone too (the directory
+        // already is).
+        "unix_socket_permissions=0700".to_owned(),
         // Tests run in parallel, each server under test with a pool of up
         // to 8 connections, plus the harness's own short-lived ones.
         "max_connections=300".to_owned(),
@@ -236,12 +262,12 @@ enum NotReady {
 use NotReady::{Exited, TimedOut};
 
 /// Polls until the server answers a query; gives its version.
-fn wait_until_ready(port: u16, postmaster: &mut Child, log: &Path) -> Result<String, NotReady> {
+fn wait_until_ready(socket: &Path, postmaster: &mut Child, log: &Path) -> Result<String, NotReady> {
     let deadline = Instant::now() + READY_TIMEOUT;
     loop {
-        // Refused while it binds, "the database system is starting up"
-        // while it recovers: both mean try again shortly.
-        let answer = Connection::open(HOST, port, USER, "postgres")
+        // No socket file yet while it starts, "the database system is
+        // starting up" while it recovers: both mean try again shortly.
+        let answer = Connection::open(socket, USER, "postgres")
             .and_then(|mut c| c.simple_query("SHOW server_version"));
         let why = match answer {
             Ok(rows) => {
@@ -332,7 +358,7 @@ fn server_user() -> Result<Option<(u32, u32)>, String> {
 /// 7.3 MB) took 5 ms, against 70-100 ms on this machine's disk while
 /// another build was writing, and initdb and the final removal are faster
 /// too. Not `$TMPDIR`: the postgres user must be able to reach the
-/// directory, and the socket's path must stay short (< 108 bytes).
+/// directory, and the socket's path must stay short (SOCKET_PATH_MAX).
 fn parent_directory() -> &'static str {
     // A binary's databases for a few hundred tests, at 7.3 MB each.
     const ROOM: u64 = 2 << 30;
@@ -349,13 +375,18 @@ fn parent_directory() -> &'static str {
     }
 }
 
-/// A new directory (see [`parent_directory`]), owned by the server's user.
+/// A new directory (see [`parent_directory`]), mode 0700 and owned by the
+/// server's user: it holds the server's socket, and only that user (and
+/// root) may enter it. Never one that exists already: another user may
+/// have made it.
 fn make_directory(user: Option<(u32, u32)>) -> Result<PathBuf, String> {
     let pid = std::process::id();
     let parent = parent_directory();
     for attempt in 0..100u32 {
         let dir = PathBuf::from(format!("{parent}/test-postgres-{pid}-{attempt}"));
-        match fs::create_dir(&dir) {
+        // 0700 from the start (the umask can only take bits away), and
+        // again below whatever the umask was.
+        match DirBuilder::new().mode(0o700).create(&dir) {
             Ok(()) => {
                 let prepare = || -> io::Result<()> {
                     fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))?;
@@ -375,7 +406,7 @@ fn make_directory(user: Option<(u32, u32)>) -> Result<PathBuf, String> {
         }
     }
     Err(format!(
-        "cannot create /tmp/test-postgres-{pid}-*: all taken"
+        "cannot create {parent}/test-postgres-{pid}-*: all taken"
     ))
 }
 

@@ -1,14 +1,16 @@
 //! Just enough of PostgreSQL's frontend/backend protocol (version 3) to
-//! run simple queries over a blocking TCP connection with trust
+//! run simple queries over a blocking Unix-socket connection with trust
 //! authentication: the harness's own needs (waiting for the server,
-//! `CREATE DATABASE`) and [`crate::query`].
+//! `CREATE DATABASE`) and [`crate::query`]. The harness's server listens
+//! on a Unix socket only (see `server.rs`), so this client speaks no TCP.
 //!
 //! Blocking std I/O on purpose: unlike an async pool, it belongs to no
 //! tokio runtime, so any test (each `#[tokio::test]` has its own runtime)
 //! or plain thread can use it.
 
 use std::io::{self, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Rows of a simple query's results as text; `None` is SQL NULL.
@@ -25,18 +27,24 @@ const IO_TIMEOUT: Duration = Duration::from_secs(120);
 /// stream (or it is not PostgreSQL): refuse rather than allocate it.
 const MAX_MESSAGE: usize = 256 << 20;
 
+/// The socket file of a server listening in `dir` on `port`: PostgreSQL
+/// (and libpq, and sqlx) name it `DIR/.s.PGSQL.PORT`.
+pub fn socket_path(dir: &Path, port: u16) -> PathBuf {
+    dir.join(format!(".s.PGSQL.{port}"))
+}
+
 pub struct Connection {
-    stream: BufReader<TcpStream>,
+    stream: BufReader<UnixStream>,
 }
 
 impl Connection {
-    /// Connects and logs in as `user` to `database`. Fails if the server
-    /// asks for a password: the harness's server trusts every local user.
-    pub fn open(host: &str, port: u16, user: &str, database: &str) -> Result<Connection, String> {
-        let stream = TcpStream::connect((host, port))
-            .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))?;
-        // Small request/response pairs: don't wait to fill a segment.
-        let _ = stream.set_nodelay(true);
+    /// Connects to the server's socket file (see [`socket_path`]) and logs
+    /// in as `user` to `database`. Fails if the server asks for a
+    /// password: the harness's server trusts the users who can reach its
+    /// socket.
+    pub fn open(socket: &Path, user: &str, database: &str) -> Result<Connection, String> {
+        let stream = UnixStream::connect(socket)
+            .map_err(|e| format!("cannot connect to {}: {e}", socket.display()))?;
         let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
         let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
         let mut connection = Connection {
@@ -118,7 +126,7 @@ impl Connection {
     }
 
     fn receive(&mut self) -> Result<(u8, Vec<u8>), String> {
-        let read = |stream: &mut BufReader<TcpStream>| -> io::Result<(u8, Vec<u8>)> {
+        let read = |stream: &mut BufReader<UnixStream>| -> io::Result<(u8, Vec<u8>)> {
             let mut header = [0u8; 5];
             stream.read_exact(&mut header)?;
             let length = u32::from_be_bytes([header[1], header[2], header[3], header[4]]) as usize;
@@ -212,43 +220,96 @@ fn error_text(body: &[u8]) -> String {
     text
 }
 
-/// The parts of a `postgres://user[:password]@host[:port]/database` URL
-/// (the password is ignored: trust authentication).
+/// Where a URL points: the server's socket file, the user and database
+/// (a password in the URL is ignored: trust authentication).
 pub struct Target {
-    pub host: String,
-    pub port: u16,
+    pub socket: PathBuf,
     pub user: String,
     pub database: String,
 }
 
+/// Reads `postgres://user[:password]@[host][:port]/database[?params]`
+/// where the host, as libpq and sqlx read it, is a directory: the
+/// authority's host percent-encoded (`%2Fdir`), or a `host=/dir`
+/// parameter, which wins, as does `port=`. A host that is not a
+/// directory is refused: this client has no TCP.
 pub fn parse_url(url: &str) -> Result<Target, String> {
-    let bad = |why: &str| format!("{url:?} is not a postgres://user@host:port/database URL: {why}");
+    let bad = |why: &str| {
+        format!(
+            "{url:?} is not a postgres://user@localhost:PORT/database?host=/socket/dir URL: {why}"
+        )
+    };
     let rest = url
         .strip_prefix("postgres://")
         .or_else(|| url.strip_prefix("postgresql://"))
         .ok_or_else(|| bad("another scheme"))?;
-    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let (rest, params) = rest.split_once('?').unwrap_or((rest, ""));
     let (authority, database) = rest.split_once('/').ok_or_else(|| bad("no database"))?;
     let (user, host_port) = match authority.rsplit_once('@') {
         Some((credentials, host_port)) => {
             let user = credentials.split(':').next().unwrap_or(credentials);
-            (user, host_port)
+            (percent_decoded(user), host_port)
         }
-        None => ("postgres", authority),
+        None => ("postgres".to_owned(), authority),
     };
     let (host, port) = match host_port.rsplit_once(':') {
-        Some((host, port)) => (host, port.parse().map_err(|_| bad("a bad port"))?),
-        None => (host_port, 5432),
+        Some((host, port)) => (host, Some(port)),
+        None => (host_port, None),
     };
-    if host.is_empty() || database.is_empty() || user.is_empty() {
-        return Err(bad("an empty host, user or database"));
+    let mut host = percent_decoded(host);
+    let mut port = port.map(str::to_owned);
+    for param in params.split('&').filter(|param| !param.is_empty()) {
+        let (key, value) = param.split_once('=').unwrap_or((param, ""));
+        match key {
+            "host" => host = percent_decoded(value),
+            "port" => port = Some(percent_decoded(value)),
+            _ => {}
+        }
+    }
+    let port = match port {
+        Some(port) => port.parse().map_err(|_| bad("a bad port"))?,
+        None => 5432,
+    };
+    let database = percent_decoded(database);
+    if database.is_empty() || user.is_empty() {
+        return Err(bad("an empty user or database"));
+    }
+    if !host.starts_with('/') {
+        return Err(bad(
+            "no socket directory (host=/...); this client connects over Unix sockets only",
+        ));
     }
     Ok(Target {
-        host: host.to_owned(),
-        port,
-        user: user.to_owned(),
-        database: database.to_owned(),
+        socket: socket_path(Path::new(&host), port),
+        user,
+        database,
     })
+}
+
+/// `text` with its `%XX` escapes decoded (any other `%` kept as it is).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = bytes
+            .get(at + 1..at + 3)
+            .filter(|_| bytes[at] == b'%')
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                at += 3;
+            }
+            None => {
+                decoded.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 #[cfg(test)]
@@ -257,18 +318,39 @@ mod tests {
 
     #[test]
     fn parses_the_urls_the_harness_gives() {
-        let target = parse_url("postgres://postgres@127.0.0.1:5555/t_1_2").expect("parsed");
-        assert_eq!(
-            (target.host.as_str(), target.port, target.user.as_str()),
-            ("127.0.0.1", 5555, "postgres")
-        );
-        assert_eq!(target.database, "t_1_2");
         let target =
-            parse_url("postgresql://u:secret@localhost/db?sslmode=disable").expect("parsed");
-        assert_eq!((target.user.as_str(), target.port), ("u", 5432));
-        assert_eq!(target.database, "db");
+            parse_url("postgres://postgres@localhost:5555/t_1_2?host=/dev/shm/test-postgres-1-0")
+                .expect("parsed");
+        assert_eq!(
+            target.socket,
+            Path::new("/dev/shm/test-postgres-1-0/.s.PGSQL.5555")
+        );
+        assert_eq!(
+            (target.user.as_str(), target.database.as_str()),
+            ("postgres", "t_1_2")
+        );
+        // libpq's other spellings: the directory as the (encoded) host,
+        // the port in the authority, a password and other parameters.
+        let target =
+            parse_url("postgresql://u:secret@%2Frun%2Fpg:6000/db?sslmode=disable").expect("parsed");
+        assert_eq!(target.socket, Path::new("/run/pg/.s.PGSQL.6000"));
+        assert_eq!(
+            (target.user.as_str(), target.database.as_str()),
+            ("u", "db")
+        );
+        let target = parse_url("postgres://u@localhost:7000/db?host=%2Frun%2Fpg").expect("parsed");
+        assert_eq!(target.socket, Path::new("/run/pg/.s.PGSQL.7000"));
+        let target = parse_url("postgres://u@localhost/db?host=/run/pg&port=7001").expect("parsed");
+        assert_eq!(target.socket, Path::new("/run/pg/.s.PGSQL.7001"));
+        let target = parse_url("postgres://localhost/db?host=/run/pg").expect("parsed");
+        assert_eq!(target.socket, Path::new("/run/pg/.s.PGSQL.5432"));
+        assert_eq!(target.user, "postgres");
         assert!(parse_url("sqlite://x.db").is_err());
-        assert!(parse_url("postgres://127.0.0.1:5432").is_err());
+        assert!(parse_url("postgres://localhost/db?host=/run/pg&port=x").is_err());
+        assert!(parse_url("postgres://localhost?host=/run/pg").is_err());
+        // TCP: not this client's.
+        let tcp = parse_url("postgres://postgres@127.0.0.1:5432/db").map(|_| ());
+        assert!(tcp.expect_err("refused").contains("Unix sockets only"));
     }
 
     #[test]

@@ -18,8 +18,11 @@ fn value(url: &str, sql: &str) -> String {
     }
 }
 
+/// `DATABASE` in `postgres://USER@HOST:PORT/DATABASE?host=...`.
 fn database_name(url: &str) -> &str {
-    url.rsplit('/').next().expect("a database in the URL")
+    let (_, rest) = url.split_once("@localhost:").expect("a host in the URL");
+    let (_, rest) = rest.split_once('/').expect("a database in the URL");
+    rest.split('?').next().expect("a database")
 }
 
 /// Tables, views, sequences... in the public schema.
@@ -29,9 +32,11 @@ const USER_RELATIONS: &str = "SELECT count(*) FROM pg_class c \
 #[tokio::test]
 async fn starts_and_answers() {
     let url = fresh_database().await;
-    let prefix = server_url("");
+    assert_eq!(url, server_url(database_name(&url)));
+    let dir = test_postgres::server_directory();
     assert!(
-        url.starts_with(&prefix) && url.starts_with("postgres://postgres@127.0.0.1:"),
+        url.starts_with("postgres://postgres@localhost:")
+            && url.ends_with(&format!("?host={}", dir.display())),
         "{url}"
     );
     assert!(
@@ -43,7 +48,6 @@ async fn starts_and_answers() {
     assert_eq!(value(&url, "SHOW max_connections"), "300");
     assert_eq!(value(&url, "SHOW server_encoding"), "UTF8");
     // The server's files are where it says, with its log.
-    let dir = test_postgres::server_directory();
     assert!(dir.join("data/PG_VERSION").is_file(), "{}", dir.display());
     assert!(dir.join("server.log").is_file());
     assert!(test_postgres::server_version().starts_with("15."));

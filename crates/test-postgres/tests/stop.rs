@@ -4,16 +4,16 @@
 //! Each case runs src/bin/hold-postgres.rs as a child, which starts the
 //! server and prints where it is; the child then exits the way a test
 //! binary exits (passed or failed) or is killed, and the parent checks
-//! that the port is closed, the server's process is gone and its
-//! directory removed.
+//! that the server's socket no longer accepts connections and its file is
+//! gone, the server's process is gone and its directory removed.
 
 use std::io::{BufRead, BufReader, Read};
-use std::net::{Ipv4Addr, TcpStream};
+use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The line the child prints: `MARKER port pid directory`.
+/// The line the child prints: `MARKER socket pid directory`.
 const MARKER: &str = "test-postgres-child:";
 
 /// Enough for the watchdog's own wait (5 s at most) after a kill.
@@ -21,7 +21,7 @@ const GONE_WITHIN: Duration = Duration::from_secs(8);
 
 struct Held {
     child: Reaped,
-    port: u16,
+    socket: PathBuf,
     pid: u32,
     dir: PathBuf,
     output: BufReader<std::process::ChildStdout>,
@@ -57,15 +57,16 @@ fn hold_a_server(mode: &str) -> Held {
         assert!(read > 0, "the child ended without starting a server");
         if let Some(rest) = line.trim().strip_prefix(MARKER) {
             let mut parts = rest.split_whitespace();
-            let mut next = || parts.next().expect("port, pid and directory");
-            let port = next().parse().expect("a port");
+            let mut next = || parts.next().expect("socket, pid and directory");
+            let socket = PathBuf::from(next());
             let pid = next().parse().expect("a pid");
             let dir = PathBuf::from(next());
-            assert!(accepts(port), "the child's server is not listening");
+            assert_eq!(socket.parent(), Some(dir.as_path()));
+            assert!(accepts(&socket), "the child's server is not listening");
             assert!(running(pid) && dir.is_dir());
             return Held {
                 child,
-                port,
+                socket,
                 pid,
                 dir,
                 output,
@@ -74,12 +75,10 @@ fn hold_a_server(mode: &str) -> Held {
     }
 }
 
-fn accepts(port: u16) -> bool {
-    TcpStream::connect_timeout(
-        &(Ipv4Addr::LOCALHOST, port).into(),
-        Duration::from_millis(500),
-    )
-    .is_ok()
+/// Whether something accepts connections on the socket (this test runs
+/// as the server's user or root, so the directory lets it through).
+fn accepts(socket: &Path) -> bool {
+    UnixStream::connect(socket).is_ok()
 }
 
 /// A process that exists and is not a zombie (an orphan's zombie lingers
@@ -94,13 +93,14 @@ fn running(pid: u32) -> bool {
         .unwrap_or(false)
 }
 
-/// Waits until the server is gone: port closed, process ended, directory
-/// removed; fails naming what is left.
-fn assert_gone(port: u16, pid: u32, dir: &Path) {
+/// Waits until the server is gone: socket closed and its file removed,
+/// process ended, directory removed; fails naming what is left.
+fn assert_gone(socket: &Path, pid: u32, dir: &Path) {
     let deadline = Instant::now() + GONE_WITHIN;
     loop {
         let left: Vec<&str> = [
-            (accepts(port), "the port still accepts connections"),
+            (accepts(socket), "the socket still accepts connections"),
+            (socket.exists(), "the socket file is still there"),
             (running(pid), "the postmaster still runs"),
             (dir.exists(), "the directory is still there"),
         ]
@@ -112,10 +112,10 @@ fn assert_gone(port: u16, pid: u32, dir: &Path) {
         }
         assert!(
             Instant::now() < deadline,
-            "{} s after the test process ended: {} (port {port}, pid {pid}, {})",
+            "{} s after the test process ended: {} ({}, pid {pid})",
             GONE_WITHIN.as_secs(),
             left.join("; "),
-            dir.display()
+            socket.display()
         );
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -129,8 +129,12 @@ fn the_server_stops_when_the_tests_pass() {
     let status = held.child.0.wait().expect("the child's status");
     assert!(status.success(), "the child failed: {rest}");
     // The atexit hook waits for the server: it is gone with the process.
-    assert!(!accepts(held.port), "the port is open right after exit");
-    assert_gone(held.port, held.pid, &held.dir);
+    assert!(
+        !accepts(&held.socket),
+        "the socket accepts connections right after exit"
+    );
+    assert!(!running(held.pid), "the postmaster runs right after exit");
+    assert_gone(&held.socket, held.pid, &held.dir);
 }
 
 #[test]
@@ -140,7 +144,7 @@ fn the_server_stops_when_a_test_fails() {
     let _ = held.output.read_to_string(&mut rest);
     let status = held.child.0.wait().expect("the child's status");
     assert_eq!(status.code(), Some(101), "libtest's failure: {rest}");
-    assert_gone(held.port, held.pid, &held.dir);
+    assert_gone(&held.socket, held.pid, &held.dir);
 }
 
 #[test]
@@ -149,5 +153,5 @@ fn the_server_stops_when_the_process_is_killed() {
     // SIGKILL: no atexit, no destructor; the watchdog alone.
     held.child.0.kill().expect("kill the child");
     held.child.0.wait().expect("the child's status");
-    assert_gone(held.port, held.pid, &held.dir);
+    assert_gone(&held.socket, held.pid, &held.dir);
 }
