@@ -156,10 +156,7 @@ async fn a_database_copied_to_postgres_and_back_reads_the_same() {
 
     // A target holding anything is refused, naming what it holds.
     let refused = copy(&sqlite, &postgres).await.unwrap_err();
-    assert!(
-        refused.contains("holds") && refused.contains("rows in applications"),
-        "{refused}"
-    );
+    assert!(refused.contains("not empty (applications: "), "{refused}");
 
     // And back: PostgreSQL to a new SQLite file.
     let dir = tempfile::tempdir().unwrap();

@@ -248,7 +248,7 @@ pub type Copied = Vec<(&'static str, usize)>;
 /// Why a copy did not start.
 #[derive(Debug, thiserror::Error)]
 pub enum CopyRefused {
-    #[error("the target holds {rows} rows in {table} already: copy into a new, empty database")]
+    #[error("the target is not empty ({table}: {rows}): copy into a new, empty database")]
     TargetNotEmpty { table: &'static str, rows: i64 },
     #[error("the {side} database's {table} does not have the columns copy knows ({found}): is one older or newer than this enroll-api?")]
     SchemaDiffers {
