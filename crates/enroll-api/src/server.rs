@@ -264,7 +264,7 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
             options.listen,
             &options.allow_origins,
         )),
-        throttle: Throttle::new(store, options.clock.clone()),
+        throttle: Throttle::new(store),
         proxies: Arc::new(TrustedProxies::new(options.trusted_proxies.clone())),
         clock: options.clock.clone(),
         secrets: Arc::new(options.secret_keys.clone()),

@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::clock::SharedClock;
 use crate::limits::RATE_WINDOW;
 use crate::store::{Bucket, Store, StoreError};
 
@@ -104,8 +103,8 @@ impl Client {
 /// The rate limits' buckets, in the database.
 #[derive(Clone, Debug)]
 pub struct Throttle {
+    /// The buckets, and the one clock they are counted by.
     store: Store,
-    clock: SharedClock,
     /// When full buckets were last forgotten (clock seconds).
     swept_at: Arc<AtomicU64>,
 }
@@ -115,10 +114,9 @@ pub struct Throttle {
 const SWEEP_EVERY_SECS: u64 = 600;
 
 impl Throttle {
-    pub fn new(store: Store, clock: SharedClock) -> Self {
+    pub fn new(store: Store) -> Self {
         Self {
             store,
-            clock,
             swept_at: Arc::default(),
         }
     }
@@ -131,7 +129,7 @@ impl Throttle {
         client: Client,
         limit: u32,
     ) -> Result<Result<(), Duration>, StoreError> {
-        let now = self.clock.now();
+        let now = self.store.now();
         let window = RATE_WINDOW.as_secs();
         let swept = self.swept_at.load(Ordering::Relaxed);
         if now >= swept + SWEEP_EVERY_SECS
@@ -179,7 +177,7 @@ mod tests {
         let store = Store::open_with(url, Arc::new(clock.clone()))
             .await
             .unwrap();
-        Throttle::new(store, Arc::new(clock.clone()))
+        Throttle::new(store)
     }
 
     /// A throttle on a fresh database, with a clock the test moves.

@@ -6,10 +6,9 @@
 //! compared with the list first, so a table or column added later and not
 //! listed stops the copy instead of being left behind.
 
-use sqlx::types::Json;
 use sqlx::Row;
 
-use super::{Conn, Store, StoreError};
+use super::{Conn, Param, Store, StoreError};
 
 /// How a column is read from one engine and written to the other.
 #[derive(Clone, Copy, Debug)]
@@ -31,6 +30,13 @@ struct Table {
     /// A column PostgreSQL numbers itself (its sequence is moved past the
     /// copied rows).
     identity: Option<&'static str>,
+}
+
+impl Table {
+    /// Its columns' names, in order.
+    fn names(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|(name, _)| *name).collect()
+    }
 }
 
 const fn table(name: &'static str, columns: &'static [(&'static str, Kind)]) -> Table {
@@ -232,16 +238,6 @@ const TABLES: &[Table] = &[
 /// replaced by the source's, not a reason to refuse.
 const SEEDED: &[&str] = &["program_settings", "program_names"];
 
-/// One value of a row, as read (None: NULL).
-#[derive(Clone, Debug)]
-enum Value {
-    Text(Option<String>),
-    Int(Option<i64>),
-    Flag(Option<bool>),
-    Real(Option<f64>),
-    Json(Option<Json<serde_json::Value>>),
-}
-
 /// What a copy moved: (table, rows), in the order copied.
 pub type Copied = Vec<(&'static str, usize)>;
 
@@ -272,14 +268,13 @@ impl Store {
             .await?;
         // Looked at in the transaction that writes: nothing can slip in
         // between (a second copy, a server started on the target).
-        let target_is_postgres = target.is_postgres();
         target
             .write(move |tx| {
                 Box::pin(async move {
                     if let Some(refused) = holds_anything(tx).await? {
                         return Ok(Err(refused));
                     }
-                    Ok(Ok(write_all(tx, rows, target_is_postgres).await?))
+                    Ok(Ok(write_all(tx, rows).await?))
                 })
             })
             .await
@@ -323,7 +318,7 @@ impl Store {
                 .bind(table.name)
                 .fetch_all(c)
                 .await)?;
-            let mut expected: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+            let mut expected = table.names();
             columns.sort();
             expected.sort_unstable();
             if columns != expected {
@@ -355,17 +350,17 @@ async fn holds_anything(tx: &mut Conn<'_>) -> Result<Option<CopyRefused>, StoreE
 }
 
 /// Every row of every table, in `TABLES`' order.
-async fn read_all(tx: &mut Conn<'_>) -> Result<Vec<Vec<Vec<Value>>>, StoreError> {
+async fn read_all(tx: &mut Conn<'_>) -> Result<Vec<Vec<Vec<Param>>>, StoreError> {
     let mut all = Vec::new();
     for table in TABLES {
-        let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+        let names = table.names();
         let order = table.identity.unwrap_or(names[0]);
         let sql = format!(
             "SELECT {} FROM {} ORDER BY {order}",
             names.join(", "),
             table.name
         );
-        let rows: Vec<Vec<Value>> = on!(tx, c => {
+        let rows: Vec<Vec<Param>> = on!(tx, c => {
             let rows = sqlx::query(&sql).fetch_all(c).await?;
             rows.iter()
                 .map(|row| {
@@ -375,14 +370,14 @@ async fn read_all(tx: &mut Conn<'_>) -> Result<Vec<Vec<Vec<Value>>>, StoreError>
                         .enumerate()
                         .map(|(i, (_, kind))| {
                             Ok(match kind {
-                                Kind::Text => Value::Text(row.try_get(i)?),
-                                Kind::Int => Value::Int(row.try_get(i)?),
-                                Kind::Flag => Value::Flag(row.try_get(i)?),
-                                Kind::Real => Value::Real(row.try_get(i)?),
-                                Kind::Json => Value::Json(row.try_get(i)?),
+                                Kind::Text => Param::Text(row.try_get(i)?),
+                                Kind::Int => Param::Int(row.try_get(i)?),
+                                Kind::Flag => Param::Flag(row.try_get(i)?),
+                                Kind::Real => Param::Real(row.try_get(i)?),
+                                Kind::Json => Param::Json(row.try_get(i)?),
                             })
                         })
-                        .collect::<Result<Vec<Value>, sqlx::Error>>()
+                        .collect::<Result<Vec<Param>, sqlx::Error>>()
                 })
                 .collect::<Result<Vec<_>, sqlx::Error>>()
         })?;
@@ -393,18 +388,14 @@ async fn read_all(tx: &mut Conn<'_>) -> Result<Vec<Vec<Vec<Value>>>, StoreError>
 
 /// Writes what `read_all` read; PostgreSQL's sequences then continue
 /// after the copied ids.
-async fn write_all(
-    tx: &mut Conn<'_>,
-    all: Vec<Vec<Vec<Value>>>,
-    postgres: bool,
-) -> Result<Copied, StoreError> {
+async fn write_all(tx: &mut Conn<'_>, all: Vec<Vec<Vec<Param>>>) -> Result<Copied, StoreError> {
     for seeded in SEEDED.iter().rev() {
         let sql = format!("DELETE FROM {seeded}");
         execute!(tx, c => sqlx::query(&sql))?;
     }
     let mut copied = Vec::new();
     for (table, rows) in TABLES.iter().zip(all) {
-        let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+        let names = table.names();
         let params: Vec<String> = (1..=names.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "INSERT INTO {} ({}) VALUES ({})",
@@ -414,21 +405,9 @@ async fn write_all(
         );
         let count = rows.len();
         for row in rows {
-            on!(tx, c => {
-                let mut query = sqlx::query(&sql);
-                for value in row {
-                    query = match value {
-                        Value::Text(v) => query.bind(v),
-                        Value::Int(v) => query.bind(v),
-                        Value::Flag(v) => query.bind(v),
-                        Value::Real(v) => query.bind(v),
-                        Value::Json(v) => query.bind(v),
-                    };
-                }
-                query.execute(c).await.map(|done| done.rows_affected())
-            })?;
+            execute!(tx, c => bind_all!(sqlx::query(&sql), row))?;
         }
-        if let (true, Some(id)) = (postgres, table.identity) {
+        if let (true, Some(id)) = (tx.is_postgres(), table.identity) {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{name}', '{id}'),
                                (SELECT COALESCE(MAX({id}), 0) + 1 FROM {name}), false)",

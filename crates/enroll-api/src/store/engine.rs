@@ -21,6 +21,10 @@ pub(crate) enum Conn<'c> {
 }
 
 impl Conn<'_> {
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self, Conn::Postgres(_))
+    }
+
     /// The same connection, borrowed again (for `on!`).
     pub(crate) fn engine(&mut self) -> Conn<'_> {
         match self {
@@ -89,7 +93,7 @@ impl Store {
         T: Send + 'static,
         F: for<'c, 'd> FnOnce(&'c mut Conn<'d>) -> WriteFuture<'c, T> + Send + 'static,
     {
-        self.transaction(true, work).await
+        self.transaction(Kind::Serialized, work).await
     }
 
     /// `write` for work that keeps its own rules by row locks and guarded
@@ -100,10 +104,23 @@ impl Store {
         T: Send + 'static,
         F: for<'c, 'd> FnOnce(&'c mut Conn<'d>) -> WriteFuture<'c, T> + Send + 'static,
     {
-        self.transaction(false, work).await
+        self.transaction(Kind::Unserialized, work).await
     }
 
-    async fn transaction<T, F>(&self, serialized: bool, work: F) -> Result<T, StoreError>
+    /// Runs `work` on one snapshot of the whole database, writing nothing
+    /// (`copy`): a read transaction on SQLite (the write-ahead log keeps
+    /// what it first saw), REPEATABLE READ on PostgreSQL (READ COMMITTED
+    /// would give each statement a snapshot of its own while unserialized
+    /// writes, email claims and rate buckets, go on).
+    pub(crate) async fn read_snapshot<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c, 'd> FnOnce(&'c mut Conn<'d>) -> WriteFuture<'c, T> + Send + 'static,
+    {
+        self.transaction(Kind::Snapshot, work).await
+    }
+
+    async fn transaction<T, F>(&self, kind: Kind, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: for<'c, 'd> FnOnce(&'c mut Conn<'d>) -> WriteFuture<'c, T> + Send + 'static,
@@ -120,16 +137,26 @@ impl Store {
                     // soon the lock is free: `cargo xtask bench api`
                     // measured p99 129 ms at four connections that way.
                     // Other processes (an operator's command) still meet
-                    // the busy handler, rarely.
-                    let _turn = turn.lock().await;
-                    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                    // the busy handler, rarely. A snapshot writes nothing
+                    // and waits for no writer.
+                    let (_turn, begin) = match kind {
+                        Kind::Snapshot => (None, "BEGIN DEFERRED"),
+                        _ => (Some(turn.lock().await), "BEGIN IMMEDIATE"),
+                    };
+                    let mut tx = pool.begin_with(begin).await?;
                     let value = work(&mut Conn::Sqlite(&mut tx)).await?;
                     tx.commit().await?;
                     Ok(value)
                 }
                 Pool::Postgres(pool) => {
-                    let mut tx = pool.begin().await?;
-                    if serialized {
+                    let mut tx = match kind {
+                        Kind::Snapshot => {
+                            pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                                .await?
+                        }
+                        _ => pool.begin().await?,
+                    };
+                    if kind == Kind::Serialized {
                         sqlx::query("SELECT pg_advisory_xact_lock($1)")
                             .bind(WRITE_LOCK)
                             .execute(&mut *tx)
@@ -144,45 +171,30 @@ impl Store {
         .await
         .map_err(|e| StoreError::Interrupted(e.to_string()))?
     }
+}
 
-    /// Runs `work` on one snapshot of the whole database, writing nothing
-    /// (`copy`): a read transaction on SQLite (the write-ahead log keeps
-    /// what it first saw), REPEATABLE READ on PostgreSQL (READ COMMITTED
-    /// would give each statement a snapshot of its own while unserialized
-    /// writes, email claims and rate buckets, go on).
-    pub(crate) async fn read_snapshot<T, F>(&self, work: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: for<'c, 'd> FnOnce(&'c mut Conn<'d>) -> WriteFuture<'c, T> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        tokio::spawn(async move {
-            match pool {
-                Pool::Sqlite(pool) => {
-                    let mut tx = pool.begin_with("BEGIN DEFERRED").await?;
-                    let value = work(&mut Conn::Sqlite(&mut tx)).await?;
-                    tx.commit().await?;
-                    Ok(value)
-                }
-                Pool::Postgres(pool) => {
-                    let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-                    let mut tx = pool.begin_with(begin).await?;
-                    let value = work(&mut Conn::Postgres(&mut tx)).await?;
-                    tx.commit().await?;
-                    Ok(value)
-                }
-            }
-        })
-        .await
-        .map_err(|e| StoreError::Interrupted(e.to_string()))?
+/// What a transaction is for (`Store::transaction`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A write, after every other serialized write (`write`).
+    Serialized,
+    /// A write kept whole by its own row locks (`write_unserialized`).
+    Unserialized,
+    /// Reads of one snapshot (`read_snapshot`).
+    Snapshot,
+}
+
+/// How a database that does not open is reported: its URL without a
+/// password.
+fn open_error(url: &str) -> impl Fn(sqlx::Error) -> StoreError + Copy + '_ {
+    move |source| StoreError::Open {
+        url: redacted(url),
+        source,
     }
 }
 
 pub(super) async fn open_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
-    let open_error = |source| StoreError::Open {
-        url: redacted(url),
-        source,
-    };
+    let open_error = open_error(url);
     let options = SqliteConnectOptions::from_str(url)
         .map_err(open_error)?
         .create_if_missing(true)
@@ -212,10 +224,7 @@ pub(super) async fn open_sqlite(url: &str) -> Result<SqlitePool, StoreError> {
 }
 
 pub(super) async fn open_postgres(url: &str) -> Result<PgPool, StoreError> {
-    let open_error = |source| StoreError::Open {
-        url: redacted(url),
-        source,
-    };
+    let open_error = open_error(url);
     let options = PgConnectOptions::from_str(url).map_err(open_error)?;
     let pool = PgPoolOptions::new()
         .max_connections(8)

@@ -25,6 +25,24 @@ macro_rules! execute {
     };
 }
 
+/// Binds `params` to `$query` in order (a macro: the query's type differs
+/// by engine).
+macro_rules! bind_all {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in $params {
+            query = match param {
+                $crate::store::Param::Text(text) => query.bind(text),
+                $crate::store::Param::Int(value) => query.bind(value),
+                $crate::store::Param::Flag(flag) => query.bind(flag),
+                $crate::store::Param::Real(value) => query.bind(value),
+                $crate::store::Param::Json(value) => query.bind(value),
+            };
+        }
+        query
+    }};
+}
+
 mod accounts;
 mod applications;
 mod copy;
@@ -165,41 +183,34 @@ fn unsecs(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
-/// A value bound to one of `Store::execute`'s statements.
+/// A value bound to a statement (`Store::execute`'s, and every value
+/// `copy` moves); `None` is NULL.
+#[derive(Clone, Debug)]
 pub(crate) enum Param {
-    Text(String),
-    Maybe(Option<String>),
-    Int(i64),
-    Flag(bool),
+    Text(Option<String>),
+    Int(Option<i64>),
+    Flag(Option<bool>),
+    Real(Option<f64>),
+    /// A JSON value: text on SQLite, JSONB on PostgreSQL.
+    Json(Option<sqlx::types::Json<serde_json::Value>>),
 }
 
 impl From<&str> for Param {
     fn from(text: &str) -> Self {
-        Self::Text(text.to_owned())
+        Self::Text(Some(text.to_owned()))
     }
 }
 
 impl From<u64> for Param {
     fn from(value: u64) -> Self {
-        Self::Int(secs(value))
+        Self::Int(Some(secs(value)))
     }
 }
 
-/// Binds `params` to `$query` in order (a macro: the query's type differs
-/// by engine).
-macro_rules! bind_all {
-    ($query:expr, $params:expr) => {{
-        let mut query = $query;
-        for param in $params {
-            query = match param {
-                Param::Text(text) => query.bind(text),
-                Param::Maybe(text) => query.bind(text),
-                Param::Int(value) => query.bind(value),
-                Param::Flag(flag) => query.bind(flag),
-            };
-        }
-        query
-    }};
+impl From<bool> for Param {
+    fn from(flag: bool) -> Self {
+        Self::Flag(Some(flag))
+    }
 }
 
 impl Store {

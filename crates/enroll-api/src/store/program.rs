@@ -62,8 +62,8 @@ impl Store {
                    SET direct_enrollment_open = $1, direct_enrollment_note = $2, updated_at = $3
                    WHERE id = 1";
         let params = vec![
-            Param::Flag(open),
-            Param::Maybe(note.map(str::to_owned)),
+            open.into(),
+            Param::Text(note.map(str::to_owned)),
             self.now_iso().as_str().into(),
         ];
         self.execute(sql, params).await.map(drop)

@@ -2,7 +2,7 @@
 //! signing in, ended by signing out, by the operator, idle or old.
 
 use super::users::{user_where, User};
-use super::{secs, unsecs, Conn, Param, Store, StoreError};
+use super::{secs, unsecs, Conn, Store, StoreError};
 use enroll_core::account::limits;
 use enroll_core::email::address_key;
 
@@ -62,7 +62,7 @@ impl Store {
             token_hash.into(),
             user_id.into(),
             now.into(),
-            Param::Flag(mfa_passed),
+            mfa_passed.into(),
         ];
         self.execute(sql, params).await.map(drop)
     }
