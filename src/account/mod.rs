@@ -13,6 +13,7 @@ mod users;
 
 use enroll_core::account::{AccountView, SessionStage, SessionState, TotpOffer};
 use enroll_core::msg;
+use enroll_core::i18n::Book;
 use enroll_core::{Catalog, ErrorCode, Locale, Problem, ProblemCode};
 use leptos::prelude::*;
 use std::future::Future;
@@ -415,7 +416,7 @@ async fn add_messages(api: ApiClient, locale: enroll_core::Locale) -> Result<(),
     for (tag, text) in texts {
         if let Some(locale) = enroll_core::Locale::from_tag(&tag) {
             // Kept for the page's life: the catalog refers to it.
-            Catalog::add(locale, Box::leak(text.into_boxed_str()));
+            Catalog::add(locale, Book::Account, Box::leak(text.into_boxed_str()));
         }
     }
     Ok(())

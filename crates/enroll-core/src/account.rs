@@ -48,6 +48,10 @@ pub enum Action {
     ManageOwnSecurity,
     /// Prove another domain for the account's users' addresses.
     ProveDomain,
+    /// See the business profile customers' requests are matched against.
+    ViewBusinessProfile,
+    /// Change it, its logo, and whether it is published.
+    EditBusinessProfile,
 }
 
 /// One row of the table: a role, what it may do, and which roles it may
@@ -117,6 +121,8 @@ const GRANTS: [Grant; 9] = [
             ViewProviderRequests,
             ManageOwnSecurity,
             ProveDomain,
+            ViewBusinessProfile,
+            EditBusinessProfile,
         ],
         &Role::ALL,
     ),
@@ -134,6 +140,8 @@ const GRANTS: [Grant; 9] = [
             EditOrganizationProfile,
             ViewProviderRequests,
             ManageOwnSecurity,
+            // Reads the business profile; its own admin edits it.
+            ViewBusinessProfile,
         ],
         ALL_BUT_GLOBAL_ADMIN,
     ),
@@ -144,8 +152,13 @@ const GRANTS: [Grant; 9] = [
     // Sales agents sell, through providers too.
     grant(Role::SalesAgent, &[ViewProviderRequests], &[]),
     grant(Role::HelpdeskAgent, EVERYONE, &[]),
-    grant(Role::BusinessProfileAdmin, EVERYONE, &[]),
-    grant(Role::ReferralsAdmin, EVERYONE, &[]),
+    grant(
+        Role::BusinessProfileAdmin,
+        &[ViewBusinessProfile, EditBusinessProfile],
+        &[],
+    ),
+    // Reads the profile its referrals were matched against.
+    grant(Role::ReferralsAdmin, &[ViewBusinessProfile], &[]),
 ];
 
 const fn grant(role: Role, actions: &'static [Action], grants: &'static [Role]) -> Grant {

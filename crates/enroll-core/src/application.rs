@@ -103,6 +103,28 @@ pub struct Address {
     pub sorting_code: String,
 }
 
+impl Address {
+    /// As typed, without the spaces around each part or empty street
+    /// lines; the country in upper case.
+    pub fn trimmed(&self) -> Self {
+        let text = |t: &String| t.trim().to_owned();
+        Self {
+            country: text(&self.country).to_ascii_uppercase(),
+            lines: self
+                .lines
+                .iter()
+                .map(text)
+                .filter(|l| !l.is_empty())
+                .collect(),
+            locality: text(&self.locality),
+            region: text(&self.region),
+            postal_code: text(&self.postal_code),
+            dependent_locality: text(&self.dependent_locality),
+            sorting_code: text(&self.sorting_code),
+        }
+    }
+}
+
 /// Where the vendor pays the partner. `iban` and `account_number` are bank
 /// secrets: never logged, never stored in the browser, returned masked.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

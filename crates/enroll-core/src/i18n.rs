@@ -47,9 +47,12 @@ impl PluralKey {
     }
 }
 
-/// The book each locale's catalog was given at run time (by `Locale as
-/// usize`).
-static ADDED: [OnceLock<Vec<Entry>>; 2] = [OnceLock::new(), OnceLock::new()];
+/// The books each locale's catalog was given at run time (by `Locale as
+/// usize`, then `Book::added_slot`).
+static ADDED: [[OnceLock<Vec<Entry>>; 2]; 2] = [
+    [OnceLock::new(), OnceLock::new()],
+    [OnceLock::new(), OnceLock::new()],
+];
 
 fn sorted(mut entries: Vec<Entry>) -> Vec<Entry> {
     entries.sort_by_key(|(key, _)| *key);
@@ -153,6 +156,8 @@ impl Locale {
             (Book::Emails, Self::ZhCn) => include_str!("../../../locales/emails/zh-CN.txt"),
             (Book::Account, Self::EnUs) => include_str!("../../../locales/account/en-US.txt"),
             (Book::Account, Self::ZhCn) => include_str!("../../../locales/account/zh-CN.txt"),
+            (Book::Partners, Self::EnUs) => include_str!("../../../locales/partners/en-US.txt"),
+            (Book::Partners, Self::ZhCn) => include_str!("../../../locales/partners/zh-CN.txt"),
         }
     }
 
@@ -175,10 +180,24 @@ pub enum Book {
     /// The partner account's pages: the server's build, and the app once
     /// the account's part loads.
     Account,
+    /// The business profile's, the referrals' and the find-a-partner
+    /// page's, with the vocabularies they share: the server's build, and
+    /// the app once one of those parts loads.
+    Partners,
 }
 
 impl Book {
-    pub const ALL: [Book; 3] = [Book::Core, Book::Emails, Book::Account];
+    pub const ALL: [Book; 4] = [Book::Core, Book::Emails, Book::Account, Book::Partners];
+
+    /// Its place among the books the app adds at run time; none for the
+    /// ones it carries or never shows.
+    fn added_slot(self) -> Option<usize> {
+        match self {
+            Self::Account => Some(0),
+            Self::Partners => Some(1),
+            Self::Core | Self::Emails => None,
+        }
+    }
 }
 
 /// The messages of one locale, falling back to en-US for a missing key.
@@ -201,11 +220,14 @@ impl Catalog {
         cell.get_or_init(|| Catalog::parse(locale, locale.built_in().into_iter()))
     }
 
-    /// Adds a book fetched at run time (`text`, in the format above) to the
-    /// locale's catalog; once: a second book, or the same again, is left
-    /// out (the app fetches one, the account's).
-    pub fn add(locale: Locale, text: &'static str) {
-        let _ = ADDED[locale as usize].set(sorted(entries_of(text).collect()));
+    /// Adds `book`, fetched at run time (`text`, in the format above), to
+    /// the locale's catalog; once: the same book again is left out (the
+    /// app fetches the account's and the partners' books, each with the
+    /// part that shows it).
+    pub fn add(locale: Locale, book: Book, text: &'static str) {
+        if let Some(slot) = book.added_slot() {
+            let _ = ADDED[locale as usize][slot].set(sorted(entries_of(text).collect()));
+        }
     }
 
     fn parse(locale: Locale, sources: impl Iterator<Item = &'static str>) -> Self {
@@ -218,7 +240,11 @@ impl Catalog {
     /// The text of a key in this locale: its built-in books, then the one
     /// added at run time.
     fn lookup_own(&self, key: &str) -> Option<&str> {
-        find_in(&self.entries, key).or_else(|| find_in(ADDED[self.locale as usize].get()?, key))
+        find_in(&self.entries, key).or_else(|| {
+            ADDED[self.locale as usize]
+                .iter()
+                .find_map(|added| find_in(added.get()?, key))
+        })
     }
 
     pub fn locale(&self) -> Locale {
@@ -435,11 +461,14 @@ mod tests {
             Catalog::get(Locale::ZhCn).lookup("test.added_at_run_time"),
             None
         );
-        Catalog::add(Locale::ZhCn, "test.added_at_run_time = 运行时加上的");
-        assert_eq!(
-            Catalog::get(Locale::ZhCn).text_of("test.added_at_run_time"),
-            "运行时加上的"
-        );
+        Catalog::add(Locale::ZhCn, Book::Account, "test.added_at_run_time = 运行时加上的");
+        // A second book is found beside the first; the same book again is
+        // left out.
+        Catalog::add(Locale::ZhCn, Book::Partners, "test.added_second = 第二本");
+        Catalog::add(Locale::ZhCn, Book::Account, "test.added_at_run_time = 又一次");
+        let zh = Catalog::get(Locale::ZhCn);
+        assert_eq!(zh.text_of("test.added_at_run_time"), "运行时加上的");
+        assert_eq!(zh.text_of("test.added_second"), "第二本");
     }
 
     #[test]

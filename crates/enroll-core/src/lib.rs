@@ -9,6 +9,7 @@ pub mod address;
 pub mod admin_proof;
 pub mod application;
 pub mod bank;
+pub mod business_profile;
 pub mod company;
 pub mod contract;
 pub mod domains;
@@ -28,6 +29,7 @@ pub mod status;
 pub mod tenant;
 pub mod text;
 pub mod validate;
+pub mod vocabulary;
 pub mod wizard;
 
 /// Every message key, one constant each (`msg::START_HEADING`), written by

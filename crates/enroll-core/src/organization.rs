@@ -77,18 +77,9 @@ impl OrganizationProfile {
             email: text(&c.email),
             phone: text(&c.phone),
         };
-        let a = &self.address;
         Self {
             legal_name: text(&self.legal_name),
-            address: Address {
-                country: text(&a.country).to_ascii_uppercase(),
-                lines: a.lines.iter().map(text).filter(|l| !l.is_empty()).collect(),
-                locality: text(&a.locality),
-                region: text(&a.region),
-                postal_code: text(&a.postal_code),
-                dependent_locality: text(&a.dependent_locality),
-                sorting_code: text(&a.sorting_code),
-            },
+            address: self.address.trimmed(),
             primary_contact: contact(&self.primary_contact),
             support_contact: contact(&self.support_contact),
         }

@@ -41,10 +41,21 @@ fn each_role_may_do_what_partner_center_gives_it() {
         all.sort();
         all
     };
-    let admins = with(&[&users[..], &[EditOrganizationProfile, ViewProviderRequests]].concat());
-    // Only a global admin proves another domain for the users.
+    let admins = with(
+        &[
+            &users[..],
+            &[
+                EditOrganizationProfile,
+                ViewProviderRequests,
+                ViewBusinessProfile,
+            ],
+        ]
+        .concat(),
+    );
+    // Only a global admin proves another domain for the users; the
+    // business profile is edited by its own admin and a global admin.
     let mut global = admins.clone();
-    global.push(ProveDomain);
+    global.extend([ProveDomain, EditBusinessProfile]);
     global.sort();
     for (role, expected) in [
         (Role::GlobalAdmin, global),
@@ -54,8 +65,11 @@ fn each_role_may_do_what_partner_center_gives_it() {
         (Role::AdminAgent, with(&[ViewProviderRequests])),
         (Role::SalesAgent, with(&[ViewProviderRequests])),
         (Role::HelpdeskAgent, with(&[])),
-        (Role::BusinessProfileAdmin, with(&[])),
-        (Role::ReferralsAdmin, with(&[])),
+        (
+            Role::BusinessProfileAdmin,
+            with(&[ViewBusinessProfile, EditBusinessProfile]),
+        ),
+        (Role::ReferralsAdmin, with(&[ViewBusinessProfile])),
     ] {
         assert_eq!(allowed_actions(&[role]), expected, "{role:?}");
     }
@@ -158,13 +172,18 @@ fn who_grants_which_role_over_every_pair() {
             );
         }
         // Whoever grants a role may also make every change it makes, so
-        // no grant raises a user beyond the granter's own rights (an
-        // agent's reading of its provider requests is its own work).
+        // no grant raises a user beyond the granter's own rights over
+        // users and the account (an agent's reading of its provider
+        // requests, and the business profile its admin keeps, are the
+        // work the role is given for).
         for role in grants {
             let granter = allowed_actions(&[actor]);
-            let changes = allowed_actions(&[*role])
-                .into_iter()
-                .filter(|a| !matches!(a, ViewProviderRequests));
+            let changes = allowed_actions(&[*role]).into_iter().filter(|a| {
+                !matches!(
+                    a,
+                    ViewProviderRequests | ViewBusinessProfile | EditBusinessProfile
+                )
+            });
             for action in changes {
                 assert!(
                     granter.contains(&action),
