@@ -12,8 +12,8 @@ mod provider_requests;
 mod users;
 
 use enroll_core::account::{AccountView, SessionStage, SessionState, TotpOffer};
-use enroll_core::msg;
 use enroll_core::i18n::Book;
+use enroll_core::msg;
 use enroll_core::{Catalog, ErrorCode, Locale, Problem, ProblemCode};
 use leptos::prelude::*;
 use std::future::Future;

@@ -12,6 +12,7 @@ pub mod guards;
 pub mod host_page;
 pub mod json;
 pub mod limits;
+pub mod logo;
 pub mod mail;
 pub mod mfa;
 pub mod openapi;

@@ -100,6 +100,24 @@ async fn every_role_may_do_exactly_what_the_table_gives_it() {
                 "/account/provider-relationships".to_owned(),
                 None,
             ),
+            (
+                Action::ViewBusinessProfile,
+                Method::GET,
+                "/account/business-profile".to_owned(),
+                None,
+            ),
+            (
+                Action::EditBusinessProfile,
+                Method::PUT,
+                "/account/business-profile".to_owned(),
+                Some(json!({"description": "Migrations"})),
+            ),
+            (
+                Action::EditBusinessProfile,
+                Method::DELETE,
+                "/account/business-profile/logo".to_owned(),
+                None,
+            ),
         ];
         for (action, method, path, body) in tries {
             let answer = match method == Method::PUT {

@@ -219,7 +219,10 @@ fn crowded_country(locations: &[Address]) -> Option<String> {
 
 /// An https address of a website (`https://contoso.com/about`).
 pub fn is_https_website(typed: &str) -> bool {
-    typed.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")) && is_website(typed)
+    typed
+        .get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+        && is_website(typed)
 }
 
 /// A LinkedIn company page: `https://www.linkedin.com/company/<name>`

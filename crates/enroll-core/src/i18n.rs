@@ -461,11 +461,19 @@ mod tests {
             Catalog::get(Locale::ZhCn).lookup("test.added_at_run_time"),
             None
         );
-        Catalog::add(Locale::ZhCn, Book::Account, "test.added_at_run_time = 运行时加上的");
+        Catalog::add(
+            Locale::ZhCn,
+            Book::Account,
+            "test.added_at_run_time = 运行时加上的",
+        );
         // A second book is found beside the first; the same book again is
         // left out.
         Catalog::add(Locale::ZhCn, Book::Partners, "test.added_second = 第二本");
-        Catalog::add(Locale::ZhCn, Book::Account, "test.added_at_run_time = 又一次");
+        Catalog::add(
+            Locale::ZhCn,
+            Book::Account,
+            "test.added_at_run_time = 又一次",
+        );
         let zh = Catalog::get(Locale::ZhCn);
         assert_eq!(zh.text_of("test.added_at_run_time"), "运行时加上的");
         assert_eq!(zh.text_of("test.added_second"), "第二本");

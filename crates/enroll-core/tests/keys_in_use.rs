@@ -133,18 +133,23 @@ fn the_check_sees_a_message_no_code_names() {
 
 /// The app carries one book of messages (`locales/<locale>.txt`, the
 /// constants at `msg::`) and fetches the account's (`msg::account::`) with
-/// the account's part; the emails' (`msg::email::`) only the server has.
+/// the account's part and the partners' (`msg::partners::`) with the
+/// business profile's, the referrals' and the find-a-partner page's parts
+/// (`src/partners`); the emails' (`msg::email::`) only the server has.
 #[test]
-fn the_app_names_outside_its_account_part_only_messages_of_the_book_it_carries() {
+fn the_app_names_a_fetched_book_only_in_the_parts_that_fetch_it() {
     let root = root();
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
     let mut outside = Vec::new();
     for file in files {
         let code = std::fs::read_to_string(&file).expect("a source file");
-        let in_account_part = file.starts_with(root.join("src/account"));
-        for book in ["account", "email"] {
-            if book == "account" && in_account_part {
+        for (book, part) in [
+            ("account", Some("src/account")),
+            ("partners", Some("src/partners")),
+            ("email", None),
+        ] {
+            if part.is_some_and(|part| file.starts_with(root.join(part))) {
                 continue;
             }
             // `msg::account::X`, or a `use` of that module.

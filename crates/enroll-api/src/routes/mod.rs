@@ -5,6 +5,7 @@ mod account;
 mod admin_email;
 mod applicant;
 mod applications;
+mod business_profile;
 mod directory;
 mod domains;
 mod organization;
@@ -97,6 +98,11 @@ impl ResumeLinks {
         }
     }
 
+    /// `path` at the server's public address (`api/v1/logos/…`).
+    pub fn public(&self, path: &str) -> String {
+        format!("{}/{path}", self.public_url.trim_end_matches('/'))
+    }
+
     /// The page a resume link opens: `link_base` when it is an http(s)
     /// address on a configured host origin, the public address when absent;
     /// `None` for anything else. The fragment of `link_base` is dropped.
@@ -151,6 +157,8 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(domains::verify))
         .routes(routes!(organization::read, organization::save))
         .routes(routes!(organization::provider_requests))
+        .routes(routes!(business_profile::read, business_profile::save))
+        .merge(business_profile::logo_routes())
         .routes(routes!(directory::requests_of_application))
         .routes(routes!(directory::mpn_lookup))
         .routes(routes!(directory::search))
@@ -165,6 +173,8 @@ pub fn cacheable_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(get_address_format))
         .routes(routes!(get_free_email_domains))
         .routes(routes!(get_messages))
+        .routes(routes!(business_profile::vocabularies))
+        .routes(routes!(business_profile::logo_file))
         .routes(routes!(directory::index))
         .routes(routes!(directory::filters))
 }
@@ -293,12 +303,15 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
 
 /// The books `GET /reference/messages/{book}` serves, by their `{book}`
 /// (the contract's `BookPath` lists the same names).
-pub const SERVED_BOOKS: [(&str, enroll_core::i18n::Book); 1] =
-    [("account", enroll_core::i18n::Book::Account)];
+pub const SERVED_BOOKS: [(&str, enroll_core::i18n::Book); 2] = [
+    ("account", enroll_core::i18n::Book::Account),
+    ("partners", enroll_core::i18n::Book::Partners),
+];
 
 /// A book of messages the app fetches with its part
 ///
-/// The partner account's (`account`), in every locale, as the catalog's
+/// The partner account's (`account`), the business profile's, referrals'
+/// and find-a-partner page's (`partners`), in every locale, as the catalog's
 /// text (`key = text` lines): the first page's download does not carry
 /// them.
 #[utoipa::path(

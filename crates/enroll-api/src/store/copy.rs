@@ -19,9 +19,11 @@ enum Kind {
     Real,
     /// A JSON array: text on SQLite, JSONB on PostgreSQL.
     Json,
+    /// A BLOB on SQLite, BYTEA on PostgreSQL.
+    Bytes,
 }
 
-use Kind::{Flag, Int, Real, Text};
+use Kind::{Bytes, Flag, Int, Real, Text};
 
 /// A table and its columns, parents before the tables that refer to them.
 struct Table {
@@ -224,6 +226,26 @@ const TABLES: &[Table] = &[
         ],
     ),
     table(
+        "logos",
+        &[
+            ("hash", Text),
+            ("content_type", Text),
+            ("bytes", Bytes),
+            ("created_at", Int),
+        ],
+    ),
+    table(
+        "business_profiles",
+        &[
+            ("account_id", Text),
+            ("version", Int),
+            ("body", Text),
+            ("published", Flag),
+            ("logo", Text),
+            ("updated_at", Int),
+        ],
+    ),
+    table(
         "rate_buckets",
         &[
             ("action", Text),
@@ -375,6 +397,7 @@ async fn read_all(tx: &mut Conn<'_>) -> Result<Vec<Vec<Vec<Param>>>, StoreError>
                                 Kind::Flag => Param::Flag(row.try_get(i)?),
                                 Kind::Real => Param::Real(row.try_get(i)?),
                                 Kind::Json => Param::Json(row.try_get(i)?),
+                                Kind::Bytes => Param::Bytes(row.try_get(i)?),
                             })
                         })
                         .collect::<Result<Vec<Param>, sqlx::Error>>()

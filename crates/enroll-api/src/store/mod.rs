@@ -37,6 +37,7 @@ macro_rules! bind_all {
                 $crate::store::Param::Flag(flag) => query.bind(flag),
                 $crate::store::Param::Real(value) => query.bind(value),
                 $crate::store::Param::Json(value) => query.bind(value),
+                $crate::store::Param::Bytes(value) => query.bind(value),
             };
         }
         query
@@ -45,6 +46,7 @@ macro_rules! bind_all {
 
 mod accounts;
 mod applications;
+mod business_profiles;
 mod copy;
 mod directory;
 mod email_codes;
@@ -59,6 +61,7 @@ mod sign_in_failures;
 mod users;
 
 pub use accounts::*;
+pub use business_profiles::*;
 pub use email_codes::*;
 pub use sessions::*;
 pub use sign_in_failures::*;
@@ -193,6 +196,8 @@ pub(crate) enum Param {
     Real(Option<f64>),
     /// A JSON value: text on SQLite, JSONB on PostgreSQL.
     Json(Option<sqlx::types::Json<serde_json::Value>>),
+    /// Bytes: a BLOB on SQLite, BYTEA on PostgreSQL.
+    Bytes(Option<Vec<u8>>),
 }
 
 impl From<&str> for Param {

@@ -73,12 +73,19 @@ fn publishing_an_incomplete_profile_names_each_thing_missing() {
             .trimmed()
             .validate(&ReferenceData::vendored(), &["u1".to_owned()]);
         report.localize(catalog);
-        let messages: Vec<String> = report.errors.into_iter().filter_map(|p| p.message).collect();
+        let messages: Vec<String> = report
+            .errors
+            .into_iter()
+            .filter_map(|p| p.message)
+            .collect();
         let mut distinct = messages.clone();
         distinct.sort();
         distinct.dedup();
         assert_eq!(distinct.len(), expected.len(), "{messages:?}");
-        assert!(messages.iter().all(|m| !m.starts_with("problem.")), "{messages:?}");
+        assert!(
+            messages.iter().all(|m| !m.starts_with("problem.")),
+            "{messages:?}"
+        );
     }
 }
 
@@ -89,10 +96,22 @@ fn each_answer_is_checked_by_its_rule() {
             |p| p.description = "x".repeat(limits::DESCRIPTION_MAX_CHARS + 1),
             ("description", "too_long"),
         ),
-        (|p| p.description = "a\u{202e}b".into(), ("description", "control_character")),
-        (|p| p.website = "http://contoso.com".into(), ("website", "invalid_format")),
-        (|p| p.website = "https://contoso".into(), ("website", "invalid_format")),
-        (|p| p.website = "javascript:alert(1)".into(), ("website", "invalid_format")),
+        (
+            |p| p.description = "a\u{202e}b".into(),
+            ("description", "control_character"),
+        ),
+        (
+            |p| p.website = "http://contoso.com".into(),
+            ("website", "invalid_format"),
+        ),
+        (
+            |p| p.website = "https://contoso".into(),
+            ("website", "invalid_format"),
+        ),
+        (
+            |p| p.website = "javascript:alert(1)".into(),
+            ("website", "invalid_format"),
+        ),
         (
             |p| p.linkedin = "https://www.linkedin.com/in/jane-doe".into(),
             ("linkedin", "invalid_format"),
@@ -101,18 +120,41 @@ fn each_answer_is_checked_by_its_rule() {
             |p| p.linkedin = "https://linkedin.com.evil.example/company/contoso".into(),
             ("linkedin", "invalid_format"),
         ),
-        (|p| p.industries.push("mining".into()), ("industries", "invalid_format")),
-        (|p| p.products = vec!["aws".into()], ("products", "invalid_format")),
-        (|p| p.services.push("".into()), ("services", "invalid_format")),
-        (|p| p.customer_sizes = vec!["10-49".into()], ("customer_sizes", "invalid_format")),
-        (|p| p.languages = vec!["EN".into()], ("languages", "invalid_format")),
-        (|p| p.referral_contact = Some("u2".into()), ("referral_contact", "required")),
+        (
+            |p| p.industries.push("mining".into()),
+            ("industries", "invalid_format"),
+        ),
+        (
+            |p| p.products = vec!["aws".into()],
+            ("products", "invalid_format"),
+        ),
+        (
+            |p| p.services.push("".into()),
+            ("services", "invalid_format"),
+        ),
+        (
+            |p| p.customer_sizes = vec!["10-49".into()],
+            ("customer_sizes", "invalid_format"),
+        ),
+        (
+            |p| p.languages = vec!["EN".into()],
+            ("languages", "invalid_format"),
+        ),
+        (
+            |p| p.referral_contact = Some("u2".into()),
+            ("referral_contact", "required"),
+        ),
         (
             |p| p.locations[0].postal_code = "1011".into(),
             ("locations.0.postal_code", "postal_code_format"),
         ),
         (
-            |p| p.locations.push(Address { country: "DE".into(), ..Address::default() }),
+            |p| {
+                p.locations.push(Address {
+                    country: "DE".into(),
+                    ..Address::default()
+                })
+            },
             ("locations.1.locality", "required"),
         ),
     ];
