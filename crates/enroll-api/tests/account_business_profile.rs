@@ -159,6 +159,9 @@ async fn the_profile_is_saved_by_its_version_and_published_only_when_complete() 
     let read = as_user(&api, &admin, Method::GET, "/account/business-profile", None).await;
     assert_eq!(read.etag(), "\"2\"");
     complete["logo_url"] = Value::Null;
+    // With the users to choose the contact from (only one here).
+    complete["contacts"] =
+        json!([{"id": my_id, "name": "Jane Doe", "email": "jane.doe@contoso.com"}]);
     assert_eq!(read.body, complete);
 }
 

@@ -62,12 +62,27 @@ pub struct BusinessProfile {
     /// Where the logo is served (content-hashed); set by the server and
     /// ignored when saved.
     pub logo_url: Option<String>,
+    /// The account's users, to choose the referral contact from (a
+    /// business profile admin may not list users otherwise); set by the
+    /// server and ignored when saved.
+    pub contacts: Vec<ContactChoice>,
+}
+
+/// A user of the account who may act on referrals.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[serde(default)]
+pub struct ContactChoice {
+    pub id: String,
+    pub name: String,
+    pub email: String,
 }
 
 impl BusinessProfile {
     /// As typed, without the spaces around each answer; codes once each,
     /// in their vocabulary's order (unknown ones last, to be reported);
-    /// empty locations left out.
+    /// empty locations left out; without what the server sets (the logo's
+    /// URL, the contacts to choose from).
     pub fn trimmed(&self) -> Self {
         let codes = |codes: &[String], vocabulary: Vocabulary| {
             let mut codes: Vec<String> = codes.iter().map(|c| c.trim().to_owned()).collect();
@@ -98,7 +113,8 @@ impl BusinessProfile {
                 .filter(|id| !id.is_empty())
                 .map(str::to_owned),
             published: self.published,
-            logo_url: self.logo_url.clone(),
+            logo_url: None,
+            contacts: Vec::new(),
         }
     }
 

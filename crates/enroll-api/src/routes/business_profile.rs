@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::account::{Action, Request};
 use enroll_core::business_profile::limits::LOGO_MAX_BYTES;
-use enroll_core::business_profile::BusinessProfile;
+use enroll_core::business_profile::{BusinessProfile, ContactChoice};
 use enroll_core::vocabulary::PartnerVocabularies;
 use enroll_core::{ApiErrorBody, Catalog, ErrorCode, Problem, ProblemCode, ValidationReport};
 use utoipa_axum::router::OpenApiRouter;
@@ -24,25 +24,42 @@ use crate::json::JsonBody;
 use crate::store::{Saved, Session};
 
 /// The profile and its version, for the account of `session` (an empty,
-/// unpublished one, version 0, until someone saves it).
+/// unpublished one, version 0, until someone saves it), with its logo's
+/// URL and the users who may be its referral contact.
 async fn current(
     state: &AppState,
     session: &Session,
 ) -> Result<(BusinessProfile, i64), ApiFailure> {
-    let Some(stored) = state
-        .store
-        .business_profile(&session.user.account_id)
-        .await?
-    else {
-        return Ok((BusinessProfile::default(), 0));
+    let account_id = &session.user.account_id;
+    let (mut profile, version) = match state.store.business_profile(account_id).await? {
+        None => (BusinessProfile::default(), 0),
+        Some(stored) => {
+            let mut profile: BusinessProfile =
+                serde_json::from_str(&stored.body).map_err(|_| internal())?;
+            profile.logo_url = stored
+                .logo
+                .map(|file| state.links.public(&format!("api/v1/logos/{file}")));
+            (profile, stored.version)
+        }
     };
-    let mut profile: BusinessProfile = serde_json::from_str(&stored.body)
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
-    profile.logo_url = stored
-        .logo
-        .map(|file| state.links.public(&format!("api/v1/logos/{file}")));
-    Ok((profile, stored.version))
+    profile.contacts = state
+        .store
+        .users_of(account_id)
+        .await?
+        .into_iter()
+        .map(|user| ContactChoice {
+            name: format!("{} {}", user.first_name, user.last_name),
+            id: user.id,
+            email: user.email,
+        })
+        .collect();
+    Ok((profile, version))
 }
+
+/// A logo's bytes, as uploaded or served.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct LogoImage(#[allow(dead_code)] Vec<u8>);
 
 fn with_etag(profile: &BusinessProfile, version: i64) -> Response {
     let etag = format!("\"{version}\"");
@@ -113,8 +130,7 @@ pub async fn save(
         IfMatch::Version(version) => Some(version),
     };
     let account_id = &session.user.account_id;
-    let mut profile = profile.trimmed();
-    profile.logo_url = None;
+    let profile = profile.trimmed();
     let users: Vec<String> = state
         .store
         .users_of(account_id)
@@ -174,7 +190,10 @@ pub fn logo_routes() -> OpenApiRouter<AppState> {
     path = "/account/business-profile/logo",
     tag = "account",
     security(("session" = [])),
-    request_body(content = Vec<u8>, description = "The image", content_type = "image/png"),
+    request_body(description = "The image", content(
+        (LogoImage = "image/png"),
+        (LogoImage = "image/jpeg"),
+    )),
     responses(
         (status = 200, description = "The profile with its new `logo_url`", body = BusinessProfile,
             headers(("ETag" = String, description = "The profile's version (a logo does not change it)"))),
@@ -246,7 +265,10 @@ async fn set_logo(
     tag = "reference",
     params(("file" = String, Path, description = "`<sha-256>.png` or `<sha-256>.jpg`", pattern = "^[0-9a-f]{64}\\.(png|jpg)$")),
     responses(
-        (status = 200, description = "The image", content_type = "image/png",
+        (status = 200, description = "The image", content(
+            (LogoImage = "image/png"),
+            (LogoImage = "image/jpeg"),
+        ),
             headers(("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"))),
         (status = 404, description = "`not_found`", body = ApiErrorBody),
     ),

@@ -21,6 +21,7 @@ fn complete() -> BusinessProfile {
         referral_contact: Some("u1".into()),
         published: true,
         logo_url: None,
+        contacts: Vec::new(),
     }
 }
 
