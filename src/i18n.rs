@@ -198,3 +198,46 @@ pub fn number(value: usize, locale: Locale) -> String {
         .as_string()
         .unwrap_or_else(|| value.to_string())
 }
+
+/// A part's view once its book of messages (one the first page's download
+/// does not carry) is in every locale's catalog, so a language switch
+/// finds it too: "Loading" until then, and a retry where it cannot be
+/// fetched.
+pub fn with_book(
+    book: enroll_core::i18n::Book,
+    part: impl Fn() -> AnyView + Send + Sync + 'static,
+) -> AnyView {
+    let i18n = use_i18n();
+    let api = expect_context::<crate::api::ApiClient>();
+    let name = match book {
+        enroll_core::i18n::Book::Partners => "partners",
+        _ => "account",
+    };
+    let messages = LocalResource::new(move || {
+        let api = api.clone();
+        let locale = i18n.locale.get_untracked();
+        async move {
+            for (tag, text) in api.messages(name, locale).await? {
+                if let Some(locale) = Locale::from_tag(&tag) {
+                    // Kept for the page's life: the catalog refers to it.
+                    Catalog::add(locale, book, Box::leak(text.into_boxed_str()));
+                }
+            }
+            Ok::<(), crate::api::ApiFailure>(())
+        }
+    });
+    (move || match messages.get() {
+        None => view! { <p class="csp-loading" role="status">{move || i18n.t(msg::APP_PART_LOADING)}</p> }.into_any(),
+        Some(Ok(())) => part(),
+        Some(Err(failure)) => view! {
+            <div class="csp-notice csp-notice--problem" role="alert">
+                <p>{move || failure.describe(&i18n)}</p>
+                <button type="button" class="csp-button csp-button--secondary" on:click=move |_| messages.refetch()>
+                    {move || i18n.t(msg::APP_RETRY)}
+                </button>
+            </div>
+        }
+        .into_any(),
+    })
+    .into_any()
+}

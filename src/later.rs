@@ -1,5 +1,6 @@
 //! The parts of the app that load after the first page: the later wizard
-//! pages, the provider finder and the partner account.
+//! pages, the provider finder, the partner account and its business
+//! profile.
 //!
 //! In the release build (`cargo xtask`, `--cfg csp_split`) each part is a
 //! wasm file of its own, fetched the first time it is shown, or earlier by
@@ -74,6 +75,17 @@ pub fn account(email: Option<String>, on_back: Option<Callback<()>>) -> Loading 
     })
 }
 
+/// The account's business profile page (its messages in the partners'
+/// book, fetched with it).
+pub fn business_profile(heading: NodeRef<leptos::html::H1>) -> Loading {
+    Box::pin(async move {
+        #[cfg(csp_split)]
+        return split::business_profile_part(heading).await;
+        #[cfg(not(csp_split))]
+        return split::business_profile_part(heading);
+    })
+}
+
 /// Fetches the wizard's later pages in the background once the browser
 /// is idle (not while the first page is still being drawn or answered),
 /// so Continue does not wait for them. A failure here is silent: the page
@@ -110,6 +122,13 @@ mod split {
         on_back: Option<Callback<()>>,
     ) -> Result<AnyView, NotLoaded> {
         Ok(crate::finder::finder_page(applicant, on_back))
+    }
+
+    #[cfg_attr(csp_split, wasm_split_helpers::wasm_split(business_profile, fallible))]
+    pub fn business_profile_part(
+        heading: leptos::prelude::NodeRef<leptos::html::H1>,
+    ) -> Result<AnyView, NotLoaded> {
+        Ok(crate::partners::business_profile_page(heading))
     }
 
     #[cfg_attr(csp_split, wasm_split_helpers::wasm_split(account, fallible))]

@@ -8,6 +8,7 @@ pub mod embed;
 pub mod finder;
 pub mod i18n;
 pub mod later;
+pub mod partners;
 pub mod ui;
 pub mod wizard;
 

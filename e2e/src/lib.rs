@@ -12,6 +12,8 @@
 //! - `page`: reading and acting on the app in its shadow root (click, fill,
 //!   choose, text, focus, storage, screenshots);
 //! - `keyboard`: real key presses (Tab to a field, type, the arrow keys);
+//! - `account`: the partner account reached and signed in to for the first
+//!   time;
 //! - `answers`: the wizard walk's answers, page by page, and an application
 //!   submitted over HTTP;
 //! - `inbox`: the emails the relay received (codes, temporary passwords);
@@ -19,6 +21,7 @@
 //! - `axe`: accessibility checks with axe-core;
 //! - `host_page`: the partner's page that embeds the app, and its iframe.
 
+mod account;
 mod answers;
 mod axe;
 mod harness;

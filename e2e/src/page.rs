@@ -61,6 +61,22 @@ impl Stack {
         self.in_app(selector, &script).await;
     }
 
+    /// Chooses a file for a file input, as the file chooser would: `bytes`
+    /// named `name`, of `kind` (`image/png`), then `change`.
+    pub async fn choose_file(&self, selector: &str, name: &str, kind: &str, bytes: &[u8]) {
+        self.wait_for(selector).await;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let script = format!(
+            "const bytes = new Uint8Array({hex:?}.match(/../g).map(h => parseInt(h, 16)));
+             const chosen = new DataTransfer();
+             chosen.items.add(new File([bytes], {name:?}, {{type: {kind:?}}}));
+             el.files = chosen.files;
+             el.dispatchEvent(new Event('change', {{bubbles: true}}));
+             return true;"
+        );
+        self.in_app(selector, &script).await;
+    }
+
     /// The id and class of the element focused inside the app.
     pub async fn focused(&self) -> String {
         let value = self

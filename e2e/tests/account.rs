@@ -9,16 +9,6 @@ use e2e::{eventually, eventually_within, Stack};
 use enroll_api::clock::{Clock, SystemClock};
 use enroll_api::mfa;
 
-/// axe-core on the page as it is, in English, then in Chinese, then back.
-async fn accessible_in_both_languages(stack: &Stack, page: &str) {
-    stack.assert_accessible(&format!("{page} (en-US)")).await;
-    stack.click(".csp-language__option[lang=zh-CN]").await;
-    stack.wait_for(".csp-app[lang=zh-CN]").await;
-    stack.assert_accessible(&format!("{page} (zh-CN)")).await;
-    stack.click(".csp-language__option[lang=en-US]").await;
-    stack.wait_for(".csp-app[lang=en-US]").await;
-}
-
 #[tokio::test]
 async fn the_admin_signs_in_chooses_a_password_sets_up_an_authenticator_and_signs_in_with_a_code() {
     let stack = Stack::start().await;
@@ -43,7 +33,7 @@ async fn the_admin_signs_in_chooses_a_password_sets_up_an_authenticator_and_sign
         .await;
     let filled = stack.in_app("#f-email", "return el.value;").await;
     assert_eq!(filled, "jane.doe@contoso.com");
-    accessible_in_both_languages(&stack, "sign in").await;
+    stack.accessible_in_both_languages("sign in").await;
 
     // A wrong password: said, and nothing else happens.
     stack.fill("#f-password", "not the password").await;
@@ -55,7 +45,9 @@ async fn the_admin_signs_in_chooses_a_password_sets_up_an_authenticator_and_sign
         )
         .await;
     stack.shot("account-1-sign-in-wrong").await;
-    accessible_in_both_languages(&stack, "sign in, wrong password").await;
+    stack
+        .accessible_in_both_languages("sign in, wrong password")
+        .await;
 
     let temporary = stack.temporary_password("jane.doe@contoso.com").await;
     stack.fill("#f-password", &temporary).await;
@@ -69,7 +61,9 @@ async fn the_admin_signs_in_chooses_a_password_sets_up_an_authenticator_and_sign
         .wait_for_text(".csp-error-summary", "one of the most common")
         .await;
     stack.shot("account-2-password-common").await;
-    accessible_in_both_languages(&stack, "choose a password, refused").await;
+    stack
+        .accessible_in_both_languages("choose a password, refused")
+        .await;
     stack.fill("#f-new_password", "violet quarry tandem").await;
     stack.click("button[type=submit]").await;
 
@@ -81,7 +75,9 @@ async fn the_admin_signs_in_chooses_a_password_sets_up_an_authenticator_and_sign
     let secret = stack.text("[data-secret]").await.unwrap_or_default();
     let secret = mfa::Secret::from_base32(&secret).expect("the key shown is base32");
     stack.shot("account-3-authenticator").await;
-    accessible_in_both_languages(&stack, "set up the authenticator").await;
+    stack
+        .accessible_in_both_languages("set up the authenticator")
+        .await;
     let code = mfa::code_at(&secret, SystemClock.now());
     stack.fill("#f-code", &code).await;
     stack.click("button[type=submit]").await;
@@ -95,14 +91,14 @@ async fn the_admin_signs_in_chooses_a_password_sets_up_an_authenticator_and_sign
         )
         .await;
     assert_eq!(codes, 10);
-    accessible_in_both_languages(&stack, "recovery codes").await;
+    stack.accessible_in_both_languages("recovery codes").await;
     stack.click(".csp-button").await;
 
     // The account, as its global admin sees it.
     stack.wait_for_text("h1", "Contoso Ltd").await;
     stack.wait_for_text("[data-roles]", "Global admin").await;
     stack.shot("account-4-home").await;
-    accessible_in_both_languages(&stack, "the account").await;
+    stack.accessible_in_both_languages("the account").await;
 
     // No password or code is kept by the browser (storage, cookies, the
     // address).
@@ -124,7 +120,9 @@ async fn the_admin_signs_in_chooses_a_password_sets_up_an_authenticator_and_sign
     stack
         .wait_for_text("h1", "Enter the code from your authenticator app")
         .await;
-    accessible_in_both_languages(&stack, "the code at sign-in").await;
+    stack
+        .accessible_in_both_languages("the code at sign-in")
+        .await;
     let wrong: String = code
         .chars()
         .map(|d| {
@@ -207,37 +205,6 @@ async fn wait_until_removed(stack: &Stack, email: &str) {
     .await;
 }
 
-/// From the sign-in page: signs in with `password` and, for a first
-/// sign-in, chooses `new_password` and sets up an authenticator, as every
-/// user does: its key.
-async fn sign_in_first_time(
-    stack: &Stack,
-    email: &str,
-    password: &str,
-    new_password: &str,
-) -> mfa::Secret {
-    stack.fill("#f-email", email).await;
-    stack.fill("#f-password", password).await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for("#f-new_password").await;
-    stack.fill("#f-current_password", password).await;
-    stack.fill("#f-new_password", new_password).await;
-    stack.click("button[type=submit]").await;
-    // Every user sets up an authenticator before the account opens.
-    stack.wait_for("[data-secret]").await;
-    stack.wait_for(".csp-qr svg").await;
-    let secret = stack.text("[data-secret]").await.expect("the key is shown");
-    let secret = mfa::Secret::from_base32(&secret).expect("base32");
-    stack
-        .fill("#f-code", &mfa::code_at(&secret, SystemClock.now()))
-        .await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for("[data-recovery-codes]").await;
-    stack.click(".csp-button").await;
-    stack.wait_for("[data-account]").await;
-    secret
-}
-
 /// The global admin adds a sales agent and edits the organization profile;
 /// the agent signs in with their own temporary password and sees only what
 /// a sales agent may; the profile is as saved after signing in again.
@@ -256,19 +223,15 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     stack.click("[data-open-account]").await;
     stack.wait_for("#f-password").await;
     let temporary = stack.temporary_password("jane.doe@contoso.com").await;
-    let secret = sign_in_first_time(
-        &stack,
-        "jane.doe@contoso.com",
-        &temporary,
-        "violet quarry tandem",
-    )
-    .await;
+    let secret = stack
+        .sign_in_first_time("jane.doe@contoso.com", &temporary, "violet quarry tandem")
+        .await;
 
     // Users: the admin adds Sam as a sales agent.
     stack.click("[data-nav=users]").await;
     stack.wait_for_text("h1", "Users and roles").await;
     stack.wait_for("[data-user='jane.doe@contoso.com']").await;
-    accessible_in_both_languages(&stack, "users and roles").await;
+    stack.accessible_in_both_languages("users and roles").await;
     add_user(&stack, "sam.lee@contoso.com", ("Sam", "Lee"), "sales_agent").await;
     stack
         .wait_for_text(
@@ -283,7 +246,7 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
         )
         .await;
     stack.shot("account-5-users").await;
-    accessible_in_both_languages(&stack, "users, one added").await;
+    stack.accessible_in_both_languages("users, one added").await;
 
     // Another, whose invitation the mail relay refuses: the list says so
     // when the admin comes back to it; invited again, then removed after
@@ -319,7 +282,9 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     )
     .await;
     stack.shot("account-5-users-undelivered").await;
-    accessible_in_both_languages(&stack, "users, an invitation undelivered").await;
+    stack
+        .accessible_in_both_languages("users, an invitation undelivered")
+        .await;
     stack
         .click("[data-user='temp@contoso.com'] [data-resend]")
         .await;
@@ -338,7 +303,9 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
             "Remove Tem Porary from the account?",
         )
         .await;
-    accessible_in_both_languages(&stack, "the question before removing").await;
+    stack
+        .accessible_in_both_languages("the question before removing")
+        .await;
     assert!(
         stack.focused().await.contains("csp-button--warning"),
         "focus on the answer: {}",
@@ -367,7 +334,7 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     stack
         .wait_for_text("[data-domains] li", "contoso.com")
         .await;
-    accessible_in_both_languages(&stack, "domains").await;
+    stack.accessible_in_both_languages("domains").await;
     // A mistyped address: the code went elsewhere; send it again to the
     // right one.
     stack.fill("#f-domain", "fabrikam.com").await;
@@ -396,7 +363,9 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
         .wait_for_text("[data-domains] li:nth-child(2)", "fabrikam.com")
         .await;
     stack.shot("account-6-domains").await;
-    accessible_in_both_languages(&stack, "domains, one proven").await;
+    stack
+        .accessible_in_both_languages("domains, one proven")
+        .await;
     stack.click("[data-to-account]").await;
     stack.click("[data-nav=users]").await;
     // The list has loaded (the page sends one request at a time, and drops
@@ -416,7 +385,9 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     stack.wait_for("[data-profile]").await;
     stack.click("[data-edit-profile]").await;
     stack.wait_for("#f-support_contact-email").await;
-    accessible_in_both_languages(&stack, "editing the organization profile").await;
+    stack
+        .accessible_in_both_languages("editing the organization profile")
+        .await;
     stack.fill("#f-support_contact-first_name", "Help").await;
     stack.fill("#f-support_contact-last_name", "Desk").await;
     stack
@@ -427,7 +398,9 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
         .wait_for_text("[data-profile]", "support@contoso.com")
         .await;
     stack.shot("account-6-profile").await;
-    accessible_in_both_languages(&stack, "the organization profile").await;
+    stack
+        .accessible_in_both_languages("the organization profile")
+        .await;
     stack.click("[data-to-account]").await;
     stack.click("[data-sign-out]").await;
 
@@ -437,14 +410,18 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     let sams = stack.temporary_password("sam.lee@contoso.com").await;
     assert_ne!(sams, temporary);
     // A sales agent sets up an authenticator too, as every user does.
-    sign_in_first_time(&stack, "sam.lee@contoso.com", &sams, "amber canyon lantern").await;
+    stack
+        .sign_in_first_time("sam.lee@contoso.com", &sams, "amber canyon lantern")
+        .await;
     stack.wait_for_text("[data-roles]", "Sales agent").await;
     assert_eq!(
         stack.in_app("[data-nav=users]", "return !!el;").await,
         false
     );
     stack.wait_for("[data-nav=providers]").await;
-    accessible_in_both_languages(&stack, "a sales agent's account").await;
+    stack
+        .accessible_in_both_languages("a sales agent's account")
+        .await;
     stack.click("[data-nav=profile]").await;
     stack
         .wait_for_text("[data-profile]", "support@contoso.com")
@@ -456,7 +433,9 @@ async fn the_admin_adds_a_sales_agent_who_sees_only_what_the_role_allows() {
     stack.click("[data-to-account]").await;
     stack.click("[data-nav=providers]").await;
     stack.wait_for("[data-provider-requests]").await;
-    accessible_in_both_languages(&stack, "provider requests").await;
+    stack
+        .accessible_in_both_languages("provider requests")
+        .await;
     stack.click("[data-to-account]").await;
     stack.click("[data-sign-out]").await;
 
@@ -496,13 +475,9 @@ async fn on_a_partners_page_the_admin_removes_a_user_and_signs_out() {
         .expect("set");
     stack.wait_for("#f-password").await;
     let temporary = stack.temporary_password("jane.doe@contoso.com").await;
-    sign_in_first_time(
-        &stack,
-        "jane.doe@contoso.com",
-        &temporary,
-        "violet quarry tandem",
-    )
-    .await;
+    stack
+        .sign_in_first_time("jane.doe@contoso.com", &temporary, "violet quarry tandem")
+        .await;
 
     stack.click("[data-nav=users]").await;
     stack.wait_for("[data-user='jane.doe@contoso.com']").await;

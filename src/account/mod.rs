@@ -13,14 +13,13 @@ mod users;
 
 use enroll_core::account::{AccountView, SessionStage, SessionState, TotpOffer};
 use enroll_core::i18n::Book;
-use enroll_core::msg;
-use enroll_core::{Catalog, ErrorCode, Locale, Problem, ProblemCode};
+use enroll_core::{ErrorCode, Locale, Problem, ProblemCode};
 use leptos::prelude::*;
 use std::future::Future;
 use std::rc::Rc;
 
 use crate::api::{ApiClient, ApiFailure};
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::{use_i18n, with_book, I18n};
 
 /// What the account's pages share.
 #[derive(Clone, Copy)]
@@ -53,6 +52,7 @@ pub enum Section {
     Domains,
     Profile,
     ProviderRequests,
+    BusinessProfile,
 }
 
 /// The page a session at this stage sees.
@@ -68,6 +68,7 @@ pub enum Page {
     Domains,
     Profile,
     ProviderRequests,
+    BusinessProfile,
 }
 
 impl AccountState {
@@ -101,6 +102,7 @@ impl AccountState {
                 Section::Domains => Page::Domains,
                 Section::Profile => Page::Profile,
                 Section::ProviderRequests => Page::ProviderRequests,
+                Section::BusinessProfile => Page::BusinessProfile,
             },
         }
     }
@@ -110,7 +112,7 @@ impl AccountState {
     /// a success's answer and gives what `Request::answer` holds. A
     /// failure is shown at its fields or above the form; a session that
     /// ended goes back to signing in.
-    pub(super) fn request<I, T, O, F>(
+    pub(crate) fn request<I, T, O, F>(
         &self,
         call: impl Fn(ApiClient, String, Locale, I) -> F + 'static,
         then: impl Fn(AccountState, T) -> O + 'static,
@@ -143,7 +145,7 @@ impl AccountState {
     /// changes (the versions of the requests that change it). A failure
     /// is shown above the page, as a request's is; a success leaves what
     /// the last request said where it is.
-    pub(super) fn loaded<T, F>(
+    pub(crate) fn loaded<T, F>(
         &self,
         again: impl Fn() + 'static,
         call: impl Fn(ApiClient, String, Locale) -> F + 'static,
@@ -408,20 +410,6 @@ impl<I: 'static, O: Clone + Send + Sync + 'static> Request<I, O> {
     }
 }
 
-/// Adds the account's messages (a book the first page's download does
-/// not carry) to every locale's catalog, so a language switch finds them
-/// too.
-async fn add_messages(api: ApiClient, locale: enroll_core::Locale) -> Result<(), ApiFailure> {
-    let texts = api.messages("account", locale).await?;
-    for (tag, text) in texts {
-        if let Some(locale) = enroll_core::Locale::from_tag(&tag) {
-            // Kept for the page's life: the catalog refers to it.
-            Catalog::add(locale, Book::Account, Box::leak(text.into_boxed_str()));
-        }
-    }
-    Ok(())
-}
-
 /// The partner account: its pages, from signing in on, once its messages
 /// are here. `email` fills the sign-in form's address (the admin's, from
 /// the status page); `on_back` returns to where it was opened from.
@@ -430,22 +418,8 @@ pub fn account_page(email: Option<String>, on_back: Option<Callback<()>>) -> Any
     let state = AccountState::new(i18n);
     state.load_account_when_ready();
     provide_context(state);
-    let api = state.api.get_value();
-    let messages =
-        LocalResource::new(move || add_messages(api.clone(), i18n.locale.get_untracked()));
     let email = email.unwrap_or_default();
-    (move || match messages.get() {
-        None => view! { <p class="csp-loading" role="status">{move || i18n.t(msg::APP_PART_LOADING)}</p> }.into_any(),
-        Some(Ok(())) => view! { <pages::AccountPages email=email.clone() on_back=on_back/> }.into_any(),
-        Some(Err(failure)) => view! {
-            <div class="csp-notice csp-notice--problem" role="alert">
-                <p>{move || failure.describe(&i18n)}</p>
-                <button type="button" class="csp-button csp-button--secondary" on:click=move |_| messages.refetch()>
-                    {move || i18n.t(msg::APP_RETRY)}
-                </button>
-            </div>
-        }
-        .into_any(),
+    with_book(Book::Account, move || {
+        view! { <pages::AccountPages email=email.clone() on_back=on_back/> }.into_any()
     })
-    .into_any()
 }

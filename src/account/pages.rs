@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::{domains, nav, profile, provider_requests, users, AccountState, Page};
 use crate::i18n::use_i18n;
+use crate::later::{self, LaterPart};
 use crate::ui::error_summary::ErrorSummary;
 use crate::ui::field::PlainField;
 
@@ -38,7 +39,7 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
         // inner pages lead back to the account instead.
         // (Both before the error summary, as on the wizard's pages.)
         {move || {
-            let inner = matches!(page.get(), Page::Users | Page::Domains | Page::Profile | Page::ProviderRequests);
+            let inner = matches!(page.get(), Page::Users | Page::Domains | Page::Profile | Page::ProviderRequests | Page::BusinessProfile);
             if inner {
                 return Some(view! { <nav::ToAccount/> }.into_any());
             }
@@ -63,6 +64,8 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
             Page::Domains => view! { <domains::DomainsPage heading=heading/> }.into_any(),
             Page::Profile => view! { <profile::ProfilePage heading=heading/> }.into_any(),
             Page::ProviderRequests => view! { <provider_requests::ProviderRequests heading=heading/> }.into_any(),
+            // A part of its own, with the partners' book of messages.
+            Page::BusinessProfile => view! { <LaterPart load=Box::new(move || later::business_profile(heading))/> }.into_any(),
         }}
     }
 }

@@ -14,6 +14,10 @@ use enroll_core::domains::{AccountDomains, DomainCode, DomainCodeSent, DomainPro
 use enroll_core::Locale;
 use serde::de::DeserializeOwned;
 
+const ORGANIZATION_PROFILE: &str = "/account/organization-profile";
+const BUSINESS_PROFILE: &str = "/account/business-profile";
+const BUSINESS_LOGO: &str = "/account/business-profile/logo";
+
 impl ApiClient {
     /// A POST of `body` (JSON) as `token`, its answer read as `T`. Not
     /// retried: each is a step of signing in, repeated by the user.
@@ -110,12 +114,19 @@ impl ApiClient {
     }
 }
 
-/// The organization profile and the version to save it against.
+/// A profile (the organization's, the business one) and the version to
+/// save it against.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Profile {
-    pub profile: enroll_core::organization::OrganizationProfile,
+pub struct Versioned<T> {
+    pub profile: T,
     pub etag: String,
 }
+
+/// The organization profile and its version.
+pub type Profile = Versioned<enroll_core::organization::OrganizationProfile>;
+
+/// The business profile and its version.
+pub type BusinessProfile = Versioned<enroll_core::business_profile::BusinessProfile>;
 
 impl ApiClient {
     /// A request as `token` with a JSON body (or none), read as `T`.
@@ -234,24 +245,49 @@ impl ApiClient {
         self.post_as(&path, Some(token), Some(body), locale).await
     }
 
+    /// A profile at `path` with its version.
+    async fn versioned<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        locale: Locale,
+    ) -> Result<Versioned<T>, ApiFailure> {
+        let (profile, etag) = self.send_as("GET", path, Some(token), None, locale).await?;
+        Ok(Versioned {
+            profile,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
+    /// Saves a profile at `path` against the version it was read at.
+    async fn save_versioned<T: serde::Serialize + DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        sent: &Versioned<T>,
+        locale: Locale,
+    ) -> Result<Versioned<T>, ApiFailure> {
+        let response = self
+            .request_as("PUT", path, locale, Some(token))
+            .header("If-Match", &sent.etag)
+            .json(&sent.profile)
+            .map_err(|_| ApiFailure::Unreadable)?
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Unreachable)?;
+        let (saved, etag) = read(response).await?;
+        Ok(Versioned {
+            profile: saved,
+            etag: etag.unwrap_or_default(),
+        })
+    }
+
     pub async fn organization_profile(
         &self,
         token: &str,
         locale: Locale,
     ) -> Result<Profile, ApiFailure> {
-        let (profile, etag) = self
-            .send_as(
-                "GET",
-                "/account/organization-profile",
-                Some(token),
-                None,
-                locale,
-            )
-            .await?;
-        Ok(Profile {
-            profile,
-            etag: etag.unwrap_or_default(),
-        })
+        self.versioned(ORGANIZATION_PROFILE, token, locale).await
     }
 
     pub async fn save_organization_profile(
@@ -260,17 +296,53 @@ impl ApiClient {
         profile: &Profile,
         locale: Locale,
     ) -> Result<Profile, ApiFailure> {
-        let response = self
-            .request_as("PUT", "/account/organization-profile", locale, Some(token))
-            .header("If-Match", &profile.etag)
-            .json(&profile.profile)
-            .map_err(|_| ApiFailure::Unreadable)?
-            .send()
+        self.save_versioned(ORGANIZATION_PROFILE, token, profile, locale)
             .await
-            .map_err(|_| ApiFailure::Unreachable)?;
-        let (saved, etag) = read(response).await?;
-        Ok(Profile {
-            profile: saved,
+    }
+
+    pub async fn business_profile(
+        &self,
+        token: &str,
+        locale: Locale,
+    ) -> Result<BusinessProfile, ApiFailure> {
+        self.versioned(BUSINESS_PROFILE, token, locale).await
+    }
+
+    pub async fn save_business_profile(
+        &self,
+        token: &str,
+        profile: &BusinessProfile,
+        locale: Locale,
+    ) -> Result<BusinessProfile, ApiFailure> {
+        self.save_versioned(BUSINESS_PROFILE, token, profile, locale)
+            .await
+    }
+
+    /// Uploads the business profile's logo: the file as it is (the server
+    /// tells PNG from JPEG by its bytes, and cleans it); `None` removes it.
+    pub async fn set_business_logo(
+        &self,
+        token: &str,
+        file: Option<web_sys::File>,
+        locale: Locale,
+    ) -> Result<BusinessProfile, ApiFailure> {
+        let request = match &file {
+            Some(_) => self.request_as("PUT", BUSINESS_LOGO, locale, Some(token)),
+            None => self.request_as("DELETE", BUSINESS_LOGO, locale, Some(token)),
+        };
+        let sent = match file {
+            Some(file) => {
+                request
+                    .body(file)
+                    .map_err(|_| ApiFailure::Unreadable)?
+                    .send()
+                    .await
+            }
+            None => request.send().await,
+        };
+        let (profile, etag) = read(sent.map_err(|_| ApiFailure::Unreachable)?).await?;
+        Ok(Versioned {
+            profile,
             etag: etag.unwrap_or_default(),
         })
     }

@@ -8,7 +8,7 @@ mod directory;
 mod drafts;
 mod failure;
 
-pub use account::Profile;
+pub use account::{BusinessProfile, Profile, Versioned};
 pub use failure::{describe_trouble, ApiFailure};
 
 use enroll_core::address::AddressFormat;

@@ -128,6 +128,8 @@ fn disk_use() -> String {
 
 /// Builds the release app into dist/ with Trunk, offline (TOOLCHAIN.md).
 pub fn build_app() -> Result {
+    // Seconds when they are there (`bench size` ensures nothing else).
+    tools::ensure(tools::Need::APP)?;
     step("fetch crates for the wasm build", || {
         sh("cargo", &["fetch"])
     })?;
@@ -142,6 +144,9 @@ pub fn build_app() -> Result {
         "split the wasm: the first page's part, the parts loaded later",
         || split::split(&root().join("dist")),
     )?;
+    step("wasm-opt -Oz over the first page's wasm", || {
+        split::optimize(&root().join("dist"))
+    })?;
     step("content hashes in the names boot.js loads", || {
         fingerprint::fingerprint(&root().join("dist"))
     })?;
@@ -156,11 +161,7 @@ fn run(args: &[&str]) -> Result {
         ["--listen", addr] => addr,
         _ => return Err("usage: cargo xtask run [--listen ADDR]".into()),
     };
-    tools::ensure(&[
-        tools::Need::WasmTarget,
-        tools::Need::Trunk,
-        tools::Need::WasmBindgen,
-    ])?;
+    tools::ensure(tools::Need::APP)?;
     build_app()?;
     step("build enroll-api", || {
         sh("cargo", &["build", "--release", "-p", "enroll-api"])

@@ -23,6 +23,9 @@ pub enum Need {
     Axe,
     /// FlexSearch and MiniSearch from npm, for `cargo xtask bench finder`.
     FinderBenchLibraries,
+    /// Binaryen's wasm-opt from npm, which every release build runs over
+    /// the first page's wasm (`split::optimize`).
+    Binaryen,
 }
 
 impl Need {
@@ -33,6 +36,15 @@ impl Need {
         Need::Chromium,
         Need::Postgres,
         Need::Axe,
+        Need::Binaryen,
+    ];
+
+    /// What a release build of the app needs (`build_app`).
+    pub const APP: &'static [Need] = &[
+        Need::WasmTarget,
+        Need::Trunk,
+        Need::WasmBindgen,
+        Need::Binaryen,
     ];
 }
 
@@ -59,6 +71,7 @@ pub fn ensure(needs: &[Need]) -> Result {
             // Both Debian packages, installed together above.
             Need::Chromium | Need::Postgres => {}
             Need::Axe => ensure_npm("axe", &[("axe-core", AXE_VERSION)])?,
+            Need::Binaryen => ensure_npm("binaryen", &[("binaryen", BINARYEN_VERSION)])?,
             Need::FinderBenchLibraries => ensure_npm(
                 "bench-finder",
                 &[
@@ -178,6 +191,14 @@ fn postgres_version() -> Option<String> {
 }
 
 const AXE_VERSION: &str = "4.14.1";
+
+/// Debian's binaryen (108) is too old for rustc's wasm (TOOLCHAIN.md).
+const BINARYEN_VERSION: &str = "132.0.0";
+
+/// wasm-opt, installed under target/tools (not tracked).
+pub fn wasm_opt_path() -> std::path::PathBuf {
+    crate::root().join("target/tools/binaryen/node_modules/.bin/wasm-opt")
+}
 
 /// axe-core's browser build, installed under target/tools (not tracked).
 pub fn axe_path() -> std::path::PathBuf {
