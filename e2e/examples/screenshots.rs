@@ -225,6 +225,8 @@ async fn account_pages(stack: &Stack, shot: &dyn Fn(&str) -> String) {
     stack.wait_for(".csp-error-summary").await;
     stack.shot(&shot("27-profile-errors")).await;
     stack.click("[data-to-account]").await;
+    business_profile(stack, shot).await;
+    stack.click("[data-to-account]").await;
     stack.wait_for("[data-sign-out]").await;
     stack.click("[data-sign-out]").await;
     stack.wait_for("#f-password").await;
@@ -234,6 +236,29 @@ async fn account_pages(stack: &Stack, shot: &dyn Fn(&str) -> String) {
     stack.shot(&shot("25-code-at-sign-in")).await;
     stack.click(".csp-back-link").await;
     stack.wait_for("[data-status]").await;
+}
+
+/// The business profile: as it opens, publishing it empty, its form's
+/// end with a location, and published.
+async fn business_profile(stack: &Stack, shot: &dyn Fn(&str) -> String) {
+    open_section(stack, "business-profile", "[data-standing]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stack.shot(&shot("29-business-profile")).await;
+    stack.click("#f-published").await;
+    stack.click("form button[type=submit]").await;
+    stack.wait_for(".csp-error-summary").await;
+    stack.shot(&shot("29-business-profile-errors")).await;
+    stack.click("#f-products-azure").await;
+    stack
+        .in_app("#f-products-azure", "el.scrollIntoView(); return true;")
+        .await;
+    stack.shot(&shot("29-business-profile-choices")).await;
+    stack.click("[data-add-location]").await;
+    stack.fill("#f-locations-0-country", "DE").await;
+    stack
+        .in_app("#f-published", "el.scrollIntoView(); return true;")
+        .await;
+    stack.shot(&shot("29-business-profile-end")).await;
 }
 
 /// Types each value into its field.

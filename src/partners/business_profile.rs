@@ -134,7 +134,21 @@ pub fn BusinessProfilePage(heading: NodeRef<H1>) -> impl IntoView {
     // is published); the form keeps what is typed apart from it.
     let current = RwSignal::new(None::<BusinessProfile>);
     let form = RwSignal::new(None::<Form>);
+    // "Saved", above the form: focused, so a user at the form's end (and
+    // a screen reader) is taken to it.
     let told = RwSignal::new(None::<MessageKey>);
+    let notice = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if told.get().is_some() {
+            request_animation_frame(move || {
+                if let Some(p) = notice.get_untracked() {
+                    let _ = p.focus();
+                }
+            });
+        }
+    });
+    // The logo's own "saved" or "removed", beside it.
+    let logo_told = RwSignal::new(None::<MessageKey>);
     // Loads again when a save finds the profile saved by someone else
     // meanwhile: shown as it is now, to change again.
     let changed_elsewhere = RwSignal::new(0);
@@ -163,7 +177,7 @@ pub fn BusinessProfilePage(heading: NodeRef<H1>) -> impl IntoView {
                     c.profile.logo_url = saved.profile.logo_url.clone();
                 }
             });
-            told.set(Some(if removed {
+            logo_told.set(Some(if removed {
                 words::BUSINESS_LOGO_REMOVED
             } else {
                 words::BUSINESS_LOGO_SAVED
@@ -186,9 +200,9 @@ pub fn BusinessProfilePage(heading: NodeRef<H1>) -> impl IntoView {
     view! {
         <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(words::BUSINESS_TITLE)}</h1>
         <p>{move || i18n.t(words::BUSINESS_INTRO)}</p>
-        {move || told.get().map(|key| view! { <p class="csp-notice" role="status">{move || i18n.t(key)}</p> })}
+        {move || told.get().map(|key| view! { <p class="csp-notice" role="status" tabindex="-1" node_ref=notice>{move || i18n.t(key)}</p> })}
         {move || current.get().map(|c| view! { <Standing profile=c.profile/> })}
-        {move || current.get().map(|c| view! { <Logo url=c.profile.logo_url editable=may_edit() logo=logo/> })}
+        {move || current.get().map(|c| view! { <Logo url=c.profile.logo_url editable=may_edit() logo=logo told=logo_told/> })}
         {move || match (current.get_untracked(), form.get(), may_edit()) {
             (Some(c), Some(fields), true) => view! {
                 <ProfileForm form=fields contacts=c.profile.contacts on_save=Callback::new(move |()| {
@@ -232,6 +246,7 @@ fn Logo(
     url: Option<String>,
     editable: bool,
     logo: crate::account::Request<Option<web_sys::File>, ()>,
+    told: RwSignal<Option<MessageKey>>,
 ) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
@@ -265,6 +280,7 @@ fn Logo(
     view! {
         <section class="csp-section" aria-labelledby="logo-heading">
             <h2 class="csp-heading-m" id="logo-heading">{move || i18n.t(words::BUSINESS_LOGO)}</h2>
+            {move || told.get().map(|key| view! { <p class="csp-notice" role="status">{move || i18n.t(key)}</p> })}
             {match url {
                 Some(url) => view! {
                     <img class="csp-logo" src=url alt=move || i18n.tf(words::BUSINESS_LOGO_ALT, &[("company", &company())])/>
@@ -283,7 +299,7 @@ fn Logo(
                 </div>
                 <div class="csp-actions-row">
                     <button type="button" class="csp-button csp-button--secondary" data-upload-logo aria-disabled=move || logo.pending().get().to_string()
-                        on:click=move |_| upload()>{move || i18n.t(words::BUSINESS_LOGO_UPLOAD)}</button>
+                        on:click=move |_| { told.set(None); upload() }>{move || i18n.t(words::BUSINESS_LOGO_UPLOAD)}</button>
                     {has_logo.then(|| view! {
                         <button type="button" class="csp-button csp-button--warning" data-remove-logo on:click=move |_| logo.send(None)>
                             {move || i18n.t(words::BUSINESS_LOGO_REMOVE)}
@@ -326,7 +342,7 @@ fn Choices(vocabulary: Vocabulary, chosen: RwSignal<Vec<String>>) -> impl IntoVi
         })
         .collect::<Vec<_>>();
     view! {
-        <fieldset class="csp-fieldset csp-field" class:csp-field--error=move || error.get().is_some() id=field_id(field) tabindex="-1">
+        <fieldset class="csp-fieldset csp-field" class:csp-group--error=move || error.get().is_some() id=field_id(field) tabindex="-1">
             <legend class="csp-label">{move || i18n.t(label_of(field))}</legend>
             {move || error.get().map(|m| view! { <p class="csp-error-message">{m}</p> })}
             <div class="csp-choices">{boxes}</div>
@@ -414,18 +430,19 @@ fn ProfileForm(
             </div>
             <PlainField path="website" label_key=words::BUSINESS_WEBSITE hint_key=words::BUSINESS_WEBSITE_HINT input_type="url" autocomplete="url" value=form.website errors=state.errors/>
             <PlainField path="linkedin" label_key=words::BUSINESS_LINKEDIN hint_key=words::BUSINESS_LINKEDIN_HINT input_type="url" value=form.linkedin errors=state.errors/>
+            // In the order of "still needed" and of the error summary.
+            <Choices vocabulary=vocabulary::INDUSTRIES chosen=industries/>
             <Choices vocabulary=vocabulary::PRODUCTS chosen=products/>
             <Choices vocabulary=vocabulary::SERVICES chosen=services/>
-            <Choices vocabulary=vocabulary::INDUSTRIES chosen=industries/>
             <Choices vocabulary=vocabulary::CUSTOMER_SIZES chosen=sizes/>
             <Checkbox path="only_listed_sizes" label=words::BUSINESS_ONLY_LISTED_SIZES value=form.only_listed_sizes/>
             <Choices vocabulary=vocabulary::LANGUAGES chosen=languages/>
-            <fieldset class="csp-fieldset csp-field" class:csp-field--error=move || locations_error.get().is_some() id=field_id("locations") tabindex="-1">
+            <fieldset class="csp-fieldset csp-field" class:csp-group--error=move || locations_error.get().is_some() id=field_id("locations") tabindex="-1">
                 <legend class="csp-heading-m">{move || i18n.t(words::BUSINESS_LOCATIONS)}</legend>
                 <div class="csp-hint">{move || i18n.t(words::BUSINESS_LOCATIONS_HINT)}</div>
                 {move || locations_error.get().map(|m| view! { <p class="csp-error-message">{m}</p> })}
                 {location_views}
-                <button type="button" class="csp-button csp-button--secondary" data-add-location on:click=move |_| {
+                <button type="button" class="csp-button csp-button--secondary csp-add-location" data-add-location on:click=move |_| {
                     form.locations.update(|all| all.push(LocationFields::of(&Address::default())));
                 }>{move || i18n.t(words::BUSINESS_ADD_LOCATION)}</button>
             </fieldset>

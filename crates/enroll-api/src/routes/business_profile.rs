@@ -5,7 +5,6 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use enroll_core::account::{Action, Request};
 use enroll_core::business_profile::limits::LOGO_MAX_BYTES;
 use enroll_core::business_profile::{BusinessProfile, ContactChoice};
@@ -15,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::parameters::IfMatchHeader;
-use super::preconditions::{if_match, IfMatch};
+use super::preconditions::{if_match, with_etag};
 use super::signed_in::{permitted, SignedIn};
 use super::{cacheable_json, AppState};
 use crate::error::ApiFailure;
@@ -60,11 +59,6 @@ async fn current(
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct LogoImage(#[allow(dead_code)] Vec<u8>);
-
-fn with_etag(profile: &BusinessProfile, version: i64) -> Response {
-    let etag = format!("\"{version}\"");
-    ([(header::ETAG, etag)], Json(profile.clone())).into_response()
-}
 
 fn internal() -> ApiFailure {
     ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
@@ -125,10 +119,7 @@ pub async fn save(
     JsonBody(profile): JsonBody<BusinessProfile>,
 ) -> Result<Response, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::EditBusinessProfile)?;
-    let expected = match if_match(&headers)? {
-        IfMatch::Any => None,
-        IfMatch::Version(version) => Some(version),
-    };
+    let expected = if_match(&headers)?.version();
     let account_id = &session.user.account_id;
     let profile = profile.trimmed();
     let users: Vec<String> = state

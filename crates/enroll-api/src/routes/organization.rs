@@ -3,8 +3,8 @@
 //! account's users see them.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use enroll_core::account::{Action, Request};
 use enroll_core::contract::ProviderRequests;
@@ -13,7 +13,7 @@ use enroll_core::ApiErrorBody;
 use enroll_core::ErrorCode;
 
 use super::parameters::IfMatchHeader;
-use super::preconditions::{if_match, IfMatch};
+use super::preconditions::{if_match, with_etag};
 use super::signed_in::SignedIn;
 use super::signed_in::{account_of, application_of, permitted};
 use super::AppState;
@@ -37,11 +37,6 @@ async fn current(
         OrganizationProfile::from_application(&application.answers),
         0,
     ))
-}
-
-fn with_etag(profile: &OrganizationProfile, version: i64) -> Response {
-    let etag = format!("\"{version}\"");
-    ([(header::ETAG, etag)], Json(profile.clone())).into_response()
 }
 
 /// The organization profile
@@ -106,10 +101,7 @@ pub async fn save(
         Request::Account,
         Action::EditOrganizationProfile,
     )?;
-    let expected = match if_match(&headers)? {
-        IfMatch::Any => None,
-        IfMatch::Version(version) => Some(version),
-    };
+    let expected = if_match(&headers)?.version();
     let report = profile.validate(&state.reference.data);
     if !report.valid {
         return Err(ApiFailure::invalid(report));

@@ -3,6 +3,8 @@
 //! often a request is sent).
 
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
 use enroll_core::ErrorCode;
 
 use crate::error::ApiFailure;
@@ -32,6 +34,23 @@ pub fn if_match(headers: &HeaderMap) -> Result<IfMatch, ApiFailure> {
         .parse()
         .unwrap_or(-1);
     Ok(IfMatch::Version(version))
+}
+
+impl IfMatch {
+    /// The version a write must find, if any (`*`: whichever).
+    pub fn version(self) -> Option<i64> {
+        match self {
+            Self::Any => None,
+            Self::Version(version) => Some(version),
+        }
+    }
+}
+
+/// `body` as JSON with its version as a strong `ETag` (`"3"`), for
+/// `If-Match` on the next write.
+pub fn with_etag<T: serde::Serialize>(body: &T, version: i64) -> Response {
+    let etag = format!("\"{version}\"");
+    ([(header::ETAG, etag)], Json(body)).into_response()
 }
 
 /// The request's `Idempotency-Key`, if it sent a usable one.

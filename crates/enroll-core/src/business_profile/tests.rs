@@ -92,7 +92,8 @@ fn publishing_an_incomplete_profile_names_each_thing_missing() {
 
 #[test]
 fn each_answer_is_checked_by_its_rule() {
-    let cases: Vec<(fn(&mut BusinessProfile), (&str, &str))> = vec![
+    type Change = fn(&mut BusinessProfile);
+    let cases: Vec<(Change, (&str, &str))> = vec![
         (
             |p| p.description = "x".repeat(limits::DESCRIPTION_MAX_CHARS + 1),
             ("description", "too_long"),
