@@ -96,6 +96,12 @@ fn decode(body: &[u8], format: ImageFormat) -> Result<DynamicImage, Problem> {
         _ => refused(ProblemCode::InvalidFormat),
     };
     let mut decoder = reader.into_decoder().map_err(failed)?;
+    // `from_decoder` does not count the pixels against `max_alloc` (only
+    // `ImageReader::decode` does): counted here, from the header, before
+    // any is decoded. A 4,000 × 4,000 PNG of 16-bit channels is over it.
+    if decoder.total_bytes() > LOGO_MAX_DECODE_BYTES {
+        return Err(too_large());
+    }
     let orientation = decoder.orientation().map_err(failed)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(failed)?;
     image.apply_orientation(orientation);
@@ -119,13 +125,50 @@ fn png_end(body: &[u8]) -> Option<usize> {
     }
 }
 
-/// Where a JPEG ends: after its last end-of-image marker. Inside the
-/// compressed data a 0xFF byte is always followed by 0x00 or a restart
-/// marker, so 0xFF 0xD9 is a marker wherever it is.
+/// Where a JPEG ends: after the end-of-image marker that closes its last
+/// scan, its segments walked by their lengths and each scan's compressed
+/// data read to the next marker (inside it a 0xFF byte is followed by 0x00
+/// or a restart marker). An EXIF thumbnail's own end marker is inside a
+/// segment, so it is skipped; so is an end marker that HTML appended after
+/// the image carries along.
 fn jpeg_end(body: &[u8]) -> Option<usize> {
-    body.windows(2)
-        .rposition(|pair| pair == [0xff, 0xd9])
-        .map(|at| at + 2)
+    let mut at = 2;
+    loop {
+        // Markers may be preceded by fill bytes (0xFF).
+        while body.get(at) == Some(&0xff) && body.get(at + 1) == Some(&0xff) {
+            at += 1;
+        }
+        if body.get(at) != Some(&0xff) {
+            return None;
+        }
+        let marker = *body.get(at + 1)?;
+        at += 2;
+        match marker {
+            0xd9 => return Some(at),
+            // Standalone markers: no length.
+            0x01 | 0xd0..=0xd7 => continue,
+            _ => {}
+        }
+        let length = u16::from_be_bytes([*body.get(at)?, *body.get(at + 1)?]) as usize;
+        if length < 2 {
+            return None;
+        }
+        at = at.checked_add(length)?;
+        if at > body.len() {
+            return None;
+        }
+        if marker == 0xda {
+            // The scan's data, to the next marker that is not a restart.
+            loop {
+                let byte = *body.get(at)?;
+                let next = body.get(at + 1).copied();
+                if byte == 0xff && !matches!(next, Some(0x00) | Some(0xd0..=0xd7)) {
+                    break;
+                }
+                at += 1;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -140,6 +183,37 @@ mod tests {
             .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
             .unwrap();
         bytes
+    }
+
+    /// A PNG of only a header claiming `width` × `height` pixels of
+    /// 16-bit RGBA, and no pixel data to speak of.
+    fn png_header_only(width: u32, height: u32) -> Vec<u8> {
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut crc = crc32fast::Hasher::new();
+            crc.update(kind);
+            crc.update(data);
+            let mut out = (data.len() as u32).to_be_bytes().to_vec();
+            out.extend(kind);
+            out.extend(data);
+            out.extend(crc.finalize().to_be_bytes());
+            out
+        };
+        let mut header = width.to_be_bytes().to_vec();
+        header.extend(height.to_be_bytes());
+        header.extend([16, 6, 0, 0, 0]);
+        let mut png = PNG_SIGNATURE.to_vec();
+        png.extend(chunk(b"IHDR", &header));
+        png.extend(chunk(b"IDAT", &[0x78, 0x9c]));
+        png.extend(chunk(b"IEND", &[]));
+        png
+    }
+
+    #[test]
+    fn memory_is_counted_from_the_header_before_any_pixel() {
+        // 4,000 × 4,000 is allowed by its sides, not at 8 bytes a pixel
+        // (128 MB); 5,000 wide is refused by its side.
+        assert_eq!(code(&png_header_only(4_000, 4_000)), "too_long");
+        assert_eq!(code(&png_header_only(5_000, 300)), "too_long");
     }
 
     fn code(body: &[u8]) -> &'static str {
@@ -167,5 +241,16 @@ mod tests {
         assert_eq!(code(&tail), "invalid_format");
         let whole = png(300, 300);
         assert_eq!(code(&whole[..whole.len() - 20]), "invalid_format");
+        // A JPEG with HTML after it, even one ending in an end marker.
+        let mut jpeg = Vec::new();
+        DynamicImage::ImageRgb8(ImageBuffer::from_fn(300, 300, |x, _| {
+            image::Rgb([x as u8, 1, 2])
+        }))
+        .write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg)
+        .unwrap();
+        assert!(clean(&jpeg).is_ok());
+        let mut polyglot = jpeg.clone();
+        polyglot.extend_from_slice(b"<script>alert(1)</script>\xff\xd9");
+        assert_eq!(code(&polyglot), "invalid_format");
     }
 }

@@ -419,3 +419,83 @@ async fn a_logo_is_cleaned_or_refused_and_served_as_nothing_but_an_image() {
     // The logo never changed the profile's version.
     assert_eq!(removed.etag(), "\"0\"");
 }
+
+/// The user who acts on referrals, removed: the profile loses its
+/// contact and, incomplete now, is unpublished as a new version; readers
+/// are given the chosen contact only, not every user.
+#[backends]
+async fn removing_the_referral_contact_unpublishes_the_profile() {
+    let (api, clock) = api_with_clock().await;
+    let (admin, _, _) = fully_set_up(&api, &clock).await;
+    let sam =
+        common::account::add_user(&api, &admin, "sam@contoso.com", &["referrals_admin"]).await;
+    let sam_id = sam.body["id"].as_str().unwrap().to_owned();
+    let complete = json!({
+        "description": "Cloud migrations for hospitals.",
+        "industries": ["healthcare"], "products": ["azure"], "services": ["migration"],
+        "customer_sizes": ["50_99"], "languages": ["de"],
+        "locations": [{"country": "DE", "lines": ["Unter den Linden 1"], "locality": "Berlin", "postal_code": "10117"}],
+        "referral_contact": sam_id, "published": true
+    });
+    let saved = put_profile(&api, &admin, "\"0\"", &complete, "en-US").await;
+    assert_eq!(saved.status(), 200, "{}", saved.text());
+    assert_eq!(saved.body["contacts"].as_array().unwrap().len(), 2);
+
+    // An account admin reads it: the chosen contact only.
+    let reader = signed_in_user(&api, &clock, &admin, "aa@contoso.com", &["account_admin"]).await;
+    let read = as_user(
+        &api,
+        &reader,
+        Method::GET,
+        "/account/business-profile",
+        None,
+    )
+    .await;
+    let contacts = read.body["contacts"].as_array().unwrap();
+    assert_eq!(contacts.len(), 1, "{contacts:?}");
+    assert_eq!(contacts[0]["id"], sam_id.as_str());
+
+    let removed = as_user(
+        &api,
+        &admin,
+        Method::DELETE,
+        &format!("/account/users/{sam_id}"),
+        None,
+    )
+    .await;
+    assert!(removed.status().is_success(), "{}", removed.text());
+    let after = as_user(&api, &admin, Method::GET, "/account/business-profile", None).await;
+    assert_eq!(after.body["referral_contact"], Value::Null);
+    assert_eq!(after.body["published"], false);
+    assert_eq!(
+        after.etag(),
+        "\"2\"",
+        "a new version: a form open on the old one is told"
+    );
+}
+
+/// A logo between the other routes' 64 KB and its own 1 MB is taken.
+#[backends]
+async fn a_logo_of_half_a_megabyte_is_taken() {
+    let (api, clock) = api_with_clock().await;
+    let (admin, _, _) = fully_set_up(&api, &clock).await;
+    // Noise does not compress: 370 × 370 RGBA is about 540 KB as a PNG.
+    let mut state: u32 = 7;
+    let noise = ImageBuffer::from_fn(370, 370, |_, _| {
+        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        let [a, b, c, _] = state.to_be_bytes();
+        Rgba([a, b, c, 255])
+    });
+    let mut bytes = Vec::new();
+    DynamicImage::ImageRgba8(noise)
+        .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+        .unwrap();
+    assert!(
+        (400_000..1_000_000).contains(&bytes.len()),
+        "{} bytes",
+        bytes.len()
+    );
+    let saved = put_logo(&api, &admin, bytes, "image/png").await;
+    assert_eq!(saved.status(), 200, "{}", saved.text());
+    assert!(saved.body["logo_url"].as_str().unwrap().ends_with(".png"));
+}

@@ -38,7 +38,9 @@ async fn a_second_factor_is_set_up_once_then_asked_at_every_sign_in() {
             "edit_organization_profile",
             "view_provider_requests",
             "manage_own_security",
-            "prove_domain"
+            "prove_domain",
+            "view_business_profile",
+            "edit_business_profile"
         ])
     );
 

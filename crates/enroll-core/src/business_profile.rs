@@ -81,7 +81,7 @@ pub struct ContactChoice {
 impl BusinessProfile {
     /// As typed, without the spaces around each answer; codes once each,
     /// in their vocabulary's order (unknown ones last, to be reported);
-    /// empty locations left out; without what the server sets (the logo's
+    /// without what the server sets (the logo's
     /// URL, the contacts to choose from).
     pub fn trimmed(&self) -> Self {
         let codes = |codes: &[String], vocabulary: Vocabulary| {
@@ -100,12 +100,9 @@ impl BusinessProfile {
             customer_sizes: codes(&self.customer_sizes, vocabulary::CUSTOMER_SIZES),
             only_listed_sizes: self.only_listed_sizes,
             languages: codes(&self.languages, vocabulary::LANGUAGES),
-            locations: self
-                .locations
-                .iter()
-                .map(Address::trimmed)
-                .filter(|a| *a != Address::default())
-                .collect(),
+            // An empty one is kept, and reported at its own place: the
+            // page's locations and the problems' numbers stay the same.
+            locations: self.locations.iter().map(Address::trimmed).collect(),
             referral_contact: self
                 .referral_contact
                 .as_deref()

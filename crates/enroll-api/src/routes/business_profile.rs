@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use enroll_core::account::{Action, Request};
+use enroll_core::account::{allowed_actions, Action, Request};
 use enroll_core::business_profile::limits::LOGO_MAX_BYTES;
 use enroll_core::business_profile::{BusinessProfile, ContactChoice};
 use enroll_core::vocabulary::PartnerVocabularies;
@@ -41,11 +41,15 @@ async fn current(
             (profile, stored.version)
         }
     };
+    // Who may edit it chooses among the users; who reads it sees the one
+    // chosen, not the account's whole list.
+    let may_edit = allowed_actions(&session.user.roles).contains(&Action::EditBusinessProfile);
     profile.contacts = state
         .store
         .users_of(account_id)
         .await?
         .into_iter()
+        .filter(|user| may_edit || profile.referral_contact.as_ref() == Some(&user.id))
         .map(|user| ContactChoice {
             name: format!("{} {}", user.first_name, user.last_name),
             id: user.id,
@@ -161,6 +165,10 @@ pub async fn save(
     }
 }
 
+/// Logos decoded at once, at most: each may hold 80 MB
+/// (`LOGO_MAX_DECODE_BYTES`) while it is decoded.
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// The logo's routes, with the body limit of their own (1 MB; every other
 /// route keeps 64 KB).
 pub fn logo_routes() -> OpenApiRouter<AppState> {
@@ -200,8 +208,9 @@ pub async fn put_logo(
     body: Bytes,
 ) -> Result<Response, ApiFailure> {
     let session = permitted(&signed_in, Request::Account, Action::EditBusinessProfile)?;
-    // Decoding takes a core for a moment on a large image: off the
-    // threads that answer requests.
+    // Decoding takes a core and up to 80 MB for a moment on a large
+    // image: off the threads that answer requests, and a few at a time.
+    let _turn = DECODING.acquire().await.map_err(|_| internal())?;
     let cleaned = tokio::task::spawn_blocking(move || crate::logo::clean(&body))
         .await
         .map_err(|_| internal())?

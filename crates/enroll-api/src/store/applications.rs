@@ -360,7 +360,13 @@ impl Store {
                     // No other account can stall an approval: an invitation
                     // of the address that was never taken up is withdrawn.
                     let email = &account.user.email;
-                    match withdraw_invitation(tx, email).await? {
+                    match withdraw_invitation(
+                        tx,
+                        email,
+                        crate::clock::from_iso(&now).unwrap_or_default(),
+                    )
+                    .await?
+                    {
                         Withdrawal::Free => {}
                         // Nothing of the change is kept: the transaction
                         // rolls back on this error.

@@ -1,6 +1,8 @@
 //! Business profiles and their logos.
 
-use super::{secs, Store, StoreError};
+use enroll_core::business_profile::BusinessProfile;
+
+use super::{secs, Conn, Store, StoreError};
 
 /// A saved business profile as stored: its version, its JSON (without the
 /// logo's URL) and its logo's hash.
@@ -27,6 +29,46 @@ pub enum Saved {
     Changed(i64),
     /// The referral contact is no user of the account any more.
     NoSuchContact,
+}
+
+/// A user removed from the account (`user_id`) is no referral contact:
+/// a profile naming them loses its contact and, no longer complete, is
+/// unpublished (its page then says the contact is still needed), as a
+/// new version. In the removal's own transaction.
+pub(super) async fn forget_referral_contact(
+    conn: &mut Conn<'_>,
+    account_id: &str,
+    user_id: &str,
+    at: u64,
+) -> Result<(), StoreError> {
+    let row: Option<(i64, String)> = on!(conn, c => sqlx::query_as(
+        "SELECT version, body FROM business_profiles WHERE account_id = $1"
+    )
+    .bind(account_id)
+    .fetch_optional(c)
+    .await)?;
+    let Some((version, body)) = row else {
+        return Ok(());
+    };
+    let mut profile: BusinessProfile = serde_json::from_str(&body)
+        .map_err(|e| StoreError::Corrupt(format!("business profile of {account_id}: {e}")))?;
+    if profile.referral_contact.as_deref() != Some(user_id) {
+        return Ok(());
+    }
+    profile.referral_contact = None;
+    profile.published = false;
+    let body = serde_json::to_string(&profile)
+        .map_err(|e| StoreError::Corrupt(format!("business profile of {account_id}: {e}")))?;
+    execute!(conn, c => sqlx::query(
+        "UPDATE business_profiles SET version = $1, body = $2, published = $3, updated_at = $4
+         WHERE account_id = $5",
+    )
+    .bind(version + 1)
+    .bind(&body)
+    .bind(false)
+    .bind(secs(at))
+    .bind(account_id))?;
+    Ok(())
 }
 
 impl Store {

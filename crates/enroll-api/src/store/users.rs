@@ -218,6 +218,7 @@ pub(super) enum Withdrawal {
 pub(super) async fn withdraw_invitation(
     conn: &mut Conn<'_>,
     email: &str,
+    at: u64,
 ) -> Result<Withdrawal, StoreError> {
     let Some(held) = user_where(conn, "login", &address_key(email)).await? else {
         return Ok(Withdrawal::Free);
@@ -241,6 +242,7 @@ pub(super) async fn withdraw_invitation(
     ] {
         execute!(conn, c => sqlx::query(sql).bind(&user_id))?;
     }
+    super::business_profiles::forget_referral_contact(conn, &account_id, &user_id, at).await?;
     // Told: whoever of that account may add users (and so invited them).
     let admins = users_in(conn, &account_id)
         .await?
@@ -352,6 +354,7 @@ impl Store {
         actor: Vec<Role>,
     ) -> Result<UserChange, StoreError> {
         let (account_id, id) = (account_id.to_owned(), id.to_owned());
+        let now = self.now();
         self.write(move |tx| {
             Box::pin(async move {
                 if let Some(refused) = refusal(tx, &account_id, &id, &actor, &[]).await? {
@@ -364,6 +367,8 @@ impl Store {
                 execute!(tx, c => sqlx::query("DELETE FROM users WHERE account_id = $1 AND id = $2")
                     .bind(&account_id)
                     .bind(&id))?;
+                super::business_profiles::forget_referral_contact(tx, &account_id, &id, now)
+                    .await?;
                 Ok(UserChange::Done)
             })
         })

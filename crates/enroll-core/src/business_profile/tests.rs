@@ -215,6 +215,9 @@ fn trimming_orders_codes_as_the_lists_do_once_each() {
     profile.referral_contact = Some("  ".into());
     let trimmed = profile.trimmed();
     assert_eq!(trimmed.customer_sizes, ["1_9", "100_249"]);
-    assert_eq!(trimmed.locations.len(), 1, "an empty location is none");
     assert_eq!(trimmed.referral_contact, None);
+    // An empty location is reported where it is, not dropped (the page's
+    // second location is the problems' `locations.1`).
+    assert_eq!(trimmed.locations.len(), 2);
+    assert!(problems(&profile).contains(&("locations.1.country".to_owned(), "required")));
 }
