@@ -207,6 +207,9 @@ pub fn with_book(
     book: enroll_core::i18n::Book,
     part: impl Fn() -> AnyView + Send + Sync + 'static,
 ) -> AnyView {
+    if Catalog::added(book) {
+        return part();
+    }
     let i18n = use_i18n();
     let api = expect_context::<crate::api::ApiClient>();
     let name = match book {

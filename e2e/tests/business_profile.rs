@@ -28,6 +28,21 @@ async fn the_admin_publishes_a_complete_business_profile_with_a_logo() {
     stack.click("[data-nav=business-profile]").await;
     stack.wait_for_text("h1", "Business profile").await;
     stack.wait_for("[data-standing=draft]").await;
+    // Its heading has focus, as every page's does once it opens.
+    e2e::eventually("the heading is focused", async || {
+        let focused = stack
+            .in_app(
+                "body",
+                "const a = host.shadowRoot.activeElement; return a ? a.tagName : '';",
+            )
+            .await;
+        if focused == json!("H1") {
+            Ok(())
+        } else {
+            Err(focused)
+        }
+    })
+    .await;
     let missing = stack
         .in_app("[data-missing]", "return el.querySelectorAll('li').length;")
         .await;
@@ -89,6 +104,7 @@ async fn the_admin_publishes_a_complete_business_profile_with_a_logo() {
         stack.click(&format!("#f-{code}")).await;
     }
     stack.click("[data-add-location]").await;
+    stack.wait_for_focus("f-locations-0-country").await;
     stack.fill("#f-locations-0-country", "DE").await;
     stack
         .fill("#f-locations-0-lines-0", "Unter den Linden 1")
@@ -117,7 +133,12 @@ async fn the_admin_publishes_a_complete_business_profile_with_a_logo() {
         .accessible_in_both_languages("business profile, published")
         .await;
 
-    // The logo: too large is said at once; a PNG is kept and shown.
+    // The logo: none chosen, or too large, is said at once; a PNG is kept
+    // and shown.
+    stack.click("[data-upload-logo]").await;
+    stack
+        .wait_for_text("#logo-error", "Choose an image file first")
+        .await;
     let too_large = vec![0u8; 1024 * 1024 + 1];
     stack
         .choose_file("#f-logo", "huge.png", "image/png", &too_large)
@@ -129,7 +150,7 @@ async fn the_admin_publishes_a_complete_business_profile_with_a_logo() {
         .await;
     stack.click("[data-upload-logo]").await;
     stack
-        .wait_for_text("[role=status]", "The logo is saved.")
+        .wait_for_text("[data-logo-status]", "The logo is saved.")
         .await;
     let shown = stack
         .in_app(

@@ -32,9 +32,12 @@ fn label_of(field: &str) -> MessageKey {
     }
 }
 
-/// One location's fields.
+/// One location's fields: those the form shows, and the address as
+/// loaded, whose other parts (a third street line, a sorting code saved
+/// through the API) are kept as they were.
 #[derive(Clone, Copy)]
 struct LocationFields {
+    loaded: StoredValue<Address>,
     country: RwSignal<String>,
     line1: RwSignal<String>,
     line2: RwSignal<String>,
@@ -47,6 +50,7 @@ impl LocationFields {
     fn of(address: &Address) -> Self {
         let line = |n: usize| RwSignal::new(address.lines.get(n).cloned().unwrap_or_default());
         Self {
+            loaded: StoredValue::new(address.clone()),
             country: RwSignal::new(address.country.clone()),
             line1: line(0),
             line2: line(1),
@@ -57,16 +61,19 @@ impl LocationFields {
     }
 
     fn address(&self) -> Address {
+        let loaded = self.loaded.get_value();
+        let more = loaded.lines.iter().skip(2).cloned();
         Address {
             country: self.country.get_untracked().trim().to_uppercase(),
             lines: [self.line1.get_untracked(), self.line2.get_untracked()]
                 .into_iter()
+                .chain(more)
                 .filter(|l| !l.trim().is_empty())
                 .collect(),
             locality: self.locality.get_untracked(),
             region: self.region.get_untracked(),
             postal_code: self.postal_code.get_untracked(),
-            ..Address::default()
+            ..loaded
         }
     }
 }
@@ -197,12 +204,26 @@ pub fn BusinessProfilePage(heading: NodeRef<H1>) -> impl IntoView {
         }
     });
     let may_edit = move || state.may(Action::EditBusinessProfile);
+    // The account's pages focus their heading as they open; this one
+    // arrives later, with its part and its messages: focused as it does.
+    Effect::new(move |_| {
+        request_animation_frame(move || {
+            if let Some(h1) = heading.get_untracked() {
+                let _ = h1.focus();
+            }
+        });
+    });
+    // The logo's section is drawn once: an upload or a removal changes its
+    // picture, and focus stays on the button pressed.
+    let loaded_once = Memo::new(move |_| current.with(Option::is_some));
+    let logo_url =
+        Memo::new(move |_| current.with(|c| c.as_ref().and_then(|c| c.profile.logo_url.clone())));
     view! {
         <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(words::BUSINESS_TITLE)}</h1>
         <p>{move || i18n.t(words::BUSINESS_INTRO)}</p>
         {move || told.get().map(|key| view! { <p class="csp-notice" role="status" tabindex="-1" node_ref=notice>{move || i18n.t(key)}</p> })}
         {move || current.get().map(|c| view! { <Standing profile=c.profile/> })}
-        {move || current.get().map(|c| view! { <Logo url=c.profile.logo_url editable=may_edit() logo=logo told=logo_told/> })}
+        {move || loaded_once.get().then(|| view! { <Logo url=logo_url editable=may_edit() logo=logo told=logo_told/> })}
         {move || match (current.get_untracked(), form.get(), may_edit()) {
             (Some(c), Some(fields), true) => view! {
                 <ProfileForm form=fields contacts=c.profile.contacts on_save=Callback::new(move |()| {
@@ -243,7 +264,7 @@ fn Standing(profile: Profile) -> impl IntoView {
 /// form's answers stay as typed).
 #[component]
 fn Logo(
-    url: Option<String>,
+    url: Memo<Option<String>>,
     editable: bool,
     logo: crate::account::Request<Option<web_sys::File>, ()>,
     told: RwSignal<Option<MessageKey>>,
@@ -251,17 +272,18 @@ fn Logo(
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
     let input = NodeRef::<Input>::new();
-    let too_large = RwSignal::new(false);
+    // What is wrong with the file chosen, told before sending it.
+    let refused = RwSignal::new(None::<MessageKey>);
     let company = move || {
         state
             .account
             .with(|a| a.as_ref().map(|a| a.company.clone()).unwrap_or_default())
     };
-    let has_logo = url.is_some();
+    let has_logo = move || url.with(Option::is_some);
     let error = move || {
-        too_large
+        refused
             .get()
-            .then(|| i18n.t(words::BUSINESS_LOGO_TOO_LARGE))
+            .map(|key| i18n.t(key))
             .or_else(|| message_at(&state.errors, "logo"))
     };
     let upload = move || {
@@ -269,19 +291,24 @@ fn Logo(
             .get_untracked()
             .and_then(|i| i.files())
             .and_then(|f| f.get(0));
-        let Some(file) = file else { return };
-        // Told at once, without sending a megabyte the server refuses.
-        let over = file.size() > enroll_core::business_profile::limits::LOGO_MAX_BYTES as f64;
-        too_large.set(over);
-        if !over {
-            logo.send(Some(file));
+        // Without sending a megabyte the server refuses.
+        let too_large = |file: &web_sys::File| {
+            file.size() > enroll_core::business_profile::limits::LOGO_MAX_BYTES as f64
+        };
+        match file {
+            None => refused.set(Some(words::BUSINESS_LOGO_CHOOSE_FIRST)),
+            Some(file) if too_large(&file) => refused.set(Some(words::BUSINESS_LOGO_TOO_LARGE)),
+            Some(file) => {
+                refused.set(None);
+                logo.send(Some(file));
+            }
         }
     };
     view! {
         <section class="csp-section" aria-labelledby="logo-heading">
             <h2 class="csp-heading-m" id="logo-heading">{move || i18n.t(words::BUSINESS_LOGO)}</h2>
-            {move || told.get().map(|key| view! { <p class="csp-notice" role="status">{move || i18n.t(key)}</p> })}
-            {match url {
+            {move || told.get().map(|key| view! { <p class="csp-notice" role="status" data-logo-status>{move || i18n.t(key)}</p> })}
+            {move || match url.get() {
                 Some(url) => view! {
                     <img class="csp-logo" src=url alt=move || i18n.tf(words::BUSINESS_LOGO_ALT, &[("company", &company())])/>
                 }.into_any(),
@@ -295,12 +322,12 @@ fn Logo(
                     <input class="csp-file" type="file" id=field_id("logo") accept="image/png,image/jpeg" node_ref=input
                         aria-describedby=move || if error().is_some() { "logo-hint logo-error" } else { "logo-hint" }
                         aria-invalid=move || error().is_some().to_string()
-                        on:change=move |_| too_large.set(false)/>
+                        on:change=move |_| refused.set(None)/>
                 </div>
                 <div class="csp-actions-row">
                     <button type="button" class="csp-button csp-button--secondary" data-upload-logo aria-disabled=move || logo.pending().get().to_string()
                         on:click=move |_| { told.set(None); upload() }>{move || i18n.t(words::BUSINESS_LOGO_UPLOAD)}</button>
-                    {has_logo.then(|| view! {
+                    {move || has_logo().then(|| view! {
                         <button type="button" class="csp-button csp-button--warning" data-remove-logo on:click=move |_| logo.send(None)>
                             {move || i18n.t(words::BUSINESS_LOGO_REMOVE)}
                         </button>
@@ -341,10 +368,16 @@ fn Choices(vocabulary: Vocabulary, chosen: RwSignal<Vec<String>>) -> impl IntoVi
             }
         })
         .collect::<Vec<_>>();
+    let error_id = format!("{field}-error");
+    let described = {
+        let error_id = error_id.clone();
+        move || error.get().is_some().then(|| error_id.clone())
+    };
     view! {
-        <fieldset class="csp-fieldset csp-field" class:csp-group--error=move || error.get().is_some() id=field_id(field) tabindex="-1">
+        <fieldset class="csp-fieldset csp-field" class:csp-group--error=move || error.get().is_some() id=field_id(field) tabindex="-1"
+            aria-describedby=described>
             <legend class="csp-label">{move || i18n.t(label_of(field))}</legend>
-            {move || error.get().map(|m| view! { <p class="csp-error-message">{m}</p> })}
+            {move || error.get().map(|m| view! { <p class="csp-error-message" id=error_id.clone()>{m}</p> })}
             <div class="csp-choices">{boxes}</div>
         </fieldset>
     }
@@ -422,7 +455,7 @@ fn ProfileForm(
                 <label class="csp-label" for=field_id("description")>{move || capitalized(i18n.t(words::BUSINESS_DESCRIPTION))}</label>
                 <div class="csp-hint" id="description-hint">{move || i18n.t(words::BUSINESS_DESCRIPTION_HINT)}</div>
                 {move || description_error.get().map(|m| view! { <p class="csp-error-message" id="description-error">{m}</p> })}
-                <textarea class="csp-input csp-textarea" id=field_id("description") name="description" rows="6" maxlength="2500"
+                <textarea class="csp-input csp-textarea" id=field_id("description") name="description" rows="6"
                     aria-describedby=move || if description_error.get().is_some() { "description-hint description-error" } else { "description-hint" }
                     aria-invalid=move || description_error.get().is_some().to_string()
                     prop:value=move || form.description.get()
@@ -437,13 +470,18 @@ fn ProfileForm(
             <Choices vocabulary=vocabulary::CUSTOMER_SIZES chosen=sizes/>
             <Checkbox path="only_listed_sizes" label=words::BUSINESS_ONLY_LISTED_SIZES value=form.only_listed_sizes/>
             <Choices vocabulary=vocabulary::LANGUAGES chosen=languages/>
-            <fieldset class="csp-fieldset csp-field" class:csp-group--error=move || locations_error.get().is_some() id=field_id("locations") tabindex="-1">
+            <fieldset class="csp-fieldset csp-field" class:csp-group--error=move || locations_error.get().is_some() id=field_id("locations") tabindex="-1"
+                aria-describedby=move || if locations_error.get().is_some() { "locations-hint locations-error" } else { "locations-hint" }>
                 <legend class="csp-heading-m">{move || i18n.t(words::BUSINESS_LOCATIONS)}</legend>
-                <div class="csp-hint">{move || i18n.t(words::BUSINESS_LOCATIONS_HINT)}</div>
-                {move || locations_error.get().map(|m| view! { <p class="csp-error-message">{m}</p> })}
+                <div class="csp-hint" id="locations-hint">{move || i18n.t(words::BUSINESS_LOCATIONS_HINT)}</div>
+                {move || locations_error.get().map(|m| view! { <p class="csp-error-message" id="locations-error">{m}</p> })}
                 {location_views}
-                <button type="button" class="csp-button csp-button--secondary csp-add-location" data-add-location on:click=move |_| {
+                <button type="button" class="csp-button csp-button--secondary csp-add-location" data-add-location on:click=move |ev| {
                     form.locations.update(|all| all.push(LocationFields::of(&Address::default())));
+                    // On to the new location's first answer.
+                    let last = form.locations.with_untracked(Vec::len) - 1;
+                    let root = ev.target().and_then(|t| crate::ui::root_of(&t));
+                    crate::ui::focus_after_render(root, field_id(&format!("locations.{last}.country")));
                 }>{move || i18n.t(words::BUSINESS_ADD_LOCATION)}</button>
             </fieldset>
             <div class="csp-field" class:csp-field--error=move || contact_error.get().is_some()>
@@ -451,6 +489,7 @@ fn ProfileForm(
                 <div class="csp-hint" id="contact-hint">{move || i18n.t(words::BUSINESS_REFERRAL_CONTACT_HINT)}</div>
                 {move || contact_error.get().map(|m| view! { <p class="csp-error-message" id="contact-error">{m}</p> })}
                 <select class="csp-select" id=field_id("referral_contact")
+                    aria-invalid=move || contact_error.get().is_some().to_string()
                     aria-describedby=move || if contact_error.get().is_some() { "contact-hint contact-error" } else { "contact-hint" }
                     on:change:target=move |ev| form.referral_contact.set(ev.target().value())>
                     <option value="">{move || i18n.t(words::BUSINESS_CHOOSE_CONTACT)}</option>
@@ -517,7 +556,11 @@ fn ProfileView(profile: Profile) -> impl IntoView {
         .into_iter()
         .map(|v| row(label_of(v.field), names(v, profile.codes(v).to_vec())))
         .collect::<Vec<_>>();
+    let only_listed = profile.only_listed_sizes.then(|| {
+        view! { <p data-only-listed>{move || i18n.t(words::BUSINESS_ONLY_LISTED_SIZES_ON)}</p> }
+    });
     view! {
+        {only_listed}
         <dl class="csp-summary" data-business-profile>
             {row(words::BUSINESS_DESCRIPTION, or_empty(profile.description.clone()))}
             {row(words::BUSINESS_WEBSITE, or_empty(profile.website.clone()))}

@@ -230,6 +230,13 @@ impl Catalog {
         }
     }
 
+    /// Whether `book` was added at run time already (to every locale at
+    /// once, as the app adds them): a part opened again need not fetch it.
+    pub fn added(book: Book) -> bool {
+        book.added_slot()
+            .is_some_and(|slot| ADDED.iter().all(|books| books[slot].get().is_some()))
+    }
+
     fn parse(locale: Locale, sources: impl Iterator<Item = &'static str>) -> Self {
         Self {
             locale,
@@ -476,6 +483,13 @@ mod tests {
         );
         let zh = Catalog::get(Locale::ZhCn);
         assert_eq!(zh.text_of("test.added_at_run_time"), "运行时加上的");
+        assert!(!Catalog::added(Book::Account), "not yet in every locale");
+        Catalog::add(
+            Locale::EnUs,
+            Book::Account,
+            "test.added_at_run_time = added",
+        );
+        assert!(Catalog::added(Book::Account));
         assert_eq!(zh.text_of("test.added_second"), "第二本");
     }
 
