@@ -499,3 +499,42 @@ async fn a_logo_of_half_a_megabyte_is_taken() {
     assert_eq!(saved.status(), 200, "{}", saved.text());
     assert!(saved.body["logo_url"].as_str().unwrap().ends_with(".png"));
 }
+
+/// The vocabularies a partner's own page may show, named in the reader's
+/// language; the partners' book of messages the app fetches.
+#[backends]
+async fn the_vocabularies_are_named_in_the_readers_language() {
+    let (api, _) = api_with_clock().await;
+    let zh = api
+        .request(Method::GET, "/reference/partner-vocabularies")
+        .header("Accept-Language", "zh-CN")
+        .checked()
+        .await;
+    assert_eq!(zh.status(), 200);
+    assert_eq!(zh.headers()["vary"], "accept-language");
+    let counts: Vec<usize> = ["industries", "products", "services", "customer_sizes"]
+        .iter()
+        .map(|v| zh.body[v].as_array().unwrap().len())
+        .collect();
+    assert_eq!(counts, [14, 20, 10, 11]);
+    let healthcare = |answer: &Answer| {
+        answer.body["industries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["code"] == "healthcare")
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(healthcare(&zh).as_deref(), Some("医疗保健"));
+    let en = api
+        .request(Method::GET, "/reference/partner-vocabularies")
+        .checked()
+        .await;
+    assert_eq!(healthcare(&en).as_deref(), Some("Healthcare"));
+
+    let book = api.get_json("/reference/messages/partners").await;
+    assert!(book["zh-CN"]
+        .as_str()
+        .unwrap()
+        .contains("business.title = 业务资料"));
+}
