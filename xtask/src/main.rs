@@ -137,14 +137,14 @@ pub fn build_app() -> Result {
         sh_env(
             tools::TRUNK,
             &["build", "--release", "--offline"],
-            &[("RUSTFLAGS", split::RUSTFLAGS)],
+            &[("RUSTFLAGS", &split::rustflags())],
         )
     })?;
     step(
         "split the wasm: the first page's part, the parts loaded later",
         || split::split(&root().join("dist")),
     )?;
-    step("wasm-opt -Oz over the first page's wasm", || {
+    step("wasm-opt -Os over the first page's wasm", || {
         split::optimize(&root().join("dist"))
     })?;
     step("content hashes in the names boot.js loads", || {

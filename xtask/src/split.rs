@@ -30,6 +30,25 @@ const _: () = assert!(PLACEHOLDER.len() == enroll_core::contract::assets::HASH_D
 /// points on, and the relocations wasm-split reads.
 pub const RUSTFLAGS: &str = "--cfg erase_components --cfg csp_split -Clink-args=--emit-relocs";
 
+/// `RUSTFLAGS`, and the crates' sources named without the registry's
+/// directory: a panic's location is kept in the wasm as its file's path,
+/// and 63 of them in the first part began with `/root/.cargo/registry/src/`
+/// (they now read `index.crates.io-<hash>/reactive_graph-0.2.16/…`).
+/// Removing the `index.crates.io-<hash>/` too saved 2 KB raw and cost 1.1
+/// KB brotli: past a point, brotli's figure moves with where wasm-opt puts
+/// things more than with the bytes removed.
+pub fn rustflags() -> String {
+    let cargo_home = std::env::var("CARGO_HOME")
+        .ok()
+        .or_else(|| {
+            std::env::var("HOME")
+                .ok()
+                .map(|home| format!("{home}/.cargo"))
+        })
+        .unwrap_or_default();
+    format!("{RUSTFLAGS} --remap-path-prefix={cargo_home}/registry/src/=")
+}
+
 /// Splits Cargo's release wasm into dist/ (after `trunk build`).
 pub fn split(dist: &Path) -> Result {
     // Where Trunk's cargo build wrote it: a CARGO_TARGET_DIR of the
@@ -104,8 +123,8 @@ const FEATURES: [&str; 6] = [
     "--enable-sign-ext",
 ];
 
-/// Runs `wasm-opt -Oz` over the first page's wasm, after wasm-bindgen:
-/// 736 → 678 KB raw, about 3 KB less brotli on what every visitor waits
+/// Runs `wasm-opt -Os` over the first page's wasm, after wasm-bindgen:
+/// 736 → 694 KB raw, 211.9 → 208.6 KB brotli on what every visitor waits
 /// for (README, "Loading"). Its imports and exports, the shared table and
 /// memory the parts link to, keep their names and meaning; the parts are
 /// left as they are.
@@ -113,7 +132,10 @@ pub fn optimize(dist: &Path) -> Result {
     let main = dist.join("csp-enroll_bg.wasm");
     let main_arg = main.to_string_lossy();
     let wasm_opt = crate::tools::wasm_opt_path();
-    let mut args = vec!["-Oz"];
+    // -Os, not -Oz: smaller in brotli, what visitors download, on every
+    // build tried (209.7 → 208.6 KB here; 207.6 → 206.9 KB and 208.8 →
+    // 208.6 KB on two earlier ones), though 16 KB larger raw.
+    let mut args = vec!["-Os"];
     args.extend(FEATURES);
     args.extend([&*main_arg, "-o", &*main_arg]);
     let before = std::fs::metadata(&main).map(|m| m.len()).unwrap_or(0);
