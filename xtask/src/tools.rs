@@ -246,6 +246,13 @@ fn ensure_npm(dir: &str, packages: &[(&str, &str)]) -> Result {
             &prefix,
         ];
         args.extend(wanted.iter().map(String::as_str));
+        if version_of("npm").is_none() {
+            return Err(format!(
+                "{} come from npm, which is not installed: install Node.js and npm \
+                 (Debian: apt-get install nodejs npm), then run this again",
+                wanted.join(", ")
+            ));
+        }
         sh("npm", &args)
     })
 }

@@ -16,7 +16,6 @@
 //! referrals, then the older profile.
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::business_profile::BusinessProfile;
@@ -103,15 +102,33 @@ pub struct Match {
 }
 
 /// `typed` as places are compared: Unicode compatibility forms (full
-/// width) and diacritics folded away, lower case, single spaces.
+/// width) and Latin diacritics folded away, lower case, hyphens as
+/// spaces, single spaces. Only the combining marks that are accents
+/// (U+0300–U+036F) go: a Devanagari vowel sign or a kana's voicing mark
+/// is part of the word. Letters with no decomposition are written as
+/// their languages write them without (Łódź is Lodz, Tromsø Tromso).
 pub fn folded_place(typed: &str) -> String {
-    let folded: String = typed
+    let mut folded = String::with_capacity(typed.len());
+    for c in typed
         .nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect();
-    // "ß" has no decomposition: as German writes it without.
-    let folded = folded.replace('ß', "ss");
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+    {
+        for c in c.to_lowercase() {
+            match c {
+                'ß' => folded.push_str("ss"),
+                'ł' => folded.push('l'),
+                'ø' => folded.push('o'),
+                'æ' => folded.push_str("ae"),
+                'œ' => folded.push_str("oe"),
+                'đ' | 'ð' => folded.push('d'),
+                'ı' => folded.push('i'),
+                'þ' => folded.push_str("th"),
+                'ς' => folded.push('σ'),
+                '-' | '‐' | '‑' => folded.push(' '),
+                c => folded.push(c),
+            }
+        }
+    }
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -136,11 +153,12 @@ pub fn rank(needs: &Needs, locale: Locale, candidates: &[Candidate]) -> Vec<Matc
                 .iter()
                 .filter(|l| l.country.eq_ignore_ascii_case(&needs.country))
                 .collect();
-            let products: Vec<&String> = needs
+            let mut products: Vec<&String> = needs
                 .products
                 .iter()
                 .filter(|code| p.products.contains(code))
                 .collect();
+            products.dedup();
             let size_listed = p.customer_sizes.contains(&needs.company_size);
             if in_country.is_empty() || products.is_empty() || (p.only_listed_sizes && !size_listed)
             {
@@ -182,6 +200,13 @@ pub fn rank(needs: &Needs, locale: Locale, candidates: &[Candidate]) -> Vec<Matc
             .then(ca.open_referrals.cmp(&cb.open_referrals))
             .then(ca.since.cmp(&cb.since))
             .then(ca.account_id.cmp(cb.account_id))
+    });
+    // One place per partner, whatever the store handed over twice.
+    let mut seen = Vec::new();
+    ranked.retain(|(_, c, _)| {
+        let first = !seen.contains(&c.account_id);
+        seen.push(c.account_id);
+        first
     });
     ranked
         .into_iter()

@@ -85,6 +85,11 @@ impl PartnerRequest {
     /// `contact.email`). Call on `trimmed()`.
     pub fn validate(&self, reference: &ReferenceData) -> ValidationReport {
         let mut errors = Vec::new();
+        // The language of the emails and the one a partner should speak:
+        // one the product has words in.
+        if crate::Locale::from_tag(&self.locale).is_none() {
+            errors.push(Problem::at("locale", ProblemCode::InvalidFormat));
+        }
         let needs = &self.needs;
         if needs.products.is_empty() {
             errors.push(Problem::at("needs.products", ProblemCode::Required));
@@ -265,7 +270,7 @@ mod tests {
                 assert!(catalog.lookup(&own).is_some(), "{own} in {}", locale.tag());
                 assert_eq!(problem.message.as_deref(), catalog.lookup(&own));
             }
-            assert_eq!(report.errors.len(), 10, "{:?}", report.errors);
+            assert_eq!(report.errors.len(), 11, "{:?}", report.errors);
         }
     }
 }

@@ -219,6 +219,17 @@ fn ties_go_to_fewer_open_referrals_then_the_older_profile_whatever_the_order() {
             .collect();
         assert_eq!(found, expected, "at most three, in the same order");
     }
+    // A partner handed over twice takes one place.
+    let twice = [
+        candidate("idle-old", 0, 2),
+        candidate("idle-old", 0, 2),
+        candidate("idle-new", 0, 9),
+    ];
+    let found: Vec<String> = rank(&request, Locale::EnUs, &twice)
+        .into_iter()
+        .map(|m| m.account_id)
+        .collect();
+    assert_eq!(found, ["idle-old", "idle-new"]);
     // An unpublished profile receives nothing.
     let mut draft = same.clone();
     draft.published = false;
@@ -239,8 +250,20 @@ fn places_compare_without_case_width_or_diacritics() {
         ("  São  Paulo ", "sao paulo"),
         ("Straßburg", "Strassburg"),
         ("Zürich", "zurich"),
+        ("Łódź", "Lodz"),
+        ("Wrocław", "Wroclaw"),
+        ("Tromsø", "Tromso"),
+        ("Đà Nẵng", "Da Nang"),
+        ("Diyarbakır", "Diyarbakir"),
+        ("Saint-Étienne", "saint etienne"),
+        ("Kraków", "Krakow"),
+        ("İstanbul", "istanbul"),
+        ("ΣΑΜΟΣ", "Σάμος"),
     ] {
         assert_eq!(folded_place(a), folded_place(b), "{a} / {b}");
     }
-    assert_ne!(folded_place("Berlin"), folded_place("Bern"));
+    // Marks that are part of a word are kept: two cities, not one.
+    for (a, b) in [("Berlin", "Bern"), ("पुणे", "पण"), ("が", "か")] {
+        assert_ne!(folded_place(a), folded_place(b), "{a} / {b}");
+    }
 }
