@@ -212,10 +212,7 @@ pub fn with_book(
     }
     let i18n = use_i18n();
     let api = expect_context::<crate::api::ApiClient>();
-    let name = match book {
-        enroll_core::i18n::Book::Partners => "partners",
-        _ => "account",
-    };
+    let name = book.name();
     let messages = LocalResource::new(move || {
         let api = api.clone();
         let locale = i18n.locale.get_untracked();

@@ -2,13 +2,12 @@
 
 use enroll_core::account::Action;
 use enroll_core::organization::OrganizationProfile;
-use enroll_core::ErrorCode;
 use enroll_core::{msg, MessageKey};
 use leptos::html::H1;
 use leptos::prelude::*;
 
 use super::{AccountState, Request};
-use crate::api::Profile;
+use crate::api::{Profile, Versioned};
 use crate::i18n::{country_name, use_i18n};
 use crate::ui::field::{capitalized, PlainField};
 
@@ -28,7 +27,7 @@ pub fn ProfilePage(heading: NodeRef<H1>) -> impl IntoView {
     let save = state.request(
         move |api, token, locale, sent: Profile| async move {
             let answer = api.save_organization_profile(&token, &sent, locale).await;
-            if answer.as_ref().err().and_then(|f| f.code()) == Some(ErrorCode::ProfileChanged) {
+            if Versioned::changed_elsewhere(&answer) {
                 editing.set(false);
                 changed_elsewhere.update(|n| *n += 1);
             }

@@ -11,7 +11,7 @@ use enroll_core::contract::{
     Credentials, MfaCode, PasswordChange, ProviderRequests, TotpConfirmation, Users,
 };
 use enroll_core::domains::{AccountDomains, DomainCode, DomainCodeSent, DomainProofRequest};
-use enroll_core::Locale;
+use enroll_core::{ErrorCode, Locale};
 use serde::de::DeserializeOwned;
 
 const ORGANIZATION_PROFILE: &str = "/account/organization-profile";
@@ -120,6 +120,22 @@ impl ApiClient {
 pub struct Versioned<T> {
     pub profile: T,
     pub etag: String,
+}
+
+impl<T> Versioned<T> {
+    /// An answer's body and its `ETag`.
+    fn read((profile, etag): (T, Option<String>)) -> Self {
+        Self {
+            profile,
+            etag: etag.unwrap_or_default(),
+        }
+    }
+
+    /// Whether a save found the profile saved by someone else meanwhile
+    /// (412 `profile_changed`): the page loads it again.
+    pub fn changed_elsewhere(answer: &Result<Self, ApiFailure>) -> bool {
+        answer.as_ref().err().and_then(ApiFailure::code) == Some(ErrorCode::ProfileChanged)
+    }
 }
 
 /// The organization profile and its version.
@@ -252,11 +268,8 @@ impl ApiClient {
         token: &str,
         locale: Locale,
     ) -> Result<Versioned<T>, ApiFailure> {
-        let (profile, etag) = self.send_as("GET", path, Some(token), None, locale).await?;
-        Ok(Versioned {
-            profile,
-            etag: etag.unwrap_or_default(),
-        })
+        let answer = self.send_as("GET", path, Some(token), None, locale).await?;
+        Ok(Versioned::read(answer))
     }
 
     /// Saves a profile at `path` against the version it was read at.
@@ -275,11 +288,7 @@ impl ApiClient {
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
-        let (saved, etag) = read(response).await?;
-        Ok(Versioned {
-            profile: saved,
-            etag: etag.unwrap_or_default(),
-        })
+        Ok(Versioned::read(read(response).await?))
     }
 
     pub async fn organization_profile(
@@ -326,25 +335,22 @@ impl ApiClient {
         file: Option<web_sys::File>,
         locale: Locale,
     ) -> Result<BusinessProfile, ApiFailure> {
-        let request = match &file {
-            Some(_) => self.request_as("PUT", BUSINESS_LOGO, locale, Some(token)),
-            None => self.request_as("DELETE", BUSINESS_LOGO, locale, Some(token)),
-        };
         let sent = match file {
             Some(file) => {
-                request
+                self.request_as("PUT", BUSINESS_LOGO, locale, Some(token))
                     .body(file)
                     .map_err(|_| ApiFailure::Unreadable)?
                     .send()
                     .await
             }
-            None => request.send().await,
+            None => {
+                self.request_as("DELETE", BUSINESS_LOGO, locale, Some(token))
+                    .send()
+                    .await
+            }
         };
-        let (profile, etag) = read(sent.map_err(|_| ApiFailure::Unreachable)?).await?;
-        Ok(Versioned {
-            profile,
-            etag: etag.unwrap_or_default(),
-        })
+        let answer = read(sent.map_err(|_| ApiFailure::Unreachable)?).await?;
+        Ok(Versioned::read(answer))
     }
 
     pub async fn provider_relationships(

@@ -7,12 +7,12 @@ use enroll_core::account::Action;
 use enroll_core::business_profile::{BusinessProfile as Profile, ContactChoice};
 use enroll_core::msg::partners as words;
 use enroll_core::vocabulary::{self, Vocabulary};
-use enroll_core::{Address, ErrorCode, MessageKey};
+use enroll_core::{Address, MessageKey};
 use leptos::html::{Input, H1};
 use leptos::prelude::*;
 
 use crate::account::AccountState;
-use crate::api::BusinessProfile;
+use crate::api::{BusinessProfile, Versioned};
 use crate::i18n::{country_name, use_i18n};
 use crate::ui::field::{capitalized, message_at, PlainField};
 use crate::ui::field_id;
@@ -162,7 +162,7 @@ pub fn BusinessProfilePage(heading: NodeRef<H1>) -> impl IntoView {
     let save = state.request(
         move |api, token, locale, sent: BusinessProfile| async move {
             let answer = api.save_business_profile(&token, &sent, locale).await;
-            if answer.as_ref().err().and_then(|f| f.code()) == Some(ErrorCode::ProfileChanged) {
+            if Versioned::changed_elsewhere(&answer) {
                 changed_elsewhere.update(|n| *n += 1);
             }
             answer

@@ -84,22 +84,16 @@ impl BusinessProfile {
     /// without what the server sets (the logo's
     /// URL, the contacts to choose from).
     pub fn trimmed(&self) -> Self {
-        let codes = |codes: &[String], vocabulary: Vocabulary| {
-            let mut codes: Vec<String> = codes.iter().map(|c| c.trim().to_owned()).collect();
-            codes.sort_by_key(|c| (vocabulary.position(c).unwrap_or(usize::MAX), c.clone()));
-            codes.dedup();
-            codes
-        };
         Self {
             description: self.description.trim().to_owned(),
             website: self.website.trim().to_owned(),
             linkedin: self.linkedin.trim().to_owned(),
-            industries: codes(&self.industries, vocabulary::INDUSTRIES),
-            products: codes(&self.products, vocabulary::PRODUCTS),
-            services: codes(&self.services, vocabulary::SERVICES),
-            customer_sizes: codes(&self.customer_sizes, vocabulary::CUSTOMER_SIZES),
+            industries: vocabulary::INDUSTRIES.in_order(&self.industries),
+            products: vocabulary::PRODUCTS.in_order(&self.products),
+            services: vocabulary::SERVICES.in_order(&self.services),
+            customer_sizes: vocabulary::CUSTOMER_SIZES.in_order(&self.customer_sizes),
             only_listed_sizes: self.only_listed_sizes,
-            languages: codes(&self.languages, vocabulary::LANGUAGES),
+            languages: vocabulary::LANGUAGES.in_order(&self.languages),
             // An empty one is kept, and reported at its own place: the
             // page's locations and the problems' numbers stay the same.
             locations: self.locations.iter().map(Address::trimmed).collect(),
@@ -171,13 +165,7 @@ impl BusinessProfile {
             errors.push(Problem::at("linkedin", ProblemCode::InvalidFormat));
         }
         for vocabulary in vocabulary::ALL {
-            let unknown = self.codes(vocabulary).iter().find(|c| !vocabulary.knows(c));
-            if let Some(code) = unknown {
-                errors.push(
-                    Problem::at(vocabulary.field, ProblemCode::InvalidFormat)
-                        .with_param("value", code.chars().take(40).collect::<String>()),
-                );
-            }
+            errors.extend(vocabulary.unknown(vocabulary.field, self.codes(vocabulary)));
         }
         for (i, location) in self.locations.iter().enumerate() {
             let answers = Answers {

@@ -189,6 +189,17 @@ pub enum Book {
 impl Book {
     pub const ALL: [Book; 4] = [Book::Core, Book::Emails, Book::Account, Book::Partners];
 
+    /// Its name where it is served (`/reference/messages/{name}`) and
+    /// in `locales/`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Core => "core",
+            Self::Emails => "emails",
+            Self::Account => "account",
+            Self::Partners => "partners",
+        }
+    }
+
     /// Its place among the books the app adds at run time; none for the
     /// ones it carries or never shows.
     fn added_slot(self) -> Option<usize> {

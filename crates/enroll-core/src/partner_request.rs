@@ -59,13 +59,10 @@ impl PartnerRequest {
     /// As typed, without the spaces around each answer; codes once each.
     pub fn trimmed(&self) -> Self {
         let text = |t: &String| t.trim().to_owned();
-        let mut products: Vec<String> = self.needs.products.iter().map(text).collect();
-        products.sort_by_key(|c| (PRODUCTS.position(c).unwrap_or(usize::MAX), c.clone()));
-        products.dedup();
         Self {
             locale: text(&self.locale),
             needs: Needs {
-                products,
+                products: PRODUCTS.in_order(&self.needs.products),
                 industry: text(&self.needs.industry),
                 company_size: text(&self.needs.company_size),
                 country: text(&self.needs.country).to_ascii_uppercase(),
@@ -94,16 +91,12 @@ impl PartnerRequest {
         if needs.products.is_empty() {
             errors.push(Problem::at("needs.products", ProblemCode::Required));
         }
-        if let Some(unknown) = needs.products.iter().find(|c| !PRODUCTS.knows(c)) {
-            errors.push(unknown_term("needs.products", unknown));
-        }
-        let one_of = |path: &str, code: &str, vocabulary: Vocabulary| {
+        errors.extend(PRODUCTS.unknown("needs.products", &needs.products));
+        let one_of = |path: &str, code: &String, vocabulary: Vocabulary| {
             if code.is_empty() {
                 Some(Problem::at(path, ProblemCode::Required))
-            } else if !vocabulary.knows(code) {
-                Some(unknown_term(path, code))
             } else {
-                None
+                vocabulary.unknown(path, std::slice::from_ref(code))
             }
         };
         errors.extend(one_of("needs.industry", &needs.industry, INDUSTRIES));
@@ -150,11 +143,6 @@ impl PartnerRequest {
         }
         ValidationReport::from_problems(errors, at_contact(warnings).collect())
     }
-}
-
-fn unknown_term(path: &str, code: &str) -> Problem {
-    Problem::at(path, ProblemCode::InvalidFormat)
-        .with_param("value", code.chars().take(40).collect::<String>())
 }
 
 /// A line that must be given: required, then no control character and not

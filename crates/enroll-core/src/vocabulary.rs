@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::msg::partners::*;
-use crate::{Catalog, MessageKey};
+use crate::{Catalog, MessageKey, Problem, ProblemCode};
 
 /// One term: its code and its name's message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +38,25 @@ impl Vocabulary {
     /// Its place in the list, for sorting codes as the pages show them.
     pub fn position(&self, code: &str) -> Option<usize> {
         self.terms.iter().position(|t| t.code == code)
+    }
+
+    /// `codes` trimmed, once each, in this list's order (unknown ones
+    /// last, to be reported by `unknown`).
+    pub fn in_order(&self, codes: &[String]) -> Vec<String> {
+        let mut codes: Vec<String> = codes.iter().map(|c| c.trim().to_owned()).collect();
+        codes.sort_by_key(|c| (self.position(c).unwrap_or(usize::MAX), c.clone()));
+        codes.dedup();
+        codes
+    }
+
+    /// The problem at `path` with the first of `codes` this list lacks,
+    /// if any: `invalid_format`, naming it (cut to 40 characters).
+    pub fn unknown(&self, path: &str, codes: &[String]) -> Option<Problem> {
+        let code = codes.iter().find(|c| !self.knows(c))?;
+        Some(
+            Problem::at(path, ProblemCode::InvalidFormat)
+                .with_param("value", code.chars().take(40).collect::<String>()),
+        )
     }
 
     /// Its terms with their names in `catalog`'s language.

@@ -303,10 +303,10 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
 
 /// The books `GET /reference/messages/{book}` serves, by their `{book}`
 /// (the contract's `BookPath` lists the same names).
-pub const SERVED_BOOKS: [(&str, enroll_core::i18n::Book); 2] = [
-    ("account", enroll_core::i18n::Book::Account),
-    ("partners", enroll_core::i18n::Book::Partners),
-];
+pub const SERVED_BOOKS: [(&str, enroll_core::i18n::Book); 2] = {
+    use enroll_core::i18n::Book::{Account, Partners};
+    [(Account.name(), Account), (Partners.name(), Partners)]
+};
 
 /// A book of messages the app fetches with its part
 ///
