@@ -68,7 +68,7 @@ function start() {
 }
 
 // The iframe's address: the app's page, the element's settings, the host
-// page (resume links come back to it) and a resume link's fragment.
+// page (resume links come back to it) and a link's fragment.
 function frameAddress(element) {
   const settings = new URLSearchParams();
   settings.set("host", location.origin);
@@ -77,8 +77,11 @@ function frameAddress(element) {
     const value = element.getAttribute(attribute);
     if (value !== null && !settings.has(key)) settings.set(key, value);
   }
-  const resume = /(?:^#|&)resume=([0-9a-fA-F]+\.[0-9a-fA-F]+)/.exec(location.hash);
-  if (resume) settings.set("resume", resume[1]);
+  // A resume link's, or a customer's link to a request for a partner.
+  for (const name of ["resume", "partner-request"]) {
+    const link = new RegExp(`(?:^#|&)${name}=([0-9a-fA-F]+\\.[0-9a-fA-F]+)`).exec(location.hash);
+    if (link) settings.set(name, link[1]);
+  }
   return `${new URL("./index.html", import.meta.url)}#${settings}`;
 }
 

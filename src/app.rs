@@ -56,6 +56,14 @@ pub fn App(
         StartAt::Account => {
             view! { <LaterPart load=Box::new(move || later::account(None, None))/> }.into_any()
         }
+        StartAt::FindPartner => {
+            let opened = config
+                .partner_request
+                .clone()
+                .map(|(id, token)| crate::api::RequestRef { id, token });
+            view! { <LaterPart load=Box::new(move || later::find_partner(opened.clone()))/> }
+                .into_any()
+        }
         StartAt::Wizard => view! { <Wizard api=api early=early_program/> }.into_any(),
     };
     // Inside a partner's page the landmarks are the page's: the app is a

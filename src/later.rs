@@ -1,6 +1,6 @@
 //! The parts of the app that load after the first page: the later wizard
 //! pages, the provider finder, the partner account and its business
-//! profile.
+//! profile, the find-a-partner page.
 //!
 //! In the release build (`cargo xtask`, `--cfg csp_split`) each part is a
 //! wasm file of its own, fetched the first time it is shown, or earlier by
@@ -86,6 +86,16 @@ pub fn business_profile(heading: NodeRef<leptos::html::H1>) -> Loading {
     })
 }
 
+/// The find-a-partner page, or a customer's request's page (`opened`).
+pub fn find_partner(opened: Option<crate::api::RequestRef>) -> Loading {
+    Box::pin(async move {
+        #[cfg(csp_split)]
+        return split::find_partner_part(opened).await;
+        #[cfg(not(csp_split))]
+        return split::find_partner_part(opened);
+    })
+}
+
 /// Fetches the wizard's later pages in the background once the browser
 /// is idle (not while the first page is still being drawn or answered),
 /// so Continue does not wait for them. A failure here is silent: the page
@@ -129,6 +139,11 @@ mod split {
         heading: leptos::prelude::NodeRef<leptos::html::H1>,
     ) -> Result<AnyView, NotLoaded> {
         Ok(crate::partners::business_profile_page(heading))
+    }
+
+    #[cfg_attr(csp_split, wasm_split_helpers::wasm_split(find_partner, fallible))]
+    pub fn find_partner_part(opened: Option<crate::api::RequestRef>) -> Result<AnyView, NotLoaded> {
+        Ok(crate::partners::find_partner_page(opened))
     }
 
     #[cfg_attr(csp_split, wasm_split_helpers::wasm_split(account, fallible))]

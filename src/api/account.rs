@@ -21,7 +21,7 @@ const BUSINESS_LOGO: &str = "/account/business-profile/logo";
 impl ApiClient {
     /// A POST of `body` (JSON) as `token`, its answer read as `T`. Not
     /// retried: each is a step of signing in, repeated by the user.
-    async fn post_as<T: DeserializeOwned>(
+    pub(super) async fn post_as<T: DeserializeOwned>(
         &self,
         path: &str,
         token: Option<&str>,
@@ -146,7 +146,7 @@ pub type BusinessProfile = Versioned<enroll_core::business_profile::BusinessProf
 
 impl ApiClient {
     /// A request as `token` with a JSON body (or none), read as `T`.
-    async fn send_as<T: DeserializeOwned>(
+    pub(super) async fn send_as<T: DeserializeOwned>(
         &self,
         method: &str,
         path: &str,

@@ -5,8 +5,8 @@ use super::{
     body_of, new_idempotency_key, read, read_text, ApiClient, ApiFailure, DraftRef, Saved,
 };
 use enroll_core::contract::{
-    AdminEmailCode, AdminEmailCodeSent, AdminEmailConfirmed, AdminEmailDelivery,
-    CreatedApplication, DraftAnswers, ProviderRequests, ResumeEmailRequest, StatusHistory,
+    AdminEmailCode, AdminEmailConfirmed, AdminEmailDelivery, CreatedApplication, DraftAnswers,
+    EmailCodeSent, ProviderRequests, ResumeEmailRequest, StatusHistory,
 };
 use enroll_core::outbox::Delivery;
 use enroll_core::{Answers, Locale, ProviderRequest};
@@ -124,7 +124,7 @@ impl ApiClient {
             .send()
             .await
             .map_err(|_| ApiFailure::Unreachable)?;
-        read::<AdminEmailCodeSent>(response)
+        read::<EmailCodeSent>(response)
             .await
             .map(|(sent, _)| sent.to)
     }

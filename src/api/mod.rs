@@ -7,9 +7,11 @@ mod account;
 mod directory;
 mod drafts;
 mod failure;
+mod partner_requests;
 
 pub use account::{BusinessProfile, Profile, Versioned};
 pub use failure::{describe_trouble, ApiFailure};
+pub use partner_requests::RequestRef;
 
 use enroll_core::address::AddressFormat;
 use enroll_core::{ApiErrorBody, Application, Locale, ProgramSettings, ValidationReport};

@@ -37,6 +37,9 @@ pub struct HostConfig {
     /// A resume link's `#resume=<id>.<token>`, when the page was opened
     /// from one.
     pub resume: Option<(String, String)>,
+    /// A customer's link to a request for a partner,
+    /// `#partner-request=<id>.<token>`: the request's page opens.
+    pub partner_request: Option<(String, String)>,
     /// The page's address without its fragment: where resume links point
     /// (in an iframe, the host page's).
     pub page_url: String,
@@ -58,6 +61,9 @@ pub enum StartAt {
     Finder,
     /// The partner account's sign-in, for companies already approved.
     Account,
+    /// A customer looking for a partner (`find-partner`), or, opened from
+    /// the link emailed, the request's page.
+    FindPartner,
 }
 
 /// `data-mode`.
@@ -104,10 +110,15 @@ pub const REMOUNTING_ATTRIBUTES: [&str; 7] = [
 
 /// `#resume=<id>.<token>` → (id, token).
 pub fn parse_resume_fragment(hash: &str) -> Option<(String, String)> {
+    parse_link_fragment(hash, "resume=")
+}
+
+/// `#<name><id>.<token>` (`name` with its `=`) → (id, token), both hex.
+fn parse_link_fragment(hash: &str, name: &str) -> Option<(String, String)> {
     let value = hash
         .trim_start_matches('#')
         .split('&')
-        .find_map(|part| part.strip_prefix("resume="))?;
+        .find_map(|part| part.strip_prefix(name))?;
     let (id, token) = value.split_once('.')?;
     let ok = |s: &str| !s.is_empty() && s.len() <= 128 && s.chars().all(|c| c.is_ascii_hexdigit());
     (ok(id) && ok(token)).then(|| (id.to_owned(), token.to_owned()))
@@ -165,15 +176,24 @@ impl HostConfig {
                         "wizard" | "status" => Ok(StartAt::Wizard),
                         "finder" => Ok(StartAt::Finder),
                         "account" => Ok(StartAt::Account),
+                        "find-partner" => Ok(StartAt::FindPartner),
                         _ => Err(ConfigProblem {
                             attribute: "data-start",
                             value,
-                            expected: "wizard, finder, status or account",
+                            expected: "wizard, finder, status, account or find-partner",
                         }),
                     },
                 )
             })
             .unwrap_or_default();
+        // The link emailed to a customer opens the request's page, on
+        // whichever page it points to.
+        let partner_request = parse_link_fragment(hash, "partner-request=");
+        let start = if partner_request.is_some() {
+            StartAt::FindPartner
+        } else {
+            start
+        };
         let model = attribute("data-model").and_then(|value| {
             understood(
                 &mut problems,
@@ -226,6 +246,7 @@ impl HostConfig {
             model,
             finder_in_browser_limit,
             resume: parse_resume_fragment(hash),
+            partner_request,
             page_url: match &frame {
                 Some(frame) => frame.page.clone(),
                 None => page_url.split('#').next().unwrap_or_default().to_owned(),
@@ -406,7 +427,7 @@ mod tests {
         );
         assert_eq!(
             config.problems[1].message(),
-            "data-start=\"shop\" is not understood (wizard, finder, status or account); the default applies"
+            "data-start=\"shop\" is not understood (wizard, finder, status, account or find-partner); the default applies"
         );
     }
 
@@ -430,6 +451,28 @@ mod tests {
         assert!(config.problems.is_empty());
         let alias = HostConfig::read(attrs(&[("data-view", "finder")]), None);
         assert_eq!(alias.start, StartAt::Finder, "data-view stays an alias");
+    }
+
+    #[test]
+    fn find_partner_starts_there_and_a_request_link_opens_its_page_anywhere() {
+        let asked = HostConfig::read(attrs(&[("data-start", "find-partner")]), None);
+        assert_eq!(asked.start, StartAt::FindPartner);
+        assert_eq!(asked.partner_request, None);
+        let wizard_page = |hash: &str| {
+            HostConfig::read_with_location(
+                attrs(&[("data-start", "wizard")]),
+                None,
+                "https://partner.example/apply",
+                hash,
+                None,
+            )
+        };
+        let opened = wizard_page("#partner-request=ab12.cd34");
+        assert_eq!(opened.start, StartAt::FindPartner);
+        assert_eq!(opened.partner_request, Some(("ab12".into(), "cd34".into())));
+        assert_eq!(opened.resume, None);
+        let bad = wizard_page("#partner-request=ab12.<script>");
+        assert_eq!((bad.start, bad.partner_request), (StartAt::Wizard, None));
     }
 
     #[test]

@@ -17,6 +17,8 @@ use crate::i18n::{country_name, use_i18n};
 use crate::ui::field::{capitalized, message_at, PlainField};
 use crate::ui::field_id;
 
+use super::fields::{Checkbox, Choices, TextArea};
+
 /// What a field of the profile is called on the page (and in "still
 /// needed before publishing").
 fn label_of(field: &str) -> MessageKey {
@@ -338,66 +340,6 @@ fn Logo(
     }
 }
 
-/// A checkbox per term of `vocabulary`, in `chosen`; its fieldset is where
-/// the error summary's link for the field leads.
-#[component]
-fn Choices(vocabulary: Vocabulary, chosen: RwSignal<Vec<String>>) -> impl IntoView {
-    let state = expect_context::<AccountState>();
-    let i18n = use_i18n();
-    let field = vocabulary.field;
-    let error = Memo::new(move |_| message_at(&state.errors, field));
-    let boxes = vocabulary
-        .terms
-        .iter()
-        .map(|term| {
-            let code = term.code;
-            let id = field_id(&format!("{field}.{code}"));
-            view! {
-                <div class="csp-checkbox">
-                    <input class="csp-checkbox__input" type="checkbox" id=id.clone() value=code
-                        prop:checked=move || chosen.with(|c| c.iter().any(|x| x == code))
-                        on:change:target=move |ev| {
-                            let on = ev.target().checked();
-                            chosen.update(|c| {
-                                c.retain(|x| x != code);
-                                if on { c.push(code.to_owned()) }
-                            });
-                        }/>
-                    <label class="csp-checkbox__label" for=id>{move || i18n.t(term.name)}</label>
-                </div>
-            }
-        })
-        .collect::<Vec<_>>();
-    let error_id = format!("{field}-error");
-    let described = {
-        let error_id = error_id.clone();
-        move || error.get().is_some().then(|| error_id.clone())
-    };
-    view! {
-        <fieldset class="csp-fieldset csp-field" class:csp-group--error=move || error.get().is_some() id=field_id(field) tabindex="-1"
-            aria-describedby=described>
-            <legend class="csp-label">{move || i18n.t(label_of(field))}</legend>
-            {move || error.get().map(|m| view! { <p class="csp-error-message" id=error_id.clone()>{m}</p> })}
-            <div class="csp-choices">{boxes}</div>
-        </fieldset>
-    }
-}
-
-/// A single checkbox of the form (its path for the error summary).
-#[component]
-fn Checkbox(path: &'static str, label: MessageKey, value: RwSignal<bool>) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = field_id(path);
-    view! {
-        <div class="csp-checkbox">
-            <input class="csp-checkbox__input" type="checkbox" id=id.clone()
-                prop:checked=move || value.get()
-                on:change:target=move |ev| value.set(ev.target().checked())/>
-            <label class="csp-checkbox__label" for=id>{move || i18n.t(label)}</label>
-        </div>
-    }
-}
-
 #[component]
 fn ProfileForm(
     form: Form,
@@ -407,7 +349,6 @@ fn ProfileForm(
 ) -> impl IntoView {
     let state = expect_context::<AccountState>();
     let i18n = use_i18n();
-    let description_error = Memo::new(move |_| message_at(&state.errors, "description"));
     let contact_error = Memo::new(move |_| message_at(&state.errors, "referral_contact"));
     let locations_error = Memo::new(move |_| message_at(&state.errors, "locations"));
     let [industries, products, services, sizes, languages] = form.codes;
@@ -451,25 +392,16 @@ fn ProfileForm(
         .collect::<Vec<_>>();
     view! {
         <form novalidate on:submit=move |ev| { ev.prevent_default(); on_save.run(()); }>
-            <div class="csp-field" class:csp-field--error=move || description_error.get().is_some()>
-                <label class="csp-label" for=field_id("description")>{move || capitalized(i18n.t(words::BUSINESS_DESCRIPTION))}</label>
-                <div class="csp-hint" id="description-hint">{move || i18n.t(words::BUSINESS_DESCRIPTION_HINT)}</div>
-                {move || description_error.get().map(|m| view! { <p class="csp-error-message" id="description-error">{m}</p> })}
-                <textarea class="csp-input csp-textarea" id=field_id("description") name="description" rows="6"
-                    aria-describedby=move || if description_error.get().is_some() { "description-hint description-error" } else { "description-hint" }
-                    aria-invalid=move || description_error.get().is_some().to_string()
-                    prop:value=move || form.description.get()
-                    on:input:target=move |ev| form.description.set(ev.target().value())></textarea>
-            </div>
+            <TextArea path="description" label=words::BUSINESS_DESCRIPTION hint=words::BUSINESS_DESCRIPTION_HINT value=form.description errors=state.errors/>
             <PlainField path="website" label_key=words::BUSINESS_WEBSITE hint_key=words::BUSINESS_WEBSITE_HINT input_type="url" autocomplete="url" value=form.website errors=state.errors/>
             <PlainField path="linkedin" label_key=words::BUSINESS_LINKEDIN hint_key=words::BUSINESS_LINKEDIN_HINT input_type="url" value=form.linkedin errors=state.errors/>
             // In the order of "still needed" and of the error summary.
-            <Choices vocabulary=vocabulary::INDUSTRIES chosen=industries/>
-            <Choices vocabulary=vocabulary::PRODUCTS chosen=products/>
-            <Choices vocabulary=vocabulary::SERVICES chosen=services/>
-            <Choices vocabulary=vocabulary::CUSTOMER_SIZES chosen=sizes/>
+            <Choices vocabulary=vocabulary::INDUSTRIES chosen=industries errors=state.errors label=label_of("industries")/>
+            <Choices vocabulary=vocabulary::PRODUCTS chosen=products errors=state.errors label=label_of("products")/>
+            <Choices vocabulary=vocabulary::SERVICES chosen=services errors=state.errors label=label_of("services")/>
+            <Choices vocabulary=vocabulary::CUSTOMER_SIZES chosen=sizes errors=state.errors label=label_of("customer_sizes")/>
             <Checkbox path="only_listed_sizes" label=words::BUSINESS_ONLY_LISTED_SIZES value=form.only_listed_sizes/>
-            <Choices vocabulary=vocabulary::LANGUAGES chosen=languages/>
+            <Choices vocabulary=vocabulary::LANGUAGES chosen=languages errors=state.errors label=label_of("languages")/>
             <fieldset class="csp-fieldset csp-field" class:csp-group--error=move || locations_error.get().is_some() id=field_id("locations") tabindex="-1"
                 aria-describedby=move || if locations_error.get().is_some() { "locations-hint locations-error" } else { "locations-hint" }>
                 <legend class="csp-heading-m">{move || i18n.t(words::BUSINESS_LOCATIONS)}</legend>

@@ -19,7 +19,7 @@ use enroll_core::{Change, Locale};
 mod listings;
 mod mail_flags;
 
-use listings::{accounts_list, review_list, shown};
+use listings::{accounts_list, referrals_list, review_list, shown};
 pub use mail_flags::MailFlags;
 
 #[derive(Parser, Debug)]
@@ -108,6 +108,22 @@ pub enum Command {
     Accounts {
         #[command(subcommand)]
         action: AccountsAction,
+    },
+    /// Customers' requests for a partner, as partners received them.
+    Referrals {
+        #[command(subcommand)]
+        action: ReferralsAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReferralsAction {
+    /// Every referral, newest first: its partner, where it stands, when
+    /// it must be answered and why it matched (never the customer's
+    /// contact).
+    List {
+        #[arg(long, env = "ENROLL_DATABASE")]
+        database: String,
     },
 }
 
@@ -397,6 +413,9 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                 }
             }
         },
+        Command::Referrals {
+            action: ReferralsAction::List { database },
+        } => referrals_list(&Store::open(&database).await?).await?,
         Command::Program { action } => match action {
             ProgramAction::Show { database } => {
                 let settings = Store::open(&database).await?.program_settings().await?;

@@ -8,6 +8,7 @@
 //! (`/program`, `/validate`, `/providers`, `/providers/index`,
 //! `/reference/*`, static files) are deliberately not rate-limited.
 
+use enroll_core::partner_request::limits::REQUESTS_PER_CLIENT_HOUR;
 use std::time::Duration;
 
 #[derive(clap::Args, Clone, Debug, PartialEq, Eq)]
@@ -61,6 +62,11 @@ pub struct Limits {
     /// Partnership requests an applicant may have open (pending) at once.
     #[arg(long, default_value_t = 10)]
     pub open_provider_requests: u32,
+    /// Requests for a partner one client (IP address) may make an hour
+    /// (the 5); one customer address may make 3 a day whatever
+    /// this says.
+    #[arg(long, default_value_t = REQUESTS_PER_CLIENT_HOUR)]
+    pub partner_requests_per_client: u32,
 }
 
 impl Default for Limits {
@@ -80,6 +86,7 @@ impl Default for Limits {
             drafts_per_client: 100,
             mpn_lookups_per_client: 300,
             open_provider_requests: 10,
+            partner_requests_per_client: REQUESTS_PER_CLIENT_HOUR,
         }
     }
 }
@@ -107,6 +114,7 @@ impl Limits {
             admin_codes_per_recipient: 1_000,
             drafts_per_client: 100_000,
             mpn_lookups_per_client: 100_000,
+            partner_requests_per_client: 1_000,
             ..Self::default()
         }
     }

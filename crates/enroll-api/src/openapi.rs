@@ -51,7 +51,14 @@ impl Modify for ResumeToken {
                 "The `token` `POST /session` answered; it ends on sign-out, after 12 hours idle or 7 days",
             ))
             .build();
+        let request = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "The `token` `POST /partner-requests` answered (once); it expires after 90 days",
+            ))
+            .build();
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("requestToken", SecurityScheme::Http(request));
         components.add_security_scheme("resumeToken", SecurityScheme::Http(scheme));
         components.add_security_scheme("session", SecurityScheme::Http(session));
     }
@@ -110,7 +117,7 @@ const EXAMPLES: &[(&str, &str)] = examples!(
     AccountView,
     AddressFormat,
     AdminEmailCode,
-    AdminEmailCodeSent,
+    EmailCodeSent,
     AdminEmailConfirmed,
     AdminEmailDelivery,
     Answers,
@@ -129,6 +136,9 @@ const EXAMPLES: &[(&str, &str)] = examples!(
     MpnEntry,
     NewUserRequest,
     OrganizationProfile,
+    PartnerRequest,
+    PartnerRequestCreated,
+    PartnerRequestView,
     PartnerVocabularies,
     PartnershipRequest,
     PasswordChange,
@@ -137,6 +147,7 @@ const EXAMPLES: &[(&str, &str)] = examples!(
     ProviderPage,
     ProviderRequest,
     ProviderRequests,
+    RequestProof,
     ResumeEmailQueued,
     ResumeEmailRequest,
     RolesChange,

@@ -25,6 +25,10 @@ pub enum Action {
     /// Emailing a code to prove an admin address.
     AdminCode,
     MpnLookup,
+    /// A customer's request for a partner.
+    PartnerRequest,
+    /// Emailing a code to prove a customer's address.
+    RequestCode,
 }
 
 impl Action {
@@ -35,6 +39,8 @@ impl Action {
             Self::ResumeEmail => "resume_email",
             Self::AdminCode => "admin_code",
             Self::MpnLookup => "mpn_lookup",
+            Self::PartnerRequest => "partner_request",
+            Self::RequestCode => "request_code",
         }
     }
 }

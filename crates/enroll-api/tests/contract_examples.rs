@@ -37,7 +37,7 @@ fn readers() -> BTreeMap<&'static str, Check> {
     // The contract's own bodies, then the account's and its domains'.
     read_as!(
         AdminEmailCode,
-        AdminEmailCodeSent,
+        EmailCodeSent,
         AdminEmailConfirmed,
         AdminEmailDelivery,
         CreatedApplication,
@@ -53,6 +53,9 @@ fn readers() -> BTreeMap<&'static str, Check> {
         PasswordChange,
         TotpConfirmation,
         Users,
+        PartnerRequestCreated,
+        PartnerRequestView,
+        RequestProof,
     );
     read_as!(
         AccountView,
@@ -70,6 +73,7 @@ fn readers() -> BTreeMap<&'static str, Check> {
     use enroll_core::address::AddressFormat;
     use enroll_core::business_profile::BusinessProfile;
     use enroll_core::organization::OrganizationProfile;
+    use enroll_core::partner_request::PartnerRequest;
     use enroll_core::vocabulary::PartnerVocabularies;
     use enroll_core::{
         Answers, ApiErrorBody, Application, ProgramSettings, Provider, ProviderPage,
@@ -84,6 +88,7 @@ fn readers() -> BTreeMap<&'static str, Check> {
         BusinessProfile,
         Facets,
         OrganizationProfile,
+        PartnerRequest,
         PartnerVocabularies,
         ProgramSettings,
         Provider,

@@ -27,6 +27,7 @@ pub mod problem;
 pub mod program;
 pub mod provider;
 pub mod reference;
+pub mod referral;
 pub mod status;
 pub mod tenant;
 pub mod text;

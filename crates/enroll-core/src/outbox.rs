@@ -27,6 +27,11 @@ pub enum EmailKind {
     /// Telling a user that signing in with their address is paused after
     /// too many failed attempts.
     SignInLocked,
+    /// The code proving the address of a customer looking for a partner.
+    RequestCode,
+    /// The link to a customer's request's page, once the address is
+    /// proven.
+    RequestLink,
 }
 
 /// A resume link works this long after it is made (the draft's token).
@@ -46,7 +51,7 @@ pub mod delivery {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 7] = [
+    pub const ALL: [EmailKind; 9] = [
         EmailKind::AdminCode,
         EmailKind::TemporaryPassword,
         EmailKind::Resume,
@@ -54,6 +59,8 @@ impl EmailKind {
         EmailKind::DomainCode,
         EmailKind::InvitationWithdrawn,
         EmailKind::SignInLocked,
+        EmailKind::RequestCode,
+        EmailKind::RequestLink,
     ];
 
     /// The name stored in the outbox and shown to the operator.
@@ -66,6 +73,8 @@ impl EmailKind {
             Self::DomainCode => "domain_code",
             Self::InvitationWithdrawn => "invitation_withdrawn",
             Self::SignInLocked => "sign_in_locked",
+            Self::RequestCode => "request_code",
+            Self::RequestLink => "request_link",
         }
     }
 
@@ -77,7 +86,12 @@ impl EmailKind {
     /// password or a link; a status email can wait behind them.
     pub fn priority(self) -> u8 {
         match self {
-            Self::AdminCode | Self::TemporaryPassword | Self::Resume | Self::DomainCode => 0,
+            Self::AdminCode
+            | Self::TemporaryPassword
+            | Self::Resume
+            | Self::DomainCode
+            | Self::RequestCode
+            | Self::RequestLink => 0,
             Self::Status | Self::InvitationWithdrawn | Self::SignInLocked => 1,
         }
     }
@@ -86,9 +100,10 @@ impl EmailKind {
     /// of what it carries (a code past its 10 minutes opens nothing).
     pub fn lifetime_secs(self) -> u64 {
         match self {
-            Self::AdminCode | Self::DomainCode => limits::EMAIL_CODE_SECS,
+            Self::AdminCode | Self::DomainCode | Self::RequestCode => limits::EMAIL_CODE_SECS,
             Self::TemporaryPassword => limits::TEMPORARY_PASSWORD_SECS,
             Self::Resume => RESUME_LINK_SECS,
+            Self::RequestLink => crate::partner_request::limits::REQUEST_LINK_SECS,
             Self::Status | Self::InvitationWithdrawn | Self::SignInLocked => delivery::GIVE_UP_SECS,
         }
     }
@@ -107,7 +122,7 @@ impl EmailKind {
     pub fn replaced_by_newer(self) -> bool {
         matches!(
             self,
-            Self::AdminCode | Self::TemporaryPassword | Self::DomainCode
+            Self::AdminCode | Self::TemporaryPassword | Self::DomainCode | Self::RequestCode
         )
     }
 

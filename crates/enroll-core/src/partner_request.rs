@@ -26,6 +26,9 @@ pub mod limits {
     /// A partner answers a referral within this many days, or the next
     /// partner receives it.
     pub const REFERRAL_ANSWER_DAYS: u64 = 14;
+    /// The link to the request's page works this long after the request
+    /// is made: three partners' 14 days each, and time after.
+    pub const REQUEST_LINK_SECS: u64 = 90 * 86_400;
 }
 
 /// Whom the partner who accepts contacts.

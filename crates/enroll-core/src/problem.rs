@@ -315,6 +315,7 @@ error_codes! {
     TooManyDrafts = "too_many_drafts",
     TooManyLookups = "too_many_lookups",
     TooManyOpenRequests = "too_many_open_requests",
+    TooManyPartnerRequests = "too_many_partner_requests",
     TooManyResumeEmails = "too_many_resume_emails",
     UnknownSection = "unknown_section",
     UnsupportedMediaType = "unsupported_media_type",

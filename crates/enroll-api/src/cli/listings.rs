@@ -7,7 +7,11 @@ use crate::store::{Record, Store, StoreError};
 use enroll_core::company::normalize_mpn_id;
 use enroll_core::contract::MpnEntry;
 use enroll_core::domains::{admin_matches_website, domain_of, website_domain};
+use enroll_core::matching::reasons_line;
 use enroll_core::text::escape_unprintable;
+use enroll_core::{Catalog, Locale};
+
+use crate::clock::iso;
 
 /// One email as the operator reads it: its state, attempts, next attempt
 /// and the relay's last reply, then the message (or that it was erased).
@@ -70,6 +74,31 @@ pub(super) async fn accounts_list(store: &Store) -> Result<(), StoreError> {
                 roles.join(", ")
             );
         }
+    }
+    Ok(())
+}
+
+/// Prints every referral, newest first: its id, where it stands, which
+/// request and round, the partner, when it arrived and must be answered,
+/// and why it matched (in English). Never the customer's contact.
+pub(super) async fn referrals_list(store: &Store) -> Result<(), StoreError> {
+    let english = Catalog::get(Locale::EnUs);
+    println!(
+        "{:<32}  {:<8}  {:<32}  {:<5}  {:<20}  {:<20}  partner · why",
+        "id", "status", "request", "round", "received", "answer by"
+    );
+    for referral in store.referrals().await? {
+        println!(
+            "{:<32}  {:<8}  {:<32}  {:<5}  {:<20}  {:<20}  {} · {}",
+            referral.id,
+            referral.status.as_str(),
+            referral.request_id,
+            referral.round,
+            iso(referral.received_at),
+            iso(referral.expires_at),
+            escape_unprintable(referral.company.trim()),
+            escape_unprintable(&reasons_line(&referral.reasons, english)),
+        );
     }
     Ok(())
 }

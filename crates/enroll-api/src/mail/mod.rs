@@ -20,11 +20,12 @@ use enroll_core::account::limits;
 use enroll_core::address::AddressFormat;
 use enroll_core::i18n::EmailWording;
 use enroll_core::msg;
+use enroll_core::partner_request;
 use enroll_core::reference::Lookup;
 use enroll_core::text::{caps, one_line};
 use enroll_core::{ApplicationStatus, Catalog, Locale, MessageKey, ReferenceData};
 
-use crate::store::{EmailKind, NewEmail, Record};
+use crate::store::{About, EmailKind, NewEmail, Record, StoredRequest};
 
 /// A value put into a message: text, or our own link (made a real link in
 /// the HTML part), or a code or password (set apart in the HTML part).
@@ -118,7 +119,7 @@ impl Letter {
         }
     }
 
-    fn into_email(self, kind: EmailKind, record: &Record, to: &str, now: u64) -> NewEmail {
+    fn into_email(self, kind: EmailKind, about: About, to: &str, now: u64) -> NewEmail {
         let lang = self.catalog.locale().tag();
         let subject = escape_html(&self.subject);
         let html = format!(
@@ -131,7 +132,7 @@ impl Letter {
         );
         NewEmail {
             kind,
-            application_id: record.id.clone(),
+            about,
             to: to.to_owned(),
             locale: lang.to_owned(),
             subject: self.subject,
@@ -198,7 +199,12 @@ pub fn status_email(
             &[("address", Value::Text(&address))],
         );
     }
-    Some(letter.into_email(EmailKind::Status, record, to, now))
+    Some(letter.into_email(
+        EmailKind::Status,
+        About::Application(record.id.clone()),
+        to,
+        now,
+    ))
 }
 
 /// The business address in its country's written order, each line made
@@ -240,7 +246,12 @@ pub fn resume_email(
     );
     NewEmail {
         request_key,
-        ..letter.into_email(EmailKind::Resume, record, to, now)
+        ..letter.into_email(
+            EmailKind::Resume,
+            About::Application(record.id.clone()),
+            to,
+            now,
+        )
     }
 }
 
@@ -253,7 +264,15 @@ pub fn admin_code_email(record: &Record, code: &str, now: u64) -> NewEmail {
         subject: msg::email::EMAIL_ADMIN_CODE_SUBJECT,
         body: msg::email::EMAIL_ADMIN_CODE_BODY,
     };
-    code_email(EmailKind::AdminCode, wording, record, to, code, now)
+    let about = About::Application(record.id.clone());
+    code_email(
+        (EmailKind::AdminCode, wording),
+        catalog_of(record),
+        about,
+        to,
+        code,
+        now,
+    )
 }
 
 /// The email carrying the code that proves a domain for the users of the
@@ -264,21 +283,30 @@ pub fn domain_code_email(record: &Record, to: &str, code: &str, now: u64) -> New
         subject: msg::email::EMAIL_DOMAIN_CODE_SUBJECT,
         body: msg::email::EMAIL_DOMAIN_CODE_BODY,
     };
-    code_email(EmailKind::DomainCode, wording, record, to, code, now)
+    let about = About::Application(record.id.clone());
+    code_email(
+        (EmailKind::DomainCode, wording),
+        catalog_of(record),
+        about,
+        to,
+        code,
+        now,
+    )
 }
 
-/// An email of `kind` carrying an emailed code, worded by `wording`: the
-/// code and its minutes, nothing else (its address is not proven yet).
+/// An email of `kind` carrying an emailed code, worded by `wording` in
+/// `catalog`'s language: the code and its minutes, nothing else (its
+/// address is not proven yet).
 fn code_email(
-    kind: EmailKind,
-    wording: EmailWording,
-    record: &Record,
+    (kind, wording): (EmailKind, EmailWording),
+    catalog: &'static Catalog,
+    about: About,
     to: &str,
     code: &str,
     now: u64,
 ) -> NewEmail {
     let minutes = (limits::EMAIL_CODE_SECS / 60).to_string();
-    let mut letter = Letter::new(catalog_of(record), wording.subject);
+    let mut letter = Letter::new(catalog, wording.subject);
     letter.add(
         wording.body,
         &[
@@ -286,7 +314,65 @@ fn code_email(
             ("minutes", Value::Text(&minutes)),
         ],
     );
-    letter.into_email(kind, record, to, now)
+    letter.into_email(kind, about, to, now)
+}
+
+fn request_catalog(request: &StoredRequest) -> &'static Catalog {
+    Catalog::get(Locale::from_tag(&request.locale).unwrap_or_default())
+}
+
+/// The email carrying the code that proves the address of a customer
+/// asking for a partner, in the customer's language. Nothing typed is in
+/// it: the address is not proven yet.
+pub fn request_code_email(request: &StoredRequest, code: &str, now: u64) -> NewEmail {
+    let wording = EmailWording {
+        subject: msg::email::EMAIL_REQUEST_CODE_SUBJECT,
+        body: msg::email::EMAIL_REQUEST_CODE_BODY,
+    };
+    code_email(
+        (EmailKind::RequestCode, wording),
+        request_catalog(request),
+        About::PartnerRequest(request.id.clone()),
+        request.contact.email.trim(),
+        code,
+        now,
+    )
+}
+
+/// The email giving a customer whose address is now proven the link to
+/// the request's page, saying whether a partner received the request.
+pub fn request_link_email(
+    request: &StoredRequest,
+    link: &str,
+    offered: bool,
+    now: u64,
+) -> NewEmail {
+    let name = clean(&request.contact.name, caps::PERSON_NAME);
+    let days = partner_request::limits::REFERRAL_ANSWER_DAYS.to_string();
+    let mut letter = Letter::new(
+        request_catalog(request),
+        msg::email::EMAIL_REQUEST_LINK_SUBJECT,
+    );
+    let body = if offered {
+        msg::email::EMAIL_REQUEST_LINK_BODY
+    } else {
+        msg::email::EMAIL_REQUEST_LINK_NO_PARTNER
+    };
+    letter.add(
+        body,
+        &[
+            ("name", Value::Text(&name)),
+            ("days", Value::Text(&days)),
+            ("link", Value::Link(link)),
+        ],
+    );
+    let about = About::PartnerRequest(request.id.clone());
+    letter.into_email(
+        EmailKind::RequestLink,
+        about,
+        request.contact.email.trim(),
+        now,
+    )
 }
 
 /// The email telling an admin (at `to`) of the account whose application
@@ -310,7 +396,12 @@ pub fn invitation_withdrawn_email(
             ("company", Value::Text(&company)),
         ],
     );
-    letter.into_email(EmailKind::InvitationWithdrawn, holder, to, now)
+    letter.into_email(
+        EmailKind::InvitationWithdrawn,
+        About::Application(holder.id.clone()),
+        to,
+        now,
+    )
 }
 
 /// The email telling a user (at `to`) of the account whose application is
@@ -329,7 +420,12 @@ pub fn sign_in_locked_email(holder: &Record, to: &str, now: u64) -> NewEmail {
             ("minutes", Value::Text(&minutes)),
         ],
     );
-    letter.into_email(EmailKind::SignInLocked, holder, to, now)
+    letter.into_email(
+        EmailKind::SignInLocked,
+        About::Application(holder.id.clone()),
+        to,
+        now,
+    )
 }
 
 /// The email giving a partner account user (`name`, at `to`) their
@@ -359,5 +455,10 @@ pub fn temporary_password_email(
             ("days", Value::Text(&days)),
         ],
     );
-    letter.into_email(EmailKind::TemporaryPassword, record, to, now)
+    letter.into_email(
+        EmailKind::TemporaryPassword,
+        About::Application(record.id.clone()),
+        to,
+        now,
+    )
 }

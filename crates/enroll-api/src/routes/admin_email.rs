@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::account::limits;
 use enroll_core::contract::{
-    AdminEmailCode, AdminEmailCodeSent, AdminEmailConfirmed, AdminEmailDelivery,
+    AdminEmailCode, AdminEmailConfirmed, AdminEmailDelivery, EmailCodeSent,
 };
 use enroll_core::email::email_problems;
 use enroll_core::ErrorCode;
@@ -66,7 +66,7 @@ pub async fn code_delivery(
     params(ApplicationPath),
     security(("resumeToken" = [])),
     responses(
-        (status = 202, description = "Sent", body = AdminEmailCodeSent),
+        (status = 202, description = "Sent", body = EmailCodeSent),
         (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
         (status = 404, description = "`not_found`: no such application", body = ApiErrorBody),
         (status = 409, description = "`not_editable`: already submitted", body = ApiErrorBody),
@@ -125,7 +125,7 @@ pub async fn send_code(
     sent_or_throttled(sent)?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(AdminEmailCodeSent {
+        Json(EmailCodeSent {
             to,
             expires_in_secs: limits::EMAIL_CODE_SECS,
         }),

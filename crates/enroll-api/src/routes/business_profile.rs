@@ -35,9 +35,7 @@ async fn current(
         Some(stored) => {
             let mut profile: BusinessProfile =
                 serde_json::from_str(&stored.body).map_err(|_| internal())?;
-            profile.logo_url = stored
-                .logo
-                .map(|file| state.links.public(&format!("api/v1/logos/{file}")));
+            profile.logo_url = stored.logo.map(|file| logo_url(state, &file));
             (profile, stored.version)
         }
     };
@@ -57,6 +55,11 @@ async fn current(
         })
         .collect();
     Ok((profile, version))
+}
+
+/// Where the logo stored as `file` is served (`GET /logos/{file}`).
+pub(super) fn logo_url(state: &AppState, file: &str) -> String {
+    state.links.public(&format!("api/v1/logos/{file}"))
 }
 
 /// A logo's bytes, as uploaded or served.

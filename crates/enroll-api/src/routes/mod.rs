@@ -10,6 +10,7 @@ mod directory;
 mod domains;
 mod organization;
 pub mod parameters;
+mod partner_requests;
 mod preconditions;
 mod resume_email;
 mod session;
@@ -159,6 +160,10 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(organization::provider_requests))
         .routes(routes!(business_profile::read, business_profile::save))
         .merge(business_profile::logo_routes())
+        .routes(routes!(partner_requests::create))
+        .routes(routes!(partner_requests::read))
+        .routes(routes!(partner_requests::send_code))
+        .routes(routes!(partner_requests::verify_code))
         .routes(routes!(directory::requests_of_application))
         .routes(routes!(directory::mpn_lookup))
         .routes(routes!(directory::search))

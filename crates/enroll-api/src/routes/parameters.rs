@@ -92,6 +92,12 @@ path_parameters! {
         "The provider's id",
         string_of(crate::seed::provider_id_pattern())
     );
+    /// `{id}` of the `/partner-requests/{id}/...` routes.
+    PartnerRequestPath => (
+        "id",
+        "The request's id, as `POST /partner-requests` answered it",
+        string_of(crate::auth::id_pattern())
+    );
     /// `{id}` of the `/account/users/{id}/...` routes.
     UserPath => ("id", "The user's id", string_of(crate::auth::id_pattern()));
     /// `{mpn_id}` of `GET /mpn/{mpn_id}`.

@@ -129,17 +129,23 @@ impl Store {
                     }
                 }
                 execute!(tx, c => sqlx::query(
-                    "INSERT INTO business_profiles (account_id, version, body, published, logo, updated_at)
-                     VALUES ($1, $2, $3, $4, NULL, $5)
+                    "INSERT INTO business_profiles (account_id, version, body, published, logo, updated_at,
+                         first_published_at)
+                     VALUES ($1, $2, $3, $4, NULL, $5, $6)
                      ON CONFLICT (account_id) DO UPDATE SET version = excluded.version,
                          body = excluded.body, published = excluded.published,
-                         updated_at = excluded.updated_at",
+                         updated_at = excluded.updated_at,
+                         first_published_at = COALESCE(business_profiles.first_published_at,
+                                                       excluded.first_published_at)",
                 )
                 .bind(&account_id)
                 .bind(current + 1)
                 .bind(&body)
                 .bind(published)
-                .bind(secs(now)))?;
+                .bind(secs(now))
+                // Kept from the first time: matching prefers the partner
+                // published longer ago.
+                .bind(published.then(|| secs(now))))?;
                 Ok(Saved::Version(current + 1))
             })
         })

@@ -4,7 +4,7 @@
 
 use super::accounts::add_domain;
 use super::outbox::insert_email;
-use super::{secs, unsecs, NewEmail, Store, StoreError};
+use super::{secs, unsecs, Conn, NewEmail, Store, StoreError};
 use enroll_core::account::limits;
 use enroll_core::domains::domain_of;
 use enroll_core::email::{address_key, mailbox};
@@ -59,6 +59,52 @@ pub struct NewCode {
     pub code_hash: String,
 }
 
+/// `TooMany` when the codes sent in the hour before `now` that `sends`
+/// counts (in its table, those whose column holds the value) reached
+/// `limit`: the next may go when the oldest leaves the hour.
+pub(super) async fn sends_full(
+    tx: &mut Conn<'_>,
+    (table, column, value): (&str, &str, &str),
+    limit: u32,
+    now: u64,
+) -> Result<Option<CodeSent>, StoreError> {
+    let hour_ago = secs(now.saturating_sub(3600));
+    let sql =
+        format!("SELECT COUNT(*), MIN(sent_at) FROM {table} WHERE {column} = $1 AND sent_at > $2");
+    let (sent, oldest): (i64, Option<i64>) = on!(tx, c => sqlx::query_as(&sql)
+        .bind(value)
+        .bind(hour_ago)
+        .fetch_one(c)
+        .await)?;
+    Ok((sent >= i64::from(limit)).then(|| {
+        let free_at = unsecs(oldest.unwrap_or(hour_ago)) + 3600;
+        CodeSent::TooMany {
+            retry_after_secs: free_at.saturating_sub(now).max(1),
+        }
+    }))
+}
+
+/// A typed code (`typed`: its hashes under each key in use) against the
+/// one stored (`expected`, working until `expires_at` for `tries_left`
+/// more tries): `Confirmed` when right; the caller counts a `Wrong` try.
+pub(super) fn judge(
+    expected: &str,
+    expires_at: i64,
+    tries_left: i64,
+    typed: &[String],
+    now: u64,
+) -> CodeCheck {
+    if unsecs(expires_at) <= now || tries_left <= 0 {
+        CodeCheck::Expired
+    } else if typed.iter().any(|hash| hash == expected) {
+        CodeCheck::Confirmed
+    } else {
+        CodeCheck::Wrong {
+            tries_left: u32::try_from(tries_left - 1).unwrap_or(0),
+        }
+    }
+}
+
 impl Store {
     /// Records a new code (replacing any earlier code of its application)
     /// and queues `message`, which carries it; refused when three were
@@ -83,26 +129,16 @@ impl Store {
         let inbox = mailbox(&email);
         self.write_queuing(move |tx| {
             Box::pin(async move {
-                let hour_ago = secs(now.saturating_sub(3600));
                 // Per application, and per address: drafts are free, and
                 // an address is not to be flooded from many of them.
                 let per_application = limits::EMAIL_CODE_SENDS_PER_HOUR;
-                for (column, limit) in [("application_id", per_application), ("email", per_recipient)] {
-                    let value = if column == "email" { &inbox } else { &id };
-                    let sql = format!(
-                        "SELECT COUNT(*), MIN(sent_at) FROM email_code_sends
-                         WHERE {column} = $1 AND sent_at > $2"
-                    );
-                    let (sent, oldest): (i64, Option<i64>) = on!(tx, c => sqlx::query_as(&sql)
-                        .bind(value)
-                        .bind(hour_ago)
-                        .fetch_one(c)
-                        .await)?;
-                    if sent >= i64::from(limit) {
-                        let free_at = unsecs(oldest.unwrap_or(hour_ago)) + 3600;
-                        return Ok(CodeSent::TooMany {
-                            retry_after_secs: free_at.saturating_sub(now).max(1),
-                        });
+                for (column, value, limit) in [
+                    ("application_id", &id, per_application),
+                    ("email", &inbox, per_recipient),
+                ] {
+                    let sends = ("email_code_sends", column, value.as_str());
+                    if let Some(wait) = sends_full(tx, sends, limit, now).await? {
+                        return Ok(wait);
                     }
                 }
                 execute!(tx, c => sqlx::query(
@@ -161,22 +197,20 @@ impl Store {
                     Proof::AdminAddress => &email,
                     Proof::Domain => &domain,
                 };
-                if *sent_for != proves
-                    || purpose != proof.purpose()
-                    || unsecs(expires_at) <= now
-                    || tries_left <= 0
-                {
+                if *sent_for != proves || purpose != proof.purpose() {
                     return Ok(CodeCheck::Expired);
                 }
                 // Under the current key, or the previous one (rotating).
-                if !code_hashes.contains(&expected) {
-                    execute!(tx, c => sqlx::query(
-                        "UPDATE email_codes SET tries_left = tries_left - 1 WHERE application_id = $1",
-                    )
-                    .bind(&id))?;
-                    return Ok(CodeCheck::Wrong {
-                        tries_left: u32::try_from(tries_left - 1).unwrap_or(0),
-                    });
+                match judge(&expected, expires_at, tries_left, &code_hashes, now) {
+                    CodeCheck::Confirmed => {}
+                    wrong @ CodeCheck::Wrong { .. } => {
+                        execute!(tx, c => sqlx::query(
+                            "UPDATE email_codes SET tries_left = tries_left - 1 WHERE application_id = $1",
+                        )
+                        .bind(&id))?;
+                        return Ok(wrong);
+                    }
+                    expired => return Ok(expired),
                 }
                 execute!(tx, c => sqlx::query("DELETE FROM email_codes WHERE application_id = $1")
                     .bind(&id))?;

@@ -52,9 +52,11 @@ mod directory;
 mod email_codes;
 mod engine;
 mod outbox;
+mod partner_requests;
 mod program;
 mod rate_buckets;
 mod records;
+mod referrals;
 mod second_factor;
 mod sessions;
 mod sign_in_failures;
@@ -63,6 +65,8 @@ mod users;
 pub use accounts::*;
 pub use business_profiles::*;
 pub use email_codes::*;
+pub use partner_requests::*;
+pub use referrals::*;
 pub use sessions::*;
 pub use sign_in_failures::*;
 pub use users::*;
@@ -71,7 +75,8 @@ pub use applications::{Consequences, NewDraft, StatusChange, UpdateOutcome, With
 pub use copy::{Copied, CopyRefused};
 pub use directory::RequestOutcome;
 pub use outbox::{
-    queued_signal, Claim, Claimed, Delivery, Email, EmailKind, NewEmail, RetryRefused, Throttled,
+    queued_signal, About, Claim, Claimed, Delivery, Email, EmailKind, NewEmail, RetryRefused,
+    Throttled,
 };
 pub use rate_buckets::Bucket;
 pub use records::Record;

@@ -56,11 +56,35 @@ pub struct Email {
     pub erased: bool,
 }
 
+/// What an email is about: an application (its applicant's, or the
+/// account it became), or a customer's request for a partner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum About {
+    Application(String),
+    PartnerRequest(String),
+}
+
+impl About {
+    pub fn application(&self) -> Option<&str> {
+        match self {
+            Self::Application(id) => Some(id),
+            Self::PartnerRequest(_) => None,
+        }
+    }
+
+    pub fn partner_request(&self) -> Option<&str> {
+        match self {
+            Self::PartnerRequest(id) => Some(id),
+            Self::Application(_) => None,
+        }
+    }
+}
+
 /// An email to queue (`Debug` without the body).
 #[derive(Clone, PartialEq, Eq)]
 pub struct NewEmail {
     pub kind: EmailKind,
-    pub application_id: String,
+    pub about: About,
     pub to: String,
     /// The recipient's language tag (en-US, zh-CN).
     pub locale: String,
@@ -115,7 +139,7 @@ impl std::fmt::Debug for NewEmail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewEmail")
             .field("kind", &self.kind)
-            .field("application_id", &self.application_id)
+            .field("about", &self.about)
             .field("subject", &self.subject)
             .finish_non_exhaustive()
     }
@@ -180,7 +204,7 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
         let token_expires: Option<String> = on!(conn, c => sqlx::query_scalar(
             "SELECT token_expires_at FROM applications WHERE id = $1"
         )
-        .bind(&email.application_id)
+        .bind(email.about.application())
         .fetch_optional(c)
         .await)?;
         if let Some(token_expires) = token_expires.as_deref().and_then(from_iso) {
@@ -190,12 +214,12 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
     let id: i64 = on!(conn, c => sqlx::query_scalar(
         "INSERT INTO outbox (kind, application_id, to_address, mailbox, locale, subject, body,
                             html, request_key, message_id, priority, state, created_at,
-                            queued_at, next_attempt_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $13, $13, $14)
+                            queued_at, next_attempt_at, expires_at, partner_request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $13, $13, $14, $15)
          RETURNING id",
     )
     .bind(email.kind.as_str())
-    .bind(&email.application_id)
+    .bind(email.about.application())
     .bind(&email.to)
     .bind(mailbox(&email.to))
     .bind(&email.locale)
@@ -208,17 +232,20 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
     .bind(iso(email.queued_at))
     .bind(secs(email.queued_at))
     .bind(secs(expires_at))
+    .bind(email.about.partner_request())
     .fetch_one(c)
     .await)?;
     if email.kind.replaced_by_newer() {
         // An earlier code (of the application: one at a time, for the
-        // admin's address or a domain) or temporary password (of
-        // the same user) not yet handed over is dead: never sent.
+        // admin's address or a domain; of a customer's request) or
+        // temporary password (of the same user) not yet handed over is
+        // dead: never sent.
         let sql = format!(
             "UPDATE outbox SET state = 'expired', last_reply = 'not sent: a newer one replaced it',
                  {ERASE_IF_DONE}
-             WHERE id < $3 AND kind = $4 AND application_id = $5
-               AND ($4 IN ('admin_code', 'domain_code') OR mailbox = $6)
+             WHERE id < $3 AND kind = $4 AND application_id IS NOT DISTINCT FROM $5
+               AND partner_request_id IS NOT DISTINCT FROM $7
+               AND ($4 IN ('admin_code', 'domain_code', 'request_code') OR mailbox = $6)
                AND state IN ('queued', 'retrying')"
         );
         execute!(conn, c => sqlx::query(&sql)
@@ -226,8 +253,9 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
             .bind(secs(email.queued_at))
             .bind(id)
             .bind(email.kind.as_str())
-            .bind(&email.application_id)
-            .bind(mailbox(&email.to)))?;
+            .bind(email.about.application())
+            .bind(mailbox(&email.to))
+            .bind(email.about.partner_request()))?;
     }
     Ok(())
 }
@@ -330,17 +358,15 @@ impl Store {
         self.write_queuing(move |tx| {
             Box::pin(async move {
                 let kind = EmailKind::Resume;
+                let application = email.about.application().unwrap_or_default();
                 if let Some(key) = &email.request_key {
-                    if resume_queued(tx, &email.application_id, key).await? {
+                    if resume_queued(tx, application, key).await? {
                         return Ok(Ok(()));
                     }
                 }
                 let mailbox = mailbox(&email.to);
                 for (counted, limit) in [
-                    (
-                        ("application_id", email.application_id.as_str()),
-                        per_application,
-                    ),
+                    (("application_id", application), per_application),
                     (("mailbox", mailbox.as_str()), per_recipient),
                 ] {
                     let now = email.queued_at;

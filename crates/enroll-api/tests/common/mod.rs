@@ -8,6 +8,7 @@ mod applications;
 mod contract;
 pub mod instances;
 pub mod mail;
+pub mod partners;
 mod server;
 pub mod storm;
 pub mod wait;

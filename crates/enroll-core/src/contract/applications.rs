@@ -111,11 +111,12 @@ pub struct StatusHistory {
     pub history: Vec<HistoryEntry>,
 }
 
-/// A code is on its way to the admin address.
+/// A code is on its way to the address to prove (the admin's, or a
+/// customer's asking for a partner).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub struct AdminEmailCodeSent {
-    /// The admin address it went to.
+pub struct EmailCodeSent {
+    /// The address it went to.
     pub to: String,
     /// How long the code works.
     pub expires_in_secs: u64,

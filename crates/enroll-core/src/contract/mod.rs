@@ -10,11 +10,14 @@ mod account;
 mod applications;
 pub mod assets;
 mod directory;
+mod partner_requests;
 
 pub use account::{Credentials, MfaCode, PasswordChange, TotpConfirmation, Users};
 pub use applications::{
-    AdminEmailCode, AdminEmailCodeSent, AdminEmailConfirmed, AdminEmailDelivery,
-    CreatedApplication, DraftAnswers, HistoryEntry, ResumeEmailQueued, ResumeEmailRequest,
-    StatusHistory,
+    AdminEmailCode, AdminEmailConfirmed, AdminEmailDelivery, CreatedApplication, DraftAnswers,
+    EmailCodeSent, HistoryEntry, ResumeEmailQueued, ResumeEmailRequest, StatusHistory,
 };
 pub use directory::{MpnEntry, PartnershipRequest, ProviderRequests};
+pub use partner_requests::{
+    PartnerRequestCreated, PartnerRequestView, RequestPartner, RequestProof,
+};

@@ -1,0 +1,78 @@
+//! A customer's request for a partner: made, its address proven, read
+//! again. The request's token is kept in memory only (and in the link
+//! emailed to the customer): never in storage, the URL's query or an
+//! event.
+
+use super::{body_of, ApiClient, ApiFailure};
+use enroll_core::contract::{
+    EmailCodeSent, PartnerRequestCreated, PartnerRequestView, RequestProof,
+};
+use enroll_core::partner_request::PartnerRequest;
+use enroll_core::Locale;
+
+/// The request this tab follows: its id and the token that opens it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRef {
+    pub id: String,
+    pub token: String,
+}
+
+impl ApiClient {
+    /// Keeps the request, unproven: no partner hears of it yet.
+    pub async fn ask_for_partner(
+        &self,
+        request: &PartnerRequest,
+        locale: Locale,
+    ) -> Result<RequestRef, ApiFailure> {
+        let body = body_of(request)?;
+        let made: PartnerRequestCreated = self
+            .post_as("/partner-requests", None, Some(body), locale)
+            .await?;
+        Ok(RequestRef {
+            id: made.id,
+            token: made.token,
+        })
+    }
+
+    /// Emails a code to the request's address.
+    pub async fn send_request_code(
+        &self,
+        request: &RequestRef,
+        locale: Locale,
+    ) -> Result<EmailCodeSent, ApiFailure> {
+        let path = format!("/partner-requests/{}/email/code", request.id);
+        self.post_as(&path, Some(&request.token), None, locale)
+            .await
+    }
+
+    /// The emailed code: the request as it now stands, with a partner's
+    /// if one matched. The link emailed opens `link_base`.
+    pub async fn verify_request_code(
+        &self,
+        request: &RequestRef,
+        code: &str,
+        link_base: &str,
+        locale: Locale,
+    ) -> Result<PartnerRequestView, ApiFailure> {
+        let body = body_of(&RequestProof {
+            code: code.to_owned(),
+            link_base: (!link_base.is_empty()).then(|| link_base.to_owned()),
+        })?;
+        let path = format!("/partner-requests/{}/email/verify", request.id);
+        self.post_as(&path, Some(&request.token), Some(body), locale)
+            .await
+    }
+
+    /// Where the request stands.
+    pub async fn partner_request(
+        &self,
+        request: &RequestRef,
+        locale: Locale,
+    ) -> Result<PartnerRequestView, ApiFailure> {
+        let path = format!("/partner-requests/{}", request.id);
+        let (view, _) = self
+            .send_as("GET", &path, Some(&request.token), None, locale)
+            .await?;
+        Ok(view)
+    }
+}
