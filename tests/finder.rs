@@ -60,6 +60,13 @@ async fn render(locale: Locale) -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
     let parent: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&parent).unwrap();
+    // The finder's words, as its part fetches them from the API.
+    for (locale, text) in [
+        (Locale::EnUs, include_str!("../locales/finder/en-US.txt")),
+        (Locale::ZhCn, include_str!("../locales/finder/zh-CN.txt")),
+    ] {
+        enroll_core::Catalog::add(locale, enroll_core::i18n::Book::Finder, text);
+    }
     leptos::mount::mount_to(parent.clone(), move || {
         provide_context(I18n::new(locale));
         provide_context(ApiClient::new("http://127.0.0.1:9"));

@@ -11,11 +11,12 @@ use std::path::Path;
 /// The books (`enroll_core::i18n::Book`) and the module each one's
 /// constants go in: the core book's at `msg::`, the others one level down,
 /// so the book a key comes from shows where it is named.
-const BOOKS: [(&str, &str); 4] = [
+const BOOKS: [(&str, &str); 5] = [
     ("", ""),
     ("account/", "account"),
     ("emails/", "email"),
     ("partners/", "partners"),
+    ("finder/", "finder"),
 ];
 
 const LOCALES: [&str; 2] = ["en-US", "zh-CN"];

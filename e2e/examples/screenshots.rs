@@ -1,7 +1,8 @@
 //! Screenshots of every page an applicant meets, for looking at (not for
 //! asserting): at 1280 px in English and at 320 px in Chinese, with the
 //! error states, Check your answers, the confirmation, the status page and
-//! the finder.
+//! the finder; and the find-a-partner page at both widths in both
+//! languages.
 //!
 //! `cargo xtask bench size` (or any build of dist/), then
 //! `cargo run -p e2e --example screenshots -- /tmp/shots`.
@@ -18,6 +19,11 @@ async fn main() {
     std::env::set_var("CSP_SCREENSHOTS", &dir);
     for (width, locale) in [(1280, "en-US"), (320, "zh-CN")] {
         walk(width, locale).await;
+    }
+    for width in [1280, 320] {
+        for locale in ["en-US", "zh-CN"] {
+            find_partner(width, locale).await;
+        }
     }
     println!("screenshots in {dir}");
 }
@@ -259,6 +265,52 @@ async fn business_profile(stack: &Stack, shot: &dyn Fn(&str) -> String) {
         .in_app("#f-published", "el.scrollIntoView(); return true;")
         .await;
     stack.shot(&shot("29-business-profile-end")).await;
+}
+
+/// A customer on the find-a-partner page (`/find-partner.html`): empty,
+/// sent empty, filled in, the code, the request's page.
+async fn find_partner(width: u32, locale: &str) {
+    let stack = Stack::start_with_width(width).await;
+    stack.published_partner().await;
+    let shot = |name: &str| format!("{width}-{locale}-{name}");
+    stack.open_find_partner().await;
+    stack
+        .click(&format!(".csp-language__option[lang={locale}]"))
+        .await;
+    stack.wait_for(&format!(".csp-app[lang={locale}]")).await;
+    stack.shot(&shot("40-find-partner")).await;
+    stack.click("form button[type=submit]").await;
+    stack.wait_for(".csp-error-summary").await;
+    stack.shot(&shot("40-find-partner-errors")).await;
+    stack.click("#f-needs-products-azure").await;
+    stack.choose("#f-needs-industry", "healthcare").await;
+    stack.choose("#f-needs-company_size", "50_99").await;
+    stack.choose("#f-needs-country", "DE").await;
+    fill_in(
+        &stack,
+        &[
+            ("#f-needs-city", "Berlin"),
+            ("#f-needs-description", "Move our patient records to Azure."),
+            ("#f-contact-name", "Li Wei"),
+            ("#f-contact-email", "li.wei@adatum.com"),
+        ],
+    )
+    .await;
+    stack.click("#f-consent_to_share").await;
+    stack
+        .in_app("#f-needs-description", "el.scrollIntoView(); return true;")
+        .await;
+    stack.shot(&shot("40-find-partner-filled")).await;
+    stack.click("form button[type=submit]").await;
+    stack.wait_for("#f-code").await;
+    stack.shot(&shot("41-find-partner-code")).await;
+    let code = stack.mail_to("request_code", None, 0).await.code();
+    stack.fill("#f-code", &code).await;
+    stack.click("form button[type=submit]").await;
+    stack.wait_for("[data-request-status]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stack.shot(&shot("42-find-partner-request")).await;
+    stack.close().await;
 }
 
 /// Types each value into its field.

@@ -81,6 +81,19 @@ impl Stack {
         assert_eq!(chosen, value, "{selector} by the arrow keys");
     }
 
+    /// Sends the form as it is with the keyboard (Tab to its button,
+    /// Enter), checks that the error summary takes focus, and follows its
+    /// first link (Tab, Enter) to the field it names.
+    pub async fn send_empty_and_follow_the_summary(&self) {
+        self.tab_to("button[type=submit]").await;
+        self.press(Key::Enter).await;
+        self.wait_for(".csp-error-summary a").await;
+        let focused = self.focused().await;
+        assert!(focused.contains("csp-error-summary"), "{focused}");
+        self.tab_to(".csp-error-summary a").await;
+        self.press(Key::Enter).await;
+    }
+
     /// Tabs to a text field and types `text` into it.
     pub async fn type_into(&self, selector: &str, text: &str) {
         self.tab_to(selector).await;

@@ -19,7 +19,9 @@
 //! - `inbox`: the emails the relay received (codes, temporary passwords);
 //! - `network`: offline, throttled, and DevTools commands;
 //! - `axe`: accessibility checks with axe-core;
-//! - `host_page`: the partner's page that embeds the app, and its iframe.
+//! - `host_page`: the partner's page that embeds the app, and its iframe;
+//! - `partners`: a partner with a published business profile, and the
+//!   find-a-partner page.
 
 mod account;
 mod answers;
@@ -30,6 +32,7 @@ mod inbox;
 mod keyboard;
 mod network;
 mod page;
+mod partners;
 mod waiting;
 
 pub use harness::{dist_dir, Stack};

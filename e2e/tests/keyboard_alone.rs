@@ -30,16 +30,7 @@ async fn apply_by_keyboard(chinese: bool) {
 
     // Continue with nothing chosen: the summary takes focus, its link
     // leads to the question, Space chooses.
-    stack.tab_to("button[type=submit]").await;
-    stack.press(Key::Enter).await;
-    stack.wait_for(".csp-error-summary a").await;
-    assert!(
-        stack.focused().await.contains("csp-error-summary"),
-        "{}",
-        stack.focused().await
-    );
-    stack.tab_to(".csp-error-summary a").await;
-    stack.press(Key::Enter).await;
+    stack.send_empty_and_follow_the_summary().await;
     stack.tab_to("#f-model-indirect").await;
     stack.press(Key::Space).await;
     stack.tab_to("button[type=submit]").await;

@@ -1,7 +1,8 @@
 //! The typed HTTP client of the REST API (ARCHITECTURE.md, contract v1).
 //! The only module that speaks HTTP. Idempotent reads are retried with
 //! backoff and jitter; writes carry If-Match or an Idempotency-Key, so a
-//! retry can never apply twice.
+//! retry can never apply twice (a customer's request for a partner is
+//! not retried: one made twice is forgotten unproven within a day).
 
 mod account;
 mod directory;

@@ -10,11 +10,20 @@ use enroll_core::contract::{
 use enroll_core::partner_request::PartnerRequest;
 use enroll_core::Locale;
 
-/// The request this tab follows: its id and the token that opens it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The request this tab follows: its id and the token that opens it
+/// (`Debug` without the token).
+#[derive(Clone, PartialEq, Eq)]
 pub struct RequestRef {
     pub id: String,
     pub token: String,
+}
+
+impl std::fmt::Debug for RequestRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestRef")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiClient {

@@ -24,7 +24,10 @@ pub use views::FinderPage;
 
 /// The finder as the `finder` part gives it (crate::later).
 pub fn finder_page(applicant: Option<DraftRef>, on_back: Option<Callback<()>>) -> AnyView {
-    FinderPage(views::FinderPageProps { applicant, on_back }).into_any()
+    crate::i18n::with_book(enroll_core::i18n::Book::Finder, move || {
+        let (applicant, on_back) = (applicant.clone(), on_back);
+        FinderPage(views::FinderPageProps { applicant, on_back }).into_any()
+    })
 }
 
 /// Results shown at first and added by "Show more".

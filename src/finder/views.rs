@@ -37,7 +37,7 @@ pub fn FinderPage(
             // One way back at a time: to the results from a provider.
             {move || on_back.filter(|_| state.selected.get().is_none()).map(|back| view! {
                 <button type="button" class="csp-back-link" on:click=move |_| back.run(())>
-                    {move || i18n.t(msg::FINDER_BACK_TO_APPLICATION)}
+                    {move || i18n.t(msg::finder::FINDER_BACK_TO_APPLICATION)}
                 </button>
             })}
             {move || match state.selected.get() {
@@ -53,8 +53,8 @@ fn SearchPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = expect_context::<FinderState>();
     view! {
-        <h1 class="csp-heading-l" id="finder-title">{move || i18n.t(msg::FINDER_TITLE)}</h1>
-        <p class="csp-lead">{move || i18n.t(msg::FINDER_LEAD)}</p>
+        <h1 class="csp-heading-l" id="finder-title">{move || i18n.t(msg::finder::FINDER_TITLE)}</h1>
+        <p class="csp-lead">{move || i18n.t(msg::finder::FINDER_LEAD)}</p>
         <RequestsList/>
         {move || {
             // The search form's option names are worded when it is drawn:
@@ -74,7 +74,7 @@ fn SearchPage() -> impl IntoView {
                         </button>
                     </div>
                 }.into_any(),
-                None => view! { <p class="csp-loading" role="status">{i18n.t(msg::FINDER_LOADING)}</p> }.into_any(),
+                None => view! { <p class="csp-loading" role="status">{i18n.t(msg::finder::FINDER_LOADING)}</p> }.into_any(),
                 Some(Ok(source)) => view! { <SearchForm source=source/> <Results/> }.into_any(),
             }
         }}
@@ -132,25 +132,25 @@ fn SearchForm(source: Source) -> impl IntoView {
     view! {
         <form class="csp-finder__form" role="search" aria-labelledby="finder-title" on:submit=|ev| ev.prevent_default()>
             <div class="csp-field">
-                <label class="csp-label" for="finder-q">{move || i18n.t(msg::FINDER_SEARCH_LABEL)}</label>
-                <div class="csp-hint" id="finder-q-hint">{move || i18n.t(msg::FINDER_SEARCH_HINT)}</div>
+                <label class="csp-label" for="finder-q">{move || i18n.t(msg::finder::FINDER_SEARCH_LABEL)}</label>
+                <div class="csp-hint" id="finder-q-hint">{move || i18n.t(msg::finder::FINDER_SEARCH_HINT)}</div>
                 <input class="csp-input" id="finder-q" type="search" autocomplete="off" spellcheck="false"
                     aria-describedby="finder-q-hint"
                     prop:value=move || state.text.get()
                     on:input:target=move |ev| state.text.set(ev.target().value())/>
             </div>
             <div class="csp-finder__filters">
-                <FilterSelect id="finder-country" label_key=msg::FINDER_FILTER_COUNTRY any_key=msg::FINDER_FILTER_ANY_COUNTRY value=state.country options=countries/>
-                <FilterSelect id="finder-product" label_key=msg::FINDER_FILTER_PRODUCT any_key=msg::FINDER_FILTER_ANY_PRODUCT value=state.product options=products/>
-                <FilterSelect id="finder-language" label_key=msg::FINDER_FILTER_LANGUAGE any_key=msg::FINDER_FILTER_ANY_LANGUAGE value=state.language options=languages/>
-                <FilterSelect id="finder-service" label_key=msg::FINDER_FILTER_SERVICE any_key=msg::FINDER_FILTER_ANY_SERVICE value=state.service options=services/>
+                <FilterSelect id="finder-country" label_key=msg::finder::FINDER_FILTER_COUNTRY any_key=msg::finder::FINDER_FILTER_ANY_COUNTRY value=state.country options=countries/>
+                <FilterSelect id="finder-product" label_key=msg::finder::FINDER_FILTER_PRODUCT any_key=msg::finder::FINDER_FILTER_ANY_PRODUCT value=state.product options=products/>
+                <FilterSelect id="finder-language" label_key=msg::finder::FINDER_FILTER_LANGUAGE any_key=msg::finder::FINDER_FILTER_ANY_LANGUAGE value=state.language options=languages/>
+                <FilterSelect id="finder-service" label_key=msg::finder::FINDER_FILTER_SERVICE any_key=msg::finder::FINDER_FILTER_ANY_SERVICE value=state.service options=services/>
                 <div class="csp-field csp-finder__filter">
-                    <label class="csp-label" for="finder-sort">{move || i18n.t(msg::FINDER_SORT)}</label>
+                    <label class="csp-label" for="finder-sort">{move || i18n.t(msg::finder::FINDER_SORT)}</label>
                     <select class="csp-select" id="finder-sort" on:change:target=move |ev| {
                         state.sort.set(if ev.target().value() == "name" { SortOrder::Name } else { SortOrder::Relevance });
                     }>
-                        <option value="relevance" selected=move || state.sort.get() == SortOrder::Relevance>{move || i18n.t(msg::FINDER_SORT_RELEVANCE)}</option>
-                        <option value="name" selected=move || state.sort.get() == SortOrder::Name>{move || i18n.t(msg::FINDER_SORT_NAME)}</option>
+                        <option value="relevance" selected=move || state.sort.get() == SortOrder::Relevance>{move || i18n.t(msg::finder::FINDER_SORT_RELEVANCE)}</option>
+                        <option value="name" selected=move || state.sort.get() == SortOrder::Name>{move || i18n.t(msg::finder::FINDER_SORT_NAME)}</option>
                     </select>
                 </div>
             </div>
@@ -160,9 +160,9 @@ fn SearchForm(source: Source) -> impl IntoView {
 
 fn count_text(i18n: I18n, total: usize) -> String {
     if total == 0 {
-        i18n.t(msg::FINDER_COUNT_NONE)
+        i18n.t(msg::finder::FINDER_COUNT_NONE)
     } else {
-        i18n.plural(msg::FINDER_COUNT, total)
+        i18n.plural(msg::finder::FINDER_COUNT, total)
     }
 }
 
@@ -215,7 +215,7 @@ fn Results() -> impl IntoView {
             let total = state.total.get().unwrap_or(0);
             (shown < total).then(|| view! {
                 <button type="button" class="csp-button csp-button--secondary" data-show-more="" on:click=more>
-                    {i18n.tf(msg::FINDER_SHOW_MORE, &[
+                    {i18n.tf(msg::finder::FINDER_SHOW_MORE, &[
                         ("shown", &number(shown, i18n.locale.get())),
                         ("total", &number(total, i18n.locale.get())),
                     ])}
@@ -287,11 +287,11 @@ fn ProviderDetail(id: String) -> impl IntoView {
         }
     };
     view! {
-        <button type="button" class="csp-back-link" data-back-to-results="" on:click=back>{move || i18n.t(msg::FINDER_BACK_TO_RESULTS)}</button>
+        <button type="button" class="csp-back-link" data-back-to-results="" on:click=back>{move || i18n.t(msg::finder::FINDER_BACK_TO_RESULTS)}</button>
         {move || match provider.get() {
-            None => view! { <p class="csp-loading" role="status">{i18n.t(msg::FINDER_LOADING_PROVIDER)}</p> }.into_any(),
+            None => view! { <p class="csp-loading" role="status">{i18n.t(msg::finder::FINDER_LOADING_PROVIDER)}</p> }.into_any(),
             Some(Err(failure)) => view! {
-                <h1 class="csp-heading-l" id="provider-title" tabindex="-1">{i18n.t(msg::FINDER_PROVIDER_UNAVAILABLE)}</h1>
+                <h1 class="csp-heading-l" id="provider-title" tabindex="-1">{i18n.t(msg::finder::FINDER_PROVIDER_UNAVAILABLE)}</h1>
                 <p>{failure.describe(&i18n)}</p>
             }.into_any(),
             Some(Ok(provider)) => {
@@ -315,11 +315,11 @@ fn ProviderFacts(provider: Provider) -> impl IntoView {
     let join = |items: Vec<String>| i18n.list(&items);
     let rows: Vec<(MessageKey, String)> = vec![
         (
-            msg::FINDER_DETAIL_BASED,
+            msg::finder::FINDER_DETAIL_BASED,
             i18n.place(&provider.city, &country_name(&provider.country, locale)),
         ),
         (
-            msg::FINDER_DETAIL_SERVES,
+            msg::finder::FINDER_DETAIL_SERVES,
             join(
                 provider
                     .countries_served
@@ -328,9 +328,12 @@ fn ProviderFacts(provider: Provider) -> impl IntoView {
                     .collect(),
             ),
         ),
-        (msg::FINDER_DETAIL_PRODUCTS, join(provider.products.clone())),
         (
-            msg::FINDER_DETAIL_SERVICES,
+            msg::finder::FINDER_DETAIL_PRODUCTS,
+            join(provider.products.clone()),
+        ),
+        (
+            msg::finder::FINDER_DETAIL_SERVICES,
             join(
                 provider
                     .services
@@ -340,7 +343,7 @@ fn ProviderFacts(provider: Provider) -> impl IntoView {
             ),
         ),
         (
-            msg::FINDER_DETAIL_LANGUAGES,
+            msg::finder::FINDER_DETAIL_LANGUAGES,
             join(
                 provider
                     .languages
@@ -372,7 +375,7 @@ fn ProviderFacts(provider: Provider) -> impl IntoView {
                 </div>
             }).collect::<Vec<_>>()}
             <div class="csp-summary__row">
-                <dt class="csp-summary__key">{move || i18n.t(msg::FINDER_DETAIL_CONTACT)}</dt>
+                <dt class="csp-summary__key">{move || i18n.t(msg::finder::FINDER_DETAIL_CONTACT)}</dt>
                 <dd class="csp-summary__value">
                     {(!website.is_empty()).then(|| view! { <a class="csp-link" href=website.clone() rel="noopener noreferrer" target="_blank">{website.clone()}</a><br/> })}
                     {(!email.is_empty()).then(|| view! { <a class="csp-link" href=format!("mailto:{email}")>{email.clone()}</a><br/> })}
@@ -409,14 +412,14 @@ fn RequestPanel(provider: Provider) -> impl IntoView {
         }
     });
     view! {
-        <h2 class="csp-heading-m" id="request-title">{move || i18n.t(msg::FINDER_REQUEST_TITLE)}</h2>
+        <h2 class="csp-heading-m" id="request-title">{move || i18n.t(msg::finder::FINDER_REQUEST_TITLE)}</h2>
         {move || {
             let existing = made.get().then(|| untrack(|| state.request_to(&provider_id))).flatten();
             if let Some(request) = existing {
                 let status = i18n.request_status(&request);
                 return view! {
                     <div class="csp-inset" id="request-sent" tabindex="-1" role="status" data-request-status=request.status.clone()>
-                        <p>{i18n.tf(msg::FINDER_REQUEST_SENT, &[("provider", &request.provider_name), ("date", &i18n.date(&request.created_at, false))])}</p>
+                        <p>{i18n.tf(msg::finder::FINDER_REQUEST_SENT, &[("provider", &request.provider_name), ("date", &i18n.date(&request.created_at, false))])}</p>
                         <p><strong class="csp-tag">{status}</strong></p>
                     </div>
                 }.into_any();
@@ -431,20 +434,20 @@ fn RequestPanel(provider: Provider) -> impl IntoView {
                 state.request(provider_id.clone(), message.get_untracked());
             };
             view! {
-                <p>{i18n.tf(msg::FINDER_REQUEST_EXPLAIN, &[("provider", &name)])}</p>
+                <p>{i18n.tf(msg::finder::FINDER_REQUEST_EXPLAIN, &[("provider", &name)])}</p>
                 {move || state.request_problem().map(|problem| view! {
                     <div class="csp-notice csp-notice--problem" role="alert"><p>{move || problem.describe(&i18n)}</p></div>
                 })}
                 <div class="csp-field">
                     <label class="csp-label" for="request-message">
-                        {i18n.t(msg::FINDER_REQUEST_MESSAGE)}" "<span class="csp-optional">{i18n.t(msg::FORM_OPTIONAL)}</span>
+                        {i18n.t(msg::finder::FINDER_REQUEST_MESSAGE)}" "<span class="csp-optional">{i18n.t(msg::FORM_OPTIONAL)}</span>
                     </label>
                     <textarea class="csp-input csp-textarea" id="request-message" rows="4" maxlength="1000"
                         prop:value=move || message.get()
                         on:input:target=move |ev| message.set(ev.target().value())></textarea>
                 </div>
                 <button type="button" class="csp-button" data-request-partner="" aria-disabled=move || state.ask.pending().get().to_string() on:click=send>
-                    {move || if state.ask.pending().get() { i18n.t(msg::FINDER_REQUEST_SENDING) } else { i18n.t(msg::FINDER_REQUEST_BUTTON) }}
+                    {move || if state.ask.pending().get() { i18n.t(msg::finder::FINDER_REQUEST_SENDING) } else { i18n.t(msg::finder::FINDER_REQUEST_BUTTON) }}
                 </button>
             }.into_any()
         }}
@@ -471,17 +474,17 @@ fn ResumePrompt() -> impl IntoView {
                 // The requests are loaded for it.
                 state.applicant.set(Some(DraftRef { id, token }));
             }
-            None => problem.set(Some(msg::FINDER_RESUME_INVALID)),
+            None => problem.set(Some(msg::finder::FINDER_RESUME_INVALID)),
         }
     };
     view! {
-        <p>{move || i18n.t(msg::FINDER_RESUME_EXPLAIN)}</p>
+        <p>{move || i18n.t(msg::finder::FINDER_RESUME_EXPLAIN)}</p>
         {move || state.request_problem().map(|p| view! {
             <div class="csp-notice csp-notice--problem" role="alert"><p>{move || p.describe(&i18n)}</p></div>
         })}
         <form class="csp-field" class:csp-field--error=move || problem.get().is_some() on:submit=open>
-            <label class="csp-label" for="finder-resume-link">{move || i18n.t(msg::FINDER_RESUME_LABEL)}</label>
-            <div class="csp-hint" id="finder-resume-hint">{move || i18n.t(msg::FINDER_RESUME_HINT)}</div>
+            <label class="csp-label" for="finder-resume-link">{move || i18n.t(msg::finder::FINDER_RESUME_LABEL)}</label>
+            <div class="csp-hint" id="finder-resume-hint">{move || i18n.t(msg::finder::FINDER_RESUME_HINT)}</div>
             {move || problem.get().map(|p| view! {
                 <p class="csp-error-message" id="finder-resume-error"><span class="csp-visually-hidden">{move || i18n.t(msg::FORM_ERROR_PREFIX)}</span>{move || i18n.t(p)}</p>
             })}
@@ -490,7 +493,7 @@ fn ResumePrompt() -> impl IntoView {
                 aria-describedby=move || if problem.get().is_some() { "finder-resume-hint finder-resume-error" } else { "finder-resume-hint" }
                 prop:value=move || link.get()
                 on:input:target=move |ev| link.set(ev.target().value())/>
-            <button type="submit" class="csp-button csp-button--secondary">{move || i18n.t(msg::FINDER_RESUME_BUTTON)}</button>
+            <button type="submit" class="csp-button csp-button--secondary">{move || i18n.t(msg::finder::FINDER_RESUME_BUTTON)}</button>
         </form>
     }
 }
@@ -504,14 +507,14 @@ pub fn RequestsList() -> impl IntoView {
         {move || {
             let requests = state.request_list();
             (!requests.is_empty()).then(|| view! {
-                <h2 class="csp-heading-m">{i18n.t(msg::FINDER_REQUESTS_TITLE)}</h2>
+                <h2 class="csp-heading-m">{i18n.t(msg::finder::FINDER_REQUESTS_TITLE)}</h2>
                 <ul class="csp-list csp-requests" data-requests="">
                     {requests.into_iter().map(|r| {
                         let status = i18n.request_status(&r);
                         view! {
                             <li data-request=r.provider_id.clone()>
                                 <strong>{r.provider_name.clone()}</strong>" — "{status}" "
-                                <span class="csp-hint">{i18n.tf(msg::FINDER_REQUESTS_ON, &[("date", &i18n.date(&r.created_at, false))])}</span>
+                                <span class="csp-hint">{i18n.tf(msg::finder::FINDER_REQUESTS_ON, &[("date", &i18n.date(&r.created_at, false))])}</span>
                             </li>
                         }
                     }).collect::<Vec<_>>()}

@@ -1,5 +1,6 @@
 //! Fields the partners' pages share: a checkbox per term of a
-//! vocabulary, and a single checkbox.
+//! vocabulary, a single checkbox, a text of several lines, a choice of
+//! one; each with its problem said above it and tied to it.
 
 use enroll_core::msg::partners as words;
 use enroll_core::vocabulary::Vocabulary;
@@ -9,6 +10,50 @@ use leptos::prelude::*;
 use crate::i18n::use_i18n;
 use crate::ui::field::{capitalized, message_at};
 use crate::ui::field_id;
+
+/// A field's problem, if it has one: its words in the page's language,
+/// and the id (`<path>-error`) its field names in `aria-describedby`.
+#[derive(Clone)]
+struct FieldError {
+    message: Memo<Option<String>>,
+    id: String,
+}
+
+impl FieldError {
+    fn at(errors: Option<RwSignal<Vec<Problem>>>, path: &'static str) -> Self {
+        Self {
+            message: Memo::new(move |_| errors.and_then(|e| message_at(&e, path))),
+            id: format!("{path}-error"),
+        }
+    }
+
+    fn is_shown(&self) -> bool {
+        self.message.with(Option::is_some)
+    }
+
+    /// The problem's paragraph, while there is one.
+    fn view(&self) -> impl IntoView + use<> {
+        let (message, id) = (self.message, self.id.clone());
+        move || {
+            message
+                .get()
+                .map(|m| view! { <p class="csp-error-message" id=id.clone()>{m}</p> })
+        }
+    }
+
+    /// `aria-describedby`: `hint` (the id of the field's hint, if it has
+    /// one), then the problem while there is one.
+    fn described(&self, hint: Option<String>) -> impl Fn() -> Option<String> + use<> {
+        let (message, id) = (self.message, self.id.clone());
+        move || {
+            let problem = message.with(Option::is_some).then(|| id.clone());
+            match (hint.clone(), problem) {
+                (Some(hint), Some(problem)) => Some(format!("{hint} {problem}")),
+                (hint, problem) => hint.or(problem),
+            }
+        }
+    }
+}
 
 /// A checkbox per term of `vocabulary`, in `chosen`, under `label`; its
 /// fieldset is where the error summary's link for `path` (the
@@ -23,7 +68,7 @@ pub fn Choices(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let field = path.unwrap_or(vocabulary.field);
-    let error = Memo::new(move |_| message_at(&errors, field));
+    let error = FieldError::at(Some(errors), field);
     let boxes = vocabulary
         .terms
         .iter()
@@ -46,32 +91,41 @@ pub fn Choices(
             }
         })
         .collect::<Vec<_>>();
-    let error_id = format!("{field}-error");
-    let described = {
-        let error_id = error_id.clone();
-        move || error.get().is_some().then(|| error_id.clone())
-    };
+    let shown = error.clone();
     view! {
-        <fieldset class="csp-fieldset csp-field" class:csp-group--error=move || error.get().is_some() id=field_id(field) tabindex="-1"
-            aria-describedby=described>
+        <fieldset class="csp-fieldset csp-field" class:csp-group--error=move || shown.is_shown() id=field_id(field) tabindex="-1"
+            aria-describedby=error.described(None)>
             <legend class="csp-label">{move || i18n.t(label)}</legend>
-            {move || error.get().map(|m| view! { <p class="csp-error-message" id=error_id.clone()>{m}</p> })}
+            {error.view()}
             <div class="csp-choices">{boxes}</div>
         </fieldset>
     }
 }
 
-/// A single checkbox of the form (its path for the error summary).
+/// A single checkbox of the form (its path for the error summary), with
+/// its problem, when `errors` are given, said above it and tied to it.
 #[component]
-pub fn Checkbox(path: &'static str, label: MessageKey, value: RwSignal<bool>) -> impl IntoView {
+pub fn Checkbox(
+    path: &'static str,
+    label: MessageKey,
+    value: RwSignal<bool>,
+    #[prop(optional)] errors: Option<RwSignal<Vec<Problem>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = field_id(path);
+    let error = FieldError::at(errors, path);
+    let (shown, invalid) = (error.clone(), error.clone());
     view! {
-        <div class="csp-checkbox">
-            <input class="csp-checkbox__input" type="checkbox" id=id.clone()
-                prop:checked=move || value.get()
-                on:change:target=move |ev| value.set(ev.target().checked())/>
-            <label class="csp-checkbox__label" for=id>{move || i18n.t(label)}</label>
+        <div class="csp-field" class:csp-field--error=move || shown.is_shown()>
+            {error.view()}
+            <div class="csp-checkbox">
+                <input class="csp-checkbox__input" type="checkbox" id=id.clone()
+                    aria-describedby=error.described(None)
+                    aria-invalid=move || invalid.is_shown().to_string()
+                    prop:checked=move || value.get()
+                    on:change:target=move |ev| value.set(ev.target().checked())/>
+                <label class="csp-checkbox__label" for=id>{move || i18n.t(label)}</label>
+            </div>
         </div>
     }
 }
@@ -86,24 +140,17 @@ pub fn TextArea(
     errors: RwSignal<Vec<Problem>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let error = Memo::new(move |_| message_at(&errors, path));
+    let error = FieldError::at(Some(errors), path);
     let hint_id = format!("{path}-hint");
-    let error_id = format!("{path}-error");
-    let described = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || match error.get() {
-            Some(_) => format!("{hint_id} {error_id}"),
-            None => hint_id.clone(),
-        }
-    };
+    let (shown, invalid) = (error.clone(), error.clone());
     view! {
-        <div class="csp-field" class:csp-field--error=move || error.get().is_some()>
+        <div class="csp-field" class:csp-field--error=move || shown.is_shown()>
             <label class="csp-label" for=field_id(path)>{move || capitalized(i18n.t(label))}</label>
-            <div class="csp-hint" id=hint_id>{move || i18n.t(hint)}</div>
-            {move || error.get().map(|m| view! { <p class="csp-error-message" id=error_id.clone()>{m}</p> })}
+            <div class="csp-hint" id=hint_id.clone()>{move || i18n.t(hint)}</div>
+            {error.view()}
             <textarea class="csp-input csp-textarea" id=field_id(path) name=path rows="6"
-                aria-describedby=described
-                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error.described(Some(hint_id))
+                aria-invalid=move || invalid.is_shown().to_string()
                 prop:value=move || value.get()
                 on:input:target=move |ev| value.set(ev.target().value())></textarea>
         </div>
@@ -121,19 +168,15 @@ pub fn Select(
     errors: RwSignal<Vec<Problem>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let error = Memo::new(move |_| message_at(&errors, path));
-    let error_id = format!("{path}-error");
-    let described = {
-        let error_id = error_id.clone();
-        move || error.get().is_some().then(|| error_id.clone())
-    };
+    let error = FieldError::at(Some(errors), path);
+    let (shown, invalid) = (error.clone(), error.clone());
     view! {
-        <div class="csp-field" class:csp-field--error=move || error.get().is_some()>
+        <div class="csp-field" class:csp-field--error=move || shown.is_shown()>
             <label class="csp-label" for=field_id(path)>{move || capitalized(i18n.t(label))}</label>
-            {move || error.get().map(|m| view! { <p class="csp-error-message" id=error_id.clone()>{m}</p> })}
+            {error.view()}
             <select class="csp-select" id=field_id(path) name=path
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=described
+                aria-invalid=move || invalid.is_shown().to_string()
+                aria-describedby=error.described(None)
                 on:change:target=move |ev| value.set(ev.target().value())>
                 <option value="" selected=move || value.with(String::is_empty)>{move || i18n.t(words::FIND_CHOOSE)}</option>
                 {move || options.get().into_iter().map(|(code, text)| {

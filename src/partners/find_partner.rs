@@ -12,7 +12,7 @@ use enroll_core::outbox::Delivery;
 use enroll_core::partner_request::{limits, PartnerRequest, RequestContact};
 use enroll_core::referral::RequestStatus;
 use enroll_core::vocabulary::{self, Vocabulary};
-use enroll_core::{MessageKey, Problem};
+use enroll_core::{msg, MessageKey, Problem};
 use leptos::html::H1;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,9 +32,8 @@ const DELIVERY_CHECK_MILLIS: u32 = 3_000;
 enum Stage {
     /// Telling what the company needs.
     Asking,
-    /// The request made, its address to prove with the code sent to `to`
-    /// (empty until the server said it sent it).
-    Proving { request: RequestRef, to: String },
+    /// The request made, its address to prove with the code emailed.
+    Proving { request: RequestRef },
     /// The request's page; `confirmed` right after the code proved the
     /// address.
     Standing {
@@ -109,6 +108,11 @@ struct Page {
     /// A request is on its way: the button pressed again does nothing,
     /// so nothing is sent twice.
     pending: RwSignal<bool>,
+    /// Where the server said it emailed the newest code (none yet, or the
+    /// last ask failed).
+    code_sent_to: RwSignal<Option<String>>,
+    /// A new code was asked for, and sent.
+    resent: RwSignal<bool>,
 }
 
 impl Page {
@@ -126,18 +130,27 @@ impl Page {
         self.failure.set(None);
     }
 
-    /// Asks for a code for `request` (the page shows where it went).
-    fn send_code(&self, api: ApiClient, i18n: I18n, request: RequestRef) {
+    /// Asks for a code for `request` (`again`: a new one, asked by the
+    /// customer), unless one is being asked for: the page says where it
+    /// went, or why it did not.
+    fn send_code(&self, api: ApiClient, i18n: I18n, request: RequestRef, again: bool) {
+        if self.pending.get_untracked() {
+            return;
+        }
         let page = *self;
+        page.pending.set(true);
+        page.code_sent_to.set(None);
+        page.resent.set(false);
         spawn_local(async move {
             let locale = i18n.locale.get_untracked();
             match api.send_request_code(&request, locale).await {
-                Ok(sent) => page.stage.set(Stage::Proving {
-                    request,
-                    to: sent.to,
-                }),
+                Ok(sent) => {
+                    page.code_sent_to.set(Some(sent.to));
+                    page.resent.set(again);
+                }
                 Err(failure) => page.failed(failure, &i18n),
             }
+            page.pending.set(false);
         });
     }
 }
@@ -157,12 +170,17 @@ pub fn FindPartnerPage(opened: Option<RequestRef>) -> impl IntoView {
         errors: RwSignal::new(Vec::new()),
         failure: RwSignal::new(None),
         pending: RwSignal::new(false),
+        code_sent_to: RwSignal::new(None),
+        resent: RwSignal::new(false),
     };
+    // Drawn again only when the stage itself changes: what is typed,
+    // focus and "a new code is on its way" stay while a code is asked for.
+    let stage = Memo::new(move |_| page.stage.get());
     // Each stage opens with its heading focused: a keyboard or screen
     // reader user starts at the top of what changed.
     let heading = NodeRef::<H1>::new();
     Effect::new(move |previous: Option<()>| {
-        page.stage.track();
+        stage.track();
         if previous.is_some() {
             request_animation_frame(move || {
                 if let Some(h1) = heading.get_untracked() {
@@ -178,7 +196,7 @@ pub fn FindPartnerPage(opened: Option<RequestRef>) -> impl IntoView {
     };
     view! {
         <div class="csp-find-partner" data-find-partner>
-            {move || match page.stage.get() {
+            {move || match stage.get() {
                 Stage::Asking => view! {
                     <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(words::FIND_TITLE)}</h1>
                     <p>{move || i18n.t(words::FIND_INTRO)}</p>
@@ -186,11 +204,11 @@ pub fn FindPartnerPage(opened: Option<RequestRef>) -> impl IntoView {
                     <ErrorSummary errors=page.errors/>
                     <RequestForm page=page/>
                 }.into_any(),
-                Stage::Proving { request, to } => view! {
+                Stage::Proving { request } => view! {
                     <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(words::FIND_CODE_TITLE)}</h1>
                     {failure}
                     <ErrorSummary errors=page.errors/>
-                    <CodeForm page=page request=request to=to/>
+                    <CodeForm page=page request=request/>
                 }.into_any(),
                 Stage::Standing { request, confirmed } => view! {
                     <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(words::FIND_REQUEST_TITLE)}</h1>
@@ -254,18 +272,31 @@ fn RequestForm(page: Page) -> impl IntoView {
         let request = a.request(&i18n);
         spawn_local(async move {
             let locale = i18n.locale.get_untracked();
-            match api.ask_for_partner(&request, locale).await {
+            let made = api.ask_for_partner(&request, locale).await;
+            page.pending.set(false);
+            match made {
                 Ok(made) => {
                     page.stage.set(Stage::Proving {
                         request: made.clone(),
-                        to: String::new(),
                     });
-                    page.send_code(api, i18n, made);
+                    page.send_code(api, i18n, made, false);
                 }
                 Err(failure) => page.failed(failure, &i18n),
             }
-            page.pending.set(false);
         });
+    };
+    // Without the markets no country can be chosen: said, with a retry.
+    let markets_failed = move || {
+        program.get().and_then(Result::err).map(|failure| {
+            view! {
+                <div class="csp-notice csp-notice--problem" role="alert">
+                    <p>{move || failure.describe(&i18n)}</p>
+                    <button type="button" class="csp-button csp-button--secondary" on:click=move |_| program.refetch()>
+                        {move || i18n.t(msg::APP_RETRY)}
+                    </button>
+                </div>
+            }
+        })
     };
     let described_max = limits::DESCRIPTION_MAX_CHARS;
     view! {
@@ -278,13 +309,14 @@ fn RequestForm(page: Page) -> impl IntoView {
                     options=named(vocabulary::INDUSTRIES, i18n) value=a.industry errors=page.errors/>
                 <Select path="needs.company_size" label=words::FIND_COMPANY_SIZE
                     options=named(vocabulary::CUSTOMER_SIZES, i18n) value=a.company_size errors=page.errors/>
+                {markets_failed}
                 <Select path="needs.country" label=words::FIND_COUNTRY options=countries
                     value=a.country errors=page.errors/>
                 <PlainField path="needs.city" label_key=words::FIND_CITY autocomplete="address-level2"
                     width="csp-input--20" value=a.city errors=page.errors/>
                 <TextArea path="needs.description" label=words::FIND_DESCRIPTION
                     hint=words::FIND_DESCRIPTION_HINT value=a.description errors=page.errors/>
-                <p class="csp-hint" aria-live="polite" data-characters>
+                <p class="csp-hint" data-characters>
                     {move || format!("{} / {described_max}", a.description.with(|d| d.chars().count()))}
                 </p>
             </fieldset>
@@ -296,7 +328,7 @@ fn RequestForm(page: Page) -> impl IntoView {
                     input_type="email" autocomplete="email" value=a.email errors=page.errors/>
                 <PlainField path="contact.phone" label_key=words::FIND_PHONE input_type="tel" autocomplete="tel"
                     width="csp-input--20" value=a.phone errors=page.errors/>
-                <ConsentField page=page/>
+                <Checkbox path="consent_to_share" label=words::FIND_CONSENT value=a.consent errors=page.errors/>
             </fieldset>
             <button type="submit" class="csp-button" aria-disabled=move || page.pending.get().to_string()>
                 {move || i18n.t(words::FIND_SEND)}
@@ -305,49 +337,43 @@ fn RequestForm(page: Page) -> impl IntoView {
     }
 }
 
-/// The consent, with its problem shown beside it.
-#[component]
-fn ConsentField(page: Page) -> impl IntoView {
-    let error = Memo::new(move |_| crate::ui::field::message_at(&page.errors, "consent_to_share"));
-    view! {
-        <div class="csp-field" class:csp-field--error=move || error.get().is_some()>
-            {move || error.get().map(|m| view! { <p class="csp-error-message" id="consent_to_share-error">{m}</p> })}
-            <Checkbox path="consent_to_share" label=words::FIND_CONSENT value=page.answers.consent/>
-        </div>
-    }
-}
-
 /// The code emailed to the customer, typed back.
 #[component]
-fn CodeForm(page: Page, request: RequestRef, to: String) -> impl IntoView {
+fn CodeForm(page: Page, request: RequestRef) -> impl IntoView {
     let i18n = use_i18n();
     let api = expect_context::<ApiClient>();
     let config = expect_context::<HostConfig>();
     let code = RwSignal::new(String::new());
-    let resent = RwSignal::new(false);
     // Whether the code's email reached the relay: someone waiting for a
-    // code that will not come is told so, not left waiting.
+    // code that will not come is told so, not left waiting. Asked every
+    // few seconds after each send, for as long as a code works.
     let undelivered = RwSignal::new(false);
-    let sent = !to.is_empty();
-    if sent {
+    {
         let (api, request) = (api.clone(), request.clone());
-        leptos::task::spawn_local_scoped_with_cancellation(async move {
-            let checks = enroll_core::account::limits::EMAIL_CODE_SECS * 1000
-                / u64::from(DELIVERY_CHECK_MILLIS);
-            for _ in 0..checks {
-                gloo_timers::future::TimeoutFuture::new(DELIVERY_CHECK_MILLIS).await;
-                let locale = i18n.locale.get_untracked();
-                let Ok(now) = api.partner_request(&request, locale).await else {
-                    return;
-                };
-                let Some(delivery) = now.code_delivery else {
-                    continue;
-                };
-                undelivered.set(delivery.is_undelivered());
-                if delivery.is_final() || delivery == Delivery::Retrying {
-                    return;
-                }
+        Effect::new(move |_| {
+            if page.code_sent_to.with(Option::is_none) {
+                return;
             }
+            undelivered.set(false);
+            let (api, request) = (api.clone(), request.clone());
+            leptos::task::spawn_local_scoped_with_cancellation(async move {
+                let checks = enroll_core::account::limits::EMAIL_CODE_SECS * 1000
+                    / u64::from(DELIVERY_CHECK_MILLIS);
+                for _ in 0..checks {
+                    gloo_timers::future::TimeoutFuture::new(DELIVERY_CHECK_MILLIS).await;
+                    let locale = i18n.locale.get_untracked();
+                    let Ok(now) = api.partner_request(&request, locale).await else {
+                        return;
+                    };
+                    let Some(delivery) = now.code_delivery else {
+                        continue;
+                    };
+                    undelivered.set(delivery.is_undelivered());
+                    if delivery.is_final() || delivery == Delivery::Retrying {
+                        return;
+                    }
+                }
+            });
         });
     }
     let confirm = {
@@ -363,31 +389,38 @@ fn CodeForm(page: Page, request: RequestRef, to: String) -> impl IntoView {
             let typed = code.get_untracked();
             spawn_local(async move {
                 let locale = i18n.locale.get_untracked();
-                match api
+                let proven = api
                     .verify_request_code(&request, &typed, &link_base, locale)
-                    .await
-                {
+                    .await;
+                page.pending.set(false);
+                match proven {
                     Ok(_) => page.stage.set(Stage::Standing {
                         request,
                         confirmed: true,
                     }),
                     Err(failure) => page.failed(failure, &i18n),
                 }
-                page.pending.set(false);
             });
         }
     };
     let again = move |_| {
         page.clear();
-        resent.set(true);
-        page.send_code(api.clone(), i18n, request.clone());
+        page.send_code(api.clone(), i18n, request.clone(), true);
+    };
+    // Said sent only where the server said it sent it.
+    let sent_to = move || {
+        page.code_sent_to.get().map(|to| {
+            let key = if undelivered.get() {
+                words::FIND_UNDELIVERED
+            } else {
+                words::FIND_CODE_SENT
+            };
+            view! { <p>{move || i18n.t(key)}" "<strong class="csp-address">{to}</strong></p> }
+        })
     };
     view! {
         <form novalidate on:submit=move |ev| { ev.prevent_default(); confirm(); }>
-            <p>
-                {move || i18n.t(if undelivered.get() { words::FIND_UNDELIVERED } else { words::FIND_CODE_SENT })}
-                " "<strong class="csp-address">{move || page.answers.email.get().trim().to_owned()}</strong>
-            </p>
+            {sent_to}
             <p>{move || i18n.t(words::FIND_CODE_WHY)}</p>
             <PlainField path="code" label_key=words::FIND_CODE hint_key=words::FIND_CODE_HINT
                 autocomplete="one-time-code" inputmode="numeric" width="csp-input--10"
@@ -395,7 +428,7 @@ fn CodeForm(page: Page, request: RequestRef, to: String) -> impl IntoView {
             <button type="submit" class="csp-button" aria-disabled=move || page.pending.get().to_string()>
                 {move || i18n.t(words::FIND_CONFIRM)}
             </button>
-            <p role="status" class="csp-hint">{move || resent.get().then(|| i18n.t(words::FIND_RESENT))}</p>
+            <p role="status" class="csp-hint">{move || page.resent.get().then(|| i18n.t(words::FIND_RESENT))}</p>
             <ul class="csp-list csp-actions">
                 <li><button type="button" class="csp-link-button" on:click=again>{move || i18n.t(words::FIND_SEND_AGAIN)}</button></li>
                 <li><button type="button" class="csp-link-button" on:click=move |_| {
@@ -434,14 +467,27 @@ fn RequestPage(page: Page, request: RequestRef, confirmed: bool) -> impl IntoVie
             Some(Ok(view)) => view! { <Standing view=view/> }.into_any(),
             Some(Err(failure)) => {
                 let gone = matches!(failure, ApiFailure::Status { status: 401 | 404, .. });
+                // Gone, it can only be asked for again; anything else (the
+                // network, the server) may pass.
+                let action = if gone {
+                    view! {
+                        <button type="button" class="csp-button csp-button--secondary" on:click=move |_| {
+                            page.clear();
+                            page.stage.set(Stage::Asking);
+                        }>{move || i18n.t(words::FIND_NEW_REQUEST)}</button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="csp-button csp-button--secondary" on:click=move |_| loaded.refetch()>
+                            {move || i18n.t(msg::APP_RETRY)}
+                        </button>
+                    }.into_any()
+                };
                 view! {
                     <p class="csp-notice csp-notice--problem" role="alert">
                         {move || if gone { i18n.t(words::FIND_LINK_INVALID) } else { failure.describe(&i18n) }}
                     </p>
-                    <button type="button" class="csp-button csp-button--secondary" on:click=move |_| {
-                        page.clear();
-                        page.stage.set(Stage::Asking);
-                    }>{move || i18n.t(words::FIND_NEW_REQUEST)}</button>
+                    {action}
                 }.into_any()
             }
         }}
@@ -523,7 +569,7 @@ fn Standing(view: PartnerRequestView) -> impl IntoView {
             {row(words::FIND_PRODUCTS, i18n.list(&products))}
             {row(words::FIND_INDUSTRY, term(vocabulary::INDUSTRIES, &needs.industry))}
             {row(words::FIND_COMPANY_SIZE, term(vocabulary::CUSTOMER_SIZES, &needs.company_size))}
-            {row(words::FIND_CITY, place)}
+            {row(words::FIND_PLACE, place)}
             {row(words::FIND_DESCRIPTION, needs.description.clone())}
             {row(words::FIND_CONTACT, contact)}
         </dl>

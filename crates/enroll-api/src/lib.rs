@@ -16,6 +16,7 @@ pub mod logo;
 pub mod mail;
 pub mod mfa;
 pub mod openapi;
+pub mod partner_requests;
 pub mod passwords;
 pub mod proxy;
 pub mod reference;

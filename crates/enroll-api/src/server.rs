@@ -143,12 +143,16 @@ impl RunningServer {
         let app = router(store.clone(), directory, &options);
         let limits = options.limits.clone();
         let task = tokio::spawn(crate::transport::serve(listener, app, limits));
-        let runner = options.mail.delivers().then(|| {
-            let mut runner = Runner::new(options.clock.clone(), options.mail.poll);
+        // The one background runner: the sender (when emails are
+        // delivered), and the customers' requests' housekeeping.
+        let mut runner = Runner::new(options.clock.clone(), options.mail.poll);
+        if options.mail.delivers() {
             let (store, mail) = (store.clone(), options.mail.clone());
             runner.spawn(move |context| crate::mail::sender::run(store, mail, context));
-            runner
-        });
+        }
+        let jobs_store = store.clone();
+        runner.spawn(move |context| crate::partner_requests::run(jobs_store, context));
+        let runner = Some(runner);
         Ok(Self {
             addr,
             store,
@@ -259,10 +263,13 @@ pub fn router(store: Store, directory: Arc<Directory>, options: &ServeOptions) -
         reference: Reference::vendored(),
         directory,
         limits: Arc::new(options.limits.clone()),
+        // A page that embeds the app (calling the API: `--allow-origin`) or
+        // frames it (`--frame-ancestor`) is a host: links may lead back to
+        // it.
         links: Arc::new(ResumeLinks::new(
             options.public_url.as_deref(),
             options.listen,
-            &options.allow_origins,
+            &[&options.allow_origins[..], &options.frame_ancestors[..]].concat(),
         )),
         throttle: Throttle::new(store),
         proxies: Arc::new(TrustedProxies::new(options.trusted_proxies.clone())),

@@ -49,9 +49,9 @@ impl PluralKey {
 
 /// The books each locale's catalog was given at run time (by `Locale as
 /// usize`, then `Book::added_slot`).
-static ADDED: [[OnceLock<Vec<Entry>>; 2]; 2] = [
-    [OnceLock::new(), OnceLock::new()],
-    [OnceLock::new(), OnceLock::new()],
+static ADDED: [[OnceLock<Vec<Entry>>; 3]; 2] = [
+    [OnceLock::new(), OnceLock::new(), OnceLock::new()],
+    [OnceLock::new(), OnceLock::new(), OnceLock::new()],
 ];
 
 fn sorted(mut entries: Vec<Entry>) -> Vec<Entry> {
@@ -158,6 +158,8 @@ impl Locale {
             (Book::Account, Self::ZhCn) => include_str!("../../../locales/account/zh-CN.txt"),
             (Book::Partners, Self::EnUs) => include_str!("../../../locales/partners/en-US.txt"),
             (Book::Partners, Self::ZhCn) => include_str!("../../../locales/partners/zh-CN.txt"),
+            (Book::Finder, Self::EnUs) => include_str!("../../../locales/finder/en-US.txt"),
+            (Book::Finder, Self::ZhCn) => include_str!("../../../locales/finder/zh-CN.txt"),
         }
     }
 
@@ -184,10 +186,20 @@ pub enum Book {
     /// page's, with the vocabularies they share: the server's build, and
     /// the app once one of those parts loads.
     Partners,
+    /// The provider finder's: the server's build, and the app once the
+    /// finder's part loads (its 5.9 KB of text, both languages, are not
+    /// the first page's download).
+    Finder,
 }
 
 impl Book {
-    pub const ALL: [Book; 4] = [Book::Core, Book::Emails, Book::Account, Book::Partners];
+    pub const ALL: [Book; 5] = [
+        Book::Core,
+        Book::Emails,
+        Book::Account,
+        Book::Partners,
+        Book::Finder,
+    ];
 
     /// Its name where it is served (`/reference/messages/{name}`) and
     /// in `locales/`.
@@ -197,6 +209,7 @@ impl Book {
             Self::Emails => "emails",
             Self::Account => "account",
             Self::Partners => "partners",
+            Self::Finder => "finder",
         }
     }
 
@@ -206,6 +219,7 @@ impl Book {
         match self {
             Self::Account => Some(0),
             Self::Partners => Some(1),
+            Self::Finder => Some(2),
             Self::Core | Self::Emails => None,
         }
     }

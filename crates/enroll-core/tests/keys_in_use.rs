@@ -135,7 +135,8 @@ fn the_check_sees_a_message_no_code_names() {
 /// constants at `msg::`) and fetches the account's (`msg::account::`) with
 /// the account's part and the partners' (`msg::partners::`) with the
 /// business profile's, the referrals' and the find-a-partner page's parts
-/// (`src/partners`); the emails' (`msg::email::`) only the server has.
+/// (`src/partners`) and the finder's (`msg::finder::`) with the finder's
+/// part (`src/finder`); the emails' (`msg::email::`) only the server has.
 #[test]
 fn the_app_names_a_fetched_book_only_in_the_parts_that_fetch_it() {
     let root = root();
@@ -147,6 +148,7 @@ fn the_app_names_a_fetched_book_only_in_the_parts_that_fetch_it() {
         for (book, part) in [
             ("account", Some("src/account")),
             ("partners", Some("src/partners")),
+            ("finder", Some("src/finder")),
             ("email", None),
         ] {
             if part.is_some_and(|part| file.starts_with(root.join(part))) {

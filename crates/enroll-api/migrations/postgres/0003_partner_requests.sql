@@ -18,7 +18,8 @@ CREATE TABLE partner_requests (
     created_at       BIGINT  NOT NULL,
     proven_at        BIGINT
 );
-CREATE INDEX partner_requests_by_mailbox ON partner_requests (contact_mailbox, created_at);
+CREATE INDEX partner_requests_by_mailbox ON partner_requests (contact_mailbox, proven_at);
+CREATE INDEX partner_requests_unproven ON partner_requests (status, created_at);
 
 CREATE TABLE partner_request_codes (
     request_id TEXT    PRIMARY KEY REFERENCES partner_requests (id),
@@ -43,7 +44,7 @@ CREATE TABLE referrals (
     id              TEXT    PRIMARY KEY,
     request_id      TEXT    NOT NULL REFERENCES partner_requests (id),
     account_id      TEXT    NOT NULL REFERENCES accounts (id),
-round           BIGINT   NOT NULL,
+    round           BIGINT  NOT NULL,
     reasons         TEXT    NOT NULL,
     status          TEXT    NOT NULL,
     received_at     BIGINT  NOT NULL,
@@ -70,3 +71,4 @@ UPDATE business_profiles SET first_published_at = updated_at WHERE published;
 -- application: this says which request, so a newer code replaces the
 -- older one not yet sent.
 ALTER TABLE outbox ADD COLUMN partner_request_id TEXT REFERENCES partner_requests (id);
+CREATE INDEX outbox_partner_request ON outbox (partner_request_id, kind, state);

@@ -15,7 +15,7 @@ CREATE TABLE partner_requests (
     contact_email    TEXT    NOT NULL,
     contact_phone    TEXT    NOT NULL,
     -- The contact's inbox (`mailbox`: lower case, no +tag): what the limit
-    -- of requests a day per address counts.
+    -- of requests an address proves a day counts.
     contact_mailbox  TEXT    NOT NULL,
     -- enroll-core's RequestStatus: unproven, with_partner, accepted,
     -- no_partner.
@@ -24,7 +24,9 @@ CREATE TABLE partner_requests (
     -- When the code proved the address (no partner hears of it before).
     proven_at        INTEGER
 );
-CREATE INDEX partner_requests_by_mailbox ON partner_requests (contact_mailbox, created_at);
+CREATE INDEX partner_requests_by_mailbox ON partner_requests (contact_mailbox, proven_at);
+-- Requests not proven within a day are forgotten (the runner looks often).
+CREATE INDEX partner_requests_unproven ON partner_requests (status, created_at);
 
 -- The code proving a request's address: one at a time, as its keyed hash.
 CREATE TABLE partner_request_codes (
@@ -82,3 +84,4 @@ UPDATE business_profiles SET first_published_at = updated_at WHERE published = 1
 -- application: this says which request, so a newer code replaces the
 -- older one not yet sent.
 ALTER TABLE outbox ADD COLUMN partner_request_id TEXT REFERENCES partner_requests (id);
+CREATE INDEX outbox_partner_request ON outbox (partner_request_id, kind, state);

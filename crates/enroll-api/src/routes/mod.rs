@@ -308,15 +308,20 @@ async fn get_free_email_domains(State(state): State<AppState>) -> Response {
 
 /// The books `GET /reference/messages/{book}` serves, by their `{book}`
 /// (the contract's `BookPath` lists the same names).
-pub const SERVED_BOOKS: [(&str, enroll_core::i18n::Book); 2] = {
-    use enroll_core::i18n::Book::{Account, Partners};
-    [(Account.name(), Account), (Partners.name(), Partners)]
+pub const SERVED_BOOKS: [(&str, enroll_core::i18n::Book); 3] = {
+    use enroll_core::i18n::Book::{Account, Finder, Partners};
+    [
+        (Account.name(), Account),
+        (Partners.name(), Partners),
+        (Finder.name(), Finder),
+    ]
 };
 
 /// A book of messages the app fetches with its part
 ///
 /// The partner account's (`account`), the business profile's, referrals'
-/// and find-a-partner page's (`partners`), in every locale, as the catalog's
+/// and find-a-partner page's (`partners`), the provider finder's
+/// (`finder`), in every locale, as the catalog's
 /// text (`key = text` lines): the first page's download does not carry
 /// them.
 #[utoipa::path(

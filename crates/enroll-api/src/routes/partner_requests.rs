@@ -8,9 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::account::limits as code_limits;
-use enroll_core::contract::{
-    EmailCodeSent, PartnerRequestCreated, PartnerRequestView, RequestProof,
-};
+use enroll_core::contract::{EmailCodeSent, PartnerRequestCreated, PartnerRequestView};
 use enroll_core::partner_request::PartnerRequest;
 use enroll_core::referral::RequestStatus;
 use enroll_core::{ApiErrorBody, ErrorCode};
@@ -26,7 +24,7 @@ use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mail;
 use crate::passwords::email_code;
-use crate::store::{NewPartnerRequest, StoredRequest};
+use crate::store::{NewPartnerRequest, RequestCodeSent, RequestProof, StoredRequest};
 use crate::throttle::{Action, Client};
 
 /// The request a route names (`/partner-requests/{id}/…`), opened by its
@@ -57,6 +55,20 @@ impl FromRequestParts<AppState> for Customer {
     }
 }
 
+/// 409 `not_editable`: the address is proven, no code is needed.
+fn proven_already() -> ApiFailure {
+    ApiFailure::new(StatusCode::CONFLICT, ErrorCode::NotEditable)
+}
+
+/// 429 `too_many_partner_requests`: the address proved as many requests
+/// as it may in a day.
+fn day_full(retry_after_secs: u64) -> ApiFailure {
+    ApiFailure::throttled(
+        ErrorCode::TooManyPartnerRequests,
+        Duration::from_secs(retry_after_secs),
+    )
+}
+
 fn internal() -> ApiFailure {
     ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
 }
@@ -65,18 +77,20 @@ fn internal() -> ApiFailure {
 ///
 /// Public: for the find-a-partner page. Kept, unproven, until the
 /// customer's address is proven with an emailed code
-/// (`/email/code`, `/email/verify`): no partner hears of it before. At
-/// most 5 an hour from one client and 3 a day from one address.
+/// (`/email/code`, `/email/verify`): no partner hears of it before, and
+/// one not proven within a day is forgotten. At most 5 an hour from one
+/// client; one address proves at most 3 a day.
 #[utoipa::path(
     post,
     path = "/partner-requests",
+    operation_id = "create_partner_request",
     tag = "partner requests",
     request_body = PartnerRequest,
     responses(
         (status = 201, description = "Kept: its id, and the token that opens it (given once)", body = PartnerRequestCreated),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
         (status = 422, description = "What is wrong, at each field (`needs.products`, `contact.email`, `consent_to_share`), worded in the request's language; or `wrong_shape`", body = super::parameters::Unprocessable),
-        (status = 429, description = "`too_many_partner_requests`: 5 in the last hour from this client, or 3 in the last day from this address", body = ApiErrorBody,
+        (status = 429, description = "`too_many_partner_requests`: 5 in the last hour from this client", body = ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until another may be made"))),
     ),
 )]
@@ -111,8 +125,7 @@ pub async fn create(
     state
         .store
         .create_partner_request(new, state.clock.now())
-        .await?
-        .map_err(|secs| too_many(Duration::from_secs(secs)))?;
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(PartnerRequestCreated { id, token }),
@@ -127,6 +140,7 @@ pub async fn create(
 #[utoipa::path(
     post,
     path = "/partner-requests/{id}/email/code",
+    operation_id = "send_partner_request_code",
     tag = "partner requests",
     params(PartnerRequestPath),
     security(("requestToken" = [])),
@@ -135,7 +149,7 @@ pub async fn create(
         (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
         (status = 404, description = "`not_found`: no such request", body = ApiErrorBody),
         (status = 409, description = "`not_editable`: the address is proven already", body = ApiErrorBody),
-        (status = 429, description = "`too_many_codes`: 3 were sent in the last hour for this request or to this address, or this client asked too often", body = ApiErrorBody,
+        (status = 429, description = "`too_many_codes`: 3 were sent in the last hour for this request or to this address, or this client asked too often; `too_many_partner_requests`: this address proved 3 requests in the last day", body = ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until another may be sent"))),
     ),
 )]
@@ -145,10 +159,7 @@ pub async fn send_code(
     client: Client,
 ) -> Result<Response, ApiFailure> {
     if request.status != RequestStatus::Unproven {
-        return Err(ApiFailure::new(
-            StatusCode::CONFLICT,
-            ErrorCode::NotEditable,
-        ));
+        return Err(proven_already());
     }
     // As many an hour from one client as the admin's codes.
     state
@@ -172,7 +183,13 @@ pub async fn send_code(
             mail::request_code_email(&request, &code, now),
         )
         .await?;
-    sent_or_throttled(sent)?;
+    match sent {
+        None => return Err(proven_already()),
+        Some(RequestCodeSent::DayFull { retry_after_secs }) => {
+            return Err(day_full(retry_after_secs))
+        }
+        Some(RequestCodeSent::Code(sent)) => sent_or_throttled(sent)?,
+    }
     Ok((
         StatusCode::ACCEPTED,
         Json(EmailCodeSent {
@@ -193,23 +210,26 @@ pub async fn send_code(
 #[utoipa::path(
     post,
     path = "/partner-requests/{id}/email/verify",
+    operation_id = "verify_partner_request_code",
     tag = "partner requests",
     params(PartnerRequestPath),
     security(("requestToken" = [])),
-    request_body = RequestProof,
+    request_body = enroll_core::contract::RequestProof,
     responses(
         (status = 200, description = "Proven: where the request now stands", body = PartnerRequestView),
         (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
         (status = 404, description = "`not_found`: no such request", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
         (status = 422, description = "`bad_link_base` (not on a host origin); a problem on `code`: `wrong_code` (with `tries_left`) or `code_expired` (ask for a new one); or `wrong_shape`", body = super::parameters::Unprocessable),
+        (status = 429, description = "`too_many_partner_requests`: this address proved 3 requests in the last day; the request stays unproven", body = ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until it may be proven"))),
     ),
 )]
 pub async fn verify_code(
     State(state): State<AppState>,
     Customer(request): Customer,
     Bearer(token): Bearer,
-    JsonBody(body): JsonBody<RequestProof>,
+    JsonBody(body): JsonBody<enroll_core::contract::RequestProof>,
 ) -> Result<Response, ApiFailure> {
     let base = state
         .links
@@ -234,7 +254,10 @@ pub async fn verify_code(
             }),
         )
         .await?;
-    confirmed_or_problem(check)?;
+    match check {
+        RequestProof::Code(check) => confirmed_or_problem(check)?,
+        RequestProof::DayFull { retry_after_secs } => return Err(day_full(retry_after_secs)),
+    }
     Ok(Json(view(&state, &request.id, &token).await?).into_response())
 }
 
@@ -245,6 +268,7 @@ pub async fn verify_code(
 #[utoipa::path(
     get,
     path = "/partner-requests/{id}",
+    operation_id = "read_partner_request",
     tag = "partner requests",
     params(PartnerRequestPath),
     security(("requestToken" = [])),

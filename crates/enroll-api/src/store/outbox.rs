@@ -240,11 +240,16 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
         // admin's address or a domain; of a customer's request) or
         // temporary password (of the same user) not yet handed over is
         // dead: never sent.
+        // Compared by what it is about: `=` on its one column, so an
+        // index serves ((kind, application_id), (partner_request_id, kind)).
+        let (about, id_of_about) = match &email.about {
+            About::Application(id) => ("application_id", id),
+            About::PartnerRequest(id) => ("partner_request_id", id),
+        };
         let sql = format!(
             "UPDATE outbox SET state = 'expired', last_reply = 'not sent: a newer one replaced it',
                  {ERASE_IF_DONE}
-             WHERE id < $3 AND kind = $4 AND application_id IS NOT DISTINCT FROM $5
-               AND partner_request_id IS NOT DISTINCT FROM $7
+             WHERE id < $3 AND kind = $4 AND {about} = $5
                AND ($4 IN ('admin_code', 'domain_code', 'request_code') OR mailbox = $6)
                AND state IN ('queued', 'retrying')"
         );
@@ -253,9 +258,8 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
             .bind(secs(email.queued_at))
             .bind(id)
             .bind(email.kind.as_str())
-            .bind(email.about.application())
-            .bind(mailbox(&email.to))
-            .bind(email.about.partner_request()))?;
+            .bind(id_of_about)
+            .bind(mailbox(&email.to)))?;
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ use enroll_core::Locale;
 
 use super::email_codes::{judge, sends_full};
 use super::outbox::insert_email;
-use super::{secs, unsecs, CodeCheck, CodeSent, Conn, NewEmail, Store, StoreError};
+use super::{secs, unsecs, CodeCheck, CodeSent, Conn, EmailKind, NewEmail, Store, StoreError};
 
 /// A request as stored (`Debug` shows no contact).
 #[derive(Clone, PartialEq, Eq)]
@@ -42,6 +42,22 @@ pub struct NewPartnerRequest {
     pub id: String,
     pub token_hash: String,
     pub request: PartnerRequest,
+}
+
+/// A code asked for a customer's request: sent, or refused for the
+/// hour's limits (`Code`), or for the day's requests of its inbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestCodeSent {
+    Code(CodeSent),
+    DayFull { retry_after_secs: u64 },
+}
+
+/// A code typed for a customer's request: checked (`Code`), or right but
+/// its inbox proved as many requests as it may in a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestProof {
+    Code(CodeCheck),
+    DayFull { retry_after_secs: u64 },
 }
 
 /// The emails a request's proof queues, made by the caller (the link
@@ -87,24 +103,19 @@ pub(super) async fn offer_to_next_partner(
     .bind(&request.id)
     .fetch_one(c)
     .await)?;
-    let open: Vec<&str> = ReferralStatus::ALL
-        .into_iter()
-        .filter(|s| s.is_open())
-        .map(ReferralStatus::as_str)
-        .collect();
-    let rows: Vec<(String, String, Option<i64>, i64)> = on!(conn, c => sqlx::query_as(
+    let sql = format!(
         "SELECT p.account_id, p.body, p.first_published_at,
                 (SELECT COUNT(*) FROM referrals r
-                 WHERE r.account_id = p.account_id AND r.status IN ($2, $3))
+                 WHERE r.account_id = p.account_id AND r.status IN ({}))
          FROM business_profiles p
          WHERE p.published AND p.account_id NOT IN
-               (SELECT account_id FROM referrals WHERE request_id = $1)"
-    )
-    .bind(&request.id)
-    .bind(open[0])
-    .bind(open[1])
-    .fetch_all(c)
-    .await)?;
+               (SELECT account_id FROM referrals WHERE request_id = $1)",
+        statuses(ReferralStatus::is_open)
+    );
+    let rows: Vec<(String, String, Option<i64>, i64)> = on!(conn, c => sqlx::query_as(&sql)
+        .bind(&request.id)
+        .fetch_all(c)
+        .await)?;
     let profiles: Vec<(String, BusinessProfile, u64, u32)> = rows
         .into_iter()
         .filter_map(|(account, body, since, open)| {
@@ -156,6 +167,44 @@ pub(super) async fn offer_to_next_partner(
     Ok(true)
 }
 
+/// The referral statuses `which` picks, as an SQL list of literals (our
+/// own constant names: nothing anyone typed).
+fn statuses(which: fn(ReferralStatus) -> bool) -> String {
+    ReferralStatus::ALL
+        .into_iter()
+        .filter(|s| which(*s))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// When `inbox` may prove another request: `None` while fewer than
+/// `REQUESTS_PER_ADDRESS_DAY` of its requests were proven in the day
+/// before `now`, else the seconds until the oldest of them leaves the
+/// day. Proven ones only: anyone may type someone's address into a
+/// request, and that must not use up the day of its owner.
+async fn proven_day_full(
+    conn: &mut Conn<'_>,
+    inbox: &str,
+    now: u64,
+) -> Result<Option<u64>, StoreError> {
+    let day_ago = secs(now.saturating_sub(86_400));
+    let (proven, oldest): (i64, Option<i64>) = on!(conn, c => sqlx::query_as(
+        "SELECT COUNT(*), MIN(proven_at) FROM partner_requests
+         WHERE contact_mailbox = $1 AND proven_at > $2",
+    )
+    .bind(inbox)
+    .bind(day_ago)
+    .fetch_one(c)
+    .await)?;
+    Ok(
+        (proven >= i64::from(limits::REQUESTS_PER_ADDRESS_DAY)).then(|| {
+            let free_at = unsecs(oldest.unwrap_or(day_ago)) + 86_400;
+            free_at.saturating_sub(now).max(1)
+        }),
+    )
+}
+
 async fn set_status(
     conn: &mut Conn<'_>,
     id: &str,
@@ -168,14 +217,13 @@ async fn set_status(
 }
 
 impl Store {
-    /// Keeps a new request, unproven; refused (with the seconds until one
-    /// more may be made) when its address made `REQUESTS_PER_ADDRESS_DAY`
-    /// in the day before `now`. Counted per inbox, as codes are.
+    /// Keeps a new request, unproven (the limit of requests an address
+    /// makes a day counts proven ones: `prove_partner_request`).
     pub async fn create_partner_request(
         &self,
         new: NewPartnerRequest,
         now: u64,
-    ) -> Result<Result<(), u64>, StoreError> {
+    ) -> Result<(), StoreError> {
         self.write(move |tx| {
             Box::pin(async move {
                 let NewPartnerRequest {
@@ -183,20 +231,6 @@ impl Store {
                     token_hash,
                     request,
                 } = new;
-                let inbox = mailbox(&request.contact.email);
-                let day_ago = secs(now.saturating_sub(86_400));
-                let (made, oldest): (i64, Option<i64>) = on!(tx, c => sqlx::query_as(
-                    "SELECT COUNT(*), MIN(created_at) FROM partner_requests
-                     WHERE contact_mailbox = $1 AND created_at > $2",
-                )
-                .bind(&inbox)
-                .bind(day_ago)
-                .fetch_one(c)
-                .await)?;
-                if made >= i64::from(limits::REQUESTS_PER_ADDRESS_DAY) {
-                    let free_at = unsecs(oldest.unwrap_or(day_ago)) + 86_400;
-                    return Ok(Err(free_at.saturating_sub(now).max(1)));
-                }
                 let needs = serde_json::to_string(&request.needs)
                     .map_err(|e| StoreError::Corrupt(format!("needs of {id}: {e}")))?;
                 execute!(tx, c => sqlx::query(
@@ -212,10 +246,36 @@ impl Store {
                 .bind(&request.contact.name)
                 .bind(&request.contact.email)
                 .bind(&request.contact.phone)
-                .bind(&inbox)
+                .bind(mailbox(&request.contact.email))
                 .bind(RequestStatus::Unproven.as_str())
                 .bind(secs(now)))?;
-                Ok(Ok(()))
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Forgets the requests whose address was not proven by `before`: the
+    /// contact someone typed, perhaps not their own, is kept no longer
+    /// than it takes to prove it (with their codes and the emails that
+    /// carried them).
+    pub async fn forget_unproven_requests(&self, before: u64) -> Result<u64, StoreError> {
+        self.write(move |tx| {
+            Box::pin(async move {
+                let old = "SELECT id FROM partner_requests WHERE status = $1 AND created_at < $2";
+                let mut forgotten = 0;
+                for table in [
+                    "outbox WHERE partner_request_id",
+                    "partner_request_codes WHERE request_id",
+                    "partner_request_code_sends WHERE request_id",
+                    "partner_requests WHERE id",
+                ] {
+                    let sql = format!("DELETE FROM {table} IN ({old})");
+                    forgotten = execute!(tx, c => sqlx::query(&sql)
+                        .bind(RequestStatus::Unproven.as_str())
+                        .bind(secs(before)))?;
+                }
+                Ok(forgotten)
             })
         })
         .await
@@ -252,7 +312,8 @@ impl Store {
     /// Records a new code for request `id` (replacing its earlier one) and
     /// queues `message`, which carries it; refused when three were sent
     /// for the request, or `per_recipient` to its inbox, in the hour
-    /// before `now`.
+    /// before `now`, or when its inbox proved as many requests as it may
+    /// in a day. `None` when the request is proven already.
     pub async fn send_request_code(
         &self,
         id: &str,
@@ -260,11 +321,17 @@ impl Store {
         now: u64,
         per_recipient: u32,
         message: NewEmail,
-    ) -> Result<CodeSent, StoreError> {
+    ) -> Result<Option<RequestCodeSent>, StoreError> {
         let id = id.to_owned();
         let inbox = mailbox(&message.to);
         self.write_queuing(move |tx| {
             Box::pin(async move {
+                if request_by_id(tx, &id).await?.status != RequestStatus::Unproven {
+                    return Ok(None);
+                }
+                if let Some(wait) = proven_day_full(tx, &inbox, now).await? {
+                    return Ok(Some(RequestCodeSent::DayFull { retry_after_secs: wait }));
+                }
                 let per_request = code_limits::EMAIL_CODE_SENDS_PER_HOUR;
                 for (column, value, limit) in [
                     ("request_id", &id, per_request),
@@ -272,7 +339,7 @@ impl Store {
                 ] {
                     let sends = ("partner_request_code_sends", column, value.as_str());
                     if let Some(wait) = sends_full(tx, sends, limit, now).await? {
-                        return Ok(wait);
+                        return Ok(Some(RequestCodeSent::Code(wait)));
                     }
                 }
                 execute!(tx, c => sqlx::query(
@@ -293,7 +360,7 @@ impl Store {
                 .bind(&inbox)
                 .bind(secs(now)))?;
                 insert_email(tx, &message).await?;
-                Ok(CodeSent::Sent)
+                Ok(Some(RequestCodeSent::Code(CodeSent::Sent)))
             })
         })
         .await
@@ -303,20 +370,22 @@ impl Store {
     /// `id`. Right, the address is proven: in the same transaction the
     /// request goes to the best-matching partner (if any) and `email`
     /// (told whether one received it) is queued. A request proven already
-    /// answers `Confirmed` again and changes nothing.
+    /// answers `Confirmed` again and changes nothing. A right code for an
+    /// inbox that proved as many requests as it may in a day proves
+    /// nothing (`DayFull`).
     pub async fn prove_partner_request(
         &self,
         id: &str,
         code_hashes: Vec<String>,
         now: u64,
         email: ProvenEmail,
-    ) -> Result<CodeCheck, StoreError> {
+    ) -> Result<RequestProof, StoreError> {
         let id = id.to_owned();
         self.write_queuing(move |tx| {
             Box::pin(async move {
                 let request = request_by_id(tx, &id).await?;
                 if request.status != RequestStatus::Unproven {
-                    return Ok(CodeCheck::Confirmed);
+                    return Ok(RequestProof::Code(CodeCheck::Confirmed));
                 }
                 let row: Option<(String, i64, i64)> = on!(tx, c => sqlx::query_as(
                     "SELECT code_hash, expires_at, tries_left FROM partner_request_codes
@@ -326,7 +395,7 @@ impl Store {
                 .fetch_optional(c)
                 .await)?;
                 let Some((expected, expires_at, tries_left)) = row else {
-                    return Ok(CodeCheck::Expired);
+                    return Ok(RequestProof::Code(CodeCheck::Expired));
                 };
                 match judge(&expected, expires_at, tries_left, &code_hashes, now) {
                     CodeCheck::Confirmed => {}
@@ -336,9 +405,13 @@ impl Store {
                              WHERE request_id = $1",
                         )
                         .bind(&id))?;
-                        return Ok(wrong);
+                        return Ok(RequestProof::Code(wrong));
                     }
-                    expired => return Ok(expired),
+                    expired => return Ok(RequestProof::Code(expired)),
+                }
+                let inbox = mailbox(&request.contact.email);
+                if let Some(wait) = proven_day_full(tx, &inbox, now).await? {
+                    return Ok(RequestProof::DayFull { retry_after_secs: wait });
                 }
                 execute!(tx, c => sqlx::query("DELETE FROM partner_request_codes WHERE request_id = $1")
                     .bind(&id))?;
@@ -347,7 +420,7 @@ impl Store {
                     .bind(&id))?;
                 let offered = offer_to_next_partner(tx, &request, now).await?;
                 insert_email(tx, &email(&request, offered)).await?;
-                Ok(CodeCheck::Confirmed)
+                Ok(RequestProof::Code(CodeCheck::Confirmed))
             })
         })
         .await
@@ -357,10 +430,11 @@ impl Store {
     pub async fn request_code_delivery(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
         let mut conn = self.acquire().await?;
         let state: Option<String> = on!(conn, c => sqlx::query_scalar(
-            "SELECT state FROM outbox WHERE partner_request_id = $1 AND kind = 'request_code'
+            "SELECT state FROM outbox WHERE partner_request_id = $1 AND kind = $2
              ORDER BY id DESC LIMIT 1"
         )
         .bind(id)
+        .bind(EmailKind::RequestCode.as_str())
         .fetch_optional(c)
         .await)?;
         Ok(state.as_deref().and_then(Delivery::parse))
@@ -373,24 +447,16 @@ impl Store {
         id: &str,
     ) -> Result<Option<(RequestPartner, Option<String>)>, StoreError> {
         let mut conn = self.acquire().await?;
-        let shown: Vec<&str> = ReferralStatus::ALL
-            .into_iter()
-            .filter(|s| s.shows_contact())
-            .map(ReferralStatus::as_str)
-            .collect();
-        let row: Option<(String, Option<String>, Option<String>)> = on!(conn, c => sqlx::query_as(
+        let sql = format!(
             "SELECT a.answers, p.body, p.logo FROM referrals r
              JOIN accounts ac ON ac.id = r.account_id
              JOIN applications a ON a.id = ac.application_id
              LEFT JOIN business_profiles p ON p.account_id = r.account_id
-             WHERE r.request_id = $1 AND r.status IN ($2, $3, $4)"
-        )
-        .bind(id)
-        .bind(shown[0])
-        .bind(shown[1])
-        .bind(shown[2])
-        .fetch_optional(c)
-        .await)?;
+             WHERE r.request_id = $1 AND r.status IN ({})",
+            statuses(ReferralStatus::shows_contact)
+        );
+        let row: Option<(String, Option<String>, Option<String>)> =
+            on!(conn, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
         let Some((answers, profile, logo)) = row else {
             return Ok(None);
         };

@@ -53,6 +53,13 @@ pub async fn partner_with_profile(
     user.account_id
 }
 
+/// Contoso Health: approved, its profile `profile()`, the best match
+/// for `need`.
+pub async fn contoso_health(api: &Api) -> String {
+    let partner = ("5550001", "kim@contoso.com", "Contoso Health");
+    partner_with_profile(api, partner, profile()).await
+}
+
 /// A request for a partner in Berlin for Azure in healthcare, from a
 /// company of 50–99 writing in `locale`, by `email`.
 pub fn need(locale: &str, email: &str) -> Value {
@@ -95,6 +102,13 @@ impl Customer {
             request = request.json(&body);
         }
         request.checked().await
+    }
+
+    /// `POST …/email/verify` with `code` (and no `link_base`).
+    pub async fn verify(&self, api: &Api, code: &str) -> Answer {
+        let body = json!({ "code": code });
+        self.call(api, Method::POST, "/email/verify", Some(body))
+            .await
     }
 
     /// The code in the newest email proving an address of a customer.

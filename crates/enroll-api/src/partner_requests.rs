@@ -1,0 +1,35 @@
+//! The customers' requests' housekeeping, in the server's background
+//! runner (`crate::runner`), on the injected clock: a request whose
+//! address was not proven within a day is forgotten, contact and all.
+//! Every instance runs it; forgetting twice forgets nothing more.
+
+use crate::runner::JobContext;
+use crate::store::Store;
+
+/// How long a request may wait for its address to be proven (the code
+/// itself works 10 minutes; a new one may be asked for meanwhile).
+pub const UNPROVEN_KEPT_SECS: u64 = 86_400;
+
+/// How often the job looks, in the clock's seconds.
+const EVERY_SECS: u64 = 600;
+
+pub async fn run(store: Store, mut context: JobContext) {
+    // Nothing wakes this job early: it looks when it is due.
+    let never = tokio::sync::Notify::new();
+    while !context.stopping() {
+        let now = context.clock.now();
+        if let Err(e) = store
+            .forget_unproven_requests(now.saturating_sub(UNPROVEN_KEPT_SECS))
+            .await
+        {
+            tracing::warn!(error = %e, "forgetting unproven partner requests");
+        }
+        // `wait` returns at least every poll: waits again until due.
+        let due = now + EVERY_SECS;
+        while !context.stopping() && context.clock.now() < due {
+            let woken = never.notified();
+            tokio::pin!(woken);
+            context.wait(Some(due), woken).await;
+        }
+    }
+}
