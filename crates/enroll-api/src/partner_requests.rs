@@ -1,8 +1,12 @@
 //! The customers' requests' housekeeping, in the server's background
 //! runner (`crate::runner`), on the injected clock: a request whose
-//! address was not proven within a day is forgotten, contact and all.
-//! Every instance runs it; forgetting twice forgets nothing more.
+//! address was not proven within a day is forgotten, contact and all; a
+//! referral not answered in 14 days expires and its request goes to the
+//! next partner; from 08:00 UTC the referrals past a partner's day's
+//! first ten are told in one digest. Every instance runs it; each step is
+//! one write, so what one instance did the next finds done.
 
+use crate::mail::REFERRAL_LETTERS;
 use crate::runner::JobContext;
 use crate::store::Store;
 
@@ -10,7 +14,8 @@ use crate::store::Store;
 /// itself works 10 minutes; a new one may be asked for meanwhile).
 pub const UNPROVEN_KEPT_SECS: u64 = 86_400;
 
-/// How often the job looks, in the clock's seconds.
+/// How often the job looks, in the clock's seconds: a referral expires,
+/// and the digest goes, at most this late.
 const EVERY_SECS: u64 = 600;
 
 pub async fn run(store: Store, mut context: JobContext) {
@@ -23,6 +28,12 @@ pub async fn run(store: Store, mut context: JobContext) {
             .await
         {
             tracing::warn!(error = %e, "forgetting unproven partner requests");
+        }
+        if let Err(e) = store.expire_referrals(now, &REFERRAL_LETTERS).await {
+            tracing::warn!(error = %e, "expiring referrals");
+        }
+        if let Err(e) = store.send_referral_digests(now, &REFERRAL_LETTERS).await {
+            tracing::warn!(error = %e, "sending referral digests");
         }
         // `wait` returns at least every poll: waits again until due.
         let due = now + EVERY_SECS;

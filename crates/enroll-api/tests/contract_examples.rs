@@ -56,6 +56,8 @@ fn readers() -> BTreeMap<&'static str, Check> {
         PartnerRequestCreated,
         PartnerRequestView,
         RequestProof,
+        ReferralView,
+        Referrals,
     );
     read_as!(
         AccountView,
@@ -74,6 +76,7 @@ fn readers() -> BTreeMap<&'static str, Check> {
     use enroll_core::business_profile::BusinessProfile;
     use enroll_core::organization::OrganizationProfile;
     use enroll_core::partner_request::PartnerRequest;
+    use enroll_core::referral::{Closing, Deal, Declining};
     use enroll_core::vocabulary::PartnerVocabularies;
     use enroll_core::{
         Answers, ApiErrorBody, Application, ProgramSettings, Provider, ProviderPage,
@@ -89,6 +92,9 @@ fn readers() -> BTreeMap<&'static str, Check> {
         Facets,
         OrganizationProfile,
         PartnerRequest,
+        Closing,
+        Deal,
+        Declining,
         PartnerVocabularies,
         ProgramSettings,
         Provider,

@@ -52,6 +52,11 @@ pub enum Action {
     ViewBusinessProfile,
     /// Change it, its logo, and whether it is published.
     EditBusinessProfile,
+    /// See the referrals customers' requests became (the contact only
+    /// once accepted).
+    ViewReferrals,
+    /// Accept, decline or close a referral.
+    AnswerReferrals,
 }
 
 /// One row of the table: a role, what it may do, and which roles it may
@@ -123,6 +128,8 @@ const GRANTS: [Grant; 9] = [
             ProveDomain,
             ViewBusinessProfile,
             EditBusinessProfile,
+            ViewReferrals,
+            AnswerReferrals,
         ],
         &Role::ALL,
     ),
@@ -157,8 +164,13 @@ const GRANTS: [Grant; 9] = [
         &[ViewBusinessProfile, EditBusinessProfile],
         &[],
     ),
-    // Reads the profile its referrals were matched against.
-    grant(Role::ReferralsAdmin, &[ViewBusinessProfile], &[]),
+    // Answers the referrals, and reads the profile they were matched
+    // against.
+    grant(
+        Role::ReferralsAdmin,
+        &[ViewBusinessProfile, ViewReferrals, AnswerReferrals],
+        &[],
+    ),
 ];
 
 const fn grant(role: Role, actions: &'static [Action], grants: &'static [Role]) -> Grant {

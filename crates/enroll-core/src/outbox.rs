@@ -32,6 +32,14 @@ pub enum EmailKind {
     /// The link to a customer's request's page, once the address is
     /// proven.
     RequestLink,
+    /// Telling a partner's referrals admins of a new referral,
+    Referral,
+    /// or, past the day's first ten, of the rest the next morning.
+    ReferralDigest,
+    /// Telling a customer which partner accepted the request,
+    RequestAccepted,
+    /// or that no partner is left to offer it to.
+    RequestNoPartner,
 }
 
 /// A resume link works this long after it is made (the draft's token).
@@ -51,7 +59,7 @@ pub mod delivery {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 9] = [
+    pub const ALL: [EmailKind; 13] = [
         EmailKind::AdminCode,
         EmailKind::TemporaryPassword,
         EmailKind::Resume,
@@ -61,6 +69,10 @@ impl EmailKind {
         EmailKind::SignInLocked,
         EmailKind::RequestCode,
         EmailKind::RequestLink,
+        EmailKind::Referral,
+        EmailKind::ReferralDigest,
+        EmailKind::RequestAccepted,
+        EmailKind::RequestNoPartner,
     ];
 
     /// The name stored in the outbox and shown to the operator.
@@ -75,6 +87,10 @@ impl EmailKind {
             Self::SignInLocked => "sign_in_locked",
             Self::RequestCode => "request_code",
             Self::RequestLink => "request_link",
+            Self::Referral => "referral",
+            Self::ReferralDigest => "referral_digest",
+            Self::RequestAccepted => "request_accepted",
+            Self::RequestNoPartner => "request_no_partner",
         }
     }
 
@@ -92,7 +108,13 @@ impl EmailKind {
             | Self::DomainCode
             | Self::RequestCode
             | Self::RequestLink => 0,
-            Self::Status | Self::InvitationWithdrawn | Self::SignInLocked => 1,
+            Self::Status
+            | Self::InvitationWithdrawn
+            | Self::SignInLocked
+            | Self::Referral
+            | Self::ReferralDigest
+            | Self::RequestAccepted
+            | Self::RequestNoPartner => 1,
         }
     }
 
@@ -104,7 +126,13 @@ impl EmailKind {
             Self::TemporaryPassword => limits::TEMPORARY_PASSWORD_SECS,
             Self::Resume => RESUME_LINK_SECS,
             Self::RequestLink => crate::partner_request::limits::REQUEST_LINK_SECS,
-            Self::Status | Self::InvitationWithdrawn | Self::SignInLocked => delivery::GIVE_UP_SECS,
+            Self::Status
+            | Self::InvitationWithdrawn
+            | Self::SignInLocked
+            | Self::Referral
+            | Self::ReferralDigest
+            | Self::RequestAccepted
+            | Self::RequestNoPartner => delivery::GIVE_UP_SECS,
         }
     }
 
@@ -131,7 +159,13 @@ impl EmailKind {
     pub fn carries_secret(self) -> bool {
         !matches!(
             self,
-            Self::Status | Self::InvitationWithdrawn | Self::SignInLocked
+            Self::Status
+                | Self::InvitationWithdrawn
+                | Self::SignInLocked
+                | Self::Referral
+                | Self::ReferralDigest
+                | Self::RequestAccepted
+                | Self::RequestNoPartner
         )
     }
 }

@@ -302,6 +302,7 @@ error_codes! {
     NotSubmitted = "not_submitted",
     PasswordChangeRequired = "password_change_required",
     ProfileChanged = "profile_changed",
+    ReferralAnswered = "referral_answered",
     RequestTimeout = "request_timeout",
     SessionExpired = "session_expired",
     SessionRequired = "session_required",

@@ -69,11 +69,15 @@ CREATE TABLE referrals (
     currency        TEXT,
     notes           TEXT,
     decline_reason  TEXT,
+    -- When its referrals admins were told of it: at once for a partner's
+    -- first ten a day, else by the next morning's digest (NULL until).
+    notified_at     INTEGER,
     UNIQUE (request_id, round),
     UNIQUE (request_id, account_id)
 );
 CREATE INDEX referrals_by_account ON referrals (account_id, status, received_at);
 CREATE INDEX referrals_due ON referrals (status, expires_at);
+CREATE INDEX referrals_unnotified ON referrals (notified_at, received_at);
 
 -- When a profile was first published: of two partners matching alike,
 -- the one published longer ago is offered the request first.

@@ -25,7 +25,8 @@ use enroll_core::reference::Lookup;
 use enroll_core::text::{caps, one_line};
 use enroll_core::{ApplicationStatus, Catalog, Locale, MessageKey, ReferenceData};
 
-use crate::store::{About, EmailKind, NewEmail, Record, StoredRequest};
+use crate::store::{About, EmailKind, NewEmail, Record, ReferralLetters, StoredRequest};
+use enroll_core::matching::{reasons_line, Reason};
 
 /// A value put into a message: text, or our own link (made a real link in
 /// the HTML part), or a code or password (set apart in the HTML part).
@@ -459,6 +460,107 @@ pub fn temporary_password_email(
         EmailKind::TemporaryPassword,
         About::Application(record.id.clone()),
         to,
+        now,
+    )
+}
+
+/// The emails referrals queue as they move, worded here (the store knows
+/// when; this module, what they say).
+pub const REFERRAL_LETTERS: ReferralLetters = ReferralLetters {
+    offered: referral_email,
+    digest: referral_digest_email,
+    accepted: request_accepted_email,
+    no_partner: request_no_partner_email,
+};
+
+/// The email telling a referrals admin (at `to`) of the partner whose
+/// application is `partner` that a customer's request arrived, and why it
+/// matched (`reasons`, in the partner's language). Nothing the customer
+/// typed is in it: the partner reads the need, signed in.
+fn referral_email(partner: &Record, to: &str, reasons: &[Reason], now: u64) -> NewEmail {
+    let (_, company) = names(partner);
+    let catalog = catalog_of(partner);
+    let reasons = clean(&reasons_line(reasons, catalog), WRITTEN_LINE);
+    let days = partner_request::limits::REFERRAL_ANSWER_DAYS.to_string();
+    let mut letter = Letter::new(catalog, msg::email::EMAIL_REFERRAL_SUBJECT);
+    letter.add(
+        msg::email::EMAIL_REFERRAL_BODY,
+        &[
+            ("company", Value::Text(&company)),
+            ("reasons", Value::Text(&reasons)),
+            ("days", Value::Text(&days)),
+        ],
+    );
+    let about = About::Application(partner.id.clone());
+    letter.into_email(EmailKind::Referral, about, to, now)
+}
+
+/// The morning's one email telling a referrals admin of `count` referrals
+/// that arrived past the day's first ten.
+fn referral_digest_email(partner: &Record, to: &str, count: usize, now: u64) -> NewEmail {
+    let (_, company) = names(partner);
+    let (count, days) = (
+        count.to_string(),
+        partner_request::limits::REFERRAL_ANSWER_DAYS.to_string(),
+    );
+    let mut letter = Letter::new(
+        catalog_of(partner),
+        msg::email::EMAIL_REFERRAL_DIGEST_SUBJECT,
+    );
+    letter.add(
+        msg::email::EMAIL_REFERRAL_DIGEST_BODY,
+        &[
+            ("count", Value::Text(&count)),
+            ("company", Value::Text(&company)),
+            ("days", Value::Text(&days)),
+        ],
+    );
+    let about = About::Application(partner.id.clone());
+    letter.into_email(EmailKind::ReferralDigest, about, to, now)
+}
+
+/// The email telling a customer which partner (`partner`, its legal name)
+/// accepted the request and will make contact.
+fn request_accepted_email(request: &StoredRequest, partner: &str, now: u64) -> NewEmail {
+    let name = clean(&request.contact.name, caps::PERSON_NAME);
+    let partner = clean(partner, caps::LEGAL_NAME);
+    let mut letter = Letter::new(
+        request_catalog(request),
+        msg::email::EMAIL_REQUEST_ACCEPTED_SUBJECT,
+    );
+    letter.add(
+        msg::email::EMAIL_REQUEST_ACCEPTED_BODY,
+        &[
+            ("name", Value::Text(&name)),
+            ("partner", Value::Text(&partner)),
+        ],
+    );
+    let about = About::PartnerRequest(request.id.clone());
+    letter.into_email(
+        EmailKind::RequestAccepted,
+        about,
+        request.contact.email.trim(),
+        now,
+    )
+}
+
+/// The email telling a customer that no partner is left to offer the
+/// request to.
+fn request_no_partner_email(request: &StoredRequest, now: u64) -> NewEmail {
+    let name = clean(&request.contact.name, caps::PERSON_NAME);
+    let mut letter = Letter::new(
+        request_catalog(request),
+        msg::email::EMAIL_REQUEST_NO_PARTNER_SUBJECT,
+    );
+    letter.add(
+        msg::email::EMAIL_REQUEST_NO_PARTNER_BODY,
+        &[("name", Value::Text(&name))],
+    );
+    let about = About::PartnerRequest(request.id.clone());
+    letter.into_email(
+        EmailKind::RequestNoPartner,
+        about,
+        request.contact.email.trim(),
         now,
     )
 }

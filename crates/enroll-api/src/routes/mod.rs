@@ -12,6 +12,7 @@ mod organization;
 pub mod parameters;
 mod partner_requests;
 mod preconditions;
+mod referrals;
 mod resume_email;
 mod session;
 mod signed_in;
@@ -160,6 +161,11 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(organization::provider_requests))
         .routes(routes!(business_profile::read, business_profile::save))
         .merge(business_profile::logo_routes())
+        .routes(routes!(referrals::list))
+        .routes(routes!(referrals::read))
+        .routes(routes!(referrals::accept))
+        .routes(routes!(referrals::decline))
+        .routes(routes!(referrals::close))
         .routes(routes!(partner_requests::create))
         .routes(routes!(partner_requests::read))
         .routes(routes!(partner_requests::send_code))

@@ -98,6 +98,12 @@ path_parameters! {
         "The request's id, as `POST /partner-requests` answered it",
         string_of(crate::auth::id_pattern())
     );
+    /// `{id}` of the `/account/referrals/{id}/...` routes.
+    ReferralPath => (
+        "id",
+        "The referral's id",
+        string_of(crate::auth::id_pattern())
+    );
     /// `{id}` of the `/account/users/{id}/...` routes.
     UserPath => ("id", "The user's id", string_of(crate::auth::id_pattern()));
     /// `{mpn_id}` of `GET /mpn/{mpn_id}`.

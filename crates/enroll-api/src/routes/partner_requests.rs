@@ -252,6 +252,7 @@ pub async fn verify_code(
             Box::new(move |request, offered| {
                 mail::request_link_email(request, &link, offered, now)
             }),
+            &mail::REFERRAL_LETTERS,
         )
         .await?;
     match check {

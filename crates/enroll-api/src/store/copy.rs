@@ -266,6 +266,7 @@ const TABLES: &[Table] = &[
             ("currency", Text),
             ("notes", Text),
             ("decline_reason", Text),
+            ("notified_at", Int),
         ],
     ),
     // After the partner requests its emails may be about.

@@ -14,6 +14,7 @@ use enroll_core::Locale;
 
 use super::email_codes::{judge, sends_full};
 use super::outbox::insert_email;
+use super::referrals::{tell_partner, ReferralLetters};
 use super::{secs, unsecs, CodeCheck, CodeSent, Conn, EmailKind, NewEmail, Store, StoreError};
 
 /// A request as stored (`Debug` shows no contact).
@@ -83,19 +84,24 @@ fn stored(row: RequestRow) -> Result<StoredRequest, StoreError> {
     })
 }
 
-async fn request_by_id(conn: &mut Conn<'_>, id: &str) -> Result<StoredRequest, StoreError> {
+pub(super) async fn request_by_id(
+    conn: &mut Conn<'_>,
+    id: &str,
+) -> Result<StoredRequest, StoreError> {
     let sql = format!("SELECT {REQUEST_COLUMNS} FROM partner_requests WHERE id = $1");
     let row: RequestRow = on!(conn, c => sqlx::query_as(&sql).bind(id).fetch_one(c).await)?;
     stored(row)
 }
 
 /// Offers `request` to the best-matching published partner that has not
-/// had it, as a referral answered by `now + 14 days`; when none is left
-/// (or three had it), the request has no partner. Whether one received it.
+/// had it, as a referral answered by `now + 14 days`, and tells its
+/// referrals admins; when none is left (or three had it), the request has
+/// no partner. Whether one received it.
 pub(super) async fn offer_to_next_partner(
     conn: &mut Conn<'_>,
     request: &StoredRequest,
     now: u64,
+    letters: &ReferralLetters,
 ) -> Result<bool, StoreError> {
     let tried: i64 = on!(conn, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM referrals WHERE request_id = $1"
@@ -164,6 +170,8 @@ pub(super) async fn offer_to_next_partner(
     .bind(secs(now))
     .bind(secs(now + limits::REFERRAL_ANSWER_DAYS * 86_400)))?;
     set_status(conn, &request.id, RequestStatus::WithPartner).await?;
+    let referral = (id.as_str(), best.account_id.as_str(), &best.reasons[..]);
+    tell_partner(conn, referral, now, letters).await?;
     Ok(true)
 }
 
@@ -205,7 +213,7 @@ async fn proven_day_full(
     )
 }
 
-async fn set_status(
+pub(super) async fn set_status(
     conn: &mut Conn<'_>,
     id: &str,
     status: RequestStatus,
@@ -379,6 +387,7 @@ impl Store {
         code_hashes: Vec<String>,
         now: u64,
         email: ProvenEmail,
+        letters: &'static ReferralLetters,
     ) -> Result<RequestProof, StoreError> {
         let id = id.to_owned();
         self.write_queuing(move |tx| {
@@ -418,7 +427,7 @@ impl Store {
                 execute!(tx, c => sqlx::query("UPDATE partner_requests SET proven_at = $1 WHERE id = $2")
                     .bind(secs(now))
                     .bind(&id))?;
-                let offered = offer_to_next_partner(tx, &request, now).await?;
+                let offered = offer_to_next_partner(tx, &request, now, letters).await?;
                 insert_email(tx, &email(&request, offered)).await?;
                 Ok(RequestProof::Code(CodeCheck::Confirmed))
             })

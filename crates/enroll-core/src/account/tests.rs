@@ -55,7 +55,12 @@ fn each_role_may_do_what_partner_center_gives_it() {
     // Only a global admin proves another domain for the users; the
     // business profile is edited by its own admin and a global admin.
     let mut global = admins.clone();
-    global.extend([ProveDomain, EditBusinessProfile]);
+    global.extend([
+        ProveDomain,
+        EditBusinessProfile,
+        ViewReferrals,
+        AnswerReferrals,
+    ]);
     global.sort();
     for (role, expected) in [
         (Role::GlobalAdmin, global),
@@ -69,7 +74,10 @@ fn each_role_may_do_what_partner_center_gives_it() {
             Role::BusinessProfileAdmin,
             with(&[ViewBusinessProfile, EditBusinessProfile]),
         ),
-        (Role::ReferralsAdmin, with(&[ViewBusinessProfile])),
+        (
+            Role::ReferralsAdmin,
+            with(&[ViewBusinessProfile, ViewReferrals, AnswerReferrals]),
+        ),
     ] {
         assert_eq!(allowed_actions(&[role]), expected, "{role:?}");
     }
@@ -181,7 +189,11 @@ fn who_grants_which_role_over_every_pair() {
             let changes = allowed_actions(&[*role]).into_iter().filter(|a| {
                 !matches!(
                     a,
-                    ViewProviderRequests | ViewBusinessProfile | EditBusinessProfile
+                    ViewProviderRequests
+                        | ViewBusinessProfile
+                        | EditBusinessProfile
+                        | ViewReferrals
+                        | AnswerReferrals
                 )
             });
             for action in changes {

@@ -19,5 +19,6 @@ pub use applications::{
 };
 pub use directory::{MpnEntry, PartnershipRequest, ProviderRequests};
 pub use partner_requests::{
-    PartnerRequestCreated, PartnerRequestView, RequestPartner, RequestProof,
+    PartnerRequestCreated, PartnerRequestView, ReferralView, Referrals, RequestPartner,
+    RequestProof,
 };

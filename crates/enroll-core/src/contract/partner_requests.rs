@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::matching::Needs;
 use crate::outbox::Delivery;
 use crate::partner_request::RequestContact;
-use crate::referral::RequestStatus;
+use crate::referral::{Deal, ReferralStatus, RequestStatus};
 
 /// `POST /partner-requests` answered: the request, and the token that
 /// opens it (sent back as `Authorization: Bearer`). No `Debug`: the token
@@ -62,4 +62,38 @@ pub struct PartnerRequestView {
     pub code_delivery: Option<Delivery>,
     /// Once a partner accepted: who will contact the customer.
     pub partner: Option<RequestPartner>,
+}
+
+/// A referral as the partner's referrals admins see it
+/// (`GET /account/referrals/{id}`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ReferralView {
+    pub id: String,
+    pub status: ReferralStatus,
+    /// What the customer needs.
+    pub needs: Needs,
+    /// Why it matched, worded in the request's language ("Azure",
+    /// "Healthcare", "Berlin").
+    pub reasons: Vec<String>,
+    /// The language the customer wrote in (`zh-CN`).
+    pub locale: String,
+    /// When it arrived (UTC, RFC 3339).
+    pub received_at: String,
+    /// Unanswered by then, it expires and goes to the next partner.
+    pub expires_at: String,
+    /// Once accepted: the deal.
+    pub deal: Option<Deal>,
+    /// Once declined: why.
+    pub decline_reason: Option<String>,
+    /// The customer's contact: `null` until the partner accepts, and only
+    /// then.
+    pub contact: Option<RequestContact>,
+}
+
+/// `GET /account/referrals`: newest first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Referrals {
+    pub items: Vec<ReferralView>,
 }
