@@ -1,6 +1,6 @@
 //! The parts of the app that load after the first page: the later wizard
-//! pages, the provider finder, the partner account and its business
-//! profile, the find-a-partner page.
+//! pages, the provider finder, the partner account and its partner pages
+//! (the business profile, the referrals), the find-a-partner page.
 //!
 //! In the release build (`cargo xtask`, `--cfg csp_split`) each part is a
 //! wasm file of its own, fetched the first time it is shown, or earlier by
@@ -75,14 +75,17 @@ pub fn account(email: Option<String>, on_back: Option<Callback<()>>) -> Loading 
     })
 }
 
-/// The account's business profile page (its messages in the partners'
-/// book, fetched with it).
-pub fn business_profile(heading: NodeRef<leptos::html::H1>) -> Loading {
+/// The account's partner pages, its business profile or its referrals
+/// (their messages in the partners' book, fetched with them).
+pub fn partners(
+    page: crate::partners::PartnersPage,
+    heading: NodeRef<leptos::html::H1>,
+) -> Loading {
     Box::pin(async move {
         #[cfg(csp_split)]
-        return split::business_profile_part(heading).await;
+        return split::partners_part(page, heading).await;
         #[cfg(not(csp_split))]
-        return split::business_profile_part(heading);
+        return split::partners_part(page, heading);
     })
 }
 
@@ -134,11 +137,12 @@ mod split {
         Ok(crate::finder::finder_page(applicant, on_back))
     }
 
-    #[cfg_attr(csp_split, wasm_split_helpers::wasm_split(business_profile, fallible))]
-    pub fn business_profile_part(
+    #[cfg_attr(csp_split, wasm_split_helpers::wasm_split(partners, fallible))]
+    pub fn partners_part(
+        page: crate::partners::PartnersPage,
         heading: leptos::prelude::NodeRef<leptos::html::H1>,
     ) -> Result<AnyView, NotLoaded> {
-        Ok(crate::partners::business_profile_page(heading))
+        Ok(crate::partners::partners_page(page, heading))
     }
 
     #[cfg_attr(csp_split, wasm_split_helpers::wasm_split(find_partner, fallible))]

@@ -12,6 +12,12 @@ impl Stack {
         let (id, _) = self.submitted_application().await;
         self.operator(&["review", "start", &id]).await;
         self.operator(&["review", "approve", &id]).await;
+        self.publish_profile().await;
+    }
+
+    /// The business profile of the approved example account published,
+    /// as its admin would (see `published_partner`).
+    pub async fn publish_profile(&self) {
         let store = enroll_api::store::Store::open(&self.database)
             .await
             .expect("the database");
@@ -41,6 +47,70 @@ impl Stack {
             .save_business_profile(&admin.account_id, None, body, true, contact)
             .await
             .expect("saved");
+    }
+
+    /// A customer (Li Wei, li.wei@adatum.com) asks for a partner over
+    /// HTTP, as the find-a-partner page does, and proves the address with
+    /// the code from the inbox: the link to the request's page emailed
+    /// (opening `/find-partner.html`).
+    pub async fn customer_asked_and_proved(&self) -> String {
+        use serde_json::{json, Value};
+        let http = reqwest::Client::new();
+        let request = json!({
+            "locale": "en-US",
+            "needs": {"products": ["azure"], "industry": "healthcare", "company_size": "50_99",
+                "country": "DE", "city": "Berlin", "description": "Move our patient records to Azure."},
+            "contact": {"name": "Li Wei", "email": "li.wei@adatum.com", "phone": "+49 30 1234567"},
+            "consent_to_share": true
+        });
+        let post = |path: String, token: Option<String>, body: Value| {
+            let mut call = http
+                .post(self.url(&format!("/api/v1{path}")))
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+            if let Some(token) = token {
+                call = call.header("Authorization", format!("Bearer {token}"));
+            }
+            call.send()
+        };
+        let made = post("/partner-requests".into(), None, request)
+            .await
+            .expect("sent");
+        assert_eq!(made.status(), 201);
+        let made: Value = serde_json::from_str(&made.text().await.expect("a body")).expect("json");
+        let (id, token) = (
+            made["id"].as_str().expect("id"),
+            made["token"].as_str().expect("token"),
+        );
+        let code = post(
+            format!("/partner-requests/{id}/email/code"),
+            Some(token.into()),
+            json!({}),
+        )
+        .await
+        .expect("sent");
+        assert_eq!(code.status(), 202);
+        let code = self
+            .mail_to("request_code", Some("li.wei@adatum.com"), 0)
+            .await
+            .code();
+        let body = json!({"code": code, "link_base": self.url("/find-partner.html")});
+        let proven = post(
+            format!("/partner-requests/{id}/email/verify"),
+            Some(token.into()),
+            body,
+        )
+        .await
+        .expect("sent");
+        assert_eq!(proven.status(), 200);
+        let link = self
+            .mail_to("request_link", Some("li.wei@adatum.com"), 0)
+            .await;
+        link.body
+            .split_whitespace()
+            .find(|w| w.contains("#partner-request="))
+            .expect("the link")
+            .to_owned()
     }
 
     /// Opens the find-a-partner page the API serves on its own

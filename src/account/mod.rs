@@ -53,6 +53,7 @@ pub enum Section {
     Profile,
     ProviderRequests,
     BusinessProfile,
+    Referrals,
 }
 
 /// The page a session at this stage sees.
@@ -69,6 +70,7 @@ pub enum Page {
     Profile,
     ProviderRequests,
     BusinessProfile,
+    Referrals,
 }
 
 impl AccountState {
@@ -103,6 +105,7 @@ impl AccountState {
                 Section::Profile => Page::Profile,
                 Section::ProviderRequests => Page::ProviderRequests,
                 Section::BusinessProfile => Page::BusinessProfile,
+                Section::Referrals => Page::Referrals,
             },
         }
     }

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::{domains, nav, profile, provider_requests, users, AccountState, Page};
 use crate::i18n::use_i18n;
 use crate::later::{self, LaterPart};
+use crate::partners::PartnersPage;
 use crate::ui::error_summary::ErrorSummary;
 use crate::ui::field::PlainField;
 
@@ -39,7 +40,7 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
         // inner pages lead back to the account instead.
         // (Both before the error summary, as on the wizard's pages.)
         {move || {
-            let inner = matches!(page.get(), Page::Users | Page::Domains | Page::Profile | Page::ProviderRequests | Page::BusinessProfile);
+            let inner = matches!(page.get(), Page::Users | Page::Domains | Page::Profile | Page::ProviderRequests | Page::BusinessProfile | Page::Referrals);
             if inner {
                 return Some(view! { <nav::ToAccount/> }.into_any());
             }
@@ -64,8 +65,9 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
             Page::Domains => view! { <domains::DomainsPage heading=heading/> }.into_any(),
             Page::Profile => view! { <profile::ProfilePage heading=heading/> }.into_any(),
             Page::ProviderRequests => view! { <provider_requests::ProviderRequests heading=heading/> }.into_any(),
-            // A part of its own, with the partners' book of messages.
-            Page::BusinessProfile => view! { <LaterPart load=Box::new(move || later::business_profile(heading))/> }.into_any(),
+            // A part of their own, with the partners' book of messages.
+            Page::BusinessProfile => view! { <LaterPart load=Box::new(move || later::partners(PartnersPage::BusinessProfile, heading))/> }.into_any(),
+            Page::Referrals => view! { <LaterPart load=Box::new(move || later::partners(PartnersPage::Referrals, heading))/> }.into_any(),
         }}
     }
 }

@@ -12,7 +12,7 @@ mod partner_requests;
 
 pub use account::{BusinessProfile, Profile, Versioned};
 pub use failure::{describe_trouble, ApiFailure};
-pub use partner_requests::RequestRef;
+pub use partner_requests::{ReferralAnswer, RequestRef};
 
 use enroll_core::address::AddressFormat;
 use enroll_core::{ApiErrorBody, Application, Locale, ProgramSettings, ValidationReport};

@@ -85,3 +85,54 @@ impl ApiClient {
         Ok(view)
     }
 }
+
+/// A partner's answer to a referral, as the inbox sends it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReferralAnswer {
+    Accept(enroll_core::referral::Deal),
+    /// With the reason.
+    Decline(String),
+    Close(enroll_core::referral::Outcome),
+}
+
+impl ApiClient {
+    /// The partner's referrals, newest first (those in `status`, if given).
+    pub async fn referrals(
+        &self,
+        token: &str,
+        status: Option<enroll_core::referral::ReferralStatus>,
+        locale: Locale,
+    ) -> Result<Vec<enroll_core::contract::ReferralView>, ApiFailure> {
+        let path = match status {
+            Some(status) => format!("/account/referrals?status={}", status.as_str()),
+            None => "/account/referrals".to_owned(),
+        };
+        let (list, _): (enroll_core::contract::Referrals, _) = self
+            .send_as("GET", &path, Some(token), None, locale)
+            .await?;
+        Ok(list.items)
+    }
+
+    /// Answers the referral `id`: the referral as it now is.
+    pub async fn answer_referral(
+        &self,
+        token: &str,
+        id: &str,
+        answer: &ReferralAnswer,
+        locale: Locale,
+    ) -> Result<enroll_core::contract::ReferralView, ApiFailure> {
+        use enroll_core::referral::{Closing, Declining};
+        let (what, body) = match answer {
+            ReferralAnswer::Accept(deal) => ("accept", body_of(deal)?),
+            ReferralAnswer::Decline(reason) => (
+                "decline",
+                body_of(&Declining {
+                    reason: reason.clone(),
+                })?,
+            ),
+            ReferralAnswer::Close(outcome) => ("close", body_of(&Closing { outcome: *outcome })?),
+        };
+        let path = format!("/account/referrals/{id}/{what}");
+        self.post_as(&path, Some(token), Some(body), locale).await
+    }
+}

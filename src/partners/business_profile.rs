@@ -17,7 +17,7 @@ use crate::i18n::{country_name, use_i18n};
 use crate::ui::field::{capitalized, message_at, PlainField};
 use crate::ui::field_id;
 
-use super::fields::{Checkbox, Choices, TextArea};
+use super::fields::{Checkbox, Choices, SummaryRow, TextArea};
 
 /// What a field of the profile is called on the page (and in "still
 /// needed before publishing").
@@ -456,14 +456,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
             .collect();
         or_empty(i18n.list(&named))
     };
-    let row = move |key: MessageKey, value: String| {
-        view! {
-            <div class="csp-summary__row">
-                <dt class="csp-summary__key">{move || capitalized(i18n.t(key))}</dt>
-                <dd class="csp-summary__value">{value}</dd>
-            </div>
-        }
-    };
+    let row = |key: MessageKey, value: String| view! { <SummaryRow key=key value=value/> };
     let locations: Vec<String> = profile
         .locations
         .iter()

@@ -157,8 +157,8 @@ pub fn TextArea(
     }
 }
 
-/// One choice of `options` (value, shown text) at `path`, "Choose one"
-/// first.
+/// One choice of `options` (value, shown text) at `path`, the empty
+/// choice first: "Choose one", or `any` ("All referrals").
 #[component]
 pub fn Select(
     path: &'static str,
@@ -166,7 +166,9 @@ pub fn Select(
     #[prop(into)] options: Signal<Vec<(String, String)>>,
     value: RwSignal<String>,
     errors: RwSignal<Vec<Problem>>,
+    #[prop(optional)] any: Option<MessageKey>,
 ) -> impl IntoView {
+    let any = any.unwrap_or(words::FIND_CHOOSE);
     let i18n = use_i18n();
     let error = FieldError::at(Some(errors), path);
     let (shown, invalid) = (error.clone(), error.clone());
@@ -178,12 +180,25 @@ pub fn Select(
                 aria-invalid=move || invalid.is_shown().to_string()
                 aria-describedby=error.described(None)
                 on:change:target=move |ev| value.set(ev.target().value())>
-                <option value="" selected=move || value.with(String::is_empty)>{move || i18n.t(words::FIND_CHOOSE)}</option>
+                <option value="" selected=move || value.with(String::is_empty)>{move || i18n.t(any)}</option>
                 {move || options.get().into_iter().map(|(code, text)| {
                     let chosen = code.clone();
                     view! { <option value=code selected=move || value.with(|v| *v == chosen)>{text}</option> }
                 }).collect::<Vec<_>>()}
             </select>
+        </div>
+    }
+}
+
+/// A row of a summary list (`<dl class="csp-summary">`): what, and its
+/// value as given.
+#[component]
+pub fn SummaryRow(key: MessageKey, value: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="csp-summary__row">
+            <dt class="csp-summary__key">{move || capitalized(i18n.t(key))}</dt>
+            <dd class="csp-summary__value">{value}</dd>
         </div>
     }
 }

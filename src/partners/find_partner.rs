@@ -17,7 +17,8 @@ use leptos::html::H1;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::fields::{Checkbox, Choices, Select, TextArea};
+use super::fields::{Checkbox, Choices, Select, SummaryRow, TextArea};
+use super::need_words;
 use crate::api::{ApiClient, ApiFailure, RequestRef};
 use crate::embed::HostConfig;
 use crate::i18n::{country_name, use_i18n, I18n};
@@ -525,23 +526,7 @@ fn Standing(view: PartnerRequestView) -> impl IntoView {
         }
     });
     let needs = view.needs;
-    let products: Vec<String> = needs
-        .products
-        .iter()
-        .filter_map(|c| vocabulary::PRODUCTS.term(c))
-        .map(|t| i18n.t(t.name))
-        .collect();
-    let term = move |vocabulary: Vocabulary, code: &str| {
-        vocabulary
-            .term(code)
-            .map(|t| i18n.t(t.name))
-            .unwrap_or_default()
-    };
-    let place = format!(
-        "{}, {}",
-        needs.city,
-        country_name(&needs.country, i18n.locale.get_untracked())
-    );
+    let [products, industry, size, place] = need_words(&needs, i18n);
     let contact = [
         view.contact.name.clone(),
         view.contact.email.clone(),
@@ -551,14 +536,7 @@ fn Standing(view: PartnerRequestView) -> impl IntoView {
     .filter(|s| !s.is_empty())
     .collect::<Vec<_>>()
     .join(", ");
-    let row = move |key: MessageKey, value: String| {
-        view! {
-            <div class="csp-summary__row">
-                <dt class="csp-summary__key">{move || crate::ui::field::capitalized(i18n.t(key))}</dt>
-                <dd class="csp-summary__value">{value}</dd>
-            </div>
-        }
-    };
+    let row = |key: MessageKey, value: String| view! { <SummaryRow key=key value=value/> };
     view! {
         <div class="csp-inset" data-request-status=status.as_str()>
             <p>{said}</p>
@@ -566,9 +544,9 @@ fn Standing(view: PartnerRequestView) -> impl IntoView {
         {partner}
         <h2 class="csp-heading-m">{move || i18n.t(words::FIND_YOUR_REQUEST)}</h2>
         <dl class="csp-summary">
-            {row(words::FIND_PRODUCTS, i18n.list(&products))}
-            {row(words::FIND_INDUSTRY, term(vocabulary::INDUSTRIES, &needs.industry))}
-            {row(words::FIND_COMPANY_SIZE, term(vocabulary::CUSTOMER_SIZES, &needs.company_size))}
+            {row(words::FIND_PRODUCTS, products)}
+            {row(words::FIND_INDUSTRY, industry)}
+            {row(words::FIND_COMPANY_SIZE, size)}
             {row(words::FIND_PLACE, place)}
             {row(words::FIND_DESCRIPTION, needs.description.clone())}
             {row(words::FIND_CONTACT, contact)}

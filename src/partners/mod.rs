@@ -1,21 +1,35 @@
 //! The partner pages whose messages are the partners' book: the account's
-//! business profile, the find-a-partner page (and, as it lands, the
-//! referrals inbox). Each is a part of its own, fetched when opened.
+//! business profile and referrals inbox (one part), the find-a-partner
+//! page (another). Each part is fetched when opened.
 
 mod business_profile;
 mod fields;
 mod find_partner;
+mod referrals;
 
 use enroll_core::i18n::Book;
 use leptos::html::H1;
 use leptos::prelude::*;
 
-use crate::i18n::with_book;
+use crate::i18n::{country_name, with_book};
+use enroll_core::matching::Needs;
+use enroll_core::vocabulary::{self, Vocabulary};
 
-/// The business profile's page, once the partners' book is here.
-pub fn business_profile_page(heading: NodeRef<H1>) -> AnyView {
-    with_book(Book::Partners, move || {
-        view! { <business_profile::BusinessProfilePage heading=heading/> }.into_any()
+/// The account's pages of this part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartnersPage {
+    BusinessProfile,
+    Referrals,
+}
+
+/// The account's business profile or referrals, once the partners' book
+/// is here.
+pub fn partners_page(page: PartnersPage, heading: NodeRef<H1>) -> AnyView {
+    with_book(Book::Partners, move || match page {
+        PartnersPage::BusinessProfile => {
+            view! { <business_profile::BusinessProfilePage heading=heading/> }.into_any()
+        }
+        PartnersPage::Referrals => view! { <referrals::ReferralsPage heading=heading/> }.into_any(),
     })
 }
 
@@ -26,4 +40,27 @@ pub fn find_partner_page(opened: Option<crate::api::RequestRef>) -> AnyView {
         let opened = opened.clone();
         view! { <find_partner::FindPartnerPage opened=opened/> }.into_any()
     })
+}
+
+/// The need in the page's language: the products, the industry, the
+/// company's size, where.
+pub(super) fn need_words(needs: &Needs, i18n: crate::i18n::I18n) -> [String; 4] {
+    let named = |vocabulary: Vocabulary, code: &str| {
+        vocabulary
+            .term(code)
+            .map(|t| i18n.t(t.name))
+            .unwrap_or_default()
+    };
+    let products: Vec<String> = needs
+        .products
+        .iter()
+        .map(|c| named(vocabulary::PRODUCTS, c))
+        .collect();
+    let locale = i18n.locale.get_untracked();
+    [
+        i18n.list(&products),
+        named(vocabulary::INDUSTRIES, &needs.industry),
+        named(vocabulary::CUSTOMER_SIZES, &needs.company_size),
+        i18n.place(&needs.city, &country_name(&needs.country, locale)),
+    ]
 }
