@@ -233,6 +233,8 @@ async fn account_pages(stack: &Stack, shot: &dyn Fn(&str) -> String) {
     stack.click("[data-to-account]").await;
     business_profile(stack, shot).await;
     stack.click("[data-to-account]").await;
+    referrals(stack, shot).await;
+    stack.click("[data-to-account]").await;
     stack.wait_for("[data-sign-out]").await;
     stack.click("[data-sign-out]").await;
     stack.wait_for("#f-password").await;
@@ -311,6 +313,34 @@ async fn find_partner(width: u32, locale: &str) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     stack.shot(&shot("42-find-partner-request")).await;
     stack.close().await;
+}
+
+/// The referrals inbox: a customer's request arrives (the profile
+/// published); the inbox, the referral, accepting it empty, accepted.
+async fn referrals(stack: &Stack, shot: &dyn Fn(&str) -> String) {
+    stack.publish_profile().await;
+    stack.customer_asked_and_proved().await;
+    open_section(stack, "referrals", "[data-referral]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stack.shot(&shot("30-referrals")).await;
+    stack.click("[data-open-referral]").await;
+    stack.wait_for("[data-contact-hidden]").await;
+    stack.shot(&shot("30-referral")).await;
+    stack.click("form[data-accept] button[type=submit]").await;
+    stack.wait_for(".csp-error-summary").await;
+    stack.shot(&shot("30-referral-errors")).await;
+    fill_in(
+        stack,
+        &[
+            ("#f-deal_name", "Adatum: records to Azure"),
+            ("#f-estimated_value", "12500"),
+            ("#f-currency", "EUR"),
+        ],
+    )
+    .await;
+    stack.click("form[data-accept] button[type=submit]").await;
+    stack.wait_for("[data-contact]").await;
+    stack.shot(&shot("30-referral-accepted")).await;
 }
 
 /// Types each value into its field.

@@ -113,6 +113,20 @@ impl ApiClient {
         Ok(list.items)
     }
 
+    /// The partner's referral `id`.
+    pub async fn referral(
+        &self,
+        token: &str,
+        id: &str,
+        locale: Locale,
+    ) -> Result<enroll_core::contract::ReferralView, ApiFailure> {
+        let path = format!("/account/referrals/{id}");
+        let (referral, _) = self
+            .send_as("GET", &path, Some(token), None, locale)
+            .await?;
+        Ok(referral)
+    }
+
     /// Answers the referral `id`: the referral as it now is.
     pub async fn answer_referral(
         &self,

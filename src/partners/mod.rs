@@ -55,6 +55,7 @@ pub(super) fn need_words(needs: &Needs, i18n: crate::i18n::I18n) -> [String; 4] 
         .products
         .iter()
         .map(|c| named(vocabulary::PRODUCTS, c))
+        .filter(|name| !name.is_empty())
         .collect();
     let locale = i18n.locale.get_untracked();
     [

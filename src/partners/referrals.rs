@@ -44,20 +44,41 @@ pub fn ReferralsPage(heading: NodeRef<H1>) -> impl IntoView {
         },
         |_, referral: ReferralView| referral,
     );
+    // After every answer, taken or refused (someone else answered, or it
+    // expired meanwhile), the list and the referral are loaded again.
+    let answered = Memo::new(move |_| answering.pending().get());
     let list = state.loaded(
         move || {
             filter.track();
-            answering.version();
+            answered.track();
         },
         move |api, token, locale| {
             let status = ReferralStatus::parse(&filter.get_untracked());
             async move { api.referrals(&token, status, locale).await }
         },
     );
+    // The referral open, read on its own: whatever the filter, it stays
+    // open as it is answered.
+    let detail = state.loaded(
+        move || {
+            open.track();
+            answered.track();
+        },
+        move |api, token, locale| {
+            let id = open.get_untracked();
+            async move {
+                match id {
+                    Some(id) => api.referral(&token, &id, locale).await.map(Some),
+                    None => Ok(None),
+                }
+            }
+        },
+    );
     // The page arrives with its part: its heading is focused as it does,
-    // and again when a referral is opened or closed.
+    // when a referral is opened or left, and once it is answered.
     Effect::new(move |_| {
         open.track();
+        answering.version();
         request_animation_frame(move || {
             if let Some(h1) = heading.get_untracked() {
                 let _ = h1.focus();
@@ -72,7 +93,7 @@ pub fn ReferralsPage(heading: NodeRef<H1>) -> impl IntoView {
     });
     let shown = move || {
         let id = open.get()?;
-        list.get().flatten()?.into_iter().find(|r| r.id == id)
+        detail.get().flatten().flatten().filter(|r| r.id == id)
     };
     view! {
         {move || match shown() {
@@ -124,8 +145,9 @@ fn Summary(referral: ReferralView, open: RwSignal<Option<String>>) -> impl IntoV
                     view! { " · "{move || i18n.tf(words::REFERRALS_ANSWER_BY, &[("date", &i18n.date(&answer_by, false))])} }
                 })}
             </p>
-            <p>{need}</p>
-            <button type="button" class="csp-button csp-button--secondary" data-open-referral on:click=move |_| open.set(Some(id.clone()))>
+            <p id=format!("need-{}", referral.id)>{need}</p>
+            <button type="button" class="csp-button csp-button--secondary" data-open-referral
+                aria-describedby=format!("need-{}", referral.id) on:click=move |_| open.set(Some(id.clone()))>
                 {move || i18n.t(words::REFERRALS_OPEN)}
             </button>
         </li>

@@ -100,7 +100,12 @@ pub fn split(dist: &Path) -> Result {
         ],
     )?;
     // The loader is asked for with the page, not after the JS that imports it.
-    for page in ["index.html", "finder.html", "find-partner.html"] {
+    for page in [
+        "index.html",
+        "finder.html",
+        "find-partner.html",
+        "account.html",
+    ] {
         let path = dist.join(page);
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;

@@ -63,6 +63,12 @@ pub enum Command {
     /// Print a new secret key (32 random bytes, base64) for
     /// ENROLL_SECRET_KEY.
     NewSecretKey,
+    /// Print the current code of an authenticator secret (base32): to sign
+    /// in as a demo partner (`serve --seed-demo`) without an app.
+    TotpCode {
+        #[arg(long)]
+        secret: String,
+    },
     /// Serve a partner's page that embeds the app (examples/host/) from
     /// another origin, for trying the embedding; `{{APP}}` in its pages
     /// becomes --app.
@@ -295,8 +301,24 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
                                  lists them); nothing is sent"
                     .to_owned(),
             };
+            let demo = options.seed_demo;
             let mut server = RunningServer::start(*options).await?;
             println!("enroll-api listening on {}", server.url());
+            if demo {
+                // Development only: whoever runs the demo signs in as its
+                // partners, to see the referrals a request becomes.
+                println!(
+                    "enroll-api: demo partners (password \"{}\"; the second factor from the \
+                     secret, in an authenticator app or `enroll-api totp-code --secret …`):",
+                    crate::seed::DEMO_PARTNER_PASSWORD
+                );
+                for demo in crate::seed::demo_sign_ins() {
+                    println!(
+                        "  {}  {}  TOTP secret {}",
+                        demo.email, demo.company, demo.totp_secret
+                    );
+                }
+            }
             println!("enroll-api: {delivery}");
             println!("enroll-api: {which}");
             if !server.store.has_mpn_directory().await? {
@@ -318,6 +340,11 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Sen
             println!("enroll-api: stopped");
         }
         Command::NewSecretKey => println!("{}", SecretKeys::new_base64()?),
+        Command::TotpCode { secret } => {
+            let secret = crate::mfa::Secret::from_base32(&secret)
+                .ok_or("--secret is not a base32 authenticator secret")?;
+            println!("{}", crate::mfa::code_at(&secret, SystemClock.now()));
+        }
         Command::Copy { from, to } => {
             let (source, target) = (Store::open(&from).await?, Store::open(&to).await?);
             let copied = source.copy_to(&target).await??;

@@ -382,6 +382,158 @@ pub fn demo_mpn_directory() -> Vec<MpnEntry> {
     entries
 }
 
+/// The demo partners' password (development only: `--seed-demo`).
+pub const DEMO_PARTNER_PASSWORD: &str = "demo partner password";
+
+/// A demo partner's sign-in, as `serve --seed-demo` prints it.
+pub struct DemoSignIn {
+    pub company: &'static str,
+    pub email: &'static str,
+    /// Its authenticator's secret (base32): add it to an authenticator
+    /// app by hand, or `enroll-api totp-code --secret …`.
+    pub totp_secret: &'static str,
+}
+
+/// The demo partners: (MPN ID, company, admin's first and last name, email,
+/// TOTP secret, country, street, city, postal code, products, industries,
+/// customer sizes, languages). Their MPN IDs are none an applicant looks up
+/// (`demo_mpn_directory`).
+type Demo = (
+    &'static str,
+    &'static str,
+    (&'static str, &'static str),
+    &'static str,
+    &'static str,
+    (&'static str, &'static str, &'static str, &'static str),
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+const DEMO_PARTNERS: [Demo; 3] = [
+    (
+        "9100001",
+        "Spreeblick Cloud GmbH",
+        ("Lena", "Krüger"),
+        "lena.krueger@spreeblick-cloud.example",
+        "PO2ZEEPXXONZCUDLRUFXW4WGR2RE22GD",
+        ("DE", "Friedrichstraße 123", "Berlin", "10117"),
+        &["azure", "azure_infrastructure", "microsoft_365"],
+        &["healthcare", "government"],
+        &["10_49", "50_99", "100_249"],
+        &["de", "en", "zh"],
+    ),
+    (
+        "9100002",
+        "Isarwerk Digital GmbH",
+        ("Jonas", "Maier"),
+        "jonas.maier@isarwerk.example",
+        "FH6LPC7JSVPHVZ3B4BNX3LG2HPYKGB66",
+        ("DE", "Marienplatz 8", "München", "80331"),
+        &["azure", "business_central"],
+        &["manufacturing", "retail"],
+        &["1_9", "10_49", "50_99"],
+        &["de", "en"],
+    ),
+    (
+        "9100003",
+        "Thames Cloud Partners Ltd",
+        ("Priya", "Shah"),
+        "priya.shah@thames-cloud.example",
+        "6OGCXCBGDUECMMH4DXJ4TIHGIT7CA23L",
+        ("GB", "1 Poultry", "London", "EC2R 8EJ"),
+        &["azure", "microsoft_365", "teams"],
+        &["financial_services", "healthcare"],
+        &["50_99", "100_249", "250_499"],
+        &["en", "hi"],
+    ),
+];
+
+/// How to sign in as each demo partner.
+pub fn demo_sign_ins() -> Vec<DemoSignIn> {
+    DEMO_PARTNERS
+        .iter()
+        .map(|(_, company, _, email, secret, ..)| DemoSignIn {
+            company,
+            email,
+            totp_secret: secret,
+        })
+        .collect()
+}
+
+/// Adds the demo partners a database lacks (`--seed-demo`): approved,
+/// their business profiles published, their global admins signing in with
+/// `DEMO_PARTNER_PASSWORD` and their TOTP secrets.
+pub async fn seed_demo_partners(store: &Store) -> Result<(), StoreError> {
+    let random = |e: getrandom::Error| StoreError::Interrupted(format!("no randomness: {e}"));
+    let password_hash = crate::passwords::hash(DEMO_PARTNER_PASSWORD.to_owned())
+        .await
+        .map_err(|e| StoreError::Interrupted(format!("hashing the demo password: {e}")))?;
+    let codes = |list: &[&str]| list.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    for (
+        mpn,
+        company,
+        (first, last),
+        email,
+        secret,
+        place,
+        products,
+        industries,
+        sizes,
+        languages,
+    ) in DEMO_PARTNERS
+    {
+        let (country, street, city, postal_code) = place;
+        let address = enroll_core::Address {
+            country: country.to_owned(),
+            lines: vec![street.to_owned()],
+            locality: city.to_owned(),
+            postal_code: postal_code.to_owned(),
+            ..enroll_core::Address::default()
+        };
+        let mut answers = enroll_core::Answers::example();
+        answers.mpn_id = mpn.to_owned();
+        answers.company.legal_name = company.to_owned();
+        answers.company.website =
+            format!("https://{}", email.split('@').nth(1).unwrap_or_default());
+        answers.address = address.clone();
+        answers.admin.first_name = first.to_owned();
+        answers.admin.last_name = last.to_owned();
+        answers.admin.email = email.to_owned();
+        answers.bank.account_holder = company.to_owned();
+        let tenant: String = company
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        answers.tenant.csp_domain = format!("{}.onmicrosoft.com", tenant.to_lowercase());
+        let profile = enroll_core::business_profile::BusinessProfile {
+            description: format!("{company}: cloud projects for companies like yours, from the first workshop to the running service."),
+            website: answers.company.website.clone(),
+            products: codes(products),
+            industries: codes(industries),
+            services: codes(&["migration", "managed_services"]),
+            customer_sizes: codes(sizes),
+            languages: codes(languages),
+            locations: vec![address],
+            ..Default::default()
+        };
+        store
+            .seed_demo_partner(crate::store::DemoPartner {
+                application_id: crate::auth::new_id().map_err(random)?,
+                account_id: crate::auth::new_id().map_err(random)?,
+                user_id: crate::auth::new_id().map_err(random)?,
+                mpn_id: mpn.to_owned(),
+                answers,
+                password_hash: password_hash.clone(),
+                totp_secret: secret.to_owned(),
+                profile,
+            })
+            .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

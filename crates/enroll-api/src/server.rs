@@ -123,6 +123,9 @@ impl RunningServer {
         if options.seed_demo && store.provider_count().await? == 0 {
             crate::seed::seed(&store, DEMO_PROVIDERS).await?;
         }
+        if options.seed_demo {
+            crate::seed::seed_demo_partners(&store).await?;
+        }
         let directory = Arc::new(Directory::new(store.providers().await?));
         let listener = tokio::net::TcpListener::bind(options.listen)
             .await

@@ -40,7 +40,9 @@ async fn a_second_factor_is_set_up_once_then_asked_at_every_sign_in() {
             "manage_own_security",
             "prove_domain",
             "view_business_profile",
-            "edit_business_profile"
+            "edit_business_profile",
+            "view_referrals",
+            "answer_referrals"
         ])
     );
 

@@ -98,24 +98,25 @@ impl EmailKind {
         Self::ALL.into_iter().find(|kind| kind.as_str() == name)
     }
 
+    /// Whether it only tells something (a status, a notice): nobody waits
+    /// on a page for it, and it carries nothing that opens a door.
+    fn only_tells(self) -> bool {
+        matches!(
+            self,
+            Self::Status
+                | Self::InvitationWithdrawn
+                | Self::SignInLocked
+                | Self::Referral
+                | Self::ReferralDigest
+                | Self::RequestAccepted
+                | Self::RequestNoPartner
+        )
+    }
+
     /// Lower goes first: someone is waiting on a page for a code, a
     /// password or a link; a status email can wait behind them.
     pub fn priority(self) -> u8 {
-        match self {
-            Self::AdminCode
-            | Self::TemporaryPassword
-            | Self::Resume
-            | Self::DomainCode
-            | Self::RequestCode
-            | Self::RequestLink => 0,
-            Self::Status
-            | Self::InvitationWithdrawn
-            | Self::SignInLocked
-            | Self::Referral
-            | Self::ReferralDigest
-            | Self::RequestAccepted
-            | Self::RequestNoPartner => 1,
-        }
+        u8::from(self.only_tells())
     }
 
     /// How long after queueing the email is still worth sending: the life
@@ -126,13 +127,7 @@ impl EmailKind {
             Self::TemporaryPassword => limits::TEMPORARY_PASSWORD_SECS,
             Self::Resume => RESUME_LINK_SECS,
             Self::RequestLink => crate::partner_request::limits::REQUEST_LINK_SECS,
-            Self::Status
-            | Self::InvitationWithdrawn
-            | Self::SignInLocked
-            | Self::Referral
-            | Self::ReferralDigest
-            | Self::RequestAccepted
-            | Self::RequestNoPartner => delivery::GIVE_UP_SECS,
+            _ => delivery::GIVE_UP_SECS,
         }
     }
 
@@ -157,16 +152,7 @@ impl EmailKind {
     /// Whether the body holds something that opens a door (a code, a
     /// password, a link with a token): erased once the email is done with.
     pub fn carries_secret(self) -> bool {
-        !matches!(
-            self,
-            Self::Status
-                | Self::InvitationWithdrawn
-                | Self::SignInLocked
-                | Self::Referral
-                | Self::ReferralDigest
-                | Self::RequestAccepted
-                | Self::RequestNoPartner
-        )
+        !self.only_tells()
     }
 }
 

@@ -27,7 +27,8 @@ pub mod limits {
     /// A partner's referrals admins are emailed for each of its first
     /// this many referrals of a UTC day; those after wait for the digest,
     pub const EMAILS_PER_DAY: u32 = 10;
-    /// sent at this hour (UTC) the next morning.
+    /// sent at this hour (UTC): that morning's for those that came before
+    /// it, the next morning's for those after.
     pub const DIGEST_HOUR_UTC: u64 = 8;
 }
 

@@ -107,7 +107,7 @@ async fn enter_status(
         .ok_or_else(|| StoreError::Corrupt(format!("application {id} vanished")))
 }
 
-async fn add_history(
+pub(super) async fn add_history(
     conn: &mut Conn<'_>,
     id: &str,
     status: ApplicationStatus,

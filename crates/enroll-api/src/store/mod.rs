@@ -48,6 +48,7 @@ mod accounts;
 mod applications;
 mod business_profiles;
 mod copy;
+mod demo;
 mod directory;
 mod email_codes;
 mod engine;
@@ -73,6 +74,7 @@ pub use users::*;
 
 pub use applications::{Consequences, NewDraft, StatusChange, UpdateOutcome, WithdrawalNotice};
 pub use copy::{Copied, CopyRefused};
+pub use demo::DemoPartner;
 pub use directory::RequestOutcome;
 pub use outbox::{
     queued_signal, About, Claim, Claimed, Delivery, Email, EmailKind, NewEmail, RetryRefused,

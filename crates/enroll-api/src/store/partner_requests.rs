@@ -177,7 +177,7 @@ pub(super) async fn offer_to_next_partner(
 
 /// The referral statuses `which` picks, as an SQL list of literals (our
 /// own constant names: nothing anyone typed).
-fn statuses(which: fn(ReferralStatus) -> bool) -> String {
+pub(super) fn statuses(which: fn(ReferralStatus) -> bool) -> String {
     ReferralStatus::ALL
         .into_iter()
         .filter(|s| which(*s))

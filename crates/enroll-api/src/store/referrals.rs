@@ -10,7 +10,7 @@ use enroll_core::partner_request::RequestContact;
 use enroll_core::referral::{limits, Deal, Outcome, ReferralAction, ReferralStatus, RequestStatus};
 
 use super::outbox::insert_email;
-use super::partner_requests::{offer_to_next_partner, request_by_id, set_status};
+use super::partner_requests::{offer_to_next_partner, request_by_id, statuses};
 use super::records::load;
 use super::users::users_in;
 use super::{secs, unsecs, Conn, NewEmail, Record, Store, StoreError, StoredRequest};
@@ -104,9 +104,21 @@ pub enum Answered {
     Missing,
 }
 
-const REFERRAL_COLUMNS: &str = "r.id, r.request_id, r.status, q.needs, q.locale, r.reasons,
-    r.received_at, r.expires_at, r.deal_name, r.estimated_value, r.currency, r.notes,
-    r.decline_reason, q.contact_name, q.contact_email, q.contact_phone";
+/// A referral's columns; the customer's contact only where its status
+/// shows it (else NULL): a referral not accepted never reads it.
+fn referral_columns() -> String {
+    let shown = statuses(ReferralStatus::shows_contact);
+    let contact =
+        |column: &str| format!("CASE WHEN r.status IN ({shown}) THEN q.{column} END AS {column}");
+    format!(
+        "r.id, r.request_id, r.status, q.needs, q.locale, r.reasons, r.received_at,
+         r.expires_at, r.deal_name, r.estimated_value, r.currency, r.notes, r.decline_reason,
+         {}, {}, {}",
+        contact("contact_name"),
+        contact("contact_email"),
+        contact("contact_phone")
+    )
+}
 
 #[derive(sqlx::FromRow)]
 struct ReferralRecord {
@@ -123,9 +135,9 @@ struct ReferralRecord {
     currency: Option<String>,
     notes: Option<String>,
     decline_reason: Option<String>,
-    contact_name: String,
-    contact_email: String,
-    contact_phone: String,
+    contact_name: Option<String>,
+    contact_email: Option<String>,
+    contact_phone: Option<String>,
 }
 
 fn referral(row: ReferralRecord) -> Result<StoredReferral, StoreError> {
@@ -137,13 +149,17 @@ fn referral(row: ReferralRecord) -> Result<StoredReferral, StoreError> {
         currency: row.currency.clone().unwrap_or_default(),
         notes: row.notes.clone().unwrap_or_default(),
     });
-    // Read from the row only where the status shows it: a referral not
-    // accepted never carries the contact, whatever asks for it.
-    let contact = status.shows_contact().then(|| RequestContact {
-        name: row.contact_name.clone(),
-        email: row.contact_email.clone(),
-        phone: row.contact_phone.clone(),
-    });
+    // Selected only where the status shows it (`referral_columns`), and
+    // kept only then.
+    let contact = row
+        .contact_email
+        .clone()
+        .filter(|_| status.shows_contact())
+        .map(|email| RequestContact {
+            name: row.contact_name.clone().unwrap_or_default(),
+            email,
+            phone: row.contact_phone.clone().unwrap_or_default(),
+        });
     Ok(StoredReferral {
         needs: serde_json::from_str(&row.needs).map_err(|e| corrupt(e.to_string()))?,
         reasons: serde_json::from_str(&row.reasons).map_err(|e| corrupt(e.to_string()))?,
@@ -165,9 +181,10 @@ async fn referrals_where(
     values: &[&str],
 ) -> Result<Vec<StoredReferral>, StoreError> {
     let sql = format!(
-        "SELECT {REFERRAL_COLUMNS} FROM referrals r
+        "SELECT {} FROM referrals r
          JOIN partner_requests q ON q.id = r.request_id
-         WHERE {filter} ORDER BY r.received_at DESC, r.id"
+         WHERE {filter} ORDER BY r.received_at DESC, r.id",
+        referral_columns()
     );
     let rows: Vec<ReferralRecord> = on!(conn, c => {
         let mut query = sqlx::query_as(&sql);
@@ -263,6 +280,28 @@ async fn pass_on(
     Ok(())
 }
 
+/// Expires the referral `id` if it is still unanswered, passing its
+/// request on: whether it did.
+async fn expire(
+    conn: &mut Conn<'_>,
+    id: &str,
+    request_id: &str,
+    now: u64,
+    letters: &ReferralLetters,
+) -> Result<bool, StoreError> {
+    let done = execute!(conn, c => sqlx::query(
+        "UPDATE referrals SET status = $1, answered_at = $2 WHERE id = $3 AND status = $4"
+    )
+    .bind(ReferralStatus::Expired.as_str())
+    .bind(secs(now))
+    .bind(id)
+    .bind(ReferralStatus::Received.as_str()))?;
+    if done == 1 {
+        pass_on(conn, request_id, now, letters).await?;
+    }
+    Ok(done == 1)
+}
+
 type Row = (
     String,
     String,
@@ -318,21 +357,31 @@ impl Store {
         letters: &'static ReferralLetters,
     ) -> Result<Answered, StoreError> {
         let (account_id, id) = (account_id.to_owned(), id.to_owned());
-        let now = self.now();
+        let clock = self.clock.clone();
         self.write_queuing(move |tx| {
             Box::pin(async move {
-                let row: Option<(String, String)> = on!(tx, c => sqlx::query_as(
-                    "SELECT status, request_id FROM referrals WHERE id = $1 AND account_id = $2"
+                // Taken in the write: what it stamps is in order with
+                // what other writes (the digest) stamp.
+                let now = clock.now();
+                let row: Option<(String, String, i64)> = on!(tx, c => sqlx::query_as(
+                    "SELECT status, request_id, expires_at FROM referrals
+                     WHERE id = $1 AND account_id = $2"
                 )
                 .bind(&id)
                 .bind(&account_id)
                 .fetch_optional(c)
                 .await)?;
-                let Some((status, request_id)) = row else {
+                let Some((status, request_id, expires_at)) = row else {
                     return Ok(Answered::Missing);
                 };
                 let status = ReferralStatus::parse(&status)
                     .ok_or_else(|| StoreError::Corrupt(format!("referral {id}: {status}")))?;
+                // Past its time it is expired, whether or not the runner
+                // has come by: not answered now.
+                if status == ReferralStatus::Received && unsecs(expires_at) <= now {
+                    expire(tx, &id, &request_id, now, letters).await?;
+                    return Ok(Answered::NotNow(ReferralStatus::Expired));
+                }
                 let Some(next) = status.after(answer.action()) else {
                     return Ok(Answered::NotNow(status));
                 };
@@ -350,7 +399,19 @@ impl Store {
                         .bind(&deal.currency)
                         .bind(&deal.notes)
                         .bind(&id))?;
-                        set_status(tx, &request_id, RequestStatus::Accepted).await?;
+                        // One partner has the request at a time: it was with
+                        // this one (checked, not assumed).
+                        let taken = execute!(tx, c => sqlx::query(
+                            "UPDATE partner_requests SET status = $1 WHERE id = $2 AND status = $3"
+                        )
+                        .bind(RequestStatus::Accepted.as_str())
+                        .bind(&request_id)
+                        .bind(RequestStatus::WithPartner.as_str()))?;
+                        if taken != 1 {
+                            return Err(StoreError::Corrupt(format!(
+                                "referral {id} accepted for a request not with its partner"
+                            )));
+                        }
                         let request = request_by_id(tx, &request_id).await?;
                         let partner = partner_record(tx, &account_id).await?;
                         let name = partner.answers.company.legal_name.clone();
@@ -388,35 +449,35 @@ impl Store {
     }
 
     /// Expires every referral not answered by its time (`now`), each
-    /// passing its request on: in one write, so that of several
-    /// instances one does it. The referrals expired.
+    /// passing its request on, each in a write of its own that checks it
+    /// is still unanswered (of several instances one does it; one that
+    /// fails leaves the others done). How many expired.
     pub async fn expire_referrals(
         &self,
         now: u64,
         letters: &'static ReferralLetters,
     ) -> Result<usize, StoreError> {
-        self.write_queuing(move |tx| {
-            Box::pin(async move {
-                let due: Vec<(String, String)> = on!(tx, c => sqlx::query_as(
-                    "SELECT id, request_id FROM referrals WHERE status = $1 AND expires_at <= $2
-                     ORDER BY expires_at, id"
-                )
-                .bind(ReferralStatus::Received.as_str())
-                .bind(secs(now))
-                .fetch_all(c)
-                .await)?;
-                for (id, request_id) in &due {
-                    let expired = ReferralStatus::Received.after(ReferralAction::Expire);
-                    let expired = expired.unwrap_or(ReferralStatus::Expired);
-                    execute!(tx, c => sqlx::query("UPDATE referrals SET status = $1 WHERE id = $2")
-                        .bind(expired.as_str())
-                        .bind(id))?;
-                    pass_on(tx, request_id, now, letters).await?;
-                }
-                Ok(due.len())
-            })
-        })
-        .await
+        let due: Vec<(String, String)> = {
+            let mut conn = self.acquire().await?;
+            on!(conn, c => sqlx::query_as(
+                "SELECT id, request_id FROM referrals WHERE status = $1 AND expires_at <= $2
+                 ORDER BY expires_at, id"
+            )
+            .bind(ReferralStatus::Received.as_str())
+            .bind(secs(now))
+            .fetch_all(c)
+            .await)?
+        };
+        let mut expired = 0;
+        for (id, request_id) in due {
+            let done = self
+                .write_queuing(move |tx| {
+                    Box::pin(async move { expire(tx, &id, &request_id, now, letters).await })
+                })
+                .await?;
+            expired += usize::from(done);
+        }
+        Ok(expired)
     }
 
     /// From `DIGEST_HOUR_UTC` on, tells each partner's referrals admins in
@@ -434,19 +495,24 @@ impl Store {
         }
         self.write_queuing(move |tx| {
             Box::pin(async move {
+                // Those still waiting for an answer are told; all are
+                // marked told (one answered or expired meanwhile needs none).
                 let waiting: Vec<(String, i64)> = on!(tx, c => sqlx::query_as(
-                    "SELECT account_id, COUNT(*) FROM referrals
+                    "SELECT account_id, SUM(CASE WHEN status = $2 THEN 1 ELSE 0 END) FROM referrals
                      WHERE notified_at IS NULL AND received_at < $1
                      GROUP BY account_id ORDER BY account_id"
                 )
                 .bind(secs(digest_time))
+                .bind(ReferralStatus::Received.as_str())
                 .fetch_all(c)
                 .await)?;
                 for (account_id, count) in &waiting {
-                    let partner = partner_record(tx, account_id).await?;
                     let count = usize::try_from(*count).unwrap_or(0);
-                    for to in referral_recipients(tx, account_id).await? {
-                        insert_email(tx, &(letters.digest)(&partner, &to, count, now)).await?;
+                    if count > 0 {
+                        let partner = partner_record(tx, account_id).await?;
+                        for to in referral_recipients(tx, account_id).await? {
+                            insert_email(tx, &(letters.digest)(&partner, &to, count, now)).await?;
+                        }
                     }
                     execute!(tx, c => sqlx::query(
                         "UPDATE referrals SET notified_at = $1
@@ -456,7 +522,7 @@ impl Store {
                     .bind(account_id)
                     .bind(secs(digest_time)))?;
                 }
-                Ok(waiting.len())
+                Ok(waiting.iter().filter(|(_, count)| *count > 0).count())
             })
         })
         .await

@@ -73,8 +73,8 @@ pub struct ReferralView {
     pub status: ReferralStatus,
     /// What the customer needs.
     pub needs: Needs,
-    /// Why it matched, worded in the request's language ("Azure",
-    /// "Healthcare", "Berlin").
+    /// Why it matched, worded in the reader's language
+    /// (`Accept-Language`: "Azure", "Healthcare", "Berlin").
     pub reasons: Vec<String>,
     /// The language the customer wrote in (`zh-CN`).
     pub locale: String,

@@ -4,9 +4,12 @@
 //! the emails to referrals admins, and past ten a day the morning's
 //! digest.
 
-mod common;
+use crate::common;
 
-use common::account::{as_user, first_sign_in, password_sent_to, signed_in_user};
+use common::account::{
+    as_user, first_sign_in, give_code, password_sent_to, sign_in, signed_in_user, token_of,
+    NEW_PASSWORD,
+};
 use common::partners::{contoso_health, need, partner_with_profile, profile, Customer};
 use common::{api_with_clock, Answer, Api};
 use enroll_api::clock::{Clock, TestClock};
@@ -250,8 +253,21 @@ async fn declined_or_expired_the_request_goes_on_until_nobody_is_left() {
         "with_partner"
     );
 
-    // Fabrikam does not answer: 14 days later it expires, nobody is left.
+    // Fabrikam does not answer: 14 days later it expires (answering then
+    // is refused, and shows nothing), nobody is left.
+    let temporary = password_sent_to(&api, "max@fabrikam.com").await;
+    let (fabrikam_admin, secret, _) =
+        first_sign_in(&api, &clock, "max@fabrikam.com", &temporary).await;
+    let theirs = inbox(&api, &fabrikam_admin).await;
+    let theirs = theirs.body["items"][0]["id"].as_str().unwrap().to_owned();
     clock.advance(14 * 86_400);
+    // A session lasts 7 days: signed in again, with a code.
+    let again = token_of(&sign_in(&api, "max@fabrikam.com", NEW_PASSWORD).await);
+    let code = enroll_api::mfa::code_at(&secret, clock.now());
+    let fabrikam_admin = token_of(&give_code(&api, &again, &code).await);
+    let late = answer(&api, &fabrikam_admin, &theirs, "accept", deal()).await;
+    assert_eq!(late.refusal(), (409, "referral_answered"));
+    assert!(!holds_contact(late.text()));
     common::wait::eventually("the customer is told no partner is left", || async {
         let page = customer.call(&api, Method::GET, "", None).await;
         (page.body["status"] == "no_partner").then_some(())
@@ -311,7 +327,11 @@ async fn past_ten_a_day_the_rest_wait_for_the_morning_digest() {
             .find(|e| e.kind == "referral_digest")
     })
     .await;
-    assert!(digest.body.contains("2 more customers"), "{}", digest.body);
+    assert!(
+        digest.body.contains("Waiting for your answer: 2."),
+        "{}",
+        digest.body
+    );
     // Once: whoever looks next (another instance, the next morning) finds
     // every referral told.
     let store = api.store().await;
@@ -326,4 +346,36 @@ async fn past_ten_a_day_the_rest_wait_for_the_morning_digest() {
     let emails = api.outbox().await;
     assert_eq!(referral_emails(&emails, "referral_digest"), 1);
     assert_eq!(referral_emails(&emails, "referral"), 10);
+}
+
+/// `--seed-demo` adds partners a developer can be: their admins sign in
+/// with the printed password and second factor, and a request in Berlin
+/// reaches the one in Berlin. Seeding again adds nothing.
+#[tokio::test]
+async fn the_demo_partners_receive_requests_and_their_admins_sign_in() {
+    let api = common::start(true).await;
+    let customer = proven_customer(&api).await;
+    let berlin = &enroll_api::seed::demo_sign_ins()[0];
+    let signed_in = sign_in(&api, berlin.email, enroll_api::seed::DEMO_PARTNER_PASSWORD).await;
+    assert_eq!(signed_in.status(), 200, "{}", signed_in.text());
+    let secret = enroll_api::mfa::Secret::from_base32(berlin.totp_secret).unwrap();
+    let code = enroll_api::mfa::code_at(&secret, enroll_api::clock::SystemClock.now());
+    let token = token_of(&give_code(&api, &token_of(&signed_in), &code).await);
+    let list = inbox(&api, &token).await;
+    assert_eq!(list.status(), 200, "{}", list.text());
+    assert_eq!(
+        list.body["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        list.text()
+    );
+    assert_eq!(
+        customer.call(&api, Method::GET, "", None).await.body["status"],
+        "with_partner"
+    );
+    enroll_api::seed::seed_demo_partners(&api.store().await)
+        .await
+        .unwrap();
+    let rows = api.operator_output(&["accounts", "list"]);
+    assert_eq!(rows.matches("Spreeblick Cloud GmbH").count(), 1, "{rows}");
 }

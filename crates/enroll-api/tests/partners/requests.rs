@@ -4,7 +4,7 @@
 //! and the customer emailed the link to its page; the limits of requests
 //! per client and per address.
 
-mod common;
+use crate::common;
 
 use common::partners::{contoso_health, need, partner_with_profile, profile, Customer};
 use common::{api_with_clock, start_with, Checked};

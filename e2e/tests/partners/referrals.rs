@@ -34,6 +34,11 @@ async fn a_partner_accepts_a_referral_and_the_customer_learns_who() {
         .accessible_in_both_languages("referrals, the inbox")
         .await;
 
+    // Those waiting for an answer, and the one there opened.
+    stack.choose("#f-referrals-filter", "received").await;
+    stack
+        .wait_for("[data-referral][data-status=received]")
+        .await;
     stack.click("[data-open-referral]").await;
     stack.wait_for("[data-contact-hidden]").await;
     stack
@@ -62,6 +67,15 @@ async fn a_partner_accepts_a_referral_and_the_customer_learns_who() {
         .accessible_in_both_languages("referrals, accepted")
         .await;
 
+    // Back in the list (still of those waiting): none now; accepted, it
+    // is there, and it is closed won.
+    stack.click("[data-referrals-back]").await;
+    stack.wait_for("p[data-referrals]").await;
+    stack.choose("#f-referrals-filter", "accepted").await;
+    stack
+        .wait_for("[data-referral][data-status=accepted]")
+        .await;
+    stack.click("[data-open-referral]").await;
     stack.click("[data-won]").await;
     stack.wait_for("[data-closed]").await;
     stack.wait_for("[data-referral-status=won]").await;
