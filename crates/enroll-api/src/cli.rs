@@ -536,3 +536,20 @@ pub fn parse(args: &[&str]) -> Result<Command, clap::Error> {
     Cli::try_parse_from(std::iter::once("enroll-api").chain(args.iter().copied()))
         .map(|cli| cli.command)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serving_with_the_demo_from_the_command_line_adds_the_demo_partners() {
+        let command = parse(&["serve", "--seed-demo", "--database", "sqlite://x.db"]).unwrap();
+        let Command::Serve { options, .. } = command else {
+            panic!("not serve");
+        };
+        assert!(options.seed_demo && options.seed_demo_partners);
+        // Built in code (tests, the end-to-end harness): left out unless asked.
+        let options = ServeOptions::new("127.0.0.1:0".parse().unwrap(), "sqlite://x.db");
+        assert!(!options.seed_demo_partners);
+    }
+}

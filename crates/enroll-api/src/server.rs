@@ -57,9 +57,15 @@ pub struct ServeOptions {
     #[arg(long = "frame-ancestor")]
     pub frame_ancestors: Vec<String>,
     /// Load the generated demo directory (5,000 providers, demo MPN IDs)
-    /// when the database has no providers yet.
+    /// when the database has no providers yet, and add three approved demo
+    /// partners with published business profiles (development only: their
+    /// sign-in is printed).
     #[arg(long)]
     pub seed_demo: bool,
+    /// With `seed_demo`, the demo partners too: always from the command
+    /// line; a test that counts applications or accounts leaves them out.
+    #[arg(skip = true)]
+    pub seed_demo_partners: bool,
     /// The app's public address (e.g. https://apply.example/): resume
     /// links point here unless the app names one of --allow-origin.
     /// Default: http://LISTEN/.
@@ -93,6 +99,7 @@ impl ServeOptions {
             allow_origins: Vec::new(),
             frame_ancestors: Vec::new(),
             seed_demo: false,
+            seed_demo_partners: false,
             public_url: None,
             limits: Limits::default(),
             clock: crate::clock::system(),
@@ -123,7 +130,7 @@ impl RunningServer {
         if options.seed_demo && store.provider_count().await? == 0 {
             crate::seed::seed(&store, DEMO_PROVIDERS).await?;
         }
-        if options.seed_demo {
+        if options.seed_demo && options.seed_demo_partners {
             crate::seed::seed_demo_partners(&store).await?;
         }
         let directory = Arc::new(Directory::new(store.providers().await?));

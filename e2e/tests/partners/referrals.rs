@@ -1,8 +1,9 @@
 //! The referrals inbox in the browser: a customer's proven request
-//! reaches the approved partner; its global admin sees the referral
-//! without the customer's contact, accepts it and sees the contact,
-//! closes it won; the customer's page, opened from the emailed link,
-//! names the partner. axe-core on each state in both languages.
+//! reaches the approved partner; its referrals admin (added by the global
+//! admin, signing in for the first time) sees the referral without the
+//! customer's contact, accepts it and sees the contact, closes it won;
+//! the customer's page, opened from the emailed link, names the partner.
+//! axe-core on each state in both languages.
 
 use e2e::Stack;
 
@@ -11,6 +12,28 @@ async fn a_partner_accepts_a_referral_and_the_customer_learns_who() {
     let mut stack = Stack::start().await;
     stack.approved_admin_signed_in().await;
     stack.publish_profile().await;
+    // The global admin adds a referrals admin, who signs in.
+    stack.click("[data-nav=users]").await;
+    stack.fill("#f-email", "rosa.fischer@contoso.com").await;
+    stack.fill("#f-first_name", "Rosa").await;
+    stack.fill("#f-last_name", "Fischer").await;
+    stack.click("#roles-referrals_admin").await;
+    stack.click(".csp-add-user button[type=submit]").await;
+    stack
+        .wait_for("[data-user='rosa.fischer@contoso.com']")
+        .await;
+    stack.click("[data-to-account]").await;
+    stack.click("[data-sign-out]").await;
+    stack.wait_for("#f-password").await;
+    let temporary = stack.temporary_password("rosa.fischer@contoso.com").await;
+    stack
+        .sign_in_first_time(
+            "rosa.fischer@contoso.com",
+            &temporary,
+            "harbour maple signal",
+        )
+        .await;
+    stack.wait_for_text("[data-roles]", "Referrals admin").await;
     let link = stack.customer_asked_and_proved().await;
 
     stack.click("[data-nav=referrals]").await;

@@ -353,7 +353,11 @@ async fn past_ten_a_day_the_rest_wait_for_the_morning_digest() {
 /// reaches the one in Berlin. Seeding again adds nothing.
 #[tokio::test]
 async fn the_demo_partners_receive_requests_and_their_admins_sign_in() {
-    let api = common::start(true).await;
+    let api = common::start_with(|options| {
+        options.seed_demo = true;
+        options.seed_demo_partners = true;
+    })
+    .await;
     let customer = proven_customer(&api).await;
     let berlin = &enroll_api::seed::demo_sign_ins()[0];
     let signed_in = sign_in(&api, berlin.email, enroll_api::seed::DEMO_PARTNER_PASSWORD).await;
