@@ -2,7 +2,7 @@
 //! every user, a code (or a recovery code) asked at every sign-in, each
 //! accepted once, and wrong codes limited per user.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

@@ -4,7 +4,7 @@
 //! inbox); a new address needs the proof again, and an application
 //! without it is not approved.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

@@ -4,7 +4,7 @@
 //! and in order. Time is moved on the API's clock, never slept through,
 //! for backoff.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

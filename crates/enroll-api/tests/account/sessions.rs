@@ -1,7 +1,7 @@
 //! The partner account's sessions: ended after twelve hours idle or
 //! seven days, by the operator, and a token that each step replaces.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

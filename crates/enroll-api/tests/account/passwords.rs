@@ -2,7 +2,7 @@
 //! emails (only for choosing a new one, seven days), and the rules a new
 //! one meets (guessable ones refused with the reason).
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

@@ -3,7 +3,7 @@
 //! cleaned or refused, served at a hashed URL as an image and nothing
 //! more.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Write};
 

@@ -2,7 +2,7 @@
 //! address in its country's order, the resume link in the fragment, one
 //! email per request however often it is replayed.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

@@ -2,7 +2,7 @@
 //! past its ten minutes or once replaced, and every secret gone from the
 //! database once delivered.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

@@ -1,7 +1,7 @@
 //! The sender across servers and their lifetimes: a server killed mid
 //! send, two servers on one database, a send cut short by shutdown.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

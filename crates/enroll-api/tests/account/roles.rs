@@ -2,7 +2,7 @@
 //! enroll-core's table gives it, grants only within one's own rights, and
 //! the edges of who may change whom.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

@@ -2,7 +2,7 @@
 //! the applicant emailed; one approved enrollment per MPN ID, and no
 //! squatting on one.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

@@ -2,7 +2,7 @@
 //! a mail program reads them, every kind once, and nothing typed reaching
 //! a header or starting a line.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

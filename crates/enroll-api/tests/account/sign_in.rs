@@ -2,7 +2,7 @@
 //! not) and per client, counted before checking, and locked out in a way
 //! an attacker cannot aim at the owner.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

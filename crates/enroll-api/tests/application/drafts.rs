@@ -2,7 +2,7 @@
 //! autosaved with ETags, guarded by their tokens, bank secrets masked and
 //! bank fields kept to the country's.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

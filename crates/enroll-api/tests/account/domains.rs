@@ -1,7 +1,7 @@
 //! The partner account's domains: users added only in the account's
 //! proven domains, and no account stalling another's approval.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

@@ -1,7 +1,7 @@
 //! Submitting an application: its headers and valid answers needed, and
 //! one submission however many times it is sent at once.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

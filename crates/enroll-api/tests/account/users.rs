@@ -2,7 +2,7 @@
 //! rules and at once, invited again, an undelivered invitation shown to
 //! the admins, and names refused at their field.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

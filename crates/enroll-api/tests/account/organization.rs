@@ -1,7 +1,7 @@
 //! The partner account's organization profile (the application's until
 //! saved, then saved with its version) and who sees provider requests.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

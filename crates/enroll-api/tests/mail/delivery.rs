@@ -1,7 +1,7 @@
 //! Where the emails are handed over: to a relay over STARTTLS only
 //! (in the clear only on loopback, when told), or as files in a mail dir.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 

@@ -1,6 +1,6 @@
 //! The partner account's messages the app fetches.
 
-mod common;
+use crate::common;
 
 use test_postgres::backends;
 
