@@ -72,10 +72,12 @@ pub fn need(locale: &str, email: &str) -> Value {
     })
 }
 
-/// A customer's request as made: its id and token.
+/// A customer's request as made: its id and token, and the address its
+/// codes go to.
 pub struct Customer {
     pub id: String,
     pub token: String,
+    pub email: String,
 }
 
 impl Customer {
@@ -90,6 +92,7 @@ impl Customer {
         Customer {
             id: made.body["id"].as_str().unwrap().to_owned(),
             token: made.body["token"].as_str().unwrap().to_owned(),
+            email: body["contact"]["email"].as_str().unwrap().to_owned(),
         }
     }
 
@@ -111,13 +114,14 @@ impl Customer {
             .await
     }
 
-    /// The code in the newest email proving an address of a customer.
-    pub async fn newest_code(api: &Api) -> String {
+    /// The code in the newest email proving this customer's address (of
+    /// several customers' codes, which arrives first is not fixed).
+    pub async fn newest_code(&self, api: &Api) -> String {
         api.outbox()
             .await
             .iter()
             .rev()
-            .find(|e| e.kind == "request_code")
+            .find(|e| e.kind == "request_code" && e.to == self.email)
             .expect("a code emailed")
             .code()
     }
@@ -126,7 +130,7 @@ impl Customer {
     pub async fn proves_address(&self, api: &Api, link_base: &str) -> Answer {
         let sent = self.call(api, Method::POST, "/email/code", None).await;
         assert_eq!(sent.status(), 202, "{}", sent.text());
-        let code = Self::newest_code(api).await;
+        let code = self.newest_code(api).await;
         let body = json!({"code": code, "link_base": link_base});
         self.call(api, Method::POST, "/email/verify", Some(body))
             .await

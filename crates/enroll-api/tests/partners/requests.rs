@@ -140,7 +140,7 @@ async fn an_unproven_request_reaches_no_partner() {
     contoso_health(&api).await;
     let customer = Customer::asks(&api, &need("en-US", "li.wei@adatum.com")).await;
     customer.call(&api, Method::POST, "/email/code", None).await;
-    let code = Customer::newest_code(&api).await;
+    let code = customer.newest_code(&api).await;
     clock.advance(10 * 60);
     let late = customer.verify(&api, &code).await;
     assert_eq!(
@@ -151,7 +151,7 @@ async fn an_unproven_request_reaches_no_partner() {
     );
 
     customer.call(&api, Method::POST, "/email/code", None).await;
-    let code = Customer::newest_code(&api).await;
+    let code = customer.newest_code(&api).await;
     let wrong = if code == "111111" { "222222" } else { "111111" };
     for _ in 0..5 {
         let tried = customer.verify(&api, wrong).await;
@@ -311,7 +311,7 @@ async fn an_address_proves_at_most_three_requests_a_day() {
     // The fourth's code, asked for before the others are proven.
     let fourth = customers.pop().unwrap();
     fourth.call(&api, Method::POST, "/email/code", None).await;
-    let fourth_code = Customer::newest_code(&api).await;
+    let fourth_code = fourth.newest_code(&api).await;
     for customer in &customers {
         let proven = customer
             .proves_address(&api, "https://partner.example/find")
