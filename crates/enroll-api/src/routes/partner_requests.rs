@@ -259,7 +259,14 @@ pub async fn verify_code(
         RequestProof::Code(check) => confirmed_or_problem(check)?,
         RequestProof::DayFull { retry_after_secs } => return Err(day_full(retry_after_secs)),
     }
-    Ok(Json(view(&state, &request.id, &token).await?).into_response())
+    // Proven, it stands elsewhere now: read again.
+    let proven = state
+        .store
+        .partner_request_by_token(&token_hash(&token))
+        .await?
+        .filter(|r| r.id == request.id)
+        .ok_or_else(ApiFailure::not_found)?;
+    Ok(Json(view(&state, proven).await?).into_response())
 }
 
 /// Where a request stands
@@ -282,19 +289,16 @@ pub async fn verify_code(
 pub async fn read(
     State(state): State<AppState>,
     Customer(request): Customer,
-    Bearer(token): Bearer,
 ) -> Result<Response, ApiFailure> {
-    Ok(Json(view(&state, &request.id, &token).await?).into_response())
+    // The request as the token opened it: polled every few seconds while
+    // a code is awaited, so not read a second time.
+    Ok(Json(view(&state, request).await?).into_response())
 }
 
-/// The request `id` (opened by `token`) as its page shows it, read anew.
-async fn view(state: &AppState, id: &str, token: &str) -> Result<PartnerRequestView, ApiFailure> {
-    let request = state
-        .store
-        .partner_request_by_token(&token_hash(token))
-        .await?
-        .filter(|r| r.id == id)
-        .ok_or_else(ApiFailure::not_found)?;
+/// `request` as its page shows it: with where its code's email is while
+/// unproven, and the partner once one accepted.
+async fn view(state: &AppState, request: StoredRequest) -> Result<PartnerRequestView, ApiFailure> {
+    let id = request.id.as_str();
     let code_delivery = match request.status {
         RequestStatus::Unproven => state.store.request_code_delivery(id).await?,
         _ => None,

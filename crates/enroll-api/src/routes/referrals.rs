@@ -117,16 +117,21 @@ pub async fn read(
     Ok(Json(shown(referral, locale)))
 }
 
-/// An answer given: the referral as it now is, 404 or 409.
+/// The account of who asks, if they may answer referrals.
+fn answerer(signed_in: &SignedIn) -> Result<&str, ApiFailure> {
+    let session = permitted(signed_in, Request::Account, Action::AnswerReferrals)?;
+    Ok(&session.user.account_id)
+}
+
+/// An answer given for partner `account_id` (its `answerer`): the
+/// referral as it now is, 404 or 409.
 async fn answered(
     state: &AppState,
-    signed_in: &SignedIn,
+    account_id: &str,
     locale: Locale,
     id: &str,
     answer: Answer,
 ) -> Result<Json<ReferralView>, ApiFailure> {
-    let session = permitted(signed_in, Request::Account, Action::AnswerReferrals)?;
-    let account_id = &session.user.account_id;
     match state
         .store
         .answer_referral(account_id, id, answer, &REFERRAL_LETTERS)
@@ -169,13 +174,13 @@ pub async fn accept(
     Path(id): Path<String>,
     JsonBody(deal): JsonBody<Deal>,
 ) -> Result<Json<ReferralView>, ApiFailure> {
-    permitted(&signed_in, Request::Account, Action::AnswerReferrals)?;
+    let account_id = answerer(&signed_in)?;
     let deal = deal.trimmed();
     let report = deal.validate();
     if !report.errors.is_empty() {
         return Err(ApiFailure::invalid(report));
     }
-    answered(&state, &signed_in, locale, &id, Answer::Accept(deal)).await
+    answered(&state, account_id, locale, &id, Answer::Accept(deal)).await
 }
 
 /// Decline a referral
@@ -206,13 +211,13 @@ pub async fn decline(
     Path(id): Path<String>,
     JsonBody(declining): JsonBody<Declining>,
 ) -> Result<Json<ReferralView>, ApiFailure> {
-    permitted(&signed_in, Request::Account, Action::AnswerReferrals)?;
+    let account_id = answerer(&signed_in)?;
     let report = declining.validate();
     if !report.errors.is_empty() {
         return Err(ApiFailure::invalid(report));
     }
     let reason = declining.reason.trim().to_owned();
-    answered(&state, &signed_in, locale, &id, Answer::Decline(reason)).await
+    answered(&state, account_id, locale, &id, Answer::Decline(reason)).await
 }
 
 /// Close an accepted referral
@@ -242,12 +247,7 @@ pub async fn close(
     Path(id): Path<String>,
     JsonBody(closing): JsonBody<Closing>,
 ) -> Result<Json<ReferralView>, ApiFailure> {
-    answered(
-        &state,
-        &signed_in,
-        locale,
-        &id,
-        Answer::Close(closing.outcome),
-    )
-    .await
+    let account_id = answerer(&signed_in)?;
+    let answer = Answer::Close(closing.outcome);
+    answered(&state, account_id, locale, &id, answer).await
 }
