@@ -53,15 +53,19 @@ pub fn rustflags() -> String {
     }
 }
 
+/// Where Trunk's cargo build wrote the app's wasm: a CARGO_TARGET_DIR of
+/// the caller's, else the workspace's target/ (an old wasm there must not
+/// be split and shipped in its place).
+pub fn cargo_wasm() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root().join(dir))
+        .unwrap_or_else(|| root().join("target"))
+        .join("wasm32-unknown-unknown/release/csp-enroll.wasm")
+}
+
 /// Splits Cargo's release wasm into dist/ (after `trunk build`).
 pub fn split(dist: &Path) -> Result {
-    // Where Trunk's cargo build wrote it: a CARGO_TARGET_DIR of the
-    // caller's, else the workspace's target/ (an old wasm there must not
-    // be split and shipped in its place).
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(|dir| root().join(dir))
-        .unwrap_or_else(|| root().join("target"));
-    let built = target.join("wasm32-unknown-unknown/release/csp-enroll.wasm");
+    let built = cargo_wasm();
     let input = std::fs::read(&built).map_err(|e| format!("{}: {e}", built.display()))?;
     let work = root().join("target/split-out");
     let _ = std::fs::remove_dir_all(&work);
