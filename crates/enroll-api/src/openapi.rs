@@ -57,7 +57,15 @@ impl Modify for ResumeToken {
                 "The `token` `POST /partner-requests` answered (once); it expires after 90 days",
             ))
             .build();
+        let invitation = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "The `token` of the invitation's link (`#invitation=<id>.<token>`), which \
+                 `POST /account/customer-invitations` answered once",
+            ))
+            .build();
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("invitationToken", SecurityScheme::Http(invitation));
         components.add_security_scheme("requestToken", SecurityScheme::Http(request));
         components.add_security_scheme("resumeToken", SecurityScheme::Http(scheme));
         components.add_security_scheme("session", SecurityScheme::Http(session));
@@ -128,6 +136,10 @@ const EXAMPLES: &[(&str, &str)] = examples!(
     Closing,
     CreatedApplication,
     Credentials,
+    CustomerInvitation,
+    CustomerInvitationCreated,
+    CustomerInvitations,
+    Customers,
     Deal,
     Declining,
     DomainCode,
@@ -135,8 +147,14 @@ const EXAMPLES: &[(&str, &str)] = examples!(
     DomainProofRequest,
     DraftAnswers,
     Facets,
+    InvitationAcceptance,
+    InvitationAddress,
+    InvitationCode,
+    InvitationSend,
+    InvitationView,
     MfaCode,
     MpnEntry,
+    NewInvitation,
     NewUserRequest,
     OrganizationProfile,
     PartnerRequest,

@@ -58,6 +58,14 @@ fn readers() -> BTreeMap<&'static str, Check> {
         RequestProof,
         ReferralView,
         Referrals,
+        CustomerInvitation,
+        CustomerInvitationCreated,
+        CustomerInvitations,
+        Customers,
+        InvitationAddress,
+        InvitationCode,
+        InvitationSend,
+        InvitationView,
     );
     read_as!(
         AccountView,
@@ -74,6 +82,7 @@ fn readers() -> BTreeMap<&'static str, Check> {
     );
     use enroll_core::address::AddressFormat;
     use enroll_core::business_profile::BusinessProfile;
+    use enroll_core::customer::{InvitationAcceptance, NewInvitation};
     use enroll_core::organization::OrganizationProfile;
     use enroll_core::partner_request::PartnerRequest;
     use enroll_core::referral::{Closing, Deal, Declining};
@@ -92,6 +101,8 @@ fn readers() -> BTreeMap<&'static str, Check> {
         Facets,
         OrganizationProfile,
         PartnerRequest,
+        InvitationAcceptance,
+        NewInvitation,
         Closing,
         Deal,
         Declining,

@@ -57,6 +57,20 @@ pub enum Action {
     ViewReferrals,
     /// Accept, decline or close a referral.
     AnswerReferrals,
+    /// See a direct partner's customers and its invitations to them.
+    ViewCustomers,
+    /// Invite a customer to a reseller relationship, send or withdraw the
+    /// invitation.
+    InviteCustomers,
+}
+
+impl Action {
+    /// Whether only a direct partner's users may do it: customers are
+    /// associated with a direct partner (an indirect reseller's come
+    /// through its provider).
+    pub fn needs_direct_partner(self) -> bool {
+        matches!(self, Self::ViewCustomers | Self::InviteCustomers)
+    }
 }
 
 /// One row of the table: a role, what it may do, and which roles it may
@@ -83,6 +97,9 @@ const USERS: &[Action] = &[
     RemoveUser,
     ResendInvitation,
 ];
+
+/// What admin agents and sales agents do.
+const AGENTS: &[Action] = &[ViewProviderRequests, ViewCustomers, InviteCustomers];
 
 /// What a user management admin may grant: the agents and the profile and
 /// referral roles, none of which can do more than it (edit the organization
@@ -130,6 +147,8 @@ const GRANTS: [Grant; 9] = [
             EditBusinessProfile,
             ViewReferrals,
             AnswerReferrals,
+            ViewCustomers,
+            InviteCustomers,
         ],
         &Role::ALL,
     ),
@@ -155,9 +174,10 @@ const GRANTS: [Grant; 9] = [
     grant(Role::UserManagementAdmin, USERS, STAFF),
     grant(Role::BillingAdmin, EVERYONE, &[]),
     // Admin agents look after customers, through providers too.
-    grant(Role::AdminAgent, &[ViewProviderRequests], &[]),
-    // Sales agents sell, through providers too.
-    grant(Role::SalesAgent, &[ViewProviderRequests], &[]),
+    grant(Role::AdminAgent, AGENTS, &[]),
+    // Sales agents sell, through providers too: both invite customers
+    // (Partner Center: "request a reseller relationship").
+    grant(Role::SalesAgent, AGENTS, &[]),
     grant(Role::HelpdeskAgent, EVERYONE, &[]),
     grant(
         Role::BusinessProfileAdmin,
@@ -249,6 +269,17 @@ pub fn allowed_actions(roles: &[Role]) -> Vec<Action> {
     actions.sort();
     actions.dedup();
     actions
+}
+
+/// What a user holding `roles` may do in an account of `model`:
+/// `allowed_actions` without what only a direct partner does, for any
+/// other.
+pub fn account_actions(roles: &[Role], model: Option<crate::PartnerModel>) -> Vec<Action> {
+    let direct = model == Some(crate::PartnerModel::DirectPartner);
+    allowed_actions(roles)
+        .into_iter()
+        .filter(|action| direct || !action.needs_direct_partner())
+        .collect()
 }
 
 /// Whether a user holding `actor` may give `role` to a user, or take it

@@ -182,6 +182,27 @@ pub fn email_problems(
     (errors, warnings)
 }
 
+/// `email_problems` for an address at `path` of a contract other than the
+/// application's (`contact.email`, `admin_email`): a work address, by the
+/// admin's rules.
+pub fn email_problems_at(
+    path: &str,
+    typed: &str,
+    reference: &ReferenceData,
+) -> (Vec<Problem>, Vec<Problem>) {
+    let (errors, warnings) = email_problems(Field::Email, typed, reference);
+    let at_path = |problems: Vec<Problem>| {
+        problems
+            .into_iter()
+            .map(|mut p| {
+                p.field = path.to_owned();
+                p
+            })
+            .collect()
+    };
+    (at_path(errors), at_path(warnings))
+}
+
 /// A likely intended domain for a mistyped one, if any.
 pub fn suggest_domain(domain: &str) -> Option<String> {
     let domain = domain.to_ascii_lowercase();

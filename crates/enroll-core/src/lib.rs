@@ -12,6 +12,7 @@ pub mod bank;
 pub mod business_profile;
 pub mod company;
 pub mod contract;
+pub mod customer;
 pub mod domains;
 pub mod draft;
 pub mod email;

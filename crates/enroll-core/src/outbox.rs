@@ -40,6 +40,13 @@ pub enum EmailKind {
     RequestAccepted,
     /// or that no partner is left to offer it to.
     RequestNoPartner,
+    /// A direct partner's invitation to a customer, sent by the product.
+    CustomerInvitation,
+    /// The code proving a customer admin's address, on the invitation's
+    /// page.
+    CustomerCode,
+    /// Telling a partner's admin agents that a customer accepted.
+    CustomerAccepted,
 }
 
 /// A resume link works this long after it is made (the draft's token).
@@ -59,7 +66,7 @@ pub mod delivery {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 13] = [
+    pub const ALL: [EmailKind; 16] = [
         EmailKind::AdminCode,
         EmailKind::TemporaryPassword,
         EmailKind::Resume,
@@ -73,6 +80,9 @@ impl EmailKind {
         EmailKind::ReferralDigest,
         EmailKind::RequestAccepted,
         EmailKind::RequestNoPartner,
+        EmailKind::CustomerInvitation,
+        EmailKind::CustomerCode,
+        EmailKind::CustomerAccepted,
     ];
 
     /// The name stored in the outbox and shown to the operator.
@@ -91,6 +101,9 @@ impl EmailKind {
             Self::ReferralDigest => "referral_digest",
             Self::RequestAccepted => "request_accepted",
             Self::RequestNoPartner => "request_no_partner",
+            Self::CustomerInvitation => "customer_invitation",
+            Self::CustomerCode => "customer_code",
+            Self::CustomerAccepted => "customer_accepted",
         }
     }
 
@@ -110,6 +123,7 @@ impl EmailKind {
                 | Self::ReferralDigest
                 | Self::RequestAccepted
                 | Self::RequestNoPartner
+                | Self::CustomerAccepted
         )
     }
 
@@ -123,10 +137,13 @@ impl EmailKind {
     /// of what it carries (a code past its 10 minutes opens nothing).
     pub fn lifetime_secs(self) -> u64 {
         match self {
-            Self::AdminCode | Self::DomainCode | Self::RequestCode => limits::EMAIL_CODE_SECS,
+            Self::AdminCode | Self::DomainCode | Self::RequestCode | Self::CustomerCode => {
+                limits::EMAIL_CODE_SECS
+            }
             Self::TemporaryPassword => limits::TEMPORARY_PASSWORD_SECS,
             Self::Resume => RESUME_LINK_SECS,
             Self::RequestLink => crate::partner_request::limits::REQUEST_LINK_SECS,
+            Self::CustomerInvitation => crate::customer::limits::INVITATION_SECS,
             _ => delivery::GIVE_UP_SECS,
         }
     }
@@ -145,7 +162,11 @@ impl EmailKind {
     pub fn replaced_by_newer(self) -> bool {
         matches!(
             self,
-            Self::AdminCode | Self::TemporaryPassword | Self::DomainCode | Self::RequestCode
+            Self::AdminCode
+                | Self::TemporaryPassword
+                | Self::DomainCode
+                | Self::RequestCode
+                | Self::CustomerCode
         )
     }
 

@@ -5,13 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::email::email_problems;
+use crate::email::email_problems_at;
 use crate::matching::Needs;
 use crate::reference::{Lookup, ReferenceData};
-use crate::text::{is_forbidden, line_problem};
+use crate::text::{is_forbidden, required_line};
 use crate::validate::is_phone_number;
 use crate::vocabulary::{Vocabulary, CUSTOMER_SIZES, INDUSTRIES, PRODUCTS};
-use crate::{Field, Problem, ProblemCode, ValidationReport};
+use crate::{Problem, ProblemCode, ValidationReport};
 
 /// The request's numbers (the issue's), one place.
 pub mod limits {
@@ -113,7 +113,11 @@ impl PartnerRequest {
         } else if matches!(reference.address_format(&needs.country), Lookup::Absent) {
             errors.push(Problem::at("needs.country", ProblemCode::UnknownCountry));
         }
-        errors.extend(required_line("needs.city", &needs.city));
+        errors.extend(required_line(
+            "needs.city",
+            &needs.city,
+            limits::LINE_MAX_CHARS,
+        ));
         if needs.description.is_empty() {
             errors.push(Problem::at("needs.description", ProblemCode::Required));
         } else if needs.description.chars().any(|c| is_forbidden(c, true)) {
@@ -127,16 +131,15 @@ impl PartnerRequest {
                     .with_param("max", limits::DESCRIPTION_MAX_CHARS.to_string()),
             );
         }
-        errors.extend(required_line("contact.name", &self.contact.name));
+        errors.extend(required_line(
+            "contact.name",
+            &self.contact.name,
+            limits::LINE_MAX_CHARS,
+        ));
         // A work address, by the admin's rules.
-        let (email_errors, warnings) = email_problems(Field::Email, &self.contact.email, reference);
-        let at_contact = |problems: Vec<Problem>| {
-            problems.into_iter().map(|mut p| {
-                p.field = "contact.email".to_owned();
-                p
-            })
-        };
-        errors.extend(at_contact(email_errors));
+        let (email_errors, warnings) =
+            email_problems_at("contact.email", &self.contact.email, reference);
+        errors.extend(email_errors);
         let phone = &self.contact.phone;
         if !phone.is_empty() && !is_phone_number(phone) {
             errors.push(Problem::at("contact.phone", ProblemCode::InvalidFormat));
@@ -144,19 +147,12 @@ impl PartnerRequest {
         if !self.consent_to_share {
             errors.push(Problem::at("consent_to_share", ProblemCode::MustAccept));
         }
-        ValidationReport::from_problems(errors, at_contact(warnings).collect())
+        ValidationReport::from_problems(errors, warnings)
     }
 }
 
 /// A line that must be given: required, then no control character and not
 /// too long.
-fn required_line(path: &str, value: &str) -> Option<Problem> {
-    if value.is_empty() {
-        return Some(Problem::at(path, ProblemCode::Required));
-    }
-    line_problem(path, value, limits::LINE_MAX_CHARS)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

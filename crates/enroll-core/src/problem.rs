@@ -60,6 +60,15 @@ pub enum ProblemCode {
     OutsideAccountDomains,
     /// An address not in the domain it is to prove.
     NotInDomain,
+    /// A tenant another approved partner uses for CSP transactions: it
+    /// cannot buy from a CSP partner (seed fact 5).
+    CspTenantOfAnotherPartner,
+    /// One of the inviting partner's own tenants.
+    OwnTenant,
+    /// Another country than the partner's (CSP markets are per country).
+    OtherCountry,
+    /// A tenant that is the partner's customer already.
+    AlreadyCustomer,
     /// A code this version does not know: sent by a newer server.
     #[serde(other)]
     Unknown,
@@ -104,6 +113,10 @@ impl ProblemCode {
             Self::UnknownRole => "unknown_role",
             Self::OutsideAccountDomains => "outside_account_domains",
             Self::NotInDomain => "not_in_domain",
+            Self::CspTenantOfAnotherPartner => "csp_tenant_of_another_partner",
+            Self::OwnTenant => "own_tenant",
+            Self::OtherCountry => "other_country",
+            Self::AlreadyCustomer => "already_customer",
             Self::Unknown => "unknown",
         }
     }

@@ -51,6 +51,20 @@ pub fn corporate_domain(typed: &str) -> Result<(), ValidationError> {
     Err(broken(ProblemCode::TenantDomainFormat, &[]))
 }
 
+/// What is wrong with a required tenant domain at `path` of a contract
+/// other than the application's (a customer's tenant): the CSP tenant's
+/// rule, as a problem.
+pub fn tenant_domain_problem(path: &str, typed: &str) -> Option<Problem> {
+    let error = csp_domain(typed).err()?;
+    let mut problem = Problem::at(path, ProblemCode::parse(&error.code));
+    for (name, value) in error.params {
+        if let serde_json::Value::String(text) = value {
+            problem = problem.with_param(&name, text);
+        }
+    }
+    Some(problem)
+}
+
 /// The corporate tenant may not be the CSP tenant: a rule over both
 /// answers, so not one of validator's (which sees one answer at a time).
 pub fn same_tenant_problem(tenant: &Tenant) -> Option<Problem> {

@@ -183,6 +183,14 @@ pub fn line_problem(path: &str, value: &str, max: usize) -> Option<Problem> {
     }
 }
 
+/// A line that must be given: required, then `line_problem`.
+pub fn required_line(path: &str, value: &str, max: usize) -> Option<Problem> {
+    if value.is_empty() {
+        return Some(Problem::at(path, ProblemCode::Required));
+    }
+    line_problem(path, value, max)
+}
+
 /// Removes what pasting brings along from every answer.
 pub fn strip_pasted_answers(answers: &mut Answers) {
     answers.each_text_mut(|_, value| {

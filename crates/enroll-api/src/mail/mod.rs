@@ -25,7 +25,12 @@ use enroll_core::reference::Lookup;
 use enroll_core::text::{caps, one_line};
 use enroll_core::{ApplicationStatus, Catalog, Locale, MessageKey, ReferenceData};
 
-use crate::store::{About, EmailKind, NewEmail, Record, ReferralLetters, StoredRequest};
+use crate::store::{
+    About, EmailKind, NewEmail, Record, ReferralLetters, StoredCustomer, StoredInvitation,
+    StoredRequest,
+};
+use enroll_core::contract::InvitationEmail;
+use enroll_core::customer;
 use enroll_core::matching::{reasons_line, Reason};
 
 /// A value put into a message: text, or our own link (made a real link in
@@ -563,4 +568,104 @@ fn request_no_partner_email(request: &StoredRequest, now: u64) -> NewEmail {
         request.contact.email.trim(),
         now,
     )
+}
+
+/// The invitation's words in the customer's language, as the partner
+/// copies them and as the product sends them: who invites whom, what a
+/// reseller relationship means, and the link (`link`, holding the token).
+fn invitation_letter(partner: &Record, invitation: &StoredInvitation, link: &str) -> Letter {
+    let (_, partner_name) = names(partner);
+    let company = clean(&invitation.company_name, caps::LEGAL_NAME);
+    let days = (customer::limits::INVITATION_SECS / 86_400).to_string();
+    let catalog = Catalog::get(Locale::from_tag(&invitation.locale).unwrap_or_default());
+    let mut letter = Letter::new(catalog, msg::email::EMAIL_CUSTOMER_INVITATION_SUBJECT);
+    letter.add(
+        msg::email::EMAIL_CUSTOMER_INVITATION_BODY,
+        &[
+            ("partner", Value::Text(&partner_name)),
+            ("company", Value::Text(&company)),
+            ("days", Value::Text(&days)),
+            ("link", Value::Link(link)),
+        ],
+    );
+    letter
+}
+
+/// The invitation's email text for the partner to copy or open in its
+/// email program.
+pub fn invitation_text(
+    partner: &Record,
+    invitation: &StoredInvitation,
+    link: &str,
+) -> InvitationEmail {
+    let letter = invitation_letter(partner, invitation, link);
+    InvitationEmail {
+        subject: letter.subject,
+        body: letter.text,
+    }
+}
+
+/// The invitation as the product emails it to the address the partner
+/// gave.
+pub fn invitation_email(
+    partner: &Record,
+    invitation: &StoredInvitation,
+    link: &str,
+    now: u64,
+) -> NewEmail {
+    let about = About::Invitation(invitation.id.clone());
+    invitation_letter(partner, invitation, link).into_email(
+        EmailKind::CustomerInvitation,
+        about,
+        invitation.admin_email.trim(),
+        now,
+    )
+}
+
+/// The email carrying the code that proves the customer admin's address
+/// (`to`), in the invitation's language.
+pub fn invitation_code_email(
+    invitation: &StoredInvitation,
+    to: &str,
+    code: &str,
+    now: u64,
+) -> NewEmail {
+    let wording = EmailWording {
+        subject: msg::email::EMAIL_CUSTOMER_CODE_SUBJECT,
+        body: msg::email::EMAIL_CUSTOMER_CODE_BODY,
+    };
+    code_email(
+        (EmailKind::CustomerCode, wording),
+        Catalog::get(Locale::from_tag(&invitation.locale).unwrap_or_default()),
+        About::Invitation(invitation.id.clone()),
+        to,
+        code,
+        now,
+    )
+}
+
+/// The email telling an admin agent (`to`) of the partner whose
+/// application is `partner` that `customer` accepted its invitation.
+pub fn customer_accepted_email(
+    partner: &Record,
+    to: &str,
+    customer: &StoredCustomer,
+    now: u64,
+) -> NewEmail {
+    let (_, company) = names(partner);
+    let name = clean(&customer.company_name, caps::LEGAL_NAME);
+    let mut letter = Letter::new(
+        catalog_of(partner),
+        msg::email::EMAIL_CUSTOMER_ACCEPTED_SUBJECT,
+    );
+    letter.add(
+        msg::email::EMAIL_CUSTOMER_ACCEPTED_BODY,
+        &[
+            ("customer", Value::Text(&name)),
+            ("company", Value::Text(&company)),
+            ("tenant", Value::Text(&customer.tenant_domain)),
+        ],
+    );
+    let about = About::Application(partner.id.clone());
+    letter.into_email(EmailKind::CustomerAccepted, about, to, now)
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::account::{
-    allowed_actions, AccountView, Action, Request, TotpConfirmed, TotpOffer,
+    account_actions, AccountView, Action, Request, TotpConfirmed, TotpOffer,
 };
 use enroll_core::contract::TotpConfirmation;
 use enroll_core::ErrorCode;
@@ -45,7 +45,7 @@ pub async fn account(
         model: application.answers.model,
         status: application.status,
         user: user.into(),
-        actions: allowed_actions(&user.roles),
+        actions: account_actions(&user.roles, application.answers.model),
     }))
 }
 

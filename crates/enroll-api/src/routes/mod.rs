@@ -6,8 +6,10 @@ mod admin_email;
 mod applicant;
 mod applications;
 mod business_profile;
+mod customers;
 mod directory;
 mod domains;
+mod invitations;
 mod organization;
 pub mod parameters;
 mod partner_requests;
@@ -166,6 +168,18 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(referrals::accept))
         .routes(routes!(referrals::decline))
         .routes(routes!(referrals::close))
+        .routes(routes!(
+            customers::list_invitations,
+            customers::create_invitation
+        ))
+        .routes(routes!(customers::withdraw_invitation))
+        .routes(routes!(customers::send_invitation))
+        .routes(routes!(customers::list_customers))
+        .routes(routes!(invitations::read))
+        .routes(routes!(invitations::send_code))
+        .routes(routes!(invitations::verify_code))
+        .routes(routes!(invitations::accept))
+        .routes(routes!(invitations::decline))
         .routes(routes!(partner_requests::create))
         .routes(routes!(partner_requests::read))
         .routes(routes!(partner_requests::send_code))

@@ -98,6 +98,13 @@ path_parameters! {
         "The request's id, as `POST /partner-requests` answered it",
         string_of(crate::auth::id_pattern())
     );
+    /// `{id}` of the `/account/customer-invitations/{id}/...` and
+    /// `/invitations/{id}/...` routes.
+    InvitationPath => (
+        "id",
+        "The invitation's id, as `POST /account/customer-invitations` answered it",
+        string_of(crate::auth::id_pattern())
+    );
     /// `{id}` of the `/account/referrals/{id}/...` routes.
     ReferralPath => (
         "id",

@@ -269,7 +269,55 @@ const TABLES: &[Table] = &[
             ("notified_at", Int),
         ],
     ),
-    // After the partner requests its emails may be about.
+    table(
+        "customer_invitations",
+        &[
+            ("id", Text),
+            ("account_id", Text),
+            ("token_hash", Text),
+            ("expires_at", Int),
+            ("company_name", Text),
+            ("admin_email", Text),
+            ("locale", Text),
+            ("link_base", Text),
+            ("status", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("emailed_at", Int),
+            ("answered_at", Int),
+            ("proven_email", Text),
+        ],
+    ),
+    table(
+        "customer_invitation_codes",
+        &[
+            ("invitation_id", Text),
+            ("email", Text),
+            ("code_hash", Text),
+            ("expires_at", Int),
+            ("tries_left", Int),
+        ],
+    ),
+    table(
+        "customer_invitation_code_sends",
+        &[("invitation_id", Text), ("mailbox", Text), ("sent_at", Int)],
+    ),
+    table(
+        "customers",
+        &[
+            ("id", Text),
+            ("account_id", Text),
+            ("invitation_id", Text),
+            ("company_name", Text),
+            ("country", Text),
+            ("tenant_domain", Text),
+            ("admin_email", Text),
+            ("locale", Text),
+            ("relationship", Text),
+            ("since", Int),
+        ],
+    ),
+    // After the partner requests and invitations its emails may be about.
     numbered(
         "outbox",
         &[
@@ -297,6 +345,7 @@ const TABLES: &[Table] = &[
             ("sent_at", Int),
             ("erased_at", Int),
             ("partner_request_id", Text),
+            ("customer_invitation_id", Text),
         ],
     ),
     table(

@@ -48,6 +48,7 @@ mod accounts;
 mod applications;
 mod business_profiles;
 mod copy;
+mod customers;
 mod demo;
 mod directory;
 mod email_codes;
@@ -65,6 +66,7 @@ mod users;
 
 pub use accounts::*;
 pub use business_profiles::*;
+pub use customers::*;
 pub use email_codes::*;
 pub use partner_requests::*;
 pub use referrals::*;

@@ -62,20 +62,38 @@ pub struct Email {
 pub enum About {
     Application(String),
     PartnerRequest(String),
+    /// A direct partner's invitation to a customer.
+    Invitation(String),
 }
 
 impl About {
     pub fn application(&self) -> Option<&str> {
         match self {
             Self::Application(id) => Some(id),
-            Self::PartnerRequest(_) => None,
+            _ => None,
         }
     }
 
     pub fn partner_request(&self) -> Option<&str> {
         match self {
             Self::PartnerRequest(id) => Some(id),
-            Self::Application(_) => None,
+            _ => None,
+        }
+    }
+
+    pub fn invitation(&self) -> Option<&str> {
+        match self {
+            Self::Invitation(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The outbox column that says what it is about, and its value.
+    fn column(&self) -> (&'static str, &str) {
+        match self {
+            Self::Application(id) => ("application_id", id),
+            Self::PartnerRequest(id) => ("partner_request_id", id),
+            Self::Invitation(id) => ("customer_invitation_id", id),
         }
     }
 }
@@ -214,8 +232,10 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
     let id: i64 = on!(conn, c => sqlx::query_scalar(
         "INSERT INTO outbox (kind, application_id, to_address, mailbox, locale, subject, body,
                             html, request_key, message_id, priority, state, created_at,
-                            queued_at, next_attempt_at, expires_at, partner_request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $13, $13, $14, $15)
+                            queued_at, next_attempt_at, expires_at, partner_request_id,
+                            customer_invitation_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $13, $13, $14, $15,
+                 $16)
          RETURNING id",
     )
     .bind(email.kind.as_str())
@@ -233,6 +253,7 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
     .bind(secs(email.queued_at))
     .bind(secs(expires_at))
     .bind(email.about.partner_request())
+    .bind(email.about.invitation())
     .fetch_one(c)
     .await)?;
     if email.kind.replaced_by_newer() {
@@ -241,16 +262,15 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
         // temporary password (of the same user) not yet handed over is
         // dead: never sent.
         // Compared by what it is about: `=` on its one column, so an
-        // index serves ((kind, application_id), (partner_request_id, kind)).
-        let (about, id_of_about) = match &email.about {
-            About::Application(id) => ("application_id", id),
-            About::PartnerRequest(id) => ("partner_request_id", id),
-        };
+        // index serves ((kind, application_id), (partner_request_id, kind),
+        // (customer_invitation_id, kind)).
+        let (about, id_of_about) = email.about.column();
         let sql = format!(
             "UPDATE outbox SET state = 'expired', last_reply = 'not sent: a newer one replaced it',
                  {ERASE_IF_DONE}
              WHERE id < $3 AND kind = $4 AND {about} = $5
-               AND ($4 IN ('admin_code', 'domain_code', 'request_code') OR mailbox = $6)
+               AND ($4 IN ('admin_code', 'domain_code', 'request_code', 'customer_code')
+                    OR mailbox = $6)
                AND state IN ('queued', 'retrying')"
         );
         execute!(conn, c => sqlx::query(&sql)

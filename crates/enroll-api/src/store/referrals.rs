@@ -196,11 +196,14 @@ async fn referrals_where(
     rows.into_iter().map(referral).collect()
 }
 
-/// Who is told of the partner's referrals: its referrals admins, or, when
-/// it has none, its global admins (someone must hear of them).
-async fn referral_recipients(
+/// Who of the partner `account_id` is told of what `role` looks after (its
+/// referrals admins of referrals, its admin agents of customers): its
+/// users holding `role`, or, when none does, its global admins (someone
+/// must hear of it).
+pub(super) async fn role_recipients(
     conn: &mut Conn<'_>,
     account_id: &str,
+    role: Role,
 ) -> Result<Vec<String>, StoreError> {
     let users = users_in(conn, account_id).await?;
     let with = |role: Role| -> Vec<String> {
@@ -210,16 +213,19 @@ async fn referral_recipients(
             .map(|u| u.email.clone())
             .collect()
     };
-    let admins = with(Role::ReferralsAdmin);
-    Ok(if admins.is_empty() {
+    let holders = with(role);
+    Ok(if holders.is_empty() {
         with(Role::GlobalAdmin)
     } else {
-        admins
+        holders
     })
 }
 
 /// The application of the partner account `account_id`.
-async fn partner_record(conn: &mut Conn<'_>, account_id: &str) -> Result<Record, StoreError> {
+pub(super) async fn partner_record(
+    conn: &mut Conn<'_>,
+    account_id: &str,
+) -> Result<Record, StoreError> {
     let application: String = on!(conn, c => sqlx::query_scalar(
         "SELECT application_id FROM accounts WHERE id = $1"
     )
@@ -256,7 +262,7 @@ pub(super) async fn tell_partner(
         return Ok(());
     }
     let partner = partner_record(conn, account_id).await?;
-    for to in referral_recipients(conn, account_id).await? {
+    for to in role_recipients(conn, account_id, Role::ReferralsAdmin).await? {
         insert_email(conn, &(letters.offered)(&partner, &to, reasons, now)).await?;
     }
     execute!(conn, c => sqlx::query("UPDATE referrals SET notified_at = $1 WHERE id = $2")
@@ -510,7 +516,7 @@ impl Store {
                     let count = usize::try_from(*count).unwrap_or(0);
                     if count > 0 {
                         let partner = partner_record(tx, account_id).await?;
-                        for to in referral_recipients(tx, account_id).await? {
+                        for to in role_recipients(tx, account_id, Role::ReferralsAdmin).await? {
                             insert_email(tx, &(letters.digest)(&partner, &to, count, now)).await?;
                         }
                     }

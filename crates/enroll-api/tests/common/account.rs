@@ -38,7 +38,13 @@ pub async fn apply_and_approve(
     answers["mpn_id"] = json!(mpn);
     answers["admin"]["email"] = json!(admin);
     answers["company"]["legal_name"] = json!(company);
-    let draft = api.create(&answers).await;
+    approve_answers(api, &answers).await
+}
+
+/// Submits (with its admin address proven) and approves an application
+/// of `answers`: the operator's answer to approving.
+pub async fn approve_answers(api: &Api, answers: &Value) -> Result<(), String> {
+    let draft = api.create(answers).await;
     let submitted = api.submit(&draft, &draft.etag, "k").await;
     assert_eq!(submitted.status(), 200, "{}", submitted.text());
     api.operator(&["review", "start", &draft.id]).await.unwrap();

@@ -136,3 +136,27 @@ impl Customer {
             .await
     }
 }
+
+/// An approved partner in Germany of `model` (`direct_partner`,
+/// `indirect_reseller`), named `company`, its admin `admin`, its MPN ID
+/// `mpn`, with the CSP tenant `csp` and the corporate tenant `corporate`
+/// ("" for none). Direct enrollment is opened for it.
+pub async fn partner_with_tenants(
+    api: &Api,
+    model: &str,
+    (mpn, admin, company): (&str, &str, &str),
+    (csp, corporate): (&str, &str),
+) {
+    api.operator(&["program", "set", "--direct-enrollment", "open"])
+        .await
+        .unwrap();
+    let mut answers = super::complete();
+    answers["model"] = json!(model);
+    answers["mpn_id"] = json!(mpn);
+    answers["admin"]["email"] = json!(admin);
+    answers["company"]["legal_name"] = json!(company);
+    answers["tenant"] = json!({"csp_domain": csp, "corporate_domain": corporate});
+    super::account::approve_answers(api, &answers)
+        .await
+        .unwrap();
+}

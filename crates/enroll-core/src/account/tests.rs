@@ -60,6 +60,8 @@ fn each_role_may_do_what_partner_center_gives_it() {
         EditBusinessProfile,
         ViewReferrals,
         AnswerReferrals,
+        ViewCustomers,
+        InviteCustomers,
     ]);
     global.sort();
     for (role, expected) in [
@@ -67,8 +69,14 @@ fn each_role_may_do_what_partner_center_gives_it() {
         (Role::AccountAdmin, admins),
         (Role::UserManagementAdmin, with(&users)),
         (Role::BillingAdmin, with(&[])),
-        (Role::AdminAgent, with(&[ViewProviderRequests])),
-        (Role::SalesAgent, with(&[ViewProviderRequests])),
+        (
+            Role::AdminAgent,
+            with(&[ViewProviderRequests, ViewCustomers, InviteCustomers]),
+        ),
+        (
+            Role::SalesAgent,
+            with(&[ViewProviderRequests, ViewCustomers, InviteCustomers]),
+        ),
         (Role::HelpdeskAgent, with(&[])),
         (
             Role::BusinessProfileAdmin,
@@ -85,6 +93,22 @@ fn each_role_may_do_what_partner_center_gives_it() {
     let both = allowed_actions(&[Role::SalesAgent, Role::UserManagementAdmin]);
     assert!(both.contains(&ViewProviderRequests) && both.contains(&AddUser));
     assert!(!both.contains(&EditOrganizationProfile));
+}
+
+#[test]
+fn only_a_direct_partner_has_customers() {
+    use crate::PartnerModel;
+    for role in [Role::GlobalAdmin, Role::AdminAgent, Role::SalesAgent] {
+        let direct = account_actions(&[role], Some(PartnerModel::DirectPartner));
+        assert!(direct.contains(&InviteCustomers) && direct.contains(&ViewCustomers));
+        for model in [Some(PartnerModel::IndirectReseller), None] {
+            let other = account_actions(&[role], model);
+            assert!(!other.contains(&InviteCustomers) && !other.contains(&ViewCustomers));
+            assert!(other.contains(&ViewProviderRequests), "{role:?}");
+        }
+    }
+    let helpdesk = account_actions(&[Role::HelpdeskAgent], Some(PartnerModel::DirectPartner));
+    assert!(!helpdesk.contains(&ViewCustomers));
 }
 
 #[test]
@@ -194,6 +218,8 @@ fn who_grants_which_role_over_every_pair() {
                         | EditBusinessProfile
                         | ViewReferrals
                         | AnswerReferrals
+                        | ViewCustomers
+                        | InviteCustomers
                 )
             });
             for action in changes {

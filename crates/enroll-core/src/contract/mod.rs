@@ -9,6 +9,7 @@
 mod account;
 mod applications;
 pub mod assets;
+mod customers;
 mod directory;
 mod partner_requests;
 
@@ -16,6 +17,11 @@ pub use account::{Credentials, MfaCode, PasswordChange, TotpConfirmation, Users}
 pub use applications::{
     AdminEmailCode, AdminEmailConfirmed, AdminEmailDelivery, CreatedApplication, DraftAnswers,
     EmailCodeSent, HistoryEntry, ResumeEmailQueued, ResumeEmailRequest, StatusHistory,
+};
+pub use customers::{
+    Customer, CustomerInvitation, CustomerInvitationCreated, CustomerInvitations, CustomerSummary,
+    Customers, InvitationAddress, InvitationCode, InvitationEmail, InvitationSend, InvitationView,
+    InvitingPartner, ResellerRelationship,
 };
 pub use directory::{MpnEntry, PartnershipRequest, ProviderRequests};
 pub use partner_requests::{
