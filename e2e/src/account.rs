@@ -41,7 +41,14 @@ impl Stack {
     /// and its admin (jane.doe@contoso.com) signed in for the first time,
     /// on the account's first page: the admin's authenticator key.
     pub async fn approved_admin_signed_in(&self) -> mfa::Secret {
-        let (id, token) = self.submitted_application().await;
+        self.approved_admin_signed_in_of(&enroll_core::Answers::example())
+            .await
+    }
+
+    /// `approved_admin_signed_in` for an application of `answers` (its
+    /// admin's address being jane.doe@contoso.com).
+    pub async fn approved_admin_signed_in_of(&self, answers: &enroll_core::Answers) -> mfa::Secret {
+        let (id, token) = self.submitted_application_of(answers).await;
         self.operator(&["review", "start", &id]).await;
         self.operator(&["review", "approve", &id]).await;
         self.browser

@@ -102,7 +102,14 @@ impl Stack {
     /// Creates and submits the contract's example application over HTTP
     /// (the wizard's own tests go through the pages): `(id, resume token)`.
     pub async fn submitted_application(&self) -> (String, String) {
-        let answers = serde_json::to_string(&enroll_core::Answers::example()).expect("answers");
+        self.submitted_application_of(&enroll_core::Answers::example())
+            .await
+    }
+
+    /// Creates and submits an application of `answers` over HTTP, its
+    /// admin's address proven from the inbox: `(id, resume token)`.
+    pub async fn submitted_application_of(&self, answers: &enroll_core::Answers) -> (String, String) {
+        let answers = serde_json::to_string(answers).expect("answers");
         let http = reqwest::Client::new();
         let created = http
             .post(self.url("/api/v1/applications"))

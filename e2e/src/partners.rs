@@ -122,4 +122,35 @@ impl Stack {
             .expect("opens");
         self.wait_for("#f-needs-country option[value='DE']").await;
     }
+
+    /// The example application as a direct partner's (Contoso Ltd in
+    /// Germany, jane.doe@contoso.com), its tenants contoso.onmicrosoft.com
+    /// for CSP transactions and contosocorp.onmicrosoft.com for its own
+    /// use; direct enrollment opened for it.
+    pub async fn direct_partner_answers(&self) -> enroll_core::Answers {
+        self.operator(&["program", "set", "--direct-enrollment", "open"])
+            .await;
+        let mut answers = enroll_core::Answers::example();
+        answers.model = Some(enroll_core::PartnerModel::DirectPartner);
+        answers.tenant.corporate_domain = "contosocorp.onmicrosoft.com".into();
+        answers
+    }
+
+    /// Another approved partner, an indirect reseller in Germany
+    /// (Northwind Traders, MPN ID 5550021, admin ana@northwind.com), which
+    /// uses northwindcsp.onmicrosoft.com for CSP transactions and
+    /// northwind.onmicrosoft.com for its own use.
+    pub async fn another_approved_partner(&self) {
+        let mut answers = enroll_core::Answers::example();
+        answers.mpn_id = "5550021".into();
+        answers.company.legal_name = "Northwind Traders".into();
+        answers.company.website = "https://northwind.com".into();
+        answers.bank.account_holder = "Northwind Traders".into();
+        answers.admin.email = "ana@northwind.com".into();
+        answers.tenant.csp_domain = "northwindcsp.onmicrosoft.com".into();
+        answers.tenant.corporate_domain = "northwind.onmicrosoft.com".into();
+        let (id, _) = self.submitted_application_of(&answers).await;
+        self.operator(&["review", "start", &id]).await;
+        self.operator(&["review", "approve", &id]).await;
+    }
 }

@@ -94,19 +94,7 @@ pub async fn send_code(
             Vec::new(),
         )));
     }
-    // Emails cost and land in someone's inbox: as many an hour from one
-    // client as resume links.
-    state
-        .throttle
-        .take(
-            Action::AdminCode,
-            client,
-            state.limits.resume_emails_per_client,
-        )
-        .await?
-        .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyCodes, wait))?;
-    let code = email_code()
-        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))?;
+    let code = new_code(&state, client, Action::AdminCode).await?;
     let now = state.clock.now();
     let sent = state
         .store
@@ -134,6 +122,23 @@ pub async fn send_code(
 }
 
 /// 429 `too_many_codes` when the code was not sent for the hour's limits.
+/// A new code to email for one who asked from `client` (`action` says for
+/// what): emails cost and land in someone's inbox, so as many an hour from
+/// one client as resume links, else 429 `too_many_codes`.
+pub(super) async fn new_code(
+    state: &AppState,
+    client: Client,
+    action: Action,
+) -> Result<String, ApiFailure> {
+    state
+        .throttle
+        .take(action, client, state.limits.resume_emails_per_client)
+        .await?
+        .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyCodes, wait))?;
+    email_code()
+        .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))
+}
+
 pub(super) fn sent_or_throttled(sent: CodeSent) -> Result<(), ApiFailure> {
     match sent {
         CodeSent::Sent => Ok(()),

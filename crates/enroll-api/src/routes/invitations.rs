@@ -16,7 +16,7 @@ use enroll_core::customer::InvitationAcceptance;
 use enroll_core::email::email_problems_at;
 use enroll_core::{ApiErrorBody, ErrorCode, ValidationReport};
 
-use super::admin_email::{confirmed_or_problem, sent_or_throttled, typed_code};
+use super::admin_email::{confirmed_or_problem, new_code, sent_or_throttled, typed_code};
 use super::business_profile::logo_url;
 use super::customers::customer_view;
 use super::parameters::InvitationPath;
@@ -26,8 +26,7 @@ use crate::clock::iso;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mail;
-use crate::passwords::email_code;
-use crate::store::{Accepted, StoredInvitation};
+use crate::store::{About, Accepted, EmailKind, StoredInvitation};
 use crate::throttle::{Action, Client};
 
 /// The invitation a route names (`/invitations/{id}/…`), opened by its
@@ -134,17 +133,7 @@ pub async fn send_code(
             Vec::new(),
         )));
     }
-    // As many an hour from one client as the admin's codes.
-    state
-        .throttle
-        .take(
-            Action::RequestCode,
-            client,
-            state.limits.resume_emails_per_client,
-        )
-        .await?
-        .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyCodes, wait))?;
-    let code = email_code().map_err(|_| internal())?;
+    let code = new_code(&state, client, Action::RequestCode).await?;
     let now = state.clock.now();
     let sent = state
         .store
@@ -321,7 +310,13 @@ async fn view(
     let (partner, website, logo) = state.store.inviting_partner(&invitation.account_id).await?;
     let code_delivery = match invitation.proven_email {
         None if invitation.status.is_open() => {
-            state.store.invitation_code_delivery(&invitation.id).await?
+            state
+                .store
+                .newest_delivery(
+                    &About::Invitation(invitation.id.clone()),
+                    EmailKind::CustomerCode,
+                )
+                .await?
         }
         _ => None,
     };

@@ -14,7 +14,7 @@ use enroll_core::referral::RequestStatus;
 use enroll_core::{ApiErrorBody, ErrorCode};
 use std::time::Duration;
 
-use super::admin_email::{confirmed_or_problem, sent_or_throttled, typed_code};
+use super::admin_email::{confirmed_or_problem, new_code, sent_or_throttled, typed_code};
 use super::business_profile::logo_url;
 use super::parameters::PartnerRequestPath;
 use super::AppState;
@@ -23,8 +23,9 @@ use crate::clock::iso;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
 use crate::mail;
-use crate::passwords::email_code;
-use crate::store::{NewPartnerRequest, RequestCodeSent, RequestProof, StoredRequest};
+use crate::store::{
+    About, EmailKind, NewPartnerRequest, RequestCodeSent, RequestProof, StoredRequest,
+};
 use crate::throttle::{Action, Client};
 
 /// The request a route names (`/partner-requests/{id}/…`), opened by its
@@ -161,17 +162,7 @@ pub async fn send_code(
     if request.status != RequestStatus::Unproven {
         return Err(proven_already());
     }
-    // As many an hour from one client as the admin's codes.
-    state
-        .throttle
-        .take(
-            Action::RequestCode,
-            client,
-            state.limits.resume_emails_per_client,
-        )
-        .await?
-        .map_err(|wait| ApiFailure::throttled(ErrorCode::TooManyCodes, wait))?;
-    let code = email_code().map_err(|_| internal())?;
+    let code = new_code(&state, client, Action::RequestCode).await?;
     let now = state.clock.now();
     let sent = state
         .store
@@ -300,7 +291,15 @@ pub async fn read(
 async fn view(state: &AppState, request: StoredRequest) -> Result<PartnerRequestView, ApiFailure> {
     let id = request.id.as_str();
     let code_delivery = match request.status {
-        RequestStatus::Unproven => state.store.request_code_delivery(id).await?,
+        RequestStatus::Unproven => {
+            state
+                .store
+                .newest_delivery(
+                    &About::PartnerRequest(request.id.clone()),
+                    EmailKind::RequestCode,
+                )
+                .await?
+        }
         _ => None,
     };
     let partner = state

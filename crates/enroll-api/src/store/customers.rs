@@ -9,14 +9,13 @@ use enroll_core::customer::{
     resale_refusals, InvitationAcceptance, InvitationStatus, NewInvitation, PartnerTenants,
 };
 use enroll_core::email::mailbox;
-use enroll_core::outbox::Delivery;
 use enroll_core::{Answers, ApplicationStatus, Problem};
 
 use super::email_codes::{judge, sends_full};
 use super::outbox::insert_email;
 use super::records::Record;
 use super::referrals::{partner_record, role_recipients};
-use super::{secs, unsecs, CodeCheck, CodeSent, Conn, EmailKind, NewEmail, Store, StoreError};
+use super::{secs, unsecs, CodeCheck, CodeSent, Conn, NewEmail, Store, StoreError};
 
 /// An invitation as stored (`Debug` shows no addresses).
 #[derive(Clone, PartialEq, Eq)]
@@ -565,21 +564,6 @@ impl Store {
             })
         })
         .await
-    }
-
-    /// Where the newest code's email for invitation `id` is, if one was
-    /// sent.
-    pub async fn invitation_code_delivery(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
-        let mut conn = self.acquire().await?;
-        let state: Option<String> = on!(conn, c => sqlx::query_scalar(
-            "SELECT state FROM outbox WHERE customer_invitation_id = $1 AND kind = $2
-             ORDER BY id DESC LIMIT 1"
-        )
-        .bind(id)
-        .bind(EmailKind::CustomerCode.as_str())
-        .fetch_optional(c)
-        .await)?;
-        Ok(state.as_deref().and_then(Delivery::parse))
     }
 
     /// The customer's answer to invitation `id` (trimmed and valid),

@@ -353,6 +353,26 @@ pub(super) fn email_of(row: EmailRow) -> Result<Email, StoreError> {
 }
 
 impl Store {
+    /// Where the newest email of `kind` about `about` is (a code's, which
+    /// a page waits on), if one was queued.
+    pub async fn newest_delivery(
+        &self,
+        about: &About,
+        kind: EmailKind,
+    ) -> Result<Option<Delivery>, StoreError> {
+        let mut conn = self.acquire().await?;
+        let (column, id) = about.column();
+        let sql = format!(
+            "SELECT state FROM outbox WHERE {column} = $1 AND kind = $2 ORDER BY id DESC LIMIT 1"
+        );
+        let state: Option<String> = on!(conn, c => sqlx::query_scalar(&sql)
+            .bind(id)
+            .bind(kind.as_str())
+            .fetch_optional(c)
+            .await)?;
+        Ok(state.as_deref().and_then(Delivery::parse))
+    }
+
     /// `write`, for work that may queue emails: the senders of this
     /// process are woken once it has committed.
     pub(crate) async fn write_queuing<T, F>(&self, work: F) -> Result<T, StoreError>

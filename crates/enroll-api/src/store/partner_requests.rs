@@ -7,7 +7,6 @@ use enroll_core::business_profile::BusinessProfile;
 use enroll_core::contract::RequestPartner;
 use enroll_core::email::mailbox;
 use enroll_core::matching::{self, Candidate, Needs, MAX_PARTNERS_PER_REQUEST};
-use enroll_core::outbox::Delivery;
 use enroll_core::partner_request::{limits, PartnerRequest, RequestContact};
 use enroll_core::referral::{ReferralStatus, RequestStatus};
 use enroll_core::Locale;
@@ -15,7 +14,7 @@ use enroll_core::Locale;
 use super::email_codes::{judge, sends_full};
 use super::outbox::insert_email;
 use super::referrals::{tell_partner, ReferralLetters};
-use super::{secs, unsecs, CodeCheck, CodeSent, Conn, EmailKind, NewEmail, Store, StoreError};
+use super::{secs, unsecs, CodeCheck, CodeSent, Conn, NewEmail, Store, StoreError};
 
 /// A request as stored (`Debug` shows no contact).
 #[derive(Clone, PartialEq, Eq)]
@@ -433,20 +432,6 @@ impl Store {
             })
         })
         .await
-    }
-
-    /// Where the newest code's email for request `id` is, if one was sent.
-    pub async fn request_code_delivery(&self, id: &str) -> Result<Option<Delivery>, StoreError> {
-        let mut conn = self.acquire().await?;
-        let state: Option<String> = on!(conn, c => sqlx::query_scalar(
-            "SELECT state FROM outbox WHERE partner_request_id = $1 AND kind = $2
-             ORDER BY id DESC LIMIT 1"
-        )
-        .bind(id)
-        .bind(EmailKind::RequestCode.as_str())
-        .fetch_optional(c)
-        .await)?;
-        Ok(state.as_deref().and_then(Delivery::parse))
     }
 
     /// The partner that accepted request `id`, as the customer sees it:
