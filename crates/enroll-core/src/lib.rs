@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod address;
+pub mod admin_relationship;
 pub mod admin_proof;
 pub mod application;
 pub mod bank;

@@ -69,6 +69,10 @@ pub enum ProblemCode {
     OtherCountry,
     /// A tenant that is the partner's customer already.
     AlreadyCustomer,
+    /// A name the partner gave another of its admin relationships.
+    NameTaken,
+    /// Auto-extend asked for with Global Administrator among the roles.
+    AutoExtendGlobalAdmin,
     /// A code this version does not know: sent by a newer server.
     #[serde(other)]
     Unknown,
@@ -117,6 +121,8 @@ impl ProblemCode {
             Self::OwnTenant => "own_tenant",
             Self::OtherCountry => "other_country",
             Self::AlreadyCustomer => "already_customer",
+            Self::NameTaken => "name_taken",
+            Self::AutoExtendGlobalAdmin => "auto_extend_global_admin",
             Self::Unknown => "unknown",
         }
     }
