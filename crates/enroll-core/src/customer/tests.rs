@@ -51,7 +51,9 @@ fn at(field: &str, code: ProblemCode) -> (String, ProblemCode) {
 #[test]
 fn the_resale_rule_on_a_table_of_tenants() {
     use ProblemCode::*;
-    let cases: &[(&str, &str, &[(&str, ProblemCode)])] = &[
+    /// The customer's country and tenant, and the refusals expected.
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, ProblemCode)]);
+    let cases: &[Case] = &[
         // A customer's own tenant, in the partner's country.
         ("CN", "contoso.onmicrosoft.com", &[]),
         // Another partner's CSP-transaction tenant: seed fact 5.
