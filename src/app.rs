@@ -9,6 +9,7 @@ use crate::embed::{use_host_events, HostConfig, HostErrorCode, HostEvent, HostEv
 use crate::finder::DirectoryCache;
 use crate::i18n::{use_i18n, I18n};
 use crate::later::{self, LaterPart};
+use crate::partners::CustomerPage;
 use crate::ui::language::LanguageSwitch;
 use crate::wizard::WizardView;
 
@@ -61,8 +62,16 @@ pub fn App(
                 .partner_request
                 .clone()
                 .map(|(id, token)| crate::api::RequestRef { id, token });
-            view! { <LaterPart load=Box::new(move || later::find_partner(opened.clone()))/> }
-                .into_any()
+            let page = CustomerPage::FindPartner(opened);
+            view! { <LaterPart load=Box::new(move || later::customer(page.clone()))/> }.into_any()
+        }
+        StartAt::Invitation => {
+            let opened = config
+                .invitation
+                .clone()
+                .map(|(id, token)| crate::api::InvitationRef { id, token });
+            let page = CustomerPage::Invitation(opened);
+            view! { <LaterPart load=Box::new(move || later::customer(page.clone()))/> }.into_any()
         }
         StartAt::Wizard => view! { <Wizard api=api early=early_program/> }.into_any(),
     };

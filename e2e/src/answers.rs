@@ -108,7 +108,10 @@ impl Stack {
 
     /// Creates and submits an application of `answers` over HTTP, its
     /// admin's address proven from the inbox: `(id, resume token)`.
-    pub async fn submitted_application_of(&self, answers: &enroll_core::Answers) -> (String, String) {
+    pub async fn submitted_application_of(
+        &self,
+        answers: &enroll_core::Answers,
+    ) -> (String, String) {
         let answers = serde_json::to_string(answers).expect("answers");
         let http = reqwest::Client::new();
         let created = http

@@ -136,16 +136,24 @@ impl Stack {
         answers
     }
 
-    /// Another approved partner, an indirect reseller in Germany
-    /// (Northwind Traders, MPN ID 5550021, admin ana@northwind.com), which
+    /// Another approved partner, an indirect reseller in the United
+    /// Kingdom (Northwind Traders Ltd, the demo directory's MPN ID 3456789,
+    /// admin ana@northwind.com), which
     /// uses northwindcsp.onmicrosoft.com for CSP transactions and
     /// northwind.onmicrosoft.com for its own use.
     pub async fn another_approved_partner(&self) {
         let mut answers = enroll_core::Answers::example();
-        answers.mpn_id = "5550021".into();
-        answers.company.legal_name = "Northwind Traders".into();
+        answers.mpn_id = "3456789".into();
+        answers.company.legal_name = "Northwind Traders Ltd".into();
+        answers.address = enroll_core::Address {
+            country: "GB".into(),
+            lines: vec!["1 High Street".into()],
+            locality: "London".into(),
+            postal_code: "SW1A 1AA".into(),
+            ..enroll_core::Address::default()
+        };
         answers.company.website = "https://northwind.com".into();
-        answers.bank.account_holder = "Northwind Traders".into();
+        answers.bank.account_holder = "Northwind Traders Ltd".into();
         answers.admin.email = "ana@northwind.com".into();
         answers.tenant.csp_domain = "northwindcsp.onmicrosoft.com".into();
         answers.tenant.corporate_domain = "northwind.onmicrosoft.com".into();

@@ -54,6 +54,7 @@ pub enum Section {
     ProviderRequests,
     BusinessProfile,
     Referrals,
+    Customers,
 }
 
 /// The page a session at this stage sees.
@@ -71,6 +72,7 @@ pub enum Page {
     ProviderRequests,
     BusinessProfile,
     Referrals,
+    Customers,
 }
 
 impl AccountState {
@@ -106,6 +108,7 @@ impl AccountState {
                 Section::ProviderRequests => Page::ProviderRequests,
                 Section::BusinessProfile => Page::BusinessProfile,
                 Section::Referrals => Page::Referrals,
+                Section::Customers => Page::Customers,
             },
         }
     }

@@ -45,6 +45,7 @@ pub fn AccountNav() -> impl IntoView {
                 {move || link(Action::ViewProviderRequests, Section::ProviderRequests, msg::account::ACCOUNT_NAV_PROVIDERS, "providers")}
                 {move || link(Action::ViewBusinessProfile, Section::BusinessProfile, msg::account::ACCOUNT_NAV_BUSINESS_PROFILE, "business-profile")}
                 {move || link(Action::ViewReferrals, Section::Referrals, msg::account::ACCOUNT_NAV_REFERRALS, "referrals")}
+                {move || link(Action::ViewCustomers, Section::Customers, msg::account::ACCOUNT_NAV_CUSTOMERS, "customers")}
             </ul>
         </nav>
     }

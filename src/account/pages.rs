@@ -40,7 +40,7 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
         // inner pages lead back to the account instead.
         // (Both before the error summary, as on the wizard's pages.)
         {move || {
-            let inner = matches!(page.get(), Page::Users | Page::Domains | Page::Profile | Page::ProviderRequests | Page::BusinessProfile | Page::Referrals);
+            let inner = matches!(page.get(), Page::Users | Page::Domains | Page::Profile | Page::ProviderRequests | Page::BusinessProfile | Page::Referrals | Page::Customers);
             if inner {
                 return Some(view! { <nav::ToAccount/> }.into_any());
             }
@@ -68,6 +68,7 @@ pub fn AccountPages(email: String, on_back: Option<Callback<()>>) -> impl IntoVi
             // A part of their own, with the partners' book of messages.
             Page::BusinessProfile => view! { <LaterPart load=Box::new(move || later::partners(PartnersPage::BusinessProfile, heading))/> }.into_any(),
             Page::Referrals => view! { <LaterPart load=Box::new(move || later::partners(PartnersPage::Referrals, heading))/> }.into_any(),
+            Page::Customers => view! { <LaterPart load=Box::new(move || later::partners(PartnersPage::Customers, heading))/> }.into_any(),
         }}
     }
 }

@@ -5,12 +5,14 @@
 //! not retried: one made twice is forgotten unproven within a day).
 
 mod account;
+mod customers;
 mod directory;
 mod drafts;
 mod failure;
 mod partner_requests;
 
 pub use account::{BusinessProfile, Profile, Versioned};
+pub use customers::InvitationRef;
 pub use failure::{describe_trouble, ApiFailure};
 pub use partner_requests::{ReferralAnswer, RequestRef};
 

@@ -40,6 +40,9 @@ pub struct HostConfig {
     /// A customer's link to a request for a partner,
     /// `#partner-request=<id>.<token>`: the request's page opens.
     pub partner_request: Option<(String, String)>,
+    /// A partner's link inviting a customer to a reseller relationship,
+    /// `#invitation=<id>.<token>`: the invitation's page opens.
+    pub invitation: Option<(String, String)>,
     /// The page's address without its fragment: where resume links point
     /// (in an iframe, the host page's).
     pub page_url: String,
@@ -64,6 +67,9 @@ pub enum StartAt {
     /// A customer looking for a partner (`find-partner`), or, opened from
     /// the link emailed, the request's page.
     FindPartner,
+    /// A customer's answer to a partner's invitation (`invitation`), the
+    /// invitation named by the link's fragment.
+    Invitation,
 }
 
 /// `data-mode`.
@@ -177,19 +183,23 @@ impl HostConfig {
                         "finder" => Ok(StartAt::Finder),
                         "account" => Ok(StartAt::Account),
                         "find-partner" => Ok(StartAt::FindPartner),
+                        "invitation" => Ok(StartAt::Invitation),
                         _ => Err(ConfigProblem {
                             attribute: "data-start",
                             value,
-                            expected: "wizard, finder, status, account or find-partner",
+                            expected: "wizard, finder, status, account, find-partner or invitation",
                         }),
                     },
                 )
             })
             .unwrap_or_default();
-        // The link emailed to a customer opens the request's page, on
-        // whichever page it points to.
+        // The link emailed to a customer opens the request's page, and a
+        // partner's invitation its own, on whichever page it points to.
         let partner_request = parse_link_fragment(hash, "partner-request=");
-        let start = if partner_request.is_some() {
+        let invitation = parse_link_fragment(hash, "invitation=");
+        let start = if invitation.is_some() {
+            StartAt::Invitation
+        } else if partner_request.is_some() {
             StartAt::FindPartner
         } else {
             start
@@ -247,6 +257,7 @@ impl HostConfig {
             finder_in_browser_limit,
             resume: parse_resume_fragment(hash),
             partner_request,
+            invitation,
             page_url: match &frame {
                 Some(frame) => frame.page.clone(),
                 None => page_url.split('#').next().unwrap_or_default().to_owned(),
@@ -427,7 +438,7 @@ mod tests {
         );
         assert_eq!(
             config.problems[1].message(),
-            "data-start=\"shop\" is not understood (wizard, finder, status, account or find-partner); the default applies"
+            "data-start=\"shop\" is not understood (wizard, finder, status, account, find-partner or invitation); the default applies"
         );
     }
 
@@ -473,6 +484,53 @@ mod tests {
         assert_eq!(opened.resume, None);
         let bad = wizard_page("#partner-request=ab12.<script>");
         assert_eq!((bad.start, bad.partner_request), (StartAt::Wizard, None));
+    }
+
+    #[test]
+    fn an_invitation_link_opens_its_page_anywhere() {
+        let asked = HostConfig::read(attrs(&[("data-start", "invitation")]), None);
+        assert_eq!(asked.start, StartAt::Invitation);
+        assert_eq!(
+            asked.invitation, None,
+            "the page says the link is not complete"
+        );
+        let find_partner_page = |hash: &str| {
+            HostConfig::read_with_location(
+                attrs(&[("data-start", "find-partner")]),
+                None,
+                "https://partner.example/customers",
+                hash,
+                None,
+            )
+        };
+        let opened = find_partner_page("#invitation=ab12.cd34");
+        assert_eq!(opened.start, StartAt::Invitation);
+        assert_eq!(opened.invitation, Some(("ab12".into(), "cd34".into())));
+        assert_eq!((opened.partner_request, opened.resume), (None, None));
+        assert_eq!(opened.page_url, "https://partner.example/customers");
+        for bad in [
+            "#invitation=ab12.<script>",
+            "#invitation=ab12",
+            "#invitation=.cd34",
+        ] {
+            let config = find_partner_page(bad);
+            assert_eq!(
+                (config.start, config.invitation),
+                (StartAt::FindPartner, None),
+                "{bad}"
+            );
+        }
+        // In the iframe boot.js draws, beside the host element's settings.
+        let framed = HostConfig::read_with_location(
+            attrs(&[]),
+            None,
+            "https://app.example/index.html",
+            "#host=https%3A%2F%2Fpartner.example&page=https%3A%2F%2Fpartner.example%2Fjoin\
+             &start=invitation&invitation=ef56.ab78",
+            Some("https://partner.example"),
+        );
+        assert_eq!(framed.start, StartAt::Invitation);
+        assert_eq!(framed.invitation, Some(("ef56".into(), "ab78".into())));
     }
 
     #[test]

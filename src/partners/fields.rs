@@ -1,13 +1,15 @@
 //! Fields the partners' pages share: a checkbox per term of a
 //! vocabulary, a single checkbox, a text of several lines, a choice of
-//! one; each with its problem said above it and tied to it.
+//! one, a country of the program's; each with its problem said above it
+//! and tied to it.
 
 use enroll_core::msg::partners as words;
 use enroll_core::vocabulary::Vocabulary;
-use enroll_core::{MessageKey, Problem};
+use enroll_core::{msg, MessageKey, Problem};
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::api::ApiClient;
+use crate::i18n::{country_name, use_i18n};
 use crate::ui::field::{capitalized, message_at};
 use crate::ui::field_id;
 
@@ -158,7 +160,8 @@ pub fn TextArea(
 }
 
 /// One choice of `options` (value, shown text) at `path`, the empty
-/// choice first: "Choose one", or `any` ("All referrals").
+/// choice first: "Choose one", or `any` ("All referrals"); with its
+/// `hint`, if it has one.
 #[component]
 pub fn Select(
     path: &'static str,
@@ -167,18 +170,22 @@ pub fn Select(
     value: RwSignal<String>,
     errors: RwSignal<Vec<Problem>>,
     #[prop(optional)] any: Option<MessageKey>,
+    #[prop(default = None)] hint: Option<Signal<String>>,
 ) -> impl IntoView {
     let any = any.unwrap_or(words::FIND_CHOOSE);
     let i18n = use_i18n();
     let error = FieldError::at(Some(errors), path);
     let (shown, invalid) = (error.clone(), error.clone());
+    let hint_id = hint.map(|_| format!("{path}-hint"));
+    let described = error.described(hint_id.clone());
     view! {
         <div class="csp-field" class:csp-field--error=move || shown.is_shown()>
             <label class="csp-label" for=field_id(path)>{move || capitalized(i18n.t(label))}</label>
+            {hint.map(|hint| view! { <div class="csp-hint" id=hint_id>{hint}</div> })}
             {error.view()}
             <select class="csp-select" id=field_id(path) name=path
                 aria-invalid=move || invalid.is_shown().to_string()
-                aria-describedby=error.described(None)
+                aria-describedby=described
                 on:change:target=move |ev| value.set(ev.target().value())>
                 <option value="" selected=move || value.with(String::is_empty)>{move || i18n.t(any)}</option>
                 {move || options.get().into_iter().map(|(code, text)| {
@@ -187,6 +194,58 @@ pub fn Select(
                 }).collect::<Vec<_>>()}
             </select>
         </div>
+    }
+}
+
+/// A country of the markets the program runs in, named in the page's
+/// language, at `path`; where the markets cannot be loaded, that is said,
+/// with a retry (no country can be chosen without them).
+#[component]
+pub fn CountrySelect(
+    path: &'static str,
+    label: MessageKey,
+    value: RwSignal<String>,
+    errors: RwSignal<Vec<Problem>>,
+    #[prop(default = None)] hint: Option<Signal<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = expect_context::<ApiClient>();
+    let program = LocalResource::new(move || {
+        let api = api.clone();
+        let locale = i18n.locale.get();
+        async move { api.program(locale).await }
+    });
+    let countries = Signal::derive(move || {
+        let locale = i18n.locale.get();
+        let mut named: Vec<(String, String)> = program
+            .get()
+            .and_then(Result::ok)
+            .map(|p| p.supported_countries)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|code| {
+                let name = country_name(&code, locale);
+                (code, name)
+            })
+            .collect();
+        named.sort_by(|x, y| x.1.cmp(&y.1));
+        named
+    });
+    let markets_failed = move || {
+        program.get().and_then(Result::err).map(|failure| {
+            view! {
+                <div class="csp-notice csp-notice--problem" role="alert">
+                    <p>{move || failure.describe(&i18n)}</p>
+                    <button type="button" class="csp-button csp-button--secondary" on:click=move |_| program.refetch()>
+                        {move || i18n.t(msg::APP_RETRY)}
+                    </button>
+                </div>
+            }
+        })
+    };
+    view! {
+        {markets_failed}
+        <Select path=path label=label options=countries value=value errors=errors hint=hint/>
     }
 }
 

@@ -8,25 +8,21 @@
 use enroll_core::contract::PartnerRequestView;
 use enroll_core::matching::Needs;
 use enroll_core::msg::partners as words;
-use enroll_core::outbox::Delivery;
 use enroll_core::partner_request::{limits, PartnerRequest, RequestContact};
 use enroll_core::referral::RequestStatus;
 use enroll_core::vocabulary::{self, Vocabulary};
-use enroll_core::{msg, MessageKey, Problem};
+use enroll_core::{msg, MessageKey};
 use leptos::html::H1;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use super::fields::{Checkbox, Choices, Select, SummaryRow, TextArea};
-use super::need_words;
+use super::fields::{Checkbox, Choices, CountrySelect, Select, SummaryRow, TextArea};
+use super::proof::{undelivered_code, Asking, CodeEntry};
+use super::{need_words, PartnerCard};
 use crate::api::{ApiClient, ApiFailure, RequestRef};
 use crate::embed::HostConfig;
-use crate::i18n::{country_name, use_i18n, I18n};
+use crate::i18n::{use_i18n, I18n};
 use crate::ui::error_summary::ErrorSummary;
 use crate::ui::field::PlainField;
-
-/// How often the code's page asks whether its email reached the relay.
-const DELIVERY_CHECK_MILLIS: u32 = 3_000;
 
 /// Where the customer is.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,62 +93,30 @@ impl Answers {
     }
 }
 
-/// The page's shared state: the stage, the answers, what went wrong.
+/// The page's shared state: the stage, the answers, its requests.
 #[derive(Clone, Copy)]
 struct Page {
     stage: RwSignal<Stage>,
     answers: Answers,
-    /// Problems at fields (the error summary lists them).
-    errors: RwSignal<Vec<Problem>>,
-    /// A failure that is no field's (offline, too many requests).
-    failure: RwSignal<Option<String>>,
-    /// A request is on its way: the button pressed again does nothing,
-    /// so nothing is sent twice.
-    pending: RwSignal<bool>,
-    /// Where the server said it emailed the newest code (none yet, or the
-    /// last ask failed).
-    code_sent_to: RwSignal<Option<String>>,
-    /// A new code was asked for, and sent.
-    resent: RwSignal<bool>,
+    asking: Asking,
 }
 
 impl Page {
-    /// A failure told where it belongs: the report's problems at their
-    /// fields, anything else above the form.
-    fn failed(&self, failure: ApiFailure, i18n: &I18n) {
-        match failure {
-            ApiFailure::Invalid(report) => self.errors.set(report.errors),
-            other => self.failure.set(Some(other.describe(i18n))),
-        }
-    }
-
-    fn clear(&self) {
-        self.errors.set(Vec::new());
-        self.failure.set(None);
-    }
-
     /// Asks for a code for `request` (`again`: a new one, asked by the
     /// customer), unless one is being asked for: the page says where it
     /// went, or why it did not.
     fn send_code(&self, api: ApiClient, i18n: I18n, request: RequestRef, again: bool) {
-        if self.pending.get_untracked() {
-            return;
-        }
-        let page = *self;
-        page.pending.set(true);
-        page.code_sent_to.set(None);
-        page.resent.set(false);
-        spawn_local(async move {
-            let locale = i18n.locale.get_untracked();
-            match api.send_request_code(&request, locale).await {
-                Ok(sent) => {
-                    page.code_sent_to.set(Some(sent.to));
-                    page.resent.set(again);
+        let locale = i18n.locale.get_untracked();
+        let asking = self.asking;
+        asking.send_code(
+            async move { api.send_request_code(&request, locale).await },
+            again,
+            move |sent| {
+                if let Err(failure) = sent {
+                    asking.failed(failure, &i18n);
                 }
-                Err(failure) => page.failed(failure, &i18n),
-            }
-            page.pending.set(false);
-        });
+            },
+        );
     }
 }
 
@@ -168,11 +132,7 @@ pub fn FindPartnerPage(opened: Option<RequestRef>) -> impl IntoView {
             None => Stage::Asking,
         }),
         answers: Answers::new(),
-        errors: RwSignal::new(Vec::new()),
-        failure: RwSignal::new(None),
-        pending: RwSignal::new(false),
-        code_sent_to: RwSignal::new(None),
-        resent: RwSignal::new(false),
+        asking: Asking::new(),
     };
     // Drawn again only when the stage itself changes: what is typed,
     // focus and "a new code is on its way" stay while a code is asked for.
@@ -190,11 +150,7 @@ pub fn FindPartnerPage(opened: Option<RequestRef>) -> impl IntoView {
             });
         }
     });
-    let failure = move || {
-        page.failure
-            .get()
-            .map(|text| view! { <p class="csp-notice csp-notice--problem" role="alert">{text}</p> })
-    };
+    let failure = page.asking.failure_view();
     view! {
         <div class="csp-find-partner" data-find-partner>
             {move || match stage.get() {
@@ -202,13 +158,13 @@ pub fn FindPartnerPage(opened: Option<RequestRef>) -> impl IntoView {
                     <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(words::FIND_TITLE)}</h1>
                     <p>{move || i18n.t(words::FIND_INTRO)}</p>
                     {failure}
-                    <ErrorSummary errors=page.errors/>
+                    <ErrorSummary errors=page.asking.errors/>
                     <RequestForm page=page/>
                 }.into_any(),
                 Stage::Proving { request } => view! {
                     <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(words::FIND_CODE_TITLE)}</h1>
                     {failure}
-                    <ErrorSummary errors=page.errors/>
+                    <ErrorSummary errors=page.asking.errors/>
                     <CodeForm page=page request=request/>
                 }.into_any(),
                 Stage::Standing { request, confirmed } => view! {
@@ -238,85 +194,39 @@ fn RequestForm(page: Page) -> impl IntoView {
     let i18n = use_i18n();
     let api = expect_context::<ApiClient>();
     let a = page.answers;
-    // The markets the program runs in, named in the page's language.
-    let program = {
-        let api = api.clone();
-        LocalResource::new(move || {
-            let api = api.clone();
-            let locale = i18n.locale.get();
-            async move { api.program(locale).await }
-        })
-    };
-    let countries = Signal::derive(move || {
-        let locale = i18n.locale.get();
-        let mut named: Vec<(String, String)> = program
-            .get()
-            .and_then(Result::ok)
-            .map(|p| p.supported_countries)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|code| {
-                let name = country_name(&code, locale);
-                (code, name)
-            })
-            .collect();
-        named.sort_by(|x, y| x.1.cmp(&y.1));
-        named
-    });
+    let errors = page.asking.errors;
     let send = move || {
-        if page.pending.get_untracked() {
-            return;
-        }
-        page.clear();
-        page.pending.set(true);
-        let api = api.clone();
-        let request = a.request(&i18n);
-        spawn_local(async move {
-            let locale = i18n.locale.get_untracked();
-            let made = api.ask_for_partner(&request, locale).await;
-            page.pending.set(false);
-            match made {
+        let (api, request) = (api.clone(), a.request(&i18n));
+        let (making, locale) = (api.clone(), i18n.locale.get_untracked());
+        page.asking.send(
+            async move { making.ask_for_partner(&request, locale).await },
+            move |made| match made {
                 Ok(made) => {
                     page.stage.set(Stage::Proving {
                         request: made.clone(),
                     });
                     page.send_code(api, i18n, made, false);
                 }
-                Err(failure) => page.failed(failure, &i18n),
-            }
-        });
-    };
-    // Without the markets no country can be chosen: said, with a retry.
-    let markets_failed = move || {
-        program.get().and_then(Result::err).map(|failure| {
-            view! {
-                <div class="csp-notice csp-notice--problem" role="alert">
-                    <p>{move || failure.describe(&i18n)}</p>
-                    <button type="button" class="csp-button csp-button--secondary" on:click=move |_| program.refetch()>
-                        {move || i18n.t(msg::APP_RETRY)}
-                    </button>
-                </div>
-            }
-        })
+                Err(failure) => page.asking.failed(failure, &i18n),
+            },
+        );
     };
     let described_max = limits::DESCRIPTION_MAX_CHARS;
     view! {
         <form novalidate on:submit=move |ev| { ev.prevent_default(); send(); }>
             <fieldset class="csp-fieldset">
                 <legend class="csp-heading-m">{move || i18n.t(words::FIND_NEEDS)}</legend>
-                <Choices vocabulary=vocabulary::PRODUCTS chosen=a.products errors=page.errors
+                <Choices vocabulary=vocabulary::PRODUCTS chosen=a.products errors=errors
                     label=words::FIND_PRODUCTS path="needs.products"/>
                 <Select path="needs.industry" label=words::FIND_INDUSTRY
-                    options=named(vocabulary::INDUSTRIES, i18n) value=a.industry errors=page.errors/>
+                    options=named(vocabulary::INDUSTRIES, i18n) value=a.industry errors=errors/>
                 <Select path="needs.company_size" label=words::FIND_COMPANY_SIZE
-                    options=named(vocabulary::CUSTOMER_SIZES, i18n) value=a.company_size errors=page.errors/>
-                {markets_failed}
-                <Select path="needs.country" label=words::FIND_COUNTRY options=countries
-                    value=a.country errors=page.errors/>
+                    options=named(vocabulary::CUSTOMER_SIZES, i18n) value=a.company_size errors=errors/>
+                <CountrySelect path="needs.country" label=words::FIND_COUNTRY value=a.country errors=errors/>
                 <PlainField path="needs.city" label_key=words::FIND_CITY autocomplete="address-level2"
-                    width="csp-input--20" value=a.city errors=page.errors/>
+                    width="csp-input--20" value=a.city errors=errors/>
                 <TextArea path="needs.description" label=words::FIND_DESCRIPTION
-                    hint=words::FIND_DESCRIPTION_HINT value=a.description errors=page.errors/>
+                    hint=words::FIND_DESCRIPTION_HINT value=a.description errors=errors/>
                 <p class="csp-hint" data-characters>
                     {move || format!("{} / {described_max}", a.description.with(|d| d.chars().count()))}
                 </p>
@@ -324,14 +234,14 @@ fn RequestForm(page: Page) -> impl IntoView {
             <fieldset class="csp-fieldset">
                 <legend class="csp-heading-m">{move || i18n.t(words::FIND_CONTACT)}</legend>
                 <PlainField path="contact.name" label_key=words::FIND_NAME autocomplete="name"
-                    value=a.name errors=page.errors/>
+                    value=a.name errors=errors/>
                 <PlainField path="contact.email" label_key=words::FIND_EMAIL hint_key=words::FIND_EMAIL_HINT
-                    input_type="email" autocomplete="email" value=a.email errors=page.errors/>
+                    input_type="email" autocomplete="email" value=a.email errors=errors/>
                 <PlainField path="contact.phone" label_key=words::FIND_PHONE input_type="tel" autocomplete="tel"
-                    width="csp-input--20" value=a.phone errors=page.errors/>
-                <Checkbox path="consent_to_share" label=words::FIND_CONSENT value=a.consent errors=page.errors/>
+                    width="csp-input--20" value=a.phone errors=errors/>
+                <Checkbox path="consent_to_share" label=words::FIND_CONSENT value=a.consent errors=errors/>
             </fieldset>
-            <button type="submit" class="csp-button" aria-disabled=move || page.pending.get().to_string()>
+            <button type="submit" class="csp-button" aria-disabled=move || page.asking.pending.get().to_string()>
                 {move || i18n.t(words::FIND_SEND)}
             </button>
         </form>
@@ -345,99 +255,52 @@ fn CodeForm(page: Page, request: RequestRef) -> impl IntoView {
     let api = expect_context::<ApiClient>();
     let config = expect_context::<HostConfig>();
     let code = RwSignal::new(String::new());
-    // Whether the code's email reached the relay: someone waiting for a
-    // code that will not come is told so, not left waiting. Asked every
-    // few seconds after each send, for as long as a code works.
-    let undelivered = RwSignal::new(false);
-    {
+    let undelivered = {
         let (api, request) = (api.clone(), request.clone());
-        Effect::new(move |_| {
-            if page.code_sent_to.with(Option::is_none) {
-                return;
-            }
-            undelivered.set(false);
+        undelivered_code(page.asking, move || {
             let (api, request) = (api.clone(), request.clone());
-            leptos::task::spawn_local_scoped_with_cancellation(async move {
-                let checks = enroll_core::account::limits::EMAIL_CODE_SECS * 1000
-                    / u64::from(DELIVERY_CHECK_MILLIS);
-                for _ in 0..checks {
-                    gloo_timers::future::TimeoutFuture::new(DELIVERY_CHECK_MILLIS).await;
-                    let locale = i18n.locale.get_untracked();
-                    let Ok(now) = api.partner_request(&request, locale).await else {
-                        return;
-                    };
-                    let Some(delivery) = now.code_delivery else {
-                        continue;
-                    };
-                    undelivered.set(delivery.is_undelivered());
-                    if delivery.is_final() || delivery == Delivery::Retrying {
-                        return;
-                    }
-                }
-            });
-        });
-    }
+            let locale = i18n.locale.get_untracked();
+            async move {
+                let now = api.partner_request(&request, locale).await?;
+                Ok(now.code_delivery)
+            }
+        })
+    };
     let confirm = {
         let (api, request) = (api.clone(), request.clone());
-        move || {
-            if page.pending.get_untracked() {
-                return;
-            }
-            page.clear();
-            page.pending.set(true);
+        move |()| {
             let (api, request) = (api.clone(), request.clone());
             let link_base = config.page_url.clone();
             let typed = code.get_untracked();
-            spawn_local(async move {
-                let locale = i18n.locale.get_untracked();
-                let proven = api
-                    .verify_request_code(&request, &typed, &link_base, locale)
-                    .await;
-                page.pending.set(false);
-                match proven {
+            let locale = i18n.locale.get_untracked();
+            let proving = request.clone();
+            page.asking.send(
+                async move {
+                    api.verify_request_code(&proving, &typed, &link_base, locale)
+                        .await
+                },
+                move |proven| match proven {
                     Ok(_) => page.stage.set(Stage::Standing {
                         request,
                         confirmed: true,
                     }),
-                    Err(failure) => page.failed(failure, &i18n),
-                }
-            });
+                    Err(failure) => page.asking.failed(failure, &i18n),
+                },
+            );
         }
     };
-    let again = move |_| {
-        page.clear();
+    let again = move |()| {
+        page.asking.clear();
         page.send_code(api.clone(), i18n, request.clone(), true);
     };
-    // Said sent only where the server said it sent it.
-    let sent_to = move || {
-        page.code_sent_to.get().map(|to| {
-            let key = if undelivered.get() {
-                words::FIND_UNDELIVERED
-            } else {
-                words::FIND_CODE_SENT
-            };
-            view! { <p>{move || i18n.t(key)}" "<strong class="csp-address">{to}</strong></p> }
-        })
+    let change = move |()| {
+        page.asking.clear();
+        page.stage.set(Stage::Asking);
     };
     view! {
-        <form novalidate on:submit=move |ev| { ev.prevent_default(); confirm(); }>
-            {sent_to}
-            <p>{move || i18n.t(words::FIND_CODE_WHY)}</p>
-            <PlainField path="code" label_key=words::FIND_CODE hint_key=words::FIND_CODE_HINT
-                autocomplete="one-time-code" inputmode="numeric" width="csp-input--10"
-                value=code errors=page.errors/>
-            <button type="submit" class="csp-button" aria-disabled=move || page.pending.get().to_string()>
-                {move || i18n.t(words::FIND_CONFIRM)}
-            </button>
-            <p role="status" class="csp-hint">{move || page.resent.get().then(|| i18n.t(words::FIND_RESENT))}</p>
-            <ul class="csp-list csp-actions">
-                <li><button type="button" class="csp-link-button" on:click=again>{move || i18n.t(words::FIND_SEND_AGAIN)}</button></li>
-                <li><button type="button" class="csp-link-button" on:click=move |_| {
-                    page.clear();
-                    page.stage.set(Stage::Asking);
-                }>{move || i18n.t(words::FIND_CHANGE)}</button></li>
-            </ul>
-        </form>
+        <CodeEntry asking=page.asking undelivered=undelivered why=words::FIND_CODE_WHY code=code
+            on_confirm=Callback::new(confirm) on_again=Callback::new(again)
+            change=words::FIND_CHANGE on_change=Callback::new(change)/>
     }
 }
 
@@ -473,7 +336,7 @@ fn RequestPage(page: Page, request: RequestRef, confirmed: bool) -> impl IntoVie
                 let action = if gone {
                     view! {
                         <button type="button" class="csp-button csp-button--secondary" on:click=move |_| {
-                            page.clear();
+                            page.asking.clear();
                             page.stage.set(Stage::Asking);
                         }>{move || i18n.t(words::FIND_NEW_REQUEST)}</button>
                     }.into_any()
@@ -512,19 +375,10 @@ fn Standing(view: PartnerRequestView) -> impl IntoView {
             &[("days", &days), ("partner", &partner_name)],
         )
     };
-    let partner = view.partner.clone().map(|p| {
-        let alt = p.name.clone();
-        view! {
-            <div class="csp-inset" data-partner>
-                {p.logo_url.map(|url| view! { <img class="csp-logo" src=url alt=alt/> })}
-                <p><strong>{p.name}</strong></p>
-                {(!p.website.is_empty()).then(|| {
-                    let href = p.website.clone();
-                    view! { <p>{move || i18n.t(words::FIND_PARTNER_WEBSITE)}": "<a class="csp-link" href=href rel="noopener noreferrer" target="_blank">{p.website.clone()}</a></p> }
-                })}
-            </div>
-        }
-    });
+    let partner = view
+        .partner
+        .clone()
+        .map(|p| view! { <PartnerCard name=p.name website=p.website logo_url=p.logo_url/> });
     let needs = view.needs;
     let [products, industry, size, place] = need_words(&needs, i18n);
     let contact = [

@@ -1,6 +1,8 @@
 //! Shared form components, GOV.UK-style: labelled fields with their error
-//! beside them, the error summary, and the language switch.
+//! beside them, the error summary, an action that asks first, and the
+//! language switch.
 
+pub mod confirm;
 pub mod debounce;
 pub mod error_summary;
 pub mod field;

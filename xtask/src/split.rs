@@ -108,6 +108,7 @@ pub fn split(dist: &Path) -> Result {
         "index.html",
         "finder.html",
         "find-partner.html",
+        "invitation.html",
         "account.html",
     ] {
         let path = dist.join(page);

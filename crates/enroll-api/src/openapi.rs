@@ -66,6 +66,14 @@ impl Modify for ResumeToken {
             .build();
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("invitationToken", SecurityScheme::Http(invitation));
+        let relationship = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "The `token` of an admin relationship's link \
+                 (`#admin-relationship=<id>.<token>`), emailed to the customer's admin",
+            ))
+            .build();
+        components.add_security_scheme("relationshipToken", SecurityScheme::Http(relationship));
         components.add_security_scheme("requestToken", SecurityScheme::Http(request));
         components.add_security_scheme("resumeToken", SecurityScheme::Http(scheme));
         components.add_security_scheme("session", SecurityScheme::Http(session));
@@ -122,6 +130,11 @@ macro_rules! examples {
 
 const EXAMPLES: &[(&str, &str)] = examples!(
     AccountDomains,
+    AdminRelationship,
+    AdminRelationshipCreated,
+    AdminRelationshipRequest,
+    AdminRelationships,
+    AutoExtendChange,
     AccountView,
     AddressFormat,
     AdminEmailCode,
@@ -154,6 +167,7 @@ const EXAMPLES: &[(&str, &str)] = examples!(
     InvitationView,
     MfaCode,
     MpnEntry,
+    NewAdminRelationship,
     NewInvitation,
     NewUserRequest,
     OrganizationProfile,
@@ -170,6 +184,7 @@ const EXAMPLES: &[(&str, &str)] = examples!(
     ProviderRequests,
     ReferralView,
     Referrals,
+    RelationshipTemplates,
     RequestProof,
     ResumeEmailQueued,
     ResumeEmailRequest,

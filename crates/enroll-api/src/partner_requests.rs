@@ -3,10 +3,13 @@
 //! address was not proven within a day is forgotten, contact and all; a
 //! referral not answered in 14 days expires and its request goes to the
 //! next partner; from 08:00 UTC the referrals past a partner's day's
-//! first ten are told in one digest. Every instance runs it; each step is
-//! one write, so what one instance did the next finds done.
+//! first ten are told in one digest; admin relationships expire (an
+//! unanswered request after 90 days, an active one at its end unless it
+//! extends itself) and both sides are reminded 30, 7 and 1 days before an
+//! end. Every instance runs it; each step is one write, so what one
+//! instance did the next finds done.
 
-use crate::mail::REFERRAL_LETTERS;
+use crate::mail::{REFERRAL_LETTERS, RELATIONSHIP_LETTERS};
 use crate::runner::JobContext;
 use crate::store::Store;
 
@@ -34,6 +37,9 @@ pub async fn run(store: Store, mut context: JobContext) {
         }
         if let Err(e) = store.send_referral_digests(now, &REFERRAL_LETTERS).await {
             tracing::warn!(error = %e, "sending referral digests");
+        }
+        if let Err(e) = store.settle_relationships(now, &RELATIONSHIP_LETTERS).await {
+            tracing::warn!(error = %e, "settling admin relationships");
         }
         // `wait` returns at least every poll: waits again until due.
         let due = now + EVERY_SECS;

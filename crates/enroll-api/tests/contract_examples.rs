@@ -66,6 +66,12 @@ fn readers() -> BTreeMap<&'static str, Check> {
         InvitationCode,
         InvitationSend,
         InvitationView,
+        AdminRelationship,
+        AdminRelationshipCreated,
+        AdminRelationshipRequest,
+        AdminRelationships,
+        AutoExtendChange,
+        RelationshipTemplates,
     );
     read_as!(
         AccountView,
@@ -81,6 +87,7 @@ fn readers() -> BTreeMap<&'static str, Check> {
         DomainCode,
     );
     use enroll_core::address::AddressFormat;
+    use enroll_core::admin_relationship::NewAdminRelationship;
     use enroll_core::business_profile::BusinessProfile;
     use enroll_core::customer::{InvitationAcceptance, NewInvitation};
     use enroll_core::organization::OrganizationProfile;
@@ -103,6 +110,7 @@ fn readers() -> BTreeMap<&'static str, Check> {
         PartnerRequest,
         InvitationAcceptance,
         NewInvitation,
+        NewAdminRelationship,
         Closing,
         Deal,
         Declining,
@@ -169,8 +177,11 @@ fn every_body_has_an_example() {
         if example.is_null() {
             missing.push(format!("{at}: {}", content["schema"]));
         } else if named(&content["schema"]).is_none() {
-            // An inline schema (a list, a map): the example is what it says.
-            let validator = jsonschema::draft202012::new(&content["schema"]).unwrap();
+            // An inline schema (a list, a map): the example is what it
+            // says, its items' `$ref`s read from the document's components.
+            let mut schema = content["schema"].clone();
+            schema["components"] = document["components"].clone();
+            let validator = jsonschema::draft202012::new(&schema).unwrap();
             for error in validator.iter_errors(&example) {
                 missing.push(format!("{at}: the example: {error}"));
             }

@@ -62,6 +62,9 @@ pub enum Action {
     /// Invite a customer to a reseller relationship, send or withdraw the
     /// invitation.
     InviteCustomers,
+    /// Ask a customer for an admin relationship, change its auto-extend,
+    /// end it; keep role templates.
+    ManageAdminRelationships,
 }
 
 impl Action {
@@ -69,7 +72,10 @@ impl Action {
     /// associated with a direct partner (an indirect reseller's come
     /// through its provider).
     pub fn needs_direct_partner(self) -> bool {
-        matches!(self, Self::ViewCustomers | Self::InviteCustomers)
+        matches!(
+            self,
+            Self::ViewCustomers | Self::InviteCustomers | Self::ManageAdminRelationships
+        )
     }
 }
 
@@ -97,9 +103,6 @@ const USERS: &[Action] = &[
     RemoveUser,
     ResendInvitation,
 ];
-
-/// What admin agents and sales agents do.
-const AGENTS: &[Action] = &[ViewProviderRequests, ViewCustomers, InviteCustomers];
 
 /// What a user management admin may grant: the agents and the profile and
 /// referral roles, none of which can do more than it (edit the organization
@@ -149,6 +152,7 @@ const GRANTS: [Grant; 9] = [
             AnswerReferrals,
             ViewCustomers,
             InviteCustomers,
+            ManageAdminRelationships,
         ],
         &Role::ALL,
     ),
@@ -173,11 +177,25 @@ const GRANTS: [Grant; 9] = [
     ),
     grant(Role::UserManagementAdmin, USERS, STAFF),
     grant(Role::BillingAdmin, EVERYONE, &[]),
-    // Admin agents look after customers, through providers too.
-    grant(Role::AdminAgent, AGENTS, &[]),
+    // Admin agents look after customers, through providers too, and hold
+    // the admin relationships with them (Partner Center: "Admin agents").
+    grant(
+        Role::AdminAgent,
+        &[
+            ViewProviderRequests,
+            ViewCustomers,
+            InviteCustomers,
+            ManageAdminRelationships,
+        ],
+        &[],
+    ),
     // Sales agents sell, through providers too: both invite customers
     // (Partner Center: "request a reseller relationship").
-    grant(Role::SalesAgent, AGENTS, &[]),
+    grant(
+        Role::SalesAgent,
+        &[ViewProviderRequests, ViewCustomers, InviteCustomers],
+        &[],
+    ),
     grant(Role::HelpdeskAgent, EVERYONE, &[]),
     grant(
         Role::BusinessProfileAdmin,

@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::text::required_line;
-use crate::{Problem, ProblemCode, ValidationReport};
+use crate::{MessageKey, Problem, ProblemCode, ValidationReport};
 
 /// The numbers of admin relationships (the issue's), one place.
 pub mod limits {
@@ -284,6 +284,86 @@ impl AdminRole {
 
     pub fn parse(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == code)
+    }
+
+    /// Its name, in the partners' book.
+    pub fn name_key(self) -> MessageKey {
+        self.keys().0
+    }
+
+    /// What it lets the partner do, in the partners' book.
+    pub fn description_key(self) -> MessageKey {
+        self.keys().1
+    }
+
+    fn keys(self) -> (MessageKey, MessageKey) {
+        use crate::msg::partners::*;
+        match self {
+            Self::GlobalAdministrator => (
+                ADMIN_ROLE_GLOBAL_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_GLOBAL_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::GlobalReader => (
+                ADMIN_ROLE_GLOBAL_READER_NAME,
+                ADMIN_ROLE_GLOBAL_READER_DESCRIPTION,
+            ),
+            Self::DirectoryReaders => (
+                ADMIN_ROLE_DIRECTORY_READERS_NAME,
+                ADMIN_ROLE_DIRECTORY_READERS_DESCRIPTION,
+            ),
+            Self::UserAdministrator => (
+                ADMIN_ROLE_USER_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_USER_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::HelpdeskAdministrator => (
+                ADMIN_ROLE_HELPDESK_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_HELPDESK_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::PrivilegedAuthenticationAdministrator => (
+                ADMIN_ROLE_PRIVILEGED_AUTHENTICATION_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_PRIVILEGED_AUTHENTICATION_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::LicenseAdministrator => (
+                ADMIN_ROLE_LICENSE_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_LICENSE_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::BillingAdministrator => (
+                ADMIN_ROLE_BILLING_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_BILLING_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::ServiceSupportAdministrator => (
+                ADMIN_ROLE_SERVICE_SUPPORT_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_SERVICE_SUPPORT_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::ExchangeAdministrator => (
+                ADMIN_ROLE_EXCHANGE_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_EXCHANGE_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::SharepointAdministrator => (
+                ADMIN_ROLE_SHAREPOINT_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_SHAREPOINT_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::TeamsAdministrator => (
+                ADMIN_ROLE_TEAMS_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_TEAMS_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::SecurityAdministrator => (
+                ADMIN_ROLE_SECURITY_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_SECURITY_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::SecurityReader => (
+                ADMIN_ROLE_SECURITY_READER_NAME,
+                ADMIN_ROLE_SECURITY_READER_DESCRIPTION,
+            ),
+            Self::CloudApplicationAdministrator => (
+                ADMIN_ROLE_CLOUD_APPLICATION_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_CLOUD_APPLICATION_ADMINISTRATOR_DESCRIPTION,
+            ),
+            Self::IntuneAdministrator => (
+                ADMIN_ROLE_INTUNE_ADMINISTRATOR_NAME,
+                ADMIN_ROLE_INTUNE_ADMINISTRATOR_DESCRIPTION,
+            ),
+        }
     }
 }
 

@@ -6,8 +6,8 @@
 
 pub mod account;
 pub mod address;
-pub mod admin_relationship;
 pub mod admin_proof;
+pub mod admin_relationship;
 pub mod application;
 pub mod bank;
 pub mod business_profile;

@@ -47,6 +47,17 @@ pub enum EmailKind {
     CustomerCode,
     /// Telling a partner's admin agents that a customer accepted.
     CustomerAccepted,
+    /// An admin relationship's request to the customer's admin, with the
+    /// link that answers it.
+    RelationshipRequest,
+    /// Telling both sides an admin relationship was approved,
+    RelationshipApproved,
+    /// ended (terminated or rejected),
+    RelationshipEnded,
+    /// expired,
+    RelationshipExpired,
+    /// or ends in 30, 7 or 1 days.
+    RelationshipReminder,
 }
 
 /// A resume link works this long after it is made (the draft's token).
@@ -66,7 +77,7 @@ pub mod delivery {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 16] = [
+    pub const ALL: [EmailKind; 21] = [
         EmailKind::AdminCode,
         EmailKind::TemporaryPassword,
         EmailKind::Resume,
@@ -83,6 +94,11 @@ impl EmailKind {
         EmailKind::CustomerInvitation,
         EmailKind::CustomerCode,
         EmailKind::CustomerAccepted,
+        EmailKind::RelationshipRequest,
+        EmailKind::RelationshipApproved,
+        EmailKind::RelationshipEnded,
+        EmailKind::RelationshipExpired,
+        EmailKind::RelationshipReminder,
     ];
 
     /// The name stored in the outbox and shown to the operator.
@@ -104,6 +120,11 @@ impl EmailKind {
             Self::CustomerInvitation => "customer_invitation",
             Self::CustomerCode => "customer_code",
             Self::CustomerAccepted => "customer_accepted",
+            Self::RelationshipRequest => "relationship_request",
+            Self::RelationshipApproved => "relationship_approved",
+            Self::RelationshipEnded => "relationship_ended",
+            Self::RelationshipExpired => "relationship_expired",
+            Self::RelationshipReminder => "relationship_reminder",
         }
     }
 
@@ -124,6 +145,10 @@ impl EmailKind {
                 | Self::RequestAccepted
                 | Self::RequestNoPartner
                 | Self::CustomerAccepted
+                | Self::RelationshipApproved
+                | Self::RelationshipEnded
+                | Self::RelationshipExpired
+                | Self::RelationshipReminder
         )
     }
 
@@ -144,6 +169,7 @@ impl EmailKind {
             Self::Resume => RESUME_LINK_SECS,
             Self::RequestLink => crate::partner_request::limits::REQUEST_LINK_SECS,
             Self::CustomerInvitation => crate::customer::limits::INVITATION_SECS,
+            Self::RelationshipRequest => crate::admin_relationship::limits::REQUEST_DAYS * 86_400,
             _ => delivery::GIVE_UP_SECS,
         }
     }

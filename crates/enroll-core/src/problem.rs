@@ -3,129 +3,124 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Stable identifiers clients rely on; the message is derived from them.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum ProblemCode {
-    Required,
-    MustAccept,
-    InvalidFormat,
-    TooShort,
-    TooLong,
-    /// Check digits do not match: a mistyped character.
-    Checksum,
-    PostalCodeFormat,
-    UnknownRegion,
-    UnknownCountry,
-    FreeEmailDomain,
-    RoleAddress,
-    /// Warning: the domain looks like a typo of a well-known one.
-    EmailDomainTypo,
-    TenantDomainFormat,
-    SameAsCspTenant,
-    /// The IBAN or BIC belongs to another country than the bank's.
-    CountryMismatch,
-    /// Direct enrollment is closed by the program settings.
-    DirectEnrollmentClosed,
-    /// A field the answers' scheme has no use for (an IBAN for a UK bank).
-    NotApplicable,
-    /// A control or bidirectional-control character (often pasted along).
-    ControlCharacter,
-    /// The program does not accept companies from this country.
-    UnsupportedCountry,
-    /// The partner directory does not know this MPN ID.
-    MpnUnknown,
-    /// The MPN ID is registered in another country than the address's.
-    MpnCountryMismatch,
-    /// A new password the same as the one it replaces.
-    SameAsPrevious,
-    /// A new password on the list of common ones.
-    CommonPassword,
-    /// A new password the estimator finds easy to guess (`label_key` says
-    /// why).
-    WeakPassword,
-    /// The admin's address has not been proven with the emailed code.
-    AdminEmailUnverified,
-    /// A code (emailed, or from an authenticator app) that is not the one.
-    WrongCode,
-    /// A code too old, or tried too often: a new one is needed.
-    CodeExpired,
-    /// Not the user's current password.
-    WrongPassword,
-    /// A role the account does not have.
-    UnknownRole,
-    /// An address outside the account's proven domains (or one that signs
-    /// in to another account: told apart from nothing else).
-    OutsideAccountDomains,
-    /// An address not in the domain it is to prove.
-    NotInDomain,
-    /// A tenant another approved partner uses for CSP transactions: it
-    /// cannot buy from a CSP partner (seed fact 5).
-    CspTenantOfAnotherPartner,
-    /// One of the inviting partner's own tenants.
-    OwnTenant,
-    /// Another country than the partner's (CSP markets are per country).
-    OtherCountry,
-    /// A tenant that is the partner's customer already.
-    AlreadyCustomer,
-    /// A name the partner gave another of its admin relationships.
-    NameTaken,
-    /// Auto-extend asked for with Global Administrator among the roles.
-    AutoExtendGlobalAdmin,
-    /// A code this version does not know: sent by a newer server.
-    #[serde(other)]
-    Unknown,
+/// `ProblemCode`, written by `problem_codes!` from its variants and their
+/// spellings: by hand rather than derived, as `ErrorCode` is, since serde's
+/// derive matches every name twice (as text and as bytes) in the first
+/// page's wasm.
+macro_rules! problem_codes {
+    ($($(#[$doc:meta])* $variant:ident = $code:tt,)*) => {
+        /// Stable identifiers clients rely on; the message is derived from them.
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ProblemCode {
+            $($(#[$doc])* #[cfg_attr(feature = "openapi", schema(rename = $code))] $variant,)*
+            /// A code this version does not know: sent by a newer server.
+            #[cfg_attr(feature = "openapi", schema(rename = "unknown"))]
+            Unknown,
+        }
+
+        impl ProblemCode {
+            /// Every code but `Unknown`.
+            pub const ALL: &'static [ProblemCode] = &[$(Self::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)*
+                    Self::Unknown => "unknown",
+                }
+            }
+
+            /// The code spelled `code`; `Unknown` for one this version lacks.
+            pub fn parse(code: &str) -> Self {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|known| known.as_str() == code)
+                    .unwrap_or(Self::Unknown)
+            }
+        }
+    };
 }
 
-impl ProblemCode {
-    /// The code spelled `code`; `Unknown` for one this version lacks.
-    pub fn parse(code: &str) -> Self {
-        serde_json::from_value(serde_json::Value::String(code.to_owned())).unwrap_or(Self::Unknown)
+impl Serialize for ProblemCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Required => "required",
-            Self::MustAccept => "must_accept",
-            Self::InvalidFormat => "invalid_format",
-            Self::TooShort => "too_short",
-            Self::TooLong => "too_long",
-            Self::Checksum => "checksum",
-            Self::PostalCodeFormat => "postal_code_format",
-            Self::UnknownRegion => "unknown_region",
-            Self::UnknownCountry => "unknown_country",
-            Self::FreeEmailDomain => "free_email_domain",
-            Self::RoleAddress => "role_address",
-            Self::EmailDomainTypo => "email_domain_typo",
-            Self::TenantDomainFormat => "tenant_domain_format",
-            Self::SameAsCspTenant => "same_as_csp_tenant",
-            Self::CountryMismatch => "country_mismatch",
-            Self::DirectEnrollmentClosed => "direct_enrollment_closed",
-            Self::NotApplicable => "not_applicable",
-            Self::ControlCharacter => "control_character",
-            Self::UnsupportedCountry => "unsupported_country",
-            Self::MpnUnknown => "mpn_unknown",
-            Self::MpnCountryMismatch => "mpn_country_mismatch",
-            Self::SameAsPrevious => "same_as_previous",
-            Self::CommonPassword => "common_password",
-            Self::WeakPassword => "weak_password",
-            Self::AdminEmailUnverified => "admin_email_unverified",
-            Self::WrongCode => "wrong_code",
-            Self::CodeExpired => "code_expired",
-            Self::WrongPassword => "wrong_password",
-            Self::UnknownRole => "unknown_role",
-            Self::OutsideAccountDomains => "outside_account_domains",
-            Self::NotInDomain => "not_in_domain",
-            Self::CspTenantOfAnotherPartner => "csp_tenant_of_another_partner",
-            Self::OwnTenant => "own_tenant",
-            Self::OtherCountry => "other_country",
-            Self::AlreadyCustomer => "already_customer",
-            Self::NameTaken => "name_taken",
-            Self::AutoExtendGlobalAdmin => "auto_extend_global_admin",
-            Self::Unknown => "unknown",
-        }
+impl<'de> Deserialize<'de> for ProblemCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Ok(Self::parse(&code))
     }
+}
+
+problem_codes! {
+    Required = "required",
+    MustAccept = "must_accept",
+    InvalidFormat = "invalid_format",
+    TooShort = "too_short",
+    TooLong = "too_long",
+    /// Check digits do not match: a mistyped character.
+    Checksum = "checksum",
+    PostalCodeFormat = "postal_code_format",
+    UnknownRegion = "unknown_region",
+    UnknownCountry = "unknown_country",
+    FreeEmailDomain = "free_email_domain",
+    RoleAddress = "role_address",
+    /// Warning: the domain looks like a typo of a well-known one.
+    EmailDomainTypo = "email_domain_typo",
+    TenantDomainFormat = "tenant_domain_format",
+    SameAsCspTenant = "same_as_csp_tenant",
+    /// The IBAN or BIC belongs to another country than the bank's.
+    CountryMismatch = "country_mismatch",
+    /// Direct enrollment is closed by the program settings.
+    DirectEnrollmentClosed = "direct_enrollment_closed",
+    /// A field the answers' scheme has no use for (an IBAN for a UK bank).
+    NotApplicable = "not_applicable",
+    /// A control or bidirectional-control character (often pasted along).
+    ControlCharacter = "control_character",
+    /// The program does not accept companies from this country.
+    UnsupportedCountry = "unsupported_country",
+    /// The partner directory does not know this MPN ID.
+    MpnUnknown = "mpn_unknown",
+    /// The MPN ID is registered in another country than the address's.
+    MpnCountryMismatch = "mpn_country_mismatch",
+    /// A new password the same as the one it replaces.
+    SameAsPrevious = "same_as_previous",
+    /// A new password on the list of common ones.
+    CommonPassword = "common_password",
+    /// A new password the estimator finds easy to guess (`label_key` says
+    /// why).
+    WeakPassword = "weak_password",
+    /// The admin's address has not been proven with the emailed code.
+    AdminEmailUnverified = "admin_email_unverified",
+    /// A code (emailed, or from an authenticator app) that is not the one.
+    WrongCode = "wrong_code",
+    /// A code too old, or tried too often: a new one is needed.
+    CodeExpired = "code_expired",
+    /// Not the user's current password.
+    WrongPassword = "wrong_password",
+    /// A role the account does not have.
+    UnknownRole = "unknown_role",
+    /// An address outside the account's proven domains (or one that signs
+    /// in to another account: told apart from nothing else).
+    OutsideAccountDomains = "outside_account_domains",
+    /// An address not in the domain it is to prove.
+    NotInDomain = "not_in_domain",
+    /// A tenant another approved partner uses for CSP transactions: it
+    /// cannot buy from a CSP partner (seed fact 5).
+    CspTenantOfAnotherPartner = "csp_tenant_of_another_partner",
+    /// One of the inviting partner's own tenants.
+    OwnTenant = "own_tenant",
+    /// Another country than the partner's (CSP markets are per country).
+    OtherCountry = "other_country",
+    /// A tenant that is the partner's customer already.
+    AlreadyCustomer = "already_customer",
+    /// A name the partner gave another of its admin relationships.
+    NameTaken = "name_taken",
+    /// Auto-extend asked for with Global Administrator among the roles.
+    AutoExtendGlobalAdmin = "auto_extend_global_admin",
 }
 
 /// An error of a custom `#[validate]` rule (validator's type): the

@@ -26,9 +26,10 @@ use enroll_core::text::{caps, one_line};
 use enroll_core::{ApplicationStatus, Catalog, Locale, MessageKey, ReferenceData};
 
 use crate::store::{
-    About, EmailKind, NewEmail, Record, ReferralLetters, StoredCustomer, StoredInvitation,
-    StoredRequest,
+    About, EmailKind, NewEmail, Record, ReferralLetters, RelationshipLetters, StoredCustomer,
+    StoredInvitation, StoredRelationship, StoredRequest, Told,
 };
+use enroll_core::admin_relationship::{self, AdminRole};
 use enroll_core::contract::InvitationEmail;
 use enroll_core::customer;
 use enroll_core::matching::{reasons_line, Reason};
@@ -669,3 +670,175 @@ pub fn customer_accepted_email(
     let about = About::Application(partner.id.clone());
     letter.into_email(EmailKind::CustomerAccepted, about, to, now)
 }
+
+/// A relationship's day (`2028-11-23`), as its emails say it: read the
+/// same in both languages.
+fn day(secs: u64) -> String {
+    crate::clock::iso(secs).chars().take(10).collect()
+}
+
+/// The catalog of the side `told` is for: the partner's language, or the
+/// customer's.
+fn side_catalog(told: &Told) -> &'static Catalog {
+    let locale = if told.to_partner {
+        &told.partner.locale
+    } else {
+        &told.customer.locale
+    };
+    Catalog::get(Locale::from_tag(locale).unwrap_or_default())
+}
+
+/// The names a relationship's emails share: the relationship's, the
+/// partner's, the customer's, the tenant.
+fn relationship_names(
+    relationship: &StoredRelationship,
+    partner: &Record,
+    customer: &StoredCustomer,
+) -> [String; 4] {
+    [
+        clean(&relationship.name, caps::LEGAL_NAME),
+        names(partner).1,
+        clean(&customer.company_name, caps::LEGAL_NAME),
+        customer.tenant_domain.clone(),
+    ]
+}
+
+/// The request for an admin relationship, to the customer's admin in the
+/// customer's language: who asks, for which roles and how long, and the
+/// link (holding the token) that answers it.
+pub fn relationship_request_email(
+    partner: &Record,
+    relationship: &StoredRelationship,
+    customer: &StoredCustomer,
+    link: &str,
+    now: u64,
+) -> NewEmail {
+    let [name, partner_name, company, tenant] = relationship_names(relationship, partner, customer);
+    let catalog = Catalog::get(Locale::from_tag(&customer.locale).unwrap_or_default());
+    let roles: Vec<String> = relationship
+        .roles
+        .iter()
+        .filter_map(|code| AdminRole::parse(code))
+        .map(|role| format!("- {}", catalog.text(role.name_key())))
+        .collect();
+    let (days, request_days) = (
+        relationship.duration_days.to_string(),
+        admin_relationship::limits::REQUEST_DAYS.to_string(),
+    );
+    let mut letter = Letter::new(catalog, msg::email::EMAIL_RELATIONSHIP_REQUEST_SUBJECT);
+    letter.add(
+        msg::email::EMAIL_RELATIONSHIP_REQUEST_BODY,
+        &[
+            ("partner", Value::Text(&partner_name)),
+            ("company", Value::Text(&company)),
+            ("name", Value::Text(&name)),
+            ("tenant", Value::Text(&tenant)),
+            ("days", Value::Text(&days)),
+            ("roles", Value::Text(&roles.join("\n"))),
+            ("request_days", Value::Text(&request_days)),
+            ("link", Value::Link(link)),
+        ],
+    );
+    let about = About::Relationship(relationship.id.clone());
+    letter.into_email(
+        EmailKind::RelationshipRequest,
+        about,
+        &customer.admin_email,
+        now,
+    )
+}
+
+/// An email to one side of a relationship (`to`) of `kind`, worded by
+/// `subject` and `body` with the shared names and `extra`.
+fn relationship_notice(
+    told: &Told,
+    to: &str,
+    (kind, subject, body): (EmailKind, MessageKey, MessageKey),
+    extra: &[(&str, &str)],
+    now: u64,
+) -> NewEmail {
+    let [name, partner, company, tenant] =
+        relationship_names(told.relationship, told.partner, told.customer);
+    let mut params = vec![
+        ("name", Value::Text(&name)),
+        ("partner", Value::Text(&partner)),
+        ("company", Value::Text(&company)),
+        ("tenant", Value::Text(&tenant)),
+    ];
+    params.extend(extra.iter().map(|(n, v)| (*n, Value::Text(v))));
+    let mut letter = Letter::new(side_catalog(told), subject);
+    letter.add(body, &params);
+    let about = About::Relationship(told.relationship.id.clone());
+    letter.into_email(kind, about, to, now)
+}
+
+fn relationship_approved_email(told: &Told, to: &str, now: u64) -> NewEmail {
+    let ends = told.relationship.ends_at.map(day).unwrap_or_default();
+    relationship_notice(
+        told,
+        to,
+        (
+            EmailKind::RelationshipApproved,
+            msg::email::EMAIL_RELATIONSHIP_APPROVED_SUBJECT,
+            msg::email::EMAIL_RELATIONSHIP_APPROVED_BODY,
+        ),
+        &[("ends", &ends)],
+        now,
+    )
+}
+
+fn relationship_ended_email(told: &Told, to: &str, now: u64) -> NewEmail {
+    let by_key = match told.relationship.ended_by.as_deref() {
+        Some("customer") => msg::email::EMAIL_RELATIONSHIP_BY_CUSTOMER,
+        _ => msg::email::EMAIL_RELATIONSHIP_BY_PARTNER,
+    };
+    let by = side_catalog(told).text(by_key);
+    relationship_notice(
+        told,
+        to,
+        (
+            EmailKind::RelationshipEnded,
+            msg::email::EMAIL_RELATIONSHIP_ENDED_SUBJECT,
+            msg::email::EMAIL_RELATIONSHIP_ENDED_BODY,
+        ),
+        &[("by", &by)],
+        now,
+    )
+}
+
+fn relationship_expired_email(told: &Told, to: &str, now: u64) -> NewEmail {
+    relationship_notice(
+        told,
+        to,
+        (
+            EmailKind::RelationshipExpired,
+            msg::email::EMAIL_RELATIONSHIP_EXPIRED_SUBJECT,
+            msg::email::EMAIL_RELATIONSHIP_EXPIRED_BODY,
+        ),
+        &[],
+        now,
+    )
+}
+
+fn relationship_reminder_email(told: &Told, to: &str, days: u64, now: u64) -> NewEmail {
+    let ends = told.relationship.ends_at.map(day).unwrap_or_default();
+    relationship_notice(
+        told,
+        to,
+        (
+            EmailKind::RelationshipReminder,
+            msg::email::EMAIL_RELATIONSHIP_REMINDER_SUBJECT,
+            msg::email::EMAIL_RELATIONSHIP_REMINDER_BODY,
+        ),
+        &[("ends", &ends), ("days", &days.to_string())],
+        now,
+    )
+}
+
+/// The emails admin relationships send as they move.
+pub static RELATIONSHIP_LETTERS: RelationshipLetters = RelationshipLetters {
+    approved: relationship_approved_email,
+    ended: relationship_ended_email,
+    expired: relationship_expired_email,
+    reminder: relationship_reminder_email,
+};

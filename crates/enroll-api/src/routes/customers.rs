@@ -9,6 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use enroll_core::account::{Action, Request};
+use enroll_core::admin_relationship::RelationshipStatus;
+use enroll_core::contract::AdminRelationship;
 use enroll_core::contract::{
     Customer, CustomerInvitation, CustomerInvitationCreated, CustomerInvitations, CustomerSummary,
     Customers, InvitationSend, ResellerRelationship,
@@ -17,6 +19,7 @@ use enroll_core::customer::{limits, NewInvitation};
 use enroll_core::{ApiErrorBody, ErrorCode, PartnerModel, Problem, ProblemCode, ValidationReport};
 use std::time::Duration;
 
+use super::admin_relationships::shown;
 use super::parameters::InvitationPath;
 use super::signed_in::{application_of, permitted, SignedIn};
 use super::AppState;
@@ -32,7 +35,7 @@ use crate::store::{
 /// The session, if its user may do `action` in a direct partner's
 /// account, with the application the account was made from: 403
 /// `forbidden` for any other partner.
-async fn direct_partner<'s>(
+pub(super) async fn direct_partner<'s>(
     state: &AppState,
     signed_in: &'s SignedIn,
     action: Action,
@@ -290,8 +293,12 @@ pub async fn send_invitation(
     }
 }
 
-/// A customer as its partner's users see it.
-pub(super) fn customer_view(customer: StoredCustomer) -> Customer {
+/// A customer as its partner's users see it, with its admin
+/// relationships.
+pub(super) fn customer_view(
+    customer: StoredCustomer,
+    relationships: Vec<AdminRelationship>,
+) -> Customer {
     Customer {
         id: customer.id,
         company: CustomerSummary {
@@ -306,6 +313,7 @@ pub(super) fn customer_view(customer: StoredCustomer) -> Customer {
             since: iso(customer.since),
         },
         invitation_id: customer.invitation_id,
+        admin_relationships: relationships,
     }
 }
 
@@ -330,12 +338,30 @@ pub async fn list_customers(
     signed_in: SignedIn,
 ) -> Result<Json<Customers>, ApiFailure> {
     let (session, _) = direct_partner(&state, &signed_in, Action::ViewCustomers).await?;
-    let items = state
+    let account = session.user.account_id.as_str();
+    let mut relationships = state.store.relationships(account, None).await?;
+    let mut items: Vec<Customer> = state
         .store
-        .customers(&session.user.account_id)
+        .customers(account)
         .await?
         .into_iter()
-        .map(customer_view)
+        .map(|customer| {
+            let (theirs, others) = relationships
+                .drain(..)
+                .partition(|r| r.customer_id == customer.id);
+            relationships = others;
+            customer_view(customer, theirs.into_iter().map(shown).collect())
+        })
         .collect();
+    // Those with a relationship expiring soon first, the soonest first
+    // (RFC 3339 in UTC sorts as time does); the others keep their order.
+    let soonest = |c: &Customer| {
+        c.admin_relationships
+            .iter()
+            .filter(|r| r.status == RelationshipStatus::Expiring)
+            .filter_map(|r| r.ends_at.clone())
+            .min()
+    };
+    items.sort_by_cached_key(|c| soonest(c).map_or((1, String::new()), |end| (0, end)));
     Ok(Json(Customers { items }))
 }

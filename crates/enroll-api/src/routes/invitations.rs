@@ -324,7 +324,7 @@ async fn view(
         .store
         .customer_of_invitation(&invitation.id)
         .await?
-        .map(|c| customer_view(c).company);
+        .map(|c| customer_view(c, Vec::new()).company);
     Ok(InvitationView {
         id: invitation.id,
         status: invitation.status,

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin_email;
+mod admin_relationships;
 mod applicant;
 mod applications;
 mod business_profile;
@@ -175,6 +176,23 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::withdraw_invitation))
         .routes(routes!(customers::send_invitation))
         .routes(routes!(customers::list_customers))
+        .routes(routes!(
+            admin_relationships::list,
+            admin_relationships::create
+        ))
+        .routes(routes!(
+            admin_relationships::change,
+            admin_relationships::terminate
+        ))
+        .routes(routes!(
+            admin_relationships::templates,
+            admin_relationships::save_template
+        ))
+        .routes(routes!(admin_relationships::delete_template))
+        .routes(routes!(admin_relationships::read_request))
+        .routes(routes!(admin_relationships::approve))
+        .routes(routes!(admin_relationships::reject))
+        .routes(routes!(admin_relationships::end))
         .routes(routes!(invitations::read))
         .routes(routes!(invitations::send_code))
         .routes(routes!(invitations::verify_code))
@@ -199,6 +217,7 @@ pub fn cacheable_v1() -> OpenApiRouter<AppState> {
         .routes(routes!(get_free_email_domains))
         .routes(routes!(get_messages))
         .routes(routes!(business_profile::vocabularies))
+        .routes(routes!(admin_relationships::roles))
         .routes(routes!(business_profile::logo_file))
         .routes(routes!(directory::index))
         .routes(routes!(directory::filters))

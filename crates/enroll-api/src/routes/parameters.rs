@@ -74,6 +74,25 @@ macro_rules! path_parameters {
     )*};
 }
 
+/// `{id}` and `{rid}` of `/account/customers/{id}/admin-relationships/{rid}`.
+pub struct RelationshipPath;
+
+impl IntoParams for RelationshipPath {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let id = || string_of(crate::auth::id_pattern());
+        vec![
+            parameter("id", ParameterIn::Path, true, "The customer's id", id()),
+            parameter(
+                "rid",
+                ParameterIn::Path,
+                true,
+                "The admin relationship's id",
+                id(),
+            ),
+        ]
+    }
+}
+
 /// A domain as `enroll_core::domains::parse_domain` takes it: two labels
 /// or more of letters, digits and inner hyphens (1 to 63 characters each,
 /// as `parse_email` checks a label), any case, a trailing dot allowed.
@@ -103,6 +122,24 @@ path_parameters! {
     InvitationPath => (
         "id",
         "The invitation's id, as `POST /account/customer-invitations` answered it",
+        string_of(crate::auth::id_pattern())
+    );
+    /// `{id}` of the `/account/customers/{id}/...` routes.
+    CustomerPath => (
+        "id",
+        "The customer's id",
+        string_of(crate::auth::id_pattern())
+    );
+    /// `{id}` of `/account/admin-relationship-templates/{id}`.
+    TemplatePath => (
+        "id",
+        "The template's id",
+        string_of(crate::auth::id_pattern())
+    );
+    /// `{id}` of the `/admin-relationship-requests/{id}/...` routes.
+    RelationshipRequestPath => (
+        "id",
+        "The admin relationship's id, as its link gave it",
         string_of(crate::auth::id_pattern())
     );
     /// `{id}` of the `/account/referrals/{id}/...` routes.

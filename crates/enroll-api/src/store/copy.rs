@@ -317,7 +317,44 @@ const TABLES: &[Table] = &[
             ("since", Int),
         ],
     ),
-    // After the partner requests and invitations its emails may be about.
+    table(
+        "admin_relationships",
+        &[
+            ("id", Text),
+            ("account_id", Text),
+            ("customer_id", Text),
+            ("name", Text),
+            ("name_key", Text),
+            ("duration_days", Int),
+            ("roles", Text),
+            ("auto_extend", Flag),
+            ("status", Text),
+            ("token_hash", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+            ("requested_at", Int),
+            ("approved_at", Int),
+            ("ends_at", Int),
+            ("ended_at", Int),
+            ("ended_by", Text),
+            ("reminded_days", Int),
+        ],
+    ),
+    table(
+        "admin_relationship_templates",
+        &[
+            ("id", Text),
+            ("account_id", Text),
+            ("name", Text),
+            ("name_key", Text),
+            ("duration_days", Int),
+            ("roles", Text),
+            ("auto_extend", Flag),
+            ("created_at", Int),
+        ],
+    ),
+    // After the partner requests, invitations and relationships its emails
+    // may be about.
     numbered(
         "outbox",
         &[
@@ -346,6 +383,7 @@ const TABLES: &[Table] = &[
             ("erased_at", Int),
             ("partner_request_id", Text),
             ("customer_invitation_id", Text),
+            ("admin_relationship_id", Text),
         ],
     ),
     table(

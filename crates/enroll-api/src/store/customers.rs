@@ -49,6 +49,8 @@ impl std::fmt::Debug for StoredInvitation {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCustomer {
     pub id: String,
+    /// The partner's account.
+    pub account_id: String,
     pub invitation_id: String,
     pub company_name: String,
     pub country: String,
@@ -222,10 +224,12 @@ async fn approved_partners(conn: &mut Conn<'_>) -> Result<Vec<PartnerTenants>, S
         .collect()
 }
 
-const CUSTOMER_COLUMNS: &str = "id, invitation_id, company_name, country, tenant_domain, \
+const CUSTOMER_COLUMNS: &str =
+    "id, account_id, invitation_id, company_name, country, tenant_domain, \
      admin_email, locale, relationship, since";
 
 type CustomerRow = (
+    String,
     String,
     String,
     String,
@@ -240,6 +244,7 @@ type CustomerRow = (
 fn customer(row: CustomerRow) -> StoredCustomer {
     let (
         id,
+        account_id,
         invitation_id,
         company_name,
         country,
@@ -251,6 +256,7 @@ fn customer(row: CustomerRow) -> StoredCustomer {
     ) = row;
     StoredCustomer {
         id,
+        account_id,
         invitation_id,
         company_name,
         country,
@@ -260,6 +266,18 @@ fn customer(row: CustomerRow) -> StoredCustomer {
         relationship,
         since: unsecs(since),
     }
+}
+
+/// The customer `id`.
+pub(super) async fn customer_by_id(
+    conn: &mut Conn<'_>,
+    id: &str,
+) -> Result<StoredCustomer, StoreError> {
+    let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
+    let row: Option<CustomerRow> =
+        on!(conn, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
+    row.map(customer)
+        .ok_or_else(|| StoreError::Corrupt(format!("customer {id} is gone")))
 }
 
 impl Store {
@@ -612,6 +630,7 @@ impl Store {
                 }
                 let customer = StoredCustomer {
                     id: customer_id,
+                    account_id: found.account_id.clone(),
                     invitation_id: id.clone(),
                     company_name: acceptance.company_name,
                     country: acceptance.country,
@@ -675,6 +694,15 @@ impl Store {
         let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE invitation_id = $1");
         let row: Option<CustomerRow> =
             on!(conn, c => sqlx::query_as(&sql).bind(invitation_id).fetch_optional(c).await)?;
+        Ok(row.map(customer))
+    }
+
+    /// The customer `id`, if there is one.
+    pub async fn customer(&self, id: &str) -> Result<Option<StoredCustomer>, StoreError> {
+        let mut conn = self.acquire().await?;
+        let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
+        let row: Option<CustomerRow> =
+            on!(conn, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
         Ok(row.map(customer))
     }
 

@@ -45,6 +45,7 @@ macro_rules! bind_all {
 }
 
 mod accounts;
+mod admin_relationships;
 mod applications;
 mod business_profiles;
 mod copy;
@@ -65,6 +66,7 @@ mod sign_in_failures;
 mod users;
 
 pub use accounts::*;
+pub use admin_relationships::*;
 pub use business_profiles::*;
 pub use customers::*;
 pub use email_codes::*;

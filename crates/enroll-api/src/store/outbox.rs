@@ -64,6 +64,8 @@ pub enum About {
     PartnerRequest(String),
     /// A direct partner's invitation to a customer.
     Invitation(String),
+    /// An admin relationship.
+    Relationship(String),
 }
 
 impl About {
@@ -88,12 +90,20 @@ impl About {
         }
     }
 
+    pub fn relationship(&self) -> Option<&str> {
+        match self {
+            Self::Relationship(id) => Some(id),
+            _ => None,
+        }
+    }
+
     /// The outbox column that says what it is about, and its value.
     fn column(&self) -> (&'static str, &str) {
         match self {
             Self::Application(id) => ("application_id", id),
             Self::PartnerRequest(id) => ("partner_request_id", id),
             Self::Invitation(id) => ("customer_invitation_id", id),
+            Self::Relationship(id) => ("admin_relationship_id", id),
         }
     }
 }
@@ -233,9 +243,9 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
         "INSERT INTO outbox (kind, application_id, to_address, mailbox, locale, subject, body,
                             html, request_key, message_id, priority, state, created_at,
                             queued_at, next_attempt_at, expires_at, partner_request_id,
-                            customer_invitation_id)
+                            customer_invitation_id, admin_relationship_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $13, $13, $14, $15,
-                 $16)
+                 $16, $17)
          RETURNING id",
     )
     .bind(email.kind.as_str())
@@ -254,6 +264,7 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
     .bind(secs(expires_at))
     .bind(email.about.partner_request())
     .bind(email.about.invitation())
+    .bind(email.about.relationship())
     .fetch_one(c)
     .await)?;
     if email.kind.replaced_by_newer() {

@@ -41,7 +41,7 @@ async fn partners_and_secret(api: &Api, clock: &TestClock) -> (String, mfa::Secr
     (token, secret)
 }
 
-async fn invite(api: &Api, token: &str, body: Value) -> Answer {
+pub async fn invite(api: &Api, token: &str, body: Value) -> Answer {
     as_user(
         api,
         token,
@@ -52,19 +52,20 @@ async fn invite(api: &Api, token: &str, body: Value) -> Answer {
     .await
 }
 
-fn adatum(locale: &str) -> Value {
+pub fn adatum(locale: &str) -> Value {
     json!({"company_name": "Adatum Corporation", "admin_email": "li.wei@adatum.com",
         "locale": locale})
 }
 
-/// An invitation as its link gave it: id and token.
-struct Link {
-    id: String,
-    token: String,
+/// An invitation (or admin relationship) as its link gave it: id and
+/// token.
+pub struct Link {
+    pub id: String,
+    pub token: String,
 }
 
 impl Link {
-    fn of(made: &Answer) -> Link {
+    pub fn of(made: &Answer) -> Link {
         let link = made.body["link"].as_str().unwrap();
         let (_, fragment) = link
             .split_once("#invitation=")
@@ -79,7 +80,7 @@ impl Link {
     }
 
     /// `method` on `/invitations/{id}{rest}` with the token.
-    async fn call(&self, api: &Api, method: Method, rest: &str, body: Option<Value>) -> Answer {
+    pub async fn call(&self, api: &Api, method: Method, rest: &str, body: Option<Value>) -> Answer {
         let mut request = api
             .request(method, &format!("/invitations/{}{rest}", self.id))
             .bearer_auth(&self.token);
@@ -90,7 +91,7 @@ impl Link {
     }
 
     /// Proves `email` with the code emailed to it.
-    async fn prove(&self, api: &Api, email: &str) -> Answer {
+    pub async fn prove(&self, api: &Api, email: &str) -> Answer {
         let sent = self
             .call(
                 api,
@@ -122,6 +123,23 @@ impl Link {
             "tenant_domain": tenant});
         self.call(api, Method::POST, "/accept", Some(body)).await
     }
+}
+
+/// Both partners approved, and Adatum (li.wei@adatum.com, in Chinese) a
+/// customer of Fabrikam Direct with the tenant adatum.onmicrosoft.com:
+/// Fabrikam's global admin's session, and the customer's id.
+pub async fn accepted_customer(api: &Api, clock: &TestClock) -> (String, String) {
+    let admin = partners(api, clock).await;
+    let link = Link::of(&invite(api, &admin, adatum("zh-CN")).await);
+    assert_eq!(link.prove(api, "li.wei@adatum.com").await.status(), 200);
+    let accepted = link.accept(api, "DE", "adatum.onmicrosoft.com").await;
+    assert_eq!(accepted.status(), 200, "{}", accepted.text());
+    let customers = as_user(api, &admin, Method::GET, "/account/customers", None).await;
+    let id = customers.body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (admin, id)
 }
 
 fn problems(answer: &Answer) -> Vec<(String, String)> {

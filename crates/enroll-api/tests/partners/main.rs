@@ -6,4 +6,5 @@
 mod common;
 mod customers;
 mod referrals;
+mod relationships;
 mod requests;

@@ -62,6 +62,7 @@ fn each_role_may_do_what_partner_center_gives_it() {
         AnswerReferrals,
         ViewCustomers,
         InviteCustomers,
+        ManageAdminRelationships,
     ]);
     global.sort();
     for (role, expected) in [
@@ -71,7 +72,12 @@ fn each_role_may_do_what_partner_center_gives_it() {
         (Role::BillingAdmin, with(&[])),
         (
             Role::AdminAgent,
-            with(&[ViewProviderRequests, ViewCustomers, InviteCustomers]),
+            with(&[
+                ViewProviderRequests,
+                ViewCustomers,
+                InviteCustomers,
+                ManageAdminRelationships,
+            ]),
         ),
         (
             Role::SalesAgent,
@@ -220,6 +226,7 @@ fn who_grants_which_role_over_every_pair() {
                         | AnswerReferrals
                         | ViewCustomers
                         | InviteCustomers
+                        | ManageAdminRelationships
                 )
             });
             for action in changes {

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::admin_relationship::RelationshipStatus;
 use crate::customer::InvitationStatus;
 use crate::outbox::Delivery;
 
@@ -159,11 +160,107 @@ pub struct Customer {
     pub reseller_relationship: ResellerRelationship,
     /// The invitation it came from.
     pub invitation_id: String,
+    /// Its admin relationships, newest first.
+    pub admin_relationships: Vec<AdminRelationship>,
 }
 
-/// `GET /account/customers`: by company name.
+/// `GET /account/customers`: those with an admin relationship expiring
+/// within 30 days first (soonest first), then by company name.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Customers {
     pub items: Vec<Customer>,
+}
+
+/// An admin relationship as both sides see it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AdminRelationship {
+    pub id: String,
+    pub customer_id: String,
+    /// Shown to the customer.
+    pub name: String,
+    pub duration_days: u32,
+    /// `AdminRole` codes.
+    pub roles: Vec<String>,
+    pub auto_extend: bool,
+    pub status: RelationshipStatus,
+    /// UTC, RFC 3339.
+    pub created_at: String,
+    /// While approval is pending: when the request expires unanswered.
+    pub request_expires_at: Option<String>,
+    pub approved_at: Option<String>,
+    /// Once approved: when it ends (moved by each auto-extension).
+    pub ends_at: Option<String>,
+    pub ended_at: Option<String>,
+    /// `partner` or `customer`, for one terminated or rejected.
+    pub ended_by: Option<String>,
+}
+
+/// `GET /account/customers/{id}/admin-relationships`: newest first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AdminRelationships {
+    pub items: Vec<AdminRelationship>,
+}
+
+/// `POST /account/customers/{id}/admin-relationships` answered. No
+/// `Debug`: the link holds the token that opens the customer's page,
+/// shown only here (its hash is kept).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
+pub struct AdminRelationshipCreated {
+    pub relationship: AdminRelationship,
+    /// The customer's page: `<page>#admin-relationship=<id>.<token>`; it
+    /// was emailed to the customer's admin too.
+    pub link: String,
+}
+
+/// `PATCH /account/customers/{id}/admin-relationships/{rid}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct AutoExtendChange {
+    pub auto_extend: bool,
+}
+
+/// A built-in admin role, named and explained in the reader's language.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AdminRoleView {
+    pub code: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// `GET /admin-relationship-requests/{id}`: the relationship as the
+/// customer's admin sees it, with who asks and each role explained.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AdminRelationshipRequest {
+    #[serde(flatten)]
+    pub relationship: AdminRelationship,
+    pub partner: InvitingPartner,
+    pub customer: CustomerSummary,
+    /// The roles asked for, in the request's language.
+    pub role_details: Vec<AdminRoleView>,
+}
+
+/// A role template: roles, a duration and auto-extend a partner saved
+/// under a name, to ask for again.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RelationshipTemplate {
+    pub id: String,
+    /// The template's name (unique among the partner's), its roles, its
+    /// duration and auto-extend.
+    #[serde(flatten)]
+    pub template: crate::admin_relationship::NewAdminRelationship,
+}
+
+/// `GET /account/admin-relationship-templates`: by name.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct RelationshipTemplates {
+    pub items: Vec<RelationshipTemplate>,
 }

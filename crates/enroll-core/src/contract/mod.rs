@@ -19,9 +19,11 @@ pub use applications::{
     EmailCodeSent, HistoryEntry, ResumeEmailQueued, ResumeEmailRequest, StatusHistory,
 };
 pub use customers::{
-    Customer, CustomerInvitation, CustomerInvitationCreated, CustomerInvitations, CustomerSummary,
-    Customers, InvitationAddress, InvitationCode, InvitationEmail, InvitationSend, InvitationView,
-    InvitingPartner, ResellerRelationship,
+    AdminRelationship, AdminRelationshipCreated, AdminRelationshipRequest, AdminRelationships,
+    AdminRoleView, AutoExtendChange, Customer, CustomerInvitation, CustomerInvitationCreated,
+    CustomerInvitations, CustomerSummary, Customers, InvitationAddress, InvitationCode,
+    InvitationEmail, InvitationSend, InvitationView, InvitingPartner, RelationshipTemplate,
+    RelationshipTemplates, ResellerRelationship,
 };
 pub use directory::{MpnEntry, PartnershipRequest, ProviderRequests};
 pub use partner_requests::{
