@@ -175,7 +175,7 @@ pub async fn create(
     // The token travels in the fragment, as an invitation's does.
     let link = format!(
         "{}#admin-relationship={id}.{token}",
-        state.links.public("invitation.html")
+        state.links.public("admin-relationship.html")
     );
     let keep = RelationshipToKeep {
         id,
