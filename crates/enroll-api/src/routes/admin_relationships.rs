@@ -14,17 +14,17 @@ use enroll_core::account::Action;
 use enroll_core::admin_relationship::{limits, AdminRole, Event, NewAdminRelationship, Side};
 use enroll_core::contract::{
     AdminRelationship, AdminRelationshipCreated, AdminRelationshipRequest, AdminRelationships,
-    AdminRoleView, AutoExtendChange, CustomerSummary, InvitingPartner, RelationshipTemplate,
-    RelationshipTemplates,
+    AdminRoleView, AutoExtendChange, CustomerSummary, RelationshipTemplate, RelationshipTemplates,
 };
 use enroll_core::{ApiErrorBody, Catalog, ErrorCode, Locale, ValidationReport};
 
-use super::business_profile::logo_url;
 use super::customers::direct_partner;
+use super::invitations::inviting_partner;
 use super::parameters::{CustomerPath, RelationshipPath, RelationshipRequestPath, TemplatePath};
 use super::signed_in::SignedIn;
+use super::token_opens::{id_and_token_hash, opened};
 use super::AppState;
-use crate::auth::{new_id, random_hex, token_hash, Bearer};
+use crate::auth::{new_id, random_hex, token_hash};
 use crate::clock::iso;
 use crate::error::{ApiFailure, RequestLocale};
 use crate::json::JsonBody;
@@ -332,22 +332,10 @@ impl FromRequestParts<AppState> for Asked {
     type Rejection = ApiFailure;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiFailure> {
-        let Path(id) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest))?;
-        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
-        match state
-            .store
-            .relationship_by_token(&token_hash(&token))
-            .await?
-        {
-            Some(relationship) if relationship.id == id => Ok(Self(relationship)),
-            _ if state.store.relationship(&id).await?.is_some() => Err(ApiFailure::new(
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::InvalidToken,
-            )),
-            _ => Err(ApiFailure::not_found()),
-        }
+        let (id, hash) = id_and_token_hash(parts, state).await?;
+        let found = state.store.relationship_by_token(&hash).await?;
+        let exists = async { Ok(state.store.relationship(&id).await?.is_some()) };
+        opened(found, |r| r.id == id, exists).await.map(Self)
     }
 }
 
@@ -357,10 +345,7 @@ async fn request_view(
     relationship: StoredRelationship,
     locale: Locale,
 ) -> Result<AdminRelationshipRequest, ApiFailure> {
-    let (partner, website, logo) = state
-        .store
-        .inviting_partner(&relationship.account_id)
-        .await?;
+    let partner = inviting_partner(state, &relationship.account_id).await?;
     let customer = state
         .store
         .customer(&relationship.customer_id)
@@ -368,12 +353,7 @@ async fn request_view(
         .ok_or_else(ApiFailure::not_found)?;
     Ok(AdminRelationshipRequest {
         role_details: role_views(&relationship.roles, locale),
-        partner: InvitingPartner {
-            name: partner.answers.company.legal_name.trim().to_owned(),
-            website,
-            logo_url: logo.map(|file| logo_url(state, &file)),
-            country: partner.answers.address.country.trim().to_ascii_uppercase(),
-        },
+        partner,
         customer: CustomerSummary {
             company_name: customer.company_name,
             country: customer.country,

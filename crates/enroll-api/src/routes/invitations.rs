@@ -3,7 +3,7 @@
 //! the customer admin's address proven with a code, and the answer,
 //! checked against the resale rule.
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -20,8 +20,9 @@ use super::admin_email::{confirmed_or_problem, new_code, sent_or_throttled, type
 use super::business_profile::logo_url;
 use super::customers::customer_view;
 use super::parameters::InvitationPath;
+use super::token_opens::{id_and_token_hash, opened};
 use super::AppState;
-use crate::auth::{new_id, token_hash, Bearer};
+use crate::auth::new_id;
 use crate::clock::iso;
 use crate::error::ApiFailure;
 use crate::json::JsonBody;
@@ -38,18 +39,10 @@ impl FromRequestParts<AppState> for Invited {
     type Rejection = ApiFailure;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiFailure> {
-        let Path(id) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest))?;
-        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
-        match state.store.invitation_by_token(&token_hash(&token)).await? {
-            Some(invitation) if invitation.id == id => Ok(Self(invitation)),
-            _ if state.store.invitation_exists(&id).await? => Err(ApiFailure::new(
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::InvalidToken,
-            )),
-            _ => Err(ApiFailure::not_found()),
-        }
+        let (id, hash) = id_and_token_hash(parts, state).await?;
+        let found = state.store.invitation_by_token(&hash).await?;
+        let exists = state.store.invitation_exists(&id);
+        opened(found, |i| i.id == id, exists).await.map(Self)
     }
 }
 
@@ -302,12 +295,27 @@ async fn reread(state: &AppState, id: &str) -> Result<Response, ApiFailure> {
     Ok(Json(view(state, invitation).await?).into_response())
 }
 
+/// The partner of the account `account_id` as a customer sees it: its
+/// legal name, website and logo, and the country it sells in.
+pub(super) async fn inviting_partner(
+    state: &AppState,
+    account_id: &str,
+) -> Result<InvitingPartner, ApiFailure> {
+    let (partner, website, logo) = state.store.inviting_partner(account_id).await?;
+    Ok(InvitingPartner {
+        name: partner.answers.company.legal_name.trim().to_owned(),
+        website,
+        logo_url: logo.map(|file| logo_url(state, &file)),
+        country: partner.answers.address.country.trim().to_ascii_uppercase(),
+    })
+}
+
 /// `invitation` as the customer's page shows it.
 async fn view(
     state: &AppState,
     invitation: StoredInvitation,
 ) -> Result<InvitationView, ApiFailure> {
-    let (partner, website, logo) = state.store.inviting_partner(&invitation.account_id).await?;
+    let partner = inviting_partner(state, &invitation.account_id).await?;
     let code_delivery = match invitation.proven_email {
         None if invitation.status.is_open() => {
             state
@@ -328,12 +336,7 @@ async fn view(
     Ok(InvitationView {
         id: invitation.id,
         status: invitation.status,
-        partner: InvitingPartner {
-            name: partner.answers.company.legal_name.trim().to_owned(),
-            website,
-            logo_url: logo.map(|file| logo_url(state, &file)),
-            country: partner.answers.address.country.trim().to_ascii_uppercase(),
-        },
+        partner,
         company_name: invitation.company_name,
         admin_email: invitation.admin_email,
         locale: invitation.locale,

@@ -20,6 +20,7 @@ mod resume_email;
 mod session;
 mod signed_in;
 mod submit;
+mod token_opens;
 mod users;
 
 use axum::extract::{Query, State};

@@ -2,7 +2,7 @@
 //! customer's address (no partner hears of the request before), and the
 //! request's page, opened by the token `POST /partner-requests` gave.
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -17,6 +17,7 @@ use std::time::Duration;
 use super::admin_email::{confirmed_or_problem, new_code, sent_or_throttled, typed_code};
 use super::business_profile::logo_url;
 use super::parameters::PartnerRequestPath;
+use super::token_opens::{id_and_token_hash, opened};
 use super::AppState;
 use crate::auth::{new_id, random_hex, token_hash, Bearer};
 use crate::clock::iso;
@@ -37,22 +38,10 @@ impl FromRequestParts<AppState> for Customer {
     type Rejection = ApiFailure;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiFailure> {
-        let Path(id) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiFailure::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest))?;
-        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
-        match state
-            .store
-            .partner_request_by_token(&token_hash(&token))
-            .await?
-        {
-            Some(request) if request.id == id => Ok(Self(request)),
-            _ if state.store.partner_request_exists(&id).await? => Err(ApiFailure::new(
-                StatusCode::UNAUTHORIZED,
-                ErrorCode::InvalidToken,
-            )),
-            _ => Err(ApiFailure::not_found()),
-        }
+        let (id, hash) = id_and_token_hash(parts, state).await?;
+        let found = state.store.partner_request_by_token(&hash).await?;
+        let exists = state.store.partner_request_exists(&id);
+        opened(found, |r| r.id == id, exists).await.map(Self)
     }
 }
 
