@@ -352,23 +352,62 @@ async fn either_side_ends_one_and_an_unanswered_request_expires() {
 async fn only_admin_agents_and_global_admins_ask_for_admin_roles() {
     let (api, clock) = api_with_clock().await;
     let (admin, customer) = accepted_customer(&api, &clock).await;
+    let made = ask(&api, &admin, &customer, helpdesk("Made by the admin")).await;
+    assert_eq!(made.status(), 201, "{}", made.text());
+    let id = made.body["relationship"]["id"].as_str().unwrap().to_owned();
     let list = format!("/account/customers/{customer}/admin-relationships");
-    for (role, may_ask, may_see) in [
-        ("sales_agent", false, true),
-        ("helpdesk_agent", false, false),
+    let one = format!("{list}/{id}");
+    let templates = "/account/admin-relationship-templates".to_owned();
+    // Every role but global admin, against every route of relationships:
+    // whether it may change them (ask, auto-extend, end, templates), and
+    // whether it may see them.
+    for (role, may_change, may_see) in [
         ("account_admin", false, false),
+        ("user_management_admin", false, false),
+        ("billing_admin", false, false),
+        ("helpdesk_agent", false, false),
+        ("business_profile_admin", false, false),
+        ("referrals_admin", false, false),
+        ("sales_agent", false, true),
         ("admin_agent", true, true),
     ] {
         let email = format!("{role}@fabrikam.com");
         let user = signed_in_user(&api, &clock, &admin, &email, &[role]).await;
-        let asked = ask(&api, &user, &customer, helpdesk(role)).await;
-        assert_eq!(asked.status() == 201, may_ask, "{role}: {}", asked.text());
-        if !may_ask {
-            assert_eq!(asked.refusal(), (403, "forbidden"), "{role}");
+        let changes = [
+            (Method::POST, list.clone(), Some(helpdesk(role))),
+            (
+                Method::PATCH,
+                one.clone(),
+                Some(json!({"auto_extend": false})),
+            ),
+            (Method::GET, templates.clone(), None),
+            (Method::POST, templates.clone(), Some(helpdesk(role))),
+        ];
+        for (method, path, body) in changes {
+            let answer = as_user(&api, &user, method.clone(), &path, body).await;
+            if may_change {
+                assert!(
+                    answer.status().is_success(),
+                    "{role} {method} {path}: {}",
+                    answer.text()
+                );
+            } else {
+                assert_eq!(
+                    answer.refusal(),
+                    (403, "forbidden"),
+                    "{role} {method} {path}"
+                );
+            }
         }
         let seen = as_user(&api, &user, Method::GET, &list, None).await;
         assert_eq!(seen.status() == 200, may_see, "{role}: {}", seen.text());
+        if !may_see {
+            assert_eq!(seen.refusal(), (403, "forbidden"), "{role}");
+        }
     }
+    // Ended last, by the admin agent's peer, the global admin.
+    let ended = as_user(&api, &admin, Method::DELETE, &one, None).await;
+    assert_eq!(ended.body["status"], "terminated", "{}", ended.text());
     // Another partner's customer is not found.
     let other = ask(
         &api,
