@@ -58,6 +58,10 @@ pub enum EmailKind {
     RelationshipExpired,
     /// or ends in 30, 7 or 1 days.
     RelationshipReminder,
+    /// The code the customer's admin answers an admin relationship with.
+    RelationshipCode,
+    /// Telling both sides the partner turned auto-extend on or off.
+    RelationshipChanged,
 }
 
 /// A resume link works this long after it is made (the draft's token).
@@ -77,7 +81,7 @@ pub mod delivery {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 21] = [
+    pub const ALL: [EmailKind; 23] = [
         EmailKind::AdminCode,
         EmailKind::TemporaryPassword,
         EmailKind::Resume,
@@ -99,6 +103,8 @@ impl EmailKind {
         EmailKind::RelationshipEnded,
         EmailKind::RelationshipExpired,
         EmailKind::RelationshipReminder,
+        EmailKind::RelationshipCode,
+        EmailKind::RelationshipChanged,
     ];
 
     /// The name stored in the outbox and shown to the operator.
@@ -125,6 +131,8 @@ impl EmailKind {
             Self::RelationshipEnded => "relationship_ended",
             Self::RelationshipExpired => "relationship_expired",
             Self::RelationshipReminder => "relationship_reminder",
+            Self::RelationshipCode => "relationship_code",
+            Self::RelationshipChanged => "relationship_changed",
         }
     }
 
@@ -149,6 +157,7 @@ impl EmailKind {
                 | Self::RelationshipEnded
                 | Self::RelationshipExpired
                 | Self::RelationshipReminder
+                | Self::RelationshipChanged
         )
     }
 
@@ -162,9 +171,11 @@ impl EmailKind {
     /// of what it carries (a code past its 10 minutes opens nothing).
     pub fn lifetime_secs(self) -> u64 {
         match self {
-            Self::AdminCode | Self::DomainCode | Self::RequestCode | Self::CustomerCode => {
-                limits::EMAIL_CODE_SECS
-            }
+            Self::AdminCode
+            | Self::DomainCode
+            | Self::RequestCode
+            | Self::CustomerCode
+            | Self::RelationshipCode => limits::EMAIL_CODE_SECS,
             Self::TemporaryPassword => limits::TEMPORARY_PASSWORD_SECS,
             Self::Resume => RESUME_LINK_SECS,
             Self::RequestLink => crate::partner_request::limits::REQUEST_LINK_SECS,
@@ -193,6 +204,7 @@ impl EmailKind {
                 | Self::DomainCode
                 | Self::RequestCode
                 | Self::CustomerCode
+                | Self::RelationshipCode
         )
     }
 

@@ -151,8 +151,6 @@ impl PartnerRequest {
     }
 }
 
-/// A line that must be given: required, then no control character and not
-/// too long.
 #[cfg(test)]
 mod tests {
     use super::*;

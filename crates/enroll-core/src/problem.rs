@@ -121,6 +121,9 @@ problem_codes! {
     NameTaken = "name_taken",
     /// Auto-extend asked for with Global Administrator among the roles.
     AutoExtendGlobalAdmin = "auto_extend_global_admin",
+    /// An address in the inviting partner's own domains, given as the
+    /// customer's: the customer's own admin must answer.
+    PartnerAddress = "partner_address",
 }
 
 /// An error of a custom `#[validate]` rule (validator's type): the

@@ -21,8 +21,8 @@ CREATE TABLE customer_invitations (
     -- enroll-core's InvitationStatus: sent, accepted, declined, withdrawn
     -- (expired is read from expires_at).
     status       TEXT    NOT NULL,
-    -- The user who made it.
-    created_by   TEXT    NOT NULL REFERENCES users (id),
+    -- The user who made it; NULL once that user is removed.
+    created_by   TEXT    REFERENCES users (id) ON DELETE SET NULL,
     created_at   INTEGER NOT NULL,
     -- When the product emailed it (once at most).
     emailed_at   INTEGER,

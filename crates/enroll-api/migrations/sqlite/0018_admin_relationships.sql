@@ -17,7 +17,8 @@ CREATE TABLE admin_relationships (
     status        TEXT    NOT NULL,
     -- The customer's page opens with the token, kept as its SHA-256.
     token_hash    TEXT    NOT NULL UNIQUE,
-    created_by    TEXT    NOT NULL REFERENCES users (id),
+    -- The user who made it; NULL once that user is removed.
+    created_by    TEXT    REFERENCES users (id) ON DELETE SET NULL,
     created_at    INTEGER NOT NULL,
     -- Sent for approval (the 90 days of an unanswered request count from
     -- here).
@@ -37,6 +38,23 @@ CREATE TABLE admin_relationships (
 CREATE INDEX admin_relationships_by_customer ON admin_relationships (customer_id, created_at);
 -- The runner reads the open ones often.
 CREATE INDEX admin_relationships_open ON admin_relationships (status);
+
+-- The code that proves the customer's admin answers (approves, rejects,
+-- ends): emailed to the address that accepted the reseller relationship,
+-- as the link alone is the partner's too. One at a time, as its keyed hash.
+CREATE TABLE admin_relationship_codes (
+    relationship_id TEXT    PRIMARY KEY REFERENCES admin_relationships (id),
+    code_hash       TEXT    NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    tries_left      INTEGER NOT NULL
+);
+
+-- Each code sent, for the limit of sends an hour.
+CREATE TABLE admin_relationship_code_sends (
+    relationship_id TEXT    NOT NULL REFERENCES admin_relationships (id),
+    sent_at         INTEGER NOT NULL
+);
+CREATE INDEX admin_relationship_code_sends_by_relationship ON admin_relationship_code_sends (relationship_id, sent_at);
 
 -- Roles, a duration and auto-extend a partner saves under a name.
 CREATE TABLE admin_relationship_templates (

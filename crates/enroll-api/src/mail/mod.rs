@@ -725,6 +725,12 @@ pub fn relationship_request_email(
         relationship.duration_days.to_string(),
         admin_relationship::limits::REQUEST_DAYS.to_string(),
     );
+    // The customer consents to the whole of it: an extension is said too.
+    let extends = if relationship.auto_extend {
+        catalog.text(msg::email::EMAIL_RELATIONSHIP_EXTENDS)
+    } else {
+        String::new()
+    };
     let mut letter = Letter::new(catalog, msg::email::EMAIL_RELATIONSHIP_REQUEST_SUBJECT);
     letter.add(
         msg::email::EMAIL_RELATIONSHIP_REQUEST_BODY,
@@ -734,6 +740,7 @@ pub fn relationship_request_email(
             ("name", Value::Text(&name)),
             ("tenant", Value::Text(&tenant)),
             ("days", Value::Text(&days)),
+            ("extends", Value::Text(&extends)),
             ("roles", Value::Text(&roles.join("\n"))),
             ("request_days", Value::Text(&request_days)),
             ("link", Value::Link(link)),
@@ -788,6 +795,22 @@ fn relationship_approved_email(told: &Told, to: &str, now: u64) -> NewEmail {
 }
 
 fn relationship_ended_email(told: &Told, to: &str, now: u64) -> NewEmail {
+    // A request the customer rejected gave no roles: said so.
+    if told.relationship.approved_at.is_none()
+        && told.relationship.ended_by.as_deref() == Some("customer")
+    {
+        return relationship_notice(
+            told,
+            to,
+            (
+                EmailKind::RelationshipEnded,
+                msg::email::EMAIL_RELATIONSHIP_ENDED_SUBJECT,
+                msg::email::EMAIL_RELATIONSHIP_REJECTED_BODY,
+            ),
+            &[],
+            now,
+        );
+    }
     let by_key = match told.relationship.ended_by.as_deref() {
         Some("customer") => msg::email::EMAIL_RELATIONSHIP_BY_CUSTOMER,
         _ => msg::email::EMAIL_RELATIONSHIP_BY_PARTNER,
@@ -807,20 +830,31 @@ fn relationship_ended_email(told: &Told, to: &str, now: u64) -> NewEmail {
 }
 
 fn relationship_expired_email(told: &Told, to: &str, now: u64) -> NewEmail {
+    // A request that went unanswered gave no roles: said so.
+    let (body, days) = match told.relationship.approved_at {
+        Some(_) => (msg::email::EMAIL_RELATIONSHIP_EXPIRED_BODY, String::new()),
+        None => (
+            msg::email::EMAIL_RELATIONSHIP_REQUEST_EXPIRED_BODY,
+            admin_relationship::limits::REQUEST_DAYS.to_string(),
+        ),
+    };
     relationship_notice(
         told,
         to,
         (
             EmailKind::RelationshipExpired,
             msg::email::EMAIL_RELATIONSHIP_EXPIRED_SUBJECT,
-            msg::email::EMAIL_RELATIONSHIP_EXPIRED_BODY,
+            body,
         ),
-        &[],
+        &[("days", &days)],
         now,
     )
 }
 
-fn relationship_reminder_email(told: &Told, to: &str, days: u64, now: u64) -> NewEmail {
+/// The reminder before an end; `_before`, the reminder's own number of
+/// days (30, 7, 1), is not said: the end's date is, and a relationship
+/// shorter than that gets its first reminder with fewer days left.
+fn relationship_reminder_email(told: &Told, to: &str, _before: u64, now: u64) -> NewEmail {
     let ends = told.relationship.ends_at.map(day).unwrap_or_default();
     relationship_notice(
         told,
@@ -830,7 +864,28 @@ fn relationship_reminder_email(told: &Told, to: &str, days: u64, now: u64) -> Ne
             msg::email::EMAIL_RELATIONSHIP_REMINDER_SUBJECT,
             msg::email::EMAIL_RELATIONSHIP_REMINDER_BODY,
         ),
-        &[("ends", &ends), ("days", &days.to_string())],
+        &[("ends", &ends)],
+        now,
+    )
+}
+
+/// Auto-extend turned on or off by the partner, and the end it now has.
+fn relationship_changed_email(told: &Told, to: &str, now: u64) -> NewEmail {
+    let ends = told.relationship.ends_at.map(day).unwrap_or_default();
+    let body = if told.relationship.auto_extend {
+        msg::email::EMAIL_RELATIONSHIP_EXTENDS_ON_BODY
+    } else {
+        msg::email::EMAIL_RELATIONSHIP_EXTENDS_OFF_BODY
+    };
+    relationship_notice(
+        told,
+        to,
+        (
+            EmailKind::RelationshipChanged,
+            msg::email::EMAIL_RELATIONSHIP_CHANGED_SUBJECT,
+            body,
+        ),
+        &[("ends", &ends)],
         now,
     )
 }
@@ -841,4 +896,28 @@ pub static RELATIONSHIP_LETTERS: RelationshipLetters = RelationshipLetters {
     ended: relationship_ended_email,
     expired: relationship_expired_email,
     reminder: relationship_reminder_email,
+    changed: relationship_changed_email,
 };
+
+/// The code the customer's admin answers an admin relationship with, in
+/// the customer's language, to the address that accepted the reseller
+/// relationship.
+pub fn relationship_code_email(
+    relationship: &StoredRelationship,
+    customer: &StoredCustomer,
+    code: &str,
+    now: u64,
+) -> NewEmail {
+    let wording = EmailWording {
+        subject: msg::email::EMAIL_RELATIONSHIP_CODE_SUBJECT,
+        body: msg::email::EMAIL_RELATIONSHIP_CODE_BODY,
+    };
+    code_email(
+        (EmailKind::RelationshipCode, wording),
+        Catalog::get(Locale::from_tag(&customer.locale).unwrap_or_default()),
+        About::Relationship(relationship.id.clone()),
+        &customer.admin_email,
+        code,
+        now,
+    )
+}

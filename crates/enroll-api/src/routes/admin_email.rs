@@ -121,7 +121,6 @@ pub async fn send_code(
         .into_response())
 }
 
-/// 429 `too_many_codes` when the code was not sent for the hour's limits.
 /// A new code to email for one who asked from `client` (`action` says for
 /// what): emails cost and land in someone's inbox, so as many an hour from
 /// one client as resume links, else 429 `too_many_codes`.
@@ -139,6 +138,7 @@ pub(super) async fn new_code(
         .map_err(|_| ApiFailure::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal))
 }
 
+/// 429 `too_many_codes` when the code was not sent for the hour's limits.
 pub(super) fn sent_or_throttled(sent: CodeSent) -> Result<(), ApiFailure> {
     match sent {
         CodeSent::Sent => Ok(()),

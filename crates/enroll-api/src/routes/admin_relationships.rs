@@ -13,11 +13,13 @@ use axum::Json;
 use enroll_core::account::Action;
 use enroll_core::admin_relationship::{limits, AdminRole, Event, NewAdminRelationship, Side};
 use enroll_core::contract::{
-    AdminRelationship, AdminRelationshipCreated, AdminRelationshipRequest, AdminRelationships,
-    AdminRoleView, AutoExtendChange, CustomerSummary, RelationshipTemplate, RelationshipTemplates,
+    AdminEmailCode, AdminRelationship, AdminRelationshipCreated, AdminRelationshipRequest,
+    AdminRelationships, AdminRoleView, AutoExtendChange, CustomerSummary, EmailCodeSent,
+    RelationshipTemplate, RelationshipTemplates,
 };
 use enroll_core::{ApiErrorBody, Catalog, ErrorCode, Locale, ValidationReport};
 
+use super::admin_email::{confirmed_or_problem, new_code, sent_or_throttled, typed_code};
 use super::customers::direct_partner;
 use super::invitations::inviting_partner;
 use super::parameters::{CustomerPath, RelationshipPath, RelationshipRequestPath, TemplatePath};
@@ -30,6 +32,7 @@ use crate::error::{ApiFailure, RequestLocale};
 use crate::json::JsonBody;
 use crate::mail::{self, RELATIONSHIP_LETTERS};
 use crate::store::{Made, Moved, RelationshipToKeep, StoredRelationship};
+use crate::throttle::{Action as ThrottleAction, Client};
 
 /// A relationship as both sides see it.
 pub(super) fn shown(relationship: StoredRelationship) -> AdminRelationship {
@@ -110,7 +113,8 @@ pub async fn roles(RequestLocale(locale): RequestLocale) -> Json<Vec<AdminRoleVi
     responses(
         (status = 200, description = "The relationships", body = AdminRelationships),
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
-        (status = 403, description = "`forbidden` (admin agents and global admins of a direct partner), or a step of signing in first", body = ApiErrorBody),
+        (status = 403, description = "`forbidden` (global admins, admin agents and sales agents of a direct partner), or a step of signing in first", body = ApiErrorBody),
+        (status = 404, description = "`not_found`: the partner has no such customer", body = ApiErrorBody),
     ),
 )]
 pub async fn list(
@@ -119,6 +123,10 @@ pub async fn list(
     Path(customer): Path<String>,
 ) -> Result<Json<AdminRelationships>, ApiFailure> {
     let (session, _) = direct_partner(&state, &signed_in, Action::ViewCustomers).await?;
+    let theirs = state.store.customer(&customer).await?;
+    if theirs.is_none_or(|c| c.account_id != session.user.account_id) {
+        return Err(ApiFailure::not_found());
+    }
     let items = state
         .store
         .relationships(&session.user.account_id, Some(&customer))
@@ -230,8 +238,10 @@ async fn of_partner(
 
 /// Turn auto-extend on or off
 ///
-/// While the relationship is open; refused with Global Administrator
-/// among its roles (`auto_extend_global_admin` on `auto_extend`).
+/// Once approved and until it ends (while approval is pending, the
+/// customer answers what the request said); refused with Global
+/// Administrator among its roles (`auto_extend_global_admin` on
+/// `auto_extend`). Both sides are emailed.
 #[utoipa::path(
     patch,
     path = "/account/customers/{id}/admin-relationships/{rid}",
@@ -245,7 +255,7 @@ async fn of_partner(
         (status = 401, description = "`session_required` or `session_expired`", body = ApiErrorBody),
         (status = 403, description = "`forbidden`, or a step of signing in first", body = ApiErrorBody),
         (status = 404, description = "`not_found`", body = ApiErrorBody),
-        (status = 409, description = "`not_editable`: expired or terminated", body = ApiErrorBody),
+        (status = 409, description = "`not_editable`: not approved yet, expired or terminated", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
         (status = 422, description = "`auto_extend_global_admin` on `auto_extend`; or `wrong_shape`", body = super::parameters::Unprocessable),
     ),
@@ -262,7 +272,7 @@ pub async fn change(
     let now = state.clock.now();
     match state
         .store
-        .set_auto_extend(account, &rid, body.auto_extend, now)
+        .set_auto_extend(account, &rid, body.auto_extend, now, &RELATIONSHIP_LETTERS)
         .await?
     {
         None => Err(ApiFailure::not_found()),
@@ -301,24 +311,27 @@ pub async fn terminate(
 ) -> Result<Json<AdminRelationship>, ApiFailure> {
     let (session, _) = direct_partner(&state, &signed_in, Action::ManageAdminRelationships).await?;
     of_partner(&state, &session.user.account_id, (&customer, &rid)).await?;
-    moved(&state, &rid, Event::Terminate(Side::Partner)).await
+    moved(&state, &rid, Event::Terminate(Side::Partner), None).await
 }
 
-/// Moves relationship `id` by `event` now: 409 `not_editable` when it
-/// does not apply in its status.
+/// Moves relationship `id` by `event` now, for the customer's admin once
+/// `code` is right (its hashes; none for the partner): 409 `not_editable`
+/// when the event does not apply in its status, 422 on `code`.
 async fn moved(
     state: &AppState,
     id: &str,
     event: Event,
+    code: Option<Vec<String>>,
 ) -> Result<Json<AdminRelationship>, ApiFailure> {
     let now = state.clock.now();
     match state
         .store
-        .move_relationship(id, event, now, &RELATIONSHIP_LETTERS)
+        .move_relationship(id, (event, code), now, &RELATIONSHIP_LETTERS)
         .await?
     {
-        Some(Moved::Done(relationship)) => Ok(Json(shown(relationship))),
+        Some(Moved::Done(relationship)) => Ok(Json(shown(*relationship))),
         Some(Moved::NotNow(_)) => Err(not_now()),
+        Some(Moved::Code(check)) => confirmed_or_problem(check).and(Err(not_now())),
         None => Err(ApiFailure::not_found()),
     }
 }
@@ -389,6 +402,62 @@ pub async fn read_request(
     Ok(Json(request_view(&state, relationship, locale).await?).into_response())
 }
 
+/// Email the customer's admin a code to answer
+///
+/// To the address that accepted the reseller relationship (the link alone
+/// is the partner's too): approving, rejecting and ending need the code.
+/// A new code replaces the previous one; it works for 10 minutes and 5
+/// tries; 3 may be sent an hour.
+#[utoipa::path(
+    post,
+    path = "/admin-relationship-requests/{id}/email/code",
+    operation_id = "send_admin_relationship_code",
+    tag = "customers",
+    params(RelationshipRequestPath),
+    security(("relationshipToken" = [])),
+    responses(
+        (status = 202, description = "Sent", body = EmailCodeSent),
+        (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
+        (status = 404, description = "`not_found`", body = ApiErrorBody),
+        (status = 409, description = "`not_editable`: expired or terminated", body = ApiErrorBody),
+        (status = 429, description = "`too_many_codes`: 3 were sent in the last hour, or this client asked too often", body = ApiErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds until another may be sent"))),
+    ),
+)]
+pub async fn send_code(
+    State(state): State<AppState>,
+    Asked(relationship): Asked,
+    client: Client,
+) -> Result<Response, ApiFailure> {
+    let customer = state
+        .store
+        .customer(&relationship.customer_id)
+        .await?
+        .ok_or_else(ApiFailure::not_found)?;
+    let code = new_code(&state, client, ThrottleAction::RequestCode).await?;
+    let now = state.clock.now();
+    let message = mail::relationship_code_email(&relationship, &customer, &code, now);
+    let sent = state
+        .store
+        .send_relationship_code(
+            &relationship.id,
+            state.secrets.code_hash(&code),
+            now,
+            message,
+        )
+        .await?
+        .ok_or_else(not_now)?;
+    sent_or_throttled(sent)?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(EmailCodeSent {
+            to: customer.admin_email,
+            expires_in_secs: enroll_core::account::limits::EMAIL_CODE_SECS,
+        }),
+    )
+        .into_response())
+}
+
 /// Approve an admin relationship
 ///
 /// While approval is pending (not after 90 days): it is active from now
@@ -400,20 +469,25 @@ pub async fn read_request(
     tag = "customers",
     params(RelationshipRequestPath),
     security(("relationshipToken" = [])),
+    request_body = AdminEmailCode,
     responses(
         (status = 200, description = "Active", body = AdminRelationshipRequest),
         (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
         (status = 404, description = "`not_found`", body = ApiErrorBody),
         (status = 409, description = "`not_editable`: not waiting for approval", body = ApiErrorBody),
+        (status = 415, description = "`json_required`", body = ApiErrorBody),
+        (status = 422, description = "A problem on `code`: `required`, `wrong_code` (with `tries_left`) or `code_expired` (ask for a new one); or `wrong_shape`", body = super::parameters::Unprocessable),
     ),
 )]
 pub async fn approve(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Asked(relationship): Asked,
+    JsonBody(body): JsonBody<AdminEmailCode>,
 ) -> Result<Response, ApiFailure> {
     let now = state.clock.now();
-    answer(&state, relationship, Event::Approve { at: now }, locale).await
+    let event = Event::Approve { at: now };
+    answer(&state, relationship, (event, &body.code), locale).await
 }
 
 /// Reject an admin relationship
@@ -427,19 +501,23 @@ pub async fn approve(
     tag = "customers",
     params(RelationshipRequestPath),
     security(("relationshipToken" = [])),
+    request_body = AdminEmailCode,
     responses(
         (status = 200, description = "Rejected", body = AdminRelationshipRequest),
         (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
         (status = 404, description = "`not_found`", body = ApiErrorBody),
         (status = 409, description = "`not_editable`: not waiting for approval", body = ApiErrorBody),
+        (status = 415, description = "`json_required`", body = ApiErrorBody),
+        (status = 422, description = "A problem on `code`: `required`, `wrong_code` (with `tries_left`) or `code_expired`; or `wrong_shape`", body = super::parameters::Unprocessable),
     ),
 )]
 pub async fn reject(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Asked(relationship): Asked,
+    JsonBody(body): JsonBody<AdminEmailCode>,
 ) -> Result<Response, ApiFailure> {
-    answer(&state, relationship, Event::Reject, locale).await
+    answer(&state, relationship, (Event::Reject, &body.code), locale).await
 }
 
 /// End an admin relationship (the customer)
@@ -452,34 +530,37 @@ pub async fn reject(
     tag = "customers",
     params(RelationshipRequestPath),
     security(("relationshipToken" = [])),
+    request_body = AdminEmailCode,
     responses(
         (status = 200, description = "Terminated", body = AdminRelationshipRequest),
         (status = 401, description = "`token_required` or `invalid_token`", body = ApiErrorBody),
         (status = 404, description = "`not_found`", body = ApiErrorBody),
         (status = 409, description = "`not_editable`: expired or terminated already", body = ApiErrorBody),
+        (status = 415, description = "`json_required`", body = ApiErrorBody),
+        (status = 422, description = "A problem on `code`: `required`, `wrong_code` (with `tries_left`) or `code_expired`; or `wrong_shape`", body = super::parameters::Unprocessable),
     ),
 )]
 pub async fn end(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Asked(relationship): Asked,
+    JsonBody(body): JsonBody<AdminEmailCode>,
 ) -> Result<Response, ApiFailure> {
-    answer(
-        &state,
-        relationship,
-        Event::Terminate(Side::Customer),
-        locale,
-    )
-    .await
+    let event = Event::Terminate(Side::Customer);
+    answer(&state, relationship, (event, &body.code), locale).await
 }
 
+/// The customer admin's answer, given with the code emailed to them (the
+/// link alone is the partner's too: it must not be enough to consent).
 async fn answer(
     state: &AppState,
     relationship: StoredRelationship,
-    event: Event,
+    (event, code): (Event, &str),
     locale: Locale,
 ) -> Result<Response, ApiFailure> {
-    let Json(_) = moved(state, &relationship.id, event).await?;
+    let typed = typed_code(code)?;
+    let hashes = state.secrets.code_hashes(&typed);
+    let Json(_) = moved(state, &relationship.id, event, Some(hashes)).await?;
     let now = state
         .store
         .relationship(&relationship.id)

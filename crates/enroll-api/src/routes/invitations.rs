@@ -14,7 +14,7 @@ use enroll_core::contract::{
 };
 use enroll_core::customer::InvitationAcceptance;
 use enroll_core::email::email_problems_at;
-use enroll_core::{ApiErrorBody, ErrorCode, ValidationReport};
+use enroll_core::{ApiErrorBody, ErrorCode, Problem, ProblemCode, ValidationReport};
 
 use super::admin_email::{confirmed_or_problem, new_code, sent_or_throttled, typed_code};
 use super::business_profile::logo_url;
@@ -104,7 +104,7 @@ pub async fn read(
         (status = 404, description = "`not_found`: no such invitation", body = ApiErrorBody),
         (status = 409, description = "`not_editable`: answered, expired or withdrawn, or the address is proven already", body = ApiErrorBody),
         (status = 415, description = "`json_required`", body = ApiErrorBody),
-        (status = 422, description = "Problems on `email`, worded in the request's language; or `wrong_shape`", body = super::parameters::Unprocessable),
+        (status = 422, description = "Problems on `email`, worded in the request's language (`partner_address`: an address in the inviting partner's own domains); or `wrong_shape`", body = super::parameters::Unprocessable),
         (status = 429, description = "`too_many_codes`: 3 were sent in the last hour for this invitation or to this address, or this client asked too often", body = ApiErrorBody,
             headers(("Retry-After" = u64, description = "Seconds until another may be sent"))),
     ),
@@ -119,7 +119,18 @@ pub async fn send_code(
         return Err(closed());
     }
     let email = body.email.trim().to_owned();
-    let (errors, _) = email_problems_at("email", &email, &state.reference.data);
+    let (mut errors, _) = email_problems_at("email", &email, &state.reference.data);
+    // The link is the partner's too: an address at the partner (one of
+    // its account's proven domains) cannot answer for the customer.
+    let domain = email
+        .rsplit('@')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let partners_domains = state.store.account_domains(&invitation.account_id).await?;
+    if errors.is_empty() && partners_domains.iter().any(|(d, _)| *d == domain) {
+        errors.push(Problem::at("email", ProblemCode::PartnerAddress));
+    }
     if !errors.is_empty() {
         return Err(ApiFailure::invalid(ValidationReport::from_problems(
             errors,

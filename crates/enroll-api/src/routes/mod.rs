@@ -191,6 +191,7 @@ pub fn api_v1() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(admin_relationships::delete_template))
         .routes(routes!(admin_relationships::read_request))
+        .routes(routes!(admin_relationships::send_code))
         .routes(routes!(admin_relationships::approve))
         .routes(routes!(admin_relationships::reject))
         .routes(routes!(admin_relationships::end))

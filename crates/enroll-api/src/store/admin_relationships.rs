@@ -12,10 +12,11 @@ use enroll_core::admin_relationship::{
 use enroll_core::Problem;
 
 use super::customers::{customer_by_id, StoredCustomer};
+use super::email_codes::{judge, sends_full};
 use super::outbox::insert_email;
 use super::records::Record;
 use super::referrals::{partner_record, role_recipients};
-use super::{secs, unsecs, Conn, NewEmail, Store, StoreError};
+use super::{secs, unsecs, CodeCheck, CodeSent, Conn, NewEmail, Store, StoreError};
 
 /// An admin relationship as stored, its status as seen at the time it was
 /// read (the runner writes what the clock moved).
@@ -84,6 +85,8 @@ pub struct RelationshipLetters {
     pub expired: Letter,
     /// It ends in this many days.
     pub reminder: fn(&Told, &str, u64, u64) -> NewEmail,
+    /// The partner turned auto-extend on or off.
+    pub changed: Letter,
 }
 
 /// Who a relationship's email is about: the relationship, its partner's
@@ -107,9 +110,11 @@ pub type RequestEmail = Box<dyn FnOnce(&StoredRelationship, &StoredCustomer) -> 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Moved {
     /// Done: the relationship as it now stands.
-    Done(StoredRelationship),
+    Done(Box<StoredRelationship>),
     /// Not in its status: the relationship as it stands.
-    NotNow(StoredRelationship),
+    NotNow(Box<StoredRelationship>),
+    /// The customer's code was not right (nothing moved).
+    Code(CodeCheck),
 }
 
 /// What making one did.
@@ -205,7 +210,9 @@ async fn name_taken(conn: &mut Conn<'_>, account_id: &str, name: &str) -> Result
 }
 
 /// Writes `moved` over `before` if the row still stands as `before` was
-/// read: whether it did.
+/// read (its status, end, reminder and auto-extend): whether it did. Writes
+/// are serialised besides (`Store::write`); this keeps a move that read an
+/// older row from undoing a newer one.
 async fn write_move(
     conn: &mut Conn<'_>,
     before: &StoredRelationship,
@@ -213,8 +220,9 @@ async fn write_move(
 ) -> Result<bool, StoreError> {
     let done = execute!(conn, c => sqlx::query(
         "UPDATE admin_relationships SET status = $1, approved_at = $2, ends_at = $3,
-             ended_at = $4, ended_by = $5, reminded_days = $6
-         WHERE id = $7 AND status = $8 AND ends_at IS NOT DISTINCT FROM $9",
+             ended_at = $4, ended_by = $5, reminded_days = $6, auto_extend = $7
+         WHERE id = $8 AND status = $9 AND ends_at IS NOT DISTINCT FROM $10
+           AND reminded_days IS NOT DISTINCT FROM $11 AND auto_extend = $12",
     )
     .bind(moved.status.as_str())
     .bind(moved.approved_at.map(secs))
@@ -222,10 +230,45 @@ async fn write_move(
     .bind(moved.ended_at.map(secs))
     .bind(&moved.ended_by)
     .bind(moved.reminded_days.and_then(|d| i64::try_from(d).ok()))
+    .bind(moved.auto_extend)
     .bind(&moved.id)
     .bind(before.status.as_str())
-    .bind(before.ends_at.map(secs)))?;
+    .bind(before.ends_at.map(secs))
+    .bind(before.reminded_days.and_then(|d| i64::try_from(d).ok()))
+    .bind(before.auto_extend))?;
     Ok(done == 1)
+}
+
+/// Checks the code typed by the customer's admin (its hashes under each
+/// key in use) for relationship `id`: a right one is used up, a wrong one
+/// counts down its tries.
+async fn customer_code(
+    conn: &mut Conn<'_>,
+    id: &str,
+    hashes: &[String],
+    now: u64,
+) -> Result<CodeCheck, StoreError> {
+    let row: Option<(String, i64, i64)> = on!(conn, c => sqlx::query_as(
+        "SELECT code_hash, expires_at, tries_left FROM admin_relationship_codes
+         WHERE relationship_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await)?;
+    let Some((expected, expires_at, tries_left)) = row else {
+        return Ok(CodeCheck::Expired);
+    };
+    let check = judge(&expected, expires_at, tries_left, hashes, now);
+    let sql = match check {
+        CodeCheck::Confirmed => "DELETE FROM admin_relationship_codes WHERE relationship_id = $1",
+        CodeCheck::Wrong { .. } => {
+            "UPDATE admin_relationship_codes SET tries_left = tries_left - 1
+             WHERE relationship_id = $1"
+        }
+        CodeCheck::Expired => return Ok(check),
+    };
+    execute!(conn, c => sqlx::query(sql).bind(id))?;
+    Ok(check)
 }
 
 /// Queues `letter` to both sides of `relationship`: the partner's admin
@@ -414,7 +457,7 @@ impl Store {
     pub async fn move_relationship(
         &self,
         id: &str,
-        event: Event,
+        (event, code): (Event, Option<Vec<String>>),
         now: u64,
         letters: &'static RelationshipLetters,
     ) -> Result<Option<Moved>, StoreError> {
@@ -425,12 +468,18 @@ impl Store {
                     return Ok(None);
                 };
                 let Some(after) = moved(&before, event, now) else {
-                    return Ok(Some(Moved::NotNow(before.at(now))));
+                    return Ok(Some(Moved::NotNow(Box::new(before.at(now)))));
                 };
+                if let Some(hashes) = code {
+                    let check = customer_code(tx, &id, &hashes, now).await?;
+                    if check != CodeCheck::Confirmed {
+                        return Ok(Some(Moved::Code(check)));
+                    }
+                }
                 if !write_move(tx, &before, &after).await? {
                     // Moved meanwhile by another: as it now stands.
                     let current = relationship_where(tx, "id", &id).await?;
-                    return Ok(current.map(|r| Moved::NotNow(r.at(now))));
+                    return Ok(current.map(|r| Moved::NotNow(Box::new(r.at(now)))));
                 }
                 let letter = match event {
                     Event::Approve { .. } => Some(letters.approved),
@@ -440,43 +489,58 @@ impl Store {
                 if let Some(letter) = letter {
                     tell_both(tx, &after, &|told, to| letter(told, to, now)).await?;
                 }
-                Ok(Some(Moved::Done(after)))
+                Ok(Some(Moved::Done(Box::new(after))))
             })
         })
         .await
     }
 
-    /// Turns auto-extend of the partner's relationship `id` on or off while
-    /// it is open; refused on `auto_extend` with Global Administrator.
+    /// Turns auto-extend of the partner's relationship `id` on or off once
+    /// it is approved and until it ends (while approval is pending the
+    /// customer answers what the request said); refused on `auto_extend`
+    /// with Global Administrator. The clock's move is written with it (an
+    /// end passed but not yet extended by the runner is extended first),
+    /// and both sides are told (`letters.changed`). `Err` of no problem:
+    /// not in its status.
     pub async fn set_auto_extend(
         &self,
         account_id: &str,
         id: &str,
         on: bool,
         now: u64,
+        letters: &'static RelationshipLetters,
     ) -> Result<Option<Result<StoredRelationship, Vec<Problem>>>, StoreError> {
         let (account_id, id) = (account_id.to_owned(), id.to_owned());
-        self.write(move |tx| {
+        self.write_queuing(move |tx| {
             Box::pin(async move {
-                let found = match relationship_where(tx, "id", &id).await? {
-                    Some(found) if found.account_id == account_id => found.at(now),
+                let before = match relationship_where(tx, "id", &id).await? {
+                    Some(found) if found.account_id == account_id => found,
                     _ => return Ok(None),
                 };
-                if found.status.is_final() {
+                let current =
+                    moved(&before, Event::Tick { now }, now).unwrap_or_else(|| before.clone());
+                if !current.status.grants_roles() {
                     return Ok(Some(Err(Vec::new())));
                 }
-                if let Some(problem) = auto_extend_problem(on, &found.roles) {
+                if let Some(problem) = auto_extend_problem(on, &current.roles) {
                     return Ok(Some(Err(vec![problem])));
                 }
-                execute!(tx, c => sqlx::query(
-                    "UPDATE admin_relationships SET auto_extend = $1 WHERE id = $2"
-                )
-                .bind(on)
-                .bind(&id))?;
-                Ok(Some(Ok(StoredRelationship {
+                if current.auto_extend == on {
+                    return Ok(Some(Ok(current)));
+                }
+                // Its status again with the new setting: extending, it is
+                // no longer expiring.
+                let after = StoredRelationship {
                     auto_extend: on,
-                    ..found
-                })))
+                    ..current
+                }
+                .at(now);
+                if !write_move(tx, &before, &after).await? {
+                    return Ok(Some(Err(Vec::new())));
+                }
+                let letter = letters.changed;
+                tell_both(tx, &after, &|told, to| letter(told, to, now)).await?;
+                Ok(Some(Ok(after)))
             })
         })
         .await
@@ -535,14 +599,72 @@ impl Store {
                         Ok(true)
                     })
                 })
-                .await?;
-            changed += usize::from(settled);
+                .await;
+            // One relationship that cannot be moved (a row the code cannot
+            // read) must not stop the others' expiries and reminders.
+            match settled {
+                Ok(settled) => changed += usize::from(settled),
+                Err(e) => tracing::warn!(error = %e, "settling an admin relationship"),
+            }
         }
         Ok(changed)
     }
 }
 
 impl Store {
+    /// Records a new code for the customer's admin to answer relationship
+    /// `id` (replacing the earlier one) and queues `message`, which
+    /// carries it to the customer's admin; refused when three were sent in
+    /// the hour before `now`. `None` when the relationship is over.
+    pub async fn send_relationship_code(
+        &self,
+        id: &str,
+        code_hash: String,
+        now: u64,
+        message: NewEmail,
+    ) -> Result<Option<CodeSent>, StoreError> {
+        let id = id.to_owned();
+        self.write_queuing(move |tx| {
+            Box::pin(async move {
+                let Some(found) = relationship_where(tx, "id", &id).await? else {
+                    return Ok(None);
+                };
+                if found.at(now).status.is_final() {
+                    return Ok(None);
+                }
+                let sends = (
+                    "admin_relationship_code_sends",
+                    "relationship_id",
+                    id.as_str(),
+                );
+                let per_hour = enroll_core::account::limits::EMAIL_CODE_SENDS_PER_HOUR;
+                if let Some(wait) = sends_full(tx, sends, per_hour, now).await? {
+                    return Ok(Some(wait));
+                }
+                execute!(tx, c => sqlx::query(
+                    "INSERT INTO admin_relationship_codes (relationship_id, code_hash, expires_at,
+                         tries_left)
+                     VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (relationship_id) DO UPDATE SET code_hash = excluded.code_hash,
+                         expires_at = excluded.expires_at, tries_left = excluded.tries_left",
+                )
+                .bind(&id)
+                .bind(&code_hash)
+                .bind(secs(now + enroll_core::account::limits::EMAIL_CODE_SECS))
+                .bind(i64::from(enroll_core::account::limits::EMAIL_CODE_TRIES)))?;
+                execute!(tx, c => sqlx::query(
+                    "INSERT INTO admin_relationship_code_sends (relationship_id, sent_at)
+                     VALUES ($1, $2)"
+                )
+                .bind(&id)
+                .bind(secs(now)))?;
+                insert_email(tx, &message).await?;
+                Ok(Some(CodeSent::Sent))
+            })
+        })
+        .await
+    }
+
     /// The partner's role templates, by name.
     pub async fn relationship_templates(
         &self,
@@ -551,7 +673,7 @@ impl Store {
         let mut conn = self.acquire().await?;
         let rows: Vec<(String, String, i64, String, bool)> = on!(conn, c => sqlx::query_as(
             "SELECT id, name, duration_days, roles, auto_extend FROM admin_relationship_templates
-             WHERE account_id = $1 ORDER BY name_key, id",
+             WHERE account_id = $1",
         )
         .bind(account_id)
         .fetch_all(c)
@@ -567,7 +689,13 @@ impl Store {
                 };
                 Ok((id, template))
             })
-            .collect()
+            .collect::<Result<Vec<_>, StoreError>>()
+            // By name, as the partner reads them (one order on both
+            // engines: SQLite's own knows only ASCII).
+            .map(|mut templates| {
+                templates.sort_by_cached_key(|(id, t)| (t.name.to_lowercase(), id.clone()));
+                templates
+            })
     }
 
     /// Saves `template` (trimmed) under its name for the partner; refused

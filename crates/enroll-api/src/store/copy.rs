@@ -341,6 +341,19 @@ const TABLES: &[Table] = &[
         ],
     ),
     table(
+        "admin_relationship_codes",
+        &[
+            ("relationship_id", Text),
+            ("code_hash", Text),
+            ("expires_at", Int),
+            ("tries_left", Int),
+        ],
+    ),
+    table(
+        "admin_relationship_code_sends",
+        &[("relationship_id", Text), ("sent_at", Int)],
+    ),
+    table(
         "admin_relationship_templates",
         &[
             ("id", Text),

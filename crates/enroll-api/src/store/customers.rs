@@ -45,8 +45,8 @@ impl std::fmt::Debug for StoredInvitation {
     }
 }
 
-/// A customer as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A customer as stored (`Debug` shows no address).
+#[derive(Clone, PartialEq, Eq)]
 pub struct StoredCustomer {
     pub id: String,
     /// The partner's account.
@@ -59,6 +59,15 @@ pub struct StoredCustomer {
     pub locale: String,
     pub relationship: String,
     pub since: u64,
+}
+
+impl std::fmt::Debug for StoredCustomer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredCustomer")
+            .field("id", &self.id)
+            .field("tenant_domain", &self.tenant_domain)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An invitation to keep: the partner's answers (trimmed and valid), who
@@ -655,7 +664,13 @@ impl Store {
                 .bind(&customer.locale)
                 .bind(&customer.relationship)
                 .bind(secs(now)))?;
-                close_invitation(tx, &id, InvitationStatus::Accepted, now).await?;
+                // Read open above, in this write: closed here, or nothing
+                // is kept (the transaction rolls back on the error).
+                if !close_invitation(tx, &id, InvitationStatus::Accepted, now).await? {
+                    return Err(StoreError::Interrupted(format!(
+                        "invitation {id} was answered meanwhile"
+                    )));
+                }
                 let partner = partner_record(tx, &found.account_id).await?;
                 for to in role_recipients(tx, &found.account_id, Role::AdminAgent).await? {
                     insert_email(tx, &email(&partner, &to, &customer, now)).await?;
@@ -709,13 +724,14 @@ impl Store {
     /// The customers of the account `account_id`, by company name.
     pub async fn customers(&self, account_id: &str) -> Result<Vec<StoredCustomer>, StoreError> {
         let mut conn = self.acquire().await?;
-        let sql = format!(
-            "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE account_id = $1
-             ORDER BY LOWER(company_name), id"
-        );
+        let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE account_id = $1");
         let rows: Vec<CustomerRow> =
             on!(conn, c => sqlx::query_as(&sql).bind(account_id).fetch_all(c).await)?;
-        Ok(rows.into_iter().map(customer).collect())
+        let mut customers: Vec<StoredCustomer> = rows.into_iter().map(customer).collect();
+        // Sorted here: SQLite's LOWER knows only ASCII, PostgreSQL's
+        // order is its collation's; one order on both.
+        customers.sort_by_cached_key(|c| (c.company_name.to_lowercase(), c.id.clone()));
+        Ok(customers)
     }
 
     /// The partner of the account `account_id`, as an invited customer

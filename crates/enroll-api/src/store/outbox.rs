@@ -280,7 +280,8 @@ pub(super) async fn insert_email(conn: &mut Conn<'_>, email: &NewEmail) -> Resul
             "UPDATE outbox SET state = 'expired', last_reply = 'not sent: a newer one replaced it',
                  {ERASE_IF_DONE}
              WHERE id < $3 AND kind = $4 AND {about} = $5
-               AND ($4 IN ('admin_code', 'domain_code', 'request_code', 'customer_code')
+               AND ($4 IN ('admin_code', 'domain_code', 'request_code', 'customer_code',
+                        'relationship_code')
                     OR mailbox = $6)
                AND state IN ('queued', 'retrying')"
         );

@@ -259,6 +259,20 @@ async fn a_customer_proves_the_address_and_accepts_within_the_resale_rule() {
         (free.status().as_u16(), problems(&free)),
         (422, at("email", "free_email_domain"))
     );
+    // An address at the inviting partner cannot answer for the customer
+    // (the link is the partner's too).
+    let own = link
+        .call(
+            &api,
+            Method::POST,
+            "/email/code",
+            Some(json!({"email": "kim@fabrikam.com"})),
+        )
+        .await;
+    assert_eq!(
+        (own.status().as_u16(), problems(&own)),
+        (422, at("email", "partner_address"))
+    );
     let proven = link.prove(&api, "li.wei@adatum.com").await;
     assert_eq!(proven.status(), 200, "{}", proven.text());
     assert_eq!(proven.body["proven_email"], "li.wei@adatum.com");
@@ -303,19 +317,19 @@ async fn a_customer_proves_the_address_and_accepts_within_the_resale_rule() {
             "{tenant}"
         );
     }
-    let refused = link
-        .call(
-            &api,
-            Method::POST,
-            "/accept",
-            Some(json!({"company_name": "Adatum", "country": "DE",
-                "tenant_domain": "contosocsp.onmicrosoft.com"})),
-        )
+    // Worded in the customer's language, with what to do.
+    let refused = api
+        .request(Method::POST, &format!("/invitations/{}/accept", link.id))
+        .bearer_auth(&link.token)
+        .header("Accept-Language", "zh-CN")
+        .json(&json!({"company_name": "Adatum", "country": "DE",
+            "tenant_domain": "contosocsp.onmicrosoft.com"}))
+        .checked()
         .await;
     let message = refused.body["errors"][0]["message"]
         .as_str()
         .unwrap_or_default();
-    assert!(!message.is_empty(), "{}", refused.text());
+    assert!(message.contains("CSP 交易"), "{}", refused.text());
     assert!(api
         .outbox()
         .await
@@ -601,4 +615,35 @@ async fn a_customer_declines() {
     assert!(listed.body["items"][0]["answered_at"].is_string());
     let customers = as_user(&api, &admin, Method::GET, "/account/customers", None).await;
     assert_eq!(customers.body["items"], json!([]));
+
+    // A user who invited a customer can still be removed; the invitation
+    // stays the partner's.
+    let agent = signed_in_user(&api, &clock, &admin, "agent@fabrikam.com", &["sales_agent"]).await;
+    assert_eq!(invite(&api, &agent, adatum("en-US")).await.status(), 201);
+    let users = as_user(&api, &admin, Method::GET, "/account/users", None).await;
+    let id = users.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "agent@fabrikam.com")
+        .map(|u| u["id"].as_str().unwrap().to_owned())
+        .expect("the agent listed");
+    let removed = as_user(
+        &api,
+        &admin,
+        Method::DELETE,
+        &format!("/account/users/{id}"),
+        None,
+    )
+    .await;
+    assert!(removed.status().is_success(), "{}", removed.text());
+    let listed = as_user(
+        &api,
+        &admin,
+        Method::GET,
+        "/account/customer-invitations",
+        None,
+    )
+    .await;
+    assert_eq!(listed.body["items"].as_array().unwrap().len(), 2);
 }

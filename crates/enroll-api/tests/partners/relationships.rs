@@ -51,6 +51,29 @@ async fn customer_side(api: &Api, link: &Link, method: Method, rest: &str) -> An
     .await
 }
 
+/// The customer's admin (`to`) answers (`what`: approve, reject,
+/// terminate) with the code emailed to them for it.
+async fn answer(api: &Api, link: &Link, to: &str, what: &str) -> Answer {
+    let sent = customer_side(api, link, Method::POST, "/email/code").await;
+    assert_eq!(sent.status(), 202, "{}", sent.text());
+    assert_eq!(sent.body["to"], to);
+    let code = api
+        .outbox()
+        .await
+        .iter()
+        .rev()
+        .find(|e| e.kind == "relationship_code" && e.to == to)
+        .expect("a code emailed")
+        .code();
+    let path = format!("/admin-relationship-requests/{}/{what}", link.id);
+    api.request(Method::POST, &path)
+        .bearer_auth(&link.token)
+        .header("Accept-Language", "zh-CN")
+        .json(&json!({ "code": code }))
+        .checked()
+        .await
+}
+
 /// How many emails of `kind` went to each side: (partner's agents,
 /// customer's admin).
 async fn told(api: &Api, kind: &str) -> (usize, usize) {
@@ -150,13 +173,27 @@ async fn a_relationship_is_approved_reminded_once_each_and_expires() {
         (401, "invalid_token")
     );
 
+    // The link is the partner's too: it alone approves nothing; the code
+    // emailed to the customer's admin does.
+    let bare = api
+        .request(
+            Method::POST,
+            &format!("/admin-relationship-requests/{}/approve", link.id),
+        )
+        .bearer_auth(&link.token)
+        .json(&json!({"code": "000000"}))
+        .checked()
+        .await;
+    assert_eq!(bare.status(), 422, "{}", bare.text());
+    assert_eq!(bare.body["errors"][0]["field"], "code");
+    assert_eq!(told(&api, "relationship_approved").await, (0, 0));
     clock.advance(DAY);
-    let approved = customer_side(&api, &link, Method::POST, "/approve").await;
+    let approved = answer(&api, &link, "li.wei@adatum.com", "approve").await;
     assert_eq!(approved.status(), 200, "{}", approved.text());
     assert_eq!(approved.body["status"], "active");
     let start = clock.now();
     assert_eq!(told(&api, "relationship_approved").await, (1, 1));
-    let twice = customer_side(&api, &link, Method::POST, "/approve").await;
+    let twice = answer(&api, &link, "li.wei@adatum.com", "approve").await;
     assert_eq!(twice.refusal(), (409, "not_editable"));
 
     // Reminded 30, 7 and 1 days before the end (day 100), each once.
@@ -183,14 +220,17 @@ async fn a_relationship_is_approved_reminded_once_each_and_expires() {
         .into_iter()
         .rfind(|e| e.kind == "relationship_reminder" && e.to == "agent@fabrikam.com")
         .unwrap();
-    assert!(reminder.body.contains("in 1 days"), "{}", reminder.body);
+    // The end's day, not a count that a relationship shorter than 30 days
+    // would get wrong.
+    let end = approved.body["ends_at"].as_str().unwrap();
+    assert!(reminder.body.contains(&end[..10]), "{}", reminder.body);
 
     clock.advance(DAY);
     settle(&api, &clock).await;
     settle(&api, &clock).await;
     assert_eq!(status_of(&api, &clock, &link.id).await, "expired");
     assert_eq!(told(&api, "relationship_expired").await, (1, 1));
-    let late = customer_side(&api, &link, Method::POST, "/terminate").await;
+    let late = customer_side(&api, &link, Method::POST, "/email/code").await;
     assert_eq!(late.refusal(), (409, "not_editable"));
 }
 
@@ -220,7 +260,7 @@ async fn either_side_ends_one_and_an_unanswered_request_expires() {
         .to_owned();
     let short = json!({"name": "Zeta month", "duration_days": 20, "roles": ["global_reader"]});
     let short = link_of(&ask(&api, &agent, &zeta_id, short).await);
-    let approved = customer_side(&api, &short, Method::POST, "/approve").await;
+    let approved = answer(&api, &short, "kim@zeta.com", "approve").await;
     assert_eq!(approved.body["status"], "expiring", "{}", approved.text());
     let customers = as_user(&api, &agent, Method::GET, "/account/customers", None).await;
     assert_eq!(
@@ -234,12 +274,8 @@ async fn either_side_ends_one_and_an_unanswered_request_expires() {
 
     // The partner ends one the customer approved; both are told.
     let first = link_of(&ask(&api, &agent, &customer, helpdesk("First")).await);
-    assert_eq!(
-        customer_side(&api, &first, Method::POST, "/approve")
-            .await
-            .status(),
-        200
-    );
+    let approved = answer(&api, &first, "li.wei@adatum.com", "approve").await;
+    assert_eq!(approved.status(), 200, "{}", approved.text());
     let path = format!(
         "/account/customers/{customer}/admin-relationships/{}",
         first.id
@@ -252,7 +288,7 @@ async fn either_side_ends_one_and_an_unanswered_request_expires() {
 
     // The customer ends one, and rejects another.
     let second = link_of(&ask(&api, &agent, &customer, helpdesk("Second")).await);
-    let by_customer = customer_side(&api, &second, Method::POST, "/terminate").await;
+    let by_customer = answer(&api, &second, "li.wei@adatum.com", "terminate").await;
     assert_eq!(
         by_customer.body["status"],
         "terminated",
@@ -261,44 +297,58 @@ async fn either_side_ends_one_and_an_unanswered_request_expires() {
     );
     assert_eq!(by_customer.body["ended_by"], "customer");
     let third = link_of(&ask(&api, &agent, &customer, helpdesk("Third")).await);
-    let rejected = customer_side(&api, &third, Method::POST, "/reject").await;
+    let rejected = answer(&api, &third, "li.wei@adatum.com", "reject").await;
     assert_eq!(rejected.body["status"], "terminated");
     assert_eq!(told(&api, "relationship_ended").await, (3, 3));
 
-    // Auto-extend on, then off; never with Global Administrator.
+    // Auto-extend: not while the customer has yet to answer the request;
+    // once approved, on (an expiring one is then active again, and both
+    // sides are told); never with Global Administrator.
     let fourth = ask(&api, &agent, &customer, helpdesk("Fourth")).await;
     let id = fourth.body["relationship"]["id"]
         .as_str()
         .unwrap()
         .to_owned();
     let path = format!("/account/customers/{customer}/admin-relationships/{id}");
-    let on = as_user(
-        &api,
-        &agent,
-        Method::PATCH,
-        &path,
-        Some(json!({"auto_extend": true})),
-    )
-    .await;
-    assert_eq!(on.body["auto_extend"], true, "{}", on.text());
+    let on = json!({"auto_extend": true});
+    let pending = as_user(&api, &agent, Method::PATCH, &path, Some(on.clone())).await;
+    assert_eq!(pending.refusal(), (409, "not_editable"));
+    let short_path = format!(
+        "/account/customers/{zeta_id}/admin-relationships/{}",
+        short.id
+    );
+    let extended = as_user(&api, &agent, Method::PATCH, &short_path, Some(on.clone())).await;
+    assert_eq!(extended.body["auto_extend"], true, "{}", extended.text());
+    assert_eq!(extended.body["status"], "active");
+    let changed: Vec<_> = api
+        .outbox()
+        .await
+        .into_iter()
+        .filter(|e| e.kind == "relationship_changed")
+        .map(|e| e.to)
+        .collect();
+    // (Which of the two arrives first is not fixed.)
+    let mut changed = changed;
+    changed.sort();
+    assert_eq!(changed, ["agent@fabrikam.com", "kim@zeta.com"]);
     let global = json!({"name": "Global", "roles": ["global_administrator"]});
-    let global = ask(&api, &agent, &customer, global).await;
-    let global_id = global.body["relationship"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let global_path = format!("/account/customers/{customer}/admin-relationships/{global_id}");
-    let refused = as_user(
-        &api,
-        &agent,
-        Method::PATCH,
-        &global_path,
-        Some(json!({"auto_extend": true})),
-    )
-    .await;
+    let global = link_of(&ask(&api, &agent, &customer, global).await);
+    assert_eq!(
+        answer(&api, &global, "li.wei@adatum.com", "approve")
+            .await
+            .status(),
+        200
+    );
+    let global_path = format!(
+        "/account/customers/{customer}/admin-relationships/{}",
+        global.id
+    );
+    let refused = as_user(&api, &agent, Method::PATCH, &global_path, Some(on)).await;
     assert_eq!(
         refused.body["errors"][0]["code"],
-        "auto_extend_global_admin"
+        "auto_extend_global_admin",
+        "{}",
+        refused.text()
     );
 
     // A template saved, its name once, and deleted.
@@ -342,8 +392,21 @@ async fn either_side_ends_one_and_an_unanswered_request_expires() {
     clock.advance(90 * DAY);
     settle(&api, &clock).await;
     let fourth_link = link_of(&fourth);
-    let late = customer_side(&api, &fourth_link, Method::POST, "/approve").await;
+    let late = api
+        .request(
+            Method::POST,
+            &format!("/admin-relationship-requests/{}/approve", fourth_link.id),
+        )
+        .bearer_auth(&fourth_link.token)
+        .json(&json!({"code": "000000"}))
+        .checked()
+        .await;
     assert_eq!(late.refusal(), (409, "not_editable"));
+    assert_eq!(
+        told(&api, "relationship_expired").await.1,
+        1,
+        "the request's expiry"
+    );
     let seen = customer_side(&api, &fourth_link, Method::GET, "").await;
     assert_eq!(seen.body["status"], "expired");
 }
@@ -357,6 +420,9 @@ async fn only_admin_agents_and_global_admins_ask_for_admin_roles() {
     let id = made.body["relationship"]["id"].as_str().unwrap().to_owned();
     let list = format!("/account/customers/{customer}/admin-relationships");
     let one = format!("{list}/{id}");
+    // Approved, so that auto-extend may be changed.
+    let approved = answer(&api, &link_of(&made), "li.wei@adatum.com", "approve").await;
+    assert_eq!(approved.status(), 200, "{}", approved.text());
     let templates = "/account/admin-relationship-templates".to_owned();
     // Every role but global admin, against every route of relationships:
     // whether it may change them (ask, auto-extend, end, templates), and
