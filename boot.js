@@ -77,9 +77,9 @@ function frameAddress(element) {
     const value = element.getAttribute(attribute);
     if (value !== null && !settings.has(key)) settings.set(key, value);
   }
-  // A resume link's, a customer's link to a request for a partner, or a
-  // partner's invitation to a customer.
-  for (const name of ["resume", "partner-request", "invitation"]) {
+  // A resume link's, a customer's link to a request for a partner, a
+  // partner's invitation to a customer, or its request for admin roles.
+  for (const name of ["resume", "partner-request", "invitation", "admin-relationship"]) {
     const link = new RegExp(`(?:^#|&)${name}=([0-9a-fA-F]+\\.[0-9a-fA-F]+)`).exec(location.hash);
     if (link) settings.set(name, link[1]);
   }

@@ -57,20 +57,8 @@ pub fn App(
         StartAt::Account => {
             view! { <LaterPart load=Box::new(move || later::account(None, None))/> }.into_any()
         }
-        StartAt::FindPartner => {
-            let opened = config
-                .partner_request
-                .clone()
-                .map(|(id, token)| crate::api::RequestRef { id, token });
-            let page = CustomerPage::FindPartner(opened);
-            view! { <LaterPart load=Box::new(move || later::customer(page.clone()))/> }.into_any()
-        }
-        StartAt::Invitation => {
-            let opened = config
-                .invitation
-                .clone()
-                .map(|(id, token)| crate::api::InvitationRef { id, token });
-            let page = CustomerPage::Invitation(opened);
+        StartAt::FindPartner | StartAt::Invitation | StartAt::AdminRelationship => {
+            let page = customer_page(&config);
             view! { <LaterPart load=Box::new(move || later::customer(page.clone()))/> }.into_any()
         }
         StartAt::Wizard => view! { <Wizard api=api early=early_program/> }.into_any(),
@@ -84,6 +72,32 @@ pub fn App(
     };
     view! {
         <div class="csp-app" lang=move || i18n.locale.get().tag()>{content}</div>
+    }
+}
+
+/// The page a customer opens with no account that `config` starts at,
+/// with what its link's fragment names (none when there was no link, or
+/// not a whole one).
+fn customer_page(config: &HostConfig) -> CustomerPage {
+    match config.start {
+        StartAt::Invitation => CustomerPage::Invitation(
+            config
+                .invitation
+                .clone()
+                .map(|(id, token)| crate::api::InvitationRef { id, token }),
+        ),
+        StartAt::AdminRelationship => CustomerPage::AdminRelationship(
+            config
+                .admin_relationship
+                .clone()
+                .map(|(id, token)| crate::api::RelationshipRef { id, token }),
+        ),
+        _ => CustomerPage::FindPartner(
+            config
+                .partner_request
+                .clone()
+                .map(|(id, token)| crate::api::RequestRef { id, token }),
+        ),
     }
 }
 

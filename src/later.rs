@@ -1,7 +1,8 @@
 //! The parts of the app that load after the first page: the later wizard
 //! pages, the provider finder, the partner account and its partner pages
 //! (the business profile, the referrals, the customers), a customer's
-//! pages (the find-a-partner page, the answer to a partner's invitation).
+//! pages (the find-a-partner page, the answers to a partner's invitation
+//! and to its request for admin roles).
 //!
 //! In the release build (`cargo xtask`, `--cfg csp_split`) each part is a
 //! wasm file of its own, fetched the first time it is shown, or earlier by
@@ -92,7 +93,8 @@ pub fn partners(
 }
 
 /// A page a customer opens with no account: the find-a-partner page (or
-/// a request's page), the answer to a partner's invitation.
+/// a request's page), the answer to a partner's invitation or to its
+/// request for admin roles.
 pub fn customer(page: crate::partners::CustomerPage) -> Loading {
     Box::pin(async move {
         #[cfg(csp_split)]
@@ -148,12 +150,13 @@ mod split {
         Ok(crate::partners::partners_page(page, heading))
     }
 
-    // One part for both of a customer's pages: they share most of their
-    // code (proving an address, the countries, the partner's card), and
-    // the invitation's page in a part of its own took the first page to
-    // 222.3 KB of brotli, over its budget (the split loader's entries for
-    // it, and the chunks the parts then share); in this one, 221.9 KB
-    // (221.3 KB before the invitation).
+    // One part for all of a customer's pages: they share most of their
+    // code (proving an address, the countries, the partner's card, asking
+    // the API one request at a time), and the invitation's page in a part
+    // of its own took the first page to 222.3 KB of brotli, over its
+    // budget (the split loader's entries for it, and the chunks the parts
+    // then share); in this one, 221.9 KB (221.3 KB before the
+    // invitation). The admin relationship's page joined it likewise.
     #[cfg_attr(csp_split, wasm_split_helpers::wasm_split(customer, fallible))]
     pub fn customer_part(page: crate::partners::CustomerPage) -> Result<AnyView, NotLoaded> {
         Ok(crate::partners::customer_page(page))

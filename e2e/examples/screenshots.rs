@@ -1,8 +1,10 @@
 //! Screenshots of every page an applicant meets, for looking at (not for
 //! asserting): at 1280 px in English and at 320 px in Chinese, with the
 //! error states, Check your answers, the confirmation, the status page and
-//! the finder; and the find-a-partner page at both widths in both
-//! languages.
+//! the finder; and the pages a customer opens with no account (the
+//! find-a-partner page, a partner's invitation, a partner's request for
+//! admin roles, with the partner's side of it between) at both widths in
+//! both languages.
 //!
 //! `cargo xtask bench size` (or any build of dist/), then
 //! `cargo run -p e2e --example screenshots -- /tmp/shots`.
@@ -23,6 +25,7 @@ async fn main() {
     for width in [1280, 320] {
         for locale in ["en-US", "zh-CN"] {
             find_partner(width, locale).await;
+            customer_pages(width, locale).await;
         }
     }
     println!("screenshots in {dir}");
@@ -312,6 +315,131 @@ async fn find_partner(width: u32, locale: &str) {
     stack.wait_for("[data-request-status]").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     stack.shot(&shot("42-find-partner-request")).await;
+    stack.close().await;
+}
+
+/// A direct partner's customer on the pages it opens with no account,
+/// in `locale`: the invitation (opened, the code, the answer sent empty,
+/// accepted); the partner's side (the customers with their admin
+/// relationships, the customer's page, a request for admin roles sent
+/// empty, then sent); the request for admin roles (as it opens, its
+/// roles, the code asked for, Reject asked, approved).
+async fn customer_pages(width: u32, locale: &str) {
+    let stack = Stack::start_with_width(width).await;
+    let shot = |name: &str| format!("{width}-{locale}-{name}");
+    let answers = stack.direct_partner_answers().await;
+    let secret = stack.approved_admin_signed_in_of(&answers).await;
+    open_section(&stack, "customers", "form[data-invite]").await;
+    let company = [
+        ("#f-company_name", "Adatum Corporation"),
+        ("#f-admin-email", "li.wei@adatum.com"),
+    ];
+    fill_in(&stack, &company).await;
+    stack.choose("#f-locale", locale).await;
+    stack.click("form[data-invite] button[type=submit]").await;
+    stack.wait_for("[data-made]").await;
+    let link = stack.in_app("#f-invitation-link", "return el.value;").await;
+    let link = link.as_str().expect("the invitation's link").to_owned();
+
+    // The invitation, in the language the partner chose for it.
+    stack.browser.goto(&link).await.expect("opens");
+    stack.wait_for("[data-meaning]").await;
+    stack.wait_for(&format!(".csp-app[lang={locale}]")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stack.shot(&shot("50-invitation")).await;
+    stack.click("form button[type=submit]").await;
+    stack.wait_for("#f-code").await;
+    stack.shot(&shot("51-invitation-code")).await;
+    let code = stack.mail_to("customer_code", None, 0).await.code();
+    stack.fill("#f-code", &code).await;
+    stack.click("form button[type=submit]").await;
+    stack.wait_for("[data-proven]").await;
+    stack.shot(&shot("52-invitation-answer")).await;
+    stack.click("[data-accept]").await;
+    stack.wait_for(".csp-error-summary").await;
+    stack.shot(&shot("52-invitation-answer-errors")).await;
+    stack.choose("#f-country", "DE").await;
+    stack
+        .fill("#f-tenant_domain", "adatum.onmicrosoft.com")
+        .await;
+    stack.click("[data-accept]").await;
+    stack.wait_for("[data-invitation-status=accepted]").await;
+    stack.shot(&shot("53-invitation-accepted")).await;
+
+    // The partner asks the customer for admin roles.
+    stack.signed_in_again(&secret).await;
+    stack
+        .click(&format!(".csp-language__option[lang={locale}]"))
+        .await;
+    open_section(&stack, "customers", "[data-open-customer]").await;
+    stack
+        .in_app("[data-customers]", "el.scrollIntoView(); return true;")
+        .await;
+    stack.shot(&shot("54-customers")).await;
+    stack.click("[data-open-customer]").await;
+    stack.wait_for("form[data-request]").await;
+    stack.shot(&shot("55-customer")).await;
+    stack.click("form[data-request] button[type=submit]").await;
+    stack.wait_for(".csp-error-summary").await;
+    stack.shot(&shot("55-customer-errors")).await;
+    stack.fill("#f-name", "Adatum helpdesk").await;
+    stack.click("#f-roles-global_reader").await;
+    stack.click("#f-roles-helpdesk_administrator").await;
+    stack
+        .in_app("#f-roles", "el.scrollIntoView(); return true;")
+        .await;
+    stack.shot(&shot("55-customer-roles")).await;
+    stack.click("form[data-request] button[type=submit]").await;
+    stack.wait_for("[data-made-request]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stack.shot(&shot("56-request-made")).await;
+    stack
+        .in_app("[data-history]", "el.scrollIntoView(); return true;")
+        .await;
+    stack.shot(&shot("56-request-listed")).await;
+
+    // The customer's admin answers, from the email.
+    let mail = stack
+        .mail_to("relationship_request", Some("li.wei@adatum.com"), 0)
+        .await;
+    let emailed = mail
+        .body
+        .split_whitespace()
+        .find(|w| w.contains("#admin-relationship="))
+        .expect("the link in the email")
+        .to_owned();
+    stack.browser.goto(&emailed).await.expect("opens");
+    stack.wait_for("[data-send-code]").await;
+    stack
+        .click(&format!(".csp-language__option[lang={locale}]"))
+        .await;
+    stack.wait_for(&format!(".csp-app[lang={locale}]")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stack.shot(&shot("60-admin-relationship")).await;
+    stack
+        .in_app("[data-roles]", "el.scrollIntoView(); return true;")
+        .await;
+    stack.shot(&shot("60-admin-relationship-roles")).await;
+    stack.click("[data-send-code]").await;
+    stack.wait_for("#f-code").await;
+    stack.shot(&shot("61-admin-relationship-code")).await;
+    stack.click("[data-ask=reject]").await;
+    stack.wait_for("[data-yes=reject]").await;
+    stack.shot(&shot("61-admin-relationship-reject")).await;
+    stack.click(".csp-confirm .csp-link-button").await;
+    let code = stack
+        .mail_to("relationship_code", Some("li.wei@adatum.com"), 0)
+        .await
+        .code();
+    stack.fill("#f-code", &code).await;
+    stack.click("[data-approve]").await;
+    stack.wait_for("[data-relationship-status=active]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stack.shot(&shot("62-admin-relationship-approved")).await;
+    stack
+        .in_app("[data-answer]", "el.scrollIntoView(); return true;")
+        .await;
+    stack.shot(&shot("62-admin-relationship-end")).await;
     stack.close().await;
 }
 

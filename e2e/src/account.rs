@@ -63,6 +63,26 @@ impl Stack {
             .await
     }
 
+    /// Signs in again as jane.doe@contoso.com (her password chosen by
+    /// `approved_admin_signed_in`), on the account's own page, with the
+    /// code of `secret`: the account's first page. The next step's code
+    /// (one step either side is taken): the current one may be the very
+    /// code that set the authenticator up, which is taken once.
+    pub async fn signed_in_again(&self, secret: &mfa::Secret) {
+        self.browser
+            .goto(&self.url("/account.html"))
+            .await
+            .expect("opens");
+        self.fill("#f-email", "jane.doe@contoso.com").await;
+        self.fill("#f-password", "violet quarry tandem").await;
+        self.click("button[type=submit]").await;
+        self.wait_for("#f-code").await;
+        self.fill("#f-code", &mfa::code_at(secret, SystemClock.now() + 30))
+            .await;
+        self.click("button[type=submit]").await;
+        self.wait_for("[data-account]").await;
+    }
+
     /// axe-core on the page as it is, in English, then in Chinese, then
     /// back.
     pub async fn accessible_in_both_languages(&self, page: &str) {

@@ -136,6 +136,42 @@ impl Stack {
         answers
     }
 
+    /// The customer of the invitation `link` (its admin `email`) accepts
+    /// it over HTTP, as its page does: the address proven with the code
+    /// from the inbox, `company` in Germany with `tenant`.
+    pub async fn customer_accepted(
+        &self,
+        link: &str,
+        email: &str,
+        (company, tenant): (&str, &str),
+    ) {
+        use serde_json::{json, Value};
+        let (id, token) = link
+            .split_once("#invitation=")
+            .and_then(|(_, opened)| opened.split_once('.'))
+            .expect("an invitation's link");
+        let http = reqwest::Client::new();
+        let post = |what: &str, body: Value| {
+            http.post(self.url(&format!("/api/v1/invitations/{id}/{what}")))
+                .header("Content-Type", "application/json")
+                .header("Authorization", format!("Bearer {token}"))
+                .body(body.to_string())
+                .send()
+        };
+        let asked = post("email/code", json!({"email": email}))
+            .await
+            .expect("sent");
+        assert_eq!(asked.status(), 202);
+        let code = self.mail_to("customer_code", Some(email), 0).await.code();
+        let proven = post("email/verify", json!({"code": code}))
+            .await
+            .expect("sent");
+        assert_eq!(proven.status(), 200);
+        let company = json!({"company_name": company, "country": "DE", "tenant_domain": tenant});
+        let accepted = post("accept", company).await.expect("sent");
+        assert_eq!(accepted.status(), 200, "{:?}", accepted.text().await);
+    }
+
     /// Another approved partner, an indirect reseller in the United
     /// Kingdom (Northwind Traders Ltd, the demo directory's MPN ID 3456789,
     /// admin ana@northwind.com), which

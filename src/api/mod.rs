@@ -12,7 +12,7 @@ mod failure;
 mod partner_requests;
 
 pub use account::{BusinessProfile, Profile, Versioned};
-pub use customers::InvitationRef;
+pub use customers::{InvitationRef, RelationshipAnswer, RelationshipRef};
 pub use failure::{describe_trouble, ApiFailure};
 pub use partner_requests::{ReferralAnswer, RequestRef};
 

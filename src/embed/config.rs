@@ -43,6 +43,9 @@ pub struct HostConfig {
     /// A partner's link inviting a customer to a reseller relationship,
     /// `#invitation=<id>.<token>`: the invitation's page opens.
     pub invitation: Option<(String, String)>,
+    /// A customer's link to an admin relationship a partner asks for,
+    /// `#admin-relationship=<id>.<token>`: the relationship's page opens.
+    pub admin_relationship: Option<(String, String)>,
     /// The page's address without its fragment: where resume links point
     /// (in an iframe, the host page's).
     pub page_url: String,
@@ -70,6 +73,10 @@ pub enum StartAt {
     /// A customer's answer to a partner's invitation (`invitation`), the
     /// invitation named by the link's fragment.
     Invitation,
+    /// A customer's answer to a partner's request for admin roles
+    /// (`admin-relationship`), the relationship named by the link's
+    /// fragment.
+    AdminRelationship,
 }
 
 /// `data-mode`.
@@ -184,20 +191,25 @@ impl HostConfig {
                         "account" => Ok(StartAt::Account),
                         "find-partner" => Ok(StartAt::FindPartner),
                         "invitation" => Ok(StartAt::Invitation),
+                        "admin-relationship" => Ok(StartAt::AdminRelationship),
                         _ => Err(ConfigProblem {
                             attribute: "data-start",
                             value,
-                            expected: "wizard, finder, status, account, find-partner or invitation",
+                            expected: "wizard, finder, status, account, find-partner, invitation or admin-relationship",
                         }),
                     },
                 )
             })
             .unwrap_or_default();
         // The link emailed to a customer opens the request's page, and a
-        // partner's invitation its own, on whichever page it points to.
+        // partner's invitation or admin relationship its own, on
+        // whichever page it points to.
         let partner_request = parse_link_fragment(hash, "partner-request=");
         let invitation = parse_link_fragment(hash, "invitation=");
-        let start = if invitation.is_some() {
+        let admin_relationship = parse_link_fragment(hash, "admin-relationship=");
+        let start = if admin_relationship.is_some() {
+            StartAt::AdminRelationship
+        } else if invitation.is_some() {
             StartAt::Invitation
         } else if partner_request.is_some() {
             StartAt::FindPartner
@@ -258,6 +270,7 @@ impl HostConfig {
             resume: parse_resume_fragment(hash),
             partner_request,
             invitation,
+            admin_relationship,
             page_url: match &frame {
                 Some(frame) => frame.page.clone(),
                 None => page_url.split('#').next().unwrap_or_default().to_owned(),
@@ -438,7 +451,7 @@ mod tests {
         );
         assert_eq!(
             config.problems[1].message(),
-            "data-start=\"shop\" is not understood (wizard, finder, status, account, find-partner or invitation); the default applies"
+            "data-start=\"shop\" is not understood (wizard, finder, status, account, find-partner, invitation or admin-relationship); the default applies"
         );
     }
 
@@ -531,6 +544,65 @@ mod tests {
         );
         assert_eq!(framed.start, StartAt::Invitation);
         assert_eq!(framed.invitation, Some(("ef56".into(), "ab78".into())));
+    }
+
+    #[test]
+    fn an_admin_relationship_link_opens_its_page_anywhere() {
+        let asked = HostConfig::read(attrs(&[("data-start", "admin-relationship")]), None);
+        assert_eq!(asked.start, StartAt::AdminRelationship);
+        assert_eq!(
+            asked.admin_relationship, None,
+            "the page says the link is not complete"
+        );
+        let invitation_page = |hash: &str| {
+            HostConfig::read_with_location(
+                attrs(&[("data-start", "invitation")]),
+                None,
+                "https://app.example/invitation.html",
+                hash,
+                None,
+            )
+        };
+        let opened = invitation_page("#admin-relationship=ab12.cd34");
+        assert_eq!(opened.start, StartAt::AdminRelationship);
+        assert_eq!(
+            opened.admin_relationship,
+            Some(("ab12".into(), "cd34".into()))
+        );
+        assert_eq!(
+            (opened.invitation, opened.partner_request, opened.resume),
+            (None, None, None)
+        );
+        assert_eq!(opened.page_url, "https://app.example/invitation.html");
+        for bad in [
+            "#admin-relationship=ab12.<script>",
+            "#admin-relationship=ab12",
+            "#admin-relationship=.cd34",
+            "#admin-relationship=",
+            "#xadmin-relationship=ab12.cd34",
+        ] {
+            let config = invitation_page(bad);
+            assert_eq!(
+                (config.start, config.admin_relationship),
+                (StartAt::Invitation, None),
+                "{bad}"
+            );
+        }
+        // In the iframe boot.js draws, beside the host element's settings.
+        let framed = HostConfig::read_with_location(
+            attrs(&[]),
+            None,
+            "https://app.example/index.html",
+            "#host=https%3A%2F%2Fpartner.example&page=https%3A%2F%2Fpartner.example%2Fadmin\
+             &start=admin-relationship&admin-relationship=ef56.ab78",
+            Some("https://partner.example"),
+        );
+        assert_eq!(framed.start, StartAt::AdminRelationship);
+        assert_eq!(
+            framed.admin_relationship,
+            Some(("ef56".into(), "ab78".into()))
+        );
+        assert!(framed.problems.is_empty(), "{:?}", framed.problems);
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! (a link, and an email text in the customer's language to copy, to open
 //! in an email app, or to have the product send), the invitations and
 //! where each stands (a sent one may be withdrawn), and the customers
-//! that accepted. An invitation's link and the token in it are shown once,
-//! right after it is made, and kept in this page's memory only: never in
-//! storage, the URL or an event.
+//! that accepted, with their admin relationships (`super::relationships`),
+//! filtered by where those stand; a customer opened shows its own page.
+//! An invitation's link and the token in it are shown once, right after
+//! it is made, and kept in this page's memory only: never in storage, the
+//! URL or an event.
 
 use enroll_core::account::Action;
 use enroll_core::contract::{Customer, CustomerInvitation, CustomerInvitationCreated};
@@ -16,6 +18,7 @@ use leptos::prelude::*;
 use std::fmt::Write as _;
 
 use super::fields::{Select, SummaryRow};
+use super::relationships::{CustomerView, Filter, RelationshipsInBrief};
 use super::{address_at_admin, ADMIN_ADDRESS};
 use crate::account::{AccountState, Request};
 use crate::api::ApiFailure;
@@ -47,7 +50,7 @@ fn language_name(tag: &str) -> String {
 /// An answer with the refusals this page words itself (`codes`) as those
 /// words rather than a failure: the catalog's words for these codes are
 /// the application's ("This application has been submitted…").
-fn worded<T>(
+pub(super) fn worded<T>(
     answer: Result<T, ApiFailure>,
     codes: &[(ErrorCode, MessageKey)],
 ) -> Result<Result<T, MessageKey>, ApiFailure> {
@@ -94,6 +97,24 @@ fn percent_encoded(text: &str, keep: &[u8]) -> String {
         }
     }
     encoded
+}
+
+/// Puts `text` on the clipboard and says in `copied` whether it did; where
+/// the browser refused, `select` selects the text in its field for the
+/// user to copy. `copied` is `None` while copying.
+pub(super) fn copy_or_select(
+    text: String,
+    select: impl FnOnce() + 'static,
+    copied: RwSignal<Option<bool>>,
+) {
+    copied.set(None);
+    leptos::task::spawn_local(async move {
+        let done = copy(&text).await;
+        if !done {
+            select();
+        }
+        copied.set(Some(done));
+    });
 }
 
 /// Puts `text` on the clipboard; whether the browser let it (it does not
@@ -155,9 +176,10 @@ struct Made {
     created: CustomerInvitationCreated,
 }
 
-/// What the last withdrawal did, said above the invitations.
+/// What the last withdrawal (or change of an admin relationship) did,
+/// said above what it changed.
 #[derive(Clone)]
-enum Told {
+pub(super) enum Told {
     Done(String),
     Refused(MessageKey),
 }
@@ -211,12 +233,42 @@ pub fn CustomersPage(heading: NodeRef<H1>) -> impl IntoView {
         },
         |api, token, locale| async move { api.customer_invitations(&token, locale).await },
     );
+    // Each change to an admin relationship (made, changed, ended) shows
+    // in the list too.
+    let changed = RwSignal::new(0_usize);
     let customers = state.loaded(
-        || (),
+        move || changed.track(),
         |api, token, locale| async move { api.customers(&token, locale).await },
     );
-    // The page arrives with its part: its heading is focused as it does.
+    // The customer open on its own page, by its id.
+    let open = RwSignal::new(None::<String>);
+    // Its page is drawn again only when the customer itself changes, not
+    // with each reload of its relationships (what is typed there stays).
+    let opened = Memo::new(move |_| {
+        let id = open.get()?;
+        let customer = customers
+            .get()
+            .flatten()?
+            .into_iter()
+            .find(|c| c.id == id)?;
+        Some(Customer {
+            admin_relationships: Vec::new(),
+            ..customer
+        })
+    });
+    // The filter of the customers: a `Filter`'s code, or empty for all;
+    // offered once there are customers to filter.
+    let filter = RwSignal::new(String::new());
+    let any_customer = Memo::new(move |_| {
+        customers
+            .get()
+            .flatten()
+            .is_some_and(|items| !items.is_empty())
+    });
+    // The page arrives with its part: its heading is focused as it does,
+    // and when a customer is opened or left.
     Effect::new(move |_| {
+        open.track();
         request_animation_frame(move || {
             if let Some(h1) = heading.get_untracked() {
                 let _ = h1.focus();
@@ -236,7 +288,44 @@ pub fn CustomersPage(heading: NodeRef<H1>) -> impl IntoView {
         }
     });
     let may_invite = move || state.may(Action::InviteCustomers);
-    view! {
+    let filters = Signal::derive(move || {
+        Filter::ALL
+            .into_iter()
+            .map(|f| (f.code().to_owned(), i18n.t(f.words())))
+            .collect::<Vec<_>>()
+    });
+    let customer_list = move || {
+        let items = customers.get().flatten()?;
+        if items.is_empty() {
+            return Some(
+                view! { <p data-customers>{move || i18n.t(words::CUSTOMERS_CUSTOMERS_NONE)}</p> }
+                    .into_any(),
+            );
+        }
+        let chosen = Filter::parse(&filter.get());
+        let shown: Vec<Customer> = items
+            .into_iter()
+            .filter(|customer| chosen.is_none_or(|f| f.keeps(customer)))
+            .collect();
+        Some(if shown.is_empty() {
+            view! { <p data-customers>{move || i18n.t(words::RELATIONSHIPS_FILTER_NONE)}</p> }
+                .into_any()
+        } else {
+            view! {
+                <ul class="csp-users" data-customers>
+                    {shown.into_iter().map(|customer| view! { <CustomerRow customer=customer open=open/> }).collect::<Vec<_>>()}
+                </ul>
+            }
+            .into_any()
+        })
+    };
+    move || {
+        match opened.get() {
+        Some(customer) => view! {
+            <CustomerView customer=customer heading=heading open=open changed=changed/>
+        }
+        .into_any(),
+        None => view! {
         <h1 class="csp-heading-l" tabindex="-1" node_ref=heading>{move || i18n.t(words::CUSTOMERS_TITLE)}</h1>
         <p>{move || i18n.t(words::CUSTOMERS_INTRO)}</p>
         {move || may_invite().then(|| view! { <InviteForm fields=fields invite=invite/> })}
@@ -264,16 +353,15 @@ pub fn CustomersPage(heading: NodeRef<H1>) -> impl IntoView {
         </section>
         <section class="csp-section" aria-labelledby="customers-heading">
             <h2 class="csp-heading-m" id="customers-heading">{move || i18n.t(words::CUSTOMERS_CUSTOMERS)}</h2>
-            {move || customers.get().flatten().map(|items| if items.is_empty() {
-                view! { <p data-customers>{move || i18n.t(words::CUSTOMERS_CUSTOMERS_NONE)}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="csp-users" data-customers>
-                        {items.into_iter().map(|customer| view! { <CustomerRow customer=customer/> }).collect::<Vec<_>>()}
-                    </ul>
-                }.into_any()
+            {move || any_customer.get().then(|| view! {
+                <Select path="customers-filter" label=words::RELATIONSHIPS_FILTER options=filters value=filter
+                    errors=state.errors any=words::RELATIONSHIPS_FILTER_ALL/>
             })}
+            {customer_list}
         </section>
+        }
+        .into_any(),
+    }
     }
 }
 
@@ -345,18 +433,6 @@ fn MadeInvitation(made: Made, emailed: RwSignal<usize>) -> impl IntoView {
     let body_field = NodeRef::<Textarea>::new();
     // Whether the last copy worked (none before one, and while copying).
     let copied = RwSignal::new(None::<bool>);
-    let copy_from = move |text: String, select: Box<dyn Fn()>| {
-        copied.set(None);
-        leptos::task::spawn_local(async move {
-            let done = copy(&text).await;
-            // Refused, the text is selected in its field for the user
-            // to copy.
-            if !done {
-                select();
-            }
-            copied.set(Some(done));
-        });
-    };
     let company = invitation.company_name.clone();
     let until = created.expires_at.clone();
     let admin_email = invitation.admin_email.trim().to_owned();
@@ -369,7 +445,7 @@ fn MadeInvitation(made: Made, emailed: RwSignal<usize>) -> impl IntoView {
                 input.select();
             }
         };
-        copy_from(link.clone(), Box::new(select));
+        copy_or_select(link.clone(), select, copied);
     };
     let copy_body = move |_| {
         let select = move || {
@@ -378,7 +454,7 @@ fn MadeInvitation(made: Made, emailed: RwSignal<usize>) -> impl IntoView {
                 area.select();
             }
         };
-        copy_from(body.clone(), Box::new(select));
+        copy_or_select(body.clone(), select, copied);
     };
     let send = (!admin_email.is_empty()).then(|| {
         let (id, invitation_token) = (created.id.clone(), created.token.clone());
@@ -505,31 +581,52 @@ fn InvitationRow(
     }
 }
 
-/// A customer: its company, country, tenant and admin, and since when
-/// the partner resells to it.
+/// A customer: its company, country, tenant and admin, since when the
+/// partner resells to it, its admin relationships in brief, and the way
+/// to its own page (`open`).
 #[component]
-fn CustomerRow(customer: Customer) -> impl IntoView {
+fn CustomerRow(customer: Customer, open: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.locale.get_untracked();
-    let relationship = customer.reseller_relationship;
-    let since = i18n.date(&relationship.since, false);
-    // `active` is the only status yet; a newer server's is shown as sent.
-    let standing = if relationship.status == "active" {
-        i18n.tf(words::CUSTOMERS_ACTIVE_SINCE, &[("date", &since)])
-    } else {
-        format!("{} ({since})", relationship.status)
-    };
-    let row = |key: MessageKey, value: String| view! { <SummaryRow key=key value=value/> };
+    let id = customer.id.clone();
+    let company = customer.company.company_name.clone();
     view! {
-        <li class="csp-user" data-customer=customer.id>
-            <h3 class="csp-heading-s">{customer.company.company_name}</h3>
+        <li class="csp-user" data-customer=customer.id.clone()>
+            <h3 class="csp-heading-s">{company.clone()}</h3>
             <dl class="csp-summary">
-                {row(words::CUSTOMERS_COUNTRY, country_name(&customer.company.country, locale))}
-                {row(words::CUSTOMERS_TENANT, customer.company.tenant_domain)}
-                {row(words::CUSTOMERS_ADMIN, customer.admin_email)}
-                {row(words::CUSTOMERS_RELATIONSHIP, standing)}
+                <CustomerRows customer=customer.clone()/>
+                <RelationshipsInBrief relationships=customer.admin_relationships/>
             </dl>
+            <button type="button" class="csp-button csp-button--secondary" data-open-customer
+                on:click=move |_| open.set(Some(id.clone()))>
+                {move || i18n.t(words::RELATIONSHIPS_OPEN)}<span class="csp-visually-hidden">{format!(" {company}")}</span>
+            </button>
         </li>
+    }
+}
+
+/// A customer's rows of a summary list: its country, tenant and admin,
+/// and since when the partner resells to it.
+#[component]
+pub(super) fn CustomerRows(customer: Customer) -> impl IntoView {
+    let i18n = use_i18n();
+    let relationship = customer.reseller_relationship;
+    let country = customer.company.country;
+    let standing = move || {
+        let since = i18n.date(&relationship.since, false);
+        // `active` is the only status yet; a newer server's is shown as
+        // sent.
+        if relationship.status == "active" {
+            i18n.tf(words::CUSTOMERS_ACTIVE_SINCE, &[("date", &since)])
+        } else {
+            format!("{} ({since})", relationship.status)
+        }
+    };
+    let row = |key: MessageKey, value: Signal<String>| view! { <SummaryRow key=key value=value/> };
+    view! {
+        {row(words::CUSTOMERS_COUNTRY, Signal::derive(move || country_name(&country, i18n.locale.get())))}
+        {row(words::CUSTOMERS_TENANT, customer.company.tenant_domain.into())}
+        {row(words::CUSTOMERS_ADMIN, customer.admin_email.into())}
+        {row(words::CUSTOMERS_RELATIONSHIP, Signal::derive(standing))}
     }
 }
 

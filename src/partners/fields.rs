@@ -105,30 +105,90 @@ pub fn Choices(
 }
 
 /// A single checkbox of the form (its path for the error summary), with
-/// its problem, when `errors` are given, said above it and tied to it.
+/// its `hint` under its label, if it has one, and its problem, when
+/// `errors` are given, said above it and tied to it.
 #[component]
 pub fn Checkbox(
     path: &'static str,
     label: MessageKey,
     value: RwSignal<bool>,
     #[prop(optional)] errors: Option<RwSignal<Vec<Problem>>>,
+    #[prop(optional)] hint: Option<MessageKey>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = field_id(path);
     let error = FieldError::at(errors, path);
     let (shown, invalid) = (error.clone(), error.clone());
+    let hint_id = hint.map(|_| format!("{path}-hint"));
+    let described = error.described(hint_id.clone());
     view! {
         <div class="csp-field" class:csp-field--error=move || shown.is_shown()>
             {error.view()}
             <div class="csp-checkbox">
                 <input class="csp-checkbox__input" type="checkbox" id=id.clone()
-                    aria-describedby=error.described(None)
+                    aria-describedby=described
                     aria-invalid=move || invalid.is_shown().to_string()
                     prop:checked=move || value.get()
                     on:change:target=move |ev| value.set(ev.target().checked())/>
                 <label class="csp-checkbox__label" for=id>{move || i18n.t(label)}</label>
+                // Set in from the box as a radio's hint is (no style of
+                // its own: the first page carries the app's styles).
+                {hint.map(|hint| view! { <div class="csp-hint csp-radio__hint" id=hint_id>{move || i18n.t(hint)}</div> })}
             </div>
         </div>
+    }
+}
+
+/// A checkbox per option of `options` (its code, the key of its name and
+/// that of what it means), in `chosen`, under `label` with its `hint`:
+/// what each option means is said under its name and with its box; the
+/// group's problem above them, its fieldset where the error summary's
+/// link for `path` leads.
+#[component]
+pub fn ExplainedChoices(
+    path: &'static str,
+    label: MessageKey,
+    hint: MessageKey,
+    options: Vec<(&'static str, MessageKey, MessageKey)>,
+    chosen: RwSignal<Vec<String>>,
+    errors: RwSignal<Vec<Problem>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = FieldError::at(Some(errors), path);
+    let hint_id = format!("{path}-hint");
+    let boxes = options
+        .into_iter()
+        .map(|(code, name, meaning)| {
+            let id = field_id(&format!("{path}.{code}"));
+            let meaning_id = format!("{id}-hint");
+            view! {
+                <div class="csp-checkbox">
+                    <input class="csp-checkbox__input" type="checkbox" id=id.clone() value=code
+                        aria-describedby=meaning_id.clone()
+                        prop:checked=move || chosen.with(|c| c.iter().any(|x| x == code))
+                        on:change:target=move |ev| {
+                            let on = ev.target().checked();
+                            chosen.update(|c| {
+                                c.retain(|x| x != code);
+                                if on { c.push(code.to_owned()) }
+                            });
+                        }/>
+                    <label class="csp-checkbox__label" for=id>{move || i18n.t(name)}</label>
+                    <div class="csp-hint csp-radio__hint" id=meaning_id>{move || i18n.t(meaning)}</div>
+                </div>
+            }
+        })
+        .collect::<Vec<_>>();
+    let shown = error.clone();
+    let described = error.described(Some(hint_id.clone()));
+    view! {
+        <fieldset class="csp-fieldset csp-field" class:csp-group--error=move || shown.is_shown() id=field_id(path) tabindex="-1"
+            aria-describedby=described>
+            <legend class="csp-label">{move || i18n.t(label)}</legend>
+            <div class="csp-hint" id=hint_id>{move || i18n.t(hint)}</div>
+            {error.view()}
+            {boxes}
+        </fieldset>
     }
 }
 
@@ -250,9 +310,10 @@ pub fn CountrySelect(
 }
 
 /// A row of a summary list (`<dl class="csp-summary">`): what, and its
-/// value as given.
+/// value as given (words of the page's language follow a switch when
+/// given as a signal).
 #[component]
-pub fn SummaryRow(key: MessageKey, value: String) -> impl IntoView {
+pub fn SummaryRow(key: MessageKey, #[prop(into)] value: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="csp-summary__row">

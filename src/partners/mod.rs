@@ -1,9 +1,11 @@
 //! The partner pages whose messages are the partners' book: the account's
-//! business profile, referrals inbox and customers (one part), and the
-//! pages a customer opens with no account, the find-a-partner page and
-//! the answer to a partner's invitation (another). Each part is fetched
-//! when opened.
+//! business profile, referrals inbox and customers with their admin
+//! relationships (one part), and the pages a customer opens with no
+//! account, the find-a-partner page and the answers to a partner's
+//! invitation and to its request for admin roles (another). Each part is
+//! fetched when opened.
 
+mod admin_relationship;
 mod business_profile;
 mod customers;
 mod fields;
@@ -11,6 +13,7 @@ mod find_partner;
 mod invitation;
 mod proof;
 mod referrals;
+mod relationships;
 
 use enroll_core::i18n::Book;
 use enroll_core::msg::partners as words;
@@ -52,6 +55,9 @@ pub enum CustomerPage {
     /// The answer to a partner's invitation, the one the link opened
     /// (none when the link was not whole).
     Invitation(Option<crate::api::InvitationRef>),
+    /// The answer to a partner's request for admin roles, the admin
+    /// relationship the link opened (none when the link was not whole).
+    AdminRelationship(Option<crate::api::RelationshipRef>),
 }
 
 /// A customer's page, once the partners' book is here.
@@ -62,6 +68,9 @@ pub fn customer_page(page: CustomerPage) -> AnyView {
         }
         CustomerPage::Invitation(opened) => {
             view! { <invitation::InvitationPage opened=opened/> }.into_any()
+        }
+        CustomerPage::AdminRelationship(opened) => {
+            view! { <admin_relationship::AdminRelationshipPage opened=opened/> }.into_any()
         }
     })
 }

@@ -2,8 +2,9 @@
 //! server can tell browsers to keep them for a year (`immutable`): a new
 //! build has new names, and a repeat visit downloads none of the app's code
 //! again. `boot.js` and the pages (`index.html`, `finder.html`,
-//! `find-partner.html`, `invitation.html`, `account.html`) keep their names (a partner embeds `boot.js` by
-//! URL) and are revalidated instead.
+//! `find-partner.html`, `invitation.html`, `admin-relationship.html`,
+//! `account.html`) keep their names (a partner embeds `boot.js` by URL)
+//! and are revalidated instead.
 
 use crate::{split, Result};
 use base64::Engine;
@@ -19,12 +20,13 @@ pub const HASHED: [&str; 2] = ["csp-enroll.js", "csp-enroll_bg.wasm"];
 /// before their hashes.
 pub const FIRST_PART: [&str; 3] = [HASHED[0], HASHED[1], "__wasm_split.js"];
 /// The files that name them.
-const REFERRERS: [&str; 6] = [
+const REFERRERS: [&str; 7] = [
     "boot.js",
     "index.html",
     "finder.html",
     "find-partner.html",
     "invitation.html",
+    "admin-relationship.html",
     "account.html",
 ];
 

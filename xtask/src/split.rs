@@ -109,6 +109,7 @@ pub fn split(dist: &Path) -> Result {
         "finder.html",
         "find-partner.html",
         "invitation.html",
+        "admin-relationship.html",
         "account.html",
     ] {
         let path = dist.join(page);

@@ -3,12 +3,17 @@
 //! the partner's own page in Chinese after proving the address from the
 //! test inbox; the second names another partner's CSP tenant, is refused
 //! with the reason, and is accepted with that partner's corporate tenant;
-//! the partner sees both customers. axe-core on each new page in both
-//! languages.
+//! the partner sees both customers. Then admin relationships: the admin
+//! asks a customer for admin roles, is refused auto-extend with Global
+//! Administrator, saves the rest as a template and sends it (the template
+//! fills the form again, and is deleted); the customer's admin approves
+//! from the emailed link with a code emailed to them; the partner sees it
+//! active until its end, turns auto-extend off and terminates it, which
+//! the customer's page then says. axe-core on each new page and state in
+//! both languages.
 
 use e2e::Stack;
 use enroll_api::clock::{Clock, SystemClock};
-use enroll_api::mfa;
 
 /// Invites `company` (admin `email`, language `locale`) on the Customers
 /// page: the link shown.
@@ -17,7 +22,8 @@ async fn invite(stack: &Stack, company: &str, email: &str, locale: &str) -> Stri
     stack.fill("#f-admin-email", email).await;
     stack.choose("#f-locale", locale).await;
     stack.click("form[data-invite] button[type=submit]").await;
-    stack.wait_for("[data-made]").await;
+    // This one's: the one made before shows until this one comes.
+    stack.wait_for_text("#made-heading", company).await;
     let link = stack.in_app("#f-invitation-link", "return el.value;").await;
     let link = link.as_str().expect("the link").to_owned();
     assert!(link.contains("#invitation="), "{link}");
@@ -135,23 +141,7 @@ async fn a_direct_partner_invites_and_customers_accept_within_the_resale_rule() 
     stack.wait_for("[data-invitation-status=accepted]").await;
 
     // The partner, signed in again, has both customers.
-    stack
-        .browser
-        .goto(&stack.url("/account.html"))
-        .await
-        .expect("opens");
-    stack.fill("#f-email", "jane.doe@contoso.com").await;
-    stack.fill("#f-password", "violet quarry tandem").await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for("#f-code").await;
-    // The next step's code (one step either side is taken): the current
-    // one may be the very code that set the authenticator up, which is
-    // taken once.
-    stack
-        .fill("#f-code", &mfa::code_at(&secret, SystemClock.now() + 30))
-        .await;
-    stack.click("button[type=submit]").await;
-    stack.wait_for("[data-account]").await;
+    stack.signed_in_again(&secret).await;
     stack.click("[data-nav=customers]").await;
     stack
         .wait_for_text("[data-customers]", "northwind.onmicrosoft.com")
@@ -169,5 +159,261 @@ async fn a_direct_partner_invites_and_customers_accept_within_the_resale_rule() 
     stack
         .accessible_in_both_languages("customers, two accepted")
         .await;
+    stack.close().await;
+}
+
+#[tokio::test]
+async fn a_direct_partner_asks_for_admin_roles_and_the_customer_approves() {
+    let stack = Stack::start().await;
+    let answers = stack.direct_partner_answers().await;
+    let secret = stack.approved_admin_signed_in_of(&answers).await;
+    stack.click("[data-nav=customers]").await;
+    stack.wait_for("form[data-invite]").await;
+    let link = invite(&stack, "Adatum Corporation", "li.wei@adatum.com", "en-US").await;
+    let company = ("Adatum Corporation", "adatum.onmicrosoft.com");
+    stack
+        .customer_accepted(&link, "li.wei@adatum.com", company)
+        .await;
+
+    // The customer in the list (read again), with no admin relationship.
+    stack.click("[data-to-account]").await;
+    stack.click("[data-nav=customers]").await;
+    stack
+        .wait_for_text("[data-customer] [data-relationships]", "None active")
+        .await;
+    stack.choose("#f-customers-filter", "pending").await;
+    stack
+        .wait_for_text("[data-customers]", "No customer matches")
+        .await;
+    stack.choose("#f-customers-filter", "none_active").await;
+    stack.wait_for("[data-customer]").await;
+    stack.shot("relationships-1-customers").await;
+    stack
+        .accessible_in_both_languages("customers with their admin relationships")
+        .await;
+
+    // Its page: nothing asked yet; the request sent empty.
+    stack.click("[data-open-customer]").await;
+    stack.wait_for("form[data-request]").await;
+    stack.wait_for_focus("").await;
+    assert!(
+        stack.focused().await.contains("csp-heading-l"),
+        "the heading"
+    );
+    assert_eq!(
+        stack.text("h1").await.as_deref(),
+        Some("Adatum Corporation")
+    );
+    stack.shot("relationships-2-customer").await;
+    stack
+        .accessible_in_both_languages("a customer's page")
+        .await;
+    stack.fill("#f-duration_days", "").await;
+    stack.click("form[data-request] button[type=submit]").await;
+    stack
+        .wait_for_text("#f-duration_days-error", "whole number of days")
+        .await;
+    stack.fill("#f-duration_days", "730").await;
+    stack.click("form[data-request] button[type=submit]").await;
+    stack.wait_for("#f-name-error").await;
+    stack.wait_for("#roles-error").await;
+
+    // Global Administrator with auto-extend: refused, said at auto-extend.
+    stack.fill("#f-name", "Adatum helpdesk").await;
+    stack.click("#f-roles-global_administrator").await;
+    stack.click("#f-roles-helpdesk_administrator").await;
+    stack.click("#f-auto_extend").await;
+    stack.click("form[data-request] button[type=submit]").await;
+    stack
+        .wait_for_text("#auto_extend-error", "Global Administrator")
+        .await;
+    stack
+        .wait_for_text(".csp-error-summary", "Auto-extend is not possible")
+        .await;
+    stack.shot("relationships-3-refused").await;
+    stack
+        .accessible_in_both_languages("a request for admin roles, refused")
+        .await;
+
+    // Without it: saved as a template, then sent; its link shown once.
+    stack.click("#f-roles-global_administrator").await;
+    stack.click("[data-save-template]").await;
+    stack
+        .wait_for_text(
+            "[data-template-told]",
+            "Saved as the template “Adatum helpdesk”",
+        )
+        .await;
+    stack.wait_for("#f-template option:nth-child(2)").await;
+    stack.click("form[data-request] button[type=submit]").await;
+    stack.wait_for("[data-made-request]").await;
+    stack.wait_for_focus("made-request-heading").await;
+    let shown = stack
+        .in_app("#f-relationship-link", "return el.value;")
+        .await;
+    let shown = shown.as_str().expect("the link").to_owned();
+    assert!(
+        shown.contains("/admin-relationship.html#admin-relationship="),
+        "{shown}"
+    );
+    stack
+        .wait_for("[data-history] [data-status=approval_pending]")
+        .await;
+    let waiting = stack.text("[data-history]").await.unwrap_or_default();
+    assert!(waiting.contains("Helpdesk Administrator"), "{waiting}");
+    assert!(waiting.contains("Request expires on"), "{waiting}");
+    stack.shot("relationships-4-made").await;
+    stack
+        .accessible_in_both_languages("a request for admin roles, sent")
+        .await;
+    let storage = stack.browser_storage().await;
+    let token = shown.rsplit('.').next().unwrap_or_default();
+    assert!(
+        !storage.contains(token),
+        "the link's token in storage: {storage}"
+    );
+    // The template fills the form (sent, it was emptied); deleted, asked
+    // first, what was done is focused.
+    let template = stack
+        .in_app("#f-template", "return el.options[1].value;")
+        .await;
+    let template = template.as_str().expect("the template's id").to_owned();
+    stack.choose("#f-template", &template).await;
+    stack
+        .wait_for("#f-roles-helpdesk_administrator:checked")
+        .await;
+    stack.wait_for("#f-auto_extend:checked").await;
+    stack.click("[data-ask=delete-template]").await;
+    stack.click("[data-yes=delete-template]").await;
+    stack
+        .wait_for_text("[data-template-told]", "is deleted")
+        .await;
+    stack.wait_for("[data-template-told]:focus").await;
+    stack
+        .wait_for("form[data-request]:not(:has(#f-template))")
+        .await;
+
+    // The customer's admin, from the email: the request; a code emailed
+    // to answer with (the link is the partner's too); approved.
+    let mail = stack
+        .mail_to("relationship_request", Some("li.wei@adatum.com"), 0)
+        .await;
+    let emailed = mail
+        .body
+        .split_whitespace()
+        .find(|w| w.contains("#admin-relationship="))
+        .expect("the link in the email");
+    assert_eq!(emailed, shown);
+    stack.browser.goto(emailed).await.expect("opens");
+    stack.wait_for("[data-send-code]").await;
+    let asked = stack
+        .text("[data-admin-relationship]")
+        .await
+        .unwrap_or_default();
+    for said in [
+        "Contoso Ltd",
+        "Adatum helpdesk",
+        "adatum.onmicrosoft.com",
+        "730 days",
+    ] {
+        assert!(asked.contains(said), "{said} in {asked}");
+    }
+    stack
+        .wait_for_text("[data-role=helpdesk_administrator]", "reset passwords")
+        .await;
+    assert!(!stack.is_in_app("[data-role=global_administrator]").await);
+    stack.shot("admin-relationship-1-request").await;
+    stack
+        .accessible_in_both_languages("the customer's admin relationship")
+        .await;
+    stack.click("[data-send-code]").await;
+    stack.wait_for_focus("f-code").await;
+    stack
+        .wait_for_text("[data-answer]", "li.wei@adatum.com")
+        .await;
+    stack.click("[data-approve]").await;
+    stack.wait_for_text("#f-code-error", "Enter the code").await;
+    stack.shot("admin-relationship-2-code").await;
+    stack
+        .accessible_in_both_languages("the customer's admin relationship, a code asked for")
+        .await;
+    // Reject asks first; Cancel leaves it as it was.
+    stack.click("[data-ask=reject]").await;
+    stack.wait_for_focus("").await;
+    assert!(
+        stack.focused().await.contains("csp-button--warning"),
+        "Yes, reject"
+    );
+    stack.shot("admin-relationship-3-reject-asked").await;
+    stack.click(".csp-confirm .csp-link-button").await;
+    stack.wait_for("[data-ask=reject]").await;
+    let code = stack
+        .mail_to("relationship_code", Some("li.wei@adatum.com"), 0)
+        .await
+        .code();
+    stack.fill("#f-code", &code).await;
+    stack.click("[data-approve]").await;
+    stack.wait_for("[data-relationship-status=active]").await;
+    let ends = enroll_api::clock::iso(SystemClock.now() + 730 * 86_400);
+    let standing = stack.wait_for_text("[data-standing]", &ends[..4]).await;
+    assert!(
+        standing.contains("Approved: Contoso Ltd has these roles")
+            && standing.contains("180 days more at each end"),
+        "{standing}"
+    );
+    stack.shot("admin-relationship-4-approved").await;
+    stack
+        .accessible_in_both_languages("the customer's admin relationship, approved")
+        .await;
+
+    // The partner, signed in again: active until its end, in the list
+    // and on the customer's page; auto-extend (asked for) turned off;
+    // terminated.
+    stack.signed_in_again(&secret).await;
+    stack.click("[data-nav=customers]").await;
+    stack
+        .wait_for("[data-customer] [data-relationship][data-status=active]")
+        .await;
+    let listed = stack.text("[data-customer]").await.unwrap_or_default();
+    assert!(listed.contains("Ends on"), "{listed}");
+    assert!(listed.contains(&ends[..4]), "{listed}");
+    stack.choose("#f-customers-filter", "none_active").await;
+    stack
+        .wait_for_text("[data-customers]", "No customer matches")
+        .await;
+    stack.choose("#f-customers-filter", "").await;
+    stack.click("[data-open-customer]").await;
+    stack.wait_for("[data-history] [data-status=active]").await;
+    stack.click("[data-auto-extend=false]").await;
+    stack
+        .wait_for_text(
+            "[role=status].csp-notice",
+            "Auto-extend is off for “Adatum helpdesk”",
+        )
+        .await;
+    stack
+        .wait_for_text("[data-history]", "Auto-extend off")
+        .await;
+    stack.wait_for("[data-auto-extend=true]").await;
+    stack.shot("relationships-5-active").await;
+    stack
+        .accessible_in_both_languages("a customer's page, an admin relationship active")
+        .await;
+    stack.click("[data-ask=terminate]").await;
+    stack.click("[data-yes=terminate]").await;
+    stack
+        .wait_for("[data-history] [data-status=terminated]")
+        .await;
+    stack
+        .wait_for_text("[data-history]", "Ended by your company on")
+        .await;
+    stack.browser.goto(emailed).await.expect("opens");
+    stack
+        .wait_for_text(
+            "[data-relationship-status=terminated]",
+            "Contoso Ltd ended it on",
+        )
+        .await;
+    assert!(!stack.is_in_app("[data-answer]").await, "nothing to answer");
     stack.close().await;
 }
