@@ -155,6 +155,11 @@ impl Page {
         let i18n = self.i18n;
         match failure.code() {
             Some(ErrorCode::NotEditable) => {
+                // Read again as it stands; a code asked for the move that
+                // no longer applies is not carried to the next one.
+                self.code.set(String::new());
+                self.code_asked.set(false);
+                self.asking.code_sent_to.set(None);
                 self.moved.set(true);
                 self.loaded.refetch();
             }

@@ -587,6 +587,7 @@ fn InvitationRow(
 #[component]
 fn CustomerRow(customer: Customer, open: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
+    let state = expect_context::<AccountState>();
     let id = customer.id.clone();
     let company = customer.company.company_name.clone();
     view! {
@@ -597,7 +598,12 @@ fn CustomerRow(customer: Customer, open: RwSignal<Option<String>>) -> impl IntoV
                 <RelationshipsInBrief relationships=customer.admin_relationships/>
             </dl>
             <button type="button" class="csp-button csp-button--secondary" data-open-customer
-                on:click=move |_| open.set(Some(id.clone()))>
+                on:click=move |_| {
+                    // Problems and notices belong to the view they were told on.
+                    state.errors.set(Vec::new());
+                    state.notice.set(None);
+                    open.set(Some(id.clone()));
+                }>
                 {move || i18n.t(words::RELATIONSHIPS_OPEN)}<span class="csp-visually-hidden">{format!(" {company}")}</span>
             </button>
         </li>

@@ -307,8 +307,10 @@ pub(super) fn CustomerView(
         }
     });
     let may_manage = move || state.may(Action::ManageAdminRelationships);
+    // Problems and notices belong to the view they were told on.
     let back = move |_| {
         state.errors.set(Vec::new());
+        state.notice.set(None);
         open.set(None);
     };
     let list = {
