@@ -76,4 +76,22 @@ impl Stack {
         })
         .await
     }
+
+    /// Waits until the focused element in the app has `class` (for an
+    /// element without an id, such as a confirmation's button).
+    pub async fn wait_for_focus_on_class(&self, class: &str) {
+        eventually(
+            format!("an element of class `{class}` has focus"),
+            async || {
+                let focused = self.focused().await;
+                let classes = focused.split_once('|').map_or("", |(_, c)| c);
+                if classes.split_whitespace().any(|c| c == class) {
+                    Ok(())
+                } else {
+                    Err(focused)
+                }
+            },
+        )
+        .await
+    }
 }

@@ -195,11 +195,7 @@ async fn a_direct_partner_asks_for_admin_roles_and_the_customer_approves() {
     // Its page: nothing asked yet; the request sent empty.
     stack.click("[data-open-customer]").await;
     stack.wait_for("form[data-request]").await;
-    stack.wait_for_focus("").await;
-    assert!(
-        stack.focused().await.contains("csp-heading-l"),
-        "the heading"
-    );
+    stack.wait_for_focus_on_class("csp-heading-l").await;
     assert_eq!(
         stack.text("h1").await.as_deref(),
         Some("Adatum Corporation")
@@ -339,11 +335,8 @@ async fn a_direct_partner_asks_for_admin_roles_and_the_customer_approves() {
         .await;
     // Reject asks first; Cancel leaves it as it was.
     stack.click("[data-ask=reject]").await;
-    stack.wait_for_focus("").await;
-    assert!(
-        stack.focused().await.contains("csp-button--warning"),
-        "Yes, reject"
-    );
+    // Focus moves to "Yes, reject" (not at once: wait for it).
+    stack.wait_for_focus_on_class("csp-button--warning").await;
     stack.shot("admin-relationship-3-reject-asked").await;
     stack.click(".csp-confirm .csp-link-button").await;
     stack.wait_for("[data-ask=reject]").await;
