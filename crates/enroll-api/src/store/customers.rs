@@ -282,11 +282,22 @@ pub(super) async fn customer_by_id(
     conn: &mut Conn<'_>,
     id: &str,
 ) -> Result<StoredCustomer, StoreError> {
-    let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
-    let row: Option<CustomerRow> =
-        on!(conn, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
-    row.map(customer)
+    customer_where(conn, "id", id)
+        .await?
         .ok_or_else(|| StoreError::Corrupt(format!("customer {id} is gone")))
+}
+
+/// The customer whose `column` (our own constant: `id`, `invitation_id`)
+/// is `value`.
+async fn customer_where(
+    conn: &mut Conn<'_>,
+    column: &str,
+    value: &str,
+) -> Result<Option<StoredCustomer>, StoreError> {
+    let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE {column} = $1");
+    let row: Option<CustomerRow> =
+        on!(conn, c => sqlx::query_as(&sql).bind(value).fetch_optional(c).await)?;
+    Ok(row.map(customer))
 }
 
 impl Store {
@@ -706,19 +717,13 @@ impl Store {
         invitation_id: &str,
     ) -> Result<Option<StoredCustomer>, StoreError> {
         let mut conn = self.acquire().await?;
-        let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE invitation_id = $1");
-        let row: Option<CustomerRow> =
-            on!(conn, c => sqlx::query_as(&sql).bind(invitation_id).fetch_optional(c).await)?;
-        Ok(row.map(customer))
+        customer_where(&mut conn.engine(), "invitation_id", invitation_id).await
     }
 
     /// The customer `id`, if there is one.
     pub async fn customer(&self, id: &str) -> Result<Option<StoredCustomer>, StoreError> {
         let mut conn = self.acquire().await?;
-        let sql = format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1");
-        let row: Option<CustomerRow> =
-            on!(conn, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
-        Ok(row.map(customer))
+        customer_where(&mut conn.engine(), "id", id).await
     }
 
     /// The customers of the account `account_id`, by company name.
