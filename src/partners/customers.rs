@@ -184,6 +184,23 @@ pub(super) enum Told {
     Refused(MessageKey),
 }
 
+/// The paragraph that says what a change did (`told`), focused in the
+/// frame after it says something: the row the change was made in is drawn
+/// again, and focus would be lost with it.
+pub(super) fn focused_when_told(told: RwSignal<Option<Told>>) -> NodeRef<P> {
+    let notice = NodeRef::<P>::new();
+    Effect::new(move |_| {
+        if told.with(Option::is_some) {
+            request_animation_frame(move || {
+                if let Some(p) = notice.get_untracked() {
+                    let _ = p.focus();
+                }
+            });
+        }
+    });
+    notice
+}
+
 #[component]
 pub fn CustomersPage(heading: NodeRef<H1>) -> impl IntoView {
     let state = expect_context::<AccountState>();
@@ -275,18 +292,8 @@ pub fn CustomersPage(heading: NodeRef<H1>) -> impl IntoView {
             }
         });
     });
-    // What a withdrawal did is focused: the row it was pressed in is
-    // drawn again, and focus would be lost with it.
-    let notice = NodeRef::<P>::new();
-    Effect::new(move |_| {
-        if told.with(Option::is_some) {
-            request_animation_frame(move || {
-                if let Some(p) = notice.get_untracked() {
-                    let _ = p.focus();
-                }
-            });
-        }
-    });
+    // What a withdrawal did is focused.
+    let notice = focused_when_told(told);
     let may_invite = move || state.may(Action::InviteCustomers);
     let filters = Signal::derive(move || {
         Filter::ALL

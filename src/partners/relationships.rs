@@ -20,7 +20,7 @@ use enroll_core::{ErrorCode, MessageKey, Problem, ProblemCode};
 use leptos::html::{Input, H1, H2, P};
 use leptos::prelude::*;
 
-use super::customers::{copy_or_select, worded, CustomerRows, Told};
+use super::customers::{copy_or_select, focused_when_told, worded, CustomerRows, Told};
 use super::fields::{Checkbox, ExplainedChoices, Select};
 use crate::account::{AccountState, Request};
 use crate::api::ApiFailure;
@@ -294,18 +294,8 @@ pub(super) fn CustomerView(
             }));
         },
     );
-    // What a change did is focused: the row it was made in is drawn
-    // again, and focus would be lost with it.
-    let notice = NodeRef::<P>::new();
-    Effect::new(move |_| {
-        if told.with(Option::is_some) {
-            request_animation_frame(move || {
-                if let Some(p) = notice.get_untracked() {
-                    let _ = p.focus();
-                }
-            });
-        }
-    });
+    // What a change did is focused.
+    let notice = focused_when_told(told);
     let may_manage = move || state.may(Action::ManageAdminRelationships);
     // Problems and notices belong to the view they were told on.
     let back = move |_| {
